@@ -1,0 +1,530 @@
+//! The intermediate representation: what an API *is*, independent of how it
+//! was written (YAML, Markdown, overlays) and of what is generated from it
+//! (Rust tokens). Lowering fills it; emitters read it. Plain data, serde
+//! serialisable, ordered deterministically (document order for operations,
+//! `BTreeMap`s for everything keyed by name).
+
+use crate::diag::Diagnostic;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ir {
+    pub apis: Vec<Api>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Api {
+    /// Identifier from the manifest (e.g. `aws`).
+    pub name: String,
+    /// Rust module the API is generated into (e.g. `aws_transfer`).
+    pub module: String,
+    pub title: String,
+    pub version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Source files, in the order they were merged.
+    pub sources: Vec<String>,
+    pub servers: Vec<Server>,
+    pub protocol: Protocol,
+    pub security_schemes: BTreeMap<String, SecurityScheme>,
+    pub operations: Vec<Operation>,
+    /// Every named type, keyed by its Rust name.
+    pub types: BTreeMap<String, NamedType>,
+    /// Warnings found while reading and lowering (nothing is dropped
+    /// silently: what the IR cannot say is reported here).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Server {
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub variables: BTreeMap<String, ServerVariable>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServerVariable {
+    pub default: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// How requests and responses travel on the wire.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum Protocol {
+    /// Plain HTTP: method, path template, parameters, media-typed bodies.
+    #[serde(rename = "rest")]
+    Rest,
+    /// AWS JSON 1.1: every operation is `POST /` with
+    /// `X-Amz-Target: {target_prefix}.{Operation}` and an
+    /// `application/x-amz-json-1.1` body; errors are told apart by an error
+    /// code (`x-amzn-ErrorType` header, else body `code`, else `__type`).
+    #[serde(rename = "awsJson1_1")]
+    AwsJson1_1 { target_prefix: String },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    pub fn parse(s: &str) -> Option<Method> {
+        Some(match s {
+            "get" => Method::Get,
+            "put" => Method::Put,
+            "post" => Method::Post,
+            "delete" => Method::Delete,
+            "options" => Method::Options,
+            "head" => Method::Head,
+            "patch" => Method::Patch,
+            "trace" => Method::Trace,
+            _ => return None,
+        })
+    }
+
+    /// RFC 9110 idempotent methods.
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Method::Post | Method::Patch)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Operation {
+    /// Rust method name: snake_case, unique within the API, not a keyword.
+    pub name: String,
+    /// The `operationId` as written, or one derived from method and path.
+    pub id: String,
+    pub method: Method,
+    /// Path template exactly as documented (trailing slash included).
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+    /// Safe to retry: the method's semantics or `x-apigen-idempotent`.
+    pub idempotent: bool,
+    /// `X-Amz-Target` value, for awsJson1_1 operations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    pub parameters: Vec<Parameter>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<RequestBody>,
+    /// Sorted: status codes ascending, then ranges, then `default`.
+    pub responses: Vec<Response>,
+    pub security: Security,
+    /// Server override for this operation (empty: the API's servers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub servers: Vec<Server>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Location {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Style {
+    Simple,
+    Label,
+    Matrix,
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Parameter {
+    /// Name on the wire.
+    pub name: String,
+    /// Rust identifier, unique within the operation.
+    pub rust_name: String,
+    pub location: Location,
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    pub style: Style,
+    pub explode: bool,
+    /// Set when the parameter is declared with `content` (serialised as
+    /// that media type) instead of `schema`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RequestBody {
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub contents: Vec<Content>,
+}
+
+/// One media type of a body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Content {
+    pub media_type: String,
+    /// `None` when the media type has no schema (raw bytes).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub ty: Option<TypeRef>,
+    /// Named examples as documented (`example` is stored as `"default"`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub examples: BTreeMap<String, Value>,
+}
+
+/// A documented response status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum Status {
+    Code(u16),
+    /// `4XX`: the hundreds digit.
+    Range(u16),
+    Default,
+}
+
+impl From<Status> for String {
+    fn from(s: Status) -> String {
+        match s {
+            Status::Code(c) => c.to_string(),
+            Status::Range(r) => format!("{r}XX"),
+            Status::Default => "default".into(),
+        }
+    }
+}
+
+impl TryFrom<String> for Status {
+    type Error = String;
+    fn try_from(s: String) -> Result<Status, String> {
+        if s == "default" {
+            return Ok(Status::Default);
+        }
+        if let Some(d) = s.strip_suffix("XX") {
+            return d.parse().map(Status::Range).map_err(|_| format!("bad status range `{s}`"));
+        }
+        s.parse().map(Status::Code).map_err(|_| format!("bad status `{s}`"))
+    }
+}
+
+impl Status {
+    pub fn is_success(self) -> bool {
+        match self {
+            Status::Code(c) => (200..300).contains(&c),
+            Status::Range(r) => r == 2,
+            Status::Default => false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Response {
+    pub status: Status,
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contents: Vec<Content>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<Header>,
+    /// Protocol-level error codes carried by this status (awsJson1_1
+    /// `__type`s), each with its body type.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ErrorCode>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    pub name: String,
+    pub rust_name: String,
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorCode {
+    pub code: String,
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+}
+
+/// Security requirements: any one alternative (OR), each satisfied by all
+/// of its schemes (AND). No alternatives: no authentication. An empty
+/// alternative: anonymous access allowed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Security {
+    pub alternatives: Vec<Vec<SchemeUse>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchemeUse {
+    pub scheme: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SecurityScheme {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(flatten)]
+    pub kind: SchemeKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyLocation {
+    Header,
+    Query,
+    Cookie,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <token>`.
+    HttpBearer {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        format: Option<String>,
+    },
+    HttpBasic,
+    /// Another HTTP authentication scheme, passed through as written.
+    Http { scheme: String },
+    ApiKey { location: KeyLocation, name: String },
+    /// AWS Signature Version 4 over the whole request.
+    AwsSigV4 { service: String },
+    /// Huawei Cloud SDK-HMAC-SHA256 AK/SK signing.
+    HuaweiSdkHmacSha256 {
+        date_header: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        project_header: Option<String>,
+    },
+    OAuth2 { flows: BTreeMap<String, OAuthFlow> },
+    OpenIdConnect { url: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OAuthFlow {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_url: Option<String>,
+    pub scopes: BTreeMap<String, String>,
+}
+
+/// A use of a type: a named type, or an anonymous scalar/container.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum TypeRef {
+    Named {
+        name: String,
+    },
+    String {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        format: Option<String>,
+        #[serde(flatten)]
+        constraints: StringConstraints,
+    },
+    Integer {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        format: Option<String>,
+        #[serde(flatten)]
+        bounds: Bounds,
+    },
+    Number {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        format: Option<String>,
+        #[serde(flatten)]
+        bounds: Bounds,
+    },
+    Boolean,
+    /// Raw bytes (`format: binary`, or a body without a schema).
+    Binary,
+    Array {
+        items: Box<TypeRef>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min_items: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_items: Option<u64>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        unique_items: bool,
+    },
+    /// A JSON object used as a map from string keys to `values`.
+    Map {
+        values: Box<TypeRef>,
+    },
+    /// The value may be JSON `null` (distinct from the field being absent).
+    Nullable {
+        inner: Box<TypeRef>,
+    },
+    /// Only `null`.
+    Null,
+    /// Any JSON value.
+    Any,
+}
+
+impl TypeRef {
+    pub fn named(name: impl Into<String>) -> TypeRef {
+        TypeRef::Named { name: name.into() }
+    }
+
+    pub fn nullable(self) -> TypeRef {
+        match self {
+            t @ (TypeRef::Nullable { .. } | TypeRef::Null | TypeRef::Any) => t,
+            t => TypeRef::Nullable { inner: Box::new(t) },
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StringConstraints {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u64>,
+    /// ECMA-262 regular expression, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+}
+
+impl StringConstraints {
+    pub fn is_empty(&self) -> bool {
+        self.min_length.is_none() && self.max_length.is_none() && self.pattern.is_none()
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Bounds {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<serde_json::Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<serde_json::Number>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exclusive_minimum: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exclusive_maximum: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multiple_of: Option<serde_json::Number>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NamedType {
+    pub name: String,
+    /// Where the schema sits (JSON pointer), for diagnostics and docs.
+    pub origin: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Value>,
+    #[serde(flatten)]
+    pub kind: TypeKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum TypeKind {
+    Struct {
+        fields: Vec<Field>,
+        /// Type of properties not listed (`additionalProperties`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        additional: Option<TypeRef>,
+    },
+    Enum {
+        values: Vec<EnumValue>,
+    },
+    /// Exactly one of the variants (`oneOf`).
+    OneOf {
+        variants: Vec<Variant>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        discriminator: Option<Discriminator>,
+    },
+    /// One or more of the variants (`anyOf`).
+    AnyOf {
+        variants: Vec<Variant>,
+    },
+    /// All of the parts at once (`allOf` that could not be merged into one
+    /// struct).
+    AllOf {
+        parts: Vec<TypeRef>,
+    },
+    /// A named use of another type (a constrained string, an array, ...).
+    Alias {
+        #[serde(rename = "type")]
+        ty: TypeRef,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    /// Property name on the wire.
+    pub name: String,
+    pub rust_name: String,
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    pub required: bool,
+    /// The field contains its own type by value (directly or through
+    /// other structs), so an emitter must box it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub recursive: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub read_only: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub write_only: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EnumValue {
+    pub value: Value,
+    /// UpperCamelCase variant name, unique within the enum.
+    pub rust_name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Variant {
+    pub rust_name: String,
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Discriminator {
+    pub property: String,
+    /// Wire value → Rust type name.
+    pub mapping: BTreeMap<String, String>,
+}

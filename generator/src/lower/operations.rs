@@ -1,0 +1,407 @@
+//! Paths and operations → `ir::Operation`s.
+
+use super::types::{TypeSpace, component_key};
+use crate::diag::{Diagnostic, Sink, ptr};
+use crate::ir::{
+    Content, ErrorCode, Header, Location as ParamIn, Method, Operation, Parameter, Protocol, RequestBody, Response,
+    SecurityScheme, Server, ServerVariable, Status, Style, TypeKind, TypeRef,
+};
+use crate::naming::{Namer, camel, snake};
+use crate::source::Provenance;
+use indexmap::IndexMap;
+use openapiv3::{MediaType, OpenAPI, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+
+pub struct Ctx<'a> {
+    pub openapi: &'a OpenAPI,
+    pub prov: &'a Provenance,
+    pub protocol: &'a Protocol,
+    pub schemes: &'a BTreeMap<String, SecurityScheme>,
+    pub sink: &'a mut Sink,
+}
+
+pub fn operations(cx: &mut Ctx, types: &mut TypeSpace) -> Vec<Operation> {
+    let mut out = Vec::new();
+    let mut names = Namer::new();
+    let mut ids: HashMap<String, String> = HashMap::new();
+    for (path, item) in cx.openapi.paths.iter() {
+        let item_at = ptr("/paths", path);
+        let ReferenceOr::Item(item) = item else {
+            cx.sink.push(
+                Diagnostic::error("ref.path-item", cx.prov.locate(&item_at), "path item `$ref` could not be resolved")
+                    .help("define the path item inline"),
+            );
+            continue;
+        };
+        for (method_str, op) in item.iter() {
+            let at = ptr(&item_at, method_str);
+            let Some(method) = Method::parse(method_str) else { continue };
+            let id = op.operation_id.clone().unwrap_or_else(|| format!("{method_str} {path}"));
+            if let Some(first) = ids.get(&id) {
+                cx.sink.push(
+                    Diagnostic::error("operation.duplicate-id", cx.prov.locate(&ptr(&at, "operationId")), format!("operationId `{id}` is already used at {first}"))
+                        .help("give every operation its own operationId (an overlay can rename one)"),
+                );
+                continue;
+            }
+            ids.insert(id.clone(), at.clone());
+            let base = snake(&id);
+            let name = names.claim(&base);
+            if name != base {
+                cx.sink.push(Diagnostic::warning("operation.name-collision", cx.prov.locate(&at), format!("operation `{id}` is named `{name}` because `{base}` is taken")));
+            }
+            let lowered = operation(cx, types, path, &at, method, id, name, op, item);
+            out.push(lowered);
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn operation(
+    cx: &mut Ctx,
+    types: &mut TypeSpace,
+    path: &str,
+    at: &str,
+    method: Method,
+    id: String,
+    name: String,
+    op: &openapiv3::Operation,
+    item: &openapiv3::PathItem,
+) -> Operation {
+    let ctx = camel(&name);
+    let item_at = at.rsplit_once('/').map_or("", |x| x.0);
+    let mut parameters = parameters(cx, types, &ctx, [(item_at, &item.parameters), (at, &op.parameters)]);
+    check_path_template(cx, path, at, &mut parameters);
+    let body = op.request_body.as_ref().and_then(|b| request_body(cx, types, &ctx, &ptr(at, "requestBody"), b));
+    let mut responses = responses(cx, types, &ctx, &ptr(at, "responses"), &op.responses);
+    if let Protocol::AwsJson1_1 { .. } = cx.protocol {
+        for r in &mut responses {
+            if !r.status.is_success() {
+                r.errors = aws_error_codes(types, r);
+            }
+        }
+    }
+    let reqs = op.security.as_ref().or(cx.openapi.security.as_ref()).cloned().unwrap_or_default();
+    let security = super::security::requirements(&reqs, cx.schemes, at, cx.prov, &mut cx.sink.diagnostics);
+    let ext = |k: &str| op.extensions.get(k);
+    let target = match cx.protocol {
+        Protocol::Rest => None,
+        Protocol::AwsJson1_1 { target_prefix } => {
+            if method != Method::Post || !(path == "/" || path.starts_with("/#")) {
+                cx.sink.push(
+                    Diagnostic::error("protocol.aws-json", cx.prov.locate(at), format!("awsJson1_1 operations are `POST /`, found `{method:?} {path}`"))
+                        .help("write the operation as `post` under `/` (or `/#OperationName` when there are several)"),
+                );
+            }
+            Some(ext("x-apigen-target").and_then(Value::as_str).map(str::to_owned).unwrap_or_else(|| format!("{target_prefix}.{id}")))
+        }
+    };
+    let path = if target.is_some() { "/".to_string() } else { path.to_string() };
+    Operation {
+        name,
+        id,
+        method,
+        path,
+        summary: op.summary.clone(),
+        description: op.description.clone(),
+        tags: op.tags.clone(),
+        deprecated: op.deprecated,
+        idempotent: ext("x-apigen-idempotent").and_then(Value::as_bool).unwrap_or(method.is_idempotent()),
+        target,
+        parameters,
+        body,
+        responses,
+        security,
+        servers: servers(if op.servers.is_empty() { &item.servers } else { &op.servers }),
+    }
+}
+
+pub fn servers(list: &[openapiv3::Server]) -> Vec<Server> {
+    list.iter()
+        .map(|s| Server {
+            url: s.url.clone(),
+            description: s.description.clone(),
+            variables: s
+                .variables
+                .iter()
+                .flatten()
+                .map(|(k, v)| {
+                    (k.clone(), ServerVariable { default: v.default.clone(), allowed: v.enumeration.clone(), description: v.description.clone() })
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Follows a `#/components/{section}/{key}` reference.
+fn resolve<'a, T>(r: &'a ReferenceOr<T>, section: Option<&'a IndexMap<String, ReferenceOr<T>>>) -> Option<&'a T> {
+    let mut cur = r;
+    for _ in 0..16 {
+        match cur {
+            ReferenceOr::Item(t) => return Some(t),
+            ReferenceOr::Reference { reference } => {
+                cur = section?.get(&component_key(reference).replace("~1", "/").replace("~0", "~"))?;
+            }
+        }
+    }
+    None
+}
+
+fn parameters(
+    cx: &mut Ctx,
+    types: &mut TypeSpace,
+    ctx: &str,
+    levels: [(&str, &[ReferenceOr<openapiv3::Parameter>]); 2],
+) -> Vec<Parameter> {
+    let section = cx.openapi.components.as_ref().map(|c| &c.parameters);
+    // Operation-level parameters override path-level ones of the same
+    // name and location.
+    let mut list: Vec<(String, &openapiv3::Parameter)> = Vec::new();
+    for (at, params) in levels {
+        for (i, p) in params.iter().enumerate() {
+            let here = ptr(&ptr(at, "parameters"), &i.to_string());
+            let Some(p) = resolve(p, section) else {
+                cx.sink.push(Diagnostic::error("ref.parameter", cx.prov.locate(&here), "parameter `$ref` does not name a component parameter").help("define it under components/parameters"));
+                continue;
+            };
+            let key = (&p.parameter_data_ref().name, location(p));
+            list.retain(|(_, q)| (&q.parameter_data_ref().name, location(q)) != key);
+            list.push((here, p));
+        }
+    }
+    let mut namer = Namer::new();
+    let mut out = Vec::new();
+    for (here, p) in list {
+        let d = p.parameter_data_ref();
+        let loc = location(p);
+        let base = snake(&d.name);
+        let rust_name = if namer.is_taken(&base) { namer.claim(&format!("{base}_{}", snake(&format!("{loc:?}")))) } else { namer.claim(&base) };
+        let (ty, media_type) = match &d.format {
+            ParameterSchemaOrContent::Schema(s) => (types.lower(s, &format!("{ctx}{}", camel(&d.name)), &ptr(&here, "schema")), None),
+            ParameterSchemaOrContent::Content(c) => match c.iter().next() {
+                Some((mt, m)) => (
+                    m.schema.as_ref().map_or(TypeRef::Any, |s| types.lower(s, &format!("{ctx}{}", camel(&d.name)), &ptr(&here, "content"))),
+                    Some(mt.clone()),
+                ),
+                None => (TypeRef::Any, None),
+            },
+        };
+        let mut required = d.required;
+        if loc == ParamIn::Path && !required {
+            cx.sink.push(
+                Diagnostic::warning("parameter.path-optional", cx.prov.locate(&ptr(&here, "required")), format!("path parameter `{}` is not marked required; path parameters always are", d.name))
+                    .help("add `required: true`"),
+            );
+            required = true;
+        }
+        let style = style(p);
+        let mut examples: Vec<Value> = d.example.iter().cloned().collect();
+        examples.extend(d.examples.values().filter_map(|e| match e {
+            ReferenceOr::Item(e) => e.value.clone(),
+            ReferenceOr::Reference { .. } => None,
+        }));
+        if examples.is_empty()
+            && let ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) = &d.format
+            && let Some(e) = &s.schema_data.example
+        {
+            examples.push(e.clone());
+        }
+        out.push(Parameter {
+            name: d.name.clone(),
+            rust_name,
+            location: loc,
+            required,
+            description: d.description.clone(),
+            deprecated: d.deprecated.unwrap_or(false),
+            ty,
+            style,
+            explode: d.explode.unwrap_or(style == Style::Form),
+            media_type,
+            examples,
+        });
+    }
+    out
+}
+
+fn location(p: &openapiv3::Parameter) -> ParamIn {
+    match p {
+        openapiv3::Parameter::Query { .. } => ParamIn::Query,
+        openapiv3::Parameter::Header { .. } => ParamIn::Header,
+        openapiv3::Parameter::Path { .. } => ParamIn::Path,
+        openapiv3::Parameter::Cookie { .. } => ParamIn::Cookie,
+    }
+}
+
+fn style(p: &openapiv3::Parameter) -> Style {
+    use openapiv3::{PathStyle, QueryStyle};
+    match p {
+        openapiv3::Parameter::Query { style, .. } => match style {
+            QueryStyle::Form => Style::Form,
+            QueryStyle::SpaceDelimited => Style::SpaceDelimited,
+            QueryStyle::PipeDelimited => Style::PipeDelimited,
+            QueryStyle::DeepObject => Style::DeepObject,
+        },
+        openapiv3::Parameter::Path { style, .. } => match style {
+            PathStyle::Simple => Style::Simple,
+            PathStyle::Label => Style::Label,
+            PathStyle::Matrix => Style::Matrix,
+        },
+        openapiv3::Parameter::Header { .. } => Style::Simple,
+        openapiv3::Parameter::Cookie { .. } => Style::Form,
+    }
+}
+
+/// Template variables and declared path parameters must agree: a variable
+/// with no declaration gets a string parameter (reported), a declaration
+/// with no variable is reported.
+fn check_path_template(cx: &mut Ctx, path: &str, at: &str, params: &mut Vec<Parameter>) {
+    let vars: Vec<&str> = path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|x| x.0)).collect();
+    for v in &vars {
+        if !params.iter().any(|p| p.location == ParamIn::Path && p.name == *v) {
+            cx.sink.push(
+                Diagnostic::warning("path.undeclared-parameter", cx.prov.locate(at), format!("path template variable `{{{v}}}` has no path parameter; treated as a required string"))
+                    .help(format!("declare `- name: {v}` with `in: path` and `required: true`")),
+            );
+            let rust_name = snake(v);
+            params.push(Parameter {
+                name: v.to_string(),
+                rust_name,
+                location: ParamIn::Path,
+                required: true,
+                description: None,
+                deprecated: false,
+                ty: TypeRef::String { format: None, constraints: Default::default() },
+                style: Style::Simple,
+                explode: false,
+                media_type: None,
+                examples: Vec::new(),
+            });
+        }
+    }
+    let before = params.len();
+    params.retain(|p| p.location != ParamIn::Path || vars.contains(&p.name.as_str()));
+    if params.len() != before {
+        cx.sink.push(
+            Diagnostic::warning("path.unused-parameter", cx.prov.locate(at), "a path parameter does not appear in the path template; it is not sent")
+                .help("remove the parameter, or add `{name}` to the path"),
+        );
+    }
+}
+
+fn contents(types: &mut TypeSpace, ctx: &str, at: &str, content: &IndexMap<String, MediaType>) -> Vec<Content> {
+    let multi = content.len() > 1;
+    content
+        .iter()
+        .map(|(mt, m)| {
+            let name = if multi { format!("{ctx}{}", camel(mt.split(['/', ';']).nth(1).unwrap_or(mt))) } else { ctx.to_string() };
+            let here = ptr(&ptr(at, "content"), mt);
+            let ty = m.schema.as_ref().map(|s| types.lower(s, &name, &ptr(&here, "schema")));
+            let mut examples: BTreeMap<String, Value> = m
+                .examples
+                .iter()
+                .filter_map(|(k, e)| match e {
+                    ReferenceOr::Item(e) => e.value.clone().map(|v| (k.clone(), v)),
+                    ReferenceOr::Reference { .. } => None,
+                })
+                .collect();
+            if let Some(e) = &m.example {
+                examples.insert("default".into(), e.clone());
+            }
+            Content { media_type: mt.clone(), ty, examples }
+        })
+        .collect()
+}
+
+fn request_body(
+    cx: &mut Ctx,
+    types: &mut TypeSpace,
+    ctx: &str,
+    at: &str,
+    b: &ReferenceOr<openapiv3::RequestBody>,
+) -> Option<RequestBody> {
+    let section = cx.openapi.components.as_ref().map(|c| &c.request_bodies);
+    let Some(b) = resolve(b, section) else {
+        cx.sink.push(Diagnostic::error("ref.request-body", cx.prov.locate(at), "request body `$ref` does not name a component request body").help("define it under components/requestBodies"));
+        return None;
+    };
+    Some(RequestBody {
+        required: b.required,
+        description: b.description.clone(),
+        contents: contents(types, &format!("{ctx}Request"), at, &b.content),
+    })
+}
+
+fn responses(cx: &mut Ctx, types: &mut TypeSpace, ctx: &str, at: &str, rs: &openapiv3::Responses) -> Vec<Response> {
+    let section = cx.openapi.components.as_ref().map(|c| &c.responses);
+    let header_section = cx.openapi.components.as_ref().map(|c| &c.headers);
+    let mut all: Vec<(Status, String, &ReferenceOr<openapiv3::Response>)> = rs
+        .responses
+        .iter()
+        .map(|(code, r)| {
+            let status = match code {
+                StatusCode::Code(c) => Status::Code(*c),
+                StatusCode::Range(r) => Status::Range(*r),
+            };
+            (status, code.to_string(), r)
+        })
+        .collect();
+    if let Some(d) = &rs.default {
+        all.push((Status::Default, "default".into(), d));
+    }
+    all.sort_by_key(|(s, _, _)| *s);
+    let mut out = Vec::new();
+    for (status, key, r) in all {
+        let here = ptr(at, &key);
+        let Some(r) = resolve(r, section) else {
+            cx.sink.push(Diagnostic::error("ref.response", cx.prov.locate(&here), "response `$ref` does not name a component response").help("define it under components/responses"));
+            continue;
+        };
+        let label = String::from(status);
+        let mut hnamer = Namer::new();
+        let headers = r
+            .headers
+            .iter()
+            .filter_map(|(name, h)| {
+                let h = resolve(h, header_section)?;
+                let ty = match &h.format {
+                    ParameterSchemaOrContent::Schema(s) => types.lower(s, &format!("{ctx}Response{label}{}", camel(name)), &ptr(&ptr(&ptr(&here, "headers"), name), "schema")),
+                    ParameterSchemaOrContent::Content(_) => TypeRef::String { format: None, constraints: Default::default() },
+                };
+                Some(Header { name: name.clone(), rust_name: hnamer.claim(&snake(name)), required: h.required, description: h.description.clone(), ty })
+            })
+            .collect();
+        out.push(Response {
+            status,
+            description: r.description.clone(),
+            contents: contents(types, &format!("{ctx}Response{}", camel(&label)), &here, &r.content),
+            headers,
+            errors: Vec::new(),
+        });
+    }
+    out
+}
+
+/// awsJson1_1 error codes of a response: a `oneOf` discriminated by
+/// `__type` lists one code per exception; a single exception type is its
+/// own code.
+fn aws_error_codes(types: &TypeSpace, r: &Response) -> Vec<ErrorCode> {
+    let mut out = Vec::new();
+    for c in &r.contents {
+        let Some(TypeRef::Named { name }) = &c.ty else { continue };
+        let Some(t) = types.types.get(name) else { continue };
+        match &t.kind {
+            TypeKind::OneOf { discriminator: Some(d), .. } if d.property == "__type" => {
+                for (code, ty) in &d.mapping {
+                    out.push(ErrorCode { code: code.clone(), ty: TypeRef::named(ty.clone()) });
+                }
+            }
+            _ => {
+                let code = t.origin.strip_prefix("/components/schemas/").unwrap_or(name).to_string();
+                out.push(ErrorCode { code, ty: TypeRef::named(name.clone()) });
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,160 @@
+//! Rust-safe names: case conversion, keywords, non-ASCII input, and
+//! deterministic collision resolution.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::BTreeSet;
+
+/// Strict, reserved and edition-2024 keywords: none can be a plain
+/// identifier (and `self`/`Self`/`super`/`crate` cannot even be raw).
+const KEYWORDS: [&str; 52] = [
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
+    "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self",
+    "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become",
+    "box", "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
+
+pub fn is_keyword(s: &str) -> bool {
+    KEYWORDS.contains(&s)
+}
+
+/// Splits `s` into ASCII words; non-ASCII characters become `uXXXX` words
+/// so that names stay deterministic and distinct (`删除` → `u5220_u9664`).
+fn asciify(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if c.is_ascii() {
+            // Punctuation separates words, but some punctuation is the whole
+            // meaning of an enum value (`=`, `!=`, `>`): spell it out.
+            out.push(' ');
+        } else {
+            out.push_str(&format!(" u{:04x} ", c as u32));
+        }
+    }
+    out
+}
+
+fn punctuation_word(s: &str) -> Option<&'static str> {
+    Some(match s.trim() {
+        "=" | "==" => "eq",
+        "!=" | "<>" => "ne",
+        ">" => "gt",
+        ">=" => "ge",
+        "<" => "lt",
+        "<=" => "le",
+        "+" => "plus",
+        "-" => "minus",
+        "*" => "star",
+        "/" => "slash",
+        "" => "empty",
+        _ => return None,
+    })
+}
+
+fn base_words(s: &str) -> String {
+    if let Some(w) = punctuation_word(s) {
+        return w.to_string();
+    }
+    let a = asciify(s);
+    if a.trim().is_empty() { "value".to_string() } else { a }
+}
+
+/// snake_case identifier (functions, fields, modules, parameters).
+pub fn snake(s: &str) -> String {
+    let mut n = base_words(s).to_snake_case();
+    if n.starts_with(|c: char| c.is_ascii_digit()) {
+        n.insert(0, '_');
+    }
+    if is_keyword(&n) {
+        n.push('_');
+    }
+    n
+}
+
+/// UpperCamelCase identifier (types, variants).
+pub fn camel(s: &str) -> String {
+    let mut n = base_words(s).to_upper_camel_case();
+    if n.starts_with(|c: char| c.is_ascii_digit()) {
+        n.insert(0, 'V');
+    }
+    if is_keyword(&n) {
+        n.push('_');
+    }
+    n
+}
+
+pub fn module_name(s: &str) -> String {
+    snake(s)
+}
+
+pub fn is_valid_module(s: &str) -> bool {
+    !s.is_empty() && snake(s) == s && !s.starts_with('_') && !is_keyword(s)
+}
+
+/// Hands out names, making each unique by a numeric suffix (`Foo`, `Foo2`,
+/// ...). Deterministic: the same claims in the same order give the same
+/// names.
+#[derive(Debug, Default, Clone)]
+pub struct Namer {
+    taken: BTreeSet<String>,
+}
+
+impl Namer {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Marks `name` as used without claiming a variant of it.
+    pub fn reserve(&mut self, name: &str) {
+        self.taken.insert(name.to_string());
+    }
+
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+
+    pub fn claim(&mut self, base: &str) -> String {
+        let sep = if base.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        let name = if self.taken.contains(base) {
+            (2..).map(|i| format!("{base}{sep}{i}")).find(|n| !self.taken.contains(n)).unwrap_or_default()
+        } else {
+            base.to_string()
+        };
+        self.taken.insert(name.clone());
+        name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cases_keywords_and_digits() {
+        assert_eq!(snake("X-Auth-Token"), "x_auth_token");
+        assert_eq!(snake("type"), "type_");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(camel("self"), "Self_");
+        assert_eq!(snake("2fa"), "_2fa");
+        assert_eq!(camel("200"), "V200");
+        assert_eq!(snake("delete_user_ssh_key_api_v1_user_ssh_keys__key_id__delete"), "delete_user_ssh_key_api_v1_user_ssh_keys_key_id_delete");
+    }
+
+    #[test]
+    fn punctuation_and_non_ascii() {
+        assert_eq!(camel("!="), "Ne");
+        assert_eq!(camel(">"), "Gt");
+        assert_eq!(snake("删除"), "u5220_u9664");
+        assert_eq!(camel(""), "Empty");
+    }
+
+    #[test]
+    fn collisions_get_suffixes() {
+        let mut n = Namer::new();
+        assert_eq!(n.claim(&camel("ASC")), "Asc");
+        assert_eq!(n.claim(&camel("asc")), "Asc2");
+        assert_eq!(n.claim("V1"), "V1");
+        assert_eq!(n.claim("V1"), "V1_2");
+    }
+}

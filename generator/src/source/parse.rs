@@ -1,0 +1,265 @@
+//! YAML and JSON text → `serde_json::Value`, refusing duplicate keys.
+//!
+//! libyaml-based YAML crates and `serde_json::Value` both keep the last of
+//! two equal keys, which silently loses operations (two `delete:` under one
+//! path). We deserialize through our own visitor that sees every key and
+//! fails on the second occurrence, with the parser's line and column.
+
+use crate::diag::{Diagnostic, Error, Location, Result};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+use std::fmt;
+use std::path::Path;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Yaml,
+}
+
+impl Format {
+    /// JSON when the text looks like JSON (so a JSON file gets JSON errors,
+    /// not YAML ones), else YAML.
+    pub fn sniff(text: &str) -> Format {
+        match text.trim_start().as_bytes().first() {
+            Some(b'{') | Some(b'[') => Format::Json,
+            _ => Format::Yaml,
+        }
+    }
+}
+
+/// Parses `bytes` (a whole file, or a block of a Markdown page starting at
+/// `line_offset` lines into `file`).
+pub fn parse(bytes: &[u8], file: &Path, line_offset: usize) -> Result<Value> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let good = &bytes[..e.valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1 + line_offset;
+        Error::one(
+            Diagnostic::error(
+                "parse.utf8",
+                Location::file(file).with_line(line, None),
+                format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+            )
+            .help("save the document as UTF-8"),
+        )
+    })?;
+    match Format::sniff(text) {
+        Format::Json => parse_json(text, file, line_offset),
+        Format::Yaml => parse_yaml(text, file, line_offset),
+    }
+}
+
+fn parse_json(text: &str, file: &Path, line_offset: usize) -> Result<Value> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = StrictValue::deserialize_from(&mut de).and_then(|v| de.end().map(|()| v));
+    value.map_err(|e| {
+        let loc = Location::file(file).with_line(e.line() + line_offset, Some(e.column()));
+        Error::one(
+            Diagnostic::error("parse.json", loc, format!("invalid JSON: {}", strip_position(&e.to_string())))
+                .help("fix the JSON syntax at this line"),
+        )
+    })
+}
+
+fn parse_yaml(text: &str, file: &Path, line_offset: usize) -> Result<Value> {
+    let de = serde_yaml::Deserializer::from_str(text);
+    StrictValue::deserialize_from(de).map_err(|e| {
+        let mut loc = Location::file(file);
+        if let Some(l) = e.location() {
+            loc = loc.with_line(l.line() + line_offset, Some(l.column()));
+        }
+        Error::one(
+            Diagnostic::error("parse.yaml", loc, format!("invalid YAML: {}", strip_position(&e.to_string())))
+                .help("fix the YAML at this line (indentation, quoting, duplicate keys)"),
+        )
+    })
+}
+
+/// Parser messages end with " at line X column Y", which our location
+/// already says (with the Markdown offset applied).
+fn strip_position(msg: &str) -> String {
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+struct StrictValue;
+
+impl StrictValue {
+    fn deserialize_from<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Value, D::Error> {
+        StrictValue.deserialize(d)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for StrictValue {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON-compatible value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Value, E> {
+        Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom(format!("the number {v} has no JSON representation")))
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(StrictValue)? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            if out.contains_key(&key) {
+                return Err(de::Error::custom(format!(
+                    "duplicate key `{key}` (the second would silently replace the first)"
+                )));
+            }
+            let v = map.next_value_seed(StrictValue)?;
+            out.insert(key, v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// Map keys as strings: YAML allows `200:` (an integer) or `true:` as keys,
+/// which OpenAPI means as the strings "200" and "true".
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = String;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<String, D::Error> {
+        d.deserialize_any(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = String;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a scalar map key")
+    }
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<String, E> {
+        Ok(v.to_owned())
+    }
+    fn visit_string<E>(self, v: String) -> std::result::Result<String, E> {
+        Ok(v)
+    }
+    fn visit_unit<E>(self) -> std::result::Result<String, E> {
+        Ok("null".to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> Diagnostic {
+        parse(text.as_bytes(), Path::new("t.yaml"), 0).unwrap_err().diagnostics.remove(0)
+    }
+
+    #[test]
+    fn yaml_duplicate_key_is_located() {
+        let d = err("paths:\n  /a:\n    delete: {}\n    delete: {}\n");
+        assert_eq!(d.code, "parse.yaml");
+        assert!(d.message.contains("duplicate key `delete`"), "{}", d.message);
+        assert_eq!(d.location.line, Some(4), "{d}");
+    }
+
+    #[test]
+    fn json_duplicate_key_is_located() {
+        let d = err("{\"a\": 1,\n \"a\": 2}");
+        assert_eq!(d.code, "parse.json");
+        assert!(d.message.contains("duplicate key `a`"));
+        assert_eq!(d.location.line, Some(2));
+    }
+
+    #[test]
+    fn yaml_integer_keys_become_strings() {
+        let v = parse(b"responses:\n  200: ok\n", Path::new("t.yaml"), 0).unwrap();
+        assert_eq!(v["responses"]["200"], "ok");
+    }
+
+    #[test]
+    fn bom_is_skipped_and_json_errors_are_json() {
+        let v = parse(b"\xEF\xBB\xBF{\"openapi\": \"3.0.0\"}", Path::new("t.json"), 0).unwrap();
+        assert_eq!(v["openapi"], "3.0.0");
+        let d = err("{\"openapi\": }");
+        assert_eq!(d.code, "parse.json");
+    }
+
+    #[test]
+    fn markdown_offset_is_added() {
+        let d = parse(b"a: [\n", Path::new("p.md"), 10).unwrap_err().diagnostics.remove(0);
+        assert!(d.location.line.unwrap() > 10, "{d}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_with_line() {
+        let d = parse(b"a: 1\nb: \xff\n", Path::new("t.yaml"), 0).unwrap_err().diagnostics.remove(0);
+        assert_eq!(d.code, "parse.utf8");
+        assert_eq!(d.location.line, Some(2));
+    }
+
+    #[test]
+    fn alias_bomb_is_refused() {
+        let mut doc = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            doc.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        }
+        let d = err(&doc);
+        assert_eq!(d.code, "parse.yaml");
+    }
+}

@@ -1,0 +1,233 @@
+//! Local `$ref` resolution on the raw document.
+//!
+//! After this pass every `$ref` has the canonical form
+//! `#/components/{kind}/{name}` and names an existing entry, so lowering can
+//! look references up by name (and recursive types stay recursive by name,
+//! which is how cycles are handled). A reference into the inside of
+//! something (`#/components/schemas/X/properties/y`, `#/paths/...`) is
+//! hoisted: its target is copied into `components` under a derived name.
+//! External references are refused with a located message; so are
+//! references that lead only to themselves (`A: {$ref: A}`).
+
+use super::Provenance;
+use crate::diag::{Diagnostic, Result, Sink, ptr};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// Keys whose values are data, not OpenAPI structure: a `$ref` inside an
+/// example is just a string.
+const DATA_KEYS: [&str; 4] = ["example", "examples", "default", "enum"];
+
+pub fn resolve(doc: &mut Value, prov: &Provenance, sink: &mut Sink) -> Result<()> {
+    let mut sites = Vec::new();
+    collect(doc, "", &mut sites);
+    let mut hoisted: BTreeMap<String, String> = BTreeMap::new();
+    for (site, target) in sites {
+        let at = ptr(&site, "$ref");
+        let Some(fragment) = target.strip_prefix('#') else {
+            sink.push(
+                Diagnostic::error("ref.external", prov.locate(&at), format!("external `$ref` `{target}` is not supported"))
+                    .help("bundle the document into one file first (e.g. `redocly bundle`)"),
+            );
+            continue;
+        };
+        let pointer = percent_decode(fragment);
+        if doc.pointer(&pointer).is_none() {
+            sink.push(
+                Diagnostic::error("ref.unknown", prov.locate(&at), format!("`$ref` `{target}` points to nothing"))
+                    .help("define the referenced component, or fix the reference"),
+            );
+            continue;
+        }
+        let tokens: Vec<String> = pointer.split('/').skip(1).map(unescape).collect();
+        let canonical = tokens.len() == 3 && tokens[0] == "components";
+        let new_ref = if canonical {
+            continue;
+        } else if let Some(done) = hoisted.get(&pointer) {
+            done.clone()
+        } else {
+            let kind = kind_of(&tokens);
+            let name = unique_name(doc, kind, &hoist_name(&tokens));
+            let copy = doc.pointer(&pointer).cloned().unwrap_or(Value::Null);
+            let components = doc
+                .as_object_mut()
+                .map(|o| o.entry("components").or_insert_with(|| Value::Object(Map::new())));
+            if let Some(Value::Object(c)) = components {
+                let entries = c.entry(kind).or_insert_with(|| Value::Object(Map::new()));
+                if let Some(e) = entries.as_object_mut() {
+                    e.insert(name.clone(), copy);
+                }
+            }
+            let r = format!("#/components/{kind}/{}", name.replace('~', "~0").replace('/', "~1"));
+            hoisted.insert(pointer.clone(), r.clone());
+            r
+        };
+        if let Some(node) = doc.pointer_mut(&site).and_then(Value::as_object_mut) {
+            node.insert("$ref".into(), Value::String(new_ref));
+        }
+    }
+    sink.check()?;
+    check_alias_cycles(doc, prov, sink);
+    sink.check()
+}
+
+fn collect(v: &Value, at: &str, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Object(o) => {
+            if let Some(Value::String(r)) = o.get("$ref") {
+                out.push((at.to_string(), r.clone()));
+            }
+            for (k, child) in o {
+                if DATA_KEYS.contains(&k.as_str()) || k.starts_with("x-") {
+                    continue;
+                }
+                collect(child, &ptr(at, k), out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, child) in a.iter().enumerate() {
+                collect(child, &ptr(at, &i.to_string()), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Which component section a hoisted target belongs in, from where it sits.
+fn kind_of(tokens: &[String]) -> &'static str {
+    let parent = tokens.len().checked_sub(2).map(|i| tokens[i].as_str());
+    let last = tokens.last().map(String::as_str);
+    match (parent, last) {
+        (Some("parameters"), _) => "parameters",
+        (Some("responses"), _) => "responses",
+        (Some("headers"), _) => "headers",
+        (Some("examples"), _) => "examples",
+        (_, Some("requestBody")) => "requestBodies",
+        (Some("components"), Some(_)) if tokens.len() == 2 => "schemas",
+        _ => "schemas",
+    }
+}
+
+/// `X/properties/y` → `X_y`; structural keywords are dropped.
+fn hoist_name(tokens: &[String]) -> String {
+    const SKIP: [&str; 9] =
+        ["components", "schemas", "properties", "items", "content", "schema", "paths", "allOf", "application~1json"];
+    let parts: Vec<&str> = tokens
+        .iter()
+        .map(String::as_str)
+        .filter(|t| !SKIP.contains(t))
+        .map(|t| t.trim_matches('/'))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let name = parts.join("_").replace(['/', '{', '}', '.', ' '], "_");
+    if name.is_empty() { "Hoisted".into() } else { name }
+}
+
+fn unique_name(doc: &Value, kind: &str, base: &str) -> String {
+    let taken = |n: &str| doc.pointer(&ptr(&ptr("/components", kind), n)).is_some();
+    if !taken(base) {
+        return base.to_string();
+    }
+    (2..).map(|i| format!("{base}{i}")).find(|n| !taken(n)).unwrap_or_default()
+}
+
+/// Components that are nothing but a `$ref` must not loop back to
+/// themselves: such a type has no definition at all.
+fn check_alias_cycles(doc: &Value, prov: &Provenance, sink: &mut Sink) {
+    let Some(components) = doc.get("components").and_then(Value::as_object) else { return };
+    for (kind, entries) in components {
+        let Some(entries) = entries.as_object() else { continue };
+        for name in entries.keys() {
+            let start = ptr(&ptr("/components", kind), name);
+            let mut seen = vec![start.clone()];
+            let mut cur = start.clone();
+            while let Some(r) = doc.pointer(&cur).and_then(|v| v.get("$ref")).and_then(Value::as_str) {
+                let next = percent_decode(r.trim_start_matches('#'));
+                if seen.contains(&next) {
+                    sink.push(
+                        Diagnostic::error(
+                            "ref.cycle",
+                            prov.locate(&start),
+                            format!("`{start}` is a chain of `$ref`s that leads back to itself ({})", seen.join(" → ")),
+                        )
+                        .help("give one of the components in the chain a real definition"),
+                    );
+                    break;
+                }
+                seen.push(next.clone());
+                cur = next;
+            }
+        }
+    }
+}
+
+fn unescape(t: &str) -> String {
+    t.replace("~1", "/").replace("~0", "~")
+}
+
+/// URI fragments may percent-encode characters (`%7B` for `{`).
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(mut doc: Value) -> (Value, Result<()>) {
+        let mut sink = Sink::default();
+        let r = resolve(&mut doc, &Provenance::single("t.yaml"), &mut sink);
+        (doc, r)
+    }
+
+    #[test]
+    fn deep_ref_is_hoisted() {
+        let (doc, r) = run(json!({"components": {"schemas": {
+            "X": {"type": "object", "properties": {"y": {"type": "string", "maxLength": 3}}},
+            "Z": {"$ref": "#/components/schemas/X/properties/y"}}}}));
+        r.unwrap();
+        assert_eq!(doc["components"]["schemas"]["Z"]["$ref"], "#/components/schemas/X_y");
+        assert_eq!(doc["components"]["schemas"]["X_y"]["maxLength"], 3);
+    }
+
+    #[test]
+    fn unknown_and_external_refs_are_located() {
+        let (_, r) = run(json!({"paths": {"/a": {"get": {"responses": {"200": {"$ref": "#/components/responses/Nope"}}}}},
+            "components": {"schemas": {"E": {"$ref": "other.yaml#/X"}}}}));
+        let ds = r.unwrap_err().diagnostics;
+        assert_eq!(ds[0].code, "ref.unknown");
+        assert_eq!(ds[0].location.pointer, "/paths/~1a/get/responses/200/$ref");
+        assert_eq!(ds[1].code, "ref.external");
+    }
+
+    #[test]
+    fn recursive_types_are_fine_but_pure_alias_loops_are_not() {
+        let (_, r) = run(json!({"components": {"schemas": {
+            "Node": {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/Node"}}}}}}));
+        r.unwrap();
+        let (_, r) = run(json!({"components": {"schemas": {
+            "A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"}}}}));
+        assert_eq!(r.unwrap_err().diagnostics[0].code, "ref.cycle");
+    }
+
+    #[test]
+    fn percent_encoded_fragments() {
+        assert_eq!(percent_decode("/paths/~1a~1%7Bid%7D"), "/paths/~1a~1{id}");
+    }
+}

@@ -29,7 +29,12 @@ fn lower(spec: &ApiSpec, openapi: &openapiv3::OpenAPI, prov: &Provenance, sink: 
     let mut cx = operations::Ctx { openapi, prov, protocol: &protocol, schemes: &schemes, sink };
     let operations = operations::operations(&mut cx, &mut types);
     types.mark_recursion();
-    sink.diagnostics.append(&mut types.diagnostics);
+    for d in types.diagnostics {
+        // allOf merging can visit one schema twice; report each finding once.
+        if !sink.diagnostics.contains(&d) {
+            sink.diagnostics.push(d);
+        }
+    }
     Ok(Api {
         name: spec.name.clone(),
         module: spec.module.clone(),

@@ -358,7 +358,6 @@ fn responses(cx: &mut Ctx, types: &mut TypeSpace, ctx: &str, at: &str, rs: &open
             cx.sink.push(Diagnostic::error("ref.response", cx.prov.locate(&here), "response `$ref` does not name a component response").help("define it under components/responses"));
             continue;
         };
-        let label = String::from(status);
         let mut hnamer = Namer::new();
         let headers = r
             .headers
@@ -366,7 +365,7 @@ fn responses(cx: &mut Ctx, types: &mut TypeSpace, ctx: &str, at: &str, rs: &open
             .filter_map(|(name, h)| {
                 let h = resolve(h, header_section)?;
                 let ty = match &h.format {
-                    ParameterSchemaOrContent::Schema(s) => types.lower(s, &format!("{ctx}Response{label}{}", camel(name)), &ptr(&ptr(&ptr(&here, "headers"), name), "schema")),
+                    ParameterSchemaOrContent::Schema(s) => types.lower(s, &format!("{ctx}Response{}{}", type_label(status), camel(name)), &ptr(&ptr(&ptr(&here, "headers"), name), "schema")),
                     ParameterSchemaOrContent::Content(_) => TypeRef::String { format: None, constraints: Default::default() },
                 };
                 Some(Header { name: name.clone(), rust_name: hnamer.claim(&snake(name)), required: h.required, description: h.description.clone(), ty })
@@ -375,7 +374,7 @@ fn responses(cx: &mut Ctx, types: &mut TypeSpace, ctx: &str, at: &str, rs: &open
         out.push(Response {
             status,
             description: r.description.clone(),
-            contents: contents(types, &format!("{ctx}Response{}", camel(&label)), &here, &r.content),
+            contents: contents(types, &format!("{ctx}Response{}", type_label(status)), &here, &r.content),
             headers,
             errors: Vec::new(),
         });
@@ -404,4 +403,12 @@ fn aws_error_codes(types: &TypeSpace, r: &Response) -> Vec<ErrorCode> {
         }
     }
     out
+}
+
+/// `404`, `4XX` or `Default`: the status as it reads inside a type name.
+fn type_label(status: Status) -> String {
+    match status {
+        Status::Default => "Default".into(),
+        other => String::from(other),
+    }
 }

@@ -67,13 +67,36 @@ fn parse_yaml(text: &str, file: &Path, line_offset: usize) -> Result<Value> {
     StrictValue::deserialize_from(de).map_err(|e| {
         let mut loc = Location::file(file);
         if let Some(l) = e.location() {
-            loc = loc.with_line(l.line() + line_offset, Some(l.column()));
+            let (line, col) = duplicate_key_line(text, &e.to_string(), l.line(), l.column())
+                .map_or((l.line(), l.column()), |line| (line, l.column()));
+            loc = loc.with_line(line + line_offset, Some(col));
         }
         Error::one(
             Diagnostic::error("parse.yaml", loc, format!("invalid YAML: {}", strip_position(&e.to_string())))
                 .help("fix the YAML at this line (indentation, quoting, duplicate keys)"),
         )
     })
+}
+
+/// libyaml reports a duplicate key at the start of its mapping; the line
+/// of the second occurrence (same indentation, same key) is more useful.
+fn duplicate_key_line(text: &str, msg: &str, map_line: usize, map_col: usize) -> Option<usize> {
+    let key = msg.split("duplicate key `").nth(1)?.split('`').next()?;
+    let indent = map_col.saturating_sub(1);
+    let mut seen = 0;
+    for (i, line) in text.lines().enumerate().skip(map_line.saturating_sub(1)) {
+        let Some(rest) = line.get(indent..) else { continue };
+        if line[..indent].trim().is_empty() && !rest.starts_with(' ') {
+            let k = rest.split(':').next().unwrap_or("").trim().trim_matches(['"', '\'']);
+            if k == key {
+                seen += 1;
+                if seen == 2 {
+                    return Some(i + 1);
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Parser messages end with " at line X column Y", which our location

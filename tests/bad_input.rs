@@ -18,7 +18,12 @@ fn refused(path: &str) -> String {
 fn malformed_yaml_names_file_and_line() {
     let e = refused("tests/bad-input/malformed.yaml");
     // libyaml notices the unclosed `[` at the end of the input.
-    assert!(e.contains("error[parse.yaml]: tests/bad-input/malformed.yaml:10:1: invalid YAML: did not find expected ',' or ']'"), "{e}");
+    assert!(
+        e.contains(
+            "error[parse.yaml]: tests/bad-input/malformed.yaml:10:1: invalid YAML: did not find expected ',' or ']'"
+        ),
+        "{e}"
+    );
 }
 
 #[test]
@@ -51,7 +56,10 @@ fn duplicate_operation_id_names_both_places() {
 #[test]
 fn conflicting_merged_component_names_both_sources() {
     let e = refused("tests/bad-input/merge-conflict/apis.yaml");
-    assert!(e.contains("error[merge.conflict]: tests/bad-input/merge-conflict/b.md at /components/schemas/Error"), "{e}");
+    assert!(
+        e.contains("error[merge.conflict]: tests/bad-input/merge-conflict/b.md at /components/schemas/Error"),
+        "{e}"
+    );
     assert!(e.contains("tests/bad-input/merge-conflict/a.md"), "{e}");
 }
 

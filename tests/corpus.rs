@@ -25,10 +25,16 @@ fn corpus_never_panics_or_hangs() {
         match out.status.code() {
             Some(0) => {
                 let ir: serde_json::Value = serde_json::from_slice(&out.stdout).expect("IR is JSON");
-                assert!(!ir["apis"][0]["operations"].as_array().unwrap().is_empty() || path.contains("webhook"), "{path}: no operations");
+                assert!(
+                    !ir["apis"][0]["operations"].as_array().unwrap().is_empty() || path.contains("webhook"),
+                    "{path}: no operations"
+                );
                 lowered += 1;
             }
-            Some(1) => assert!(stderr.contains("error[") && stderr.contains(path), "{path}: refusal must be located:\n{stderr}"),
+            Some(1) => assert!(
+                stderr.contains("error[") && stderr.contains(path),
+                "{path}: refusal must be located:\n{stderr}"
+            ),
             other => panic!("{path}: exit {other:?}\n{stderr}"),
         }
     }

@@ -32,7 +32,8 @@ fn bundled_apis() {
     assert_eq!(op["target"], "TransferService.DeleteSshPublicKey");
     assert_eq!((op["method"].as_str(), op["path"].as_str()), (Some("POST"), Some("/")));
     assert_eq!(statuses(op), ["200", "400", "500"]);
-    let codes: Vec<&str> = op["responses"][1]["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> =
+        op["responses"][1]["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["InvalidRequestException", "ResourceNotFoundException", "ThrottlingException"]);
     assert_eq!(aws["security_schemes"]["SigV4"]["kind"], "awsSigV4");
     assert_eq!(aws["security_schemes"]["SigV4"]["service"], "transfer");
@@ -47,7 +48,10 @@ fn bundled_apis() {
     let op = &phala["operations"][0];
     assert_eq!(op["name"], "delete_ssh_key");
     assert_eq!(op["security"]["alternatives"], serde_json::json!([[{"scheme": "ApiKeyHeader"}]]));
-    assert_eq!(phala["security_schemes"]["ApiKeyHeader"], serde_json::json!({"kind": "apiKey", "location": "header", "name": "X-API-Key", "description": "Phala Cloud API key, as sent by the official SDK."}));
+    assert_eq!(
+        phala["security_schemes"]["ApiKeyHeader"],
+        serde_json::json!({"kind": "apiKey", "location": "header", "name": "X-API-Key", "description": "Phala Cloud API key, as sent by the official SDK."})
+    );
     assert_eq!(statuses(op), ["204", "400", "401", "404", "422"]);
 
     // Vast: two pages, one API; trailing slashes kept.
@@ -61,7 +65,10 @@ fn bundled_apis() {
     // required X-Auth-Token header is no longer a parameter.
     let huawei = api(&ir, "huawei");
     let op = &huawei["operations"][0];
-    assert_eq!(op["security"]["alternatives"], serde_json::json!([[{"scheme": "XAuthToken"}], [{"scheme": "AkSkSignature"}]]));
+    assert_eq!(
+        op["security"]["alternatives"],
+        serde_json::json!([[{"scheme": "XAuthToken"}], [{"scheme": "AkSkSignature"}]])
+    );
     assert!(op["parameters"].as_array().unwrap().iter().all(|p| p["name"] != "X-Auth-Token"));
     assert_eq!(huawei["security_schemes"]["AkSkSignature"]["kind"], "huaweiSdkHmacSha256");
     assert_eq!(statuses(op), ["204", "400"]);

@@ -166,11 +166,7 @@ impl Sink {
 
     /// Turns the collected findings into an `Err` when any is an error.
     pub fn check(&mut self) -> Result<()> {
-        if self.has_errors() {
-            Err(Error { diagnostics: std::mem::take(&mut self.diagnostics) })
-        } else {
-            Ok(())
-        }
+        if self.has_errors() { Err(Error { diagnostics: std::mem::take(&mut self.diagnostics) }) } else { Ok(()) }
     }
 }
 

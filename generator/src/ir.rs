@@ -319,18 +319,29 @@ pub enum SchemeKind {
     },
     HttpBasic,
     /// Another HTTP authentication scheme, passed through as written.
-    Http { scheme: String },
-    ApiKey { location: KeyLocation, name: String },
+    Http {
+        scheme: String,
+    },
+    ApiKey {
+        location: KeyLocation,
+        name: String,
+    },
     /// AWS Signature Version 4 over the whole request.
-    AwsSigV4 { service: String },
+    AwsSigV4 {
+        service: String,
+    },
     /// Huawei Cloud SDK-HMAC-SHA256 AK/SK signing.
     HuaweiSdkHmacSha256 {
         date_header: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         project_header: Option<String>,
     },
-    OAuth2 { flows: BTreeMap<String, OAuthFlow> },
-    OpenIdConnect { url: String },
+    OAuth2 {
+        flows: BTreeMap<String, OAuthFlow>,
+    },
+    OpenIdConnect {
+        url: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -17,7 +17,9 @@ enum Command {
     ///
     /// PATH is an OpenAPI 3.0/3.1 document (YAML or JSON), a Markdown page
     /// embedding one, or a manifest such as specs/apis.yaml.
-    #[command(after_help = "Examples:\n  apigen ir specs/apis.yaml\n  apigen ir openapi.yaml > ir.json\n  apigen ir docs/delete-key.md")]
+    #[command(
+        after_help = "Examples:\n  apigen ir specs/apis.yaml\n  apigen ir openapi.yaml > ir.json\n  apigen ir docs/delete-key.md"
+    )]
     Ir {
         #[arg(required = true)]
         paths: Vec<PathBuf>,

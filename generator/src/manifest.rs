@@ -61,14 +61,25 @@ pub fn load(path: &Path) -> Result<Vec<ApiSpec>> {
     for (i, e) in manifest.apis.into_iter().enumerate() {
         let at = |field: &str| Location::at(path, format!("/apis/{i}/{field}"));
         if !naming::is_valid_module(&e.module) {
-            return Err(Diagnostic::error("manifest.module", at("module"), format!("`{}` is not a usable Rust module name", e.module))
-                .help(format!("use a snake_case identifier that is not a Rust keyword, e.g. `{}`", naming::module_name(&e.module)))
-                .into());
+            return Err(Diagnostic::error(
+                "manifest.module",
+                at("module"),
+                format!("`{}` is not a usable Rust module name", e.module),
+            )
+            .help(format!(
+                "use a snake_case identifier that is not a Rust keyword, e.g. `{}`",
+                naming::module_name(&e.module)
+            ))
+            .into());
         }
         if out.iter().any(|a| a.name == e.name || a.module == e.module) {
-            return Err(Diagnostic::error("manifest.duplicate", at("name"), format!("API `{}` / module `{}` is listed twice", e.name, e.module))
-                .help("give every API its own name and module")
-                .into());
+            return Err(Diagnostic::error(
+                "manifest.duplicate",
+                at("name"),
+                format!("API `{}` / module `{}` is listed twice", e.name, e.module),
+            )
+            .help("give every API its own name and module")
+            .into());
         }
         if e.sources.is_empty() {
             return Err(Diagnostic::error("manifest.sources", at("sources"), "an API needs at least one source")
@@ -83,9 +94,13 @@ pub fn load(path: &Path) -> Result<Vec<ApiSpec>> {
                     if full.is_file() {
                         Ok(full)
                     } else {
-                        Err(Diagnostic::error("manifest.missing-file", at(&format!("{field}/{j}")), format!("`{}` does not exist", full.display()))
-                            .help("paths in the manifest are relative to the manifest's folder")
-                            .into())
+                        Err(Diagnostic::error(
+                            "manifest.missing-file",
+                            at(&format!("{field}/{j}")),
+                            format!("`{}` does not exist", full.display()),
+                        )
+                        .help("paths in the manifest are relative to the manifest's folder")
+                        .into())
                     }
                 })
                 .collect()

@@ -138,7 +138,10 @@ mod tests {
         assert_eq!(camel("self"), "Self_");
         assert_eq!(snake("2fa"), "_2fa");
         assert_eq!(camel("200"), "V200");
-        assert_eq!(snake("delete_user_ssh_key_api_v1_user_ssh_keys__key_id__delete"), "delete_user_ssh_key_api_v1_user_ssh_keys_key_id_delete");
+        assert_eq!(
+            snake("delete_user_ssh_key_api_v1_user_ssh_keys__key_id__delete"),
+            "delete_user_ssh_key_api_v1_user_ssh_keys_key_id_delete"
+        );
     }
 
     #[test]

@@ -65,8 +65,12 @@ fn protocol(openapi: &openapiv3::OpenAPI, prov: &Provenance) -> Result<Protocol>
             })?;
             Ok(Protocol::AwsJson1_1 { target_prefix: prefix.to_string() })
         }
-        other => Err(Diagnostic::error("protocol.unknown", prov.locate(&format!("{at}/type")), format!("unknown protocol {other:?}"))
-            .help("use `rest` or `awsJson1_1`")
-            .into()),
+        other => Err(Diagnostic::error(
+            "protocol.unknown",
+            prov.locate(&format!("{at}/type")),
+            format!("unknown protocol {other:?}"),
+        )
+        .help("use `rest` or `awsJson1_1`")
+        .into()),
     }
 }

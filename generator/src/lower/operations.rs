@@ -40,8 +40,12 @@ pub fn operations(cx: &mut Ctx, types: &mut TypeSpace) -> Vec<Operation> {
             let id = op.operation_id.clone().unwrap_or_else(|| format!("{method_str} {path}"));
             if let Some(first) = ids.get(&id) {
                 cx.sink.push(
-                    Diagnostic::error("operation.duplicate-id", cx.prov.locate(&ptr(&at, "operationId")), format!("operationId `{id}` is already used at {first}"))
-                        .help("give every operation its own operationId (an overlay can rename one)"),
+                    Diagnostic::error(
+                        "operation.duplicate-id",
+                        cx.prov.locate(&ptr(&at, "operationId")),
+                        format!("operationId `{id}` is already used at {first}"),
+                    )
+                    .help("give every operation its own operationId (an overlay can rename one)"),
                 );
                 continue;
             }
@@ -49,7 +53,11 @@ pub fn operations(cx: &mut Ctx, types: &mut TypeSpace) -> Vec<Operation> {
             let base = snake(&id);
             let name = names.claim(&base);
             if name != base {
-                cx.sink.push(Diagnostic::warning("operation.name-collision", cx.prov.locate(&at), format!("operation `{id}` is named `{name}` because `{base}` is taken")));
+                cx.sink.push(Diagnostic::warning(
+                    "operation.name-collision",
+                    cx.prov.locate(&at),
+                    format!("operation `{id}` is named `{name}` because `{base}` is taken"),
+                ));
             }
             let lowered = operation(cx, types, path, &at, method, id, name, op, item);
             out.push(lowered);
@@ -91,11 +99,20 @@ fn operation(
         Protocol::AwsJson1_1 { target_prefix } => {
             if method != Method::Post || !(path == "/" || path.starts_with("/#")) {
                 cx.sink.push(
-                    Diagnostic::error("protocol.aws-json", cx.prov.locate(at), format!("awsJson1_1 operations are `POST /`, found `{method:?} {path}`"))
-                        .help("write the operation as `post` under `/` (or `/#OperationName` when there are several)"),
+                    Diagnostic::error(
+                        "protocol.aws-json",
+                        cx.prov.locate(at),
+                        format!("awsJson1_1 operations are `POST /`, found `{method:?} {path}`"),
+                    )
+                    .help("write the operation as `post` under `/` (or `/#OperationName` when there are several)"),
                 );
             }
-            Some(ext("x-apigen-target").and_then(Value::as_str).map(str::to_owned).unwrap_or_else(|| format!("{target_prefix}.{id}")))
+            Some(
+                ext("x-apigen-target")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| format!("{target_prefix}.{id}")),
+            )
         }
     };
     let path = if target.is_some() { "/".to_string() } else { path.to_string() };
@@ -128,7 +145,14 @@ pub fn servers(list: &[openapiv3::Server]) -> Vec<Server> {
                 .iter()
                 .flatten()
                 .map(|(k, v)| {
-                    (k.clone(), ServerVariable { default: v.default.clone(), allowed: v.enumeration.clone(), description: v.description.clone() })
+                    (
+                        k.clone(),
+                        ServerVariable {
+                            default: v.default.clone(),
+                            allowed: v.enumeration.clone(),
+                            description: v.description.clone(),
+                        },
+                    )
                 })
                 .collect(),
         })
@@ -163,7 +187,14 @@ fn parameters(
         for (i, p) in params.iter().enumerate() {
             let here = ptr(&ptr(at, "parameters"), &i.to_string());
             let Some(p) = resolve(p, section) else {
-                cx.sink.push(Diagnostic::error("ref.parameter", cx.prov.locate(&here), "parameter `$ref` does not name a component parameter").help("define it under components/parameters"));
+                cx.sink.push(
+                    Diagnostic::error(
+                        "ref.parameter",
+                        cx.prov.locate(&here),
+                        "parameter `$ref` does not name a component parameter",
+                    )
+                    .help("define it under components/parameters"),
+                );
                 continue;
             };
             let key = (&p.parameter_data_ref().name, location(p));
@@ -177,12 +208,20 @@ fn parameters(
         let d = p.parameter_data_ref();
         let loc = location(p);
         let base = snake(&d.name);
-        let rust_name = if namer.is_taken(&base) { namer.claim(&format!("{base}_{}", snake(&format!("{loc:?}")))) } else { namer.claim(&base) };
+        let rust_name = if namer.is_taken(&base) {
+            namer.claim(&format!("{base}_{}", snake(&format!("{loc:?}"))))
+        } else {
+            namer.claim(&base)
+        };
         let (ty, media_type) = match &d.format {
-            ParameterSchemaOrContent::Schema(s) => (types.lower(s, &format!("{ctx}{}", camel(&d.name)), &ptr(&here, "schema")), None),
+            ParameterSchemaOrContent::Schema(s) => {
+                (types.lower(s, &format!("{ctx}{}", camel(&d.name)), &ptr(&here, "schema")), None)
+            }
             ParameterSchemaOrContent::Content(c) => match c.iter().next() {
                 Some((mt, m)) => (
-                    m.schema.as_ref().map_or(TypeRef::Any, |s| types.lower(s, &format!("{ctx}{}", camel(&d.name)), &ptr(&here, "content"))),
+                    m.schema.as_ref().map_or(TypeRef::Any, |s| {
+                        types.lower(s, &format!("{ctx}{}", camel(&d.name)), &ptr(&here, "content"))
+                    }),
                     Some(mt.clone()),
                 ),
                 None => (TypeRef::Any, None),
@@ -191,8 +230,12 @@ fn parameters(
         let mut required = d.required;
         if loc == ParamIn::Path && !required {
             cx.sink.push(
-                Diagnostic::warning("parameter.path-optional", cx.prov.locate(&ptr(&here, "required")), format!("path parameter `{}` is not marked required; path parameters always are", d.name))
-                    .help("add `required: true`"),
+                Diagnostic::warning(
+                    "parameter.path-optional",
+                    cx.prov.locate(&ptr(&here, "required")),
+                    format!("path parameter `{}` is not marked required; path parameters always are", d.name),
+                )
+                .help("add `required: true`"),
             );
             required = true;
         }
@@ -261,8 +304,12 @@ fn check_path_template(cx: &mut Ctx, path: &str, at: &str, params: &mut Vec<Para
     for v in &vars {
         if !params.iter().any(|p| p.location == ParamIn::Path && p.name == *v) {
             cx.sink.push(
-                Diagnostic::warning("path.undeclared-parameter", cx.prov.locate(at), format!("path template variable `{{{v}}}` has no path parameter; treated as a required string"))
-                    .help(format!("declare `- name: {v}` with `in: path` and `required: true`")),
+                Diagnostic::warning(
+                    "path.undeclared-parameter",
+                    cx.prov.locate(at),
+                    format!("path template variable `{{{v}}}` has no path parameter; treated as a required string"),
+                )
+                .help(format!("declare `- name: {v}` with `in: path` and `required: true`")),
             );
             let rust_name = snake(v);
             params.push(Parameter {
@@ -284,8 +331,12 @@ fn check_path_template(cx: &mut Ctx, path: &str, at: &str, params: &mut Vec<Para
     params.retain(|p| p.location != ParamIn::Path || vars.contains(&p.name.as_str()));
     if params.len() != before {
         cx.sink.push(
-            Diagnostic::warning("path.unused-parameter", cx.prov.locate(at), "a path parameter does not appear in the path template; it is not sent")
-                .help("remove the parameter, or add `{name}` to the path"),
+            Diagnostic::warning(
+                "path.unused-parameter",
+                cx.prov.locate(at),
+                "a path parameter does not appear in the path template; it is not sent",
+            )
+            .help("remove the parameter, or add `{name}` to the path"),
         );
     }
 }
@@ -295,7 +346,11 @@ fn contents(types: &mut TypeSpace, ctx: &str, at: &str, content: &IndexMap<Strin
     content
         .iter()
         .map(|(mt, m)| {
-            let name = if multi { format!("{ctx}{}", camel(mt.split(['/', ';']).nth(1).unwrap_or(mt))) } else { ctx.to_string() };
+            let name = if multi {
+                format!("{ctx}{}", camel(mt.split(['/', ';']).nth(1).unwrap_or(mt)))
+            } else {
+                ctx.to_string()
+            };
             let here = ptr(&ptr(at, "content"), mt);
             let ty = m.schema.as_ref().map(|s| types.lower(s, &name, &ptr(&here, "schema")));
             let mut examples: BTreeMap<String, Value> = m
@@ -323,7 +378,14 @@ fn request_body(
 ) -> Option<RequestBody> {
     let section = cx.openapi.components.as_ref().map(|c| &c.request_bodies);
     let Some(b) = resolve(b, section) else {
-        cx.sink.push(Diagnostic::error("ref.request-body", cx.prov.locate(at), "request body `$ref` does not name a component request body").help("define it under components/requestBodies"));
+        cx.sink.push(
+            Diagnostic::error(
+                "ref.request-body",
+                cx.prov.locate(at),
+                "request body `$ref` does not name a component request body",
+            )
+            .help("define it under components/requestBodies"),
+        );
         return None;
     };
     Some(RequestBody {
@@ -355,7 +417,14 @@ fn responses(cx: &mut Ctx, types: &mut TypeSpace, ctx: &str, at: &str, rs: &open
     for (status, key, r) in all {
         let here = ptr(at, &key);
         let Some(r) = resolve(r, section) else {
-            cx.sink.push(Diagnostic::error("ref.response", cx.prov.locate(&here), "response `$ref` does not name a component response").help("define it under components/responses"));
+            cx.sink.push(
+                Diagnostic::error(
+                    "ref.response",
+                    cx.prov.locate(&here),
+                    "response `$ref` does not name a component response",
+                )
+                .help("define it under components/responses"),
+            );
             continue;
         };
         let mut hnamer = Namer::new();
@@ -365,10 +434,22 @@ fn responses(cx: &mut Ctx, types: &mut TypeSpace, ctx: &str, at: &str, rs: &open
             .filter_map(|(name, h)| {
                 let h = resolve(h, header_section)?;
                 let ty = match &h.format {
-                    ParameterSchemaOrContent::Schema(s) => types.lower(s, &format!("{ctx}Response{}{}", type_label(status), camel(name)), &ptr(&ptr(&ptr(&here, "headers"), name), "schema")),
-                    ParameterSchemaOrContent::Content(_) => TypeRef::String { format: None, constraints: Default::default() },
+                    ParameterSchemaOrContent::Schema(s) => types.lower(
+                        s,
+                        &format!("{ctx}Response{}{}", type_label(status), camel(name)),
+                        &ptr(&ptr(&ptr(&here, "headers"), name), "schema"),
+                    ),
+                    ParameterSchemaOrContent::Content(_) => {
+                        TypeRef::String { format: None, constraints: Default::default() }
+                    }
                 };
-                Some(Header { name: name.clone(), rust_name: hnamer.claim(&snake(name)), required: h.required, description: h.description.clone(), ty })
+                Some(Header {
+                    name: name.clone(),
+                    rust_name: hnamer.claim(&snake(name)),
+                    required: h.required,
+                    description: h.description.clone(),
+                    ty,
+                })
             })
             .collect();
         out.push(Response {

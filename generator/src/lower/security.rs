@@ -20,9 +20,13 @@ pub fn schemes(openapi: &openapiv3::OpenAPI, prov: &Provenance) -> Result<BTreeM
     for (name, s) in &c.security_schemes {
         let at = ptr("/components/securitySchemes", name);
         let ReferenceOr::Item(s) = s else {
-            return Err(Diagnostic::error("security.ref", prov.locate(&at), "security scheme references are not supported")
-                .help("define the scheme inline")
-                .into());
+            return Err(Diagnostic::error(
+                "security.ref",
+                prov.locate(&at),
+                "security scheme references are not supported",
+            )
+            .help("define the scheme inline")
+            .into());
         };
         out.insert(name.clone(), scheme(s, &at, prov)?);
     }
@@ -110,7 +114,11 @@ fn signing(ext: &indexmap::IndexMap<String, Value>, at: &str, prov: &Provenance)
             .into()),
         };
     }
-    if ext.get("x-amazon-apigateway-authtype").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case("awsSigv4")) {
+    if ext
+        .get("x-amazon-apigateway-authtype")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.eq_ignore_ascii_case("awsSigv4"))
+    {
         return Ok(Some(SchemeKind::AwsSigV4 { service: "execute-api".into() }));
     }
     Ok(None)
@@ -132,8 +140,14 @@ pub fn requirements(
                 .map(|(scheme, scopes)| {
                     if !known.contains_key(scheme) {
                         diags.push(
-                            Diagnostic::warning("security.unknown-scheme", prov.locate(at), format!("security requirement names `{scheme}`, which is not a defined security scheme"))
-                                .help("define it under components/securitySchemes"),
+                            Diagnostic::warning(
+                                "security.unknown-scheme",
+                                prov.locate(at),
+                                format!(
+                                    "security requirement names `{scheme}`, which is not a defined security scheme"
+                                ),
+                            )
+                            .help("define it under components/securitySchemes"),
                         );
                     }
                     SchemeUse { scheme: scheme.clone(), scopes: scopes.clone() }

@@ -7,9 +7,7 @@
 //! `{Operation}Response404`), made unique deterministically.
 
 use crate::diag::{Diagnostic, ptr};
-use crate::ir::{
-    Bounds, Discriminator, EnumValue, Field, NamedType, StringConstraints, TypeKind, TypeRef, Variant,
-};
+use crate::ir::{Bounds, Discriminator, EnumValue, Field, NamedType, StringConstraints, TypeKind, TypeRef, Variant};
 use crate::naming::{Namer, camel, snake};
 use crate::source::Provenance;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
@@ -293,7 +291,12 @@ impl<'a> TypeSpace<'a> {
 
     fn scalar(&mut self, s: &Shape, ctx: &str, at: &str) -> TypeRef {
         if s.not {
-            self.warn("schema.not", at, "`not` cannot be expressed as a type; any value is accepted".into(), "describe what the value is rather than what it is not");
+            self.warn(
+                "schema.not",
+                at,
+                "`not` cannot be expressed as a type; any value is accepted".into(),
+                "describe what the value is rather than what it is not",
+            );
         }
         match s.ty {
             Some("string") if s.format.as_deref() == Some("binary") => TypeRef::Binary,
@@ -306,11 +309,21 @@ impl<'a> TypeSpace<'a> {
                     Some(i) => self.lower_boxed(i, &format!("{ctx}Item"), &ptr(at, "items")),
                     None => TypeRef::Any,
                 };
-                TypeRef::Array { items: Box::new(items), min_items: s.min_items, max_items: s.max_items, unique_items: s.unique_items }
+                TypeRef::Array {
+                    items: Box::new(items),
+                    min_items: s.min_items,
+                    max_items: s.max_items,
+                    unique_items: s.unique_items,
+                }
             }
             Some("object") => TypeRef::Map { values: Box::new(self.additional(s, ctx, at).unwrap_or(TypeRef::Any)) },
             Some(other) if other != "null" => {
-                self.warn("schema.type", &ptr(at, "type"), format!("unknown type `{other}`; any value is accepted"), "use one of string, number, integer, boolean, array, object");
+                self.warn(
+                    "schema.type",
+                    &ptr(at, "type"),
+                    format!("unknown type `{other}`; any value is accepted"),
+                    "use one of string, number, integer, boolean, array, object",
+                );
                 TypeRef::Any
             }
             _ => TypeRef::Any,
@@ -333,7 +346,13 @@ impl<'a> TypeSpace<'a> {
         let data = &schema.schema_data;
         let kind = if !s.enumeration.is_empty() {
             self.enumeration(&s.enumeration)
-        } else if !s.properties.is_empty() || (s.ty == Some("object") && s.one_of.is_empty() && s.any_of.is_empty() && s.all_of.is_empty() && matches!(s.additional, Some(AdditionalProperties::Any(false)))) {
+        } else if !s.properties.is_empty()
+            || (s.ty == Some("object")
+                && s.one_of.is_empty()
+                && s.any_of.is_empty()
+                && s.all_of.is_empty()
+                && matches!(s.additional, Some(AdditionalProperties::Any(false))))
+        {
             self.structure(name, &s, at)
         } else if s.one_of.len() > 1 {
             TypeKind::OneOf {
@@ -400,7 +419,12 @@ impl<'a> TypeSpace<'a> {
         }
         for r in s.required {
             if !s.properties.iter().any(|(p, _)| *p == r) && s.all_of.is_empty() {
-                self.warn("schema.required-missing", &ptr(at, "required"), format!("required property `{r}` is not defined in `properties`"), "define the property or remove it from `required`");
+                self.warn(
+                    "schema.required-missing",
+                    &ptr(at, "required"),
+                    format!("required property `{r}` is not defined in `properties`"),
+                    "define the property or remove it from `required`",
+                );
             }
         }
         let additional = self.additional(s, name, at);
@@ -499,7 +523,8 @@ impl<'a> TypeSpace<'a> {
                 }
                 ReferenceOr::Item(schema) => {
                     let s = shape(schema);
-                    let plain = s.one_of.is_empty() && s.any_of.is_empty() && s.all_of.is_empty() && s.enumeration.is_empty();
+                    let plain =
+                        s.one_of.is_empty() && s.any_of.is_empty() && s.all_of.is_empty() && s.enumeration.is_empty();
                     return (plain && (s.ty == Some("object") || !s.properties.is_empty())).then_some((schema, at));
                 }
             }

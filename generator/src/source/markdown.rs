@@ -76,11 +76,7 @@ pub fn blocks(page: &str) -> Vec<Block<'_>> {
         while end < lines.len() && !closes(lines[end], &fence) {
             end += 1;
         }
-        let body = lines[start..end]
-            .iter()
-            .map(|l| strip_indent(l, fence.indent))
-            .collect::<Vec<_>>()
-            .join("\n");
+        let body = lines[start..end].iter().map(|l| strip_indent(l, fence.indent)).collect::<Vec<_>>().join("\n");
         out.push(Block { info, body, body_offset: start });
         i = end + 1;
     }
@@ -108,7 +104,8 @@ mod tests {
 
     #[test]
     fn four_backtick_fence_with_path_info_string() {
-        let page = "# T\n\n````yaml /openapi.json delete /a/{b}\nopenapi: 3.1.0\n```\nnot closed by three\n````\nafter\n";
+        let page =
+            "# T\n\n````yaml /openapi.json delete /a/{b}\nopenapi: 3.1.0\n```\nnot closed by three\n````\nafter\n";
         let b = blocks(page);
         assert_eq!(b.len(), 1);
         assert_eq!(b[0].language(), "yaml");

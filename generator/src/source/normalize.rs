@@ -75,8 +75,14 @@ pub fn normalize(doc: &mut Value, prov: &Provenance, sink: &mut Sink) -> Result<
         && webhooks.as_object().is_some_and(|w| !w.is_empty())
     {
         n.sink.push(
-            Diagnostic::warning("unsupported.webhooks", prov.locate("/webhooks"), "webhooks are not generated; ignored")
-                .help("webhooks describe requests the API sends to you; generate a server for them from a separate document"),
+            Diagnostic::warning(
+                "unsupported.webhooks",
+                prov.locate("/webhooks"),
+                "webhooks are not generated; ignored",
+            )
+            .help(
+                "webhooks describe requests the API sends to you; generate a server for them from a separate document",
+            ),
         );
     }
     inline_path_item_refs(root, &mut n)?;
@@ -115,10 +121,7 @@ fn inline_path_item_refs(root: &mut Map<String, Value>, n: &mut Normalizer) -> R
     let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) else { return Ok(()) };
     for (path, item) in paths.iter_mut() {
         let Some(r) = item.get("$ref").and_then(Value::as_str) else { continue };
-        let target = r
-            .strip_prefix("#/components/pathItems/")
-            .and_then(|name| items.as_ref()?.get(name))
-            .cloned();
+        let target = r.strip_prefix("#/components/pathItems/").and_then(|name| items.as_ref()?.get(name)).cloned();
         match target {
             Some(t) => *item = t,
             None => {
@@ -164,16 +167,56 @@ const UNSUPPORTED: [&str; 15] = [
 
 /// Keywords that are fine to ignore: identifiers, comments, media hints.
 const IGNORED: [&str; 11] = [
-    "$schema", "$id", "$anchor", "$comment", "$defs", "definitions", "$dynamicAnchor", "$recursiveAnchor",
-    "contentMediaType", "contentSchema", "xml",
+    "$schema",
+    "$id",
+    "$anchor",
+    "$comment",
+    "$defs",
+    "definitions",
+    "$dynamicAnchor",
+    "$recursiveAnchor",
+    "contentMediaType",
+    "contentSchema",
+    "xml",
 ];
 
 const KNOWN: [&str; 36] = [
-    "$ref", "title", "description", "type", "format", "nullable", "readOnly", "writeOnly", "deprecated",
-    "example", "default", "enum", "discriminator", "externalDocs", "multipleOf", "maximum", "exclusiveMaximum",
-    "minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern", "items", "maxItems", "minItems",
-    "uniqueItems", "properties", "required", "additionalProperties", "maxProperties", "minProperties", "allOf",
-    "oneOf", "anyOf", "not", "contentEncoding",
+    "$ref",
+    "title",
+    "description",
+    "type",
+    "format",
+    "nullable",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "example",
+    "default",
+    "enum",
+    "discriminator",
+    "externalDocs",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "items",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "properties",
+    "required",
+    "additionalProperties",
+    "maxProperties",
+    "minProperties",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "contentEncoding",
 ];
 
 impl Normalizer<'_> {
@@ -511,7 +554,10 @@ impl Normalizer<'_> {
                 continue;
             }
             let (code, msg) = if UNSUPPORTED.contains(&key.as_str()) {
-                ("schema.unsupported-keyword", format!("`{key}` has no OpenAPI 3.0 equivalent; its constraint is not enforced"))
+                (
+                    "schema.unsupported-keyword",
+                    format!("`{key}` has no OpenAPI 3.0 equivalent; its constraint is not enforced"),
+                )
             } else {
                 ("schema.unknown-keyword", format!("unknown schema keyword `{key}`; ignored"))
             };
@@ -583,7 +629,10 @@ mod tests {
     #[test]
     fn const_examples_bounds_booleans() {
         assert_eq!(norm(json!({"const": "a"})).0, json!({"enum": ["a"]}));
-        assert_eq!(norm(json!({"type": "string", "examples": ["x", "y"]})).0, json!({"type": "string", "example": "x"}));
+        assert_eq!(
+            norm(json!({"type": "string", "examples": ["x", "y"]})).0,
+            json!({"type": "string", "example": "x"})
+        );
         assert_eq!(
             norm(json!({"type": "number", "exclusiveMinimum": 0})).0,
             json!({"type": "number", "exclusiveMinimum": true, "minimum": 0})

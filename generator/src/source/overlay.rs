@@ -52,8 +52,7 @@ fn apply_action(doc: &mut Value, action: &Value, here: &str, file: &Path, sink: 
                 .help("say why the document needs this change, so reviewers can judge it"),
         );
     }
-    let pointers: Vec<String> =
-        path.query_located(doc).locations().map(|l| l.to_json_pointer()).collect();
+    let pointers: Vec<String> = path.query_located(doc).locations().map(|l| l.to_json_pointer()).collect();
     if pointers.is_empty() {
         return Err(Diagnostic::error(
             "overlay.no-match",
@@ -77,9 +76,13 @@ fn apply_action(doc: &mut Value, action: &Value, here: &str, file: &Path, sink: 
             }
         }
     } else {
-        return Err(Diagnostic::error("overlay.action", at(here.to_string()), "action has neither `update` nor `remove: true`")
-            .help("add an `update` object or `remove: true`")
-            .into());
+        return Err(Diagnostic::error(
+            "overlay.action",
+            at(here.to_string()),
+            "action has neither `update` nor `remove: true`",
+        )
+        .help("add an `update` object or `remove: true`")
+        .into());
     }
     Ok(())
 }
@@ -151,8 +154,11 @@ mod tests {
     #[test]
     fn target_that_matches_nothing_is_an_error() {
         let mut doc = json!({"paths": {}});
-        let err = run(&mut doc, json!({"overlay": "1.0.0", "actions": [
-            {"target": "$.paths['/gone'].get", "remove": true, "description": "d"}]}))
+        let err = run(
+            &mut doc,
+            json!({"overlay": "1.0.0", "actions": [
+            {"target": "$.paths['/gone'].get", "remove": true, "description": "d"}]}),
+        )
         .unwrap_err();
         let d = &err.diagnostics[0];
         assert_eq!(d.code, "overlay.no-match");
@@ -162,10 +168,13 @@ mod tests {
     #[test]
     fn deep_merge_and_array_append() {
         let mut doc = json!({"components": {"schemas": {"A": {"type": "object"}}}, "tags": [{"name": "a"}]});
-        let sink = run(&mut doc, json!({"overlay": "1.0.0", "actions": [
-            {"target": "$.components", "update": {"schemas": {"B": {"type": "string"}}}},
-            {"target": "$.tags", "update": {"name": "b"}, "description": "d"},
-        ]}))
+        let sink = run(
+            &mut doc,
+            json!({"overlay": "1.0.0", "actions": [
+                {"target": "$.components", "update": {"schemas": {"B": {"type": "string"}}}},
+                {"target": "$.tags", "update": {"name": "b"}, "description": "d"},
+            ]}),
+        )
         .unwrap();
         assert_eq!(doc["components"]["schemas"]["A"]["type"], "object");
         assert_eq!(doc["components"]["schemas"]["B"]["type"], "string");

@@ -26,8 +26,12 @@ pub fn resolve(doc: &mut Value, prov: &Provenance, sink: &mut Sink) -> Result<()
         let at = ptr(&site, "$ref");
         let Some(fragment) = target.strip_prefix('#') else {
             sink.push(
-                Diagnostic::error("ref.external", prov.locate(&at), format!("external `$ref` `{target}` is not supported"))
-                    .help("bundle the document into one file first (e.g. `redocly bundle`)"),
+                Diagnostic::error(
+                    "ref.external",
+                    prov.locate(&at),
+                    format!("external `$ref` `{target}` is not supported"),
+                )
+                .help("bundle the document into one file first (e.g. `redocly bundle`)"),
             );
             continue;
         };
@@ -49,9 +53,8 @@ pub fn resolve(doc: &mut Value, prov: &Provenance, sink: &mut Sink) -> Result<()
             let kind = kind_of(&tokens);
             let name = unique_name(doc, kind, &hoist_name(&tokens));
             let copy = doc.pointer(&pointer).cloned().unwrap_or(Value::Null);
-            let components = doc
-                .as_object_mut()
-                .map(|o| o.entry("components").or_insert_with(|| Value::Object(Map::new())));
+            let components =
+                doc.as_object_mut().map(|o| o.entry("components").or_insert_with(|| Value::Object(Map::new())));
             if let Some(Value::Object(c)) = components {
                 let entries = c.entry(kind).or_insert_with(|| Value::Object(Map::new()));
                 if let Some(e) = entries.as_object_mut() {
@@ -208,7 +211,8 @@ mod tests {
 
     #[test]
     fn unknown_and_external_refs_are_located() {
-        let (_, r) = run(json!({"paths": {"/a": {"get": {"responses": {"200": {"$ref": "#/components/responses/Nope"}}}}},
+        let (_, r) =
+            run(json!({"paths": {"/a": {"get": {"responses": {"200": {"$ref": "#/components/responses/Nope"}}}}},
             "components": {"schemas": {"E": {"$ref": "other.yaml#/X"}}}}));
         let ds = r.unwrap_err().diagnostics;
         assert_eq!(ds[0].code, "ref.unknown");

@@ -173,6 +173,24 @@ fn resolve<'a, T>(r: &'a ReferenceOr<T>, section: Option<&'a IndexMap<String, Re
     None
 }
 
+/// [`resolve`], reporting a reference that names no component.
+fn resolve_or_report<'a, T>(
+    cx: &mut Ctx,
+    r: &'a ReferenceOr<T>,
+    section: Option<&'a IndexMap<String, ReferenceOr<T>>>,
+    here: &str,
+    (code, what, kind): (&'static str, &str, &str),
+) -> Option<&'a T> {
+    let found = resolve(r, section);
+    if found.is_none() {
+        cx.sink.push(
+            Diagnostic::error(code, cx.prov.locate(here), format!("{what} `$ref` does not name a component {what}"))
+                .help(format!("define it under components/{kind}")),
+        );
+    }
+    found
+}
+
 fn parameters(
     cx: &mut Ctx,
     types: &mut TypeSpace,
@@ -186,15 +204,7 @@ fn parameters(
     for (at, params) in levels {
         for (i, p) in params.iter().enumerate() {
             let here = ptr(&ptr(at, "parameters"), &i.to_string());
-            let Some(p) = resolve(p, section) else {
-                cx.sink.push(
-                    Diagnostic::error(
-                        "ref.parameter",
-                        cx.prov.locate(&here),
-                        "parameter `$ref` does not name a component parameter",
-                    )
-                    .help("define it under components/parameters"),
-                );
+            let Some(p) = resolve_or_report(cx, p, section, &here, ("ref.parameter", "parameter", "parameters")) else {
                 continue;
             };
             let key = (&p.parameter_data_ref().name, location(p));
@@ -377,17 +387,7 @@ fn request_body(
     b: &ReferenceOr<openapiv3::RequestBody>,
 ) -> Option<RequestBody> {
     let section = cx.openapi.components.as_ref().map(|c| &c.request_bodies);
-    let Some(b) = resolve(b, section) else {
-        cx.sink.push(
-            Diagnostic::error(
-                "ref.request-body",
-                cx.prov.locate(at),
-                "request body `$ref` does not name a component request body",
-            )
-            .help("define it under components/requestBodies"),
-        );
-        return None;
-    };
+    let b = resolve_or_report(cx, b, section, at, ("ref.request-body", "request body", "requestBodies"))?;
     Some(RequestBody {
         required: b.required,
         description: b.description.clone(),
@@ -416,15 +416,7 @@ fn responses(cx: &mut Ctx, types: &mut TypeSpace, ctx: &str, at: &str, rs: &open
     let mut out = Vec::new();
     for (status, key, r) in all {
         let here = ptr(at, &key);
-        let Some(r) = resolve(r, section) else {
-            cx.sink.push(
-                Diagnostic::error(
-                    "ref.response",
-                    cx.prov.locate(&here),
-                    "response `$ref` does not name a component response",
-                )
-                .help("define it under components/responses"),
-            );
+        let Some(r) = resolve_or_report(cx, r, section, &here, ("ref.response", "response", "responses")) else {
             continue;
         };
         let mut hnamer = Namer::new();

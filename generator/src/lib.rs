@@ -17,11 +17,10 @@ use std::path::Path;
 /// or one API made of a single spec file or Markdown page.
 pub fn api_specs(path: &Path) -> diag::Result<Vec<manifest::ApiSpec>> {
     let is_yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
-    if is_yaml {
-        let value = source::parse::parse(&source::read(path)?, path, 0)?;
-        if manifest::is_manifest(&value) {
-            return manifest::load(path);
-        }
+    // A textual look at the top-level keys: parsing a large spec here only
+    // to tell it from a manifest would parse it twice.
+    if is_yaml && manifest::looks_like_manifest(&String::from_utf8_lossy(&source::read(path)?)) {
+        return manifest::load(path);
     }
     Ok(vec![manifest::from_file(path)])
 }

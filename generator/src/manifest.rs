@@ -34,9 +34,11 @@ struct Entry {
     pages: Vec<PathBuf>,
 }
 
-/// Whether the YAML/JSON text is a manifest rather than an OpenAPI document.
-pub fn is_manifest(value: &serde_json::Value) -> bool {
-    value.get("apis").is_some() && value.get("openapi").is_none()
+/// Whether YAML text is a manifest rather than an OpenAPI document: it has
+/// a top-level `apis:` key and no top-level `openapi:` key.
+pub fn looks_like_manifest(text: &str) -> bool {
+    let top = |key: &str| text.lines().any(|l| l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':')));
+    top("apis") && !top("openapi") && !top("\"openapi\"")
 }
 
 pub fn load(path: &Path) -> Result<Vec<ApiSpec>> {

@@ -106,7 +106,6 @@ fn kind_of(tokens: &[String]) -> &'static str {
         (Some("headers"), _) => "headers",
         (Some("examples"), _) => "examples",
         (_, Some("requestBody")) => "requestBodies",
-        (Some("components"), Some(_)) if tokens.len() == 2 => "schemas",
         _ => "schemas",
     }
 }

@@ -37,7 +37,10 @@ fn bundled_apis() {
     assert_eq!(codes, ["InvalidRequestException", "ResourceNotFoundException", "ThrottlingException"]);
     assert_eq!(aws["security_schemes"]["SigV4"]["kind"], "awsSigV4");
     assert_eq!(aws["security_schemes"]["SigV4"]["service"], "transfer");
-    let server_id = &aws["types"]["DeleteSshPublicKeyRequest"]["fields"][0]["type"];
+    // Identifier-like strings become named (newtype) aliases.
+    let field = &aws["types"]["DeleteSshPublicKeyRequest"]["fields"][0]["type"];
+    assert_eq!(field, &serde_json::json!({"kind": "named", "name": "DeleteSshPublicKeyRequestServerId"}));
+    let server_id = &aws["types"]["DeleteSshPublicKeyRequestServerId"]["type"];
     assert_eq!(server_id["pattern"], "^s-([0-9a-f]{17})$");
     assert_eq!((server_id["min_length"].as_u64(), server_id["max_length"].as_u64()), (Some(19), Some(19)));
     let example = &op["body"]["contents"][0]["examples"]["page-sample"];

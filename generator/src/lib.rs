@@ -2,9 +2,10 @@
 //!
 //! Pipeline: [`source`] (Markdown extraction, YAML/JSON parsing, overlays,
 //! 3.1 → 3.0 normalisation, `$ref` resolution, merging) → [`lower`] → the
-//! [`ir`] that emitters read.
+//! [`ir`] that the [`emit`]ters turn into Rust source files.
 
 pub mod diag;
+pub mod emit;
 pub mod ir;
 pub mod lower;
 pub mod manifest;
@@ -43,4 +44,9 @@ pub fn ir(paths: &[impl AsRef<Path>]) -> diag::Result<ir::Ir> {
         }
     }
     if errors.is_empty() { Ok(ir::Ir { apis }) } else { Err(diag::Error { diagnostics: errors }) }
+}
+
+/// The source files of a crate for every API named by `paths`.
+pub fn generate(paths: &[impl AsRef<Path>], options: emit::Options) -> diag::Result<emit::Output> {
+    Ok(emit::emit(&ir(paths)?, options))
 }

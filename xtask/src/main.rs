@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod codegen;
+
 #[derive(Parser)]
 #[command(name = "cargo xtask")]
 struct Cli {
@@ -14,6 +16,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Regenerate the `generated/` crate from specs/apis.yaml.
+    Codegen {
+        /// Write nothing: print a unified diff of what is stale and exit 1
+        /// if anything is.
+        #[arg(long)]
+        check: bool,
+    },
     /// Lower every document of a folder of real-world specs and print a
     /// Markdown table: operations, named types, warnings, result, time.
     Corpus {
@@ -30,6 +39,7 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     match Cli::parse().command {
+        Command::Codegen { check } => codegen::run(check),
         Command::Corpus { dir } => corpus(&dir),
     }
 }

@@ -594,7 +594,14 @@ fn direct_names(t: &TypeRef, out: &mut Vec<String>) {
 }
 
 fn needs_definition(s: &Shape) -> bool {
-    !s.enumeration.is_empty()
+    // An identifier-like string (a pattern, or a minimum length) becomes a
+    // newtype; a free-text upper bound alone (Stripe's `maxLength: 5000` on
+    // every string) does not, or every field would be its own type.
+    let identifier = s.ty == Some("string")
+        && s.format.as_deref() != Some("binary")
+        && (s.string.pattern.is_some() || s.string.min_length.is_some_and(|m| m > 0));
+    identifier
+        || !s.enumeration.is_empty()
         || !s.properties.is_empty()
         || s.one_of.len() > 1
         || s.any_of.len() > 1

@@ -1,0 +1,501 @@
+//! One operation → an async client method plus its status-discriminated
+//! success and error enums. The response is matched on its status (and, for
+//! protocols with error codes, on the code): a body is decoded only as the
+//! type documented for that status, never by trying shapes in turn.
+
+use super::auth::requirements;
+use super::protocol::{Wire, wire};
+use crate::emit::docs::{doc, paragraph};
+use crate::emit::rust_type::{is_copy, rust_type};
+use crate::emit::status;
+use crate::ir::{Api, Content, Location, Method, Operation, Parameter, Response, Status, Style, TypeKind, TypeRef};
+use crate::naming::camel;
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+pub struct Emitted {
+    pub method: TokenStream,
+    pub enums: TokenStream,
+}
+
+pub fn emit(api: &Api, op: &Operation) -> Emitted {
+    let wire = wire(&api.protocol, op);
+    let types = quote! { types:: };
+    let name = format_ident!("{}", op.name);
+    let camel_name = camel(&op.name);
+    let error_ident = format_ident!("{camel_name}Error");
+
+    let params = ordered_params(op);
+    let mut args: Vec<TokenStream> = params
+        .iter()
+        .map(|p| {
+            let ident = format_ident!("{}", p.rust_name);
+            let ty = arg_type(api, p);
+            quote! { #ident: #ty }
+        })
+        .collect();
+    let (body_arg, body_expr) = body(op, &wire, &types);
+    args.extend(body_arg);
+
+    let path = path_expr(op);
+    let query_setup = collect(api, &params, Location::Query, quote! { query }, &[]);
+    let header_setup = headers(api, &params, &wire);
+    let security = requirements(api, &op.security);
+    let error_code = &wire.error_code;
+    let transient = &wire.transient;
+    let idempotent = op.idempotent;
+    let op_name = &op.name;
+    let http_method = format_ident!("{}", format!("{:?}", op.method).to_uppercase());
+
+    let (ok_ty, success_enum) = success(op, &camel_name, &types);
+    let (arms, error_enum) = responses(op, &error_ident, &camel_name, &types);
+
+    let mut docs = doc(op.summary.as_deref(), op.description.as_deref());
+    let route = match &op.target {
+        Some(t) => format!("`{} {}` (`X-Amz-Target: {t}`)", method_str(op.method), op.path),
+        None => format!("`{} {}`", method_str(op.method), op.path),
+    };
+    docs.extend(paragraph(&route));
+    let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
+    let many = (args.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+
+    let method = quote! {
+        #docs
+        #deprecated
+        #many
+        pub async fn #name(&self, #(#args),*) -> Result<#ok_ty, Error<#error_ident>> {
+            #query_setup
+            #header_setup
+            let call = runtime::client::Call {
+                operation: #op_name,
+                method: reqwest::Method::#http_method,
+                path: #path,
+                query,
+                headers,
+                body: #body_expr,
+                idempotent: #idempotent,
+                security: #security,
+                error_code: #error_code,
+                transient: #transient,
+            };
+            let response = self.transport.execute(&self.credentials, call).await?;
+            #arms
+        }
+    };
+    let enums = quote! { #success_enum #error_enum };
+    Emitted { method, enums }
+}
+
+fn method_str(m: Method) -> String {
+    format!("{m:?}").to_uppercase()
+}
+
+/// Path parameters in template order, then query, header and cookie ones.
+fn ordered_params(op: &Operation) -> Vec<&Parameter> {
+    let mut path: Vec<&Parameter> = op.parameters.iter().filter(|p| p.location == Location::Path).collect();
+    path.sort_by_key(|p| op.path.find(&format!("{{{}}}", p.name)).unwrap_or(usize::MAX));
+    let rest = op.parameters.iter().filter(|p| p.location != Location::Path);
+    let mut rest: Vec<&Parameter> = rest.collect();
+    rest.sort_by_key(|p| p.location);
+    path.into_iter().chain(rest).collect()
+}
+
+/// The type a parameter's value is taken as: borrowed where it is data,
+/// by value where it is `Copy`, `Option` when not required.
+fn arg_type(api: &Api, p: &Parameter) -> TokenStream {
+    let t = strip_nullable(&p.ty);
+    let ty = match t {
+        TypeRef::String { .. } | TypeRef::Binary => quote! { &str },
+        TypeRef::Array { items, .. } => {
+            let i = rust_type(items, &quote! { types:: });
+            quote! { &[#i] }
+        }
+        t if is_copy(t) => rust_type(t, &quote! { types:: }),
+        t if is_scalar_alias(api, t) && alias_is_copy(api, t) => rust_type(t, &quote! { types:: }),
+        t => {
+            let r = rust_type(t, &quote! { types:: });
+            quote! { &#r }
+        }
+    };
+    if p.required {
+        ty
+    } else {
+        quote! { Option<#ty> }
+    }
+}
+
+fn strip_nullable(t: &TypeRef) -> &TypeRef {
+    match t {
+        TypeRef::Nullable { inner } => inner,
+        t => t,
+    }
+}
+
+/// The named type's definition, following aliases.
+fn resolve<'a>(api: &'a Api, t: &'a TypeRef) -> &'a TypeRef {
+    let mut t = t;
+    for _ in 0..16 {
+        match t {
+            TypeRef::Named { name } => match api.types.get(name).map(|n| &n.kind) {
+                Some(TypeKind::Alias { ty: TypeRef::String { constraints, .. } }) if !constraints.is_empty() => {
+                    return t;
+                }
+                Some(TypeKind::Alias { ty }) => t = ty,
+                _ => return t,
+            },
+            _ => return t,
+        }
+    }
+    t
+}
+
+fn is_scalar_alias(api: &Api, t: &TypeRef) -> bool {
+    matches!(t, TypeRef::Named { .. }) && !matches!(resolve(api, t), TypeRef::Named { .. })
+}
+
+fn alias_is_copy(api: &Api, t: &TypeRef) -> bool {
+    is_copy(resolve(api, t))
+}
+
+/// Whether a value of `t` prints as a parameter with `Display`: scalars,
+/// enums and newtypes. Anything else goes as JSON text.
+fn displayable(api: &Api, t: &TypeRef) -> bool {
+    match resolve(api, strip_nullable(t)) {
+        TypeRef::Named { name } => {
+            matches!(api.types.get(name).map(|n| &n.kind), Some(TypeKind::Enum { .. } | TypeKind::Alias { .. }))
+        }
+        TypeRef::String { .. }
+        | TypeRef::Binary
+        | TypeRef::Integer { .. }
+        | TypeRef::Number { .. }
+        | TypeRef::Boolean => true,
+        _ => false,
+    }
+}
+
+/// `["/a/", &segment("id", id)?, "/b"].concat()`: the documented path
+/// (trailing slash included) with each parameter encoded as one segment.
+fn path_expr(op: &Operation) -> TokenStream {
+    let mut pieces: Vec<TokenStream> = Vec::new();
+    let mut literal = String::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        let name = &rest[start + 1..start + len];
+        match op.parameters.iter().find(|p| p.location == Location::Path && p.name == name) {
+            Some(p) => {
+                literal.push_str(&rest[..start]);
+                if !literal.is_empty() {
+                    pieces.push(quote! { #literal });
+                    literal.clear();
+                }
+                let ident = format_ident!("{}", p.rust_name);
+                let value = match strip_nullable(&p.ty) {
+                    TypeRef::Array { .. } => quote! { runtime::client::join(#ident, ",") },
+                    _ => quote! { #ident },
+                };
+                pieces.push(quote! { &runtime::client::segment(#name, #value)? });
+            }
+            // A template variable with no parameter: sent as written.
+            None => literal.push_str(&rest[..start + len + 1]),
+        }
+        rest = &rest[start + len + 1..];
+    }
+    literal.push_str(rest);
+    if !literal.is_empty() {
+        pieces.push(quote! { #literal });
+    }
+    match pieces.as_slice() {
+        [only] => quote! { #only.to_owned() },
+        _ => quote! { [#(#pieces),*].concat() },
+    }
+}
+
+/// `let query = …;`: a vector of `(name, value)` pairs of the parameters
+/// at `location`, starting with `fixed` ones.
+fn collect(
+    api: &Api,
+    params: &[&Parameter],
+    location: Location,
+    var: TokenStream,
+    fixed: &[TokenStream],
+) -> TokenStream {
+    let ps: Vec<&&Parameter> = params.iter().filter(|p| p.location == location).collect();
+    if ps.is_empty() {
+        return quote! { let #var: Vec<(&'static str, String)> = vec![#(#fixed),*]; };
+    }
+    let pushes = ps.iter().map(|p| {
+        let ident = format_ident!("{}", p.rust_name);
+        let name = &p.name;
+        let push = push_value(api, p, name, &var);
+        if p.required {
+            quote! { { let value = #ident; #push } }
+        } else {
+            quote! { if let Some(value) = #ident { #push } }
+        }
+    });
+    quote! { let mut #var: Vec<(&'static str, String)> = vec![#(#fixed),*]; #(#pushes)* }
+}
+
+fn push_value(api: &Api, p: &Parameter, name: &str, var: &TokenStream) -> TokenStream {
+    match strip_nullable(&p.ty) {
+        TypeRef::Array { .. } if p.location == Location::Query && p.explode => quote! {
+            for item in value { #var.push((#name, runtime::client::param(item))); }
+        },
+        TypeRef::Array { .. } => {
+            let sep = match p.style {
+                Style::SpaceDelimited => " ",
+                Style::PipeDelimited => "|",
+                _ => ",",
+            };
+            quote! { #var.push((#name, runtime::client::join(value, #sep))); }
+        }
+        t if displayable(api, t) => quote! { #var.push((#name, runtime::client::param(value))); },
+        _ => quote! { #var.push((#name, ::serde_json::to_string(&value).unwrap_or_default())); },
+    }
+}
+
+/// `let headers = …;`: the protocol's own headers, header parameters and
+/// cookie parameters (one `Cookie` header).
+fn headers(api: &Api, params: &[&Parameter], wire: &Wire) -> TokenStream {
+    let fixed: Vec<TokenStream> = wire.headers.iter().map(|(n, v)| quote! { (#n, #v.to_owned()) }).collect();
+    let setup = collect(api, params, Location::Header, quote! { headers }, &fixed);
+    if !params.iter().any(|p| p.location == Location::Cookie) {
+        return setup;
+    }
+    let setup = if params.iter().any(|p| p.location == Location::Header) {
+        setup
+    } else {
+        quote! { let mut headers: Vec<(&'static str, String)> = vec![#(#fixed),*]; }
+    };
+    let cookies = collect(api, params, Location::Cookie, quote! { cookies }, &[]);
+    quote! {
+        #setup
+        #cookies
+        if !cookies.is_empty() {
+            let pairs: Vec<String> = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            headers.push(("Cookie", pairs.join("; ")));
+        }
+    }
+}
+
+/// Body argument and the `Option<Body>` expression.
+fn body(op: &Operation, wire: &Wire, types: &TokenStream) -> (Option<TokenStream>, TokenStream) {
+    let Some(b) = &op.body else {
+        return match wire.empty_body {
+            Some((ct, text)) => (
+                None,
+                quote! { Some(runtime::client::Body { content_type: #ct, bytes: runtime::client::Bytes::from_static(#text.as_bytes()) }) },
+            ),
+            None => (None, quote! { None }),
+        };
+    };
+    let Some(content) = preferred(&b.contents) else { return (None, quote! { None }) };
+    let ct = content.media_type.as_str();
+    let (ty, make) = match (kind(content), &content.ty) {
+        (Kind::Json, Some(t)) => {
+            let ty = match strip_nullable(t) {
+                TypeRef::String { .. } => quote! { &str },
+                TypeRef::Array { items, .. } => {
+                    let i = rust_type(items, types);
+                    quote! { &[#i] }
+                }
+                t => {
+                    let r = rust_type(t, types);
+                    quote! { &#r }
+                }
+            };
+            (ty, quote! { runtime::client::Body::json(#ct, body)? })
+        }
+        (Kind::Text, _) => (
+            quote! { &str },
+            quote! { runtime::client::Body { content_type: #ct, bytes: runtime::client::Bytes::copy_from_slice(body.as_bytes()) } },
+        ),
+        // Bytes as given: octet streams, and media types (forms, multipart)
+        // the caller encodes.
+        _ => (quote! { runtime::client::Bytes }, quote! { runtime::client::Body { content_type: #ct, bytes: body } }),
+    };
+    if b.required {
+        (Some(quote! { body: #ty }), quote! { Some(#make) })
+    } else {
+        (Some(quote! { body: Option<#ty> }), quote! { match body { Some(body) => Some(#make), None => None } })
+    }
+}
+
+#[derive(PartialEq)]
+enum Kind {
+    Json,
+    Text,
+    Bytes,
+}
+
+fn kind(c: &Content) -> Kind {
+    let m = c.media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if m == "application/json"
+        || m.ends_with("+json")
+        || m.starts_with("application/x-amz-json")
+        || m == "*/*" && c.ty.is_some()
+    {
+        Kind::Json
+    } else if m.starts_with("text/") {
+        Kind::Text
+    } else {
+        Kind::Bytes
+    }
+}
+
+/// JSON first, then text, then anything.
+fn preferred(contents: &[Content]) -> Option<&Content> {
+    contents
+        .iter()
+        .find(|c| kind(c) == Kind::Json)
+        .or_else(|| contents.iter().find(|c| kind(c) == Kind::Text))
+        .or_else(|| contents.first())
+}
+
+/// The Rust type of a response body and the expression decoding it from
+/// `response`; `None` for a response without a body.
+fn payload(r: &Response, types: &TokenStream) -> Option<(TokenStream, TokenStream)> {
+    let content = preferred(&r.contents)?;
+    Some(match (kind(content), &content.ty) {
+        (Kind::Json, Some(t)) => (rust_type(t, types), quote! { runtime::client::json(&response)? }),
+        (Kind::Text, _) => (quote! { String }, quote! { runtime::client::text(&response)? }),
+        _ => (quote! { runtime::client::Bytes }, quote! { response.body.clone() }),
+    })
+}
+
+fn status_doc(r: &Response) -> TokenStream {
+    let s: String = r.status.into();
+    let d = r.description.trim();
+    let text = if d.is_empty() { format!(" {s}") } else { format!(" {s}: {}", d.lines().next().unwrap_or(d)) };
+    quote! { #[doc = #text] }
+}
+
+/// The match pattern of a status.
+fn pattern(s: Status) -> TokenStream {
+    match s {
+        Status::Code(c) => {
+            let c = Literal::u16_unsuffixed(c);
+            quote! { #c }
+        }
+        Status::Range(r) => {
+            let (lo, hi) = (Literal::u16_unsuffixed(r * 100), Literal::u16_unsuffixed(r * 100 + 99));
+            quote! { #lo..=#hi }
+        }
+        Status::Default => quote! { _ },
+    }
+}
+
+/// A variant (declaration, and construction from `response`) for one
+/// documented response. Ranges and `default` keep the actual status.
+fn variant(r: &Response, enum_ident: &proc_macro2::Ident, types: &TokenStream) -> (TokenStream, TokenStream) {
+    let ident = format_ident!("{}", status::variant(r.status));
+    let docs = status_doc(r);
+    let keeps_status = !matches!(r.status, Status::Code(_));
+    match (payload(r, types), keeps_status) {
+        (None, false) => (quote! { #docs #ident, }, quote! { #enum_ident::#ident }),
+        (Some((ty, decode)), false) => (quote! { #docs #ident(#ty), }, quote! { #enum_ident::#ident(#decode) }),
+        (None, true) => (
+            quote! { #docs #ident { status: runtime::client::StatusCode }, },
+            quote! { #enum_ident::#ident { status: response.status } },
+        ),
+        (Some((ty, decode)), true) => (
+            quote! { #docs #ident { status: runtime::client::StatusCode, body: #ty }, },
+            quote! { #enum_ident::#ident { status: response.status, body: #decode } },
+        ),
+    }
+}
+
+/// The success type: the one documented 2xx body (or `()`), or an enum
+/// when several 2xx statuses are documented.
+fn success(op: &Operation, camel_name: &str, types: &TokenStream) -> (TokenStream, TokenStream) {
+    let ok: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
+    match ok.as_slice() {
+        [] => (quote! { () }, quote! {}),
+        [one] => (payload(one, types).map_or(quote! { () }, |(t, _)| t), quote! {}),
+        many => {
+            let ident = format_ident!("{camel_name}Response");
+            let variants = many.iter().map(|r| variant(r, &ident, types).0);
+            let d = format!(" Documented success responses of [`Client::{}`].", op.name);
+            (
+                quote! { #ident },
+                quote! {
+                    #[doc = #d]
+                    #[derive(Clone, Debug, PartialEq)]
+                    pub enum #ident { #(#variants)* }
+                },
+            )
+        }
+    }
+}
+
+/// The `match` on the response, and the operation's error enum.
+fn responses(
+    op: &Operation,
+    error_ident: &proc_macro2::Ident,
+    camel_name: &str,
+    types: &TokenStream,
+) -> (TokenStream, TokenStream) {
+    let ok: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
+    let success_ident = format_ident!("{camel_name}Response");
+    let mut arms = Vec::new();
+    for r in &ok {
+        let pat = pattern(r.status);
+        let value = match ok.len() {
+            1 => payload(r, types).map_or(quote! { () }, |(_, d)| d),
+            _ => variant(r, &success_ident, types).1,
+        };
+        arms.push(quote! { #pat => Ok(#value), });
+    }
+    let mut variants = Vec::new();
+    let mut fallback = quote! { Err(Error::Undocumented(response)) };
+    let mut code_arms = Vec::new();
+    for r in op.responses.iter().filter(|r| !r.status.is_success()) {
+        if !r.errors.is_empty() {
+            // Told apart by error code, whatever the status (AWS SDKs do so).
+            for e in &r.errors {
+                let ident = format_ident!("{}", camel(&e.code));
+                let ty = rust_type(&e.ty, types);
+                let code = &e.code;
+                let d = format!(" `{code}` ({}).", String::from(r.status));
+                if !variants.iter().any(|v: &(String, TokenStream)| v.0 == e.code) {
+                    variants.push((e.code.clone(), quote! { #[doc = #d] #ident(#ty), }));
+                    code_arms.push(quote! {
+                        Some(#code) => Err(Error::Response(#error_ident::#ident(runtime::client::json(&response)?))),
+                    });
+                }
+            }
+            continue;
+        }
+        let (decl, make) = variant(r, error_ident, types);
+        variants.push((String::from(r.status), decl));
+        if r.status == Status::Default {
+            fallback = quote! { Err(Error::Response(#make)) };
+        } else {
+            let pat = pattern(r.status);
+            arms.push(quote! { #pat => Err(Error::Response(#make)), });
+        }
+    }
+    if !code_arms.is_empty() {
+        fallback = quote! {
+            match response.error_code.as_deref() {
+                #(#code_arms)*
+                _ => #fallback,
+            }
+        };
+    }
+    let decls = variants.iter().map(|(_, d)| d);
+    let d = format!(" Documented error responses of [`Client::{}`].", op.name);
+    let error_enum = quote! {
+        #[doc = #d]
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #error_ident { #(#decls)* }
+    };
+    let body = quote! {
+        match response.status.as_u16() {
+            #(#arms)*
+            _ => #fallback,
+        }
+    };
+    (body, error_enum)
+}

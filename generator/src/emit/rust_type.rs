@@ -1,0 +1,57 @@
+//! IR type references → Rust types.
+
+use crate::ir::TypeRef;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// The Rust type of `t`. `prefix` is how named types are reached from the
+/// module being emitted (`types::` from a client, nothing from `types`).
+pub fn rust_type(t: &TypeRef, prefix: &TokenStream) -> TokenStream {
+    match t {
+        TypeRef::Named { name } => {
+            let n = format_ident!("{name}");
+            quote! { #prefix #n }
+        }
+        TypeRef::String { .. } => quote! { String },
+        TypeRef::Integer { format, .. } => integer(format.as_deref()),
+        TypeRef::Number { format, .. } => match format.as_deref() {
+            Some("float") => quote! { f32 },
+            _ => quote! { f64 },
+        },
+        TypeRef::Boolean => quote! { bool },
+        // Inside JSON, bytes travel as a (base64 or binary) string.
+        TypeRef::Binary => quote! { String },
+        TypeRef::Array { items, .. } => {
+            let i = rust_type(items, prefix);
+            quote! { Vec<#i> }
+        }
+        TypeRef::Map { values } => {
+            let v = rust_type(values, prefix);
+            quote! { ::std::collections::BTreeMap<String, #v> }
+        }
+        TypeRef::Nullable { inner } => {
+            let i = rust_type(inner, prefix);
+            quote! { Option<#i> }
+        }
+        TypeRef::Null => quote! { () },
+        TypeRef::Any => quote! { ::serde_json::Value },
+    }
+}
+
+fn integer(format: Option<&str>) -> TokenStream {
+    match format {
+        Some("int8") => quote! { i8 },
+        Some("int16") => quote! { i16 },
+        Some("int32") => quote! { i32 },
+        Some("uint8") => quote! { u8 },
+        Some("uint16") => quote! { u16 },
+        Some("uint32") => quote! { u32 },
+        Some("uint64") => quote! { u64 },
+        _ => quote! { i64 },
+    }
+}
+
+/// Whether values of `t` are plain data passed by value (`Copy`).
+pub fn is_copy(t: &TypeRef) -> bool {
+    matches!(t, TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean)
+}

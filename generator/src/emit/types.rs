@@ -1,0 +1,336 @@
+//! Named types → serde data types: structs, forward-compatible enums,
+//! unions, constrained-string newtypes and aliases.
+
+use super::docs::{doc, paragraph};
+use super::rust_type::rust_type;
+use crate::ir::{Api, EnumValue, Field, NamedType, TypeKind, TypeRef, Variant};
+use crate::naming::Namer;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// The `types` module of one API.
+pub fn emit(api: &Api) -> TokenStream {
+    let items = api.types.values().map(named);
+    let doc = format!(" Data types of {} {}.", api.title, api.version);
+    quote! {
+        #![doc = #doc]
+        #![allow(clippy::large_enum_variant)]
+        use serde::{Deserialize, Serialize};
+        #(#items)*
+    }
+}
+
+fn named(t: &NamedType) -> TokenStream {
+    let name = format_ident!("{}", t.name);
+    let mut docs = doc(t.description.as_deref(), None);
+    if let Some(example) = t.examples.first() {
+        docs.extend(paragraph(&format!("Example: `{example}`")));
+    }
+    let body = match &t.kind {
+        TypeKind::Struct { fields, additional } => structure(&name, fields, additional.as_ref()),
+        TypeKind::Enum { values } => enumeration(&name, values),
+        TypeKind::OneOf { variants, discriminator: Some(d) } => tagged(&name, variants, &d.property, &d.mapping),
+        TypeKind::OneOf { variants, discriminator: None } | TypeKind::AnyOf { variants } => untagged(&name, variants),
+        TypeKind::AllOf { parts } => all_of(&name, parts),
+        TypeKind::Alias { ty: TypeRef::String { constraints, .. } } if !constraints.is_empty() => {
+            newtype(&name, constraints)
+        }
+        TypeKind::Alias { ty } => {
+            let ty = rust_type(ty, &TokenStream::new());
+            quote! { pub type #name = #ty; }
+        }
+    };
+    quote! { #docs #body }
+}
+
+fn structure(name: &proc_macro2::Ident, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
+    let mut namer = Namer::new();
+    for f in fields {
+        namer.reserve(&f.rust_name);
+    }
+    let fields_tokens = fields.iter().map(field);
+    let additional = additional.map(|t| {
+        let ident = format_ident!("{}", namer.claim("additional_properties"));
+        let ty = rust_type(t, &TokenStream::new());
+        quote! {
+            /// Properties not listed above.
+            #[serde(flatten)]
+            pub #ident: ::std::collections::BTreeMap<String, #ty>,
+        }
+    });
+    let eq = (fields.iter().all(|f| is_eq(&f.ty)) && additional.is_none()).then(|| quote! { Eq, });
+    // `Default` helps build requests with many optional fields; a required
+    // field of a named type has no default.
+    let default = fields
+        .iter()
+        .all(|f| !f.required || matches!(f.ty, TypeRef::Nullable { .. }) || !matches!(f.ty, TypeRef::Named { .. }))
+        .then(|| quote! { Default, });
+    quote! {
+        #[derive(Clone, Debug, #default PartialEq, #eq Serialize, Deserialize)]
+        pub struct #name {
+            #(#fields_tokens)*
+            #additional
+        }
+    }
+}
+
+/// Whether a field type can derive `Eq` (floats cannot).
+fn is_eq(t: &TypeRef) -> bool {
+    match t {
+        TypeRef::Number { .. } | TypeRef::Named { .. } | TypeRef::Any => false,
+        TypeRef::Array { items, .. } => is_eq(items),
+        TypeRef::Map { values } => is_eq(values),
+        TypeRef::Nullable { inner } => is_eq(inner),
+        _ => true,
+    }
+}
+
+fn field(f: &Field) -> TokenStream {
+    let ident = format_ident!("{}", f.rust_name);
+    let mut docs = doc(f.description.as_deref(), None);
+    if f.read_only {
+        docs.extend(paragraph("Read-only: sent by the server, ignored in requests."));
+    }
+    let deprecated = f.deprecated.then(|| quote! { #[deprecated] });
+    let wire = &f.name;
+    let rename = (wire != &f.rust_name).then(|| quote! { #[serde(rename = #wire)] });
+    let (nullable, inner) = match &f.ty {
+        TypeRef::Nullable { inner } => (true, inner.as_ref()),
+        t => (false, t),
+    };
+    let mut ty = rust_type(inner, &TokenStream::new());
+    if f.recursive {
+        ty = quote! { Box<#ty> };
+    }
+    let (attrs, ty) = match (f.required, nullable) {
+        (true, false) => (quote! {}, ty),
+        // Present, maybe null: `None` is sent as `null`.
+        (true, true) => (quote! {}, quote! { Option<#ty> }),
+        (false, false) => {
+            (quote! { #[serde(default, skip_serializing_if = "Option::is_none")] }, quote! { Option<#ty> })
+        }
+        // Absent (`None`), null (`Some(None)`) or a value.
+        (false, true) => (
+            quote! { #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::runtime::nullable")] },
+            quote! { Option<Option<#ty>> },
+        ),
+    };
+    quote! {
+        #docs
+        #deprecated
+        #rename
+        #attrs
+        pub #ident: #ty,
+    }
+}
+
+/// An enum with an `Unknown` arm, so that a value added by the service
+/// later still decodes. Strings go through `String`; other values through
+/// `serde_json::Value`.
+fn enumeration(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
+    let values: Vec<&EnumValue> = values.iter().filter(|v| !v.value.is_null()).collect();
+    let mut namer = Namer::new();
+    for v in &values {
+        namer.reserve(&v.rust_name);
+    }
+    let unknown = format_ident!("{}", namer.claim("Unknown"));
+    let idents: Vec<_> = values.iter().map(|v| format_ident!("{}", v.rust_name)).collect();
+    let all_strings = values.iter().all(|v| v.value.is_string());
+    let docs = values.iter().map(|v| {
+        let d = format!(" `{}`", v.value);
+        quote! { #[doc = #d] }
+    });
+    if all_strings {
+        let wires: Vec<&str> = values.iter().filter_map(|v| v.value.as_str()).collect();
+        quote! {
+            #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+            #[serde(from = "String", into = "String")]
+            pub enum #name {
+                #(#docs #idents,)*
+                /// A value this version of the API does not document.
+                #unknown(String),
+            }
+            impl #name {
+                /// The value on the wire.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(#name::#idents => #wires,)*
+                        #name::#unknown(s) => s,
+                    }
+                }
+            }
+            impl From<String> for #name {
+                fn from(s: String) -> Self {
+                    match s.as_str() {
+                        #(#wires => #name::#idents,)*
+                        _ => #name::#unknown(s),
+                    }
+                }
+            }
+            impl From<#name> for String {
+                fn from(v: #name) -> Self {
+                    match v {
+                        #name::#unknown(s) => s,
+                        known => known.as_str().to_owned(),
+                    }
+                }
+            }
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+        }
+    } else {
+        let wires: Vec<String> = values.iter().map(|v| v.value.to_string()).collect();
+        quote! {
+            #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+            #[serde(from = "::serde_json::Value", into = "::serde_json::Value")]
+            pub enum #name {
+                #(#docs #idents,)*
+                /// A value this version of the API does not document.
+                #unknown(::serde_json::Value),
+            }
+            impl #name {
+                /// The value on the wire.
+                pub fn to_value(&self) -> ::serde_json::Value {
+                    match self {
+                        #(#name::#idents => ::serde_json::from_str(#wires).unwrap_or_default(),)*
+                        #name::#unknown(v) => v.clone(),
+                    }
+                }
+            }
+            impl From<::serde_json::Value> for #name {
+                fn from(v: ::serde_json::Value) -> Self {
+                    #(if v.to_string() == #wires { return #name::#idents; })*
+                    #name::#unknown(v)
+                }
+            }
+            impl From<#name> for ::serde_json::Value {
+                fn from(v: #name) -> Self {
+                    v.to_value()
+                }
+            }
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    match self.to_value() {
+                        ::serde_json::Value::String(s) => f.write_str(&s),
+                        v => write!(f, "{v}"),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `oneOf` with a discriminator: serde's internally tagged enum, one arm
+/// per variant with every wire value that maps to it.
+fn tagged(
+    name: &proc_macro2::Ident,
+    variants: &[Variant],
+    property: &str,
+    mapping: &std::collections::BTreeMap<String, String>,
+) -> TokenStream {
+    let mut namer = Namer::new();
+    for v in variants {
+        namer.reserve(&v.rust_name);
+    }
+    let unknown = format_ident!("{}", namer.claim("Unknown"));
+    let arms = variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.rust_name);
+        let ty = rust_type(&v.ty, &TokenStream::new());
+        let target = match &v.ty {
+            TypeRef::Named { name } => Some(name.as_str()),
+            _ => None,
+        };
+        let mut wires: Vec<&str> =
+            mapping.iter().filter(|(_, t)| Some(t.as_str()) == target).map(|(w, _)| w.as_str()).collect();
+        if wires.is_empty() {
+            wires.push(target.unwrap_or(v.rust_name.as_str()));
+        }
+        let first = wires[0];
+        let aliases = &wires[1..];
+        quote! {
+            #[serde(rename = #first #(, alias = #aliases)*)]
+            #ident(#ty),
+        }
+    });
+    quote! {
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = #property)]
+        pub enum #name {
+            #(#arms)*
+            /// A `#property` value this version of the API does not document.
+            #[serde(other)]
+            #unknown,
+        }
+    }
+}
+
+/// `anyOf`, or `oneOf` without a discriminator: the first variant the value
+/// fits (serde's untagged enum; JSON Schema gives nothing better to go on).
+fn untagged(name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream {
+    let arms = variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.rust_name);
+        match &v.ty {
+            TypeRef::Null => quote! { #ident, },
+            t => {
+                let ty = rust_type(t, &TokenStream::new());
+                quote! { #ident(#ty), }
+            }
+        }
+    });
+    quote! {
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#arms)*
+        }
+    }
+}
+
+/// `allOf` that lowering could not merge: every part flattened in.
+fn all_of(name: &proc_macro2::Ident, parts: &[TypeRef]) -> TokenStream {
+    let fields = parts.iter().enumerate().map(|(i, p)| {
+        let ident = format_ident!("part_{}", i + 1);
+        let ty = rust_type(p, &TokenStream::new());
+        quote! { #[serde(flatten)] pub #ident: #ty, }
+    });
+    quote! {
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+/// A string with a pattern or length bounds: its own type, carrying the
+/// constraints as constants. Clients send whatever they are given; servers
+/// check these.
+fn newtype(name: &proc_macro2::Ident, c: &crate::ir::StringConstraints) -> TokenStream {
+    let pattern = c.pattern.as_ref().map(|p| {
+        let d = format!(" ECMA-262 pattern the value must match: `{}`.", p.replace('`', "\\`"));
+        quote! { #[doc = #d] pub const PATTERN: &'static str = #p; }
+    });
+    let min = c.min_length.map(|n| {
+        let n = proc_macro2::Literal::u64_unsuffixed(n);
+        quote! { /// Minimum length, in characters.
+        pub const MIN_LENGTH: usize = #n; }
+    });
+    let max = c.max_length.map(|n| {
+        let n = proc_macro2::Literal::u64_unsuffixed(n);
+        quote! { /// Maximum length, in characters.
+        pub const MAX_LENGTH: usize = #n; }
+    });
+    quote! {
+        #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct #name(pub String);
+        impl #name {
+            #pattern
+            #min
+            #max
+        }
+        crate::string_newtype!(#name);
+    }
+}

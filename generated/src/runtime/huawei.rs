@@ -107,7 +107,7 @@ pub fn sign_at(
     Ok(())
 }
 
-/// Method, URI (segments re-encoded, `/` appended), sorted query, signed
+/// Method, URI (decoded, split, re-encoded, `/` appended), sorted query, signed
 /// headers, their names, and the body's SHA-256, joined by newlines.
 pub fn canonical_request(
     method: &str,
@@ -115,12 +115,10 @@ pub fn canonical_request(
     headers: &[(String, String)],
     body: &[u8],
 ) -> String {
-    let mut uri: String = url
-        .path()
-        .split('/')
-        .map(|s| encode(&percent_encoding::percent_decode_str(s).decode_utf8_lossy()))
-        .collect::<Vec<_>>()
-        .join("/");
+    // As the SDK does: the whole path is decoded *before* it is split, so
+    // an encoded `/` inside a segment (`a%2Fc`) is signed as a separator.
+    let decoded = percent_encoding::percent_decode_str(url.path()).decode_utf8_lossy();
+    let mut uri: String = decoded.split('/').map(encode).collect::<Vec<_>>().join("/");
     if !uri.ends_with('/') {
         uri.push('/');
     }

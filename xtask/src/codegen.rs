@@ -6,11 +6,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const MANIFEST: &str = "specs/apis.yaml";
-const CRATE: &str = "generated";
-
-pub fn run(check: bool) -> ExitCode {
-    let files = match apigen::generate(&[MANIFEST], apigen::emit::Options { client: true, server: false }) {
+pub fn run(check: bool, manifest: &Path, root: &Path) -> ExitCode {
+    let krate = root.display();
+    let files = match apigen::generate(&[manifest], apigen::emit::Options { client: true, server: false }) {
         Ok(out) => {
             for note in &out.notes {
                 eprintln!("warning: {note}");
@@ -19,15 +17,14 @@ pub fn run(check: bool) -> ExitCode {
         }
         Err(e) => {
             eprintln!("{e}");
-            eprintln!("error: nothing was written to {CRATE}/");
+            eprintln!("error: nothing was written to {krate}/");
             return ExitCode::FAILURE;
         }
     };
-    let root = Path::new(CRATE);
     let on_disk = match existing(root) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("error: cannot read {CRATE}/src: {e}");
+            eprintln!("error: cannot read {krate}/src: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -45,7 +42,7 @@ pub fn run(check: bool) -> ExitCode {
         }
     }
     if check {
-        return report(&stale);
+        return report(&stale, root);
     }
     for (path, _, new) in &stale {
         let result = match new {
@@ -59,13 +56,14 @@ pub fn run(check: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    println!("{CRATE}/: {} files, {} changed", files.len(), stale.len());
+    println!("{krate}/: {} files, {} changed", files.len(), stale.len());
     ExitCode::SUCCESS
 }
 
-fn report(stale: &[(PathBuf, Option<String>, Option<String>)]) -> ExitCode {
+fn report(stale: &[(PathBuf, Option<String>, Option<String>)], root: &Path) -> ExitCode {
+    let krate = root.display();
     if stale.is_empty() {
-        println!("{CRATE}/ is up to date");
+        println!("{krate}/ is up to date");
         return ExitCode::SUCCESS;
     }
     for (path, old, new) in stale {

@@ -22,6 +22,12 @@ enum Command {
         /// if anything is.
         #[arg(long)]
         check: bool,
+        /// The manifest naming the APIs.
+        #[arg(long, default_value = "specs/apis.yaml")]
+        manifest: PathBuf,
+        /// The crate whose `src/` is generated.
+        #[arg(long = "crate", default_value = "generated")]
+        krate: PathBuf,
     },
     /// Lower every document of a folder of real-world specs and print a
     /// Markdown table: operations, named types, warnings, result, time.
@@ -39,7 +45,7 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     match Cli::parse().command {
-        Command::Codegen { check } => codegen::run(check),
+        Command::Codegen { check, manifest, krate } => codegen::run(check, &manifest, &krate),
         Command::Corpus { dir } => corpus(&dir),
     }
 }

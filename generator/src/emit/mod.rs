@@ -81,16 +81,36 @@ pub fn emit_unformatted(ir: &Ir, options: Options) -> Files {
     for (path, text) in runtime::files(ir, options) {
         files.insert(path, text);
     }
+    let base = common_dir(ir);
     for api in &ir.apis {
-        emit_api(api, options, &mut files);
+        emit_api(api, options, &base, &mut files);
     }
     files
 }
 
-fn emit_api(api: &Api, options: Options, files: &mut Files) {
+/// The folder holding every source, so that generated text names sources
+/// as `specs/aws/transfer.yaml` wherever the checkout is.
+fn common_dir(ir: &Ir) -> std::path::PathBuf {
+    let mut sources = ir.apis.iter().flat_map(|a| &a.sources).map(std::path::Path::new);
+    let Some(first) = sources.next() else { return Default::default() };
+    let mut base = first.parent().unwrap_or(first).to_path_buf();
+    for s in sources {
+        while !s.starts_with(&base) && base.pop() {}
+    }
+    base.pop(); // keep the folder's own name (`specs/`)
+    base
+}
+
+fn emit_api(api: &Api, options: Options, base: &std::path::Path, files: &mut Files) {
     let dir = format!("src/{}", api.module);
     let client = options.client.then(|| quote! { #[cfg(feature = "client")] pub mod client; });
-    let sources = api.sources.join(", ");
+    let names: Vec<String> = api
+        .sources
+        .iter()
+        .map(|s| std::path::Path::new(s).strip_prefix(base).map_or_else(|_| s.clone(), |p| p.display().to_string()))
+        .map(|s| s.replace('\\', "/"))
+        .collect();
+    let sources = names.join(", ");
     let from = format!(" Generated from {sources}.");
     let module = quote! {
         #![doc = #from]

@@ -117,6 +117,22 @@ async fn delete_api_key_success_is_a_json_string() {
 }
 
 #[tokio::test]
+async fn delete_api_key_400_and_404_are_typed() {
+    let server = MockServer::start().await;
+    Mock::given(path("/api/v0/auth/apikeys/1/")).respond_with(json(400, r#"{"msg":"no id"}"#)).mount(&server).await;
+    Mock::given(path("/api/v0/auth/apikeys/2/")).respond_with(json(404, r#"{"msg":"gone"}"#)).mount(&server).await;
+    let c = client(&server).await;
+    match c.delete_api_key(1).await {
+        Err(Error::Response(DeleteApiKeyError::BadRequest(b))) => assert_eq!(b.msg.as_deref(), Some("no id")),
+        other => panic!("expected 400, got {other:?}"),
+    }
+    match c.delete_api_key(2).await {
+        Err(Error::Response(DeleteApiKeyError::NotFound(b))) => assert_eq!(b.msg.as_deref(), Some("gone")),
+        other => panic!("expected 404, got {other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn too_many_requests_is_retried_until_success() {
     let server = MockServer::start().await;
     Mock::given(method("DELETE"))

@@ -28,6 +28,8 @@ pub struct Api {
     pub sources: Vec<String>,
     pub servers: Vec<Server>,
     pub protocol: Protocol,
+    /// How a server stub answers what it rejects before an operation runs.
+    pub errors: ErrorFormat,
     pub security_schemes: BTreeMap<String, SecurityScheme>,
     pub operations: Vec<Operation>,
     /// Every named type, keyed by its Rust name.
@@ -69,6 +71,92 @@ pub enum Protocol {
     /// code (`x-amzn-ErrorType` header, else body `code`, else `__type`).
     #[serde(rename = "awsJson1_1")]
     AwsJson1_1 { target_prefix: String },
+}
+
+/// How a server answers requests it rejects before the operation runs
+/// (bad parameters, missing credentials, unknown routes): in the vendor's
+/// own error format, from `x-apigen-errors` (defaults per style).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorFormat {
+    pub style: ErrorStyle,
+    /// Response header carrying a fresh request id (`x-amzn-RequestId`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id_header: Option<String>,
+    /// One reply per kind of rejection, all kinds present.
+    pub replies: BTreeMap<Rejection, Reply>,
+}
+
+/// The shape of an error body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ErrorStyle {
+    /// RFC 9457 `application/problem+json`.
+    Problem,
+    /// FastAPI: `{"detail": "..."}`; validation errors as
+    /// `{"detail": [{"type", "loc", "msg", "input"}]}`.
+    FastApi,
+    /// A JSON object with a code field, a message field and constant fields
+    /// (`{"success": false, "error": code, "msg": message}`).
+    Fields {
+        code_field: String,
+        message_field: String,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        constants: BTreeMap<String, Value>,
+    },
+    /// AWS JSON: `{"__type": code, "Message": message}` with
+    /// `x-amzn-ErrorType: code`.
+    AwsJson,
+}
+
+/// What a server stub can reject before calling the implementation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Rejection {
+    /// A parameter or the body is malformed or breaks a constraint.
+    Validation,
+    /// No credentials for any of the operation's security alternatives.
+    Unauthenticated,
+    /// Credentials were given but are not known (a wrong key or token).
+    InvalidCredentials,
+    /// A request signature does not verify (or is too old).
+    BadSignature,
+    /// No documented route matches the path.
+    NotFound,
+    /// The path exists, but not with this method.
+    MethodNotAllowed,
+    /// The body is larger than the server accepts.
+    PayloadTooLarge,
+    /// The body's media type is not the documented one.
+    UnsupportedMediaType,
+    /// awsJson1_1: an `X-Amz-Target` naming no operation.
+    UnknownOperation,
+    /// The implementation's answer could not be sent.
+    Internal,
+}
+
+impl Rejection {
+    pub const ALL: [Rejection; 10] = [
+        Rejection::Validation,
+        Rejection::Unauthenticated,
+        Rejection::InvalidCredentials,
+        Rejection::BadSignature,
+        Rejection::NotFound,
+        Rejection::MethodNotAllowed,
+        Rejection::PayloadTooLarge,
+        Rejection::UnsupportedMediaType,
+        Rejection::UnknownOperation,
+        Rejection::Internal,
+    ];
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reply {
+    pub status: u16,
+    /// Error code (`invalid_request`, `InvalidRequestException`); empty
+    /// where the style has none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub code: String,
+    pub message: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

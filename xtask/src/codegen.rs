@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 pub fn run(check: bool, manifest: &Path, root: &Path) -> ExitCode {
     let krate = root.display();
-    let files = match apigen::generate(&[manifest], apigen::emit::Options { client: true, server: false }) {
+    let files = match apigen::generate(&[manifest], apigen::emit::Options { client: true, server: true }) {
         Ok(out) => {
             for note in &out.notes {
                 eprintln!("warning: {note}");

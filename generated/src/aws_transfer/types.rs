@@ -4,6 +4,9 @@
 #![allow(clippy::large_enum_variant)]
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "server")]
+use crate::runtime;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeleteSshPublicKeyRequest {
     /// A system-assigned unique identifier for a file transfer protocol-enabled server instance that has the user assigned to it.
@@ -133,4 +136,109 @@ pub struct ThrottlingException {
     #[serde(rename = "Message")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for DeleteSshPublicKeyRequest {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        c.key("ServerId", |c| {
+            let v = &self.server_id;
+            runtime::validate::Validate::validate(v, c);
+        });
+        c.key("SshPublicKeyId", |c| {
+            let v = &self.ssh_public_key_id;
+            runtime::validate::Validate::validate(v, c);
+        });
+        c.key("UserName", |c| {
+            let v = &self.user_name;
+            runtime::validate::Validate::validate(v, c);
+        });
+    }
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for DeleteSshPublicKeyRequestServerId {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        static PATTERN: runtime::validate::Pattern =
+            runtime::validate::Pattern::new("^s-([0-9a-f]{17})$");
+        c.string(
+            &self.0,
+            &runtime::validate::Text {
+                min_length: Some(19),
+                max_length: Some(19),
+                pattern: Some(&PATTERN),
+            },
+        );
+    }
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for DeleteSshPublicKeyRequestSshPublicKeyId {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        static PATTERN: runtime::validate::Pattern =
+            runtime::validate::Pattern::new("^key-[0-9a-f]{17}$");
+        c.string(
+            &self.0,
+            &runtime::validate::Text {
+                min_length: Some(21),
+                max_length: Some(21),
+                pattern: Some(&PATTERN),
+            },
+        );
+    }
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for DeleteSshPublicKeyRequestUserName {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        static PATTERN: runtime::validate::Pattern =
+            runtime::validate::Pattern::new("^[\\w][\\w@.-]{2,99}$");
+        c.string(
+            &self.0,
+            &runtime::validate::Text {
+                min_length: Some(3),
+                max_length: Some(100),
+                pattern: Some(&PATTERN),
+            },
+        );
+    }
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for DeleteSshPublicKeyResponse400 {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        #[allow(unused_variables)]
+        match self {
+            Self::InvalidRequestException(v) => {}
+            Self::ResourceNotFoundException(v) => {}
+            Self::ThrottlingException(v) => {}
+            Self::Unknown => c.key("__type", |c| {
+                c.unknown(
+                    ::serde_json::Value::Null,
+                    &[
+                        "'InvalidRequestException'",
+                        "'ResourceNotFoundException'",
+                        "'ThrottlingException'",
+                    ],
+                )
+            }),
+        }
+    }
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for DeleteSshPublicKeyResponse500 {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        #[allow(unused_variables)]
+        match self {
+            Self::InternalServiceError(v) => {}
+            Self::ServiceUnavailableException(v) => {}
+            Self::Unknown => c.key("__type", |c| {
+                c.unknown(
+                    ::serde_json::Value::Null,
+                    &["'InternalServiceError'", "'ServiceUnavailableException'"],
+                )
+            }),
+        }
+    }
 }

@@ -4,6 +4,9 @@
 #![allow(clippy::large_enum_variant)]
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "server")]
+use crate::runtime;
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeleteApiKeyResponse400 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -170,4 +173,50 @@ pub struct Error {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for DetachSshResponse400 {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        if let Some(v) = &self.error {
+            c.key("error", |c| {
+                runtime::validate::Validate::validate(v, c);
+            });
+        }
+    }
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for DetachSshResponse400Error {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        if let Self::Unknown(v) = self {
+            c.unknown(
+                ::serde_json::Value::String(v.clone()),
+                &["'invalid_request'"],
+            );
+        }
+    }
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for DetachSshResponse404 {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        if let Some(v) = &self.error {
+            c.key("error", |c| {
+                runtime::validate::Validate::validate(v, c);
+            });
+        }
+    }
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for DetachSshResponse404Error {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        if let Self::Unknown(v) = self {
+            c.unknown(
+                ::serde_json::Value::String(v.clone()),
+                &["'no_such_instance'", "'no_such_ssh_key'"],
+            );
+        }
+    }
 }

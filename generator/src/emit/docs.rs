@@ -49,3 +49,24 @@ fn text_lines(text: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// What a security scheme is, in words (for rustdoc).
+pub fn describe_scheme(kind: &crate::ir::SchemeKind) -> String {
+    match kind {
+        crate::ir::SchemeKind::ApiKey { location, name } => {
+            let place = match location {
+                crate::ir::KeyLocation::Header => "header",
+                crate::ir::KeyLocation::Query => "query parameter",
+                crate::ir::KeyLocation::Cookie => "cookie",
+            };
+            format!("an API key in the `{name}` {place}")
+        }
+        crate::ir::SchemeKind::HttpBearer { .. } => "a bearer token (`Authorization: Bearer …`)".into(),
+        crate::ir::SchemeKind::HttpBasic => "HTTP Basic".into(),
+        crate::ir::SchemeKind::Http { scheme } => format!("HTTP `{scheme}` authorization"),
+        crate::ir::SchemeKind::AwsSigV4 { service } => format!("AWS Signature Version 4, service `{service}`"),
+        crate::ir::SchemeKind::HuaweiSdkHmacSha256 { .. } => "Huawei Cloud AK/SK signing (SDK-HMAC-SHA256)".into(),
+        crate::ir::SchemeKind::OAuth2 { .. } => "an OAuth 2.0 access token, sent as a bearer token".into(),
+        crate::ir::SchemeKind::OpenIdConnect { .. } => "an OpenID Connect token, sent as a bearer token".into(),
+    }
+}

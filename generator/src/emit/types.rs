@@ -9,14 +9,18 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The `types` module of one API.
-pub fn emit(api: &Api) -> TokenStream {
+pub fn emit(api: &Api, server: bool) -> TokenStream {
     let items = api.types.values().map(named);
+    let checks = server.then(|| super::validate::Checks::new(api).impls()).unwrap_or_default();
+    let runtime = (server && !checks.is_empty()).then(|| quote! { #[cfg(feature = "server")] use crate::runtime; });
     let doc = format!(" Data types of {} {}.", api.title, api.version);
     quote! {
         #![doc = #doc]
         #![allow(clippy::large_enum_variant)]
         use serde::{Deserialize, Serialize};
+        #runtime
         #(#items)*
+        #checks
     }
 }
 
@@ -124,16 +128,21 @@ fn field(f: &Field) -> TokenStream {
     }
 }
 
+/// The name of the catch-all arm: `Unknown`, unless a variant has it.
+pub fn unknown_variant<'a>(variants: impl Iterator<Item = &'a str>) -> String {
+    let mut namer = Namer::new();
+    for v in variants {
+        namer.reserve(v);
+    }
+    namer.claim("Unknown")
+}
+
 /// An enum with an `Unknown` arm, so that a value added by the service
 /// later still decodes. Strings go through `String`; other values through
 /// `serde_json::Value`.
 fn enumeration(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
     let values: Vec<&EnumValue> = values.iter().filter(|v| !v.value.is_null()).collect();
-    let mut namer = Namer::new();
-    for v in &values {
-        namer.reserve(&v.rust_name);
-    }
-    let unknown = format_ident!("{}", namer.claim("Unknown"));
+    let unknown = format_ident!("{}", unknown_variant(values.iter().map(|v| v.rust_name.as_str())));
     let idents: Vec<_> = values.iter().map(|v| format_ident!("{}", v.rust_name)).collect();
     let all_strings = values.iter().all(|v| v.value.is_string());
     let docs = values.iter().map(|v| {
@@ -231,11 +240,7 @@ fn tagged(
     property: &str,
     mapping: &std::collections::BTreeMap<String, String>,
 ) -> TokenStream {
-    let mut namer = Namer::new();
-    for v in variants {
-        namer.reserve(&v.rust_name);
-    }
-    let unknown = format_ident!("{}", namer.claim("Unknown"));
+    let unknown = format_ident!("{}", unknown_variant(variants.iter().map(|v| v.rust_name.as_str())));
     let arms = variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
         let ty = rust_type(&v.ty, &TokenStream::new());

@@ -2,6 +2,7 @@
 //!
 //! Knows OpenAPI and the apigen extensions; knows nothing of Rust tokens.
 
+mod errors;
 mod operations;
 mod security;
 mod types;
@@ -23,6 +24,7 @@ pub fn lower_api(spec: &ApiSpec) -> Result<Api> {
 
 fn lower(spec: &ApiSpec, openapi: &openapiv3::OpenAPI, prov: &Provenance, sink: &mut Sink) -> Result<Api> {
     let protocol = protocol(openapi, prov)?;
+    let errors = errors::format(openapi, &protocol, prov)?;
     let schemes = security::schemes(openapi, prov)?;
     let mut types = types::TypeSpace::new(openapi, prov);
     types.lower_components();
@@ -44,6 +46,7 @@ fn lower(spec: &ApiSpec, openapi: &openapiv3::OpenAPI, prov: &Provenance, sink: 
         sources: prov.files().iter().map(|f| f.display().to_string()).collect(),
         servers: operations::servers(&openapi.servers),
         protocol,
+        errors,
         security_schemes: schemes,
         operations,
         types: types.types,

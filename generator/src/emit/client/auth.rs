@@ -2,7 +2,7 @@
 //! scheme) and its `Authorize` implementation. Each operation lists its
 //! alternatives; the runtime picks the first one whose schemes are all set.
 
-use crate::emit::docs::doc;
+use crate::emit::docs::{describe_scheme as describe, doc};
 use crate::ir::{Api, KeyLocation, SchemeKind, Security};
 use crate::naming::{camel, snake};
 use proc_macro2::TokenStream;
@@ -126,25 +126,6 @@ fn credential(kind: &SchemeKind) -> (TokenStream, TokenStream, TokenStream) {
     }
 }
 
-fn describe(kind: &SchemeKind) -> String {
-    match kind {
-        SchemeKind::ApiKey { location, name } => {
-            let place = match location {
-                KeyLocation::Header => "header",
-                KeyLocation::Query => "query parameter",
-                KeyLocation::Cookie => "cookie",
-            };
-            format!("an API key in the `{name}` {place}")
-        }
-        SchemeKind::HttpBearer { .. } => "a bearer token (`Authorization: Bearer …`)".into(),
-        SchemeKind::HttpBasic => "HTTP Basic".into(),
-        SchemeKind::Http { scheme } => format!("HTTP `{scheme}` authorization"),
-        SchemeKind::AwsSigV4 { service } => format!("AWS Signature Version 4, service `{service}`"),
-        SchemeKind::HuaweiSdkHmacSha256 { .. } => "Huawei Cloud AK/SK signing (SDK-HMAC-SHA256)".into(),
-        SchemeKind::OAuth2 { .. } => "an OAuth 2.0 access token, sent as a bearer token".into(),
-        SchemeKind::OpenIdConnect { .. } => "an OpenID Connect token, sent as a bearer token".into(),
-    }
-}
 
 /// `&[&[Scheme::A], &[Scheme::B, Scheme::C]]`, signing schemes last in each
 /// alternative so that they sign the headers the others add.

@@ -7,8 +7,9 @@ use super::auth::requirements;
 use super::protocol::{Wire, wire};
 use crate::emit::docs::{doc, paragraph};
 use crate::emit::rust_type::{is_copy, rust_type};
+use crate::emit::shape::{Kind, kind, method_str, ordered_params, preferred, resolve, status_doc, strip_nullable};
 use crate::emit::status;
-use crate::ir::{Api, Content, Location, Method, Operation, Parameter, Response, Status, Style, TypeKind, TypeRef};
+use crate::ir::{Api, Location, Operation, Parameter, Response, Status, Style, TypeKind, TypeRef};
 use crate::naming::camel;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -86,20 +87,6 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
     Emitted { method, enums }
 }
 
-fn method_str(m: Method) -> String {
-    format!("{m:?}").to_uppercase()
-}
-
-/// Path parameters in template order, then query, header and cookie ones.
-fn ordered_params(op: &Operation) -> Vec<&Parameter> {
-    let mut path: Vec<&Parameter> = op.parameters.iter().filter(|p| p.location == Location::Path).collect();
-    path.sort_by_key(|p| op.path.find(&format!("{{{}}}", p.name)).unwrap_or(usize::MAX));
-    let rest = op.parameters.iter().filter(|p| p.location != Location::Path);
-    let mut rest: Vec<&Parameter> = rest.collect();
-    rest.sort_by_key(|p| p.location);
-    path.into_iter().chain(rest).collect()
-}
-
 /// The type a parameter's value is taken as: borrowed where it is data,
 /// by value where it is `Copy`, `Option` when not required.
 fn arg_type(api: &Api, p: &Parameter) -> TokenStream {
@@ -122,31 +109,6 @@ fn arg_type(api: &Api, p: &Parameter) -> TokenStream {
     } else {
         quote! { Option<#ty> }
     }
-}
-
-fn strip_nullable(t: &TypeRef) -> &TypeRef {
-    match t {
-        TypeRef::Nullable { inner } => inner,
-        t => t,
-    }
-}
-
-/// The named type's definition, following aliases.
-fn resolve<'a>(api: &'a Api, t: &'a TypeRef) -> &'a TypeRef {
-    let mut t = t;
-    for _ in 0..16 {
-        match t {
-            TypeRef::Named { name } => match api.types.get(name).map(|n| &n.kind) {
-                Some(TypeKind::Alias { ty: TypeRef::String { constraints, .. } }) if !constraints.is_empty() => {
-                    return t;
-                }
-                Some(TypeKind::Alias { ty }) => t = ty,
-                _ => return t,
-            },
-            _ => return t,
-        }
-    }
-    t
 }
 
 fn is_scalar_alias(api: &Api, t: &TypeRef) -> bool {
@@ -322,37 +284,6 @@ fn body(op: &Operation, wire: &Wire, types: &TokenStream) -> (Option<TokenStream
     }
 }
 
-#[derive(PartialEq)]
-enum Kind {
-    Json,
-    Text,
-    Bytes,
-}
-
-fn kind(c: &Content) -> Kind {
-    let m = c.media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    if m == "application/json"
-        || m.ends_with("+json")
-        || m.starts_with("application/x-amz-json")
-        || m == "*/*" && c.ty.is_some()
-    {
-        Kind::Json
-    } else if m.starts_with("text/") {
-        Kind::Text
-    } else {
-        Kind::Bytes
-    }
-}
-
-/// JSON first, then text, then anything.
-fn preferred(contents: &[Content]) -> Option<&Content> {
-    contents
-        .iter()
-        .find(|c| kind(c) == Kind::Json)
-        .or_else(|| contents.iter().find(|c| kind(c) == Kind::Text))
-        .or_else(|| contents.first())
-}
-
 /// The Rust type of a response body and the expression decoding it from
 /// `response`; `None` for a response without a body.
 fn payload(r: &Response, types: &TokenStream) -> Option<(TokenStream, TokenStream)> {
@@ -362,13 +293,6 @@ fn payload(r: &Response, types: &TokenStream) -> Option<(TokenStream, TokenStrea
         (Kind::Text, _) => (quote! { String }, quote! { runtime::client::text(&response)? }),
         _ => (quote! { runtime::client::Bytes }, quote! { response.body.clone() }),
     })
-}
-
-fn status_doc(r: &Response) -> TokenStream {
-    let s: String = r.status.into();
-    let d = r.description.trim();
-    let text = if d.is_empty() { format!(" {s}") } else { format!(" {s}: {}", d.lines().next().unwrap_or(d)) };
-    quote! { #[doc = #text] }
 }
 
 /// The match pattern of a status.

@@ -1,0 +1,606 @@
+//! Request handling shared by the generated server stubs: reading a request
+//! within limits, parameters and bodies decoded into typed values with
+//! located violations, the authentication loop, and every rejection
+//! answered in the API's own error format.
+
+use super::validate::{Checker, Loc, Violation};
+use axum::body::Body;
+use axum::extract::{FromRequestParts, RawPathParams, Request};
+use axum::http::request::Parts;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::response::Response;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use std::future::Future;
+
+pub use axum;
+pub use bytes::Bytes;
+
+/// Largest request body a stub reads (1 MiB); a larger one is rejected
+/// before it is buffered.
+pub const BODY_LIMIT: usize = 1 << 20;
+
+/// How an API answers rejections (generated from the spec's
+/// `x-apigen-errors`).
+#[derive(Debug)]
+pub struct ErrorFormat {
+    pub style: Style,
+    /// Header carrying a fresh request id on every response.
+    pub request_id_header: Option<&'static str>,
+    pub replies: Replies,
+}
+
+#[derive(Debug)]
+pub enum Style {
+    /// RFC 9457 problem details.
+    Problem,
+    /// `{"detail": ...}`, validation errors as a list.
+    FastApi,
+    /// `{...constants, code_field: code, message_field: message}`;
+    /// constants are JSON texts.
+    Fields { code_field: &'static str, message_field: &'static str, constants: &'static [(&'static str, &'static str)] },
+    /// `{"__type": code, "Message": message}` and `x-amzn-ErrorType`.
+    AwsJson,
+}
+
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub code: &'static str,
+    pub message: &'static str,
+}
+
+/// One reply per kind of rejection.
+#[derive(Debug)]
+pub struct Replies {
+    pub validation: Reply,
+    pub unauthenticated: Reply,
+    pub invalid_credentials: Reply,
+    pub bad_signature: Reply,
+    pub not_found: Reply,
+    pub method_not_allowed: Reply,
+    pub payload_too_large: Reply,
+    pub unsupported_media_type: Reply,
+    pub unknown_operation: Reply,
+    pub internal: Reply,
+}
+
+/// Why a request was answered before (or instead of) the implementation.
+#[derive(Debug)]
+pub enum Rejection {
+    Validation(Vec<Violation>),
+    Unauthenticated,
+    InvalidCredentials,
+    BadSignature(String),
+    NotFound,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    UnsupportedMediaType(String),
+    UnknownOperation(String),
+    Internal(String),
+}
+
+impl ErrorFormat {
+    /// The response for a rejection.
+    pub fn reject(&self, rejection: Rejection) -> Response {
+        let r = &self.replies;
+        let (reply, detail, violations) = match &rejection {
+            Rejection::Validation(v) => (&r.validation, None, Some(v.as_slice())),
+            Rejection::Unauthenticated => (&r.unauthenticated, None, None),
+            Rejection::InvalidCredentials => (&r.invalid_credentials, None, None),
+            Rejection::BadSignature(why) => (&r.bad_signature, Some(why.as_str()), None),
+            Rejection::NotFound => (&r.not_found, None, None),
+            Rejection::MethodNotAllowed => (&r.method_not_allowed, None, None),
+            Rejection::PayloadTooLarge => (&r.payload_too_large, None, None),
+            Rejection::UnsupportedMediaType(got) => (&r.unsupported_media_type, Some(got.as_str()), None),
+            Rejection::UnknownOperation(target) => (&r.unknown_operation, Some(target.as_str()), None),
+            Rejection::Internal(why) => (&r.internal, Some(why.as_str()), None),
+        };
+        let mut message = reply.message.to_owned();
+        if let Some(d) = detail.filter(|d| !d.is_empty() && matches!(rejection, Rejection::UnknownOperation(_))) {
+            message = format!("{message}: {d}");
+        }
+        self.error(reply.status, reply.code, &message, violations)
+    }
+
+    fn error(&self, status: u16, code: &str, message: &str, violations: Option<&[Violation]>) -> Response {
+        let described = |sep: &str, skip_root: bool| -> String {
+            match violations {
+                None | Some([]) => message.to_owned(),
+                Some(v) => {
+                    let parts: Vec<String> = v.iter().map(|v| format!("{}: {}", v.dotted(skip_root), v.message)).collect();
+                    format!("{message}{sep}{}", parts.join("; "))
+                }
+            }
+        };
+        match &self.style {
+            Style::FastApi => {
+                let detail = match violations {
+                    Some(v) => Value::Array(v.iter().map(fastapi_item).collect()),
+                    None => Value::String(message.to_owned()),
+                };
+                json_response(status, "application/json", &serde_json::json!({ "detail": detail }))
+            }
+            Style::Fields { code_field, message_field, constants } => {
+                let mut body = Map::new();
+                for (name, json) in *constants {
+                    body.insert((*name).to_owned(), serde_json::from_str(json).unwrap_or(Value::Null));
+                }
+                body.insert((*code_field).to_owned(), Value::String(code.to_owned()));
+                body.insert((*message_field).to_owned(), Value::String(described(": ", false)));
+                json_response(status, "application/json", &Value::Object(body))
+            }
+            Style::Problem => {
+                let title = StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error");
+                let mut body = serde_json::json!({ "type": "about:blank", "title": title, "status": status, "detail": message });
+                if !code.is_empty() {
+                    body["code"] = Value::String(code.to_owned());
+                }
+                if let Some(v) = violations {
+                    body["errors"] = Value::Array(v.iter().map(fastapi_item).collect());
+                }
+                json_response(status, "application/problem+json", &body)
+            }
+            Style::AwsJson => {
+                let message = match violations {
+                    None | Some([]) => message.to_owned(),
+                    Some(v) => aws_validation_message(v),
+                };
+                aws_error(status, code, Map::from_iter([("Message".to_owned(), Value::String(message))]))
+            }
+        }
+    }
+}
+
+fn fastapi_item(v: &Violation) -> Value {
+    serde_json::json!({
+        "type": v.kind,
+        "loc": v.loc.iter().map(Loc::to_value).collect::<Vec<_>>(),
+        "msg": v.message,
+        "input": v.input,
+    })
+}
+
+/// AWS's wording: `2 validation errors detected: Value 'x' at 'ServerId'
+/// failed to satisfy constraint: ...`.
+fn aws_validation_message(v: &[Violation]) -> String {
+    let n = v.len();
+    let parts: Vec<String> = v
+        .iter()
+        .map(|v| {
+            let value = match &v.input {
+                Value::String(s) => format!("Value '{s}' at"),
+                Value::Null => "Value at".to_owned(),
+                other => format!("Value '{other}' at"),
+            };
+            format!("{value} '{}' failed to satisfy constraint: {}", v.dotted(true), v.message)
+        })
+        .collect();
+    format!("{n} validation error{} detected: {}", if n == 1 { "" } else { "s" }, parts.join("; "))
+}
+
+/// An awsJson1_1 error: the code in the body's `__type` (what boto3
+/// reads) and in `x-amzn-ErrorType` (what the smithy SDKs read first).
+pub fn aws_error(status: u16, code: &str, mut fields: Map<String, Value>) -> Response {
+    fields.insert("__type".to_owned(), Value::String(code.to_owned()));
+    let mut response = json_response(status, "application/x-amz-json-1.1", &Value::Object(fields));
+    if let Ok(v) = HeaderValue::from_str(code) {
+        response.headers_mut().insert("x-amzn-errortype", v);
+    }
+    response
+}
+
+/// A documented awsJson1_1 error whose body type serialises to an object.
+pub fn aws_error_body<T: Serialize>(status: u16, code: &str, body: &T) -> Response {
+    match serde_json::to_value(body) {
+        Ok(Value::Object(fields)) => aws_error(status, code, fields),
+        _ => aws_error(status, code, Map::new()),
+    }
+}
+
+/// A JSON response. Serialising generated types cannot fail.
+pub fn json_response<T: Serialize + ?Sized>(status: u16, content_type: &'static str, body: &T) -> Response {
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    bytes_response(status, content_type, Bytes::from(bytes))
+}
+
+pub fn text_response(status: u16, content_type: &'static str, body: String) -> Response {
+    bytes_response(status, content_type, Bytes::from(body))
+}
+
+pub fn bytes_response(status: u16, content_type: &'static str, body: Bytes) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+pub fn empty_response(status: u16) -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response
+}
+
+/// Adds the format's request-id header to a response.
+pub fn stamp(format: &ErrorFormat, mut response: Response) -> Response {
+    if let Some(name) = format.request_id_header {
+        let id = request_id();
+        if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::from_str(&id)) {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
+}
+
+/// A random UUID-shaped (version 4) id.
+fn request_id() -> String {
+    let (a, b) = (fastrand::u64(..), fastrand::u64(..));
+    let b = (b & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+    let a = (a & 0xffff_ffff_ffff_0fff) | 0x4000;
+    format!("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xffff, b >> 48, b & 0xffff_ffff_ffff)
+}
+
+/// The route's path parameters, percent-decoded. Never rejects: a
+/// parameter that is not UTF-8 once decoded becomes a validation error in
+/// the API's own format.
+#[derive(Debug, Default)]
+pub struct PathParams {
+    params: Vec<(String, String)>,
+    error: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PathParams {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(match RawPathParams::from_request_parts(parts, state).await {
+            Ok(raw) => PathParams { params: raw.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(), error: None },
+            Err(e) => PathParams { params: Vec::new(), error: Some(e.body_text()) },
+        })
+    }
+}
+
+/// A documented body given as JSON (by tests, or an emulator's state).
+pub fn from_json<T: DeserializeOwned>(body: Value) -> Result<T, String> {
+    serde_json::from_value(body).map_err(|e| format!("the body does not fit the documented type: {e}"))
+}
+
+/// A request read into memory, with what has been found wrong with it.
+pub struct Incoming {
+    pub method: Method,
+    pub uri: Uri,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    path: Vec<(String, String)>,
+    query: Vec<(String, String)>,
+    violations: Vec<Violation>,
+}
+
+/// How a parameter's text becomes a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Parse {
+    /// As a JSON string (strings, string enums, newtypes).
+    Text,
+    /// As JSON when it parses (numbers, booleans), else as a string.
+    Json,
+}
+
+impl Incoming {
+    /// Reads the body (up to [`BODY_LIMIT`]) and the query string.
+    pub async fn read(request: Request, path: PathParams) -> Result<Incoming, Rejection> {
+        let (parts, body) = request.into_parts();
+        let declared = parts.headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+            return Err(Rejection::PayloadTooLarge);
+        }
+        let body = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| Rejection::PayloadTooLarge)?;
+        let query = form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes()).into_owned().collect();
+        let mut violations = Vec::new();
+        if let Some(e) = path.error {
+            violations.push(Violation { loc: vec![Loc::Key("path".into())], kind: "value_error", message: e, input: Value::Null });
+        }
+        Ok(Incoming {
+            method: parts.method,
+            uri: parts.uri,
+            headers: parts.headers,
+            body,
+            path: path.params,
+            query,
+            violations,
+        })
+    }
+
+    /// The first value of a header, if it is text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// A cookie's value.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v)
+    }
+
+    /// The first value of a query parameter.
+    pub fn query_value(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The token of `Authorization: {scheme} {token}` (scheme compared
+    /// without case).
+    pub fn authorization(&self, scheme: &str) -> Option<&str> {
+        let value = self.header("authorization")?;
+        let (given, token) = value.split_once(' ')?;
+        given.eq_ignore_ascii_case(scheme).then(|| token.trim())
+    }
+
+    /// Decodes one parameter. `None`: it is invalid (a violation is
+    /// recorded); `Some(None)`: it is absent and optional.
+    pub fn param<T: DeserializeOwned>(&mut self, location: &str, name: &str, parse: Parse, required: bool) -> Option<Option<T>> {
+        let raw = match location {
+            "path" => self.path.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
+            "query" => self.query_value(name).map(str::to_owned),
+            "header" => self.header(name).map(str::to_owned),
+            _ => self.cookie(name).map(str::to_owned),
+        };
+        let Some(raw) = raw else {
+            if !required {
+                return Some(None);
+            }
+            self.missing(location, name);
+            return None;
+        };
+        self.decode(location, name, text_value(&raw, parse)).map(Some)
+    }
+
+    /// Decodes a query parameter given several times (`?id=1&id=2`), or
+    /// once with `sep`-separated values.
+    pub fn param_list<T: DeserializeOwned>(&mut self, location: &str, name: &str, parse: Parse, sep: Option<char>, required: bool) -> Option<Option<Vec<T>>> {
+        let raws: Vec<String> = match location {
+            "query" => self.query.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect(),
+            "path" => self.path.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect(),
+            "header" => self.header(name).map(str::to_owned).into_iter().collect(),
+            _ => self.cookie(name).map(str::to_owned).into_iter().collect(),
+        };
+        if raws.is_empty() {
+            if !required {
+                return Some(None);
+            }
+            self.missing(location, name);
+            return None;
+        }
+        let items: Vec<Value> = match (sep, raws.as_slice()) {
+            (Some(sep), [one]) => one.split(sep).map(|s| text_value(s, parse)).collect(),
+            _ => raws.iter().map(|s| text_value(s, parse)).collect(),
+        };
+        self.decode(location, name, Value::Array(items)).map(Some)
+    }
+
+    /// Decodes the JSON body. An empty body counts as absent.
+    pub fn json_body<T: DeserializeOwned>(&mut self, required: bool) -> Option<Option<T>> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            if !required {
+                return Some(None);
+            }
+            self.violations.push(Violation {
+                loc: vec![Loc::Key("body".into())],
+                kind: "missing",
+                message: "Field required".into(),
+                input: Value::Null,
+            });
+            return None;
+        }
+        let mut de = serde_json::Deserializer::from_slice(&self.body);
+        let decoded = serde_path_to_error::deserialize::<_, T>(&mut de);
+        match decoded {
+            Ok(v) => match de.end() {
+                Ok(()) => Some(Some(v)),
+                Err(e) => {
+                    self.violations.push(serde_violation(vec![Loc::Key("body".into())], &e));
+                    None
+                }
+            },
+            Err(e) => {
+                let mut loc = vec![Loc::Key("body".into())];
+                for seg in e.path().iter() {
+                    match seg {
+                        serde_path_to_error::Segment::Seq { index } => loc.push(Loc::Index(*index)),
+                        serde_path_to_error::Segment::Map { key } => loc.push(Loc::Key(key.clone())),
+                        serde_path_to_error::Segment::Enum { variant } => loc.push(Loc::Key(variant.clone())),
+                        serde_path_to_error::Segment::Unknown => {}
+                    }
+                }
+                self.violations.push(serde_violation(loc, e.inner()));
+                None
+            }
+        }
+    }
+
+    /// The body as text (UTF-8).
+    pub fn text_body(&mut self, required: bool) -> Option<Option<String>> {
+        if self.body.is_empty() {
+            if required {
+                self.missing("body", "");
+                return None;
+            }
+            return Some(None);
+        }
+        match String::from_utf8(self.body.to_vec()) {
+            Ok(s) => Some(Some(s)),
+            Err(_) => {
+                self.fail(vec![Loc::Key("body".into())], "string_unicode", "Input should be a valid string, unable to parse raw data as a unicode string".into(), Value::Null);
+                None
+            }
+        }
+    }
+
+    /// The body as bytes.
+    pub fn bytes_body(&mut self, required: bool) -> Option<Option<Bytes>> {
+        if self.body.is_empty() && required {
+            self.missing("body", "");
+            return None;
+        }
+        Some((!self.body.is_empty()).then(|| self.body.clone()))
+    }
+
+    /// Whether the body is declared as `expected` (a media type, or a
+    /// `+json`/`x-amz-json` family for JSON). A body-less request passes.
+    pub fn media_type_is(&self, expected: &str) -> Result<(), Rejection> {
+        if self.body.is_empty() {
+            return Ok(());
+        }
+        let Some(got) = self.header("content-type") else { return Ok(()) };
+        let got = got.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let json = |m: &str| m == "application/json" || m.ends_with("+json") || m.starts_with("application/x-amz-json");
+        if got == expected || (json(expected) && json(&got)) || expected.ends_with("/*") {
+            Ok(())
+        } else {
+            Err(Rejection::UnsupportedMediaType(got))
+        }
+    }
+
+    /// Runs constraint checks rooted at `root` (`path`, `body`, ...).
+    pub fn check(&mut self, root: &str, name: Option<&str>, check: impl FnOnce(&mut Checker<'_>)) {
+        let mut c = Checker::new(root, &mut self.violations);
+        match name {
+            Some(n) => c.key(n, check),
+            None => check(&mut c),
+        }
+    }
+
+    /// The validation rejection, if anything was found wrong.
+    pub fn verdict(&mut self) -> Result<(), Rejection> {
+        if self.violations.is_empty() { Ok(()) } else { Err(Rejection::Validation(std::mem::take(&mut self.violations))) }
+    }
+
+    /// The validation rejection for a request whose decoding failed.
+    pub fn invalid(&mut self) -> Rejection {
+        Rejection::Validation(std::mem::take(&mut self.violations))
+    }
+
+    fn decode<T: DeserializeOwned>(&mut self, location: &str, name: &str, value: Value) -> Option<T> {
+        match serde_json::from_value::<T>(value.clone()) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let loc = vec![Loc::Key(location.into()), Loc::Key(name.into())];
+                let mut v = serde_violation(loc, &e);
+                v.input = value;
+                self.violations.push(v);
+                None
+            }
+        }
+    }
+
+    fn missing(&mut self, location: &str, name: &str) {
+        let mut loc = vec![Loc::Key(location.into())];
+        if !name.is_empty() {
+            loc.push(Loc::Key(name.into()));
+        }
+        self.fail(loc, "missing", "Field required".into(), Value::Null);
+    }
+
+    fn fail(&mut self, loc: Vec<Loc>, kind: &'static str, message: String, input: Value) {
+        self.violations.push(Violation { loc, kind, message, input });
+    }
+}
+
+fn text_value(raw: &str, parse: Parse) -> Value {
+    match parse {
+        Parse::Text => Value::String(raw.to_owned()),
+        Parse::Json => serde_json::from_str::<Value>(raw)
+            .ok()
+            .filter(|v| v.is_number() || v.is_boolean())
+            .unwrap_or_else(|| Value::String(raw.to_owned())),
+    }
+}
+
+/// A serde error as a violation: `missing field `X`` points at `X`.
+fn serde_violation(mut loc: Vec<Loc>, e: &serde_json::Error) -> Violation {
+    let text = e.to_string();
+    let text = match text.rfind(" at line ") {
+        Some(i) if e.line() > 0 => text[..i].to_owned(),
+        _ => text,
+    };
+    if let Some(field) = text.strip_prefix("missing field `").and_then(|r| r.strip_suffix('`')) {
+        loc.push(Loc::Key(field.to_owned()));
+        return Violation { loc, kind: "missing", message: "Field required".into(), input: Value::Null };
+    }
+    let kind = if e.is_syntax() || e.is_eof() {
+        "json_invalid"
+    } else if text.starts_with("invalid type") {
+        "type_error"
+    } else {
+        "value_error"
+    };
+    Violation { loc, kind, message: text, input: Value::Null }
+}
+
+/// What checking one security scheme found.
+pub enum Outcome<C> {
+    /// Verified: the caller the implementation named.
+    Caller(C),
+    /// The request carries no credential for the scheme.
+    Absent,
+    /// It carries one that is wrong.
+    Rejected(Rejection),
+}
+
+/// Tries the operation's security alternatives (OR of ANDs) in order. An
+/// empty alternative admits anonymous callers, but a wrong credential is
+/// rejected even then. The caller of the first scheme of the satisfied
+/// alternative is returned.
+pub async fn authenticate<S, C, F, Fut>(alternatives: &[&[S]], mut check: F) -> Result<Option<C>, Rejection>
+where
+    S: Copy,
+    F: FnMut(S) -> Fut,
+    Fut: Future<Output = Outcome<C>>,
+{
+    let mut failure = None;
+    let mut anonymous = false;
+    'alternatives: for alternative in alternatives {
+        if alternative.is_empty() {
+            anonymous = true;
+            continue;
+        }
+        let mut caller = None;
+        for &scheme in *alternative {
+            match check(scheme).await {
+                Outcome::Caller(c) => {
+                    caller.get_or_insert(c);
+                }
+                Outcome::Absent => continue 'alternatives,
+                Outcome::Rejected(r) => {
+                    failure.get_or_insert(r);
+                    continue 'alternatives;
+                }
+            }
+        }
+        return Ok(caller);
+    }
+    match failure {
+        Some(r) => Err(r),
+        None if anonymous => Ok(None),
+        None => Err(Rejection::Unauthenticated),
+    }
+}
+
+impl<C> Outcome<C> {
+    /// A token credential (API key, bearer token) the implementation
+    /// looked up: known (`Some(caller)`) or not.
+    pub fn known(found: Option<C>) -> Self {
+        found.map_or(Outcome::Rejected(Rejection::InvalidCredentials), Outcome::Caller)
+    }
+}
+
+/// Compares secrets without leaking where they differ through timing.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

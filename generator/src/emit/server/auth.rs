@@ -1,0 +1,167 @@
+//! Security schemes → the `Api` trait's authentication methods and the
+//! `credential` function that checks one scheme on a request: tokens are
+//! looked up by the implementation, signatures verified by the stub with
+//! the secret the implementation looks up.
+
+use crate::emit::docs::{describe_scheme, doc};
+use crate::ir::{Api, KeyLocation, SchemeKind, Security};
+use crate::naming::{camel, snake};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub struct Emitted {
+    /// Trait methods.
+    pub methods: TokenStream,
+    /// The `Scheme` enum and `credential`/`authenticate` functions.
+    pub items: TokenStream,
+}
+
+pub fn emit(api: &Api) -> Emitted {
+    let mut methods = Vec::new();
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    for (key, scheme) in &api.security_schemes {
+        let variant = format_ident!("{}", camel(key));
+        let s = snake(key);
+        let docs = doc(Some(&format!("`{key}`: {}", describe_scheme(&scheme.kind))), scheme.description.as_deref());
+        let (method, arm) = match &scheme.kind {
+            SchemeKind::AwsSigV4 { service } => {
+                let m = format_ident!("{s}_secret");
+                (
+                    quote! {
+                        #docs
+                        ///
+                        /// Returns the secret access key of `access_key_id` and the
+                        /// caller it stands for; `None` if the key is unknown. The stub
+                        /// verifies the signature (and its date) itself.
+                        fn #m(&self, access_key_id: &str) -> impl Future<Output = Option<(String, Self::Caller)>> + Send;
+                    },
+                    quote! {
+                        match runtime::sigv4_verify::claim(cx) {
+                            None => Outcome::Absent,
+                            Some(Err(r)) => Outcome::Rejected(r),
+                            Some(Ok(claim)) => match api.#m(&claim.access_key_id).await {
+                                None => Outcome::Rejected(Rejection::InvalidCredentials),
+                                Some((secret, caller)) => {
+                                    match runtime::sigv4_verify::verify(cx, &claim, &secret, #service, SystemTime::now()) {
+                                        Ok(()) => Outcome::Caller(caller),
+                                        Err(r) => Outcome::Rejected(r),
+                                    }
+                                }
+                            },
+                        }
+                    },
+                )
+            }
+            SchemeKind::HuaweiSdkHmacSha256 { date_header, .. } => {
+                let m = format_ident!("{s}_secret");
+                (
+                    quote! {
+                        #docs
+                        ///
+                        /// Returns the secret key of `access_key` and the caller it
+                        /// stands for; `None` if the key is unknown. The stub verifies
+                        /// the signature (and its date) itself.
+                        fn #m(&self, access_key: &str) -> impl Future<Output = Option<(String, Self::Caller)>> + Send;
+                    },
+                    quote! {
+                        match runtime::huawei_verify::claim(cx) {
+                            None => Outcome::Absent,
+                            Some(Err(r)) => Outcome::Rejected(r),
+                            Some(Ok(claim)) => match api.#m(&claim.access_key).await {
+                                None => Outcome::Rejected(Rejection::InvalidCredentials),
+                                Some((secret, caller)) => {
+                                    match runtime::huawei_verify::verify(cx, &claim, &secret, #date_header, SystemTime::now()) {
+                                        Ok(()) => Outcome::Caller(caller),
+                                        Err(r) => Outcome::Rejected(r),
+                                    }
+                                }
+                            },
+                        }
+                    },
+                )
+            }
+            SchemeKind::HttpBasic => {
+                let m = format_ident!("authenticate_{s}");
+                (
+                    quote! {
+                        #docs
+                        ///
+                        /// Returns the caller, or `None` if the user or password is wrong.
+                        fn #m(&self, user: &str, password: &str) -> impl Future<Output = Option<Self::Caller>> + Send;
+                    },
+                    quote! {
+                        match runtime::server_basic::credentials(cx) {
+                            None => Outcome::Absent,
+                            Some((user, password)) => Outcome::known(api.#m(&user, &password).await),
+                        }
+                    },
+                )
+            }
+            kind => {
+                let m = format_ident!("authenticate_{s}");
+                let find = match kind {
+                    SchemeKind::ApiKey { location: KeyLocation::Header, name } => quote! { cx.header(#name) },
+                    SchemeKind::ApiKey { location: KeyLocation::Query, name } => quote! { cx.query_value(#name) },
+                    SchemeKind::ApiKey { location: KeyLocation::Cookie, name } => quote! { cx.cookie(#name) },
+                    SchemeKind::Http { scheme } => quote! { cx.authorization(#scheme) },
+                    _ => quote! { cx.authorization("Bearer") },
+                };
+                (
+                    quote! {
+                        #docs
+                        ///
+                        /// Returns the caller the credential belongs to, or `None` if it
+                        /// is not valid.
+                        fn #m(&self, token: &str) -> impl Future<Output = Option<Self::Caller>> + Send;
+                    },
+                    quote! {
+                        match #find {
+                            None => Outcome::Absent,
+                            Some(token) => Outcome::known(api.#m(token).await),
+                        }
+                    },
+                )
+            }
+        };
+        methods.push(method);
+        variants.push(quote! { #variant, });
+        arms.push(quote! { Scheme::#variant => #arm, });
+    }
+    if api.security_schemes.is_empty() {
+        return Emitted { methods: quote! {}, items: quote! {} };
+    }
+    let items = quote! {
+        /// A security scheme of this API, as named in the spec.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        enum Scheme {
+            #(#variants)*
+        }
+
+        /// The caller of the first satisfied alternative (`None`: anonymous).
+        async fn authenticate<A: Api>(
+            api: &A,
+            cx: &Incoming,
+            alternatives: &[&[Scheme]],
+        ) -> Result<Option<A::Caller>, Rejection> {
+            runtime::server::authenticate(alternatives, |scheme| credential(api, cx, scheme)).await
+        }
+
+        /// Checks one scheme's credential on the request.
+        async fn credential<A: Api>(api: &A, cx: &Incoming, scheme: Scheme) -> Outcome<A::Caller> {
+            match scheme {
+                #(#arms)*
+            }
+        }
+    };
+    Emitted { methods: quote! { #(#methods)* }, items }
+}
+
+/// `&[&[Scheme::A], &[Scheme::B, Scheme::C]]`.
+pub fn alternatives(security: &Security) -> TokenStream {
+    let alts = security.alternatives.iter().map(|alt| {
+        let schemes = alt.iter().map(|u| format_ident!("{}", camel(&u.scheme)));
+        quote! { &[#(Scheme::#schemes),*] }
+    });
+    quote! { &[#(#alts),*] }
+}

@@ -1,0 +1,84 @@
+//! The `server` module of one API (feature `server`): an `Api` trait with
+//! one method per operation and per security scheme, typed inputs,
+//! status-discriminated responses, and `router`, which turns an
+//! implementation into an `axum::Router` that routes exactly as documented,
+//! authenticates, validates, and answers rejections in the vendor's format.
+
+mod auth;
+mod format;
+mod operation;
+mod protocol;
+
+use super::validate::Checks;
+use crate::ir::Api;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn emit(api: &Api) -> TokenStream {
+    let checks = Checks::new(api);
+    let ops: Vec<operation::Emitted> = api.operations.iter().map(|op| operation::emit(api, op, &checks)).collect();
+    let trait_methods = ops.iter().map(|o| &o.trait_method);
+    let items = ops.iter().map(|o| &o.items);
+    let auth = auth::emit(api);
+    let auth_methods = &auth.methods;
+    let auth_items = &auth.items;
+    let format = format::emit(&api.errors);
+    let routes = protocol::routes(api);
+    let dispatch = protocol::dispatch(api);
+    let caller = (!api.security_schemes.is_empty()).then(|| {
+        quote! {
+            /// Who is calling, as the authentication methods name them; given
+            /// to every operation that requires authentication.
+            type Caller: Send + Sync + 'static;
+        }
+    });
+    let signs = api.security_schemes.values().any(|s| {
+        matches!(s.kind, crate::ir::SchemeKind::AwsSigV4 { .. } | crate::ir::SchemeKind::HuaweiSdkHmacSha256 { .. })
+    });
+    let time = signs.then(|| quote! { use std::time::SystemTime; });
+    let title = format!(" Server stub for {} {}.", api.title, api.version);
+    let trait_doc = format!(
+        " {}, as a server implements it. Requests are routed, authenticated and validated before a method is called; a method can only answer what the spec documents.",
+        api.title
+    );
+    quote! {
+        #![doc = #title]
+        #![allow(clippy::large_enum_variant)]
+        use super::types;
+        use crate::runtime;
+        #[allow(unused_imports)]
+        use crate::runtime::server::{Incoming, Outcome, Parse, PathParams, Rejection};
+        use axum::extract::{Request, State};
+        use axum::response::Response;
+        use std::future::Future;
+        use std::sync::Arc;
+        #time
+
+        #format
+
+        #[doc = #trait_doc]
+        pub trait Api: Send + Sync + 'static {
+            #caller
+            #auth_methods
+            #(#trait_methods)*
+        }
+
+        /// An `axum::Router` serving `api`: the documented routes (trailing
+        /// slashes as written), bodies up to `runtime::server::BODY_LIMIT`,
+        /// and this API's error format for unknown routes, wrong methods,
+        /// bad credentials and invalid requests.
+        pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
+            #routes
+                .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
+                .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
+                .with_state(api)
+                .layer(axum::middleware::map_response(|response: Response| async move {
+                    runtime::server::stamp(&FORMAT, response)
+                }))
+        }
+
+        #dispatch
+        #auth_items
+        #(#items)*
+    }
+}

@@ -1,0 +1,454 @@
+//! One operation → its typed input, its status-discriminated response enum
+//! (the only responses the implementation can give), the trait method, and
+//! the handler that reads, authenticates and validates a request.
+
+use super::auth::alternatives;
+use super::protocol::{empty_success, is_rest};
+use crate::emit::docs::{doc, paragraph};
+use crate::emit::rust_type::rust_type;
+use crate::emit::shape::{Kind, kind, method_str, ordered_params, preferred, resolve, status_doc, strip_nullable};
+use crate::emit::status;
+use crate::emit::validate::Checks;
+use crate::ir::{Api, Location, Operation, Parameter, Response, Status, Style, TypeKind, TypeRef};
+use crate::naming::{Namer, camel};
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+
+pub struct Emitted {
+    pub trait_method: TokenStream,
+    pub items: TokenStream,
+}
+
+pub fn emit(api: &Api, op: &Operation, checks: &Checks<'_>) -> Emitted {
+    let name = format_ident!("{}", op.name);
+    let camel_name = camel(&op.name);
+    let input_ident = format_ident!("{camel_name}Input");
+    let response_ident = format_ident!("{camel_name}Response");
+    let params = ordered_params(op);
+    let body_field = body_field_name(&params);
+    let caller = caller(api, op);
+
+    let mut docs = doc(op.summary.as_deref(), op.description.as_deref());
+    let route = match &op.target {
+        Some(t) => format!("`{} {}` (`X-Amz-Target: {t}`)", method_str(op.method), op.path),
+        None => format!("`{} {}`", method_str(op.method), op.path),
+    };
+    docs.extend(paragraph(&route));
+    let caller_arg = caller.as_ref().map(|(ty, _)| quote! { caller: #ty, });
+    let trait_method = quote! {
+        #docs
+        fn #name(&self, #caller_arg input: #input_ident) -> impl Future<Output = #response_ident> + Send;
+    };
+
+    let input = input_struct(op, &params, &body_field, &input_ident);
+    let response = responses(api, op, &response_ident);
+    let serve = serve(api, op, &params, &body_field, &input_ident, caller.as_ref().map(|(_, e)| e), checks);
+    let handler = is_rest(api).then(|| {
+        let serve_ident = format_ident!("serve_{}", op.name);
+        let d = format!(" Handles `{} {}`.", method_str(op.method), op.path);
+        quote! {
+            #[doc = #d]
+            async fn #name<A: Api>(State(api): State<Arc<A>>, path: PathParams, request: Request) -> Response {
+                #serve_ident(&*api, path, request).await.unwrap_or_else(|r| FORMAT.reject(r))
+            }
+        }
+    });
+    Emitted { trait_method, items: quote! { #input #response #handler #serve } }
+}
+
+/// The caller argument's type and how it is obtained, or `None` for an
+/// operation without security.
+fn caller(api: &Api, op: &Operation) -> Option<(TokenStream, TokenStream)> {
+    if op.security.alternatives.is_empty() || api.security_schemes.is_empty() {
+        return None;
+    }
+    let alts = alternatives(&op.security);
+    let anonymous = op.security.alternatives.iter().any(Vec::is_empty);
+    Some(if anonymous {
+        (quote! { Option<Self::Caller> }, quote! { let caller = authenticate(api, &cx, #alts).await?; })
+    } else {
+        (
+            quote! { Self::Caller },
+            quote! {
+                let Some(caller) = authenticate(api, &cx, #alts).await? else {
+                    return Err(Rejection::Unauthenticated);
+                };
+            },
+        )
+    })
+}
+
+/// The input's body field: `body`, unless a parameter has that name.
+fn body_field_name(params: &[&Parameter]) -> Ident {
+    let mut namer = Namer::new();
+    for p in params {
+        namer.reserve(&p.rust_name);
+    }
+    format_ident!("{}", namer.claim("body"))
+}
+
+fn input_struct(op: &Operation, params: &[&Parameter], body_field: &Ident, ident: &Ident) -> TokenStream {
+    let types = quote! { types:: };
+    let mut fields: Vec<TokenStream> = params
+        .iter()
+        .map(|p| {
+            let f = format_ident!("{}", p.rust_name);
+            let ty = rust_type(strip_nullable(&p.ty), &types);
+            let ty = if p.required { ty } else { quote! { Option<#ty> } };
+            let mut docs = doc(p.description.as_deref(), None);
+            docs.extend(paragraph(&format!("`{}` ({:?}).", p.name, p.location).to_lowercase()));
+            quote! { #docs pub #f: #ty, }
+        })
+        .collect();
+    if let Some((ty, _)) = body(op) {
+        let required = op.body.as_ref().is_some_and(|b| b.required);
+        let ty = if required { ty } else { quote! { Option<#ty> } };
+        let docs = doc(op.body.as_ref().and_then(|b| b.description.as_deref()), None);
+        fields.push(quote! { #docs pub #body_field: #ty, });
+    }
+    let d = format!(" What a `{}` request carries, decoded and validated.", op.name);
+    quote! {
+        #[doc = #d]
+        #[derive(Clone, Debug, PartialEq)]
+        pub struct #ident {
+            #(#fields)*
+        }
+    }
+}
+
+/// The request body's Rust type and how `cx` decodes it.
+fn body(op: &Operation) -> Option<(TokenStream, TokenStream)> {
+    let b = op.body.as_ref()?;
+    let content = preferred(&b.contents)?;
+    let required = b.required;
+    Some(match (kind(content), &content.ty) {
+        (Kind::Json, Some(t)) => {
+            let ty = rust_type(t, &quote! { types:: });
+            (ty.clone(), quote! { cx.json_body::<#ty>(#required) })
+        }
+        (Kind::Text, _) => (quote! { String }, quote! { cx.text_body(#required) }),
+        _ => (quote! { runtime::server::Bytes }, quote! { cx.bytes_body(#required) }),
+    })
+}
+
+/// How a parameter's text is read: as a string, or as JSON first.
+fn parse_mode(api: &Api, t: &TypeRef) -> TokenStream {
+    let textual = match resolve(api, strip_nullable(t)) {
+        TypeRef::String { .. } | TypeRef::Binary => true,
+        TypeRef::Named { name } => match api.types.get(name).map(|n| &n.kind) {
+            Some(TypeKind::Alias { .. }) => true,
+            Some(TypeKind::Enum { values }) => values.iter().all(|v| v.value.is_string() || v.value.is_null()),
+            _ => false,
+        },
+        _ => false,
+    };
+    if textual { quote! { Parse::Text } } else { quote! { Parse::Json } }
+}
+
+fn location_str(l: Location) -> &'static str {
+    match l {
+        Location::Path => "path",
+        Location::Query => "query",
+        Location::Header => "header",
+        Location::Cookie => "cookie",
+    }
+}
+
+/// `serve_{op}`: read, authenticate, decode, validate, call, answer.
+fn serve(
+    api: &Api,
+    op: &Operation,
+    params: &[&Parameter],
+    body_field: &Ident,
+    input_ident: &Ident,
+    caller: Option<&TokenStream>,
+    checks: &Checks<'_>,
+) -> TokenStream {
+    let serve_ident = format_ident!("serve_{}", op.name);
+    let name = format_ident!("{}", op.name);
+    let types = quote! { types:: };
+    let mut decode = Vec::new();
+    let mut patterns = Vec::new();
+    let mut values = Vec::new();
+    let mut validate = Vec::new();
+    let mut fields = Vec::new();
+    for p in params {
+        let ident = format_ident!("{}", p.rust_name);
+        let wire = &p.name;
+        let location = location_str(p.location);
+        let required = p.required;
+        let t = strip_nullable(&p.ty);
+        let call = match t {
+            TypeRef::Array { items, .. } => {
+                let item = rust_type(items, &types);
+                let parse = parse_mode(api, items);
+                let sep = match (p.location, p.explode, p.style) {
+                    (Location::Query, true, _) => quote! { None },
+                    (_, _, Style::SpaceDelimited) => quote! { Some(' ') },
+                    (_, _, Style::PipeDelimited) => quote! { Some('|') },
+                    _ => quote! { Some(',') },
+                };
+                quote! { cx.param_list::<#item>(#location, #wire, #parse, #sep, #required) }
+            }
+            t => {
+                let ty = rust_type(t, &types);
+                let parse = parse_mode(api, t);
+                quote! { cx.param::<#ty>(#location, #wire, #parse, #required) }
+            }
+        };
+        decode.push(quote! { let #ident = #call; });
+        patterns.push(if required { quote! { Some(Some(#ident)) } } else { quote! { Some(#ident) } });
+        values.push(quote! { #ident });
+        let check = checks.check(t, &quote! { v });
+        if !check.is_empty() {
+            let binding = if required { quote! { let v = &#ident; } } else { quote! { let Some(v) = &#ident else { return }; } };
+            validate.push(quote! { cx.check(#location, Some(#wire), |c| { #binding #check }); });
+        }
+        fields.push(quote! { #ident });
+    }
+    let mut media = quote! {};
+    if let Some((_, call)) = body(op) {
+        let content = op.body.as_ref().and_then(|b| preferred(&b.contents)).map(|c| c.media_type.as_str()).unwrap_or("*/*");
+        media = quote! { cx.media_type_is(#content)?; };
+        decode.push(quote! { let #body_field = #call; });
+        let required = op.body.as_ref().is_some_and(|b| b.required);
+        patterns.push(if required { quote! { Some(Some(#body_field)) } } else { quote! { Some(#body_field) } });
+        values.push(quote! { #body_field });
+        if let Some(t) = op.body.as_ref().and_then(|b| preferred(&b.contents)).and_then(|c| c.ty.as_ref()) {
+            let check = checks.check(t, &quote! { v });
+            if !check.is_empty() && kind_is_json(op) {
+                let binding =
+                    if required { quote! { let v = &#body_field; } } else { quote! { let Some(v) = &#body_field else { return }; } };
+                validate.push(quote! { cx.check("body", None, |c| { #binding #check }); });
+            }
+        }
+        fields.push(quote! { #body_field });
+    }
+    let authenticate = caller.cloned().unwrap_or_default();
+    let call_caller = caller.map(|_| quote! { caller, });
+    let destructure = match patterns.len() {
+        0 => quote! {},
+        _ => quote! {
+            let (#(#patterns,)*) = (#(#values,)*) else {
+                return Err(cx.invalid());
+            };
+        },
+    };
+    let mutable = if patterns.is_empty() { quote! {} } else { quote! { mut } };
+    let d = format!(" Reads, authenticates and validates a `{}` request, then calls the implementation.", op.name);
+    quote! {
+        #[doc = #d]
+        async fn #serve_ident<A: Api>(api: &A, path: PathParams, request: Request) -> Result<Response, Rejection> {
+            let #mutable cx = Incoming::read(request, path).await?;
+            #authenticate
+            #media
+            #(#decode)*
+            #destructure
+            #(#validate)*
+            cx.verdict()?;
+            let input = #input_ident { #(#fields),* };
+            Ok(api.#name(#call_caller input).await.into_response())
+        }
+    }
+}
+
+fn kind_is_json(op: &Operation) -> bool {
+    op.body.as_ref().and_then(|b| preferred(&b.contents)).is_some_and(|c| kind(c) == Kind::Json)
+}
+
+/// One variant of the response enum.
+struct Variant {
+    ident: Ident,
+    docs: TokenStream,
+    /// The variant's payload type, if it has a body.
+    payload: Option<(TokenStream, Payload)>,
+    status: Status,
+    /// awsJson1_1 error code.
+    code: Option<String>,
+}
+
+/// How a variant's body is sent, with its media type.
+enum Payload {
+    Json(String),
+    Text(String),
+    Bytes(String),
+}
+
+fn payload(r: &Response) -> Option<(TokenStream, Payload)> {
+    let content = preferred(&r.contents)?;
+    let media = if content.media_type.contains('*') { "application/json" } else { content.media_type.as_str() };
+    Some(match (kind(content), &content.ty) {
+        (Kind::Json, Some(t)) => (rust_type(t, &quote! { types:: }), Payload::Json(media.to_owned())),
+        (Kind::Text, _) => (quote! { String }, Payload::Text(media.to_owned())),
+        _ => (quote! { runtime::server::Bytes }, Payload::Bytes(media.to_owned())),
+    })
+}
+
+fn variants(op: &Operation) -> Vec<Variant> {
+    let mut namer = Namer::new();
+    let mut out = Vec::new();
+    for r in &op.responses {
+        if r.errors.is_empty() {
+            out.push(Variant {
+                ident: format_ident!("{}", namer.claim(&status::variant(r.status))),
+                docs: status_doc(r),
+                payload: payload(r),
+                status: r.status,
+                code: None,
+            });
+            continue;
+        }
+        for e in &r.errors {
+            if out.iter().any(|v: &Variant| v.code.as_deref() == Some(e.code.as_str())) {
+                continue;
+            }
+            let d = format!(" `{}` ({}).", e.code, String::from(r.status));
+            let media = r.contents.first().map_or("application/json", |c| c.media_type.as_str());
+            out.push(Variant {
+                ident: format_ident!("{}", namer.claim(&camel(&e.code))),
+                docs: quote! { #[doc = #d] },
+                payload: Some((rust_type(&e.ty, &quote! { types:: }), Payload::Json(media.to_owned()))),
+                status: r.status,
+                code: Some(e.code.clone()),
+            });
+        }
+    }
+    out
+}
+
+/// The status a variant is sent with: its code, or the `status` it keeps.
+fn fixed_status(s: Status) -> Option<u16> {
+    match s {
+        Status::Code(c) => Some(c),
+        Status::Range(_) | Status::Default => None,
+    }
+}
+
+fn responses(api: &Api, op: &Operation, ident: &Ident) -> TokenStream {
+    let vs = variants(op);
+    let decls = vs.iter().map(|v| {
+        let (id, docs) = (&v.ident, &v.docs);
+        match (&v.payload, fixed_status(v.status)) {
+            (None, Some(_)) => quote! { #docs #id, },
+            (Some((ty, _)), Some(_)) => quote! { #docs #id(#ty), },
+            (None, None) => quote! { #docs #id { status: u16 }, },
+            (Some((ty, _)), None) => quote! { #docs #id { status: u16, body: #ty }, },
+        }
+    });
+    let status_arms = vs.iter().map(|v| {
+        let id = &v.ident;
+        match (&v.payload, fixed_status(v.status)) {
+            (None, Some(s)) => {
+                let s = Literal::u16_unsuffixed(s);
+                quote! { Self::#id => #s, }
+            }
+            (Some(_), Some(s)) => {
+                let s = Literal::u16_unsuffixed(s);
+                quote! { Self::#id(_) => #s, }
+            }
+            (_, None) => quote! { Self::#id { status, .. } => *status, },
+        }
+    });
+    let into_arms = vs.iter().map(|v| {
+        let id = &v.ident;
+        let (pattern, status) = match (&v.payload, fixed_status(v.status)) {
+            (None, Some(s)) => (quote! { Self::#id }, unsuffixed(s)),
+            (Some(_), Some(s)) => (quote! { Self::#id(body) }, unsuffixed(s)),
+            (None, None) => (quote! { Self::#id { status } }, quote! { status }),
+            (Some(_), None) => (quote! { Self::#id { status, body } }, quote! { status }),
+        };
+        let send = match (&v.payload, &v.code) {
+            (None, _) => match fixed_status(v.status) {
+                Some(s) if v.status.is_success() => empty_success(&api.protocol, s),
+                _ => quote! { runtime::server::empty_response(#status) },
+            },
+            (Some(_), Some(code)) => quote! { runtime::server::aws_error_body(#status, #code, &body) },
+            (Some((_, Payload::Json(m))), None) => quote! { runtime::server::json_response(#status, #m, &body) },
+            (Some((_, Payload::Text(m))), None) => quote! { runtime::server::text_response(#status, #m, body) },
+            (Some((_, Payload::Bytes(m))), None) => quote! { runtime::server::bytes_response(#status, #m, body) },
+        };
+        quote! { #pattern => #send, }
+    });
+    let documented_arms = documented_arms(&vs);
+    let d = format!(" Every response `{}` documents; nothing else can be sent.", op.name);
+    let err = format!("status {{status}} (code {{code:?}}) is not documented for `{}`", op.name);
+    quote! {
+        #[doc = #d]
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #ident {
+            #(#decls)*
+        }
+
+        impl #ident {
+            /// The HTTP status this response is sent with.
+            pub fn status(&self) -> u16 {
+                match self {
+                    #(#status_arms)*
+                }
+            }
+
+            /// The documented response for `status` (and, where errors are
+            /// told apart by code, `code`) with a JSON `body`; an error if
+            /// the spec documents no such response or the body does not fit.
+            #[allow(unused_variables)]
+            pub fn documented(status: u16, code: Option<&str>, body: Option<::serde_json::Value>) -> Result<Self, String> {
+                let body = body.unwrap_or(::serde_json::Value::Null);
+                match (status, code) {
+                    #(#documented_arms)*
+                    _ => Err(format!(#err)),
+                }
+            }
+
+            fn into_response(self) -> Response {
+                match self {
+                    #(#into_arms)*
+                }
+            }
+        }
+    }
+}
+
+/// `documented`'s arms: error codes first, then exact statuses, ranges and
+/// `default` (the IR's order).
+fn documented_arms(vs: &[Variant]) -> Vec<TokenStream> {
+    let mut coded = Vec::new();
+    let mut plain = Vec::new();
+    for v in vs {
+        let id = &v.ident;
+        let decode = match &v.payload {
+            None => None,
+            Some((_, Payload::Bytes(_))) => {
+                Some(quote! { runtime::server::from_json::<String>(body).map(runtime::server::Bytes::from)? })
+            }
+            Some(_) => Some(quote! { runtime::server::from_json(body)? }),
+        };
+        let status = match v.status {
+            Status::Code(c) => {
+                let c = Literal::u16_unsuffixed(c);
+                quote! { #c }
+            }
+            Status::Range(r) => {
+                let (lo, hi) = (Literal::u16_unsuffixed(r * 100), Literal::u16_unsuffixed(r * 100 + 99));
+                quote! { #lo..=#hi }
+            }
+            Status::Default => quote! { 100..=599 },
+        };
+        let value = match (decode, fixed_status(v.status)) {
+            (None, Some(_)) => quote! { Self::#id },
+            (Some(d), Some(_)) => quote! { Self::#id(#d) },
+            (None, None) => quote! { Self::#id { status } },
+            (Some(d), None) => quote! { Self::#id { status, body: #d } },
+        };
+        match &v.code {
+            Some(code) => coded.push(quote! { (#status, Some(#code)) => Ok(#value), }),
+            None => plain.push(quote! { (#status, _) => Ok(#value), }),
+        }
+    }
+    coded.extend(plain);
+    coded
+}
+
+fn unsuffixed(n: u16) -> TokenStream {
+    let l = Literal::u16_unsuffixed(n);
+    quote! { #l }
+}

@@ -1,0 +1,83 @@
+//! What the client and server emitters both need to know about an
+//! operation's shape: parameter order, media-type families, the preferred
+//! body of several, and aliases seen through.
+
+use crate::ir::{Api, Content, Location, Method, Operation, Parameter, Response, TypeKind, TypeRef};
+use quote::quote;
+
+pub fn method_str(m: Method) -> String {
+    format!("{m:?}").to_uppercase()
+}
+
+/// Path parameters in template order, then query, header and cookie ones.
+pub fn ordered_params(op: &Operation) -> Vec<&Parameter> {
+    let mut path: Vec<&Parameter> = op.parameters.iter().filter(|p| p.location == Location::Path).collect();
+    path.sort_by_key(|p| op.path.find(&format!("{{{}}}", p.name)).unwrap_or(usize::MAX));
+    let rest = op.parameters.iter().filter(|p| p.location != Location::Path);
+    let mut rest: Vec<&Parameter> = rest.collect();
+    rest.sort_by_key(|p| p.location);
+    path.into_iter().chain(rest).collect()
+}
+
+pub fn strip_nullable(t: &TypeRef) -> &TypeRef {
+    match t {
+        TypeRef::Nullable { inner } => inner,
+        t => t,
+    }
+}
+
+/// The named type's definition, following aliases.
+pub fn resolve<'a>(api: &'a Api, t: &'a TypeRef) -> &'a TypeRef {
+    let mut t = t;
+    for _ in 0..16 {
+        match t {
+            TypeRef::Named { name } => match api.types.get(name).map(|n| &n.kind) {
+                Some(TypeKind::Alias { ty: TypeRef::String { constraints, .. } }) if !constraints.is_empty() => {
+                    return t;
+                }
+                Some(TypeKind::Alias { ty }) => t = ty,
+                _ => return t,
+            },
+            _ => return t,
+        }
+    }
+    t
+}
+
+#[derive(PartialEq)]
+pub enum Kind {
+    Json,
+    Text,
+    Bytes,
+}
+
+pub fn kind(c: &Content) -> Kind {
+    let m = c.media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if m == "application/json"
+        || m.ends_with("+json")
+        || m.starts_with("application/x-amz-json")
+        || m == "*/*" && c.ty.is_some()
+    {
+        Kind::Json
+    } else if m.starts_with("text/") {
+        Kind::Text
+    } else {
+        Kind::Bytes
+    }
+}
+
+/// JSON first, then text, then anything.
+pub fn preferred(contents: &[Content]) -> Option<&Content> {
+    contents
+        .iter()
+        .find(|c| kind(c) == Kind::Json)
+        .or_else(|| contents.iter().find(|c| kind(c) == Kind::Text))
+        .or_else(|| contents.first())
+}
+
+pub fn status_doc(r: &Response) -> proc_macro2::TokenStream {
+    let s: String = r.status.into();
+    let d = r.description.trim();
+    let text = if d.is_empty() { format!(" {s}") } else { format!(" {s}: {}", d.lines().next().unwrap_or(d)) };
+    quote! { #[doc = #text] }
+}

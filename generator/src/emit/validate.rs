@@ -1,0 +1,299 @@
+//! Constraint checks for server stubs: `Validate` impls for named types
+//! (behind the `server` feature) and inline checks for parameters and
+//! fields, from the IR's patterns, lengths, bounds, sizes and enums.
+//! Only what the spec constrains is checked; a type with nothing to check
+//! gets no impl.
+
+use super::types::unknown_variant;
+use crate::ir::{Api, Bounds, StringConstraints, TypeKind, TypeRef};
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+/// Which named types have something to check (memoised; a type being
+/// visited counts as not, which ends recursion).
+pub struct Checks<'a> {
+    api: &'a Api,
+    memo: RefCell<BTreeMap<String, bool>>,
+}
+
+impl<'a> Checks<'a> {
+    pub fn new(api: &'a Api) -> Self {
+        Checks { api, memo: RefCell::new(BTreeMap::new()) }
+    }
+
+    pub fn needed(&self, t: &TypeRef) -> bool {
+        match t {
+            TypeRef::Named { name } => self.named_needed(name),
+            TypeRef::String { constraints, .. } => !constraints.is_empty(),
+            TypeRef::Integer { bounds, .. } | TypeRef::Number { bounds, .. } => has_bounds(bounds),
+            TypeRef::Array { items, min_items, max_items, unique_items } => {
+                min_items.is_some() || max_items.is_some() || *unique_items || self.needed(items)
+            }
+            TypeRef::Map { values } => self.needed(values),
+            TypeRef::Nullable { inner } => self.needed(inner),
+            TypeRef::Boolean | TypeRef::Binary | TypeRef::Null | TypeRef::Any => false,
+        }
+    }
+
+    fn named_needed(&self, name: &str) -> bool {
+        if let Some(&known) = self.memo.borrow().get(name) {
+            return known;
+        }
+        self.memo.borrow_mut().insert(name.to_owned(), false);
+        let needed = match self.api.types.get(name).map(|t| &t.kind) {
+            None => false,
+            Some(TypeKind::Struct { fields, additional }) => {
+                fields.iter().any(|f| self.needed(&f.ty)) || additional.as_ref().is_some_and(|t| self.needed(t))
+            }
+            // The `Unknown` arm: clients accept new values, servers don't.
+            Some(TypeKind::Enum { .. } | TypeKind::OneOf { discriminator: Some(_), .. }) => true,
+            Some(TypeKind::OneOf { variants, discriminator: None } | TypeKind::AnyOf { variants }) => {
+                variants.iter().any(|v| self.needed(&v.ty))
+            }
+            Some(TypeKind::AllOf { parts }) => parts.iter().any(|p| self.needed(p)),
+            Some(TypeKind::Alias { ty }) => self.needed(ty),
+        };
+        self.memo.borrow_mut().insert(name.to_owned(), needed);
+        needed
+    }
+
+    /// Statements checking `value` (an expression of type `&T`) with the
+    /// checker `c`; empty when nothing is constrained.
+    pub fn check(&self, t: &TypeRef, value: &TokenStream) -> TokenStream {
+        if !self.needed(t) {
+            return quote! {};
+        }
+        match t {
+            TypeRef::Named { name } => match self.api.types.get(name).map(|n| &n.kind) {
+                // A plain alias (`pub type X = Vec<Y>`) has no impl of its own.
+                Some(TypeKind::Alias { ty }) if !is_newtype(ty) => self.check(ty, value),
+                _ => quote! { runtime::validate::Validate::validate(#value, c); },
+            },
+            TypeRef::String { constraints, .. } => text(constraints, value),
+            TypeRef::Integer { bounds, .. } | TypeRef::Number { bounds, .. } => {
+                let range = range(bounds);
+                quote! { c.number(*#value as f64, &#range); }
+            }
+            TypeRef::Array { items, min_items, max_items, unique_items } => {
+                let mut out = TokenStream::new();
+                if min_items.is_some() || max_items.is_some() {
+                    let (min, max) = (opt_usize(*min_items), opt_usize(*max_items));
+                    out.extend(quote! { c.items(#value.len(), #min, #max); });
+                }
+                if *unique_items {
+                    out.extend(quote! { c.unique(#value); });
+                }
+                let inner = self.check(items, &quote! { item });
+                if !inner.is_empty() {
+                    out.extend(quote! {
+                        for (i, item) in #value.iter().enumerate() {
+                            c.index(i, |c| { #inner });
+                        }
+                    });
+                }
+                out
+            }
+            TypeRef::Map { values } => {
+                let inner = self.check(values, &quote! { item });
+                quote! {
+                    for (key, item) in #value.iter() {
+                        c.key(key, |c| { #inner });
+                    }
+                }
+            }
+            TypeRef::Nullable { inner } => {
+                let inner = self.check(inner, &quote! { inner });
+                quote! { if let Some(inner) = #value { #inner } }
+            }
+            _ => quote! {},
+        }
+    }
+
+    /// `impl Validate` for every named type with something to check
+    /// (for the `types` module, behind the `server` feature).
+    pub fn impls(&self) -> TokenStream {
+        let impls = self.api.types.values().filter(|t| self.named_needed(&t.name)).filter_map(|t| {
+            let name = format_ident!("{}", t.name);
+            let body = match &t.kind {
+                TypeKind::Struct { fields, additional } => {
+                    let mut out = TokenStream::new();
+                    for f in fields {
+                        let ident = format_ident!("{}", f.rust_name);
+                        let wire = &f.name;
+                        let (inner_ty, nullable) = match &f.ty {
+                            TypeRef::Nullable { inner } => (inner.as_ref(), true),
+                            t => (t, false),
+                        };
+                        let check = self.check(inner_ty, &quote! { v });
+                        if check.is_empty() {
+                            continue;
+                        }
+                        let pattern = match (f.required, nullable) {
+                            (true, false) => None,
+                            (true, true) | (false, false) => Some(quote! { Some(v) }),
+                            (false, true) => Some(quote! { Some(Some(v)) }),
+                        };
+                        out.extend(match pattern {
+                            None => quote! { c.key(#wire, |c| { let v = &self.#ident; #check }); },
+                            Some(pattern) => quote! {
+                                if let #pattern = &self.#ident {
+                                    c.key(#wire, |c| { #check });
+                                }
+                            },
+                        });
+                    }
+                    if let Some(t) = additional {
+                        let check = self.check(t, &quote! { item });
+                        if !check.is_empty() {
+                            let ident = format_ident!("{}", additional_field(fields));
+                            out.extend(quote! {
+                                for (key, item) in &self.#ident {
+                                    c.key(key, |c| { #check });
+                                }
+                            });
+                        }
+                    }
+                    out
+                }
+                TypeKind::Enum { values } => {
+                    let values: Vec<_> = values.iter().filter(|v| !v.value.is_null()).collect();
+                    let unknown = format_ident!("{}", unknown_variant(values.iter().map(|v| v.rust_name.as_str())));
+                    let expected: Vec<String> = values.iter().map(|v| quoted(&v.value)).collect();
+                    let value = if values.iter().all(|v| v.value.is_string()) {
+                        quote! { ::serde_json::Value::String(v.clone()) }
+                    } else {
+                        quote! { v.clone() }
+                    };
+                    quote! {
+                        if let Self::#unknown(v) = self {
+                            c.unknown(#value, &[#(#expected),*]);
+                        }
+                    }
+                }
+                TypeKind::OneOf { variants, discriminator } => {
+                    let arms = variants.iter().map(|v| {
+                        let ident = format_ident!("{}", v.rust_name);
+                        match &v.ty {
+                            TypeRef::Null => quote! { Self::#ident => {} },
+                            t => {
+                                let check = self.check(t, &quote! { v });
+                                quote! { Self::#ident(v) => { #check } }
+                            }
+                        }
+                    });
+                    let unknown = discriminator.as_ref().map(|d| {
+                        let ident = format_ident!("{}", unknown_variant(variants.iter().map(|v| v.rust_name.as_str())));
+                        let property = &d.property;
+                        let expected: Vec<String> = d.mapping.keys().map(|k| format!("'{k}'")).collect();
+                        quote! { Self::#ident => c.key(#property, |c| c.unknown(::serde_json::Value::Null, &[#(#expected),*])), }
+                    });
+                    quote! {
+                        #[allow(unused_variables)]
+                        match self { #(#arms)* #unknown }
+                    }
+                }
+                TypeKind::AnyOf { variants } => {
+                    let arms = variants.iter().map(|v| {
+                        let ident = format_ident!("{}", v.rust_name);
+                        match &v.ty {
+                            TypeRef::Null => quote! { Self::#ident => {} },
+                            t => {
+                                let check = self.check(t, &quote! { v });
+                                quote! { Self::#ident(v) => { #check } }
+                            }
+                        }
+                    });
+                    quote! {
+                        #[allow(unused_variables)]
+                        match self { #(#arms)* }
+                    }
+                }
+                TypeKind::AllOf { parts } => {
+                    let checks = parts.iter().enumerate().map(|(i, p)| {
+                        let ident = format_ident!("part_{}", i + 1);
+                        self.check(p, &quote! { &self.#ident })
+                    });
+                    quote! { #(#checks)* }
+                }
+                TypeKind::Alias { ty: TypeRef::String { constraints, .. } } if !constraints.is_empty() => {
+                    text(constraints, &quote! { &self.0 })
+                }
+                TypeKind::Alias { .. } => return None,
+            };
+            Some(quote! {
+                #[cfg(feature = "server")]
+                impl runtime::validate::Validate for #name {
+                    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+                        #body
+                    }
+                }
+            })
+        });
+        quote! { #(#impls)* }
+    }
+}
+
+/// Whether an alias is emitted as a constrained-string newtype.
+fn is_newtype(t: &TypeRef) -> bool {
+    matches!(t, TypeRef::String { constraints, .. } if !constraints.is_empty())
+}
+
+/// The struct field holding `additionalProperties` (as `types` names it).
+fn additional_field(fields: &[crate::ir::Field]) -> String {
+    let mut namer = crate::naming::Namer::new();
+    for f in fields {
+        namer.reserve(&f.rust_name);
+    }
+    namer.claim("additional_properties")
+}
+
+fn quoted(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => format!("'{s}'"),
+        other => other.to_string(),
+    }
+}
+
+fn text(c: &StringConstraints, value: &TokenStream) -> TokenStream {
+    let (min, max) = (opt_usize(c.min_length), opt_usize(c.max_length));
+    match &c.pattern {
+        Some(p) => quote! {
+            static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(#p);
+            c.string(#value, &runtime::validate::Text { min_length: #min, max_length: #max, pattern: Some(&PATTERN) });
+        },
+        None => quote! {
+            c.string(#value, &runtime::validate::Text { min_length: #min, max_length: #max, pattern: None });
+        },
+    }
+}
+
+fn has_bounds(b: &Bounds) -> bool {
+    b.minimum.is_some() || b.maximum.is_some() || b.multiple_of.is_some()
+}
+
+fn range(b: &Bounds) -> TokenStream {
+    let num = |n: &Option<serde_json::Number>| match n.as_ref().and_then(serde_json::Number::as_f64) {
+        Some(f) => {
+            let l = Literal::f64_suffixed(f);
+            quote! { Some(#l) }
+        }
+        None => quote! { None },
+    };
+    let (min, max, mult) = (num(&b.minimum), num(&b.maximum), num(&b.multiple_of));
+    let (emin, emax) = (b.exclusive_minimum, b.exclusive_maximum);
+    quote! {
+        runtime::validate::Range { minimum: #min, maximum: #max, exclusive_minimum: #emin, exclusive_maximum: #emax, multiple_of: #mult }
+    }
+}
+
+fn opt_usize(n: Option<u64>) -> TokenStream {
+    match n {
+        Some(n) => {
+            let l = Literal::usize_unsuffixed(n as usize);
+            quote! { Some(#l) }
+        }
+        None => quote! { None },
+    }
+}

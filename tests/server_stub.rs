@@ -60,7 +60,11 @@ impl phala::server::Api for Recorder {
     async fn authenticate_api_key_header(&self, token: &str) -> Option<String> {
         (token == "phak_test_key").then(|| "user-1".to_owned())
     }
-    async fn delete_ssh_key(&self, caller: String, input: phala::server::DeleteSshKeyInput) -> phala::server::DeleteSshKeyResponse {
+    async fn delete_ssh_key(
+        &self,
+        caller: String,
+        input: phala::server::DeleteSshKeyInput,
+    ) -> phala::server::DeleteSshKeyResponse {
         self.push(format!("{caller}:{}", input.key_id));
         phala::server::DeleteSshKeyResponse::NoContent
     }
@@ -84,7 +88,11 @@ async fn phala_accepts_the_sdk_request_and_answers_fastapi_errors() {
     let r = send(app.clone(), request("GET", "/api/v1/user/ssh-keys/k", &sdk, "")).await;
     assert_eq!((r.status.as_u16(), r.body.clone()), (405, json!({"detail": "Method Not Allowed"})));
     let r = send(app.clone(), request("DELETE", "/api/v1/user/ssh-keys/k/", &sdk, "")).await;
-    assert_eq!((r.status.as_u16(), r.body.clone()), (404, json!({"detail": "Not Found"})), "no trailing slash documented");
+    assert_eq!(
+        (r.status.as_u16(), r.body.clone()),
+        (404, json!({"detail": "Not Found"})),
+        "no trailing slash documented"
+    );
     assert_eq!(api.seen().len(), 1, "rejected requests never reach the implementation");
 }
 
@@ -102,7 +110,11 @@ impl vast::server::Api for Recorder {
             msg: Some("SSH key removed from instance.".into()),
         })
     }
-    async fn delete_api_key(&self, _: (), input: vast::server::DeleteApiKeyInput) -> vast::server::DeleteApiKeyResponse {
+    async fn delete_api_key(
+        &self,
+        _: (),
+        input: vast::server::DeleteApiKeyInput,
+    ) -> vast::server::DeleteApiKeyResponse {
         self.push(format!("key {}", input.id));
         vast::server::DeleteApiKeyResponse::Ok("Successfully Deleted API Key".into())
     }
@@ -112,9 +124,16 @@ impl vast::server::Api for Recorder {
 async fn vast_accepts_a_json_body_on_delete_and_answers_in_its_error_body() {
     let api = Arc::new(Recorder::default());
     let app = vast::server::router(api.clone());
-    let sdk = [("authorization", "Bearer vast_test_key"), ("content-type", "application/json"), ("user-agent", "vastai-sdk/1.9.1")];
+    let sdk = [
+        ("authorization", "Bearer vast_test_key"),
+        ("content-type", "application/json"),
+        ("user-agent", "vastai-sdk/1.9.1"),
+    ];
     let r = send(app.clone(), request("DELETE", "/api/v0/instances/99999/ssh/12345/", &sdk, "{}")).await;
-    assert_eq!((r.status.as_u16(), r.body.clone()), (200, json!({"success": true, "msg": "SSH key removed from instance."})));
+    assert_eq!(
+        (r.status.as_u16(), r.body.clone()),
+        (200, json!({"success": true, "msg": "SSH key removed from instance."}))
+    );
     let r = send(app.clone(), request("DELETE", "/api/v0/auth/apikeys/123/", &sdk, "{}")).await;
     assert_eq!((r.status.as_u16(), r.body.clone()), (200, json!("Successfully Deleted API Key")));
     assert_eq!(api.seen(), ["99999/12345", "key 123"]);
@@ -127,10 +146,20 @@ async fn vast_accepts_a_json_body_on_delete_and_answers_in_its_error_body() {
     assert!(msg.starts_with("Invalid request parameters: path.ssh_key_id: invalid type"), "{msg}");
 
     let r = send(app.clone(), request("DELETE", "/api/v0/instances/99999/ssh/12345", &sdk, "{}")).await;
-    assert_eq!((r.status.as_u16(), r.body.clone()), (404, json!({"success": false, "error": "not_found", "msg": "Not Found"})));
-    let r = send(app.clone(), request("DELETE", "/api/v0/auth/apikeys/123/", &[("authorization", "Bearer wrong")], "{}")).await;
-    assert_eq!((r.status.as_u16(), r.body.clone()), (401, json!({"success": false, "error": "auth_error", "msg": "Invalid user key"})));
-    let r = send(app.clone(), request("DELETE", "/api/v0/auth/apikeys/123/", &[("authorization", "Basic dmFzdA==")], "{}")).await;
+    assert_eq!(
+        (r.status.as_u16(), r.body.clone()),
+        (404, json!({"success": false, "error": "not_found", "msg": "Not Found"}))
+    );
+    let r =
+        send(app.clone(), request("DELETE", "/api/v0/auth/apikeys/123/", &[("authorization", "Bearer wrong")], "{}"))
+            .await;
+    assert_eq!(
+        (r.status.as_u16(), r.body.clone()),
+        (401, json!({"success": false, "error": "auth_error", "msg": "Invalid user key"}))
+    );
+    let r =
+        send(app.clone(), request("DELETE", "/api/v0/auth/apikeys/123/", &[("authorization", "Basic dmFzdA==")], "{}"))
+            .await;
     assert_eq!(r.status, 401, "another scheme is no credential");
     assert_eq!(api.seen().len(), 2);
 }
@@ -144,20 +173,31 @@ async fn bodies_over_the_limit_are_refused_before_buffering() {
     assert_eq!((r.status.as_u16(), r.body["error"].clone()), (413, json!("payload_too_large")));
     // Without Content-Length (chunked), the limit still holds while reading.
     let stream = futures_body(big);
-    let req = Request::builder().method("DELETE").uri("/api/v0/auth/apikeys/1/").header("authorization", "Bearer vast_test_key").body(stream).unwrap();
+    let req = Request::builder()
+        .method("DELETE")
+        .uri("/api/v0/auth/apikeys/1/")
+        .header("authorization", "Bearer vast_test_key")
+        .body(stream)
+        .unwrap();
     assert_eq!(send(app, req).await.status, 413);
 }
 
 fn futures_body(text: String) -> Body {
-    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = text.into_bytes().chunks(64 * 1024).map(|c| Ok(c.to_vec())).collect();
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        text.into_bytes().chunks(64 * 1024).map(|c| Ok(c.to_vec())).collect();
     Body::from_stream(tokio_stream_iter(chunks))
 }
 
-fn tokio_stream_iter(items: Vec<Result<Vec<u8>, std::io::Error>>) -> impl futures_core::Stream<Item = Result<Vec<u8>, std::io::Error>> {
+fn tokio_stream_iter(
+    items: Vec<Result<Vec<u8>, std::io::Error>>,
+) -> impl futures_core::Stream<Item = Result<Vec<u8>, std::io::Error>> {
     struct Iter(std::vec::IntoIter<Result<Vec<u8>, std::io::Error>>);
     impl futures_core::Stream for Iter {
         type Item = Result<Vec<u8>, std::io::Error>;
-        fn poll_next(mut self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        fn poll_next(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Self::Item>> {
             std::task::Poll::Ready(self.0.next())
         }
     }
@@ -176,7 +216,11 @@ impl huawei_kps::server::Api for Recorder {
     async fn ak_sk_signature_secret(&self, access_key: &str) -> Option<(String, &'static str)> {
         (access_key == "HUAWEITESTAK").then(|| ("HUAWEITESTSK".to_owned(), "aksk"))
     }
-    async fn delete_keypair(&self, caller: &'static str, input: huawei_kps::server::DeleteKeypairInput) -> huawei_kps::server::DeleteKeypairResponse {
+    async fn delete_keypair(
+        &self,
+        caller: &'static str,
+        input: huawei_kps::server::DeleteKeypairInput,
+    ) -> huawei_kps::server::DeleteKeypairResponse {
         self.push(format!("{caller}:{}:{}", input.project_id, input.keypair_name));
         huawei_kps::server::DeleteKeypairResponse::NoContent
     }
@@ -224,7 +268,11 @@ async fn huawei_accepts_a_token_or_a_verified_signature() {
     let r = send(app.clone(), huawei_signed(&path, "WRONG", SystemTime::now())).await;
     assert_eq!((r.status.as_u16(), r.body.clone()), (401, apigw("verify aksk signature fail")));
     let stale = SystemTime::now() - Duration::from_secs(16 * 60);
-    assert_eq!(send(app.clone(), huawei_signed(&path, "HUAWEITESTSK", stale)).await.status, 401, "a 16-minute-old date");
+    assert_eq!(
+        send(app.clone(), huawei_signed(&path, "HUAWEITESTSK", stale)).await.status,
+        401,
+        "a 16-minute-old date"
+    );
     let r = send(app.clone(), request("DELETE", &path, &[], "")).await;
     assert_eq!((r.status.as_u16(), r.body.clone()), (401, apigw("the request carries no token or signature")));
     let r = send(app.clone(), request("DELETE", &path, &[("x-auth-token", "expired")], "")).await;
@@ -245,13 +293,28 @@ async fn huawei_verification_matches_the_official_sdk() {
         ("my-keypair", "4eca6f21ba59e225a70e4b120400a9951da29f1bf09b38d4983499b4661b37af"),
         ("a%20b%2Fc", "fb3d763439f65ecc7d101786d10885010b6223ea8a3dc49f836629f676f560cb"),
     ] {
-        let auth = format!("SDK-HMAC-SHA256 Access=HUAWEITESTAK, SignedHeaders=host;x-project-id;x-sdk-date, Signature={signature}");
-        let headers = [("host", "127.0.0.1:8080"), ("x-project-id", PROJECT), ("x-sdk-date", "20261122T112756Z"), ("authorization", auth.as_str())];
-        let cx = Incoming::read(request("DELETE", &format!("/v3/{PROJECT}/keypairs/{name}"), &headers, ""), PathParams::default()).await.unwrap();
+        let auth = format!(
+            "SDK-HMAC-SHA256 Access=HUAWEITESTAK, SignedHeaders=host;x-project-id;x-sdk-date, Signature={signature}"
+        );
+        let headers = [
+            ("host", "127.0.0.1:8080"),
+            ("x-project-id", PROJECT),
+            ("x-sdk-date", "20261122T112756Z"),
+            ("authorization", auth.as_str()),
+        ];
+        let cx = Incoming::read(
+            request("DELETE", &format!("/v3/{PROJECT}/keypairs/{name}"), &headers, ""),
+            PathParams::default(),
+        )
+        .await
+        .unwrap();
         let c = claim(&cx).unwrap().unwrap();
         assert_eq!(c.access_key, "HUAWEITESTAK");
         verify(&cx, &c, "HUAWEITESTSK", "X-Sdk-Date", at).unwrap_or_else(|e| panic!("{name}: {e:?}"));
-        assert!(matches!(verify(&cx, &c, "HUAWEITESTSK", "X-Sdk-Date", at + Duration::from_secs(16 * 60)), Err(Rejection::BadSignature(_))));
+        assert!(matches!(
+            verify(&cx, &c, "HUAWEITESTSK", "X-Sdk-Date", at + Duration::from_secs(16 * 60)),
+            Err(Rejection::BadSignature(_))
+        ));
         assert!(verify(&cx, &c, "OTHER", "X-Sdk-Date", at).is_err());
     }
 }
@@ -263,14 +326,19 @@ impl aws_transfer::server::Api for Recorder {
     async fn sig_v4_secret(&self, access_key_id: &str) -> Option<(String, String)> {
         (access_key_id == "AKIDTEST").then(|| ("SECRETTEST".to_owned(), "account-1".to_owned()))
     }
-    async fn delete_ssh_public_key(&self, caller: String, input: aws_transfer::server::DeleteSshPublicKeyInput) -> aws_transfer::server::DeleteSshPublicKeyResponse {
+    async fn delete_ssh_public_key(
+        &self,
+        caller: String,
+        input: aws_transfer::server::DeleteSshPublicKeyInput,
+    ) -> aws_transfer::server::DeleteSshPublicKeyResponse {
         let b = &input.body;
         self.push(format!("{caller}:{}:{}:{}", b.server_id, b.user_name, b.ssh_public_key_id));
         aws_transfer::server::DeleteSshPublicKeyResponse::Ok
     }
 }
 
-const AWS_BODY: &str = r#"{"ServerId":"s-01234567890abcdef","SshPublicKeyId":"key-0123456789abcdef0","UserName":"my_user"}"#;
+const AWS_BODY: &str =
+    r#"{"ServerId":"s-01234567890abcdef","SshPublicKeyId":"key-0123456789abcdef0","UserName":"my_user"}"#;
 
 /// A request signed by the generated client's SigV4 signer (aws-sigv4).
 fn aws_signed(target: &str, body: &str, secret: &str, at: SystemTime) -> Request<Body> {
@@ -315,18 +383,36 @@ async fn aws_verifies_sigv4_and_answers_aws_json_errors() {
     );
     let r = send(app.clone(), aws_signed(target, r#"{"ServerId":"s-01234567890abcdef"}"#, "SECRETTEST", now)).await;
     assert_aws_error(&r, 400, "InvalidRequestException");
-    assert!(r.body["Message"].as_str().unwrap().contains("at 'SshPublicKeyId' failed to satisfy constraint: Field required"));
+    assert!(
+        r.body["Message"]
+            .as_str()
+            .unwrap()
+            .contains("at 'SshPublicKeyId' failed to satisfy constraint: Field required")
+    );
     let r = send(app.clone(), aws_signed(target, "{not json", "SECRETTEST", now)).await;
     assert_aws_error(&r, 400, "InvalidRequestException");
 
-    assert_aws_error(&send(app.clone(), aws_signed("TransferService.Nope", AWS_BODY, "SECRETTEST", now)).await, 400, "UnknownOperationException");
-    assert_aws_error(&send(app.clone(), aws_signed(target, AWS_BODY, "WRONG", now)).await, 403, "InvalidSignatureException");
+    assert_aws_error(
+        &send(app.clone(), aws_signed("TransferService.Nope", AWS_BODY, "SECRETTEST", now)).await,
+        400,
+        "UnknownOperationException",
+    );
+    assert_aws_error(
+        &send(app.clone(), aws_signed(target, AWS_BODY, "WRONG", now)).await,
+        403,
+        "InvalidSignatureException",
+    );
     let stale = now - Duration::from_secs(16 * 60);
-    assert_aws_error(&send(app.clone(), aws_signed(target, AWS_BODY, "SECRETTEST", stale)).await, 403, "InvalidSignatureException");
+    assert_aws_error(
+        &send(app.clone(), aws_signed(target, AWS_BODY, "SECRETTEST", stale)).await,
+        403,
+        "InvalidSignatureException",
+    );
     let mut tampered = aws_signed(target, AWS_BODY, "SECRETTEST", now);
     *tampered.body_mut() = Body::from(AWS_BODY.replace("my_user", "other_user"));
     assert_aws_error(&send(app.clone(), tampered).await, 403, "InvalidSignatureException");
-    let unsigned = request("POST", "/", &[("x-amz-target", target), ("content-type", "application/x-amz-json-1.1")], AWS_BODY);
+    let unsigned =
+        request("POST", "/", &[("x-amz-target", target), ("content-type", "application/x-amz-json-1.1")], AWS_BODY);
     assert_aws_error(&send(app.clone(), unsigned).await, 403, "MissingAuthenticationTokenException");
     let r = send(app.clone(), request("GET", "/", &[], "")).await;
     assert_aws_error(&r, 405, "UnknownOperationException");
@@ -340,7 +426,8 @@ async fn aws_unknown_access_keys_are_unrecognized() {
     let mut req = reqwest::Request::new(reqwest::Method::POST, "http://127.0.0.1:8080/".parse().unwrap());
     req.headers_mut().insert("x-amz-target", "TransferService.DeleteSshPublicKey".parse().unwrap());
     *req.body_mut() = Some(AWS_BODY.into());
-    sign_at(&mut req, &AwsCredentials::new("AKIDOTHER", "SECRETTEST", "us-east-1"), "transfer", SystemTime::now()).unwrap();
+    sign_at(&mut req, &AwsCredentials::new("AKIDOTHER", "SECRETTEST", "us-east-1"), "transfer", SystemTime::now())
+        .unwrap();
     assert_aws_error(&send(app, to_axum(req)).await, 403, "UnrecognizedClientException");
 }
 
@@ -363,7 +450,10 @@ async fn sigv4_verification_matches_botocore() {
     ];
     let cx = Incoming::read(request("POST", "/", &headers, body), PathParams::default()).await.unwrap();
     let c = claim(&cx).unwrap().unwrap();
-    assert_eq!((c.access_key_id.as_str(), c.region.as_str(), c.service.as_str()), ("AKIDTEST", "us-east-1", "transfer"));
+    assert_eq!(
+        (c.access_key_id.as_str(), c.region.as_str(), c.service.as_str()),
+        ("AKIDTEST", "us-east-1", "transfer")
+    );
     let at = UNIX_EPOCH + Duration::from_secs(1_795_346_878);
     verify(&cx, &c, "SECRETTEST", "transfer", at).unwrap();
     assert!(verify(&cx, &c, "SECRETTEST", "s3", at).is_err(), "another service");

@@ -58,7 +58,12 @@ fn modules(needs: Needs, options: Options) -> Vec<(&'static str, &'static str, b
         ("sigv4", include_str!("../../runtime/sigv4.rs"), client && needs.sigv4, Gate::Client),
         ("huawei", include_str!("../../runtime/huawei.rs"), client && needs.huawei, Gate::Client),
         ("timestamp", include_str!("../../runtime/timestamp.rs"), (client || server) && signing, Gate::Either),
-        ("huawei_signature", include_str!("../../runtime/huawei_signature.rs"), (client || server) && needs.huawei, Gate::Either),
+        (
+            "huawei_signature",
+            include_str!("../../runtime/huawei_signature.rs"),
+            (client || server) && needs.huawei,
+            Gate::Either,
+        ),
         ("server", include_str!("../../runtime/server.rs"), server, Gate::Server),
         ("validate", include_str!("../../runtime/validate.rs"), server, Gate::Server),
         ("server_basic", include_str!("../../runtime/server_basic.rs"), server && needs.basic, Gate::Server),

@@ -35,7 +35,15 @@ pub fn format(openapi: &openapiv3::OpenAPI, protocol: &Protocol, prov: &Provenan
             constants: match ext.get("constants") {
                 None => BTreeMap::new(),
                 Some(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-                Some(_) => return Err(bad(prov, &format!("{AT}/constants"), "`constants` must be a mapping", "e.g. `constants: {success: false}`").into()),
+                Some(_) => {
+                    return Err(bad(
+                        prov,
+                        &format!("{AT}/constants"),
+                        "`constants` must be a mapping",
+                        "e.g. `constants: {success: false}`",
+                    )
+                    .into());
+                }
             },
         },
         other => {
@@ -72,19 +80,33 @@ const KINDS_HELP: &str = "kinds are validation, unauthenticated, invalidCredenti
 
 fn override_reply(entry: &mut Reply, reply: &Value, at: &str, prov: &Provenance) -> Result<()> {
     let Some(m) = reply.as_object() else {
-        return Err(bad(prov, at, "a reply must be a mapping", "e.g. `{status: 400, code: invalid_request, message: ...}`").into());
+        return Err(bad(
+            prov,
+            at,
+            "a reply must be a mapping",
+            "e.g. `{status: 400, code: invalid_request, message: ...}`",
+        )
+        .into());
     };
     for (key, value) in m {
         let here = format!("{at}/{key}");
         match (key.as_str(), value) {
             ("status", Value::Number(n)) => match n.as_u64().filter(|s| (400..600).contains(s)) {
                 Some(s) => entry.status = s as u16,
-                None => return Err(bad(prov, &here, format!("status {n} is not an error status"), "use 400–599").into()),
+                None => {
+                    return Err(bad(prov, &here, format!("status {n} is not an error status"), "use 400–599").into());
+                }
             },
             ("code", Value::String(s)) => entry.code = s.clone(),
             ("message", Value::String(s)) => entry.message = s.clone(),
             _ => {
-                return Err(bad(prov, &here, format!("unexpected `{key}: {value}`"), "a reply has status (a number), code and message (strings)").into());
+                return Err(bad(
+                    prov,
+                    &here,
+                    format!("unexpected `{key}: {value}`"),
+                    "a reply has status (a number), code and message (strings)",
+                )
+                .into());
             }
         }
     }
@@ -95,7 +117,10 @@ fn string(ext: &Map<String, Value>, key: &str, prov: &Provenance) -> Result<Opti
     match ext.get(key) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(bad(prov, &format!("{AT}/{key}"), format!("`{key}` must be a string"), "see specs/EXTENSIONS.md").into()),
+        Some(_) => {
+            Err(bad(prov, &format!("{AT}/{key}"), format!("`{key}` must be a string"), "see specs/EXTENSIONS.md")
+                .into())
+        }
     }
 }
 

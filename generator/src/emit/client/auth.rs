@@ -126,7 +126,6 @@ fn credential(kind: &SchemeKind) -> (TokenStream, TokenStream, TokenStream) {
     }
 }
 
-
 /// `&[&[Scheme::A], &[Scheme::B, Scheme::C]]`, signing schemes last in each
 /// alternative so that they sign the headers the others add.
 pub fn requirements(api: &Api, security: &Security) -> TokenStream {

@@ -94,7 +94,11 @@ fn input_struct(op: &Operation, params: &[&Parameter], body_field: &Ident, ident
         .map(|p| {
             let f = format_ident!("{}", p.rust_name);
             let ty = rust_type(strip_nullable(&p.ty), &types);
-            let ty = if p.required { ty } else { quote! { Option<#ty> } };
+            let ty = if p.required {
+                ty
+            } else {
+                quote! { Option<#ty> }
+            };
             let mut docs = doc(p.description.as_deref(), None);
             docs.extend(paragraph(&format!("`{}` ({:?}).", p.name, p.location).to_lowercase()));
             quote! { #docs pub #f: #ty, }
@@ -102,7 +106,11 @@ fn input_struct(op: &Operation, params: &[&Parameter], body_field: &Ident, ident
         .collect();
     if let Some((ty, _)) = body(op) {
         let required = op.body.as_ref().is_some_and(|b| b.required);
-        let ty = if required { ty } else { quote! { Option<#ty> } };
+        let ty = if required {
+            ty
+        } else {
+            quote! { Option<#ty> }
+        };
         let docs = doc(op.body.as_ref().and_then(|b| b.description.as_deref()), None);
         fields.push(quote! { #docs pub #body_field: #ty, });
     }
@@ -142,7 +150,11 @@ fn parse_mode(api: &Api, t: &TypeRef) -> TokenStream {
         },
         _ => false,
     };
-    if textual { quote! { Parse::Text } } else { quote! { Parse::Json } }
+    if textual {
+        quote! { Parse::Text }
+    } else {
+        quote! { Parse::Json }
+    }
 }
 
 fn location_str(l: Location) -> &'static str {
@@ -197,28 +209,44 @@ fn serve(
             }
         };
         decode.push(quote! { let #ident = #call; });
-        patterns.push(if required { quote! { Some(Some(#ident)) } } else { quote! { Some(#ident) } });
+        patterns.push(if required {
+            quote! { Some(Some(#ident)) }
+        } else {
+            quote! { Some(#ident) }
+        });
         values.push(quote! { #ident });
         let check = checks.check(t, &quote! { v });
         if !check.is_empty() {
-            let binding = if required { quote! { let v = &#ident; } } else { quote! { let Some(v) = &#ident else { return }; } };
+            let binding = if required {
+                quote! { let v = &#ident; }
+            } else {
+                quote! { let Some(v) = &#ident else { return }; }
+            };
             validate.push(quote! { cx.check(#location, Some(#wire), |c| { #binding #check }); });
         }
         fields.push(quote! { #ident });
     }
     let mut media = quote! {};
     if let Some((_, call)) = body(op) {
-        let content = op.body.as_ref().and_then(|b| preferred(&b.contents)).map(|c| c.media_type.as_str()).unwrap_or("*/*");
+        let content =
+            op.body.as_ref().and_then(|b| preferred(&b.contents)).map(|c| c.media_type.as_str()).unwrap_or("*/*");
         media = quote! { cx.media_type_is(#content)?; };
         decode.push(quote! { let #body_field = #call; });
         let required = op.body.as_ref().is_some_and(|b| b.required);
-        patterns.push(if required { quote! { Some(Some(#body_field)) } } else { quote! { Some(#body_field) } });
+        patterns.push(if required {
+            quote! { Some(Some(#body_field)) }
+        } else {
+            quote! { Some(#body_field) }
+        });
         values.push(quote! { #body_field });
         if let Some(t) = op.body.as_ref().and_then(|b| preferred(&b.contents)).and_then(|c| c.ty.as_ref()) {
             let check = checks.check(t, &quote! { v });
             if !check.is_empty() && kind_is_json(op) {
-                let binding =
-                    if required { quote! { let v = &#body_field; } } else { quote! { let Some(v) = &#body_field else { return }; } };
+                let binding = if required {
+                    quote! { let v = &#body_field; }
+                } else {
+                    quote! { let Some(v) = &#body_field else { return }; }
+                };
                 validate.push(quote! { cx.check("body", None, |c| { #binding #check }); });
             }
         }
@@ -234,7 +262,11 @@ fn serve(
             };
         },
     };
-    let mutable = if patterns.is_empty() { quote! {} } else { quote! { mut } };
+    let mutable = if patterns.is_empty() {
+        quote! {}
+    } else {
+        quote! { mut }
+    };
     let d = format!(" Reads, authenticates and validates a `{}` request, then calls the implementation.", op.name);
     quote! {
         #[doc = #d]

@@ -121,7 +121,7 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
     axum::Router::new()
         .route(
             "/v3/{project_id}/keypairs/{keypair_name}",
-            axum::routing::delete(delete_keypair::<A>),
+            axum::routing::delete(handle_delete_keypair::<A>),
         )
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
         .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
@@ -237,7 +237,7 @@ impl DeleteKeypairResponse {
 }
 
 /// Handles `DELETE /v3/{project_id}/keypairs/{keypair_name}`.
-async fn delete_keypair<A: Api>(
+async fn handle_delete_keypair<A: Api>(
     State(api): State<Arc<A>>,
     path: PathParams,
     request: Request,

@@ -105,7 +105,7 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
     axum::Router::new()
         .route(
             "/api/v1/user/ssh-keys/{key_id}",
-            axum::routing::delete(delete_ssh_key::<A>),
+            axum::routing::delete(handle_delete_ssh_key::<A>),
         )
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
         .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
@@ -218,7 +218,7 @@ impl DeleteSshKeyResponse {
 }
 
 /// Handles `DELETE /api/v1/user/ssh-keys/{key_id}`.
-async fn delete_ssh_key<A: Api>(
+async fn handle_delete_ssh_key<A: Api>(
     State(api): State<Arc<A>>,
     path: PathParams,
     request: Request,

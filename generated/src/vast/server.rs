@@ -124,11 +124,11 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
     axum::Router::new()
         .route(
             "/api/v0/instances/{id}/ssh/{ssh_key_id}/",
-            axum::routing::delete(detach_ssh::<A>),
+            axum::routing::delete(handle_detach_ssh::<A>),
         )
         .route(
             "/api/v0/auth/apikeys/{id}/",
-            axum::routing::delete(delete_api_key::<A>),
+            axum::routing::delete(handle_delete_api_key::<A>),
         )
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
         .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
@@ -243,7 +243,7 @@ impl DetachSshResponse {
 }
 
 /// Handles `DELETE /api/v0/instances/{id}/ssh/{ssh_key_id}/`.
-async fn detach_ssh<A: Api>(
+async fn handle_detach_ssh<A: Api>(
     State(api): State<Arc<A>>,
     path: PathParams,
     request: Request,
@@ -354,7 +354,7 @@ impl DeleteApiKeyResponse {
 }
 
 /// Handles `DELETE /api/v0/auth/apikeys/{id}/`.
-async fn delete_api_key<A: Api>(
+async fn handle_delete_api_key<A: Api>(
     State(api): State<Arc<A>>,
     path: PathParams,
     request: Request,

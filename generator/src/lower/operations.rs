@@ -24,6 +24,10 @@ pub struct Ctx<'a> {
 pub fn operations(cx: &mut Ctx, types: &mut TypeSpace) -> Vec<Operation> {
     let mut out = Vec::new();
     let mut names = Namer::new();
+    // Methods every generated client has: an operation must not shadow them.
+    for taken in ["new", "with_config", "base_url"] {
+        names.reserve(taken);
+    }
     let mut ids: HashMap<String, String> = HashMap::new();
     for (path, item) in cx.openapi.paths.iter() {
         let item_at = ptr("/paths", path);

@@ -42,6 +42,8 @@ pub fn emit(api: &Api) -> TokenStream {
         });
     }
     let scheme_doc = " A security scheme of this API, as named in the spec.";
+    // With no schemes, `match scheme {}` never reads the request.
+    let request = if api.security_schemes.is_empty() { format_ident!("_request") } else { format_ident!("request") };
     quote! {
         /// Credentials for this API's security schemes. Set the ones you
         /// have: each operation uses the first of its documented
@@ -73,7 +75,7 @@ pub fn emit(api: &Api) -> TokenStream {
                 }
             }
 
-            fn apply(&self, scheme: Scheme, request: &mut reqwest::Request) -> Result<(), runtime::client::RequestError> {
+            fn apply(&self, scheme: Scheme, #request: &mut reqwest::Request) -> Result<(), runtime::client::RequestError> {
                 match scheme {
                     #(#apply_arms)*
                 }

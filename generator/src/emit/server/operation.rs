@@ -45,10 +45,11 @@ pub fn emit(api: &Api, op: &Operation, checks: &Checks<'_>) -> Emitted {
     let serve = serve(api, op, &params, &body_field, &input_ident, caller.as_ref().map(|(_, e)| e), checks);
     let handler = is_rest(api).then(|| {
         let serve_ident = format_ident!("serve_{}", op.name);
+        let handle_ident = format_ident!("handle_{}", op.name);
         let d = format!(" Handles `{} {}`.", method_str(op.method), op.path);
         quote! {
             #[doc = #d]
-            async fn #name<A: Api>(State(api): State<Arc<A>>, path: PathParams, request: Request) -> Response {
+            async fn #handle_ident<A: Api>(State(api): State<Arc<A>>, path: PathParams, request: Request) -> Response {
                 #serve_ident(&*api, path, request).await.unwrap_or_else(|r| FORMAT.reject(r))
             }
         }

@@ -22,7 +22,7 @@ pub fn routes(api: &Api) -> TokenStream {
                 let mut chain = TokenStream::new();
                 for (i, op) in ops.iter().enumerate() {
                     let method = format_ident!("{}", method_fn(op.method));
-                    let handler = format_ident!("{}", op.name);
+                    let handler = format_ident!("handle_{}", op.name);
                     chain = if i == 0 {
                         quote! { axum::routing::#method(#handler::<A>) }
                     } else {

@@ -63,7 +63,7 @@ fn shapes() {
     assert_eq!(cat, [("kind", true), ("meows", true)]);
 
     // Enum values that collide or are punctuation get distinct names.
-    let order: Vec<&str> = api["types"]["NewRequestOrder"]["values"]
+    let order: Vec<&str> = api["types"]["New2RequestOrder"]["values"]
         .as_array()
         .unwrap()
         .iter()

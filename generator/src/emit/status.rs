@@ -1,6 +1,8 @@
 //! Names for documented statuses: `404` → `NotFound`, `4XX` → `Status4xx`.
 
 use crate::ir::Status;
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
 
 /// The variant name of a response status.
 pub fn variant(status: Status) -> String {
@@ -8,6 +10,21 @@ pub fn variant(status: Status) -> String {
         Status::Code(c) => reason(c).map_or_else(|| format!("Status{c}"), str::to_owned),
         Status::Range(r) => format!("Status{r}xx"),
         Status::Default => "Default".into(),
+    }
+}
+
+/// The `match` pattern of a status (a code, `400..=499`, or `default`).
+pub fn pattern(s: Status, default: TokenStream) -> TokenStream {
+    match s {
+        Status::Code(c) => {
+            let c = Literal::u16_unsuffixed(c);
+            quote! { #c }
+        }
+        Status::Range(r) => {
+            let (lo, hi) = (Literal::u16_unsuffixed(r * 100), Literal::u16_unsuffixed(r * 100 + 99));
+            quote! { #lo..=#hi }
+        }
+        Status::Default => default,
     }
 }
 

@@ -11,7 +11,7 @@ use quote::{format_ident, quote};
 /// The `types` module of one API.
 pub fn emit(api: &Api, server: bool) -> TokenStream {
     let items = api.types.values().map(named);
-    let checks = server.then(|| super::validate::Checks::new(api).impls()).unwrap_or_default();
+    let checks = if server { super::validate::Checks::new(api).impls() } else { TokenStream::new() };
     let runtime = (server && !checks.is_empty()).then(|| quote! { #[cfg(feature = "server")] use crate::runtime; });
     let doc = format!(" Data types of {} {}.", api.title, api.version);
     quote! {

@@ -111,6 +111,23 @@ impl<'a> Checks<'a> {
         }
     }
 
+    /// One `match` arm per union variant, checking its value.
+    fn union_arms(&self, variants: &[crate::ir::Variant]) -> Vec<TokenStream> {
+        variants
+            .iter()
+            .map(|v| {
+                let ident = format_ident!("{}", v.rust_name);
+                match &v.ty {
+                    TypeRef::Null => quote! { Self::#ident => {} },
+                    t => {
+                        let check = self.check(t, &quote! { v });
+                        quote! { Self::#ident(v) => { #check } }
+                    }
+                }
+            })
+            .collect()
+    }
+
     /// `impl Validate` for every named type with something to check
     /// (for the `types` module, behind the `server` feature).
     pub fn impls(&self) -> TokenStream {
@@ -173,16 +190,7 @@ impl<'a> Checks<'a> {
                     }
                 }
                 TypeKind::OneOf { variants, discriminator } => {
-                    let arms = variants.iter().map(|v| {
-                        let ident = format_ident!("{}", v.rust_name);
-                        match &v.ty {
-                            TypeRef::Null => quote! { Self::#ident => {} },
-                            t => {
-                                let check = self.check(t, &quote! { v });
-                                quote! { Self::#ident(v) => { #check } }
-                            }
-                        }
-                    });
+                    let arms = self.union_arms(variants);
                     let unknown = discriminator.as_ref().map(|d| {
                         let ident = format_ident!("{}", unknown_variant(variants.iter().map(|v| v.rust_name.as_str())));
                         let property = &d.property;
@@ -195,16 +203,7 @@ impl<'a> Checks<'a> {
                     }
                 }
                 TypeKind::AnyOf { variants } => {
-                    let arms = variants.iter().map(|v| {
-                        let ident = format_ident!("{}", v.rust_name);
-                        match &v.ty {
-                            TypeRef::Null => quote! { Self::#ident => {} },
-                            t => {
-                                let check = self.check(t, &quote! { v });
-                                quote! { Self::#ident(v) => { #check } }
-                            }
-                        }
-                    });
+                    let arms = self.union_arms(variants);
                     quote! {
                         #[allow(unused_variables)]
                         match self { #(#arms)* }

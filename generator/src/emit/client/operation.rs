@@ -11,7 +11,7 @@ use crate::emit::shape::{Kind, kind, method_str, ordered_params, preferred, reso
 use crate::emit::status;
 use crate::ir::{Api, Location, Operation, Parameter, Response, Status, Style, TypeKind, TypeRef};
 use crate::naming::camel;
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 pub struct Emitted {
@@ -295,21 +295,6 @@ fn payload(r: &Response, types: &TokenStream) -> Option<(TokenStream, TokenStrea
     })
 }
 
-/// The match pattern of a status.
-fn pattern(s: Status) -> TokenStream {
-    match s {
-        Status::Code(c) => {
-            let c = Literal::u16_unsuffixed(c);
-            quote! { #c }
-        }
-        Status::Range(r) => {
-            let (lo, hi) = (Literal::u16_unsuffixed(r * 100), Literal::u16_unsuffixed(r * 100 + 99));
-            quote! { #lo..=#hi }
-        }
-        Status::Default => quote! { _ },
-    }
-}
-
 /// A variant (declaration, and construction from `response`) for one
 /// documented response. Ranges and `default` keep the actual status.
 fn variant(r: &Response, enum_ident: &proc_macro2::Ident, types: &TokenStream) -> (TokenStream, TokenStream) {
@@ -364,7 +349,7 @@ fn responses(
     let success_ident = format_ident!("{camel_name}Response");
     let mut arms = Vec::new();
     for r in &ok {
-        let pat = pattern(r.status);
+        let pat = status::pattern(r.status, quote! { _ });
         let value = match ok.len() {
             1 => payload(r, types).map_or(quote! { () }, |(_, d)| d),
             _ => variant(r, &success_ident, types).1,
@@ -396,7 +381,7 @@ fn responses(
         if r.status == Status::Default {
             fallback = quote! { Err(Error::Response(#make)) };
         } else {
-            let pat = pattern(r.status);
+            let pat = status::pattern(r.status, quote! { _ });
             arms.push(quote! { #pat => Err(Error::Response(#make)), });
         }
     }

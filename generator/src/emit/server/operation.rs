@@ -455,17 +455,7 @@ fn documented_arms(vs: &[Variant]) -> Vec<TokenStream> {
             }
             Some(_) => Some(quote! { runtime::server::from_json(body)? }),
         };
-        let status = match v.status {
-            Status::Code(c) => {
-                let c = Literal::u16_unsuffixed(c);
-                quote! { #c }
-            }
-            Status::Range(r) => {
-                let (lo, hi) = (Literal::u16_unsuffixed(r * 100), Literal::u16_unsuffixed(r * 100 + 99));
-                quote! { #lo..=#hi }
-            }
-            Status::Default => quote! { 100..=599 },
-        };
+        let status = status::pattern(v.status, quote! { 100..=599 });
         let value = match (decode, fixed_status(v.status)) {
             (None, Some(_)) => quote! { Self::#id },
             (Some(d), Some(_)) => quote! { Self::#id(#d) },

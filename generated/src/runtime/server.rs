@@ -368,6 +368,11 @@ impl Incoming {
     /// Reads the body (up to [`BODY_LIMIT`]) and the query string.
     pub async fn read(request: Request, path: PathParams) -> Result<Incoming, Rejection> {
         let (parts, body) = request.into_parts();
+        // `.` and `..` segments (also encoded) name no resource: a proxy
+        // would have resolved them, so no documented route matches.
+        if parts.uri.path().split('/').any(is_dot_segment) {
+            return Err(Rejection::NotFound);
+        }
         let declared = parts
             .headers
             .get(CONTENT_LENGTH)
@@ -671,11 +676,47 @@ impl Incoming {
 fn text_value(raw: &str, parse: Parse) -> Value {
     match parse {
         Parse::Text => Value::String(raw.to_owned()),
-        Parse::Json => serde_json::from_str::<Value>(raw)
-            .ok()
-            .filter(|v| v.is_number() || v.is_boolean())
-            .unwrap_or_else(|| Value::String(raw.to_owned())),
+        Parse::Json => scalar(raw),
     }
+}
+
+/// A parameter's text as a boolean or number when it is exactly one (no
+/// surrounding space or `+`; leading zeros allowed, as Python's `int()`
+/// reads them), else as a string the typed decode rejects.
+fn scalar(raw: &str) -> Value {
+    match raw {
+        "true" => return Value::Bool(true),
+        "false" => return Value::Bool(false),
+        _ => {}
+    }
+    let digits = raw.strip_prefix('-').unwrap_or(raw);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(n) = raw.parse::<i64>() {
+            return Value::from(n);
+        }
+        if let Ok(n) = raw.parse::<u64>() {
+            return Value::from(n);
+        }
+        return Value::String(raw.to_owned());
+    }
+    let numeric = digits.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
+    match raw
+        .parse::<f64>()
+        .ok()
+        .filter(|f| numeric && f.is_finite())
+        .and_then(serde_json::Number::from_f64)
+    {
+        Some(n) => Value::Number(n),
+        None => Value::String(raw.to_owned()),
+    }
+}
+
+fn is_dot_segment(segment: &str) -> bool {
+    let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+    decoded == "." || decoded == ".."
 }
 
 /// A serde error as a violation: `missing field `X`` points at `X`.
@@ -778,4 +819,44 @@ impl<C> Outcome<C> {
 /// Compares secrets without leaking where they differ through timing.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parameter_numbers_are_exact() {
+        assert_eq!(scalar("12"), json!(12));
+        assert_eq!(scalar("-007"), json!(-7));
+        assert_eq!(scalar("18446744073709551615"), json!(u64::MAX));
+        assert_eq!(scalar("1.5"), json!(1.5));
+        assert_eq!(scalar("true"), json!(true));
+        for text in [
+            " 12",
+            "12\n",
+            "+1",
+            "0x10",
+            "inf",
+            "NaN",
+            "1e400",
+            "99999999999999999999999",
+            "",
+        ] {
+            assert_eq!(
+                scalar(text),
+                json!(text),
+                "{text:?} stays text, so a number type rejects it"
+            );
+        }
+    }
+
+    #[test]
+    fn dot_segments_are_found_encoded_too() {
+        for s in [".", "..", "%2e", "%2E%2e", ".%2E"] {
+            assert!(is_dot_segment(s), "{s}");
+        }
+        assert!(!is_dot_segment("...") && !is_dot_segment(".x") && !is_dot_segment(""));
+    }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""boto3 against fake-cloud's AWS Transfer stub (tests/boto3_compat.rs).
+"""boto3 against fake-cloud's AWS Transfer stub (tests/sdk_compat.rs).
 
 Usage: python3 tests/sdk/boto3_transfer.py http://127.0.0.1:PORT
 

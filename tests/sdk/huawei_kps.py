@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The official Huawei Cloud KPS SDK against fake-cloud's Huawei stub
-(optional part of tests/boto3_compat.rs; needs huaweicloudsdkcore and
+(optional part of tests/sdk_compat.rs; needs huaweicloudsdkcore and
 huaweicloudsdkkps, which CI does not install).
 
 Usage: python3 tests/sdk/huawei_kps.py http://127.0.0.1:PORT

@@ -5,9 +5,11 @@
 //! (`tests/sdk/boto3_transfer.py`). Needs python3 with boto3
 //! (`python3 -m pip install -r tests/requirements.txt`).
 //!
-//! With the Huawei SDK installed (`huaweicloudsdkcore`, `huaweicloudsdkkps`),
-//! `tests/sdk/huawei_kps.py` also runs against the Huawei stub; without it
-//! that part is skipped with a message (CI does not install it).
+//! The other official SDKs run against their stubs when they are
+//! importable (CI installs only boto3; each skipped part says so): the
+//! Huawei SDK (`huaweicloudsdkkps`, `tests/sdk/huawei_kps.py`), the Vast.ai
+//! SDK (`vastai`, `tests/sdk/vast_sdk.py`) and the Phala Cloud SDK
+//! (`phala-cloud`, `tests/sdk/phala_sdk.py`).
 
 #[path = "e2e_common/mod.rs"]
 mod common;
@@ -66,26 +68,61 @@ async fn boto3_against_the_aws_stub() {
     assert_eq!(fake.requests("delete_ssh_public_key"), 5, "one attempt per call");
 }
 
-#[tokio::test]
-async fn huawei_sdk_against_the_huawei_stub_if_installed() {
+/// Whether python3 can import `modules`; if not, says which part is skipped.
+async fn importable(modules: &str, package: &str) -> bool {
     let probe = tokio::process::Command::new("python3")
-        .args(["-c", "import huaweicloudsdkcore, huaweicloudsdkkps"])
+        .args(["-c", &format!("import {modules}")])
         .stdin(Stdio::null())
         .output()
         .await;
-    match probe {
-        Ok(out) if out.status.success() => {}
-        _ => {
-            eprintln!(
-                "skipped: the Huawei Cloud SDK (huaweicloudsdkcore, huaweicloudsdkkps) is not importable; \
-                 CI does not install it (python3 -m pip install huaweicloudsdkkps to run this part)"
-            );
-            return;
-        }
+    let ok = matches!(probe, Ok(ref out) if out.status.success());
+    if !ok {
+        eprintln!(
+            "skipped: `import {modules}` fails; CI does not install {package} (pip install {package} to run this part)"
+        );
     }
-    let fake = Fake::default_for(Vendor::Huawei).await;
-    let output = run("huawei_kps.py", &fake.base_url()).await;
-    assert!(output.status.success(), "tests/sdk/huawei_kps.py failed\n{}", report(&output));
-    eprintln!("Huawei SDK against fake-cloud: {}", String::from_utf8_lossy(&output.stdout).trim());
-    assert_eq!(fake.state()["resources"]["projects"][0]["keypairs"], serde_json::json!(["my-keypair-2"]));
+    ok
+}
+
+/// Runs an optional SDK script against a fresh fake-cloud of `vendor`.
+async fn optional_sdk(vendor: Vendor, script: &str, modules: &str, package: &str) -> Option<Fake> {
+    if !importable(modules, package).await {
+        return None;
+    }
+    let fake = Fake::default_for(vendor).await;
+    let output = run(script, &fake.base_url()).await;
+    assert!(output.status.success(), "tests/sdk/{script} failed\n{}", report(&output));
+    eprintln!("{script} against fake-cloud: {}", String::from_utf8_lossy(&output.stdout).trim());
+    Some(fake)
+}
+
+#[tokio::test]
+async fn huawei_sdk_against_the_huawei_stub_if_installed() {
+    if let Some(fake) =
+        optional_sdk(Vendor::Huawei, "huawei_kps.py", "huaweicloudsdkcore, huaweicloudsdkkps", "huaweicloudsdkkps")
+            .await
+    {
+        assert_eq!(fake.state()["resources"]["projects"][0]["keypairs"], serde_json::json!(["my-keypair-2"]));
+    }
+}
+
+#[tokio::test]
+async fn vast_sdk_against_the_vast_stub_if_installed() {
+    if let Some(fake) = optional_sdk(Vendor::Vast, "vast_sdk.py", "vastai", "vastai").await {
+        assert_eq!(fake.state()["resources"]["instances"][0]["ssh_keys"], serde_json::json!([12346]));
+        assert_eq!(fake.requests("detach_ssh"), 2);
+    }
+}
+
+#[tokio::test]
+async fn phala_sdk_against_the_phala_stub_if_installed() {
+    if let Some(fake) = optional_sdk(Vendor::Phala, "phala_sdk.py", "phala_cloud", "phala-cloud").await {
+        assert_eq!(fake.requests("delete_ssh_key"), 3, "one attempt per call: the SDK never retries");
+        let state = fake.state();
+        let left: Vec<&str> = state["resources"]["ssh_keys"]
+            .as_array()
+            .map(|keys| keys.iter().filter_map(|k| k["id"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(left, ["sshk_test2"], "the wrong key deleted nothing");
+    }
 }

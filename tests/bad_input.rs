@@ -64,6 +64,17 @@ fn conflicting_merged_component_names_both_sources() {
 }
 
 #[test]
+fn error_format_with_a_success_status_names_the_reply() {
+    let e = refused("tests/bad-input/bad-error-format.yaml");
+    assert!(
+        e.contains("error[errors.invalid]: tests/bad-input/bad-error-format.yaml:6:")
+            && e.contains("/x-apigen-errors/replies/validation/status"),
+        "{e}"
+    );
+    assert!(e.contains("status 200 is not an error status") && e.contains("use 400–599"), "{e}");
+}
+
+#[test]
 fn unknown_manifest_key() {
     let e = refused("tests/bad-input/unknown-manifest-key.yaml");
     assert!(e.contains("error[manifest]: tests/bad-input/unknown-manifest-key.yaml:5:"), "{e}");

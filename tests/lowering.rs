@@ -81,3 +81,13 @@ fn output_is_byte_identical_across_runs() {
     let (b, _) = ir("../shared/corpus/stripe.json");
     assert!(a == b, "stripe IR differs between runs");
 }
+
+#[test]
+fn non_ecma_patterns_are_reported() {
+    let (_, ir) = ir("tests/fixtures/non-ecma-pattern.yaml");
+    let diags = ir["apis"][0]["diagnostics"].as_array().expect("a warning");
+    let d = diags.iter().find(|d| d["code"] == "schema.pattern").expect("schema.pattern");
+    assert_eq!(d["severity"], "warning");
+    assert_eq!(d["location"]["pointer"], "/components/schemas/Id/pattern");
+    assert!(d["message"].as_str().unwrap().contains("server stubs will not check it"), "{d}");
+}

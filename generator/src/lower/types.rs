@@ -222,6 +222,17 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
+    /// Server stubs check patterns with ECMA-262 semantics (`regress`); one
+    /// that is not ECMA-262 is reported, and checks nothing.
+    fn check_pattern(&mut self, s: &Shape<'_>, at: &str) {
+        if let Some(p) = &s.string.pattern
+            && let Err(e) = regress::Regex::new(p)
+        {
+            let msg = format!("`pattern` {p:?} is not an ECMA-262 regular expression ({e}); server stubs will not check it");
+            self.warn("schema.pattern", &ptr(at, "pattern"), msg, "write the pattern in ECMA-262 syntax, as JSON Schema requires");
+        }
+    }
+
     fn warn(&mut self, code: &'static str, at: &str, msg: String, help: &str) {
         self.diagnostics.push(Diagnostic::warning(code, self.prov.locate(at), msg).help(help));
     }
@@ -259,6 +270,7 @@ impl<'a> TypeSpace<'a> {
 
     fn lower_inner(&mut self, schema: &Schema, ctx: &str, at: &str) -> TypeRef {
         let s = shape(schema);
+        self.check_pattern(&s, at);
         // allOf: [one part] is the 3.0 idiom for "this type, annotated".
         if s.all_of.len() == 1 && s.properties.is_empty() && s.ty.is_none_or(|t| t == "object") {
             return self.lower(&s.all_of[0], ctx, &ptr(&ptr(at, "allOf"), "0"));
@@ -343,6 +355,7 @@ impl<'a> TypeSpace<'a> {
     /// Builds the definition of a named type.
     fn named(&mut self, name: &str, schema: &Schema, at: &str) -> NamedType {
         let s = shape(schema);
+        self.check_pattern(&s, at);
         let data = &schema.schema_data;
         let kind = if !s.enumeration.is_empty() {
             self.enumeration(&s.enumeration)

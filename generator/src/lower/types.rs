@@ -228,8 +228,14 @@ impl<'a> TypeSpace<'a> {
         if let Some(p) = &s.string.pattern
             && let Err(e) = regress::Regex::new(p)
         {
-            let msg = format!("`pattern` {p:?} is not an ECMA-262 regular expression ({e}); server stubs will not check it");
-            self.warn("schema.pattern", &ptr(at, "pattern"), msg, "write the pattern in ECMA-262 syntax, as JSON Schema requires");
+            let msg =
+                format!("`pattern` {p:?} is not an ECMA-262 regular expression ({e}); server stubs will not check it");
+            self.warn(
+                "schema.pattern",
+                &ptr(at, "pattern"),
+                msg,
+                "write the pattern in ECMA-262 syntax, as JSON Schema requires",
+            );
         }
     }
 

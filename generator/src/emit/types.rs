@@ -11,13 +11,14 @@ use quote::{format_ident, quote};
 /// The `types` module of one API.
 pub fn emit(api: &Api, server: bool) -> TokenStream {
     let items = api.types.values().map(named);
+    let serde = (!api.types.is_empty()).then(|| quote! { use serde::{Deserialize, Serialize}; });
     let checks = if server { super::validate::Checks::new(api).impls() } else { TokenStream::new() };
     let runtime = (server && !checks.is_empty()).then(|| quote! { #[cfg(feature = "server")] use crate::runtime; });
     let doc = format!(" Data types of {} {}.", api.title, api.version);
     quote! {
         #![doc = #doc]
         #![allow(clippy::large_enum_variant)]
-        use serde::{Deserialize, Serialize};
+        #serde
         #runtime
         #(#items)*
         #checks

@@ -41,10 +41,17 @@ pub fn emit(api: &Api) -> TokenStream {
         " {}, as a server implements it. Requests are routed, authenticated and validated before a method is called; a method can only answer what the spec documents.",
         api.title
     );
+    let body = quote! {
+        #dispatch
+        #auth_items
+        #(#items)*
+    };
+    // Only import the types module when something refers to it.
+    let types_use = body.to_string().contains("types ::").then(|| quote! { use super::types; });
     quote! {
         #![doc = #title]
         #![allow(clippy::large_enum_variant)]
-        use super::types;
+        #types_use
         use crate::runtime;
         #[allow(unused_imports)]
         use crate::runtime::server::{Incoming, Outcome, Parse, PathParams, Rejection};
@@ -77,8 +84,6 @@ pub fn emit(api: &Api) -> TokenStream {
                 }))
         }
 
-        #dispatch
-        #auth_items
-        #(#items)*
+        #body
     }
 }

@@ -272,7 +272,7 @@ fn serve(
     quote! {
         #[doc = #d]
         async fn #serve_ident<A: Api>(api: &A, path: PathParams, request: Request) -> Result<Response, Rejection> {
-            let #mutable cx = Incoming::read(request, path).await?;
+            let mut cx = Incoming::read(request, path).await?;
             #authenticate
             #media
             #(#decode)*

@@ -263,11 +263,6 @@ fn serve(
             };
         },
     };
-    let mutable = if patterns.is_empty() {
-        quote! {}
-    } else {
-        quote! { mut }
-    };
     let d = format!(" Reads, authenticates and validates a `{}` request, then calls the implementation.", op.name);
     quote! {
         #[doc = #d]

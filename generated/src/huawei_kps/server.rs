@@ -120,7 +120,7 @@ pub trait Api: Send + Sync + 'static {
 pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
     axum::Router::new()
         .route(
-            "/v3/{project_id}/keypairs/{keypair_name}",
+            "/v3/{p0}/keypairs/{p1}",
             axum::routing::delete(handle_delete_keypair::<A>),
         )
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
@@ -242,6 +242,7 @@ async fn handle_delete_keypair<A: Api>(
     path: PathParams,
     request: Request,
 ) -> Response {
+    let path = path.bind(&[("project_id", "", ""), ("keypair_name", "", "")]);
     serve_delete_keypair(&*api, path, request)
         .await
         .unwrap_or_else(|r| FORMAT.reject(r))

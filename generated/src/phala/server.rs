@@ -104,7 +104,7 @@ pub trait Api: Send + Sync + 'static {
 pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
     axum::Router::new()
         .route(
-            "/api/v1/user/ssh-keys/{key_id}",
+            "/api/v1/user/ssh-keys/{p0}",
             axum::routing::delete(handle_delete_ssh_key::<A>),
         )
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
@@ -223,6 +223,7 @@ async fn handle_delete_ssh_key<A: Api>(
     path: PathParams,
     request: Request,
 ) -> Response {
+    let path = path.bind(&[("key_id", "", "")]);
     serve_delete_ssh_key(&*api, path, request)
         .await
         .unwrap_or_else(|r| FORMAT.reject(r))

@@ -314,6 +314,31 @@ fn request_id() -> String {
 pub struct PathParams {
     params: Vec<(String, String)>,
     error: Option<String>,
+    /// A segment lacks the literal text around its parameter.
+    mismatch: bool,
+}
+
+impl PathParams {
+    /// Names the route's positional captures (`{p0}`, `{p1}`, … in
+    /// order): each is `(parameter, literal prefix, literal suffix)` of a
+    /// documented segment such as `v{version}.json`. Routes are registered
+    /// positionally because axum refuses two routes that differ only in
+    /// parameter names, and captures only whole segments.
+    pub fn bind(mut self, segments: &[(&str, &str, &str)]) -> PathParams {
+        let captured = std::mem::take(&mut self.params);
+        for ((_, value), (name, prefix, suffix)) in captured.into_iter().zip(segments) {
+            let inner = value
+                .strip_prefix(prefix)
+                .and_then(|v| v.strip_suffix(suffix));
+            match inner {
+                Some(v) if v.len() + prefix.len() + suffix.len() == value.len() => {
+                    self.params.push(((*name).to_owned(), v.to_owned()))
+                }
+                _ => self.mismatch = true,
+            }
+        }
+        self
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for PathParams {
@@ -327,11 +352,11 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParams {
                         .iter()
                         .map(|(k, v)| (k.to_owned(), v.to_owned()))
                         .collect(),
-                    error: None,
+                    ..PathParams::default()
                 },
                 Err(e) => PathParams {
-                    params: Vec::new(),
                     error: Some(e.body_text()),
+                    ..PathParams::default()
                 },
             },
         )
@@ -370,7 +395,7 @@ impl Incoming {
         let (parts, body) = request.into_parts();
         // `.` and `..` segments (also encoded) name no resource: a proxy
         // would have resolved them, so no documented route matches.
-        if parts.uri.path().split('/').any(is_dot_segment) {
+        if path.mismatch || parts.uri.path().split('/').any(is_dot_segment) {
             return Err(Rejection::NotFound);
         }
         let declared = parts

@@ -123,11 +123,11 @@ pub trait Api: Send + Sync + 'static {
 pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
     axum::Router::new()
         .route(
-            "/api/v0/instances/{id}/ssh/{ssh_key_id}/",
+            "/api/v0/instances/{p0}/ssh/{p1}/",
             axum::routing::delete(handle_detach_ssh::<A>),
         )
         .route(
-            "/api/v0/auth/apikeys/{id}/",
+            "/api/v0/auth/apikeys/{p0}/",
             axum::routing::delete(handle_delete_api_key::<A>),
         )
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
@@ -248,6 +248,7 @@ async fn handle_detach_ssh<A: Api>(
     path: PathParams,
     request: Request,
 ) -> Response {
+    let path = path.bind(&[("id", "", ""), ("ssh_key_id", "", "")]);
     serve_detach_ssh(&*api, path, request)
         .await
         .unwrap_or_else(|r| FORMAT.reject(r))
@@ -359,6 +360,7 @@ async fn handle_delete_api_key<A: Api>(
     path: PathParams,
     request: Request,
 ) -> Response {
+    let path = path.bind(&[("id", "", "")]);
     serve_delete_api_key(&*api, path, request)
         .await
         .unwrap_or_else(|r| FORMAT.reject(r))

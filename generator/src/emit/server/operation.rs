@@ -47,9 +47,14 @@ pub fn emit(api: &Api, op: &Operation, checks: &Checks<'_>) -> Emitted {
         let serve_ident = format_ident!("serve_{}", op.name);
         let handle_ident = format_ident!("handle_{}", op.name);
         let d = format!(" Handles `{} {}`.", method_str(op.method), op.path);
+        let segments = super::protocol::route(&op.path)
+            .1
+            .into_iter()
+            .map(|(name, prefix, suffix)| quote! { (#name, #prefix, #suffix) });
         quote! {
             #[doc = #d]
             async fn #handle_ident<A: Api>(State(api): State<Arc<A>>, path: PathParams, request: Request) -> Response {
+                let path = path.bind(&[#(#segments),*]);
                 #serve_ident(&*api, path, request).await.unwrap_or_else(|r| FORMAT.reject(r))
             }
         }

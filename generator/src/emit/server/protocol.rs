@@ -10,12 +10,16 @@ use quote::{format_ident, quote};
 pub fn routes(api: &Api) -> TokenStream {
     match &api.protocol {
         Protocol::Rest => {
-            // One `.route` per path, with every documented method on it.
-            let mut paths: Vec<(&str, Vec<&Operation>)> = Vec::new();
+            // One `.route` per route shape, with every documented method on
+            // it; a second operation with the same shape and method (an
+            // ambiguous spec) would make axum panic, so the first one wins.
+            let mut paths: Vec<(String, Vec<&Operation>)> = Vec::new();
             for op in &api.operations {
-                match paths.iter_mut().find(|(p, _)| *p == op.path) {
+                let route = route(&op.path).0;
+                match paths.iter_mut().find(|(p, _)| *p == route) {
+                    Some((_, ops)) if ops.iter().any(|o| o.method == op.method) => {}
                     Some((_, ops)) => ops.push(op),
-                    None => paths.push((&op.path, vec![op])),
+                    None => paths.push((route, vec![op])),
                 }
             }
             let routes = paths.iter().map(|(path, ops)| {
@@ -40,6 +44,27 @@ pub fn routes(api: &Api) -> TokenStream {
             axum::Router::new().route("/", axum::routing::post(dispatch::<A>))
         },
     }
+}
+
+/// The axum route of a documented path: each segment holding a parameter
+/// becomes a positional capture (`{p0}`, `{p1}`, …), with the parameter's
+/// name and the segment's literal prefix and suffix. Literal text is
+/// escaped for axum (`{{`, `}}`).
+pub fn route(path: &str) -> (String, Vec<(String, String, String)>) {
+    let mut captures = Vec::new();
+    let segments: Vec<String> = path
+        .split('/')
+        .map(|seg| match (seg.find('{'), seg.rfind('}')) {
+            (Some(open), Some(close)) if open < close => {
+                let name = seg[open + 1..close].to_owned();
+                let i = captures.len();
+                captures.push((name, seg[..open].to_owned(), seg[close + 1..].to_owned()));
+                format!("{{p{i}}}")
+            }
+            _ => seg.replace('{', "{{").replace('}', "}}"),
+        })
+        .collect();
+    (segments.join("/"), captures)
 }
 
 /// For awsJson1_1, the handler that picks the operation by `X-Amz-Target`.

@@ -99,6 +99,92 @@ impl Client {
             _ => Err(Error::Undocumented(response)),
         }
     }
+
+    ///
+    /// `GET /files/{file_id}`
+    pub async fn get_files_file_id(
+        &self,
+        file_id: &str,
+    ) -> Result<String, Error<GetFilesFileIdError>> {
+        let query: Vec<(&'static str, String)> = vec![];
+        let headers: Vec<(&'static str, String)> = vec![];
+        let call = runtime::client::Call {
+            operation: "get_files_file_id",
+            method: reqwest::Method::GET,
+            path: ["/files/", &runtime::client::segment("file_id", file_id)?].concat(),
+            query,
+            headers,
+            body: None,
+            idempotent: true,
+            security: &[&[], &[Scheme::Key]],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self.transport.execute(&self.credentials, call).await?;
+        match response.status.as_u16() {
+            200 => Ok(runtime::client::text(&response)?),
+            _ => Err(Error::Undocumented(response)),
+        }
+    }
+
+    ///
+    /// `DELETE /files/{id}`
+    pub async fn delete_files_id(&self, id: i64) -> Result<(), Error<DeleteFilesIdError>> {
+        let query: Vec<(&'static str, String)> = vec![];
+        let headers: Vec<(&'static str, String)> = vec![];
+        let call = runtime::client::Call {
+            operation: "delete_files_id",
+            method: reqwest::Method::DELETE,
+            path: ["/files/", &runtime::client::segment("id", id)?].concat(),
+            query,
+            headers,
+            body: None,
+            idempotent: true,
+            security: &[&[], &[Scheme::Key]],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self.transport.execute(&self.credentials, call).await?;
+        match response.status.as_u16() {
+            204 => Ok(()),
+            _ => Err(Error::Undocumented(response)),
+        }
+    }
+
+    ///
+    /// `GET /files/{name}/v{version}.json`
+    pub async fn get_files_name_v_version_json(
+        &self,
+        name: &str,
+        version: i64,
+    ) -> Result<String, Error<GetFilesNameVVersionJsonError>> {
+        let query: Vec<(&'static str, String)> = vec![];
+        let headers: Vec<(&'static str, String)> = vec![];
+        let call = runtime::client::Call {
+            operation: "get_files_name_v_version_json",
+            method: reqwest::Method::GET,
+            path: [
+                "/files/",
+                &runtime::client::segment("name", name)?,
+                "/v",
+                &runtime::client::segment("version", version)?,
+                ".json",
+            ]
+            .concat(),
+            query,
+            headers,
+            body: None,
+            idempotent: true,
+            security: &[&[], &[Scheme::Key]],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self.transport.execute(&self.credentials, call).await?;
+        match response.status.as_u16() {
+            200 => Ok(runtime::client::text(&response)?),
+            _ => Err(Error::Undocumented(response)),
+        }
+    }
 }
 
 /// Credentials for this API's security schemes. Set the ones you
@@ -156,3 +242,12 @@ pub enum GetPingError {}
 /// Documented error responses of [`Client::head_ping`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum HeadPingError {}
+/// Documented error responses of [`Client::get_files_file_id`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetFilesFileIdError {}
+/// Documented error responses of [`Client::delete_files_id`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum DeleteFilesIdError {}
+/// Documented error responses of [`Client::get_files_name_v_version_json`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetFilesNameVVersionJsonError {}

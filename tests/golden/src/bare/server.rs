@@ -93,6 +93,27 @@ pub trait Api: Send + Sync + 'static {
         caller: Option<Self::Caller>,
         input: HeadPingInput,
     ) -> impl Future<Output = HeadPingResponse> + Send;
+    ///
+    /// `GET /files/{file_id}`
+    fn get_files_file_id(
+        &self,
+        caller: Option<Self::Caller>,
+        input: GetFilesFileIdInput,
+    ) -> impl Future<Output = GetFilesFileIdResponse> + Send;
+    ///
+    /// `DELETE /files/{id}`
+    fn delete_files_id(
+        &self,
+        caller: Option<Self::Caller>,
+        input: DeleteFilesIdInput,
+    ) -> impl Future<Output = DeleteFilesIdResponse> + Send;
+    ///
+    /// `GET /files/{name}/v{version}.json`
+    fn get_files_name_v_version_json(
+        &self,
+        caller: Option<Self::Caller>,
+        input: GetFilesNameVVersionJsonInput,
+    ) -> impl Future<Output = GetFilesNameVVersionJsonResponse> + Send;
 }
 
 /// An `axum::Router` serving `api`: the documented routes (trailing
@@ -104,6 +125,14 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
         .route(
             "/ping",
             axum::routing::get(handle_get_ping::<A>).head(handle_head_ping::<A>),
+        )
+        .route(
+            "/files/{p0}",
+            axum::routing::get(handle_get_files_file_id::<A>).delete(handle_delete_files_id::<A>),
+        )
+        .route(
+            "/files/{p0}/{p1}",
+            axum::routing::get(handle_get_files_name_v_version_json::<A>),
         )
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
         .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
@@ -195,6 +224,7 @@ async fn handle_get_ping<A: Api>(
     path: PathParams,
     request: Request,
 ) -> Response {
+    let path = path.bind(&[]);
     serve_get_ping(&*api, path, request)
         .await
         .unwrap_or_else(|r| FORMAT.reject(r))
@@ -295,6 +325,7 @@ async fn handle_head_ping<A: Api>(
     path: PathParams,
     request: Request,
 ) -> Response {
+    let path = path.bind(&[]);
     serve_head_ping(&*api, path, request)
         .await
         .unwrap_or_else(|r| FORMAT.reject(r))
@@ -311,4 +342,255 @@ async fn serve_head_ping<A: Api>(
     cx.verdict()?;
     let input = HeadPingInput {};
     Ok(api.head_ping(caller, input).await.into_response())
+}
+
+/// What a `get_files_file_id` request carries, decoded and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetFilesFileIdInput {
+    ///
+    /// `file_id` (path).
+    pub file_id: String,
+}
+
+/// Every response `get_files_file_id` documents; nothing else can be sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetFilesFileIdResponse {
+    /// 200: ok
+    Ok(String),
+}
+
+impl GetFilesFileIdResponse {
+    /// The HTTP status this response is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Ok(_) => 200,
+        }
+    }
+
+    /// The documented response for `status` (and, where errors are
+    /// told apart by code, `code`) with a JSON `body`; an error if
+    /// the spec documents no such response or the body does not fit.
+    #[allow(unused_variables)]
+    pub fn documented(
+        status: u16,
+        code: Option<&str>,
+        body: Option<::serde_json::Value>,
+    ) -> Result<Self, String> {
+        let body = body.unwrap_or(::serde_json::Value::Null);
+        match (status, code) {
+            (200, _) => Ok(Self::Ok(runtime::server::from_json(body)?)),
+            _ => Err(format!(
+                "status {status} (code {code:?}) is not documented for `get_files_file_id`"
+            )),
+        }
+    }
+
+    fn into_response(self) -> Response {
+        match self {
+            Self::Ok(body) => runtime::server::text_response(200, "text/plain", body),
+        }
+    }
+}
+
+/// Handles `GET /files/{file_id}`.
+async fn handle_get_files_file_id<A: Api>(
+    State(api): State<Arc<A>>,
+    path: PathParams,
+    request: Request,
+) -> Response {
+    let path = path.bind(&[("file_id", "", "")]);
+    serve_get_files_file_id(&*api, path, request)
+        .await
+        .unwrap_or_else(|r| FORMAT.reject(r))
+}
+
+/// Reads, authenticates and validates a `get_files_file_id` request, then calls the implementation.
+async fn serve_get_files_file_id<A: Api>(
+    api: &A,
+    path: PathParams,
+    request: Request,
+) -> Result<Response, Rejection> {
+    let mut cx = Incoming::read(request, path).await?;
+    let caller = authenticate(api, &cx, &[&[], &[Scheme::Key]]).await?;
+    let file_id = cx.param::<String>("path", "file_id", Parse::Text, true);
+    let (Some(Some(file_id)),) = (file_id,) else {
+        return Err(cx.invalid());
+    };
+    cx.verdict()?;
+    let input = GetFilesFileIdInput { file_id };
+    Ok(api.get_files_file_id(caller, input).await.into_response())
+}
+
+/// What a `delete_files_id` request carries, decoded and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeleteFilesIdInput {
+    ///
+    /// `id` (path).
+    pub id: i64,
+}
+
+/// Every response `delete_files_id` documents; nothing else can be sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DeleteFilesIdResponse {
+    /// 204: gone
+    NoContent,
+}
+
+impl DeleteFilesIdResponse {
+    /// The HTTP status this response is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NoContent => 204,
+        }
+    }
+
+    /// The documented response for `status` (and, where errors are
+    /// told apart by code, `code`) with a JSON `body`; an error if
+    /// the spec documents no such response or the body does not fit.
+    #[allow(unused_variables)]
+    pub fn documented(
+        status: u16,
+        code: Option<&str>,
+        body: Option<::serde_json::Value>,
+    ) -> Result<Self, String> {
+        let body = body.unwrap_or(::serde_json::Value::Null);
+        match (status, code) {
+            (204, _) => Ok(Self::NoContent),
+            _ => Err(format!(
+                "status {status} (code {code:?}) is not documented for `delete_files_id`"
+            )),
+        }
+    }
+
+    fn into_response(self) -> Response {
+        match self {
+            Self::NoContent => runtime::server::empty_response(204),
+        }
+    }
+}
+
+/// Handles `DELETE /files/{id}`.
+async fn handle_delete_files_id<A: Api>(
+    State(api): State<Arc<A>>,
+    path: PathParams,
+    request: Request,
+) -> Response {
+    let path = path.bind(&[("id", "", "")]);
+    serve_delete_files_id(&*api, path, request)
+        .await
+        .unwrap_or_else(|r| FORMAT.reject(r))
+}
+
+/// Reads, authenticates and validates a `delete_files_id` request, then calls the implementation.
+async fn serve_delete_files_id<A: Api>(
+    api: &A,
+    path: PathParams,
+    request: Request,
+) -> Result<Response, Rejection> {
+    let mut cx = Incoming::read(request, path).await?;
+    let caller = authenticate(api, &cx, &[&[], &[Scheme::Key]]).await?;
+    let id = cx.param::<i64>("path", "id", Parse::Json, true);
+    let (Some(Some(id)),) = (id,) else {
+        return Err(cx.invalid());
+    };
+    cx.verdict()?;
+    let input = DeleteFilesIdInput { id };
+    Ok(api.delete_files_id(caller, input).await.into_response())
+}
+
+/// What a `get_files_name_v_version_json` request carries, decoded and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetFilesNameVVersionJsonInput {
+    ///
+    /// `name` (path).
+    pub name: String,
+    ///
+    /// `version` (path).
+    pub version: i64,
+}
+
+/// Every response `get_files_name_v_version_json` documents; nothing else can be sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetFilesNameVVersionJsonResponse {
+    /// 200: ok
+    Ok(String),
+}
+
+impl GetFilesNameVVersionJsonResponse {
+    /// The HTTP status this response is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Ok(_) => 200,
+        }
+    }
+
+    /// The documented response for `status` (and, where errors are
+    /// told apart by code, `code`) with a JSON `body`; an error if
+    /// the spec documents no such response or the body does not fit.
+    #[allow(unused_variables)]
+    pub fn documented(
+        status: u16,
+        code: Option<&str>,
+        body: Option<::serde_json::Value>,
+    ) -> Result<Self, String> {
+        let body = body.unwrap_or(::serde_json::Value::Null);
+        match (status, code) {
+            (200, _) => Ok(Self::Ok(runtime::server::from_json(body)?)),
+            _ => Err(format!(
+                "status {status} (code {code:?}) is not documented for `get_files_name_v_version_json`"
+            )),
+        }
+    }
+
+    fn into_response(self) -> Response {
+        match self {
+            Self::Ok(body) => runtime::server::text_response(200, "text/plain", body),
+        }
+    }
+}
+
+/// Handles `GET /files/{name}/v{version}.json`.
+async fn handle_get_files_name_v_version_json<A: Api>(
+    State(api): State<Arc<A>>,
+    path: PathParams,
+    request: Request,
+) -> Response {
+    let path = path.bind(&[("name", "", ""), ("version", "v", ".json")]);
+    serve_get_files_name_v_version_json(&*api, path, request)
+        .await
+        .unwrap_or_else(|r| FORMAT.reject(r))
+}
+
+/// Reads, authenticates and validates a `get_files_name_v_version_json` request, then calls the implementation.
+async fn serve_get_files_name_v_version_json<A: Api>(
+    api: &A,
+    path: PathParams,
+    request: Request,
+) -> Result<Response, Rejection> {
+    let mut cx = Incoming::read(request, path).await?;
+    let caller = authenticate(api, &cx, &[&[], &[Scheme::Key]]).await?;
+    let name = cx.param::<String>("path", "name", Parse::Text, true);
+    let version = cx.param::<i64>("path", "version", Parse::Json, true);
+    let (Some(Some(name)), Some(Some(version))) = (name, version) else {
+        return Err(cx.invalid());
+    };
+    cx.check("path", Some("version"), |c| {
+        let v = &version;
+        c.number(
+            *v as f64,
+            &runtime::validate::Range {
+                minimum: Some(1f64),
+                maximum: None,
+                exclusive_minimum: false,
+                exclusive_maximum: false,
+                multiple_of: None,
+            },
+        );
+    });
+    cx.verdict()?;
+    let input = GetFilesNameVVersionJsonInput { name, version };
+    Ok(api
+        .get_files_name_v_version_json(caller, input)
+        .await
+        .into_response())
 }

@@ -89,7 +89,7 @@ pub trait Api: Send + Sync + 'static {
 /// bad credentials and invalid requests.
 pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
     axum::Router::new()
-        .route("/items/{id}", axum::routing::get(handle_get_items_id::<A>))
+        .route("/items/{p0}", axum::routing::get(handle_get_items_id::<A>))
         .route("/new", axum::routing::post(handle_new2::<A>))
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
         .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
@@ -169,6 +169,7 @@ async fn handle_get_items_id<A: Api>(
     path: PathParams,
     request: Request,
 ) -> Response {
+    let path = path.bind(&[("id", "", "")]);
     serve_get_items_id(&*api, path, request)
         .await
         .unwrap_or_else(|r| FORMAT.reject(r))
@@ -252,6 +253,7 @@ async fn handle_new2<A: Api>(
     path: PathParams,
     request: Request,
 ) -> Response {
+    let path = path.bind(&[]);
     serve_new2(&*api, path, request)
         .await
         .unwrap_or_else(|r| FORMAT.reject(r))

@@ -105,8 +105,11 @@ fn input_struct(op: &Operation, params: &[&Parameter], body_field: &Ident, ident
             } else {
                 quote! { Option<#ty> }
             };
-            let mut docs = doc(p.description.as_deref(), None);
-            docs.extend(paragraph(&format!("`{}` ({:?}).", p.name, p.location).to_lowercase()));
+            let wire = format!("`{}` ({}).", p.name, location_str(p.location));
+            let mut docs = doc(p.description.as_deref().or(Some(&wire)), None);
+            if p.description.is_some() {
+                docs.extend(paragraph(&wire));
+            }
             quote! { #docs pub #f: #ty, }
         })
         .collect();

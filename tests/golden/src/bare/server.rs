@@ -170,11 +170,9 @@ async fn credential<A: Api>(api: &A, cx: &Incoming, scheme: Scheme) -> Outcome<A
 /// What a `get_ping` request carries, decoded and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetPingInput {
-    ///
     /// `n` (query).
     pub n: Option<Vec<i64>>,
-    ///
-    /// `x-trace` (header).
+    /// `X-Trace` (header).
     pub x_trace: String,
 }
 
@@ -347,7 +345,6 @@ async fn serve_head_ping<A: Api>(
 /// What a `get_files_file_id` request carries, decoded and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetFilesFileIdInput {
-    ///
     /// `file_id` (path).
     pub file_id: String,
 }
@@ -424,7 +421,6 @@ async fn serve_get_files_file_id<A: Api>(
 /// What a `delete_files_id` request carries, decoded and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeleteFilesIdInput {
-    ///
     /// `id` (path).
     pub id: i64,
 }
@@ -501,10 +497,8 @@ async fn serve_delete_files_id<A: Api>(
 /// What a `get_files_name_v_version_json` request carries, decoded and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetFilesNameVVersionJsonInput {
-    ///
     /// `name` (path).
     pub name: String,
-    ///
     /// `version` (path).
     pub version: i64,
 }

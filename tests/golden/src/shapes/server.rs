@@ -102,13 +102,10 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
 /// What a `get_items_id` request carries, decoded and validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetItemsIdInput {
-    ///
     /// `id` (path).
     pub id: String,
-    ///
     /// `id` (query).
     pub id_query: Option<i64>,
-    ///
     /// `type` (query).
     pub type_: Option<types::GetItemsIdType>,
 }

@@ -2,8 +2,6 @@
 
 /// Implements `as_str`, `From<String>`, `From<&str>`, `AsRef<str>` and
 /// `Display` for a `pub struct Name(pub String)`.
-#[macro_export]
-#[doc(hidden)]
 macro_rules! string_newtype {
     ($name:ident) => {
         impl $name {
@@ -37,3 +35,7 @@ macro_rules! string_newtype {
         }
     };
 }
+
+// Path-based use (`runtime::newtype::string_newtype!`) keeps the macro out
+// of the crate root, so two generated modules in one crate do not clash.
+pub(crate) use string_newtype;

@@ -4,15 +4,35 @@
 //! 3.1 → 3.0 normalisation, `$ref` resolution, merging) → [`lower`] → the
 //! [`ir`] that the [`emit`]ters turn into Rust source files.
 
+mod builder;
 pub mod diag;
 pub mod emit;
 pub mod ir;
 pub mod lower;
 pub mod manifest;
 pub mod naming;
+pub mod output;
 pub mod source;
 
+pub use builder::Builder;
 use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Time spent in each stage of a run (`apigen generate -v`, benchmarks).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Timings {
+    /// Reading, Markdown extraction, parsing, overlays, normalisation and
+    /// `$ref` resolution.
+    pub source: Duration,
+    /// Lowering to the IR.
+    pub lower: Duration,
+    /// Building tokens and printing them with prettyplease.
+    pub emit: Duration,
+    /// rustfmt.
+    pub format: Duration,
+    /// Writing the output.
+    pub write: Duration,
+}
 
 /// The APIs named by `path`: every API of a manifest (`specs/apis.yaml`),
 /// or one API made of a single spec file or Markdown page.
@@ -28,19 +48,32 @@ pub fn api_specs(path: &Path) -> diag::Result<Vec<manifest::ApiSpec>> {
 
 /// Builds the IR of every API named by `paths`.
 pub fn ir(paths: &[impl AsRef<Path>]) -> diag::Result<ir::Ir> {
+    ir_of(paths.iter().map(|p| api_specs(p.as_ref())).collect(), &mut Timings::default())
+}
+
+/// The IR of the APIs `specs` lists, timing the source and lowering
+/// stages. Every API is tried, so that one run reports every problem.
+pub fn ir_of(specs: Vec<diag::Result<Vec<manifest::ApiSpec>>>, timings: &mut Timings) -> diag::Result<ir::Ir> {
     let mut apis = Vec::new();
     let mut errors = Vec::new();
-    for p in paths {
-        match api_specs(p.as_ref()) {
-            Ok(specs) => {
-                for spec in specs {
-                    match lower::lower_api(&spec) {
-                        Ok(api) => apis.push(api),
-                        Err(e) => errors.extend(e.diagnostics),
-                    }
-                }
+    for listed in specs {
+        let specs = match listed {
+            Ok(specs) => specs,
+            Err(e) => {
+                errors.extend(e.diagnostics);
+                continue;
             }
-            Err(e) => errors.extend(e.diagnostics),
+        };
+        for spec in specs {
+            let start = Instant::now();
+            let loaded = source::load(&spec.sources, &spec.overlays);
+            timings.source += start.elapsed();
+            let start = Instant::now();
+            match loaded.and_then(|l| lower::lower_loaded(&spec, l)) {
+                Ok(api) => apis.push(api),
+                Err(e) => errors.extend(e.diagnostics),
+            }
+            timings.lower += start.elapsed();
         }
     }
     if errors.is_empty() { Ok(ir::Ir { apis }) } else { Err(diag::Error { diagnostics: errors }) }

@@ -1,11 +1,26 @@
 //! The `apigen` command line.
 
+mod progress;
+
+use apigen::{Timings, diag, emit, output};
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
+
+const EXIT_CODES: &str = "Exit codes:
+  0  success
+  1  a spec problem (the message names the file, the place and the fix); nothing was written
+  2  a usage problem: bad arguments, or an output directory apigen may not replace
+  3  the output could not be written (the previous output is left as it was)";
 
 #[derive(Parser)]
-#[command(name = "apigen", version, about = "Typed Rust clients and server stubs from API documentation")]
+#[command(
+    name = "apigen",
+    version,
+    about = "Typed Rust clients and server stubs from API documentation",
+    after_help = EXIT_CODES
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -13,15 +28,51 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Generate a ready-to-build crate from one or more specs.
+    ///
+    /// Each PATH is an OpenAPI 3.0/3.1 document (YAML or JSON), a Markdown
+    /// page embedding one, or a manifest such as specs/apis.yaml; each API
+    /// becomes a module of the crate. The crate is written to a temporary
+    /// directory and swapped in only when everything succeeded: on any
+    /// error DIR is left exactly as it was. In a DIR apigen generated
+    /// before, Cargo.toml, rustfmt.toml and src/ are replaced and anything
+    /// else (target/, Cargo.lock, .git) is kept.
+    #[command(after_help = "Examples:
+  apigen generate openapi.yaml --out petstore
+  apigen generate train-travel.yaml --out /tmp/tt && cargo check --manifest-path /tmp/tt/Cargo.toml
+  apigen generate specs/apis.yaml --out vendor-apis --client --server -v")]
+    Generate {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// The crate's directory (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Emit async clients (the default when neither --client nor --server is given).
+        #[arg(long)]
+        client: bool,
+        /// Emit axum server stubs.
+        #[arg(long)]
+        server: bool,
+        /// The package name [default: DIR's name].
+        #[arg(long = "crate", value_name = "NAME")]
+        crate_name: Option<String>,
+        /// Print warnings' help and the time spent per stage.
+        #[arg(short, long)]
+        verbose: bool,
+        /// Print errors only.
+        #[arg(short, long, conflicts_with = "verbose")]
+        quiet: bool,
+    },
     /// Print the intermediate representation of one or more APIs as JSON.
     ///
     /// PATH is an OpenAPI 3.0/3.1 document (YAML or JSON), a Markdown page
     /// embedding one, or a manifest such as specs/apis.yaml.
-    #[command(
-        after_help = "Examples:\n  apigen ir specs/apis.yaml\n  apigen ir openapi.yaml > ir.json\n  apigen ir docs/delete-key.md"
-    )]
+    #[command(after_help = "Examples:
+  apigen ir specs/apis.yaml
+  apigen ir openapi.yaml > ir.json
+  apigen ir docs/delete-key.md")]
     Ir {
-        #[arg(required = true)]
+        #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
         /// Print warnings to stderr as well.
         #[arg(short, long)]
@@ -29,31 +80,171 @@ enum Command {
     },
 }
 
+/// Exit statuses (see `EXIT_CODES`).
+const SPEC_PROBLEM: u8 = 1;
+const USAGE: u8 = 2;
+const WRITE_FAILED: u8 = 3;
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Ir { paths, verbose } => match apigen::ir(&paths) {
-            Ok(ir) => {
-                if verbose {
-                    for d in ir.apis.iter().flat_map(|a| &a.diagnostics) {
-                        eprintln!("{d}");
-                    }
-                }
-                match serde_json::to_string_pretty(&ir) {
-                    Ok(json) => {
-                        println!("{json}");
-                        ExitCode::SUCCESS
-                    }
-                    Err(e) => {
-                        eprintln!("error: cannot serialise the IR: {e}");
-                        ExitCode::FAILURE
-                    }
+    match Cli::parse().command {
+        Command::Generate { paths, out, client, server, crate_name, verbose, quiet } => {
+            let options = emit::Options { client: client || !server, server };
+            let report = Report { verbose, quiet };
+            match generate(&paths, &out, options, crate_name, report) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(code) => ExitCode::from(code),
+            }
+        }
+        Command::Ir { paths, verbose } => ir(&paths, verbose),
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Report {
+    verbose: bool,
+    quiet: bool,
+}
+
+fn generate(
+    paths: &[PathBuf],
+    out: &Path,
+    options: emit::Options,
+    crate_name: Option<String>,
+    report: Report,
+) -> Result<(), u8> {
+    let name = match crate_name {
+        Some(n) => n,
+        None => out
+            .canonicalize()
+            .unwrap_or_else(|_| out.to_path_buf())
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+    };
+    if !emit::is_valid_crate_name(&name) {
+        eprintln!(
+            "error: `{name}` cannot name a crate\n  help: pass --crate NAME (letters, digits, `-` and `_`, starting with a letter)"
+        );
+        return Err(USAGE);
+    }
+    if let Some(why) = output::refuse_target(out) {
+        eprintln!("error: {why}");
+        return Err(USAGE);
+    }
+    let unchanged = || {
+        if out.exists() {
+            eprintln!("error: nothing was written; {} is unchanged", out.display());
+        } else {
+            eprintln!("error: nothing was written");
+        }
+    };
+
+    let started = Instant::now();
+    let mut timings = Timings::default();
+    let bar = progress::Bar::new(report.quiet);
+    bar.spin("reading specs");
+    let ir = apigen::ir_of(paths.iter().map(|p| apigen::api_specs(p)).collect(), &mut timings);
+    let ir = match ir {
+        Ok(ir) => ir,
+        Err(e) => {
+            bar.clear();
+            eprintln!("{e}");
+            unchanged();
+            return Err(SPEC_PROBLEM);
+        }
+    };
+    bar.clear();
+    if !report.quiet {
+        print_warnings(&ir, report.verbose);
+    }
+
+    let operations: usize = ir.apis.iter().map(|a| a.operations.len()).sum();
+    let parts = usize::from(options.client) + usize::from(options.server);
+    bar.start(operations * parts, "emitting");
+    let start = Instant::now();
+    let files = emit::emit_crate(&ir, options, &|n| bar.advance(n));
+    timings.emit = start.elapsed();
+    bar.spin("formatting");
+    let start = Instant::now();
+    let mut generated = emit::Output { files, notes: Vec::new() };
+    generated.format();
+    generated.files.insert("Cargo.toml".into(), emit::cargo_manifest(&ir, options, &name));
+    timings.format = start.elapsed();
+    bar.clear();
+    for note in &generated.notes {
+        eprintln!("warning: {note}");
+    }
+
+    let start = Instant::now();
+    let changed = match output::replace_dir(out, &generated.files) {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", out.display());
+            unchanged();
+            return Err(WRITE_FAILED);
+        }
+    };
+    timings.write = start.elapsed();
+
+    if !report.quiet {
+        let lines: usize = generated.files.values().map(|t| t.lines().count()).sum();
+        let apis = ir.apis.len();
+        println!(
+            "{}: crate `{name}`, {apis} API{}, {operations} operations, {} files ({changed} changed), {lines} lines",
+            out.display(),
+            if apis == 1 { "" } else { "s" },
+            generated.files.len(),
+        );
+        println!("  next: cargo check --manifest-path {}", out.join("Cargo.toml").display());
+    }
+    if report.verbose {
+        print_timings(&timings, started.elapsed());
+    }
+    Ok(())
+}
+
+fn print_warnings(ir: &apigen::ir::Ir, verbose: bool) {
+    let warnings: Vec<&diag::Diagnostic> =
+        ir.apis.iter().flat_map(|a| &a.diagnostics).filter(|d| d.severity == diag::Severity::Warning).collect();
+    for d in &warnings {
+        if verbose {
+            eprintln!("{d}");
+        } else {
+            eprintln!("{}", d.to_string().lines().next().unwrap_or_default());
+        }
+    }
+}
+
+fn print_timings(t: &Timings, total: std::time::Duration) {
+    let stages = [("source", t.source), ("lower", t.lower), ("emit", t.emit), ("format", t.format), ("write", t.write)];
+    eprintln!("time per stage:");
+    for (stage, d) in stages {
+        eprintln!("  {stage:<7}{:>10.1} ms", d.as_secs_f64() * 1e3);
+    }
+    eprintln!("  {:<7}{:>10.1} ms", "total", total.as_secs_f64() * 1e3);
+}
+
+fn ir(paths: &[PathBuf], verbose: bool) -> ExitCode {
+    match apigen::ir(paths) {
+        Ok(ir) => {
+            if verbose {
+                for d in ir.apis.iter().flat_map(|a| &a.diagnostics) {
+                    eprintln!("{d}");
                 }
             }
-            Err(e) => {
-                eprintln!("{e}");
-                ExitCode::FAILURE
+            match serde_json::to_string_pretty(&ir) {
+                Ok(json) => {
+                    println!("{json}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: cannot serialise the IR: {e}");
+                    ExitCode::from(SPEC_PROBLEM)
+                }
             }
-        },
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(SPEC_PROBLEM)
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! Async client for AWS Transfer Family 2018-11-05.
 use super::types;
 use crate::runtime;
-use crate::runtime::client::Error;
+use runtime::client::Error;
 
 /// The documented server: Regional endpoint
 pub const SERVER: runtime::client::Server = runtime::client::Server {

@@ -5,10 +5,10 @@
 use super::types;
 use crate::runtime;
 
-#[allow(unused_imports)]
-use crate::runtime::server::{Incoming, Outcome, Parse, PathParams, Rejection};
 use axum::extract::{Request, State};
 use axum::response::Response;
+#[allow(unused_imports)]
+use runtime::server::{Incoming, Outcome, Parse, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::SystemTime;

@@ -2,10 +2,8 @@
 
 //! Data types of AWS Transfer Family 2018-11-05.
 #![allow(clippy::large_enum_variant)]
-use serde::{Deserialize, Serialize};
-
-#[cfg(feature = "server")]
 use crate::runtime;
+use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeleteSshPublicKeyRequest {
@@ -34,7 +32,7 @@ impl DeleteSshPublicKeyRequestServerId {
     pub const MAX_LENGTH: usize = 19;
 }
 
-crate::string_newtype!(DeleteSshPublicKeyRequestServerId);
+runtime::newtype::string_newtype!(DeleteSshPublicKeyRequestServerId);
 
 /// A unique identifier used to reference your user's specific SSH key.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -50,7 +48,7 @@ impl DeleteSshPublicKeyRequestSshPublicKeyId {
     pub const MAX_LENGTH: usize = 21;
 }
 
-crate::string_newtype!(DeleteSshPublicKeyRequestSshPublicKeyId);
+runtime::newtype::string_newtype!(DeleteSshPublicKeyRequestSshPublicKeyId);
 
 /// A unique string that identifies a user whose public key is being deleted.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -66,7 +64,7 @@ impl DeleteSshPublicKeyRequestUserName {
     pub const MAX_LENGTH: usize = 100;
 }
 
-crate::string_newtype!(DeleteSshPublicKeyRequestUserName);
+runtime::newtype::string_newtype!(DeleteSshPublicKeyRequestUserName);
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "__type")]

@@ -3,7 +3,7 @@
 //! Async client for Phala Cloud API 0.1.0.
 use super::types;
 use crate::runtime;
-use crate::runtime::client::Error;
+use runtime::client::Error;
 
 /// The documented server.
 pub const SERVER: runtime::client::Server = runtime::client::Server {

@@ -3,7 +3,7 @@
 //! Async client for Vast.ai API 1.0.0.
 use super::types;
 use crate::runtime;
-use crate::runtime::client::Error;
+use runtime::client::Error;
 
 /// The documented server: Production server
 pub const SERVER: runtime::client::Server = runtime::client::Server {

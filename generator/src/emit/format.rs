@@ -79,7 +79,20 @@ fn run_rustfmt(dir: &std::path::Path, files: &mut super::Files) -> Result<(), St
 /// would write them; rustfmt keeps blank lines as they are.
 fn space_items(text: &str) -> String {
     const ITEM: &[&str] = &[
-        "///", "#[", "pub ", "fn ", "impl", "async ", "const ", "crate::", "enum ", "struct ", "type ", "mod ", "use ",
+        "///",
+        "#[",
+        "pub ",
+        "fn ",
+        "impl",
+        "async ",
+        "const ",
+        "crate::",
+        "runtime::",
+        "enum ",
+        "struct ",
+        "type ",
+        "mod ",
+        "use ",
     ];
     let lines: Vec<&str> = text.lines().collect();
     let mut out = String::with_capacity(text.len() + text.len() / 16);

@@ -4,7 +4,8 @@
 
 use super::Options;
 use super::format::HEADER;
-use crate::ir::{Ir, Protocol, SchemeKind};
+use super::layout::{Layout, Part};
+use crate::ir::{Ir, Protocol, SchemeKind, TypeKind, TypeRef};
 use quote::quote;
 
 /// What the APIs of an IR need from the runtime.
@@ -14,6 +15,8 @@ pub struct Needs {
     pub sigv4: bool,
     pub huawei: bool,
     pub basic: bool,
+    /// A constrained-string newtype (its conversions come from a macro).
+    pub newtype: bool,
 }
 
 impl Needs {
@@ -21,6 +24,9 @@ impl Needs {
         let mut n = Needs::default();
         for api in &ir.apis {
             n.aws_json |= matches!(api.protocol, Protocol::AwsJson1_1 { .. });
+            n.newtype |= api.types.values().any(|t| {
+                matches!(&t.kind, TypeKind::Alias { ty: TypeRef::String { constraints, .. } } if !constraints.is_empty())
+            });
             for s in api.security_schemes.values() {
                 match s.kind {
                     SchemeKind::AwsSigV4 { .. } => n.sigv4 = true,
@@ -34,61 +40,105 @@ impl Needs {
     }
 }
 
-/// Which feature a runtime module is compiled under.
-#[derive(Clone, Copy)]
-enum Gate {
-    Always,
-    Client,
-    Server,
-    Either,
+/// One file of `generator/runtime/`.
+struct Module {
+    name: &'static str,
+    text: &'static str,
+    /// Whether the APIs at hand use it.
+    wanted: bool,
+    /// The part it serves; `None`: every part.
+    part: Option<Part>,
+    /// The crates it names (checked by a test against its text).
+    crates: &'static [&'static str],
 }
 
-/// `(file, text, wanted, gate)` for every runtime module.
-fn modules(needs: Needs, options: Options) -> Vec<(&'static str, &'static str, bool, Gate)> {
+/// What signing and verifying SigV4 both name.
+const SIGV4: &[&str] = &["aws-credential-types", "aws-sigv4", "aws-smithy-runtime-api"];
+const SIGV4_CLIENT: &[&str] = &["aws-credential-types", "aws-sigv4", "aws-smithy-runtime-api", "reqwest"];
+
+fn modules(needs: Needs, options: Options) -> Vec<Module> {
     let (client, server) = (options.client, options.server);
     let signing = needs.huawei || (server && needs.sigv4);
+    let m = |name, text, wanted, part, crates| Module { name, text, wanted, part, crates };
+    let (c, s, e) = (Some(Part::Client), Some(Part::Server), Some(Part::Either));
     vec![
-        ("nullable", include_str!("../../runtime/nullable.rs"), true, Gate::Always),
-        ("newtype", include_str!("../../runtime/newtype.rs"), true, Gate::Always),
-        ("client", include_str!("../../runtime/client.rs"), client, Gate::Client),
-        ("retry", include_str!("../../runtime/retry.rs"), client, Gate::Client),
-        ("auth", include_str!("../../runtime/auth.rs"), client, Gate::Client),
-        ("basic", include_str!("../../runtime/basic.rs"), client && needs.basic, Gate::Client),
-        ("aws_json", include_str!("../../runtime/aws_json.rs"), client && needs.aws_json, Gate::Client),
-        ("sigv4", include_str!("../../runtime/sigv4.rs"), client && needs.sigv4, Gate::Client),
-        ("huawei", include_str!("../../runtime/huawei.rs"), client && needs.huawei, Gate::Client),
-        ("timestamp", include_str!("../../runtime/timestamp.rs"), (client || server) && signing, Gate::Either),
-        (
+        m("nullable", include_str!("../../runtime/nullable.rs"), true, None, &["serde"]),
+        m("newtype", include_str!("../../runtime/newtype.rs"), needs.newtype, None, &[]),
+        m(
+            "client",
+            include_str!("../../runtime/client.rs"),
+            client,
+            c,
+            &["bytes", "percent-encoding", "reqwest", "rustls", "serde", "serde_json", "tokio"],
+        ),
+        m("retry", include_str!("../../runtime/retry.rs"), client, c, &["fastrand", "reqwest"]),
+        m("auth", include_str!("../../runtime/auth.rs"), client, c, &["reqwest"]),
+        m("basic", include_str!("../../runtime/basic.rs"), client && needs.basic, c, &["reqwest"]),
+        m("aws_json", include_str!("../../runtime/aws_json.rs"), client && needs.aws_json, c, &["serde", "serde_json"]),
+        m("sigv4", include_str!("../../runtime/sigv4.rs"), client && needs.sigv4, c, SIGV4_CLIENT),
+        m("huawei", include_str!("../../runtime/huawei.rs"), client && needs.huawei, c, &["reqwest"]),
+        m("timestamp", include_str!("../../runtime/timestamp.rs"), (client || server) && signing, e, &[]),
+        m(
             "huawei_signature",
             include_str!("../../runtime/huawei_signature.rs"),
             (client || server) && needs.huawei,
-            Gate::Either,
+            e,
+            &["form_urlencoded", "hex", "hmac", "percent-encoding", "sha2"],
         ),
-        ("server", include_str!("../../runtime/server.rs"), server, Gate::Server),
-        ("validate", include_str!("../../runtime/validate.rs"), server, Gate::Server),
-        ("server_basic", include_str!("../../runtime/server_basic.rs"), server && needs.basic, Gate::Server),
-        ("huawei_verify", include_str!("../../runtime/huawei_verify.rs"), server && needs.huawei, Gate::Server),
-        ("sigv4_verify", include_str!("../../runtime/sigv4_verify.rs"), server && needs.sigv4, Gate::Server),
+        m(
+            "server",
+            include_str!("../../runtime/server.rs"),
+            server,
+            s,
+            &[
+                "axum",
+                "bytes",
+                "fastrand",
+                "form_urlencoded",
+                "percent-encoding",
+                "serde",
+                "serde_json",
+                "serde_path_to_error",
+            ],
+        ),
+        m("validate", include_str!("../../runtime/validate.rs"), server, s, &["regress", "serde_json"]),
+        m("server_basic", include_str!("../../runtime/server_basic.rs"), server && needs.basic, s, &[]),
+        m("huawei_verify", include_str!("../../runtime/huawei_verify.rs"), server && needs.huawei, s, &[]),
+        m("sigv4_verify", include_str!("../../runtime/sigv4_verify.rs"), server && needs.sigv4, s, SIGV4),
     ]
 }
 
+/// Every crate the runtime modules in use name, with the part whose
+/// module names it (`None`: a module every part uses).
+pub fn crates(ir: &Ir, options: Options) -> Vec<(&'static str, Option<Part>)> {
+    let wanted = modules(Needs::of(ir), options).into_iter().filter(|m| m.wanted);
+    wanted.flat_map(|m| m.crates.iter().map(move |k| (*k, m.part))).collect()
+}
+
+/// The names of the runtime files and the crates each names, for a test
+/// that reads the files.
+#[cfg(test)]
+pub fn declared_crates() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
+    let all = Options { client: true, server: true };
+    let needs = Needs { aws_json: true, sigv4: true, huawei: true, basic: true, newtype: true };
+    modules(needs, all).into_iter().map(|m| (m.name, m.text, m.crates)).collect()
+}
+
 /// `src/runtime/mod.rs` and the runtime files the IR needs.
-pub fn files(ir: &Ir, options: Options) -> Vec<(String, String)> {
+pub fn files(ir: &Ir, options: Options, layout: Layout) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut decls = Vec::new();
-    for (name, text, wanted, gate) in modules(Needs::of(ir), options) {
-        if !wanted {
-            continue;
-        }
-        let ident = quote::format_ident!("{name}");
-        let cfg = match gate {
-            Gate::Always => quote! {},
-            Gate::Client => quote! { #[cfg(feature = "client")] },
-            Gate::Server => quote! { #[cfg(feature = "server")] },
-            Gate::Either => quote! { #[cfg(any(feature = "client", feature = "server"))] },
-        };
+    for m in modules(Needs::of(ir), options).into_iter().filter(|m| m.wanted) {
+        let ident = quote::format_ident!("{}", m.name);
+        let cfg = m.part.map(|part| layout.gate(part));
         decls.push(quote! { #cfg pub mod #ident; });
-        out.push((format!("src/runtime/{name}.rs"), format!("{HEADER}{text}")));
+        // The runtime's own unit tests run in this repository; a build
+        // script's output would add them to the user's test list.
+        let text = match layout {
+            Layout::Crate => m.text,
+            Layout::Module => m.text.split_once("\n#[cfg(test)]\nmod tests {").map_or(m.text, |(code, _)| code),
+        };
+        out.push((format!("src/runtime/{}.rs", m.name), format!("{HEADER}{}\n", text.trim_end())));
     }
     let module = quote! {
         //! Runtime support shared by the generated modules: HTTP transport,

@@ -2,6 +2,7 @@
 //! unions, constrained-string newtypes and aliases.
 
 use super::docs::{doc, paragraph};
+use super::layout::{Layout, Part};
 use super::rust_type::rust_type;
 use crate::ir::{Api, EnumValue, Field, NamedType, TypeKind, TypeRef, Variant};
 use crate::naming::Namer;
@@ -9,18 +10,29 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The `types` module of one API.
-pub fn emit(api: &Api, server: bool) -> TokenStream {
-    let items = api.types.values().map(named);
+pub fn emit(api: &Api, server: bool, layout: Layout) -> TokenStream {
+    let items: TokenStream = api.types.values().map(named).collect();
     let serde = (!api.types.is_empty()).then(|| quote! { use serde::{Deserialize, Serialize}; });
-    let checks = if server { super::validate::Checks::new(api).impls() } else { TokenStream::new() };
-    let runtime = (server && !checks.is_empty()).then(|| quote! { #[cfg(feature = "server")] use crate::runtime; });
+    let checks = if server { super::validate::Checks::new(api).impls(layout) } else { TokenStream::new() };
+    // The runtime is imported for what names it: nullable fields and
+    // newtypes in every build, validation only with the server.
+    let path = layout.runtime();
+    let text = items.to_string();
+    let runtime = if text.contains("runtime ::") || text.contains("\"runtime::") {
+        Some(quote! { use #path; })
+    } else {
+        (!checks.is_empty()).then(|| {
+            let cfg = layout.gate(Part::Server);
+            quote! { #cfg use #path; }
+        })
+    };
     let doc = format!(" Data types of {} {}.", api.title, api.version);
     quote! {
         #![doc = #doc]
         #![allow(clippy::large_enum_variant)]
         #serde
         #runtime
-        #(#items)*
+        #items
         #checks
     }
 }
@@ -116,7 +128,7 @@ fn field(f: &Field) -> TokenStream {
         }
         // Absent (`None`), null (`Some(None)`) or a value.
         (false, true) => (
-            quote! { #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::runtime::nullable")] },
+            quote! { #[serde(default, skip_serializing_if = "Option::is_none", with = "runtime::nullable")] },
             quote! { Option<Option<#ty>> },
         ),
     };
@@ -337,6 +349,6 @@ fn newtype(name: &proc_macro2::Ident, c: &crate::ir::StringConstraints) -> Token
             #min
             #max
         }
-        crate::string_newtype!(#name);
+        runtime::newtype::string_newtype!(#name);
     }
 }

@@ -74,7 +74,13 @@ impl<'a> Checks<'a> {
             TypeRef::String { constraints, .. } => text(constraints, value),
             TypeRef::Integer { bounds, .. } | TypeRef::Number { bounds, .. } => {
                 let range = range(bounds);
-                quote! { c.number(*#value as f64, &#range); }
+                // Bounds are compared as f64; an f64 needs no cast (clippy
+                // refuses one).
+                let number = match t {
+                    TypeRef::Number { format, .. } if format.as_deref() != Some("float") => quote! { *#value },
+                    _ => quote! { *#value as f64 },
+                };
+                quote! { c.number(#number, &#range); }
             }
             TypeRef::Array { items, min_items, max_items, unique_items } => {
                 let mut out = TokenStream::new();
@@ -130,7 +136,8 @@ impl<'a> Checks<'a> {
 
     /// `impl Validate` for every named type with something to check
     /// (for the `types` module, behind the `server` feature).
-    pub fn impls(&self) -> TokenStream {
+    pub fn impls(&self, layout: super::layout::Layout) -> TokenStream {
+        let cfg = layout.gate(super::layout::Part::Server);
         let impls = self.api.types.values().filter(|t| self.named_needed(&t.name)).filter_map(|t| {
             let name = format_ident!("{}", t.name);
             let body = match &t.kind {
@@ -222,7 +229,7 @@ impl<'a> Checks<'a> {
                 TypeKind::Alias { .. } => return None,
             };
             Some(quote! {
-                #[cfg(feature = "server")]
+                #cfg
                 impl runtime::validate::Validate for #name {
                     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
                         #body

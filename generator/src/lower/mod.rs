@@ -15,7 +15,11 @@ use serde_json::Value;
 
 /// Reads, merges, normalises and lowers one API.
 pub fn lower_api(spec: &ApiSpec) -> Result<Api> {
-    let loaded = source::load(&spec.sources, &spec.overlays)?;
+    lower_loaded(spec, source::load(&spec.sources, &spec.overlays)?)
+}
+
+/// Lowers what the source stage loaded for `spec`.
+pub fn lower_loaded(spec: &ApiSpec, loaded: source::Loaded) -> Result<Api> {
     let mut sink = Sink { diagnostics: loaded.warnings };
     let api = lower(spec, &loaded.openapi, &loaded.provenance, &mut sink)?;
     sink.check()?;

@@ -5,12 +5,21 @@ mod auth;
 mod operation;
 mod protocol;
 
+use super::layout::Layout;
 use crate::ir::Api;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn emit(api: &Api) -> TokenStream {
-    let ops: Vec<operation::Emitted> = api.operations.iter().map(|op| operation::emit(api, op)).collect();
+pub fn emit(api: &Api, layout: Layout, progress: &dyn Fn(usize)) -> TokenStream {
+    let ops: Vec<operation::Emitted> = api
+        .operations
+        .iter()
+        .map(|op| {
+            let emitted = operation::emit(api, op);
+            progress(1);
+            emitted
+        })
+        .collect();
     let methods = ops.iter().map(|o| &o.method);
     let enums = ops.iter().map(|o| &o.enums);
     let credentials = auth::emit(api);
@@ -53,13 +62,14 @@ pub fn emit(api: &Api) -> TokenStream {
         #(#enums)*
     };
     // Only import the types module when something refers to it.
+    let runtime = layout.runtime();
     let uses_types = body.to_string().contains("types ::");
     let types_use = uses_types.then(|| quote! { use super::types; });
     quote! {
         #![doc = #title]
         #types_use
-        use crate::runtime;
-        use crate::runtime::client::Error;
+        use #runtime;
+        use runtime::client::Error;
         #body
     }
 }

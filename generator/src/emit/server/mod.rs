@@ -9,14 +9,23 @@ mod format;
 mod operation;
 mod protocol;
 
+use super::layout::Layout;
 use super::validate::Checks;
 use crate::ir::Api;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn emit(api: &Api) -> TokenStream {
+pub fn emit(api: &Api, layout: Layout, progress: &dyn Fn(usize)) -> TokenStream {
     let checks = Checks::new(api);
-    let ops: Vec<operation::Emitted> = api.operations.iter().map(|op| operation::emit(api, op, &checks)).collect();
+    let ops: Vec<operation::Emitted> = api
+        .operations
+        .iter()
+        .map(|op| {
+            let emitted = operation::emit(api, op, &checks);
+            progress(1);
+            emitted
+        })
+        .collect();
     let trait_methods = ops.iter().map(|o| &o.trait_method);
     let items = ops.iter().map(|o| &o.items);
     let auth = auth::emit(api);
@@ -47,14 +56,15 @@ pub fn emit(api: &Api) -> TokenStream {
         #(#items)*
     };
     // Only import the types module when something refers to it.
+    let runtime = layout.runtime();
     let types_use = body.to_string().contains("types ::").then(|| quote! { use super::types; });
     quote! {
         #![doc = #title]
         #![allow(clippy::large_enum_variant)]
         #types_use
-        use crate::runtime;
+        use #runtime;
         #[allow(unused_imports)]
-        use crate::runtime::server::{Incoming, Outcome, Parse, PathParams, Rejection};
+        use runtime::server::{Incoming, Outcome, Parse, PathParams, Rejection};
         use axum::extract::{Request, State};
         use axum::response::Response;
         use std::future::Future;

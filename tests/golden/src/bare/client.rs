@@ -2,7 +2,7 @@
 
 //! Async client for Bare 1.
 use crate::runtime;
-use crate::runtime::client::Error;
+use runtime::client::Error;
 
 /// The documented server.
 pub const SERVER: runtime::client::Server = runtime::client::Server {

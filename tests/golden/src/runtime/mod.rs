@@ -5,8 +5,6 @@
 //! handling and validation for server stubs.
 pub mod nullable;
 
-pub mod newtype;
-
 #[cfg(feature = "client")]
 pub mod client;
 

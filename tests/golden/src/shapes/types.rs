@@ -2,10 +2,8 @@
 
 //! Data types of Shapes 1.
 #![allow(clippy::large_enum_variant)]
-use serde::{Deserialize, Serialize};
-
-#[cfg(feature = "server")]
 use crate::runtime;
+use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Base {
@@ -142,7 +140,7 @@ pub struct Node {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        with = "runtime::nullable"
     )]
     pub pet: Option<Option<Pet>>,
 }

@@ -1,0 +1,61 @@
+//! The progress display of `apigen generate`: a spinner while specs are
+//! read and while rustfmt runs, a bar while operations are emitted. Drawn
+//! on stderr only when it is a terminal (indicatif hides it otherwise), and
+//! only for specs large enough to make a user wait.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::time::Duration;
+
+/// Fewer operations than this are emitted before a bar could be seen.
+const BAR_FROM: usize = 200;
+
+pub struct Bar(Option<ProgressBar>);
+
+impl Bar {
+    pub fn new(quiet: bool) -> Self {
+        let target = ProgressDrawTarget::stderr();
+        Bar((!quiet && !target.is_hidden()).then(|| ProgressBar::with_draw_target(None, target)))
+    }
+
+    pub fn spin(&self, what: &str) {
+        if let Some(bar) = &self.0 {
+            bar.reset();
+            bar.unset_length();
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {msg} {elapsed}").unwrap_or(ProgressStyle::default_spinner()),
+            );
+            bar.set_message(what.to_string());
+            bar.enable_steady_tick(Duration::from_millis(100));
+        }
+    }
+
+    /// A bar over `total` steps, for large totals.
+    pub fn start(&self, total: usize, what: &str) {
+        let Some(bar) = &self.0 else { return };
+        if total < BAR_FROM {
+            bar.finish_and_clear();
+            return;
+        }
+        bar.reset();
+        bar.disable_steady_tick();
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} operations {elapsed}")
+                .unwrap_or(ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar.set_length(total as u64);
+        bar.set_message(what.to_string());
+    }
+
+    pub fn advance(&self, n: usize) {
+        if let Some(bar) = &self.0 {
+            bar.inc(n as u64);
+        }
+    }
+
+    pub fn clear(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}

@@ -159,9 +159,10 @@ fn generate(
 
     let operations: usize = ir.apis.iter().map(|a| a.operations.len()).sum();
     let parts = usize::from(options.client) + usize::from(options.server);
-    bar.start(operations * parts, "emitting");
+    let types: usize = ir.apis.iter().map(|a| a.types.len()).sum();
+    bar.start(types + operations * parts, "emitting");
     let start = Instant::now();
-    let files = emit::emit_crate(&ir, options, &|n| bar.advance(n));
+    let files = emit::emit_crate(&ir, options, &|step| bar.step(step));
     timings.emit = start.elapsed();
     bar.spin("formatting");
     let start = Instant::now();

@@ -18,15 +18,14 @@ impl Bar {
     }
 
     pub fn spin(&self, what: &str) {
-        if let Some(bar) = &self.0 {
-            bar.reset();
-            bar.unset_length();
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} {msg} {elapsed}").unwrap_or(ProgressStyle::default_spinner()),
-            );
-            bar.set_message(what.to_string());
-            bar.enable_steady_tick(Duration::from_millis(100));
-        }
+        let Some(bar) = &self.0 else { return };
+        // Style first: a redraw between these calls shows the new one.
+        let style = ProgressStyle::with_template("{spinner} {msg} {elapsed}");
+        bar.set_style(style.unwrap_or(ProgressStyle::default_spinner()));
+        bar.set_message(what.to_string());
+        bar.unset_length();
+        bar.reset();
+        bar.enable_steady_tick(Duration::from_millis(100));
     }
 
     /// A bar over `total` steps, for large totals.
@@ -36,20 +35,19 @@ impl Bar {
             bar.finish_and_clear();
             return;
         }
-        bar.reset();
         bar.disable_steady_tick();
-        bar.set_style(
-            ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} operations {elapsed}")
-                .unwrap_or(ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
+        let style = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} types and operations");
+        bar.set_style(style.unwrap_or(ProgressStyle::default_bar()).progress_chars("=> "));
         bar.set_length(total as u64);
         bar.set_message(what.to_string());
+        bar.reset();
     }
 
-    pub fn advance(&self, n: usize) {
-        if let Some(bar) = &self.0 {
-            bar.inc(n as u64);
+    pub fn step(&self, step: apigen::emit::Step<'_>) {
+        let Some(bar) = &self.0 else { return };
+        match step {
+            apigen::emit::Step::Item => bar.inc(1),
+            apigen::emit::Step::File(path) => bar.set_message(path.to_string()),
         }
     }
 

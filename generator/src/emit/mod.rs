@@ -77,9 +77,17 @@ pub fn emit_unformatted(ir: &Ir, options: Options) -> Files {
     emit_crate(ir, options, &|_| {})
 }
 
-/// The crate layout, calling `progress(n)` as each `n` operations are
-/// emitted (for a progress bar on large specs).
-pub fn emit_crate(ir: &Ir, options: Options, progress: &dyn Fn(usize)) -> Files {
+/// What emission is doing, for a progress display on large specs.
+#[derive(Clone, Copy, Debug)]
+pub enum Step<'a> {
+    /// One more named type's or operation's tokens are built.
+    Item,
+    /// A file is being built or printed.
+    File(&'a str),
+}
+
+/// The crate layout, telling `progress` what it is doing.
+pub fn emit_crate(ir: &Ir, options: Options, progress: &dyn Fn(Step<'_>)) -> Files {
     let mut files = Files::new();
     let modules: Vec<TokenStream> = ir
         .apis
@@ -173,17 +181,25 @@ fn parts(
     options: Options,
     layout: Layout,
     dir: &str,
-    progress: &dyn Fn(usize),
+    progress: &dyn Fn(Step<'_>),
     files: &mut Files,
 ) -> TokenStream {
     let client = options.client.then(|| layout.gate(Part::Client)).map(|cfg| quote! { #cfg pub mod client; });
     let server = options.server.then(|| layout.gate(Part::Server)).map(|cfg| quote! { #cfg pub mod server; });
-    files.insert(format!("{dir}/types.rs"), format::file(types::emit(api, options.server, layout)));
+    let path = format!("{dir}/types.rs");
+    progress(Step::File(&path));
+    files.insert(path, format::file(types::emit(api, options.server, layout, &|| progress(Step::Item))));
     if options.client {
-        files.insert(format!("{dir}/client.rs"), format::file(client::emit(api, layout, progress)));
+        let path = format!("{dir}/client.rs");
+        progress(Step::File(&path));
+        let tokens = client::emit(api, layout, &|| progress(Step::Item));
+        files.insert(path, format::file(tokens));
     }
     if options.server {
-        files.insert(format!("{dir}/server.rs"), format::file(server::emit(api, layout, progress)));
+        let path = format!("{dir}/server.rs");
+        progress(Step::File(&path));
+        let tokens = server::emit(api, layout, &|| progress(Step::Item));
+        files.insert(path, format::file(tokens));
     }
     quote! {
         pub mod types;

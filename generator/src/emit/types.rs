@@ -10,8 +10,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The `types` module of one API.
-pub fn emit(api: &Api, server: bool, layout: Layout) -> TokenStream {
-    let items: TokenStream = api.types.values().map(named).collect();
+pub fn emit(api: &Api, server: bool, layout: Layout, type_done: &dyn Fn()) -> TokenStream {
+    let items: TokenStream = api.types.values().map(|t| (named(t), type_done()).0).collect();
     let serde = (!api.types.is_empty()).then(|| quote! { use serde::{Deserialize, Serialize}; });
     let checks = if server { super::validate::Checks::new(api).impls(layout) } else { TokenStream::new() };
     // The runtime is imported for what names it: nullable fields and

@@ -10,13 +10,13 @@ use crate::ir::Api;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn emit(api: &Api, layout: Layout, progress: &dyn Fn(usize)) -> TokenStream {
+pub fn emit(api: &Api, layout: Layout, operation_done: &dyn Fn()) -> TokenStream {
     let ops: Vec<operation::Emitted> = api
         .operations
         .iter()
         .map(|op| {
             let emitted = operation::emit(api, op);
-            progress(1);
+            operation_done();
             emitted
         })
         .collect();

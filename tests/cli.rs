@@ -189,3 +189,25 @@ fn help_shows_examples_and_exit_codes() {
         assert!(help.contains("Examples:\n  apigen"), "{command}: {help}");
     }
 }
+
+#[test]
+fn module_names_never_collide() {
+    let dir = scratch("modules");
+    for sub in ["a", "b"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        std::fs::copy(corpus("train-travel.yaml"), dir.join(sub).join("openapi.yaml")).unwrap();
+    }
+    let (a, b) = (dir.join("a/openapi.yaml"), dir.join("b/openapi.yaml"));
+    let out = dir.join("both");
+    let run = apigen(&["generate", a.to_str().unwrap(), b.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(stderr(&run).contains("would be module `openapi`"), "{}", stderr(&run));
+    assert!(!out.exists());
+
+    // A spec named like the crate's own runtime module gets another name.
+    std::fs::copy(corpus("train-travel.yaml"), dir.join("runtime.yaml")).unwrap();
+    let run = generate(&dir.join("runtime.yaml"), &dir.join("rt"), &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(dir.join("rt/src/runtime_api/client.rs").exists() && dir.join("rt/src/runtime/client.rs").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

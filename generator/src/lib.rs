@@ -76,6 +76,21 @@ pub fn ir_of(specs: Vec<diag::Result<Vec<manifest::ApiSpec>>>, timings: &mut Tim
             timings.lower += start.elapsed();
         }
     }
+    // Two files of the same name (`a/openapi.yaml`, `b/openapi.yaml`)
+    // would be one module: refuse rather than overwrite.
+    for (i, api) in apis.iter().enumerate() {
+        if let Some(first) = apis[..i].iter().find(|a| a.module == api.module) {
+            let file = api.sources.first().cloned().unwrap_or_default();
+            errors.push(
+                diag::Diagnostic::error(
+                    "generate.duplicate-module",
+                    diag::Location::file(file),
+                    format!("this API would be module `{}`, like {}", api.module, first.sources.join(", ")),
+                )
+                .help("list both in a manifest (specs/apis.yaml) with a `module` each, or rename one file"),
+            );
+        }
+    }
     if errors.is_empty() { Ok(ir::Ir { apis }) } else { Err(diag::Error { diagnostics: errors }) }
 }
 

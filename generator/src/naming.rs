@@ -84,12 +84,16 @@ pub fn camel(s: &str) -> String {
     n
 }
 
+/// Module names the generated crate uses itself.
+const RESERVED_MODULES: &[&str] = &["runtime"];
+
 pub fn module_name(s: &str) -> String {
-    snake(s)
+    let n = snake(s);
+    if RESERVED_MODULES.contains(&n.as_str()) { format!("{n}_api") } else { n }
 }
 
 pub fn is_valid_module(s: &str) -> bool {
-    !s.is_empty() && snake(s) == s && !s.starts_with('_') && !is_keyword(s)
+    !s.is_empty() && snake(s) == s && !s.starts_with('_') && !is_keyword(s) && !RESERVED_MODULES.contains(&s)
 }
 
 /// Hands out names, making each unique by a numeric suffix (`Foo`, `Foo2`,

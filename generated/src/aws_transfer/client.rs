@@ -47,7 +47,7 @@ impl Client {
         &self,
         body: &types::DeleteSshPublicKeyRequest,
     ) -> Result<(), Error<DeleteSshPublicKeyError>> {
-        let query: Vec<(&'static str, String)> = vec![];
+        let query: Vec<(runtime::client::QueryName, String)> = vec![];
         let headers: Vec<(&'static str, String)> = vec![(
             "X-Amz-Target",
             "TransferService.DeleteSshPublicKey".to_owned(),

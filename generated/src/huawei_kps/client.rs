@@ -50,7 +50,7 @@ impl Client {
         project_id: &str,
         keypair_name: &str,
     ) -> Result<(), Error<DeleteKeypairError>> {
-        let query: Vec<(&'static str, String)> = vec![];
+        let query: Vec<(runtime::client::QueryName, String)> = vec![];
         let headers: Vec<(&'static str, String)> = vec![];
         let call = runtime::client::Call {
             operation: "delete_keypair",

@@ -46,7 +46,7 @@ impl Client {
     ///
     /// `DELETE /api/v1/user/ssh-keys/{key_id}`
     pub async fn delete_ssh_key(&self, key_id: &str) -> Result<(), Error<DeleteSshKeyError>> {
-        let query: Vec<(&'static str, String)> = vec![];
+        let query: Vec<(runtime::client::QueryName, String)> = vec![];
         let headers: Vec<(&'static str, String)> = vec![];
         let call = runtime::client::Call {
             operation: "delete_ssh_key",

@@ -52,7 +52,7 @@ impl Client {
         id: i64,
         ssh_key_id: i64,
     ) -> Result<types::DetachSshResponse200, Error<DetachSshError>> {
-        let query: Vec<(&'static str, String)> = vec![];
+        let query: Vec<(runtime::client::QueryName, String)> = vec![];
         let headers: Vec<(&'static str, String)> = vec![];
         let call = runtime::client::Call {
             operation: "detach_ssh",
@@ -101,7 +101,7 @@ impl Client {
     ///
     /// `DELETE /api/v0/auth/apikeys/{id}/`
     pub async fn delete_api_key(&self, id: i64) -> Result<String, Error<DeleteApiKeyError>> {
-        let query: Vec<(&'static str, String)> = vec![];
+        let query: Vec<(runtime::client::QueryName, String)> = vec![];
         let headers: Vec<(&'static str, String)> = vec![];
         let call = runtime::client::Call {
             operation: "delete_api_key",

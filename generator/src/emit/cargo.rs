@@ -16,6 +16,7 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("aws-smithy-runtime-api", r#"version = "1.7", default-features = false, features = ["client"]"#),
     // axum's router only: no default features (no JSON extractor, no macros).
     ("axum", r#"version = "0.8", default-features = false, features = ["tokio", "http1"]"#),
+    ("base64", r#"version = "0.22""#),
     ("bytes", r#"version = "1""#),
     ("fastrand", r#"version = "2""#),
     ("form_urlencoded", r#"version = "1""#),
@@ -136,6 +137,13 @@ mod tests {
         for (name, text, declared) in runtime::declared_crates() {
             let code: String =
                 text.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+            // Any crate a `use` names is one apigen knows how to declare.
+            for line in code.lines().map(str::trim_start) {
+                let Some(root) = line.strip_prefix("use ").and_then(|r| r.split("::").next()) else { continue };
+                let known = DEPENDENCIES.iter().any(|(k, _)| k.replace('-', "_") == root);
+                let local = ["std", "core", "alloc", "super", "crate", "self"].contains(&root);
+                assert!(known || local, "runtime/{name}.rs uses crate `{root}`, which DEPENDENCIES lacks");
+            }
             for (krate, _) in DEPENDENCIES {
                 let path = format!("{}::", krate.replace('-', "_"));
                 let named = code

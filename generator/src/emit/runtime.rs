@@ -73,7 +73,7 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
         ),
         m("retry", include_str!("../../runtime/retry.rs"), client, c, &["fastrand", "reqwest"]),
         m("auth", include_str!("../../runtime/auth.rs"), client, c, &["reqwest"]),
-        m("basic", include_str!("../../runtime/basic.rs"), client && needs.basic, c, &["reqwest"]),
+        m("basic", include_str!("../../runtime/basic.rs"), client && needs.basic, c, &["base64", "reqwest"]),
         m("aws_json", include_str!("../../runtime/aws_json.rs"), client && needs.aws_json, c, &["serde", "serde_json"]),
         m("sigv4", include_str!("../../runtime/sigv4.rs"), client && needs.sigv4, c, SIGV4_CLIENT),
         m("huawei", include_str!("../../runtime/huawei.rs"), client && needs.huawei, c, &["reqwest"]),
@@ -102,7 +102,7 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
             ],
         ),
         m("validate", include_str!("../../runtime/validate.rs"), server, s, &["regress", "serde_json"]),
-        m("server_basic", include_str!("../../runtime/server_basic.rs"), server && needs.basic, s, &[]),
+        m("server_basic", include_str!("../../runtime/server_basic.rs"), server && needs.basic, s, &["base64"]),
         m("huawei_verify", include_str!("../../runtime/huawei_verify.rs"), server && needs.huawei, s, &[]),
         m("sigv4_verify", include_str!("../../runtime/sigv4_verify.rs"), server && needs.sigv4, s, SIGV4),
     ]

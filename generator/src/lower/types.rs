@@ -400,8 +400,16 @@ impl<'a> TypeSpace<'a> {
 
     fn enumeration(&mut self, values: &[Value]) -> TypeKind {
         let mut namer = Namer::new();
+        // A value listed twice (Stripe lists one API version 98 times) is
+        // one variant: a second would be an unreachable match arm.
+        let mut seen: Vec<&Value> = Vec::new();
         let values = values
             .iter()
+            .filter(|v| {
+                let first = !seen.contains(v);
+                seen.push(v);
+                first
+            })
             .map(|v| {
                 let label = match v {
                     Value::String(s) => s.clone(),

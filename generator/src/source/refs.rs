@@ -12,7 +12,7 @@
 use super::Provenance;
 use crate::diag::{Diagnostic, Result, Sink, ptr};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Keys whose values are data, not OpenAPI structure: a `$ref` inside an
 /// example is just a string.
@@ -21,7 +21,10 @@ const DATA_KEYS: [&str; 4] = ["example", "examples", "default", "enum"];
 pub fn resolve(doc: &mut Value, prov: &Provenance, sink: &mut Sink) -> Result<()> {
     let mut sites = Vec::new();
     collect(doc, "", &mut sites);
-    let mut hoisted: BTreeMap<String, String> = BTreeMap::new();
+    // Every deep target gets one component name, in the order first met.
+    let mut hoisted: BTreeMap<String, (&'static str, String)> = BTreeMap::new();
+    let mut order = Vec::new();
+    let mut taken: BTreeSet<(&'static str, String)> = BTreeSet::new();
     for (site, target) in sites {
         let at = ptr(&site, "$ref");
         let Some(fragment) = target.strip_prefix('#') else {
@@ -43,35 +46,93 @@ pub fn resolve(doc: &mut Value, prov: &Provenance, sink: &mut Sink) -> Result<()
             );
             continue;
         }
-        let tokens: Vec<String> = pointer.split('/').skip(1).map(unescape).collect();
-        let canonical = tokens.len() == 3 && tokens[0] == "components";
-        let new_ref = if canonical {
+        if is_canonical(&pointer) || hoisted.contains_key(&pointer) {
             continue;
-        } else if let Some(done) = hoisted.get(&pointer) {
-            done.clone()
-        } else {
-            let kind = kind_of(&tokens);
-            let name = unique_name(doc, kind, &hoist_name(&tokens));
-            let copy = doc.pointer(&pointer).cloned().unwrap_or(Value::Null);
-            let components =
-                doc.as_object_mut().map(|o| o.entry("components").or_insert_with(|| Value::Object(Map::new())));
-            if let Some(Value::Object(c)) = components {
-                let entries = c.entry(kind).or_insert_with(|| Value::Object(Map::new()));
-                if let Some(e) = entries.as_object_mut() {
-                    e.insert(name.clone(), copy);
-                }
-            }
-            let r = format!("#/components/{kind}/{}", name.replace('~', "~0").replace('/', "~1"));
-            hoisted.insert(pointer.clone(), r.clone());
-            r
-        };
-        if let Some(node) = doc.pointer_mut(&site).and_then(Value::as_object_mut) {
-            node.insert("$ref".into(), Value::String(new_ref));
         }
+        let tokens: Vec<String> = pointer.split('/').skip(1).map(unescape).collect();
+        let kind = kind_of(&tokens);
+        let base = hoist_name(&tokens);
+        let free = |n: &str| {
+            doc.pointer(&ptr(&ptr("/components", kind), n)).is_none() && !taken.contains(&(kind, n.to_string()))
+        };
+        let name =
+            if free(&base) { base } else { (2..).map(|i| format!("{base}{i}")).find(|n| free(n)).unwrap_or_default() };
+        taken.insert((kind, name.clone()));
+        hoisted.insert(pointer.clone(), (kind, name));
+        order.push(pointer);
     }
     sink.check()?;
+    if !hoisted.is_empty() {
+        // The definition moves to `components`; where it was, and inside
+        // every other hoisted definition that contained it, a `$ref` to it
+        // remains, so that one schema is one type.
+        let original = doc.clone();
+        *doc = rewrite(&original, "", None, &hoisted);
+        for pointer in &order {
+            let (kind, name) = &hoisted[pointer];
+            let copy =
+                original.pointer(pointer).map(|v| rewrite(v, pointer, Some(pointer), &hoisted)).unwrap_or(Value::Null);
+            let components =
+                doc.as_object_mut().map(|o| o.entry("components").or_insert_with(|| Value::Object(Map::new())));
+            if let Some(Value::Object(c)) = components
+                && let Some(entries) = c.entry(*kind).or_insert_with(|| Value::Object(Map::new())).as_object_mut()
+            {
+                entries.insert(name.clone(), copy);
+            }
+        }
+    }
     check_alias_cycles(doc, prov, sink);
     sink.check()
+}
+
+/// `#/components/{kind}/{name}`, the form lowering looks up.
+fn is_canonical(pointer: &str) -> bool {
+    let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
+    tokens.len() == 3 && tokens[0] == "components"
+}
+
+fn canonical_ref(kind: &str, name: &str) -> Value {
+    let mut o = Map::new();
+    o.insert(
+        "$ref".into(),
+        Value::String(format!("#/components/{kind}/{}", name.replace('~', "~0").replace('/', "~1"))),
+    );
+    Value::Object(o)
+}
+
+/// A copy of `v` (found at `at`) in which hoisted locations are `$ref`s
+/// to their components and every `$ref` is canonical. `root`: the hoisted
+/// location being copied, which stays a definition.
+fn rewrite(v: &Value, at: &str, root: Option<&str>, hoisted: &BTreeMap<String, (&'static str, String)>) -> Value {
+    if root != Some(at)
+        && let Some((kind, name)) = hoisted.get(at)
+    {
+        return canonical_ref(kind, name);
+    }
+    match v {
+        Value::Object(o) => {
+            let mut out = Map::new();
+            for (k, child) in o {
+                let value = if k == "$ref" {
+                    let target = child.as_str().and_then(|r| r.strip_prefix('#')).map(percent_decode);
+                    match target.as_deref().and_then(|t| hoisted.get(t)) {
+                        Some((kind, name)) => canonical_ref(kind, name)["$ref"].clone(),
+                        None => child.clone(),
+                    }
+                } else if DATA_KEYS.contains(&k.as_str()) || k.starts_with("x-") {
+                    child.clone()
+                } else {
+                    rewrite(child, &ptr(at, k), root, hoisted)
+                };
+                out.insert(k.clone(), value);
+            }
+            Value::Object(out)
+        }
+        Value::Array(a) => Value::Array(
+            a.iter().enumerate().map(|(i, c)| rewrite(c, &ptr(at, &i.to_string()), root, hoisted)).collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 fn collect(v: &Value, at: &str, out: &mut Vec<(String, String)>) {
@@ -113,7 +174,7 @@ fn kind_of(tokens: &[String]) -> &'static str {
 /// `X/properties/y` → `X_y`; structural keywords are dropped.
 fn hoist_name(tokens: &[String]) -> String {
     const SKIP: [&str; 9] =
-        ["components", "schemas", "properties", "items", "content", "schema", "paths", "allOf", "application~1json"];
+        ["components", "schemas", "properties", "items", "content", "schema", "paths", "allOf", "application/json"];
     let parts: Vec<&str> = tokens
         .iter()
         .map(String::as_str)
@@ -123,14 +184,6 @@ fn hoist_name(tokens: &[String]) -> String {
         .collect();
     let name = parts.join("_").replace(['/', '{', '}', '.', ' '], "_");
     if name.is_empty() { "Hoisted".into() } else { name }
-}
-
-fn unique_name(doc: &Value, kind: &str, base: &str) -> String {
-    let taken = |n: &str| doc.pointer(&ptr(&ptr("/components", kind), n)).is_some();
-    if !taken(base) {
-        return base.to_string();
-    }
-    (2..).map(|i| format!("{base}{i}")).find(|n| !taken(n)).unwrap_or_default()
 }
 
 /// Components that are nothing but a `$ref` must not loop back to
@@ -206,6 +259,36 @@ mod tests {
         r.unwrap();
         assert_eq!(doc["components"]["schemas"]["Z"]["$ref"], "#/components/schemas/X_y");
         assert_eq!(doc["components"]["schemas"]["X_y"]["maxLength"], 3);
+        assert_eq!(
+            doc["components"]["schemas"]["X"]["properties"]["y"]["$ref"], "#/components/schemas/X_y",
+            "one definition"
+        );
+    }
+
+    /// Spacetraders: deep references into response schemas of paths, and
+    /// into schemas that themselves sit inside other deep targets.
+    #[test]
+    fn nested_deep_refs_leave_one_definition_each() {
+        let engine = json!({"type": "object", "properties": {
+            "condition": {"type": "number"},
+            "requirements": {"type": "object", "properties": {"power": {"type": "integer"}}}}});
+        let (doc, r) = run(json!({
+            "paths": {"/ship": {"get": {"responses": {"200": {"content": {"application/json": {"schema":
+                {"type": "object", "properties": {"engine": engine}}}}}}}}},
+            "components": {"schemas": {
+                "Engine": {"$ref": "#/paths/~1ship/get/responses/200/content/application~1json/schema/properties/engine"},
+                "Needs": {"$ref": "#/paths/~1ship/get/responses/200/content/application~1json/schema/properties/engine/properties/requirements"}}}}));
+        r.unwrap();
+        let schemas = &doc["components"]["schemas"];
+        let engine = &schemas["ship_get_responses_200_engine"];
+        let requirements = "#/components/schemas/ship_get_responses_200_engine_requirements";
+        assert_eq!(engine["properties"]["requirements"]["$ref"], requirements, "{schemas:#}");
+        assert_eq!(schemas["ship_get_responses_200_engine_requirements"]["properties"]["power"]["type"], "integer");
+        let inline = &doc["paths"]["/ship"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+        assert_eq!(inline["properties"]["engine"]["$ref"], "#/components/schemas/ship_get_responses_200_engine");
+        let mut refs = Vec::new();
+        collect(&doc, "", &mut refs);
+        assert!(refs.iter().all(|(_, r)| is_canonical(&percent_decode(&r[1..]))), "{refs:?}");
     }
 
     #[test]

@@ -26,7 +26,8 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
     let camel_name = camel(&op.name);
     let error_ident = format_ident!("{camel_name}Error");
 
-    let params = ordered_params(op);
+    let renamed = arguments(op);
+    let params: Vec<&Parameter> = renamed.iter().collect();
     let mut args: Vec<TokenStream> = params
         .iter()
         .map(|p| {
@@ -38,7 +39,7 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
     let (body_arg, body_expr) = body(op, &wire, &types);
     args.extend(body_arg);
 
-    let path = path_expr(op);
+    let path = path_expr(op, &params);
     let query_setup = collect(api, &params, Location::Query, quote! { query }, &[]);
     let header_setup = headers(api, &params, &wire);
     let security = requirements(api, &op.security);
@@ -87,6 +88,30 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
     Emitted { method, enums }
 }
 
+/// Names the method body binds itself (and the body argument): a
+/// parameter of the same name (Netlify's `query`) is renamed `query_param`.
+const LOCALS: &[&str] = &["body", "call", "headers", "query", "response"];
+
+/// The operation's parameters in argument order, named so that none
+/// collides with a local of the method.
+fn arguments(op: &Operation) -> Vec<Parameter> {
+    let params = ordered_params(op);
+    let mut taken: Vec<String> = params.iter().map(|p| p.rust_name.clone()).collect();
+    params
+        .into_iter()
+        .cloned()
+        .map(|mut p| {
+            if LOCALS.contains(&p.rust_name.as_str()) {
+                let base = format!("{}_param", p.rust_name);
+                let name = (1..).map(|i| if i == 1 { base.clone() } else { format!("{base}{i}") });
+                p.rust_name = name.into_iter().find(|n| !taken.contains(n)).unwrap_or(base);
+                taken.push(p.rust_name.clone());
+            }
+            p
+        })
+        .collect()
+}
+
 /// The type a parameter's value is taken as: borrowed where it is data,
 /// by value where it is `Copy`, `Option` when not required.
 fn arg_type(api: &Api, p: &Parameter) -> TokenStream {
@@ -119,6 +144,15 @@ fn alias_is_copy(api: &Api, t: &TypeRef) -> bool {
     is_copy(resolve(api, t))
 }
 
+/// Whether `t` is a struct or a map (which `form` explodes into pairs).
+fn is_object(api: &Api, t: &TypeRef) -> bool {
+    match resolve(api, strip_nullable(t)) {
+        TypeRef::Named { name } => matches!(api.types.get(name).map(|n| &n.kind), Some(TypeKind::Struct { .. })),
+        TypeRef::Map { .. } => true,
+        _ => false,
+    }
+}
+
 /// Whether a value of `t` prints as a parameter with `Display`: scalars,
 /// enums and newtypes. Anything else goes as JSON text.
 fn displayable(api: &Api, t: &TypeRef) -> bool {
@@ -137,14 +171,14 @@ fn displayable(api: &Api, t: &TypeRef) -> bool {
 
 /// `["/a/", &segment("id", id)?, "/b"].concat()`: the documented path
 /// (trailing slash included) with each parameter encoded as one segment.
-fn path_expr(op: &Operation) -> TokenStream {
+fn path_expr(op: &Operation, params: &[&Parameter]) -> TokenStream {
     let mut pieces: Vec<TokenStream> = Vec::new();
     let mut literal = String::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else { break };
         let name = &rest[start + 1..start + len];
-        match op.parameters.iter().find(|p| p.location == Location::Path && p.name == name) {
+        match params.iter().find(|p| p.location == Location::Path && p.name == name) {
             Some(p) => {
                 literal.push_str(&rest[..start]);
                 if !literal.is_empty() {
@@ -183,26 +217,45 @@ fn collect(
     fixed: &[TokenStream],
 ) -> TokenStream {
     let ps: Vec<&&Parameter> = params.iter().filter(|p| p.location == location).collect();
+    // Query names can be built (`deepObject`); header and cookie names are
+    // the documented ones.
+    let elem = match location {
+        Location::Query => quote! { (runtime::client::QueryName, String) },
+        _ => quote! { (&'static str, String) },
+    };
     if ps.is_empty() {
-        return quote! { let #var: Vec<(&'static str, String)> = vec![#(#fixed),*]; };
+        return quote! { let #var: Vec<#elem> = vec![#(#fixed),*]; };
     }
     let pushes = ps.iter().map(|p| {
         let ident = format_ident!("{}", p.rust_name);
         let name = &p.name;
-        let push = push_value(api, p, name, &var);
+        let name = match location {
+            Location::Query => quote! { #name.into() },
+            _ => quote! { #name },
+        };
+        let push = push_value(api, p, &name, &var);
         if p.required {
             quote! { { let value = #ident; #push } }
         } else {
             quote! { if let Some(value) = #ident { #push } }
         }
     });
-    quote! { let mut #var: Vec<(&'static str, String)> = vec![#(#fixed),*]; #(#pushes)* }
+    quote! { let mut #var: Vec<#elem> = vec![#(#fixed),*]; #(#pushes)* }
 }
 
-fn push_value(api: &Api, p: &Parameter, name: &str, var: &TokenStream) -> TokenStream {
+fn push_value(api: &Api, p: &Parameter, name: &TokenStream, var: &TokenStream) -> TokenStream {
+    let query = p.location == Location::Query;
+    let wire = &p.name;
     match strip_nullable(&p.ty) {
-        TypeRef::Array { .. } if p.location == Location::Query && p.explode => quote! {
+        _ if query && p.style == Style::DeepObject => quote! {
+            runtime::client::deep_object(#wire, &value, &mut #var);
+        },
+        TypeRef::Array { items, .. } if query && p.explode && displayable(api, items) => quote! {
             for item in value { #var.push((#name, runtime::client::param(item))); }
+        },
+        // Structured elements have no form encoding: each goes as JSON.
+        TypeRef::Array { .. } if query && p.explode => quote! {
+            for item in value { #var.push((#name, ::serde_json::to_string(item).unwrap_or_default())); }
         },
         TypeRef::Array { .. } => {
             let sep = match p.style {
@@ -213,6 +266,9 @@ fn push_value(api: &Api, p: &Parameter, name: &str, var: &TokenStream) -> TokenS
             quote! { #var.push((#name, runtime::client::join(value, #sep))); }
         }
         t if displayable(api, t) => quote! { #var.push((#name, runtime::client::param(value))); },
+        t if query && p.explode && is_object(api, t) => quote! {
+            runtime::client::form_object(&value, &mut #var);
+        },
         _ => quote! { #var.push((#name, ::serde_json::to_string(&value).unwrap_or_default())); },
     }
 }

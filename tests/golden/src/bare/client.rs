@@ -46,10 +46,10 @@ impl Client {
         n: Option<&[i64]>,
         x_trace: &str,
     ) -> Result<(), Error<GetPingError>> {
-        let mut query: Vec<(&'static str, String)> = vec![];
+        let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         if let Some(value) = n {
             for item in value {
-                query.push(("n", runtime::client::param(item)));
+                query.push(("n".into(), runtime::client::param(item)));
             }
         }
         let mut headers: Vec<(&'static str, String)> = vec![];
@@ -79,7 +79,7 @@ impl Client {
     ///
     /// `HEAD /ping`
     pub async fn head_ping(&self) -> Result<(), Error<HeadPingError>> {
-        let query: Vec<(&'static str, String)> = vec![];
+        let query: Vec<(runtime::client::QueryName, String)> = vec![];
         let headers: Vec<(&'static str, String)> = vec![];
         let call = runtime::client::Call {
             operation: "head_ping",
@@ -106,7 +106,7 @@ impl Client {
         &self,
         file_id: &str,
     ) -> Result<String, Error<GetFilesFileIdError>> {
-        let query: Vec<(&'static str, String)> = vec![];
+        let query: Vec<(runtime::client::QueryName, String)> = vec![];
         let headers: Vec<(&'static str, String)> = vec![];
         let call = runtime::client::Call {
             operation: "get_files_file_id",
@@ -130,7 +130,7 @@ impl Client {
     ///
     /// `DELETE /files/{id}`
     pub async fn delete_files_id(&self, id: i64) -> Result<(), Error<DeleteFilesIdError>> {
-        let query: Vec<(&'static str, String)> = vec![];
+        let query: Vec<(runtime::client::QueryName, String)> = vec![];
         let headers: Vec<(&'static str, String)> = vec![];
         let call = runtime::client::Call {
             operation: "delete_files_id",
@@ -158,7 +158,7 @@ impl Client {
         name: &str,
         version: i64,
     ) -> Result<String, Error<GetFilesNameVVersionJsonError>> {
-        let query: Vec<(&'static str, String)> = vec![];
+        let query: Vec<(runtime::client::QueryName, String)> = vec![];
         let headers: Vec<(&'static str, String)> = vec![];
         let call = runtime::client::Call {
             operation: "get_files_name_v_version_json",

@@ -391,7 +391,7 @@ pub struct Call<'a, S> {
     pub method: reqwest::Method,
     /// Path with every parameter already encoded by [`segment`].
     pub path: String,
-    pub query: Vec<(&'static str, String)>,
+    pub query: Vec<(QueryName, String)>,
     pub headers: Vec<(&'static str, String)>,
     pub body: Option<Body>,
     /// Safe to send again (retries are on for these only, by default).
@@ -470,7 +470,7 @@ impl Transport {
             reqwest::Url::parse(&text).map_err(|e| RequestError(format!("URL `{text}`: {e}")))?;
         if !call.query.is_empty() {
             url.query_pairs_mut()
-                .extend_pairs(call.query.iter().map(|(k, v)| (*k, v.as_str())));
+                .extend_pairs(call.query.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
         }
         let host = host_header(&url);
         let mut request = reqwest::Request::new(call.method.clone(), url);
@@ -555,6 +555,54 @@ pub fn param(value: impl fmt::Display) -> String {
     value.to_string()
 }
 
+/// A query parameter's name: documented names are static, `deepObject`
+/// ones (`created[gte]`) are built.
+pub type QueryName = std::borrow::Cow<'static, str>;
+
+/// `style: deepObject` as the services using it read it (Stripe, Rails):
+/// `name[key]=value`, arrays indexed (`name[0]`), nested to any depth,
+/// `null` left out. A scalar is sent as `name=value`.
+pub fn deep_object(
+    name: &'static str,
+    value: &impl serde::Serialize,
+    out: &mut Vec<(QueryName, String)>,
+) {
+    fn walk(key: QueryName, v: &serde_json::Value, out: &mut Vec<(QueryName, String)>) {
+        match v {
+            serde_json::Value::Null => {}
+            serde_json::Value::String(s) => out.push((key, s.clone())),
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(format!("{key}[{i}]").into(), item, out);
+                }
+            }
+            serde_json::Value::Object(fields) => {
+                for (k, item) in fields {
+                    walk(format!("{key}[{k}]").into(), item, out);
+                }
+            }
+            scalar => out.push((key, scalar.to_string())),
+        }
+    }
+    if let Ok(v) = serde_json::to_value(value) {
+        walk(name.into(), &v, out);
+    }
+}
+
+/// `style: form, explode: true` for an object: each property is its own
+/// parameter (a nested value as JSON text); `null` is left out.
+pub fn form_object(value: &impl serde::Serialize, out: &mut Vec<(QueryName, String)>) {
+    if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(value) {
+        for (k, v) in fields {
+            match v {
+                serde_json::Value::Null => {}
+                serde_json::Value::String(s) => out.push((k.into(), s)),
+                other => out.push((k.into(), other.to_string())),
+            }
+        }
+    }
+}
+
 /// Joins array elements for `style: form, explode: false` and `simple`.
 pub fn join<T: fmt::Display>(values: &[T], sep: &str) -> String {
     values
@@ -562,4 +610,53 @@ pub fn join<T: fmt::Display>(values: &[T], sep: &str) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(sep)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn pairs(out: &[(QueryName, String)]) -> Vec<(&str, &str)> {
+        out.iter().map(|(k, v)| (k.as_ref(), v.as_str())).collect()
+    }
+
+    #[test]
+    fn deep_objects_nest_and_index_as_stripe_reads_them() {
+        let mut out = Vec::new();
+        deep_object("created", &json!({"gte": 1, "lt": 2}), &mut out);
+        deep_object(
+            "expand",
+            &json!(["data.customer", "data.invoice"]),
+            &mut out,
+        );
+        deep_object(
+            "lines",
+            &json!([{"amount": 5, "tax": {"code": "t"}, "note": null}]),
+            &mut out,
+        );
+        deep_object("limit", &10, &mut out);
+        assert_eq!(
+            pairs(&out),
+            [
+                ("created[gte]", "1"),
+                ("created[lt]", "2"),
+                ("expand[0]", "data.customer"),
+                ("expand[1]", "data.invoice"),
+                ("lines[0][amount]", "5"),
+                ("lines[0][tax][code]", "t"),
+                ("limit", "10"),
+            ]
+        );
+    }
+
+    #[test]
+    fn exploded_form_objects_are_one_pair_per_property() {
+        let mut out = Vec::new();
+        form_object(
+            &json!({"a": "x y", "b": true, "c": null, "d": [1, 2]}),
+            &mut out,
+        );
+        assert_eq!(pairs(&out), [("a", "x y"), ("b", "true"), ("d", "[1,2]")]);
+    }
 }

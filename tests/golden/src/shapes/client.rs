@@ -48,12 +48,12 @@ impl Client {
         id_query: Option<i64>,
         type_: Option<&types::GetItemsIdType>,
     ) -> Result<types::Node, Error<GetItemsIdError>> {
-        let mut query: Vec<(&'static str, String)> = vec![];
+        let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         if let Some(value) = id_query {
-            query.push(("id", runtime::client::param(value)));
+            query.push(("id".into(), runtime::client::param(value)));
         }
         if let Some(value) = type_ {
-            query.push(("type", runtime::client::param(value)));
+            query.push(("type".into(), runtime::client::param(value)));
         }
         let headers: Vec<(&'static str, String)> = vec![];
         let call = runtime::client::Call {
@@ -83,7 +83,7 @@ impl Client {
     ///
     /// `POST /new`
     pub async fn new2(&self, body: Option<&types::New2Request>) -> Result<(), Error<New2Error>> {
-        let query: Vec<(&'static str, String)> = vec![];
+        let query: Vec<(runtime::client::QueryName, String)> = vec![];
         let headers: Vec<(&'static str, String)> = vec![];
         let call = runtime::client::Call {
             operation: "new2",

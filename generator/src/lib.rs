@@ -94,6 +94,29 @@ pub fn ir_of(specs: Vec<diag::Result<Vec<manifest::ApiSpec>>>, timings: &mut Tim
     if errors.is_empty() { Ok(ir::Ir { apis }) } else { Err(diag::Error { diagnostics: errors }) }
 }
 
+/// A ready-to-build crate for every API named by `paths`: `Cargo.toml`
+/// (package `name`), `rustfmt.toml` and `src/`, with the time of each
+/// stage added to `timings` and `progress` told what emission is doing.
+pub fn generate_crate(
+    paths: &[impl AsRef<Path>],
+    options: emit::Options,
+    name: &str,
+    timings: &mut Timings,
+    progress: &dyn Fn(emit::Step<'_>),
+) -> diag::Result<(ir::Ir, emit::Output)> {
+    let ir = ir_of(paths.iter().map(|p| api_specs(p.as_ref())).collect(), timings)?;
+    let start = Instant::now();
+    let files = emit::emit_crate(&ir, options, progress);
+    timings.emit += start.elapsed();
+    progress(emit::Step::Formatting);
+    let start = Instant::now();
+    let mut output = emit::Output { files, notes: Vec::new() };
+    output.format();
+    output.files.insert("Cargo.toml".into(), emit::cargo_manifest(&ir, options, name));
+    timings.format += start.elapsed();
+    Ok((ir, output))
+}
+
 /// The source files of a crate for every API named by `paths`.
 pub fn generate(paths: &[impl AsRef<Path>], options: emit::Options) -> diag::Result<emit::Output> {
     Ok(emit::emit(&ir(paths)?, options))

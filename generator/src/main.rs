@@ -142,35 +142,20 @@ fn generate(
     let mut timings = Timings::default();
     let bar = progress::Bar::new(report.quiet);
     bar.spin("reading specs");
-    let ir = apigen::ir_of(paths.iter().map(|p| apigen::api_specs(p)).collect(), &mut timings);
-    let ir = match ir {
-        Ok(ir) => ir,
+    let generated = apigen::generate_crate(paths, options, &name, &mut timings, &|step| bar.step(step));
+    bar.clear();
+    let (ir, generated) = match generated {
+        Ok(done) => done,
         Err(e) => {
-            bar.clear();
             eprintln!("{e}");
             unchanged();
             return Err(SPEC_PROBLEM);
         }
     };
-    bar.clear();
     if !report.quiet {
         print_warnings(&ir, report.verbose);
     }
-
     let operations: usize = ir.apis.iter().map(|a| a.operations.len()).sum();
-    let parts = usize::from(options.client) + usize::from(options.server);
-    let types: usize = ir.apis.iter().map(|a| a.types.len()).sum();
-    bar.start(types + operations * parts, "emitting");
-    let start = Instant::now();
-    let files = emit::emit_crate(&ir, options, &|step| bar.step(step));
-    timings.emit = start.elapsed();
-    bar.spin("formatting");
-    let start = Instant::now();
-    let mut generated = emit::Output { files, notes: Vec::new() };
-    generated.format();
-    generated.files.insert("Cargo.toml".into(), emit::cargo_manifest(&ir, options, &name));
-    timings.format = start.elapsed();
-    bar.clear();
     for note in &generated.notes {
         eprintln!("warning: {note}");
     }

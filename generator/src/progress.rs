@@ -48,6 +48,8 @@ impl Bar {
         match step {
             apigen::emit::Step::Item => bar.inc(1),
             apigen::emit::Step::File(path) => bar.set_message(path.to_string()),
+            apigen::emit::Step::Start(total) => self.start(total, "emitting"),
+            apigen::emit::Step::Formatting => self.spin("formatting"),
         }
     }
 

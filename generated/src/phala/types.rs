@@ -37,3 +37,12 @@ pub enum ValidationErrorLocItem {
     String(String),
     Integer(i64),
 }
+
+impl ::std::fmt::Display for ValidationErrorLocItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(v) => v.fmt(f),
+            Self::Integer(v) => v.fmt(f),
+        }
+    }
+}

@@ -84,10 +84,16 @@ pub enum Step<'a> {
     Item,
     /// A file is being built or printed.
     File(&'a str),
+    /// Emission starts: this many `Item`s will follow.
+    Start(usize),
+    /// rustfmt runs over every file.
+    Formatting,
 }
 
 /// The crate layout, telling `progress` what it is doing.
 pub fn emit_crate(ir: &Ir, options: Options, progress: &dyn Fn(Step<'_>)) -> Files {
+    let per_operation = usize::from(options.client) + usize::from(options.server);
+    progress(Step::Start(ir.apis.iter().map(|a| a.types.len() + a.operations.len() * per_operation).sum()));
     let mut files = Files::new();
     let modules: Vec<TokenStream> = ir
         .apis

@@ -81,3 +81,13 @@ pub fn status_doc(r: &Response) -> proc_macro2::TokenStream {
     let text = if d.is_empty() { format!(" {s}") } else { format!(" {s}: {}", d.lines().next().unwrap_or(d)) };
     quote! { #[doc = #text] }
 }
+
+/// Whether every variant of a union is a plain scalar, so that the union
+/// prints with `Display` (GitHub's `workflow_id`: an integer or a file name,
+/// used as a path segment).
+pub fn scalar_variants(variants: &[crate::ir::Variant]) -> bool {
+    !variants.is_empty()
+        && variants.iter().all(|v| {
+            matches!(v.ty, TypeRef::String { .. } | TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean)
+        })
+}

@@ -298,12 +298,25 @@ fn untagged(name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream {
             }
         }
     });
+    let display = super::shape::scalar_variants(variants).then(|| {
+        let idents = variants.iter().map(|v| format_ident!("{}", v.rust_name));
+        quote! {
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    match self {
+                        #(Self::#idents(v) => v.fmt(f),)*
+                    }
+                }
+            }
+        }
+    });
     quote! {
         #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
         #[serde(untagged)]
         pub enum #name {
             #(#arms)*
         }
+        #display
     }
 }
 

@@ -7,7 +7,9 @@ use super::auth::requirements;
 use super::protocol::{Wire, wire};
 use crate::emit::docs::{doc, paragraph};
 use crate::emit::rust_type::{is_copy, rust_type};
-use crate::emit::shape::{Kind, kind, method_str, ordered_params, preferred, resolve, status_doc, strip_nullable};
+use crate::emit::shape::{
+    Kind, kind, method_str, ordered_params, preferred, resolve, scalar_variants, status_doc, strip_nullable,
+};
 use crate::emit::status;
 use crate::ir::{Api, Location, Operation, Parameter, Response, Status, Style, TypeKind, TypeRef};
 use crate::naming::camel;
@@ -157,9 +159,13 @@ fn is_object(api: &Api, t: &TypeRef) -> bool {
 /// enums and newtypes. Anything else goes as JSON text.
 fn displayable(api: &Api, t: &TypeRef) -> bool {
     match resolve(api, strip_nullable(t)) {
-        TypeRef::Named { name } => {
-            matches!(api.types.get(name).map(|n| &n.kind), Some(TypeKind::Enum { .. } | TypeKind::Alias { .. }))
-        }
+        TypeRef::Named { name } => match api.types.get(name).map(|n| &n.kind) {
+            Some(TypeKind::Enum { .. } | TypeKind::Alias { .. }) => true,
+            Some(TypeKind::OneOf { variants, discriminator: None } | TypeKind::AnyOf { variants }) => {
+                scalar_variants(variants)
+            }
+            _ => false,
+        },
         TypeRef::String { .. }
         | TypeRef::Binary
         | TypeRef::Integer { .. }

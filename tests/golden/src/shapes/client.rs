@@ -106,6 +106,54 @@ impl Client {
             _ => Err(Error::Undocumented(response)),
         }
     }
+
+    /// GitHub's shape, a path parameter that is a number or a name; a deepObject filter, Stripe's.
+    ///
+    /// `GET /workflows/{workflow_id}`
+    pub async fn get_workflow(
+        &self,
+        workflow_id: &types::GetWorkflowWorkflowId,
+        query_param: Option<&str>,
+        created: Option<&types::GetWorkflowCreated>,
+        expand: Option<&[String]>,
+        filter: Option<&types::GetWorkflowFilter>,
+    ) -> Result<(), Error<GetWorkflowError>> {
+        let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
+        if let Some(value) = query_param {
+            query.push(("query".into(), runtime::client::param(value)));
+        }
+        if let Some(value) = created {
+            runtime::client::deep_object("created", &value, &mut query);
+        }
+        if let Some(value) = expand {
+            runtime::client::deep_object("expand", &value, &mut query);
+        }
+        if let Some(value) = filter {
+            runtime::client::form_object(&value, &mut query);
+        }
+        let headers: Vec<(&'static str, String)> = vec![];
+        let call = runtime::client::Call {
+            operation: "get_workflow",
+            method: reqwest::Method::GET,
+            path: [
+                "/workflows/",
+                &runtime::client::segment("workflow_id", workflow_id)?,
+            ]
+            .concat(),
+            query,
+            headers,
+            body: None,
+            idempotent: true,
+            security: &[],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self.transport.execute(&self.credentials, call).await?;
+        match response.status.as_u16() {
+            204 => Ok(()),
+            _ => Err(Error::Undocumented(response)),
+        }
+    }
 }
 
 /// Credentials for this API's security schemes. Set the ones you
@@ -149,3 +197,6 @@ pub enum GetItemsIdError {
 /// Documented error responses of [`Client::new2`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum New2Error {}
+/// Documented error responses of [`Client::get_workflow`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetWorkflowError {}

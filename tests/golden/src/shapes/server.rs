@@ -81,6 +81,13 @@ pub trait Api: Send + Sync + 'static {
     ///
     /// `POST /new`
     fn new2(&self, input: New2Input) -> impl Future<Output = New2Response> + Send;
+    /// GitHub's shape, a path parameter that is a number or a name; a deepObject filter, Stripe's.
+    ///
+    /// `GET /workflows/{workflow_id}`
+    fn get_workflow(
+        &self,
+        input: GetWorkflowInput,
+    ) -> impl Future<Output = GetWorkflowResponse> + Send;
 }
 
 /// An `axum::Router` serving `api`: the documented routes (trailing
@@ -91,6 +98,10 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
     axum::Router::new()
         .route("/items/{p0}", axum::routing::get(handle_get_items_id::<A>))
         .route("/new", axum::routing::post(handle_new2::<A>))
+        .route(
+            "/workflows/{p0}",
+            axum::routing::get(handle_get_workflow::<A>),
+        )
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
         .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
         .with_state(api)
@@ -275,4 +286,100 @@ async fn serve_new2<A: Api>(
     cx.verdict()?;
     let input = New2Input { body };
     Ok(api.new2(input).await.into_response())
+}
+
+/// What a `get_workflow` request carries, decoded and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetWorkflowInput {
+    /// `workflow_id` (path).
+    pub workflow_id: types::GetWorkflowWorkflowId,
+    /// `query` (query).
+    pub query: Option<String>,
+    /// `created` (query).
+    pub created: Option<types::GetWorkflowCreated>,
+    /// `expand` (query).
+    pub expand: Option<Vec<String>>,
+    /// `filter` (query).
+    pub filter: Option<types::GetWorkflowFilter>,
+}
+
+/// Every response `get_workflow` documents; nothing else can be sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetWorkflowResponse {
+    /// 204: found
+    NoContent,
+}
+
+impl GetWorkflowResponse {
+    /// The HTTP status this response is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NoContent => 204,
+        }
+    }
+
+    /// The documented response for `status` (and, where errors are
+    /// told apart by code, `code`) with a JSON `body`; an error if
+    /// the spec documents no such response or the body does not fit.
+    #[allow(unused_variables)]
+    pub fn documented(
+        status: u16,
+        code: Option<&str>,
+        body: Option<::serde_json::Value>,
+    ) -> Result<Self, String> {
+        let body = body.unwrap_or(::serde_json::Value::Null);
+        match (status, code) {
+            (204, _) => Ok(Self::NoContent),
+            _ => Err(format!(
+                "status {status} (code {code:?}) is not documented for `get_workflow`"
+            )),
+        }
+    }
+
+    fn into_response(self) -> Response {
+        match self {
+            Self::NoContent => runtime::server::empty_response(204),
+        }
+    }
+}
+
+/// Handles `GET /workflows/{workflow_id}`.
+async fn handle_get_workflow<A: Api>(
+    State(api): State<Arc<A>>,
+    path: PathParams,
+    request: Request,
+) -> Response {
+    let path = path.bind(&[("workflow_id", "", "")]);
+    serve_get_workflow(&*api, path, request)
+        .await
+        .unwrap_or_else(|r| FORMAT.reject(r))
+}
+
+/// Reads, authenticates and validates a `get_workflow` request, then calls the implementation.
+async fn serve_get_workflow<A: Api>(
+    api: &A,
+    path: PathParams,
+    request: Request,
+) -> Result<Response, Rejection> {
+    let mut cx = Incoming::read(request, path).await?;
+    let workflow_id =
+        cx.param::<types::GetWorkflowWorkflowId>("path", "workflow_id", Parse::Json, true);
+    let query = cx.param::<String>("query", "query", Parse::Text, false);
+    let created = cx.param::<types::GetWorkflowCreated>("query", "created", Parse::Json, false);
+    let expand = cx.param_list::<String>("query", "expand", Parse::Text, None, false);
+    let filter = cx.param::<types::GetWorkflowFilter>("query", "filter", Parse::Json, false);
+    let (Some(Some(workflow_id)), Some(query), Some(created), Some(expand), Some(filter)) =
+        (workflow_id, query, created, expand, filter)
+    else {
+        return Err(cx.invalid());
+    };
+    cx.verdict()?;
+    let input = GetWorkflowInput {
+        workflow_id,
+        query,
+        created,
+        expand,
+        filter,
+    };
+    Ok(api.get_workflow(input).await.into_response())
 }

@@ -65,6 +65,43 @@ impl ::std::fmt::Display for GetItemsIdType {
     }
 }
 
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum GetWorkflowCreated {
+    GetWorkflowCreatedVariant0(GetWorkflowCreatedVariant0),
+    Integer(i64),
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetWorkflowCreatedVariant0 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gte: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lt: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetWorkflowFilter {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum GetWorkflowWorkflowId {
+    Integer(i64),
+    String(String),
+}
+
+impl ::std::fmt::Display for GetWorkflowWorkflowId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Integer(v) => v.fmt(f),
+            Self::String(v) => v.fmt(f),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct New2Request {
     #[serde(default, skip_serializing_if = "Option::is_none")]

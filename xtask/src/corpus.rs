@@ -1,0 +1,189 @@
+//! `cargo xtask corpus`: every real-world spec of a folder through the
+//! whole pipeline into a crate, then `cargo check`, as a Markdown table.
+//!
+//! The crates go to `target/corpus/<spec>/` and share one target directory
+//! (`target/generated-check/`, shared with tests/cli.rs), so the dependencies are compiled once: a
+//! warm-up check of the first crate builds them, and each crate's check
+//! time is then the time of its own code.
+
+use apigen::emit::Options;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+pub struct Settings {
+    pub dir: PathBuf,
+    /// Only these specs (file names without extension); all when empty.
+    pub only: Vec<String>,
+    /// Skip `cargo check` (generation only).
+    pub no_check: bool,
+}
+
+struct Row {
+    spec: String,
+    operations: usize,
+    types: usize,
+    warnings: usize,
+    lines: usize,
+    generate: Duration,
+    check: Option<(Result<(), String>, Duration)>,
+    refused: Option<String>,
+}
+
+pub fn run(settings: &Settings) -> ExitCode {
+    let specs = match specs(settings) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {}: {e}", settings.dir.display());
+            return ExitCode::from(2);
+        }
+    };
+    let out = PathBuf::from("target/corpus");
+    let mut rows = Vec::new();
+    for (i, spec) in specs.iter().enumerate() {
+        let row = generate(spec, &out);
+        if let Some(why) = &row.refused {
+            eprintln!("{}: refused: {why}", row.spec);
+        }
+        let mut row = row;
+        if !settings.no_check && row.refused.is_none() {
+            let krate = out.join(&row.spec);
+            if i == 0 {
+                eprintln!("warm-up: building the dependencies with {}", row.spec);
+                let _ = check(&krate);
+                touch(&krate.join("src/lib.rs"));
+            }
+            eprintln!("checking {} ({} lines)", row.spec, row.lines);
+            row.check = Some(check(&krate));
+        }
+        rows.push(row);
+    }
+    print_table(&rows);
+    let failed = rows.iter().filter(|r| matches!(r.check, Some((Err(_), _)))).count();
+    let refused = rows.iter().filter(|r| r.refused.is_some()).count();
+    let compiled = rows.iter().filter(|r| matches!(r.check, Some((Ok(()), _)))).count();
+    println!("\n{compiled} of {} specs compile without warnings; {refused} refused; {failed} fail.", rows.len());
+    if failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+fn specs(settings: &Settings) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&settings.dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")))
+        .filter(|p| settings.only.is_empty() || settings.only.iter().any(|o| Some(o.as_str()) == stem(p).as_deref()))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn stem(p: &Path) -> Option<String> {
+    p.file_stem().map(|s| s.to_string_lossy().into_owned())
+}
+
+/// Generates `spec` (client and server) into `out/<stem>/`.
+fn generate(spec: &Path, out: &Path) -> Row {
+    let name = stem(spec).unwrap_or_default();
+    let mut timings = apigen::Timings::default();
+    let start = Instant::now();
+    let result = apigen::generate_crate(
+        &[spec],
+        Options { client: true, server: true },
+        &format!("corpus-{name}"),
+        &mut timings,
+        &|_| {},
+    );
+    let generate = start.elapsed();
+    let mut row = Row {
+        spec: name.clone(),
+        operations: 0,
+        types: 0,
+        warnings: 0,
+        lines: 0,
+        generate,
+        check: None,
+        refused: None,
+    };
+    match result {
+        Ok((ir, output)) => {
+            row.operations = ir.apis.iter().map(|a| a.operations.len()).sum();
+            row.types = ir.apis.iter().map(|a| a.types.len()).sum();
+            row.warnings = ir.apis.iter().map(|a| a.diagnostics.len()).sum();
+            row.lines = output.files.iter().filter(|(p, _)| p.ends_with(".rs")).map(|(_, t)| t.lines().count()).sum();
+            let dir = out.join(&name);
+            if let Err(e) = apigen::output::replace_dir(&dir, &output.files) {
+                row.refused = Some(format!("cannot write {}: {e}", dir.display()));
+            }
+            // The workspace's lock: the versions CI already has.
+            let _ = std::fs::copy("Cargo.lock", dir.join("Cargo.lock"));
+        }
+        Err(e) => {
+            let first = e.diagnostics.first();
+            row.refused = Some(first.map_or_else(|| "?".into(), |d| format!("{} at {}", d.code, d.location)));
+        }
+    }
+    row
+}
+
+/// `cargo check` of the crate at `dir`: warnings count as failures.
+fn check(dir: &Path) -> (Result<(), String>, Duration) {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let start = Instant::now();
+    let run = Command::new(cargo)
+        .args(["check", "--all-features", "--message-format", "short", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        // The workspace's profile: dependencies optimised, as in its tests.
+        .args(["--config", "profile.dev.package.\"*\".opt-level=2"])
+        .env("CARGO_TARGET_DIR", "target/generated-check")
+        .output();
+    let elapsed = start.elapsed();
+    let result = match run {
+        Err(e) => Err(format!("cannot run cargo: {e}")),
+        Ok(o) => {
+            let text = String::from_utf8_lossy(&o.stderr);
+            let count = |kind: &str| text.lines().filter(|l| l.starts_with("src/") && l.contains(kind)).count();
+            let (errors, warnings) = (count(": error"), count(": warning"));
+            if o.status.success() && warnings == 0 {
+                Ok(())
+            } else {
+                for line in text.lines().filter(|l| l.starts_with("src/")).take(5) {
+                    eprintln!("  {line}");
+                }
+                Err(format!("{errors} errors, {warnings} warnings"))
+            }
+        }
+    };
+    (result, elapsed)
+}
+
+fn touch(path: &Path) {
+    if let Ok(text) = std::fs::read(path) {
+        let _ = std::fs::write(path, text);
+    }
+}
+
+fn print_table(rows: &[Row]) {
+    println!(
+        "| spec | operations | types | warnings | generated lines | generate | cargo check | check time | lines / op | check ms / op |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|");
+    for r in rows {
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let per_op = |x: f64| if r.operations == 0 { "".into() } else { format!("{:.0}", x / r.operations as f64) };
+        let (result, time, per) = match (&r.refused, &r.check) {
+            (Some(why), _) => (format!("refused: {why}"), String::new(), String::new()),
+            (None, None) => ("not checked".into(), String::new(), String::new()),
+            (None, Some((Ok(()), d))) => ("compiles".into(), format!("{:.1} s", d.as_secs_f64()), per_op(ms(*d))),
+            (None, Some((Err(e), d))) => (format!("fails: {e}"), format!("{:.1} s", d.as_secs_f64()), per_op(ms(*d))),
+        };
+        println!(
+            "| {} | {} | {} | {} | {} | {:.0} ms | {result} | {time} | {} | {per} |",
+            r.spec,
+            r.operations,
+            r.types,
+            r.warnings,
+            r.lines,
+            ms(r.generate),
+            per_op(r.lines as f64),
+        );
+    }
+}

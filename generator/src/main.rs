@@ -181,11 +181,29 @@ fn generate(
             generated.files.len(),
         );
         println!("  next: cargo check --manifest-path {}", out.join("Cargo.toml").display());
+        if let Some(ws) = enclosing_workspace(out) {
+            eprintln!(
+                "note: {} is inside the cargo workspace of {}; add it to that workspace's `members` (or `exclude`) before building",
+                out.display(),
+                ws.display()
+            );
+        }
     }
     if report.verbose {
         print_timings(&timings, started.elapsed());
     }
     Ok(())
+}
+
+/// The `Cargo.toml` of a workspace above `dir` that does not already list
+/// it: cargo refuses to build a package inside a workspace it is not part of.
+fn enclosing_workspace(dir: &Path) -> Option<PathBuf> {
+    let dir = dir.canonicalize().ok()?;
+    let name = dir.file_name()?.to_string_lossy().into_owned();
+    dir.ancestors().skip(1).map(|a| a.join("Cargo.toml")).find_map(|manifest| {
+        let text = std::fs::read_to_string(&manifest).ok()?;
+        (text.contains("[workspace]") && !text.contains(&name)).then_some(manifest)
+    })
 }
 
 fn print_warnings(ir: &apigen::ir::Ir, verbose: bool) {

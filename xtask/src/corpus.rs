@@ -148,6 +148,13 @@ fn check(dir: &Path) -> (Result<(), String>, Duration) {
                 for line in text.lines().filter(|l| l.starts_with("src/")).take(5) {
                     eprintln!("  {line}");
                 }
+                if errors + warnings == 0 {
+                    // Cargo itself failed: say why.
+                    for line in text.lines().rev().take(6).collect::<Vec<_>>().into_iter().rev() {
+                        eprintln!("  {line}");
+                    }
+                    return (Err("cargo failed".into()), elapsed);
+                }
                 Err(format!("{errors} errors, {warnings} warnings"))
             }
         }

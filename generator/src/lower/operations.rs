@@ -29,6 +29,8 @@ pub fn operations(cx: &mut Ctx, types: &mut TypeSpace) -> Vec<Operation> {
         names.reserve(taken);
     }
     let mut ids: HashMap<String, String> = HashMap::new();
+    // (method, path with every templated segment blanked) → first path.
+    let mut shapes: HashMap<(String, String), String> = HashMap::new();
     for (path, item) in cx.openapi.paths.iter() {
         let item_at = ptr("/paths", path);
         let ReferenceOr::Item(item) = item else {
@@ -54,6 +56,21 @@ pub fn operations(cx: &mut Ctx, types: &mut TypeSpace) -> Vec<Operation> {
                 continue;
             }
             ids.insert(id.clone(), at.clone());
+            let shape: Vec<&str> = path.split('/').map(|s| if s.contains('{') { "{}" } else { s }).collect();
+            let key = (method_str.to_string(), shape.join("/"));
+            if let Some(first) = shapes.get(&key) {
+                let upper = method_str.to_uppercase();
+                cx.sink.push(
+                    Diagnostic::warning(
+                        "route.ambiguous",
+                        cx.prov.locate(&at),
+                        format!("`{upper} {path}` and `{upper} {first}` match the same requests; server stubs route only `{first}`"),
+                    )
+                    .help("merge the two operations, or give their paths different literal segments"),
+                );
+            } else {
+                shapes.insert(key, path.clone());
+            }
             let base = snake(&id);
             let name = names.claim(&base);
             if name != base {

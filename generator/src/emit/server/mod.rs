@@ -17,11 +17,12 @@ use quote::quote;
 
 pub fn emit(api: &Api, layout: Layout, operation_done: &dyn Fn()) -> TokenStream {
     let checks = Checks::new(api);
+    let shadowed = protocol::shadowed(api);
     let ops: Vec<operation::Emitted> = api
         .operations
         .iter()
         .map(|op| {
-            let emitted = operation::emit(api, op, &checks);
+            let emitted = operation::emit(api, op, &checks, !shadowed.contains(&op.name));
             operation_done();
             emitted
         })

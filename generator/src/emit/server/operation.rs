@@ -19,7 +19,12 @@ pub struct Emitted {
     pub items: TokenStream,
 }
 
-pub fn emit(api: &Api, op: &Operation, checks: &Checks<'_>) -> Emitted {
+/// `routed`: whether the router reaches the operation (see
+/// [`super::protocol::shadowed`]).
+pub fn emit(api: &Api, op: &Operation, checks: &Checks<'_>, routed: bool) -> Emitted {
+    // An operation the router cannot reach keeps its types and trait method
+    // (the spec documents it), but nothing calls its handler.
+    let unreached = (!routed).then(|| quote! { #[allow(dead_code)] });
     let name = format_ident!("{}", op.name);
     let camel_name = camel(&op.name);
     let input_ident = format_ident!("{camel_name}Input");
@@ -41,7 +46,7 @@ pub fn emit(api: &Api, op: &Operation, checks: &Checks<'_>) -> Emitted {
     };
 
     let input = input_struct(op, &params, &body_field, &input_ident);
-    let response = responses(api, op, &response_ident);
+    let response = responses(api, op, &response_ident, unreached.as_ref());
     let serve = serve(api, op, &params, &body_field, &input_ident, caller.as_ref().map(|(_, e)| e), checks);
     let handler = is_rest(api).then(|| {
         let serve_ident = format_ident!("serve_{}", op.name);
@@ -53,13 +58,14 @@ pub fn emit(api: &Api, op: &Operation, checks: &Checks<'_>) -> Emitted {
             .map(|(name, prefix, suffix)| quote! { (#name, #prefix, #suffix) });
         quote! {
             #[doc = #d]
+            #unreached
             async fn #handle_ident<A: Api>(State(api): State<Arc<A>>, path: PathParams, request: Request) -> Response {
                 let path = path.bind(&[#(#segments),*]);
                 #serve_ident(&*api, path, request).await.unwrap_or_else(|r| FORMAT.reject(r))
             }
         }
     });
-    Emitted { trait_method, items: quote! { #input #response #handler #serve } }
+    Emitted { trait_method, items: quote! { #input #response #handler #unreached #serve } }
 }
 
 /// The caller argument's type and how it is obtained, or `None` for an
@@ -360,7 +366,7 @@ fn fixed_status(s: Status) -> Option<u16> {
     }
 }
 
-fn responses(api: &Api, op: &Operation, ident: &Ident) -> TokenStream {
+fn responses(api: &Api, op: &Operation, ident: &Ident, unreached: Option<&TokenStream>) -> TokenStream {
     let vs = variants(op);
     let decls = vs.iter().map(|v| {
         let (id, docs) = (&v.ident, &v.docs);
@@ -435,6 +441,7 @@ fn responses(api: &Api, op: &Operation, ident: &Ident) -> TokenStream {
                 }
             }
 
+            #unreached
             fn into_response(self) -> Response {
                 match self {
                     #(#into_arms)*

@@ -7,21 +7,36 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The `Router` expression, with routes to each operation's handler.
+/// Every route shape with the operations on it, one per method. A second
+/// operation with the same shape and method (GitHub's
+/// `/compare/{basehead}` and `/compare/{base}...{head}`) would make axum
+/// panic, so the first one documented is routed; lowering reports the pair.
+fn route_table(api: &Api) -> Vec<(String, Vec<&Operation>)> {
+    let mut paths: Vec<(String, Vec<&Operation>)> = Vec::new();
+    for op in &api.operations {
+        let route = route(&op.path).0;
+        match paths.iter_mut().find(|(p, _)| *p == route) {
+            Some((_, ops)) if ops.iter().any(|o| o.method == op.method) => {}
+            Some((_, ops)) => ops.push(op),
+            None => paths.push((route, vec![op])),
+        }
+    }
+    paths
+}
+
+/// The REST operations the router does not reach.
+pub fn shadowed(api: &Api) -> std::collections::BTreeSet<String> {
+    if !matches!(api.protocol, Protocol::Rest) {
+        return Default::default();
+    }
+    let routed: Vec<&str> = route_table(api).iter().flat_map(|(_, ops)| ops.iter().map(|o| o.name.as_str())).collect();
+    api.operations.iter().filter(|o| !routed.contains(&o.name.as_str())).map(|o| o.name.clone()).collect()
+}
+
 pub fn routes(api: &Api) -> TokenStream {
     match &api.protocol {
         Protocol::Rest => {
-            // One `.route` per route shape, with every documented method on
-            // it; a second operation with the same shape and method (an
-            // ambiguous spec) would make axum panic, so the first one wins.
-            let mut paths: Vec<(String, Vec<&Operation>)> = Vec::new();
-            for op in &api.operations {
-                let route = route(&op.path).0;
-                match paths.iter_mut().find(|(p, _)| *p == route) {
-                    Some((_, ops)) if ops.iter().any(|o| o.method == op.method) => {}
-                    Some((_, ops)) => ops.push(op),
-                    None => paths.push((route, vec![op])),
-                }
-            }
+            let paths = route_table(api);
             let routes = paths.iter().map(|(path, ops)| {
                 let mut chain = TokenStream::new();
                 for (i, op) in ops.iter().enumerate() {

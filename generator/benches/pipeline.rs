@@ -8,10 +8,10 @@
 //! - (b) the source stage (read, parse, normalise, resolve `$ref`s,
 //!   `openapiv3`),
 //! - (c) lowering to the IR,
-//! - (d) emission and formatting (prettyplease, then rustfmt),
+//! - (d1) emission (tokens, printed by prettyplease) and (d2) rustfmt,
 //!
 //! each the median of `APIGEN_BENCH_RUNS` runs (default 3), and the ratio
-//! of the whole (b + c + d) to (a). Peak memory is the high-water mark of
+//! of the whole (b + c + d1 + d2) to (a). Peak memory is the high-water mark of
 //! resident memory (Linux `VmHWM`) of a child process that runs the
 //! pipeline up to and including the stage.
 
@@ -21,6 +21,13 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 const STAGES: [&str; 4] = ["parse", "source", "lower", "emit"];
+const LABELS: [&str; 5] = [
+    "(a) parse into serde_json::Value",
+    "(b) source stage",
+    "(c) lowering",
+    "(d1) emission: tokens, printed by prettyplease",
+    "(d2) formatting: rustfmt",
+];
 
 fn main() {
     // A child measuring the peak memory of the stages up to one.
@@ -44,7 +51,7 @@ fn main() {
 
 fn bench(spec: &Path, runs: usize) {
     let name = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut samples: Vec<[Duration; 4]> = Vec::new();
+    let mut samples: Vec<[Duration; 5]> = Vec::new();
     for _ in 0..runs {
         samples.push(timed(spec));
     }
@@ -53,24 +60,28 @@ fn bench(spec: &Path, runs: usize) {
         v.sort();
         v[v.len() / 2]
     };
-    let times: Vec<Duration> = (0..4).map(median).collect();
+    let times: Vec<Duration> = (0..5).map(median).collect();
     let peaks: Vec<Option<u64>> = STAGES.iter().map(|s| child_peak(s, spec)).collect();
     let size = std::fs::metadata(spec).map(|m| m.len()).unwrap_or(0);
     println!("\n{name} ({:.1} MB), median of {runs} runs", size as f64 / 1e6);
     println!("| stage | time | peak memory (up to this stage) |");
     println!("|---|---:|---:|");
-    let labels = ["(a) parse into serde_json::Value", "(b) source stage", "(c) lowering", "(d) emission + formatting"];
-    for i in 0..4 {
-        let peak = peaks[i].map_or_else(|| "n/a".into(), |kib| format!("{:.0} MiB", kib as f64 / 1024.0));
-        println!("| {} | {:.0} ms | {peak} |", labels[i], times[i].as_secs_f64() * 1e3);
+    for (i, label) in LABELS.iter().enumerate() {
+        // rustfmt runs in its own process: its memory is not counted.
+        let peak = peaks.get(i).copied().flatten();
+        let peak =
+            peak.map_or_else(|| "(rustfmt's own process)".into(), |kib| format!("{:.0} MiB", kib as f64 / 1024.0));
+        println!("| {label} | {:.0} ms | {peak} |", times[i].as_secs_f64() * 1e3);
     }
-    let whole = times[1] + times[2] + times[3];
-    println!("| whole run (b + c + d) | {:.0} ms | |", whole.as_secs_f64() * 1e3);
+    let whole = times[1] + times[2] + times[3] + times[4];
+    println!("| whole run (b + c + d1 + d2) | {:.0} ms | |", whole.as_secs_f64() * 1e3);
     println!("ratio whole / parse: {:.1}×", whole.as_secs_f64() / times[0].as_secs_f64());
+    let unformatted = times[1] + times[2] + times[3];
+    println!("ratio without rustfmt (b + c + d1) / parse: {:.1}×", unformatted.as_secs_f64() / times[0].as_secs_f64());
 }
 
 /// One run of every stage, timed.
-fn timed(spec: &Path) -> [Duration; 4] {
+fn timed(spec: &Path) -> [Duration; 5] {
     let start = Instant::now();
     let value = parse(spec);
     let parse_time = start.elapsed();
@@ -83,10 +94,15 @@ fn timed(spec: &Path) -> [Duration; 4] {
     let lowered = apigen::lower::lower_loaded(&api, loaded).expect("the spec lowers");
     let lower = start.elapsed();
     let start = Instant::now();
-    let output = apigen::emit::emit(&apigen::ir::Ir { apis: vec![lowered] }, Options { client: true, server: true });
+    let ir = apigen::ir::Ir { apis: vec![lowered] };
+    let files = apigen::emit::emit_unformatted(&ir, Options { client: true, server: true });
     let emit = start.elapsed();
+    let start = Instant::now();
+    let mut output = apigen::emit::Output { files, notes: Vec::new() };
+    output.format();
+    let format = start.elapsed();
     assert!(output.notes.is_empty(), "{:?}", output.notes);
-    [parse_time, source, lower, emit]
+    [parse_time, source, lower, emit, format]
 }
 
 fn parse(spec: &Path) -> serde_json::Value {
@@ -115,7 +131,7 @@ fn run_until(stage: &str, spec: &Path) {
         return;
     }
     let ir = apigen::ir::Ir { apis: vec![lowered] };
-    std::hint::black_box(apigen::emit::emit(&ir, Options { client: true, server: true }));
+    std::hint::black_box(apigen::emit::emit_unformatted(&ir, Options { client: true, server: true }));
 }
 
 /// The peak resident memory of a child that runs the stages up to `stage`.

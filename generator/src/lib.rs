@@ -102,7 +102,7 @@ pub fn generate_crate(
     options: emit::Options,
     name: &str,
     timings: &mut Timings,
-    progress: &dyn Fn(emit::Step<'_>),
+    progress: &(dyn Fn(emit::Step<'_>) + Sync),
 ) -> diag::Result<(ir::Ir, emit::Output)> {
     let ir = ir_of(paths.iter().map(|p| api_specs(p.as_ref())).collect(), timings)?;
     let start = Instant::now();

@@ -91,7 +91,7 @@ pub enum Step<'a> {
 }
 
 /// The crate layout, telling `progress` what it is doing.
-pub fn emit_crate(ir: &Ir, options: Options, progress: &dyn Fn(Step<'_>)) -> Files {
+pub fn emit_crate(ir: &Ir, options: Options, progress: &(dyn Fn(Step<'_>) + Sync)) -> Files {
     let per_operation = usize::from(options.client) + usize::from(options.server);
     progress(Step::Start(ir.apis.iter().map(|a| a.types.len() + a.operations.len() * per_operation).sum()));
     let mut files = Files::new();
@@ -187,26 +187,35 @@ fn parts(
     options: Options,
     layout: Layout,
     dir: &str,
-    progress: &dyn Fn(Step<'_>),
+    progress: &(dyn Fn(Step<'_>) + Sync),
     files: &mut Files,
 ) -> TokenStream {
     let client = options.client.then(|| layout.gate(Part::Client)).map(|cfg| quote! { #cfg pub mod client; });
     let server = options.server.then(|| layout.gate(Part::Server)).map(|cfg| quote! { #cfg pub mod server; });
-    let path = format!("{dir}/types.rs");
-    progress(Step::File(&path));
-    files.insert(path, format::file(types::emit(api, options.server, layout, &|| progress(Step::Item))));
-    if options.client {
-        let path = format!("{dir}/client.rs");
-        progress(Step::File(&path));
-        let tokens = client::emit(api, layout, &|| progress(Step::Item));
-        files.insert(path, format::file(tokens));
-    }
-    if options.server {
-        let path = format!("{dir}/server.rs");
-        progress(Step::File(&path));
-        let tokens = server::emit(api, layout, &|| progress(Step::Item));
-        files.insert(path, format::file(tokens));
-    }
+    // The three files are independent: each is built and printed on its
+    // own thread (tokens are not `Send`; each thread makes its own).
+    let item = || progress(Step::Item);
+    let jobs: [(&str, bool, &(dyn Fn() -> TokenStream + Sync)); 3] = [
+        ("types", true, &|| types::emit(api, options.server, layout, &item)),
+        ("client", options.client, &|| client::emit(api, layout, &item)),
+        ("server", options.server, &|| server::emit(api, layout, &item)),
+    ];
+    let printed: Vec<(String, String)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .iter()
+            .filter(|(_, wanted, _)| *wanted)
+            .map(|(name, _, build)| {
+                let path = format!("{dir}/{name}.rs");
+                scope.spawn(move || {
+                    progress(Step::File(&path));
+                    let text = format::file(build());
+                    (path, text)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    });
+    files.extend(printed);
     quote! {
         pub mod types;
         #client

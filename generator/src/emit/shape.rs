@@ -91,3 +91,40 @@ pub fn scalar_variants(variants: &[crate::ir::Variant]) -> bool {
             matches!(v.ty, TypeRef::String { .. } | TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean)
         })
 }
+
+/// Whether `tokens` name the module `module` as a path (`module::…`) or,
+/// in a string literal, as the start of one (`"module::x"`, serde's
+/// `with`). A walk that stops at the first use: printing a large module to
+/// text to search it costs more than building it.
+pub fn names_module(tokens: &proc_macro2::TokenStream, module: &str) -> bool {
+    use proc_macro2::TokenTree;
+    let quoted = format!("\"{module}::");
+    let mut previous_is_module = false;
+    for tt in tokens.clone() {
+        let found = match &tt {
+            TokenTree::Group(g) => names_module(&g.stream(), module),
+            TokenTree::Punct(p) => previous_is_module && p.as_char() == ':',
+            TokenTree::Literal(l) => l.to_string().starts_with(&quoted),
+            TokenTree::Ident(_) => false,
+        };
+        if found {
+            return true;
+        }
+        previous_is_module = matches!(&tt, TokenTree::Ident(i) if i == module);
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_module;
+    use quote::quote;
+
+    #[test]
+    fn finds_module_paths_at_any_depth_and_in_serde_paths() {
+        assert!(names_module(&quote! { fn f() -> Vec<types::X> {} }, "types"));
+        assert!(names_module(&quote! { #[serde(with = "runtime::nullable")] a: u8 }, "runtime"));
+        assert!(!names_module(&quote! { let types = 1; mytypes::X; "types" }, "types"));
+        assert!(!names_module(&quote! { super::runtime_api::X }, "runtime"));
+    }
+}

@@ -17,8 +17,7 @@ pub fn emit(api: &Api, server: bool, layout: Layout, type_done: &dyn Fn()) -> To
     // The runtime is imported for what names it: nullable fields and
     // newtypes in every build, validation only with the server.
     let path = layout.runtime();
-    let text = items.to_string();
-    let runtime = if text.contains("runtime ::") || text.contains("\"runtime::") {
+    let runtime = if super::shape::names_module(&items, "runtime") {
         Some(quote! { use #path; })
     } else {
         (!checks.is_empty()).then(|| {

@@ -63,7 +63,7 @@ pub fn emit(api: &Api, layout: Layout, operation_done: &dyn Fn()) -> TokenStream
     };
     // Only import the types module when something refers to it.
     let runtime = layout.runtime();
-    let uses_types = body.to_string().contains("types ::");
+    let uses_types = super::shape::names_module(&body, "types");
     let types_use = uses_types.then(|| quote! { use super::types; });
     quote! {
         #![doc = #title]

@@ -58,7 +58,7 @@ pub fn emit(api: &Api, layout: Layout, operation_done: &dyn Fn()) -> TokenStream
     };
     // Only import the types module when something refers to it.
     let runtime = layout.runtime();
-    let types_use = body.to_string().contains("types ::").then(|| quote! { use super::types; });
+    let types_use = super::shape::names_module(&body, "types").then(|| quote! { use super::types; });
     quote! {
         #![doc = #title]
         #![allow(clippy::large_enum_variant)]

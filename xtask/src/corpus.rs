@@ -134,6 +134,9 @@ fn check(dir: &Path) -> (Result<(), String>, Duration) {
         // The workspace's profile: dependencies optimised, as in its tests.
         .args(["--config", "profile.dev.package.\"*\".opt-level=2"])
         .env("CARGO_TARGET_DIR", "target/generated-check")
+        // Every check from scratch: an incremental cache left by an earlier
+        // run of the same crate would make the times incomparable.
+        .env("CARGO_INCREMENTAL", "0")
         .output();
     let elapsed = start.elapsed();
     let result = match run {

@@ -12,6 +12,7 @@ pub mod lower;
 pub mod manifest;
 pub mod naming;
 pub mod output;
+pub mod review;
 pub mod source;
 
 pub use builder::Builder;

@@ -1,6 +1,7 @@
 //! The `apigen` command line.
 
 mod progress;
+mod review_cmd;
 
 use apigen::{Timings, diag, emit, output};
 use clap::{Parser, Subcommand};
@@ -12,7 +13,8 @@ const EXIT_CODES: &str = "Exit codes:
   0  success
   1  a spec problem (the message names the file, the place and the fix); nothing was written
   2  a usage problem: bad arguments, or an output directory apigen may not replace
-  3  the output could not be written (the previous output is left as it was)";
+  3  the output could not be written (the previous output is left as it was)
+review and diff exit 1 also when a finding reaches --fail-on";
 
 #[derive(Parser)]
 #[command(
@@ -78,7 +80,33 @@ enum Command {
         #[arg(short, long)]
         verbose: bool,
     },
+    /// Review specs: a summary of each API and lint findings.
+    ///
+    /// Each source is linted as published; a finding that an overlay of
+    /// the manifest already corrects says so (and does not count for
+    /// --fail-on). Locations are file:line (the page's line for a Markdown
+    /// page) and a JSON pointer. `apigen review --help` lists the rules.
+    #[command(after_help = REVIEW_HELP.as_str())]
+    Review(review_cmd::ReviewArgs),
+    /// Classify the changes between two versions of a spec.
+    ///
+    /// Each change is breaking, warning or info, located in the version
+    /// that has it (removals in OLD, the rest in NEW).
+    #[command(after_help = "Examples:
+  apigen diff old/transfer.yaml specs/aws/transfer.yaml
+  apigen diff git:HEAD~1:specs/apis.yaml specs/apis.yaml --fail-on breaking
+  apigen diff a.yaml b.yaml --format json")]
+    Diff(review_cmd::DiffArgs),
 }
+
+/// The rules `apigen review` applies (the RULES table of the library).
+static REVIEW_HELP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let mut s = String::from("Rules:\n");
+    for r in apigen::review::rules::RULES {
+        s += &format!("  {:<38}{:<8} {}\n", r.id, r.severity.to_string(), r.checks);
+    }
+    s + "\nExamples:\n  apigen review specs/apis.yaml\n  apigen review openapi.yaml --format md > REVIEW.md\n  apigen review specs/apis.yaml --format json --fail-on error"
+});
 
 /// Exit statuses (see `EXIT_CODES`).
 const SPEC_PROBLEM: u8 = 1;
@@ -96,6 +124,8 @@ fn main() -> ExitCode {
             }
         }
         Command::Ir { paths, verbose } => ir(&paths, verbose),
+        Command::Review(args) => review_cmd::review(args),
+        Command::Diff(args) => review_cmd::diff(args),
     }
 }
 

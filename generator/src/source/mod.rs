@@ -5,6 +5,7 @@
 //! (duplicate keys refused) → merge the pages of one API → apply overlays →
 //! normalise 3.1 to 3.0 → resolve `$ref`s → deserialize with `openapiv3`.
 
+pub mod lines;
 pub mod markdown;
 pub mod merge;
 pub mod normalize;
@@ -66,6 +67,11 @@ impl Provenance {
         Location::at(file, pointer)
     }
 
+    /// Every recorded origin (with repeats).
+    pub fn origins(&self) -> impl Iterator<Item = &Origin> {
+        self.entries.iter().map(|(_, o)| o)
+    }
+
     /// Every distinct source file, in first-seen order.
     pub fn files(&self) -> Vec<PathBuf> {
         let mut out: Vec<PathBuf> = Vec::new();
@@ -85,7 +91,7 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
 
 /// Whether `path` names a Markdown page (by extension, or a `.txt` page
 /// whose text holds a fenced OpenAPI block).
-fn is_markdown(path: &Path, bytes: &[u8]) -> bool {
+pub(crate) fn is_markdown(path: &Path, bytes: &[u8]) -> bool {
     match path.extension().and_then(|e| e.to_str()) {
         Some("md" | "markdown" | "mdx") => true,
         Some("yaml" | "yml" | "json") => false,

@@ -1,0 +1,366 @@
+//! `apigen diff OLD NEW`: what changed between two versions of an API, and
+//! whether it breaks clients, compared on the IR (so 3.0 and 3.1, Markdown
+//! and YAML, overlays, all compare alike). Each change is located in the
+//! version that has it: removals in OLD, everything else in NEW.
+
+mod git;
+mod types;
+
+use super::Finding;
+use crate::diag::{self, ptr};
+use crate::ir::{Api, Operation};
+use crate::source::lines::Locator;
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use git::Materialized;
+
+/// How a change affects existing clients.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Class {
+    /// Existing clients (or servers) stop working.
+    Breaking,
+    /// May break some clients: worth a look.
+    Warning,
+    /// Compatible.
+    Info,
+}
+
+impl fmt::Display for Class {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Class::Breaking => "breaking",
+            Class::Warning => "warning",
+            Class::Info => "info",
+        })
+    }
+}
+
+pub type Change = Finding<Class>;
+
+/// The changes of one API.
+#[derive(Debug, Serialize)]
+pub struct ApiDiff {
+    pub name: String,
+    pub old: Vec<PathBuf>,
+    pub new: Vec<PathBuf>,
+    pub changes: Vec<Change>,
+}
+
+impl ApiDiff {
+    pub fn count(&self, class: Class) -> usize {
+        self.changes.iter().filter(|c| c.severity == class).count()
+    }
+}
+
+/// One version of the APIs: their IR, and where their nodes are written.
+struct Version {
+    apis: Vec<(Api, Locator)>,
+}
+
+fn load(path: &Path) -> diag::Result<Version> {
+    let mut apis = Vec::new();
+    for spec in crate::api_specs(path)? {
+        let loaded = crate::source::load(&spec.sources, &spec.overlays)?;
+        let locator = Locator::new(&loaded.provenance);
+        apis.push((crate::lower::lower_loaded(&spec, loaded)?, locator));
+    }
+    Ok(Version { apis })
+}
+
+/// Compares the APIs of `old` and `new` (files, pages, manifests, or
+/// `git:REV:PATH`). APIs pair up by name, or one with one.
+pub fn diff(old: &str, new: &str) -> diag::Result<Vec<ApiDiff>> {
+    let (old_src, new_src) = (git::materialize(old)?, git::materialize(new)?);
+    let (old_v, new_v) = (load(&old_src.path)?, load(&new_src.path)?);
+    let single = old_v.apis.len() == 1 && new_v.apis.len() == 1;
+    let mut out = Vec::new();
+    for (n, n_loc) in &new_v.apis {
+        let Some((o, o_loc)) = old_v.apis.iter().find(|(o, _)| single || o.name == n.name) else { continue };
+        let mut cx = Cx { old: o, new: n, old_loc: o_loc, new_loc: n_loc, changes: Vec::new(), seen: BTreeSet::new() };
+        cx.api();
+        let mut changes = cx.changes;
+        for c in &mut changes {
+            c.location.file = old_src.display(new_src.display(c.location.file.clone()));
+        }
+        changes.sort_by_key(|c| c.severity);
+        out.push(ApiDiff {
+            name: n.name.clone(),
+            old: o.sources.iter().map(|s| old_src.display(PathBuf::from(s))).collect(),
+            new: n.sources.iter().map(|s| new_src.display(PathBuf::from(s))).collect(),
+            changes,
+        });
+    }
+    Ok(out)
+}
+
+/// Which version a location is in.
+#[derive(Clone, Copy)]
+enum In {
+    Old,
+    New,
+}
+
+/// Whether a type is read by the server (request) or by the client.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Dir {
+    Request,
+    Response,
+}
+
+struct Cx<'a> {
+    old: &'a Api,
+    new: &'a Api,
+    old_loc: &'a Locator,
+    new_loc: &'a Locator,
+    changes: Vec<Change>,
+    /// (rule, pointer, message) already reported: a shared type is
+    /// reported once, not at every use.
+    seen: BTreeSet<(String, String, String)>,
+}
+
+impl Cx<'_> {
+    fn push(&mut self, class: Class, rule: &str, side: In, at: &str, message: String, fix: &str) {
+        if !self.seen.insert((rule.to_string(), at.to_string(), message.clone())) {
+            return;
+        }
+        let location = match side {
+            In::Old => self.old_loc.locate(at),
+            In::New => self.new_loc.locate(at),
+        };
+        self.changes.push(Finding {
+            severity: class,
+            rule: rule.to_string(),
+            location,
+            message,
+            fix: fix.to_string(),
+            corrected_by: None,
+        });
+    }
+
+    fn api(&mut self) {
+        let urls = |a: &Api| a.servers.iter().map(|s| s.url.clone()).collect::<Vec<_>>();
+        if urls(self.old) != urls(self.new) {
+            let message = format!("servers changed: {:?} → {:?}", urls(self.old), urls(self.new));
+            self.push(
+                Class::Warning,
+                "servers.changed",
+                In::New,
+                "/servers",
+                message,
+                "check that clients' base URLs still work",
+            );
+        }
+        for o in &self.old.operations {
+            match self.new.operations.iter().find(|n| same_operation(o, n)) {
+                Some(n) => self.operation(o, n),
+                None => self.push(
+                    Class::Breaking,
+                    "operation.removed",
+                    In::Old,
+                    &op_pointer(o),
+                    format!("operation `{}` ({}) was removed", o.id, describe_route(o)),
+                    "keep the operation (deprecate it first), or release this as a new major version",
+                ),
+            }
+        }
+        for n in &self.new.operations {
+            if !self.old.operations.iter().any(|o| same_operation(o, n)) {
+                let message = format!("operation `{}` ({}) was added", n.id, describe_route(n));
+                self.push(Class::Info, "operation.added", In::New, &op_pointer(n), message, "");
+            }
+        }
+    }
+
+    fn operation(&mut self, o: &Operation, n: &Operation) {
+        let at = op_pointer(n);
+        self.parameters(o, n, &at);
+        self.body(o, n, &at);
+        self.responses(o, n, &at);
+        let alternatives = |op: &Operation| -> BTreeSet<Vec<String>> {
+            op.security
+                .alternatives
+                .iter()
+                .map(|alt| {
+                    let mut names: Vec<String> = alt.iter().map(|u| u.scheme.clone()).collect();
+                    names.sort();
+                    names
+                })
+                .collect()
+        };
+        let (before, after) = (alternatives(o), alternatives(n));
+        if before != after {
+            let dropped = before.iter().any(|a| !after.contains(a)) && !after.is_empty();
+            let show = |s: &BTreeSet<Vec<String>>| {
+                if s.is_empty() {
+                    "none".to_string()
+                } else {
+                    s.iter().map(|a| a.join(" + ")).collect::<Vec<_>>().join(" | ")
+                }
+            };
+            self.push(
+                if dropped { Class::Breaking } else { Class::Warning },
+                "security.changed",
+                In::New,
+                &ptr(&at, "security"),
+                format!("`{}` security changed: {} → {}", n.id, show(&before), show(&after)),
+                "clients must send the new credentials; announce the change before it ships",
+            );
+        }
+    }
+
+    fn parameters(&mut self, o: &Operation, n: &Operation, at: &str) {
+        let params_at = ptr(at, "parameters");
+        for p in &o.parameters {
+            let Some(q) = n.parameters.iter().find(|q| q.name == p.name && q.location == p.location) else {
+                let message = format!("`{}`: {:?} parameter `{}` was removed", o.id, p.location, p.name);
+                let fix = "clients still send it; make sure the server ignores it";
+                self.push(
+                    Class::Warning,
+                    "parameter.removed",
+                    In::Old,
+                    &ptr(&op_pointer(o), "parameters"),
+                    message,
+                    fix,
+                );
+                continue;
+            };
+            if q.required && !p.required {
+                let message = format!("`{}`: parameter `{}` is now required", n.id, q.name);
+                self.push(
+                    Class::Breaking,
+                    "parameter.now-required",
+                    In::New,
+                    &params_at,
+                    message,
+                    "keep it optional, with a default",
+                );
+            }
+            let label = format!("`{}` parameter `{}`", n.id, q.name);
+            types::compare(self, &p.ty, &q.ty, Dir::Request, &label, (&params_at, &params_at));
+        }
+        for q in &n.parameters {
+            if o.parameters.iter().any(|p| p.name == q.name && p.location == q.location) {
+                continue;
+            }
+            let (class, rule, fix) = if q.required {
+                (Class::Breaking, "parameter.added-required", "make the new parameter optional, with a default")
+            } else {
+                (Class::Info, "parameter.added", "")
+            };
+            let message = format!("`{}`: {:?} parameter `{}` was added", n.id, q.location, q.name);
+            self.push(class, rule, In::New, &params_at, message, fix);
+        }
+    }
+
+    fn body(&mut self, o: &Operation, n: &Operation, at: &str) {
+        let body_at = ptr(at, "requestBody");
+        match (&o.body, &n.body) {
+            (None, Some(b)) if b.required => {
+                let message = format!("`{}` now requires a request body", n.id);
+                self.push(Class::Breaking, "body.added-required", In::New, &body_at, message, "make the body optional");
+            }
+            (Some(_), None) => {
+                let message = format!("`{}` no longer takes a request body", n.id);
+                self.push(Class::Warning, "body.removed", In::Old, &ptr(&op_pointer(o), "requestBody"), message, "");
+            }
+            (Some(a), Some(b)) => {
+                if b.required && !a.required {
+                    let message = format!("`{}`: the request body is now required", n.id);
+                    self.push(Class::Breaking, "body.now-required", In::New, &body_at, message, "keep it optional");
+                }
+                for c in &a.contents {
+                    match b.contents.iter().find(|d| d.media_type == c.media_type) {
+                        None => {
+                            let message =
+                                format!("`{}`: request media type `{}` is no longer accepted", n.id, c.media_type);
+                            self.push(
+                                Class::Breaking,
+                                "body.media-type-removed",
+                                In::New,
+                                &body_at,
+                                message,
+                                "keep accepting it",
+                            );
+                        }
+                        Some(d) => {
+                            if let (Some(x), Some(y)) = (&c.ty, &d.ty) {
+                                let label = format!("`{}` request body", n.id);
+                                types::compare(self, x, y, Dir::Request, &label, (&body_at, &body_at));
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn responses(&mut self, o: &Operation, n: &Operation, at: &str) {
+        for r in &o.responses {
+            let status = String::from(r.status);
+            let Some(s) = n.responses.iter().find(|s| s.status == r.status) else {
+                let message = format!("`{}`: the {status} response was removed", o.id);
+                let old_at = ptr(&ptr(&op_pointer(o), "responses"), &status);
+                let fix =
+                    "clients that handle it lose the typed arm: keep it documented if the service can still send it";
+                self.push(Class::Breaking, "response.removed", In::Old, &old_at, message, fix);
+                continue;
+            };
+            let new_at = ptr(&ptr(at, "responses"), &status);
+            let (x, y) = (r.contents.iter().find_map(|c| c.ty.as_ref()), s.contents.iter().find_map(|c| c.ty.as_ref()));
+            match (x, y) {
+                (Some(x), Some(y)) => {
+                    let label = format!("`{}` {status} response", n.id);
+                    types::compare(self, x, y, Dir::Response, &label, (&new_at, &new_at));
+                }
+                (Some(_), None) => {
+                    let message = format!("`{}`: the {status} response no longer has a body", n.id);
+                    self.push(Class::Breaking, "response.body-removed", In::New, &new_at, message, "");
+                }
+                _ => {}
+            }
+        }
+        for s in &n.responses {
+            if !o.responses.iter().any(|r| r.status == s.status) {
+                let status = String::from(s.status);
+                let message = format!("`{}`: a {status} response was added", n.id);
+                self.push(Class::Info, "response.added", In::New, &ptr(&ptr(at, "responses"), &status), message, "");
+            }
+        }
+    }
+}
+
+/// The same operation in two versions: method, path (parameter names
+/// aside) and, for target-dispatched protocols, the target.
+fn same_operation(a: &Operation, b: &Operation) -> bool {
+    let shape = |p: &str| -> String {
+        let mut out = String::new();
+        let mut inside = false;
+        for c in p.chars() {
+            match c {
+                '{' => (inside, out) = (true, out + "{}"),
+                '}' => inside = false,
+                c if !inside => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    };
+    a.method == b.method && shape(&a.path) == shape(&b.path) && a.target == b.target
+}
+
+fn op_pointer(op: &Operation) -> String {
+    ptr(&ptr("/paths", &op.path), &format!("{:?}", op.method).to_lowercase())
+}
+
+fn describe_route(op: &Operation) -> String {
+    let route = format!("{} {}", format!("{:?}", op.method).to_uppercase(), op.path);
+    match &op.target {
+        Some(t) => format!("{route}, target {t}"),
+        None => route,
+    }
+}

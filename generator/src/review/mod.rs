@@ -1,0 +1,152 @@
+//! Spec review: what a senior API engineer would say about a spec before
+//! code is generated from it.
+//!
+//! Each source is linted as published (pages merged, no overlays), and each
+//! finding says whether an overlay of the manifest already corrects it. The
+//! summary comes from the IR, i.e. the API as apigen generates it.
+
+pub mod diff;
+pub mod doc;
+mod instance;
+pub mod render;
+pub mod rules;
+pub mod summary;
+
+use crate::diag::{Diagnostic, Location, Severity, Sink};
+use crate::manifest::ApiSpec;
+use crate::source::{self, lines::Locator};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// One finding: how bad, which rule, where, what, and what to do.
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding<S> {
+    pub severity: S,
+    pub rule: String,
+    pub location: Location,
+    pub message: String,
+    pub fix: String,
+    /// The overlay (of the manifest) after which the finding is gone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrected_by: Option<PathBuf>,
+}
+
+impl Finding<Severity> {
+    /// A problem the source stage or lowering reported (the spec could
+    /// not be read, or generation would refuse or warn).
+    fn from_diagnostic(d: Diagnostic) -> Self {
+        Finding {
+            severity: d.severity,
+            rule: d.code,
+            location: d.location,
+            message: d.message,
+            fix: d.help,
+            corrected_by: None,
+        }
+    }
+}
+
+/// The review of one API.
+#[derive(Debug, Serialize)]
+pub struct ApiReview {
+    pub name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub version: String,
+    pub sources: Vec<PathBuf>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overlays: Vec<PathBuf>,
+    /// Empty when the API could not be lowered (the findings say why).
+    pub operations: Vec<summary::Operation>,
+    pub findings: Vec<Finding<Severity>>,
+}
+
+impl ApiReview {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == severity && f.corrected_by.is_none()).count()
+    }
+}
+
+/// Reviews every API named by `path` (a manifest, a spec, or a page).
+pub fn review(path: &Path) -> crate::diag::Result<Vec<ApiReview>> {
+    Ok(crate::api_specs(path)?.iter().map(review_api).collect())
+}
+
+pub fn review_api(spec: &ApiSpec) -> ApiReview {
+    let mut review = ApiReview {
+        name: spec.name.clone(),
+        title: String::new(),
+        version: String::new(),
+        sources: spec.sources.clone(),
+        overlays: spec.overlays.clone(),
+        operations: Vec::new(),
+        findings: lint_published(spec),
+    };
+    match source::load(&spec.sources, &spec.overlays).and_then(|l| crate::lower::lower_loaded(spec, l)) {
+        Ok(api) => {
+            review.operations = summary::operations(&api);
+            review.title = api.title.clone();
+            review.version = api.version.clone();
+            // What generation would warn about, unless a rule said it already.
+            for d in api.diagnostics {
+                if !review.findings.iter().any(|f| f.location.pointer == d.location.pointer && f.message == d.message) {
+                    review.findings.push(Finding::from_diagnostic(d));
+                }
+            }
+        }
+        Err(e) => review.findings.extend(e.diagnostics.into_iter().map(Finding::from_diagnostic)),
+    }
+    review
+}
+
+/// The rules' findings on the sources as published, each marked with the
+/// first overlay after which it no longer holds.
+fn lint_published(spec: &ApiSpec) -> Vec<Finding<Severity>> {
+    let mut docs = Vec::new();
+    for s in &spec.sources {
+        match source::load_file(s) {
+            Ok(d) => docs.extend(d),
+            Err(e) => return e.diagnostics.into_iter().map(Finding::from_diagnostic).collect(),
+        }
+    }
+    let mut sink = Sink::default();
+    let (published, provenance) = match source::merge::merge(docs, &mut sink) {
+        Ok(merged) => merged,
+        Err(e) => return e.diagnostics.into_iter().map(Finding::from_diagnostic).collect(),
+    };
+    let locator = Locator::new(&provenance);
+    let hits = rules::lint(&published);
+    let mut corrected_by: Vec<Option<PathBuf>> = vec![None; hits.len()];
+    let mut value = published;
+    let mut extra = Vec::new();
+    for overlay in &spec.overlays {
+        let applied = source::read(overlay)
+            .and_then(|bytes| source::parse::parse(&bytes, overlay, 0))
+            .and_then(|o| source::overlay::apply(&mut value, &o, overlay, &mut sink));
+        if let Err(e) = applied {
+            extra.extend(e.diagnostics.into_iter().map(Finding::from_diagnostic));
+            break;
+        }
+        let after = rules::lint(&value);
+        for (hit, fixed) in hits.iter().zip(corrected_by.iter_mut()) {
+            if fixed.is_none() && !after.iter().any(|h| h.rule == hit.rule && h.at == hit.at) {
+                *fixed = Some(overlay.clone());
+            }
+        }
+    }
+    let mut findings: Vec<Finding<Severity>> = hits
+        .into_iter()
+        .zip(corrected_by)
+        .map(|(hit, corrected_by)| Finding {
+            severity: rules::rule_of(hit.rule).severity,
+            rule: hit.rule.to_string(),
+            location: locator.locate(&hit.at),
+            message: hit.message,
+            fix: hit.fix,
+            corrected_by,
+        })
+        .collect();
+    findings.extend(extra);
+    findings
+}

@@ -1,0 +1,113 @@
+//! `apigen review` and `apigen diff`: spec review for people and for CI.
+
+use apigen::diag::Severity;
+use apigen::review::{self, diff::Class, render::Format};
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Md,
+    Json,
+}
+
+impl From<OutputFormat> for Format {
+    fn from(f: OutputFormat) -> Format {
+        match f {
+            OutputFormat::Text => Format::Text,
+            OutputFormat::Md => Format::Markdown,
+            OutputFormat::Json => Format::Json,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ReviewGate {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum DiffGate {
+    Breaking,
+    Warning,
+}
+
+#[derive(Args)]
+pub struct ReviewArgs {
+    /// Specs, Markdown pages, or manifests (specs/apis.yaml).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: OutputFormat,
+    /// Exit 1 when a finding no overlay corrects is this severe or worse.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    fail_on: Option<ReviewGate>,
+}
+
+#[derive(Args)]
+pub struct DiffArgs {
+    /// The old version: a spec, a page, a manifest, or `git:REV:PATH`.
+    old: String,
+    /// The new version, written the same ways.
+    new: String,
+    #[arg(long, value_enum, default_value = "text")]
+    format: OutputFormat,
+    /// Exit 1 when a change is this severe or worse.
+    #[arg(long, value_enum, value_name = "CLASS")]
+    fail_on: Option<DiffGate>,
+}
+
+pub fn review(args: ReviewArgs) -> ExitCode {
+    let mut reviews = Vec::new();
+    for path in &args.paths {
+        match review::review(path) {
+            Ok(r) => reviews.extend(r),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    print!("{}", review::render::reviews(&reviews, args.format.into()));
+    let worst = match args.fail_on {
+        None => return ExitCode::SUCCESS,
+        Some(ReviewGate::Error) => Severity::Error,
+        Some(ReviewGate::Warning) => Severity::Warning,
+        Some(ReviewGate::Info) => Severity::Info,
+    };
+    let failing: usize =
+        reviews.iter().map(|r| (0..=worst as usize).map(|s| r.count(SEVERITIES[s])).sum::<usize>()).sum();
+    if failing > 0 {
+        eprintln!("error: {failing} finding(s) at or above --fail-on {worst}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
+
+pub fn diff(args: DiffArgs) -> ExitCode {
+    let diffs = match review::diff::diff(&args.old, &args.new) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print!("{}", review::render::diffs(&diffs, args.format.into()));
+    let worst = match args.fail_on {
+        None => return ExitCode::SUCCESS,
+        Some(DiffGate::Breaking) => Class::Breaking,
+        Some(DiffGate::Warning) => Class::Warning,
+    };
+    let failing = diffs.iter().flat_map(|d| &d.changes).filter(|c| c.severity <= worst).count();
+    if failing > 0 {
+        eprintln!("error: {failing} change(s) at or above --fail-on {worst}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}

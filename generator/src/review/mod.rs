@@ -74,6 +74,7 @@ pub fn review(path: &Path) -> crate::diag::Result<Vec<ApiReview>> {
 }
 
 pub fn review_api(spec: &ApiSpec) -> ApiReview {
+    let (findings, locator) = lint_published(spec);
     let mut review = ApiReview {
         name: spec.name.clone(),
         title: String::new(),
@@ -81,40 +82,57 @@ pub fn review_api(spec: &ApiSpec) -> ApiReview {
         sources: spec.sources.clone(),
         overlays: spec.overlays.clone(),
         operations: Vec::new(),
-        findings: lint_published(spec),
+        findings,
     };
-    match source::load(&spec.sources, &spec.overlays).and_then(|l| crate::lower::lower_loaded(spec, l)) {
-        Ok(api) => {
-            review.operations = summary::operations(&api);
-            review.title = api.title.clone();
-            review.version = api.version.clone();
-            // What generation would warn about, unless a rule said it already.
-            for d in api.diagnostics {
-                if !review.findings.iter().any(|f| f.location.pointer == d.location.pointer && f.message == d.message) {
-                    review.findings.push(Finding::from_diagnostic(d));
-                }
+    let diagnostics =
+        match source::load(&spec.sources, &spec.overlays).and_then(|l| crate::lower::lower_loaded(spec, l)) {
+            Ok(api) => {
+                review.operations = summary::operations(&api);
+                review.title = api.title.clone();
+                review.version = api.version.clone();
+                api.diagnostics
+            }
+            Err(e) => e.diagnostics,
+        };
+    // What generation would refuse or warn about, unless a rule already
+    // said it of that node (or of a node inside it).
+    for mut d in diagnostics {
+        let said = review.findings.iter().any(|f| {
+            let p = &f.location.pointer;
+            !d.location.pointer.is_empty()
+                && (*p == d.location.pointer || p.starts_with(&format!("{}/", d.location.pointer)))
+        });
+        if said {
+            continue;
+        }
+        if let Some(locator) = &locator
+            && d.location.line.is_none()
+            && !d.location.pointer.is_empty()
+        {
+            let found = locator.locate(&d.location.pointer);
+            if found.file == d.location.file {
+                d.location.line = found.line;
             }
         }
-        Err(e) => review.findings.extend(e.diagnostics.into_iter().map(Finding::from_diagnostic)),
+        review.findings.push(Finding::from_diagnostic(d));
     }
     review
 }
 
 /// The rules' findings on the sources as published, each marked with the
 /// first overlay after which it no longer holds.
-fn lint_published(spec: &ApiSpec) -> Vec<Finding<Severity>> {
+/// Also returns where the published sources' nodes are, when they parse.
+fn lint_published(spec: &ApiSpec) -> (Vec<Finding<Severity>>, Option<Locator>) {
     let mut docs = Vec::new();
     for s in &spec.sources {
         match source::load_file(s) {
             Ok(d) => docs.extend(d),
-            Err(e) => return e.diagnostics.into_iter().map(Finding::from_diagnostic).collect(),
+            // The source stage reports the same error again, with its line.
+            Err(_) => return (Vec::new(), None),
         }
     }
     let mut sink = Sink::default();
-    let (published, provenance) = match source::merge::merge(docs, &mut sink) {
-        Ok(merged) => merged,
-        Err(e) => return e.diagnostics.into_iter().map(Finding::from_diagnostic).collect(),
-    };
+    let Ok((published, provenance)) = source::merge::merge(docs, &mut sink) else { return (Vec::new(), None) };
     let locator = Locator::new(&provenance);
     let hits = rules::lint(&published);
     let mut corrected_by: Vec<Option<PathBuf>> = vec![None; hits.len()];
@@ -148,5 +166,5 @@ fn lint_published(spec: &ApiSpec) -> Vec<Finding<Severity>> {
         })
         .collect();
     findings.extend(extra);
-    findings
+    (findings, Some(locator))
 }

@@ -60,7 +60,7 @@ pub fn materialize(arg: &str) -> diag::Result<Materialized> {
         .spawn()
         .map_err(|e| fail(format!("cannot run git: {e}")))?;
     let stdout = archive.stdout.take().ok_or_else(|| fail("git gave no output".into()))?;
-    let untar = Command::new("tar").arg("-x").arg("-C").arg(&dir).stdin(stdout).status();
+    let untar = Command::new("tar").arg("-x").arg("-C").arg(&dir).stdin(stdout).stderr(Stdio::null()).status();
     let out = archive.wait_with_output().map_err(|e| fail(format!("git failed: {e}")))?;
     if !out.status.success() {
         let said = String::from_utf8_lossy(&out.stderr).trim().to_string();

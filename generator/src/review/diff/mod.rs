@@ -11,7 +11,7 @@ use crate::diag::{self, ptr};
 use crate::ir::{Api, Operation};
 use crate::source::lines::Locator;
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -56,19 +56,62 @@ impl ApiDiff {
     }
 }
 
-/// One version of the APIs: their IR, and where their nodes are written.
-struct Version {
-    apis: Vec<(Api, Locator)>,
+/// One API version: its IR, and where its nodes are written.
+struct Side {
+    api: Api,
+    locator: Locator,
+    /// (operation pointer, parameter name, location) → the pointer of the
+    /// parameter's schema, which the IR does not keep.
+    parameters: BTreeMap<(String, String, String), String>,
 }
 
-fn load(path: &Path) -> diag::Result<Version> {
-    let mut apis = Vec::new();
+fn load(path: &Path) -> diag::Result<Vec<Side>> {
+    let mut sides = Vec::new();
     for spec in crate::api_specs(path)? {
         let loaded = crate::source::load(&spec.sources, &spec.overlays)?;
         let locator = Locator::new(&loaded.provenance);
-        apis.push((crate::lower::lower_loaded(&spec, loaded)?, locator));
+        let parameters = parameter_pointers(&loaded.openapi);
+        sides.push(Side { api: crate::lower::lower_loaded(&spec, loaded)?, locator, parameters });
     }
-    Ok(Version { apis })
+    Ok(sides)
+}
+
+fn parameter_pointers(openapi: &openapiv3::OpenAPI) -> BTreeMap<(String, String, String), String> {
+    use openapiv3::{Parameter, ReferenceOr};
+    let lookup = |p: &ReferenceOr<Parameter>, at: String| -> Option<(Parameter, String)> {
+        match p {
+            ReferenceOr::Item(p) => Some((p.clone(), at)),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.rsplit('/').next()?;
+                let found = openapi.components.as_ref()?.parameters.get(name)?.as_item()?.clone();
+                Some((found, ptr("/components/parameters", name)))
+            }
+        }
+    };
+    let location = |p: &Parameter| match p {
+        Parameter::Query { .. } => "query",
+        Parameter::Header { .. } => "header",
+        Parameter::Path { .. } => "path",
+        Parameter::Cookie { .. } => "cookie",
+    };
+    let mut out = BTreeMap::new();
+    for (path, item) in openapi.paths.iter() {
+        let Some(item) = item.as_item() else { continue };
+        let item_at = ptr("/paths", path);
+        for (method, op) in item.iter() {
+            let op_at = ptr(&item_at, method);
+            let lists = [(&item.parameters, ptr(&item_at, "parameters")), (&op.parameters, ptr(&op_at, "parameters"))];
+            for (list, list_at) in lists {
+                for (i, p) in list.iter().enumerate() {
+                    if let Some((p, at)) = lookup(p, ptr(&list_at, &i.to_string())) {
+                        let key = (op_at.clone(), p.parameter_data_ref().name.clone(), location(&p).to_string());
+                        out.insert(key, ptr(&at, "schema"));
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Compares the APIs of `old` and `new` (files, pages, manifests, or
@@ -76,11 +119,12 @@ fn load(path: &Path) -> diag::Result<Version> {
 pub fn diff(old: &str, new: &str) -> diag::Result<Vec<ApiDiff>> {
     let (old_src, new_src) = (git::materialize(old)?, git::materialize(new)?);
     let (old_v, new_v) = (load(&old_src.path)?, load(&new_src.path)?);
-    let single = old_v.apis.len() == 1 && new_v.apis.len() == 1;
+    let single = old_v.len() == 1 && new_v.len() == 1;
     let mut out = Vec::new();
-    for (n, n_loc) in &new_v.apis {
-        let Some((o, o_loc)) = old_v.apis.iter().find(|(o, _)| single || o.name == n.name) else { continue };
-        let mut cx = Cx { old: o, new: n, old_loc: o_loc, new_loc: n_loc, changes: Vec::new(), seen: BTreeSet::new() };
+    for new in &new_v {
+        let Some(old) = old_v.iter().find(|o| single || o.api.name == new.api.name) else { continue };
+        let (o, n) = (&old.api, &new.api);
+        let mut cx = Cx { old, new, o, n, changes: Vec::new(), seen: BTreeSet::new() };
         cx.api();
         let mut changes = cx.changes;
         for c in &mut changes {
@@ -112,10 +156,11 @@ pub(super) enum Dir {
 }
 
 struct Cx<'a> {
-    old: &'a Api,
-    new: &'a Api,
-    old_loc: &'a Locator,
-    new_loc: &'a Locator,
+    old: &'a Side,
+    new: &'a Side,
+    /// The two APIs (`old.api`, `new.api`).
+    o: &'a Api,
+    n: &'a Api,
     changes: Vec<Change>,
     /// (rule, pointer, message) already reported: a shared type is
     /// reported once, not at every use.
@@ -124,12 +169,14 @@ struct Cx<'a> {
 
 impl Cx<'_> {
     fn push(&mut self, class: Class, rule: &str, side: In, at: &str, message: String, fix: &str) {
-        if !self.seen.insert((rule.to_string(), at.to_string(), message.clone())) {
+        // A component is reported at its first use only.
+        let key = if at.starts_with("/components/") { String::new() } else { message.clone() };
+        if !self.seen.insert((rule.to_string(), at.to_string(), key)) {
             return;
         }
         let location = match side {
-            In::Old => self.old_loc.locate(at),
-            In::New => self.new_loc.locate(at),
+            In::Old => self.old.locator.locate(at),
+            In::New => self.new.locator.locate(at),
         };
         self.changes.push(Finding {
             severity: class,
@@ -143,8 +190,8 @@ impl Cx<'_> {
 
     fn api(&mut self) {
         let urls = |a: &Api| a.servers.iter().map(|s| s.url.clone()).collect::<Vec<_>>();
-        if urls(self.old) != urls(self.new) {
-            let message = format!("servers changed: {:?} → {:?}", urls(self.old), urls(self.new));
+        if urls(self.o) != urls(self.n) {
+            let message = format!("servers changed: {:?} → {:?}", urls(self.o), urls(self.n));
             self.push(
                 Class::Warning,
                 "servers.changed",
@@ -154,8 +201,8 @@ impl Cx<'_> {
                 "check that clients' base URLs still work",
             );
         }
-        for o in &self.old.operations {
-            match self.new.operations.iter().find(|n| same_operation(o, n)) {
+        for o in &self.o.operations {
+            match self.n.operations.iter().find(|n| same_operation(o, n)) {
                 Some(n) => self.operation(o, n),
                 None => self.push(
                     Class::Breaking,
@@ -167,8 +214,8 @@ impl Cx<'_> {
                 ),
             }
         }
-        for n in &self.new.operations {
-            if !self.old.operations.iter().any(|o| same_operation(o, n)) {
+        for n in &self.n.operations {
+            if !self.o.operations.iter().any(|o| same_operation(o, n)) {
                 let message = format!("operation `{}` ({}) was added", n.id, describe_route(n));
                 self.push(Class::Info, "operation.added", In::New, &op_pointer(n), message, "");
             }
@@ -177,7 +224,7 @@ impl Cx<'_> {
 
     fn operation(&mut self, o: &Operation, n: &Operation) {
         let at = op_pointer(n);
-        self.parameters(o, n, &at);
+        self.parameters(o, n);
         self.body(o, n, &at);
         self.responses(o, n, &at);
         let alternatives = |op: &Operation| -> BTreeSet<Vec<String>> {
@@ -212,35 +259,28 @@ impl Cx<'_> {
         }
     }
 
-    fn parameters(&mut self, o: &Operation, n: &Operation, at: &str) {
-        let params_at = ptr(at, "parameters");
+    fn parameters(&mut self, o: &Operation, n: &Operation) {
+        // The parameter's schema, else the operation's parameter list.
+        let schema_at = |side: &Side, op: &Operation, p: &crate::ir::Parameter| {
+            let key = (op_pointer(op), p.name.clone(), location(p.location).to_string());
+            side.parameters.get(&key).cloned().unwrap_or_else(|| ptr(&op_pointer(op), "parameters"))
+        };
         for p in &o.parameters {
+            let old_at = schema_at(self.old, o, p);
             let Some(q) = n.parameters.iter().find(|q| q.name == p.name && q.location == p.location) else {
-                let message = format!("`{}`: {:?} parameter `{}` was removed", o.id, p.location, p.name);
+                let message = format!("`{}`: {} parameter `{}` was removed", o.id, location(p.location), p.name);
                 let fix = "clients still send it; make sure the server ignores it";
-                self.push(
-                    Class::Warning,
-                    "parameter.removed",
-                    In::Old,
-                    &ptr(&op_pointer(o), "parameters"),
-                    message,
-                    fix,
-                );
+                self.push(Class::Warning, "parameter.removed", In::Old, &old_at, message, fix);
                 continue;
             };
+            let new_at = schema_at(self.new, n, q);
             if q.required && !p.required {
                 let message = format!("`{}`: parameter `{}` is now required", n.id, q.name);
-                self.push(
-                    Class::Breaking,
-                    "parameter.now-required",
-                    In::New,
-                    &params_at,
-                    message,
-                    "keep it optional, with a default",
-                );
+                let fix = "keep it optional, with a default";
+                self.push(Class::Breaking, "parameter.now-required", In::New, &new_at, message, fix);
             }
             let label = format!("`{}` parameter `{}`", n.id, q.name);
-            types::compare(self, &p.ty, &q.ty, Dir::Request, &label, (&params_at, &params_at));
+            types::compare(self, &p.ty, &q.ty, Dir::Request, &label, (&old_at, &new_at));
         }
         for q in &n.parameters {
             if o.parameters.iter().any(|p| p.name == q.name && p.location == q.location) {
@@ -251,8 +291,8 @@ impl Cx<'_> {
             } else {
                 (Class::Info, "parameter.added", "")
             };
-            let message = format!("`{}`: {:?} parameter `{}` was added", n.id, q.location, q.name);
-            self.push(class, rule, In::New, &params_at, message, fix);
+            let message = format!("`{}`: {} parameter `{}` was added", n.id, location(q.location), q.name);
+            self.push(class, rule, In::New, &schema_at(self.new, n, q), message, fix);
         }
     }
 
@@ -351,6 +391,15 @@ fn same_operation(a: &Operation, b: &Operation) -> bool {
         out
     };
     a.method == b.method && shape(&a.path) == shape(&b.path) && a.target == b.target
+}
+
+fn location(l: crate::ir::Location) -> &'static str {
+    match l {
+        crate::ir::Location::Path => "path",
+        crate::ir::Location::Query => "query",
+        crate::ir::Location::Header => "header",
+        crate::ir::Location::Cookie => "cookie",
+    }
 }
 
 fn op_pointer(op: &Operation) -> String {

@@ -50,7 +50,7 @@ impl Walk<'_, '_> {
     }
 
     fn types(&mut self, o: &TypeRef, n: &TypeRef, label: &str, at: (String, String)) {
-        let (old_api, new_api) = (self.cx.old, self.cx.new);
+        let (old_api, new_api) = (self.cx.o, self.cx.n);
         let (o, o_name, o_at) = unwrap(old_api, o, at.0);
         let (n, n_name, n_at) = unwrap(new_api, n, at.1);
         if let (Some(a), Some(b)) = (o_name, n_name) {
@@ -127,8 +127,10 @@ impl Walk<'_, '_> {
             let at = ptr(at, "pattern");
             match (&a.pattern, &b.pattern) {
                 (_, Some(p)) => {
-                    let was = a.pattern.as_deref().map_or("no pattern".to_string(), |q| format!("`{q}`"));
-                    let message = format!("{label}: pattern {was} → `{p}`");
+                    let message = match &a.pattern {
+                        Some(q) => format!("{label}: pattern `{q}` → `{p}`"),
+                        None => format!("{label}: pattern `{p}` added"),
+                    };
                     let class = self.by_dir(true);
                     self.report(class, "constraint.tightened", In::New, &at, message, TIGHTENED_FIX);
                 }

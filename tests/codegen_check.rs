@@ -1,6 +1,7 @@
 //! `cargo xtask codegen --check` over a copy of specs/ and generated/: fresh
 //! output passes, a changed description fails with the doc comment in the
-//! diff, and regenerating makes it pass again.
+//! diff, regenerating makes it pass again, and a changed constraint shows
+//! in REVIEW.md's diff.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -40,6 +41,7 @@ fn check_detects_a_changed_description() {
     copy_dir(&root.join("specs"), &specs);
     copy_dir(&root.join("generated/src"), &krate.join("src"));
     std::fs::copy(root.join("generated/rustfmt.toml"), krate.join("rustfmt.toml")).unwrap();
+    std::fs::copy(root.join("generated/REVIEW.md"), krate.join("REVIEW.md")).unwrap();
 
     let fresh = codegen(true, &specs, &krate);
     assert!(fresh.status.success(), "committed output is fresh: {}", String::from_utf8_lossy(&fresh.stdout));
@@ -60,5 +62,15 @@ fn check_detects_a_changed_description() {
 
     assert!(codegen(false, &specs, &krate).status.success());
     assert!(codegen(true, &specs, &krate).status.success(), "regenerated output is fresh");
+
+    // A spec change that reviewers should see shows up in REVIEW.md too.
+    let aws = specs.join("aws/transfer.yaml");
+    let text = std::fs::read_to_string(&aws).unwrap();
+    std::fs::write(&aws, text.replacen("          maxLength: 100\n", "          maxLength: 64\n", 1)).unwrap();
+    let stale = codegen(true, &specs, &krate);
+    let diff = String::from_utf8_lossy(&stale.stdout);
+    assert_eq!(stale.status.code(), Some(1), "{diff}");
+    assert!(diff.contains("REVIEW.md"), "{diff}");
+    assert!(diff.contains("+| `DeleteSshPublicKey` |") && diff.contains("3..=64 chars"), "{diff}");
     std::fs::remove_dir_all(&tmp).unwrap();
 }

@@ -30,6 +30,14 @@ enum Command {
         #[arg(long = "crate", requires = "manifest")]
         krate: Option<PathBuf>,
     },
+    /// Write `REVIEW.md` (spec review: API summary and lint findings) next
+    /// to the generated code of specs/apis.yaml and tests/fixtures/apis.yaml.
+    /// `cargo xtask codegen` writes it too, and `--check` keeps it fresh.
+    Review {
+        /// Write nothing: print a diff and exit 1 if REVIEW.md is stale.
+        #[arg(long)]
+        check: bool,
+    },
     /// Generate a crate (client and server) from every spec of a folder,
     /// `cargo check` each, and print a Markdown table: operations, types,
     /// warnings, generated lines, generate time, check result and time.
@@ -53,19 +61,23 @@ fn main() -> ExitCode {
         eprintln!("error: cannot enter the workspace root {}", root.display());
         return ExitCode::FAILURE;
     }
+    let bundled = || {
+        vec![
+            (PathBuf::from("specs/apis.yaml"), PathBuf::from("generated")),
+            (PathBuf::from("tests/fixtures/apis.yaml"), PathBuf::from("tests/golden")),
+        ]
+    };
+    // Every pair is generated (and reported) even when one fails.
+    let all = |codes: Vec<ExitCode>| codes.into_iter().find(|c| *c != ExitCode::SUCCESS).unwrap_or(ExitCode::SUCCESS);
     match Cli::parse().command {
         Command::Codegen { check, manifest, krate } => {
             let pairs = match (manifest, krate) {
                 (Some(m), Some(k)) => vec![(m, k)],
-                _ => vec![
-                    (PathBuf::from("specs/apis.yaml"), PathBuf::from("generated")),
-                    (PathBuf::from("tests/fixtures/apis.yaml"), PathBuf::from("tests/golden")),
-                ],
+                _ => bundled(),
             };
-            // Every pair is generated (and reported) even when one fails.
-            let codes: Vec<ExitCode> = pairs.iter().map(|(m, k)| codegen::run(check, m, k)).collect();
-            codes.into_iter().find(|c| *c != ExitCode::SUCCESS).unwrap_or(ExitCode::SUCCESS)
+            all(pairs.iter().map(|(m, k)| codegen::run(check, m, k)).collect())
         }
+        Command::Review { check } => all(bundled().iter().map(|(m, k)| codegen::run_review(check, m, k)).collect()),
         Command::Corpus { dir, only, no_check } => corpus::run(&corpus::Settings { dir, only, no_check }),
     }
 }

@@ -1,7 +1,7 @@
 //! `apigen review` and `apigen diff`: spec review for people and for CI.
 
 use apigen::diag::Severity;
-use apigen::review::{self, diff::Class, render::Format};
+use apigen::review::{self, Finding, diff::Class, render::Format};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -73,22 +73,13 @@ pub fn review(args: ReviewArgs) -> ExitCode {
         }
     }
     print!("{}", review::render::reviews(&reviews, args.format.into()));
-    let worst = match args.fail_on {
-        None => return ExitCode::SUCCESS,
-        Some(ReviewGate::Error) => Severity::Error,
-        Some(ReviewGate::Warning) => Severity::Warning,
-        Some(ReviewGate::Info) => Severity::Info,
-    };
-    let failing: usize =
-        reviews.iter().map(|r| (0..=worst as usize).map(|s| r.count(SEVERITIES[s])).sum::<usize>()).sum();
-    if failing > 0 {
-        eprintln!("error: {failing} finding(s) at or above --fail-on {worst}");
-        return ExitCode::FAILURE;
-    }
-    ExitCode::SUCCESS
+    let worst = args.fail_on.map(|g| match g {
+        ReviewGate::Error => Severity::Error,
+        ReviewGate::Warning => Severity::Warning,
+        ReviewGate::Info => Severity::Info,
+    });
+    gate(reviews.iter().flat_map(|r| &r.findings), worst, "finding")
 }
-
-const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
 
 pub fn diff(args: DiffArgs) -> ExitCode {
     let diffs = match review::diff::diff(&args.old, &args.new) {
@@ -99,14 +90,24 @@ pub fn diff(args: DiffArgs) -> ExitCode {
         }
     };
     print!("{}", review::render::diffs(&diffs, args.format.into()));
-    let worst = match args.fail_on {
-        None => return ExitCode::SUCCESS,
-        Some(DiffGate::Breaking) => Class::Breaking,
-        Some(DiffGate::Warning) => Class::Warning,
-    };
-    let failing = diffs.iter().flat_map(|d| &d.changes).filter(|c| c.severity <= worst).count();
+    let worst = args.fail_on.map(|g| match g {
+        DiffGate::Breaking => Class::Breaking,
+        DiffGate::Warning => Class::Warning,
+    });
+    gate(diffs.iter().flat_map(|d| &d.changes), worst, "change")
+}
+
+/// Exit 1 when a finding no overlay corrects is `worst` or worse
+/// (severities order from the worst).
+fn gate<'a, S: Ord + Copy + std::fmt::Display + 'a>(
+    findings: impl Iterator<Item = &'a Finding<S>>,
+    worst: Option<S>,
+    what: &str,
+) -> ExitCode {
+    let Some(worst) = worst else { return ExitCode::SUCCESS };
+    let failing = findings.filter(|f| f.severity <= worst && f.corrected_by.is_none()).count();
     if failing > 0 {
-        eprintln!("error: {failing} change(s) at or above --fail-on {worst}");
+        eprintln!("error: {failing} {what}(s) at or above --fail-on {worst}");
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS

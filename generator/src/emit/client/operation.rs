@@ -316,7 +316,14 @@ fn body(op: &Operation, wire: &Wire, types: &TokenStream) -> (Option<TokenStream
     };
     let Some(content) = preferred(&b.contents) else { return (None, quote! { None }) };
     let ct = content.media_type.as_str();
+    let is_form =
+        ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
     let (ty, make) = match (kind(content), &content.ty) {
+        // A typed form: the caller gives the struct, the runtime encodes it.
+        (Kind::Bytes, Some(t @ TypeRef::Named { .. })) if is_form => {
+            let r = rust_type(t, types);
+            (quote! { &#r }, quote! { runtime::client::Body::form(#ct, body)? })
+        }
         (Kind::Json, Some(t)) => {
             let ty = match strip_nullable(t) {
                 TypeRef::String { .. } => quote! { &str },

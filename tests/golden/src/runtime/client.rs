@@ -383,7 +383,43 @@ impl Body {
             })
             .map_err(|e| RequestError(format!("cannot serialise the request body: {e}")))
     }
+
+    /// `application/x-www-form-urlencoded`: one pair per property; nested
+    /// arrays and objects in brackets (`items[0][price]=…`,
+    /// `metadata[k]=…`), as Stripe and Rails-style services read them;
+    /// `null` left out.
+    pub fn form<T: serde::Serialize + ?Sized>(
+        content_type: &'static str,
+        value: &T,
+    ) -> Result<Body, RequestError> {
+        let value = serde_json::to_value(value)
+            .map_err(|e| RequestError(format!("cannot serialise the request body: {e}")))?;
+        let serde_json::Value::Object(fields) = value else {
+            return Err(RequestError("a form body must be an object".into()));
+        };
+        let mut pairs = Vec::new();
+        for (k, v) in &fields {
+            bracketed(k.clone().into(), v, &mut pairs);
+        }
+        let encode = |s: &str| percent_encoding::utf8_percent_encode(s, FORM).to_string();
+        let text: Vec<String> = pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect();
+        Ok(Body {
+            content_type,
+            bytes: text.join("&").into(),
+        })
+    }
 }
+
+/// What a form value keeps as is (the URL standard's
+/// application/x-www-form-urlencoded set, with space as `%20`).
+const FORM: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'*')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_');
 
 /// One operation's request, as a generated method describes it.
 pub struct Call<'a, S> {
@@ -567,25 +603,27 @@ pub fn deep_object(
     value: &impl serde::Serialize,
     out: &mut Vec<(QueryName, String)>,
 ) {
-    fn walk(key: QueryName, v: &serde_json::Value, out: &mut Vec<(QueryName, String)>) {
-        match v {
-            serde_json::Value::Null => {}
-            serde_json::Value::String(s) => out.push((key, s.clone())),
-            serde_json::Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    walk(format!("{key}[{i}]").into(), item, out);
-                }
-            }
-            serde_json::Value::Object(fields) => {
-                for (k, item) in fields {
-                    walk(format!("{key}[{k}]").into(), item, out);
-                }
-            }
-            scalar => out.push((key, scalar.to_string())),
-        }
-    }
     if let Ok(v) = serde_json::to_value(value) {
-        walk(name.into(), &v, out);
+        bracketed(name.into(), &v, out);
+    }
+}
+
+/// `key=value`, or for arrays and objects `key[0]=…`, `key[field]=…`.
+fn bracketed(key: QueryName, v: &serde_json::Value, out: &mut Vec<(QueryName, String)>) {
+    match v {
+        serde_json::Value::Null => {}
+        serde_json::Value::String(s) => out.push((key, s.clone())),
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                bracketed(format!("{key}[{i}]").into(), item, out);
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (k, item) in fields {
+                bracketed(format!("{key}[{k}]").into(), item, out);
+            }
+        }
+        scalar => out.push((key, scalar.to_string())),
     }
 }
 
@@ -619,6 +657,20 @@ mod tests {
 
     fn pairs(out: &[(QueryName, String)]) -> Vec<(&str, &str)> {
         out.iter().map(|(k, v)| (k.as_ref(), v.as_str())).collect()
+    }
+
+    #[test]
+    fn form_bodies_bracket_nested_values_and_encode_reserved_characters() {
+        let body = Body::form(
+            "application/x-www-form-urlencoded",
+            &json!({"name": "a b&c=d", "metadata": {"k": "v/w"}, "items": [{"price": 5}], "gone": null}),
+        )
+        .unwrap();
+        assert_eq!(
+            std::str::from_utf8(&body.bytes).unwrap(),
+            "name=a%20b%26c%3Dd&metadata%5Bk%5D=v%2Fw&items%5B0%5D%5Bprice%5D=5"
+        );
+        assert!(Body::form("application/x-www-form-urlencoded", &json!([1])).is_err());
     }
 
     #[test]

@@ -154,6 +154,42 @@ impl Client {
             _ => Err(Error::Undocumented(response)),
         }
     }
+
+    /// Stripe's shape, a form body with nested values.
+    ///
+    /// `POST /workflows/{workflow_id}`
+    pub async fn update_workflow(
+        &self,
+        workflow_id: &str,
+        body: &types::UpdateWorkflowRequest,
+    ) -> Result<(), Error<UpdateWorkflowError>> {
+        let query: Vec<(runtime::client::QueryName, String)> = vec![];
+        let headers: Vec<(&'static str, String)> = vec![];
+        let call = runtime::client::Call {
+            operation: "update_workflow",
+            method: reqwest::Method::POST,
+            path: [
+                "/workflows/",
+                &runtime::client::segment("workflow_id", workflow_id)?,
+            ]
+            .concat(),
+            query,
+            headers,
+            body: Some(runtime::client::Body::form(
+                "application/x-www-form-urlencoded",
+                body,
+            )?),
+            idempotent: false,
+            security: &[],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self.transport.execute(&self.credentials, call).await?;
+        match response.status.as_u16() {
+            204 => Ok(()),
+            _ => Err(Error::Undocumented(response)),
+        }
+    }
 }
 
 /// Credentials for this API's security schemes. Set the ones you
@@ -200,3 +236,6 @@ pub enum New2Error {}
 /// Documented error responses of [`Client::get_workflow`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetWorkflowError {}
+/// Documented error responses of [`Client::update_workflow`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum UpdateWorkflowError {}

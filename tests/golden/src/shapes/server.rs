@@ -88,6 +88,13 @@ pub trait Api: Send + Sync + 'static {
         &self,
         input: GetWorkflowInput,
     ) -> impl Future<Output = GetWorkflowResponse> + Send;
+    /// Stripe's shape, a form body with nested values.
+    ///
+    /// `POST /workflows/{workflow_id}`
+    fn update_workflow(
+        &self,
+        input: UpdateWorkflowInput,
+    ) -> impl Future<Output = UpdateWorkflowResponse> + Send;
 }
 
 /// An `axum::Router` serving `api`: the documented routes (trailing
@@ -100,7 +107,7 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
         .route("/new", axum::routing::post(handle_new2::<A>))
         .route(
             "/workflows/{p0}",
-            axum::routing::get(handle_get_workflow::<A>),
+            axum::routing::get(handle_get_workflow::<A>).post(handle_update_workflow::<A>),
         )
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
         .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
@@ -382,4 +389,82 @@ async fn serve_get_workflow<A: Api>(
         filter,
     };
     Ok(api.get_workflow(input).await.into_response())
+}
+
+/// What a `update_workflow` request carries, decoded and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UpdateWorkflowInput {
+    /// `workflow_id` (path).
+    pub workflow_id: String,
+    pub body: runtime::server::Bytes,
+}
+
+/// Every response `update_workflow` documents; nothing else can be sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UpdateWorkflowResponse {
+    /// 204: updated
+    NoContent,
+}
+
+impl UpdateWorkflowResponse {
+    /// The HTTP status this response is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NoContent => 204,
+        }
+    }
+
+    /// The documented response for `status` (and, where errors are
+    /// told apart by code, `code`) with a JSON `body`; an error if
+    /// the spec documents no such response or the body does not fit.
+    #[allow(unused_variables)]
+    pub fn documented(
+        status: u16,
+        code: Option<&str>,
+        body: Option<::serde_json::Value>,
+    ) -> Result<Self, String> {
+        let body = body.unwrap_or(::serde_json::Value::Null);
+        match (status, code) {
+            (204, _) => Ok(Self::NoContent),
+            _ => Err(format!(
+                "status {status} (code {code:?}) is not documented for `update_workflow`"
+            )),
+        }
+    }
+
+    fn into_response(self) -> Response {
+        match self {
+            Self::NoContent => runtime::server::empty_response(204),
+        }
+    }
+}
+
+/// Handles `POST /workflows/{workflow_id}`.
+async fn handle_update_workflow<A: Api>(
+    State(api): State<Arc<A>>,
+    path: PathParams,
+    request: Request,
+) -> Response {
+    let path = path.bind(&[("workflow_id", "", "")]);
+    serve_update_workflow(&*api, path, request)
+        .await
+        .unwrap_or_else(|r| FORMAT.reject(r))
+}
+
+/// Reads, authenticates and validates a `update_workflow` request, then calls the implementation.
+async fn serve_update_workflow<A: Api>(
+    api: &A,
+    path: PathParams,
+    request: Request,
+) -> Result<Response, Rejection> {
+    let mut cx = Incoming::read(request, path).await?;
+    cx.media_type_is("application/x-www-form-urlencoded")?;
+    let workflow_id = cx.param::<String>("path", "workflow_id", Parse::Text, true);
+    let body = cx.bytes_body(true);
+    let (Some(Some(workflow_id)), Some(Some(body))) = (workflow_id, body) else {
+        return Err(cx.invalid());
+    };
+    cx.verdict()?;
+    let input = UpdateWorkflowInput { workflow_id, body };
+    Ok(api.update_workflow(input).await.into_response())
 }

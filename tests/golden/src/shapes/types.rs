@@ -194,6 +194,23 @@ pub enum Pet {
     Unknown,
 }
 
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateWorkflowRequest {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<::std::collections::BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<Vec<UpdateWorkflowRequestStepsItem>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateWorkflowRequestStepsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<i64>,
+}
+
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for GetItemsIdType {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {

@@ -331,6 +331,13 @@ fn style(p: &openapiv3::Parameter) -> Style {
 /// with no declaration gets a string parameter (reported), a declaration
 /// with no variable is reported.
 fn check_path_template(cx: &mut Ctx, path: &str, at: &str, params: &mut Vec<Parameter>) {
+    if let Some(problem) = template_problem(path) {
+        cx.sink.push(
+            Diagnostic::error("path.template", cx.prov.locate(at), format!("path template `{path}`: {problem}"))
+                .help("write each variable as `{name}`, with no braces inside and none left open"),
+        );
+        return;
+    }
     let vars: Vec<&str> = path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|x| x.0)).collect();
     for v in &vars {
         if !params.iter().any(|p| p.location == ParamIn::Path && p.name == *v) {
@@ -370,6 +377,25 @@ fn check_path_template(cx: &mut Ctx, path: &str, at: &str, params: &mut Vec<Para
             .help("remove the parameter, or add `{name}` to the path"),
         );
     }
+}
+
+/// What is wrong with the braces of a path template, if anything: a client
+/// would send a stray `{` or `}` literally.
+fn template_problem(path: &str) -> Option<String> {
+    let mut open: Option<usize> = None;
+    for (i, c) in path.char_indices() {
+        match (c, open) {
+            ('{', Some(start)) => {
+                return Some(format!("`{{` at offset {i} inside the variable opened at offset {start}"));
+            }
+            ('{', None) => open = Some(i),
+            ('}', None) => return Some(format!("`}}` at offset {i} closes no variable")),
+            ('}', Some(start)) if start + 1 == i => return Some(format!("empty variable `{{}}` at offset {start}")),
+            ('}', Some(_)) => open = None,
+            _ => {}
+        }
+    }
+    open.map(|start| format!("the variable opened at offset {start} is never closed"))
 }
 
 fn contents(types: &mut TypeSpace, ctx: &str, at: &str, content: &IndexMap<String, MediaType>) -> Vec<Content> {
@@ -504,5 +530,19 @@ fn type_label(status: Status) -> String {
     match status {
         Status::Default => "Default".into(),
         other => String::from(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::template_problem;
+
+    #[test]
+    fn unbalanced_templates_are_named() {
+        assert_eq!(template_problem("/a/{id}/b/{c}.json"), None);
+        assert_eq!(template_problem("/pets/{id").unwrap(), "the variable opened at offset 6 is never closed");
+        assert!(template_problem("/a/{b{c}}").unwrap().contains("inside the variable"));
+        assert!(template_problem("/a/b}").unwrap().contains("closes no variable"));
+        assert!(template_problem("/a/{}").unwrap().contains("empty variable"));
     }
 }

@@ -33,6 +33,24 @@ pub enum Version {
 
 /// Reads and checks the `openapi` field.
 pub fn version(doc: &Value, prov: &Provenance) -> Result<Version> {
+    if !doc.is_object() {
+        return Err(Diagnostic::error(
+            "structure.root",
+            prov.locate(""),
+            format!("the document is {}, not an object with `openapi`, `info` and `paths`", describe(doc)),
+        )
+        .help("an OpenAPI document is a map at the top level: start it with `openapi: 3.1.0`")
+        .into());
+    }
+    if let Some(v) = doc.get("openapi").filter(|v| !v.is_string()) {
+        return Err(Diagnostic::error(
+            "version.not-a-string",
+            prov.locate("/openapi"),
+            format!("`openapi` must be a version string, found {} `{v}`", describe(v)),
+        )
+        .help("quote the version, e.g. `openapi: \"3.0.3\"` (YAML reads an unquoted 3.0 as a number)")
+        .into());
+    }
     let field = doc.get("openapi").and_then(Value::as_str);
     match field {
         Some(v) if v.starts_with("3.0.") || v == "3.0" => Ok(Version::V30),
@@ -58,6 +76,18 @@ pub fn version(doc: &Value, prov: &Provenance) -> Result<Version> {
         )
         .help("add `openapi: 3.1.0` (or the version the document follows)")
         .into()),
+    }
+}
+
+/// "a list", "a string", ... for messages about a value of the wrong kind.
+pub fn describe(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a map",
     }
 }
 

@@ -32,7 +32,9 @@ pub fn resolve(doc: &mut Value, prov: &Provenance, sink: &mut Sink) -> Result<()
                 Diagnostic::error(
                     "ref.external",
                     prov.locate(&at),
-                    format!("external `$ref` `{target}` is not supported"),
+                    format!(
+                        "external `$ref` `{target}` is not supported: apigen reads no other file and fetches no URL"
+                    ),
                 )
                 .help("bundle the document into one file first (e.g. `redocly bundle`)"),
             );

@@ -74,11 +74,14 @@ pub fn operations(cx: &mut Ctx, types: &mut TypeSpace) -> Vec<Operation> {
             let base = snake(&id);
             let name = names.claim(&base);
             if name != base {
-                cx.sink.push(Diagnostic::warning(
-                    "operation.name-collision",
-                    cx.prov.locate(&at),
-                    format!("operation `{id}` is named `{name}` because `{base}` is taken"),
-                ));
+                cx.sink.push(
+                    Diagnostic::warning(
+                        "operation.name-collision",
+                        cx.prov.locate(&at),
+                        format!("operation `{id}` is named `{name}` because `{base}` is taken"),
+                    )
+                    .help("give the operation an operationId of its own (an overlay can set one)"),
+                );
             }
             let lowered = operation(cx, types, path, &at, method, id, name, op, item);
             out.push(lowered);
@@ -238,12 +241,7 @@ fn parameters(
     for (here, p) in list {
         let d = p.parameter_data_ref();
         let loc = location(p);
-        let base = snake(&d.name);
-        let rust_name = if namer.is_taken(&base) {
-            namer.claim(&format!("{base}_{}", snake(&format!("{loc:?}"))))
-        } else {
-            namer.claim(&base)
-        };
+        let rust_name = parameter_name(&mut namer, &d.name, loc);
         let (ty, media_type) = match &d.format {
             ParameterSchemaOrContent::Schema(s) => {
                 (types.lower(s, &format!("{ctx}{}", camel(&d.name)), &ptr(&here, "schema")), None)
@@ -327,6 +325,18 @@ fn style(p: &openapiv3::Parameter) -> Style {
     }
 }
 
+/// A parameter's Rust name, distinct from those `namer` holds: two
+/// parameters of one name (or of names that read alike, `a-b` and `a_b`)
+/// are told apart by their location (`id`, `id_query`).
+fn parameter_name(namer: &mut Namer, name: &str, loc: ParamIn) -> String {
+    let base = snake(name);
+    if namer.is_taken(&base) {
+        namer.claim(&format!("{base}_{}", snake(&format!("{loc:?}"))))
+    } else {
+        namer.claim(&base)
+    }
+}
+
 /// Template variables and declared path parameters must agree: a variable
 /// with no declaration gets a string parameter (reported), a declaration
 /// with no variable is reported.
@@ -349,7 +359,9 @@ fn check_path_template(cx: &mut Ctx, path: &str, at: &str, params: &mut Vec<Para
                 )
                 .help(format!("declare `- name: {v}` with `in: path` and `required: true`")),
             );
-            let rust_name = snake(v);
+            let mut namer = Namer::new();
+            params.iter().for_each(|p| namer.reserve(&p.rust_name));
+            let rust_name = parameter_name(&mut namer, v, ParamIn::Path);
             params.push(Parameter {
                 name: v.to_string(),
                 rust_name,

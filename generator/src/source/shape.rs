@@ -30,6 +30,8 @@ enum Shape {
     StrOrList,
     /// `items`: a schema or (draft 4) a list of schemas.
     SchemaOrList,
+    /// One of these strings.
+    Word(&'static [&'static str]),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -103,7 +105,7 @@ fn fields(kind: Kind) -> &'static [(&'static str, Shape)] {
         K::Parameter => &[
             ("$ref", Str),
             ("name", Str),
-            ("in", Str),
+            ("in", Word(&["path", "query", "header", "cookie"])),
             ("description", Str),
             ("required", Bool),
             ("deprecated", Bool),
@@ -174,6 +176,18 @@ impl Checker<'_> {
                 self.field(child, &ptr(at, key), key, *shape);
             }
         }
+        if kind == Kind::Parameter
+            && let Some(style) = obj.get("style")
+        {
+            // The styles each location allows (a header object has no `in`).
+            let styles: &'static [&'static str] = match obj.get("in").and_then(Value::as_str) {
+                Some("path") => &["simple", "label", "matrix"],
+                Some("query") => &["form", "spaceDelimited", "pipeDelimited", "deepObject"],
+                Some("cookie") => &["form"],
+                _ => &["simple"],
+            };
+            self.field(style, &ptr(at, "style"), "style", Shape::Word(styles));
+        }
     }
 
     fn field(&mut self, v: &Value, at: &str, key: &str, shape: Shape) {
@@ -185,6 +199,7 @@ impl Checker<'_> {
             Shape::Schema => true,
             Shape::StrOrList => v.is_string() || v.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
             Shape::SchemaOrList => !v.is_string() && !v.is_number() && !v.is_null(),
+            Shape::Word(words) => v.as_str().is_some_and(|w| words.contains(&w)),
         };
         if !fits {
             self.wrong(v, at, key, shape);
@@ -223,6 +238,24 @@ impl Checker<'_> {
     }
 
     fn wrong(&mut self, v: &Value, at: &str, key: &str, shape: Shape) {
+        if let Shape::Word(words) = shape {
+            let words: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
+            let help =
+                if key == "style" { "use a style the parameter's location allows" } else { "use one of these values" };
+            self.sink.push(
+                Diagnostic::error(
+                    "structure.value",
+                    self.prov.locate(at),
+                    format!(
+                        "`{key}` must be one of {}, found `{}`",
+                        words.join(", "),
+                        v.as_str().unwrap_or(&v.to_string())
+                    ),
+                )
+                .help(help),
+            );
+            return;
+        }
         let expected = match shape {
             Shape::Str => "a string",
             Shape::Bool => "`true` or `false`",
@@ -231,6 +264,7 @@ impl Checker<'_> {
             Shape::Schema => "a schema",
             Shape::StrOrList => "a type name or a list of type names",
             Shape::SchemaOrList => "a schema (a map)",
+            Shape::Word(_) => "a keyword",
         };
         let help = match shape {
             Shape::MapOf(Kind::Response) => "write it as a map from status to response: `\"200\": {description: OK}`",
@@ -290,6 +324,17 @@ mod tests {
         );
         assert_eq!(ds[1].message, "`responses` must be a map, found a string");
         assert!(ds[1].help.contains("\"200\": {description: OK}"));
+    }
+
+    #[test]
+    fn parameter_locations_and_styles() {
+        let ds = errors(json!({"paths": {"/a": {"get": {"parameters": [
+            {"name": "a", "in": "body"},
+            {"name": "b", "in": "query", "style": "simple"},
+            {"name": "c", "in": "path", "style": "label"}]}}}}));
+        let at: Vec<&str> = ds.iter().map(|d| d.location.pointer.as_str()).collect();
+        assert_eq!(at, ["/paths/~1a/get/parameters/0/in", "/paths/~1a/get/parameters/1/style"]);
+        assert!(ds[0].message.contains("`in` must be one of `path`, `query`, `header`, `cookie`, found `body`"));
     }
 
     #[test]

@@ -115,6 +115,7 @@ const CASES: &[(&str, Expect)] = &[
         },
     ),
     ("ref-recursive-ok.yaml", Accepted { stderr: &[] }),
+    ("allof-recursive.yaml", Accepted { stderr: &[] }),
     (
         "path-template-unbalanced.yaml",
         Refused { code: "path.template", at: " at /paths/~1pets~1{id/get", also: &["never closed"] },

@@ -42,6 +42,10 @@ fn count(outcome: &str) {
 /// Runs `bytes`, the content of a file named `name`, through the whole
 /// pipeline. `Err` is a finding.
 fn pipeline(name: &str, bytes: &[u8]) -> Result<(), String> {
+    // A stack overflow or a hang cannot be caught: the input is left on
+    // disk first, so that it can be replayed (`apigen ir` on this file).
+    let last = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("fuzz-last-{name}"));
+    std::fs::write(&last, bytes).map_err(|e| format!("{}: {e}", last.display()))?;
     let path = Path::new(name);
     let mut sink = diag::Sink::default();
     let loaded = source::documents(path, bytes, &mut sink).and_then(|docs| source::load_documents(docs, &[], sink));
@@ -573,14 +577,14 @@ fn arbitrary_bytes() {
     let text = prop_oneof![100 => 0x20u8..0x7f, 20 => Just(b'\n'), 5 => Just(b'`'), 1 => any::<u8>()];
     let bytes = prop_oneof![proptest::collection::vec(any::<u8>(), 0..64), proptest::collection::vec(text, 0..512)];
     let input = (proptest::sample::select(&FILE_NAMES[..]), bytes);
-    fuzz("bytes", input, 2000, |(name, bytes)| pipeline(name, &bytes));
+    fuzz("bytes", input, 20_000, |(name, bytes)| pipeline(name, &bytes));
 }
 
 #[test]
 fn mutated_specs() {
     let seeds = seeds();
     let input = (0..seeds.len(), proptest::collection::vec(edit(), 1..4));
-    fuzz("mutated", input, 600, |(i, edits)| {
+    fuzz("mutated", input, 4000, |(i, edits)| {
         // Mostly kept valid UTF-8 (a cut through a character is
         // `arbitrary_bytes`' business), so that parsing is reached.
         let (name, seed) = &seeds[i];
@@ -592,7 +596,7 @@ fn mutated_specs() {
 
 #[test]
 fn structured_specs() {
-    fuzz("structured", (document(), any::<u8>()), 300, |(doc, form)| {
+    fuzz("structured", (document(), any::<u8>()), 2000, |(doc, form)| {
         let (name, bytes) = printed(&doc, form);
         pipeline(name, &bytes)
     });

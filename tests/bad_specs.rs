@@ -198,7 +198,7 @@ fn run_case(spec: &Path, expect: &Expect) -> String {
     );
     let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
     match expect {
-        Refused { code, at, also } => {
+        Refused { code, at, .. } => {
             assert_eq!(run.status.code(), Some(1), "{name}: expected a refusal:\n{stderr}");
             let head = format!("error[{code}]: {}{at}", spec.display());
             assert!(stderr.contains(&head), "{name}: expected `{head}` in:\n{stderr}");

@@ -41,6 +41,8 @@ enum Kind {
     PathItem,
     Operation,
     Parameter,
+    /// A header object: a parameter without `name` and `in`.
+    Header,
     RequestBody,
     Response,
     MediaType,
@@ -49,6 +51,7 @@ enum Kind {
     Callback,
     Server,
     Schema,
+    Discriminator,
     /// A map whose fields are not checked (security requirements, tags).
     AnyMap,
     /// A string (list items such as `required` names).
@@ -67,7 +70,6 @@ fn fields(kind: Kind) -> &'static [(&'static str, Shape)] {
             ("openapi", Str),
             ("info", Object(K::Info)),
             ("paths", MapOf(K::PathItem)),
-            ("webhooks", MapOf(K::PathItem)),
             ("components", Object(K::Components)),
             ("servers", ListOf(K::Server)),
             ("security", ListOf(K::AnyMap)),
@@ -114,18 +116,28 @@ fn fields(kind: Kind) -> &'static [(&'static str, Shape)] {
             ("schema", Schema),
             ("content", MapOf(K::MediaType)),
         ],
+        K::Header => &[
+            ("$ref", Str),
+            ("description", Str),
+            ("required", Bool),
+            ("deprecated", Bool),
+            ("style", Str),
+            ("explode", Bool),
+            ("schema", Schema),
+            ("content", MapOf(K::MediaType)),
+        ],
         K::RequestBody => &[("$ref", Str), ("description", Str), ("required", Bool), ("content", MapOf(K::MediaType))],
         K::Response => {
-            &[("$ref", Str), ("description", Str), ("headers", MapOf(K::Parameter)), ("content", MapOf(K::MediaType))]
+            &[("$ref", Str), ("description", Str), ("headers", MapOf(K::Header)), ("content", MapOf(K::MediaType))]
         }
         K::MediaType => &[("schema", Schema), ("encoding", MapOf(K::Encoding))],
-        K::Encoding => &[("contentType", Str), ("headers", MapOf(K::Parameter))],
+        K::Encoding => &[("contentType", Str), ("headers", MapOf(K::Header))],
         K::Components => &[
             ("schemas", MapOf(K::Schema)),
             ("responses", MapOf(K::Response)),
             ("parameters", MapOf(K::Parameter)),
             ("requestBodies", MapOf(K::RequestBody)),
-            ("headers", MapOf(K::Parameter)),
+            ("headers", MapOf(K::Header)),
             ("securitySchemes", MapOf(K::AnyMap)),
             ("pathItems", MapOf(K::PathItem)),
             ("callbacks", MapOf(K::Callback)),
@@ -146,8 +158,29 @@ fn fields(kind: Kind) -> &'static [(&'static str, Shape)] {
             ("anyOf", ListOf(K::Schema)),
             ("oneOf", ListOf(K::Schema)),
             ("enum", ListOf(K::Any)),
+            ("discriminator", Object(K::Discriminator)),
         ],
+        K::Discriminator => &[("propertyName", Str), ("mapping", MapOf(K::Str))],
         K::Callback | K::AnyMap | K::Str | K::Any => &[],
+    }
+}
+
+/// Fields an object of a kind cannot do without (unless it is a `$ref`),
+/// with what to write. Alternatives are separated by `|`.
+fn required(kind: Kind) -> &'static [(&'static str, &'static str)] {
+    match kind {
+        Kind::Operation => {
+            &[("responses", "add `responses:` with at least one status, e.g. `\"200\": {description: OK}`")]
+        }
+        Kind::Response => &[("description", "add `description:` (it may be an empty string)")],
+        Kind::Parameter => &[
+            ("name", "add the parameter's `name:`"),
+            ("in", "add `in:` (`path`, `query`, `header` or `cookie`)"),
+            ("schema|content", "add a `schema:` (or a `content:` map) saying what the value is"),
+        ],
+        Kind::Header => &[("schema|content", "add a `schema:` (or a `content:` map) saying what the value is")],
+        Kind::Discriminator => &[("propertyName", "add `propertyName:`, the property that names the variant")],
+        _ => &[],
     }
 }
 
@@ -171,12 +204,23 @@ impl Checker<'_> {
             }
             return;
         }
+        if !obj.contains_key("$ref") {
+            for (keys, help) in required(kind) {
+                if !keys.split('|').any(|k| obj.contains_key(k)) {
+                    let what = keys.split('|').map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" or ");
+                    self.sink.push(
+                        Diagnostic::error("structure.missing", self.prov.locate(at), format!("{what} is missing here"))
+                            .help(*help),
+                    );
+                }
+            }
+        }
         for (key, shape) in fields(kind) {
             if let Some(child) = obj.get(*key) {
                 self.field(child, &ptr(at, key), key, *shape);
             }
         }
-        if kind == Kind::Parameter
+        if matches!(kind, Kind::Parameter | Kind::Header)
             && let Some(style) = obj.get("style")
         {
             // The styles each location allows (a header object has no `in`).
@@ -328,13 +372,29 @@ mod tests {
 
     #[test]
     fn parameter_locations_and_styles() {
-        let ds = errors(json!({"paths": {"/a": {"get": {"parameters": [
-            {"name": "a", "in": "body"},
-            {"name": "b", "in": "query", "style": "simple"},
-            {"name": "c", "in": "path", "style": "label"}]}}}}));
+        let ds = errors(json!({"paths": {"/a": {"get": {"responses": {}, "parameters": [
+            {"name": "a", "in": "body", "schema": {}},
+            {"name": "b", "in": "query", "style": "simple", "schema": {}},
+            {"name": "c", "in": "path", "style": "label", "schema": {}}]}}}}));
         let at: Vec<&str> = ds.iter().map(|d| d.location.pointer.as_str()).collect();
         assert_eq!(at, ["/paths/~1a/get/parameters/0/in", "/paths/~1a/get/parameters/1/style"]);
         assert!(ds[0].message.contains("`in` must be one of `path`, `query`, `header`, `cookie`, found `body`"));
+    }
+
+    #[test]
+    fn missing_fields_are_named_where_they_belong() {
+        let ds = errors(json!({"paths": {"/a": {"get": {"parameters": [{"in": "query", "schema": {}}]},
+            "put": {"responses": {"200": {"headers": {"X": {}}}, "204": {"$ref": "#/components/responses/R"}}}}}}));
+        let found: Vec<String> = ds.iter().map(|d| format!("{} {}", d.location.pointer, d.message)).collect();
+        assert_eq!(
+            found,
+            [
+                "/paths/~1a/get `responses` is missing here",
+                "/paths/~1a/get/parameters/0 `name` is missing here",
+                "/paths/~1a/put/responses/200 `description` is missing here",
+                "/paths/~1a/put/responses/200/headers/X `schema` or `content` is missing here",
+            ]
+        );
     }
 
     #[test]

@@ -117,6 +117,22 @@ const CASES: &[(&str, Expect)] = &[
     ("ref-recursive-ok.yaml", Accepted { stderr: &[] }),
     ("allof-recursive.yaml", Accepted { stderr: &[] }),
     (
+        "security-mutual-tls.yaml",
+        Accepted {
+            stderr: &[
+                "warning[security.mutual-tls]: tests/bad-specs/security-mutual-tls.yaml at /components/securitySchemes/mtls",
+            ],
+        },
+    ),
+    (
+        "security-scheme-type.yaml",
+        Refused {
+            code: "structure.value",
+            at: " at /components/securitySchemes/key/in",
+            also: &["found `body`", "at /components/securitySchemes/magic/type: `type` must be one of `apiKey`"],
+        },
+    ),
+    (
         "path-template-unbalanced.yaml",
         Refused { code: "path.template", at: " at /paths/~1pets~1{id/get", also: &["never closed"] },
     ),

@@ -226,6 +226,7 @@ fn name() -> impl Strategy<Value = String> {
 fn schema_ref() -> impl Strategy<Value = Value> {
     prop_oneof![
         400 => name().prop_map(|n| json!({"$ref": format!("#/components/schemas/{}", n.replace('~', "~0").replace('/', "~1"))})),
+        1 => (name(), name()).prop_map(|(a, b)| json!({"$ref": format!("#/components/schemas/{a}/properties/{b}")})),
         1 => Just(json!({"$ref": "#/components/schemas"})),
         1 => Just(json!({"$ref": "#/paths"})),
         1 => Just(json!({"$ref": "other.yaml#/X"})),
@@ -233,16 +234,16 @@ fn schema_ref() -> impl Strategy<Value = Value> {
     ]
 }
 
-/// Defines every schema a `$ref` names but the document does not, so that
-/// most documents get past reference resolution.
+/// Defines every component a `$ref` names but the document does not, so
+/// that most documents get past reference resolution.
 fn define_referenced(doc: &mut Value) {
-    fn refs(v: &Value, out: &mut BTreeSet<String>) {
+    fn refs(v: &Value, out: &mut BTreeSet<(String, String)>) {
         match v {
             Value::Object(o) => {
-                if let Some(r) =
-                    o.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/"))
-                {
-                    out.insert(r.replace("~1", "/").replace("~0", "~"));
+                let target = o.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/"));
+                if let Some((kind, name)) = target.and_then(|t| t.split_once('/')) {
+                    let name = source::refs::percent_decode(name);
+                    out.insert((kind.to_string(), name.replace("~1", "/").replace("~0", "~")));
                 }
                 o.values().for_each(|c| refs(c, out));
             }
@@ -252,9 +253,19 @@ fn define_referenced(doc: &mut Value) {
     }
     let mut named = BTreeSet::new();
     refs(doc, &mut named);
-    let schemas = doc["components"]["schemas"].as_object_mut().unwrap();
-    for n in named {
-        schemas.entry(n).or_insert_with(|| json!({"type": "string"}));
+    for (kind, name) in named {
+        let definition = match kind.as_str() {
+            "parameters" => json!({"name": name, "in": "query", "schema": {"type": "string"}}),
+            "responses" => json!({"description": name}),
+            _ => json!({"type": "string"}),
+        };
+        let Some(section) = doc["components"].as_object_mut().map(|c| c.entry(kind).or_insert_with(|| json!({})))
+        else {
+            continue;
+        };
+        if let Some(section) = section.as_object_mut() {
+            section.entry(name).or_insert(definition);
+        }
     }
 }
 
@@ -365,14 +376,20 @@ fn operation() -> impl Strategy<Value = Value> {
         &["200", "201", "204", "2XX", "301", "400", "404", "4XX", "500", "default", "999", "abc"][..],
     );
     let responses = proptest::collection::btree_map(status, proptest::option::of(media()), 0..4);
+    let parameter_or_ref = prop_oneof![
+        4 => parameter(),
+        1 => proptest::sample::select(SHARED).prop_map(|n| shared_ref("parameters", n)),
+    ];
+    let shared_response = proptest::option::weighted(0.2, proptest::sample::select(SHARED));
     (
         proptest::option::of(name()),
-        proptest::collection::vec(parameter(), 0..4),
+        proptest::collection::vec(parameter_or_ref, 0..4),
         proptest::option::of(media()),
         responses,
+        (shared_response, proptest::option::weighted(0.3, security_requirements())),
     )
-        .prop_map(|(id, parameters, body, responses)| {
-            let responses: Map<String, Value> = responses
+        .prop_map(|(id, parameters, body, responses, (shared, security))| {
+            let mut responses: Map<String, Value> = responses
                 .into_iter()
                 .map(|(s, content)| {
                     let mut r = json!({"description": s});
@@ -382,12 +399,18 @@ fn operation() -> impl Strategy<Value = Value> {
                     (s.to_string(), r)
                 })
                 .collect();
+            if let Some(n) = shared {
+                responses.insert("default".into(), shared_ref("responses", n));
+            }
             let mut op = json!({"parameters": parameters, "responses": responses});
             if let Some(id) = id {
                 op["operationId"] = json!(id);
             }
             if let Some(content) = body {
                 op["requestBody"] = json!({"content": content});
+            }
+            if let Some(security) = security {
+                op["security"] = security;
             }
             op
         })
@@ -399,6 +422,89 @@ fn path() -> impl Strategy<Value = String> {
     proptest::collection::vec(segment, 0..4).prop_map(|s| format!("/{}", s.join("/")))
 }
 
+/// Names of shared components (parameters, responses, security schemes):
+/// referenced by operations, defined or not by the document.
+const SHARED: &[&str] = &["Shared", "self", "ApiKey", "猫", "a/b", "Error"];
+
+fn security_scheme() -> impl Strategy<Value = Value> {
+    let location = prop_oneof![20 => proptest::sample::select(&["header", "query", "cookie"][..]), 1 => Just("body")];
+    prop_oneof![
+        20 => (name(), location).prop_map(|(n, l)| json!({"type": "apiKey", "name": n, "in": l})),
+        20 => proptest::sample::select(&["bearer", "basic", "digest", "Bearer", ""][..])
+            .prop_map(|s| json!({"type": "http", "scheme": s})),
+        5 => Just(json!({"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://t", "scopes": {"a": "b"}}}})),
+        5 => Just(json!({"type": "openIdConnect", "openIdConnectUrl": "https://o"})),
+        5 => Just(json!({"type": "mutualTLS"})),
+        1 => Just(json!({"type": "unknown"})),
+    ]
+}
+
+/// A `$ref` to the shared component `name` of `kind`.
+fn shared_ref(kind: &str, name: &str) -> Value {
+    json!({"$ref": format!("#/components/{kind}/{}", name.replace('~', "~0").replace('/', "~1"))})
+}
+
+/// Alternatives of sets of schemes, as `security` lists them.
+fn security_requirements() -> impl Strategy<Value = Value> {
+    let set = proptest::collection::btree_map(
+        proptest::sample::select(SHARED),
+        proptest::collection::vec(name(), 0..2),
+        0..3,
+    );
+    proptest::collection::vec(set, 0..3).prop_map(|sets| json!(sets))
+}
+
+/// Shared parameters, responses and security schemes for `SHARED` names.
+fn shared_components() -> impl Strategy<Value = Value> {
+    let names = || proptest::sample::subsequence(SHARED, 0..SHARED.len());
+    (
+        names(),
+        names(),
+        names(),
+        proptest::collection::vec(parameter(), SHARED.len()),
+        proptest::collection::vec(media(), SHARED.len()),
+        proptest::collection::vec(security_scheme(), SHARED.len()),
+    )
+        .prop_map(|(p, r, k, params, contents, schemes)| {
+            let params: Map<String, Value> = p.iter().zip(params).map(|(n, v)| (n.to_string(), v)).collect();
+            let responses: Map<String, Value> = r
+                .iter()
+                .zip(contents)
+                .map(|(n, c)| {
+                    (
+                        n.to_string(),
+                        json!({"description": n, "content": c, "headers": {"X-Rate": {"schema": {"type": "integer"}}}}),
+                    )
+                })
+                .collect();
+            let schemes: Map<String, Value> = k.iter().zip(schemes).map(|(n, v)| (n.to_string(), v)).collect();
+            json!({"parameters": params, "responses": responses, "securitySchemes": schemes})
+        })
+}
+
+fn servers() -> impl Strategy<Value = Value> {
+    let url = proptest::sample::select(
+        &[
+            "https://api.example.com/v1",
+            "/relative",
+            "https://{region}.example.com",
+            "{scheme}://x",
+            "",
+            "https://x/{a",
+        ][..],
+    );
+    proptest::collection::vec((url, proptest::option::of(name())), 0..3).prop_map(|list| {
+        json!(
+            list.into_iter()
+                .map(|(url, variable)| match variable {
+                    Some(v) => json!({"url": url, "variables": {"region": {"default": v, "enum": [v, "eu"]}}}),
+                    None => json!({"url": url}),
+                })
+                .collect::<Vec<_>>()
+        )
+    })
+}
+
 fn document() -> impl Strategy<Value = Value> {
     let method = proptest::sample::select(&["get", "put", "post", "delete", "patch", "head", "options", "trace"][..]);
     let paths =
@@ -406,13 +512,21 @@ fn document() -> impl Strategy<Value = Value> {
     let schemas = proptest::collection::btree_map(name(), schema(), 0..6);
     let version = proptest::sample::select(&["3.0.3", "3.1.0"][..]);
     let dangling = proptest::bool::weighted(0.1);
-    (version, paths, schemas, dangling).prop_map(|(version, paths, schemas, dangling)| {
-        let mut doc = json!({"openapi": version, "info": {"title": "fuzz", "version": "1"}, "paths": paths, "components": {"schemas": schemas}});
-        if !dangling {
-            define_referenced(&mut doc);
-        }
-        doc
-    })
+    let extra = (shared_components(), servers(), proptest::option::weighted(0.3, security_requirements()));
+    (version, paths, schemas, dangling, extra).prop_map(
+        |(version, paths, schemas, dangling, (mut components, servers, security))| {
+            components["schemas"] = json!(schemas);
+            let mut doc = json!({"openapi": version, "info": {"title": "fuzz", "version": "1"},
+                "servers": servers, "paths": paths, "components": components});
+            if let Some(security) = security {
+                doc["security"] = security;
+            }
+            if !dangling {
+                define_referenced(&mut doc);
+            }
+            doc
+        },
+    )
 }
 
 /// How a generated document is written to disk.
@@ -596,7 +710,7 @@ fn mutated_specs() {
 
 #[test]
 fn structured_specs() {
-    fuzz("structured", (document(), any::<u8>()), 2000, |(doc, form)| {
+    fuzz("structured", (document(), any::<u8>()), 1500, |(doc, form)| {
         let (name, bytes) = printed(&doc, form);
         pipeline(name, &bytes)
     });

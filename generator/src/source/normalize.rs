@@ -116,6 +116,7 @@ pub fn normalize(doc: &mut Value, prov: &Provenance, sink: &mut Sink) -> Result<
         );
     }
     inline_path_item_refs(root, &mut n)?;
+    drop_mutual_tls(root, &mut n);
     root.entry("paths").or_insert_with(|| json!({}));
     root.entry("info").or_insert_with(|| json!({"title": "", "version": ""}));
 
@@ -166,6 +167,46 @@ fn inline_path_item_refs(root: &mut Map<String, Value>, n: &mut Normalizer) -> R
         }
     }
     Ok(())
+}
+
+/// 3.1's `mutualTLS` scheme is a client certificate, set on the HTTP
+/// client rather than per request, and `openapiv3` refuses it: the scheme
+/// is dropped (reported) and so is its place in every security requirement.
+fn drop_mutual_tls(root: &mut Map<String, Value>, n: &mut Normalizer) {
+    let Some(schemes) =
+        root.get_mut("components").and_then(|c| c.get_mut("securitySchemes")).and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let mtls: Vec<String> =
+        schemes.iter().filter(|(_, s)| s.get("type") == Some(&json!("mutualTLS"))).map(|(k, _)| k.clone()).collect();
+    for name in &mtls {
+        schemes.shift_remove(name);
+        n.warn(
+            "security.mutual-tls",
+            &ptr("/components/securitySchemes", name),
+            format!(
+                "security scheme `{name}` is mutualTLS, which is not generated; requirements naming it are dropped"
+            ),
+            "give the client its certificate through the HTTP client (`ClientConfig` takes a `reqwest::Client`)",
+        );
+    }
+    let unlist = |security: Option<&mut Value>| {
+        for requirement in security.and_then(Value::as_array_mut).into_iter().flatten() {
+            if let Some(r) = requirement.as_object_mut() {
+                r.retain(|scheme, _| !mtls.contains(scheme));
+            }
+        }
+    };
+    if mtls.is_empty() {
+        return;
+    }
+    unlist(root.get_mut("security"));
+    for item in root.get_mut("paths").and_then(Value::as_object_mut).into_iter().flat_map(|p| p.values_mut()) {
+        for op in item.as_object_mut().into_iter().flat_map(|i| i.values_mut()) {
+            unlist(op.get_mut("security"));
+        }
+    }
 }
 
 struct Normalizer<'a> {

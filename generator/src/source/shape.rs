@@ -52,6 +52,7 @@ enum Kind {
     Server,
     Schema,
     Discriminator,
+    SecurityScheme,
     /// A map whose fields are not checked (security requirements, tags).
     AnyMap,
     /// A string (list items such as `required` names).
@@ -138,7 +139,7 @@ fn fields(kind: Kind) -> &'static [(&'static str, Shape)] {
             ("parameters", MapOf(K::Parameter)),
             ("requestBodies", MapOf(K::RequestBody)),
             ("headers", MapOf(K::Header)),
-            ("securitySchemes", MapOf(K::AnyMap)),
+            ("securitySchemes", MapOf(K::SecurityScheme)),
             ("pathItems", MapOf(K::PathItem)),
             ("callbacks", MapOf(K::Callback)),
         ],
@@ -161,6 +162,14 @@ fn fields(kind: Kind) -> &'static [(&'static str, Shape)] {
             ("discriminator", Object(K::Discriminator)),
         ],
         K::Discriminator => &[("propertyName", Str), ("mapping", MapOf(K::Str))],
+        K::SecurityScheme => &[
+            ("$ref", Str),
+            ("type", Word(&["apiKey", "http", "oauth2", "openIdConnect", "mutualTLS"])),
+            ("name", Str),
+            ("in", Word(&["header", "query", "cookie"])),
+            ("scheme", Str),
+            ("flows", Object(K::AnyMap)),
+        ],
         K::Callback | K::AnyMap | K::Str | K::Any => &[],
     }
 }
@@ -180,6 +189,7 @@ fn required(kind: Kind) -> &'static [(&'static str, &'static str)] {
         ],
         Kind::Header => &[("schema|content", "add a `schema:` (or a `content:` map) saying what the value is")],
         Kind::Discriminator => &[("propertyName", "add `propertyName:`, the property that names the variant")],
+        Kind::SecurityScheme => &[("type", "add `type:` (`apiKey`, `http`, `oauth2`, `openIdConnect` or `mutualTLS`)")],
         _ => &[],
     }
 }

@@ -204,13 +204,13 @@ fn generate(
     if !report.quiet {
         let lines: usize = generated.files.values().map(|t| t.lines().count()).sum();
         let apis = ir.apis.len();
-        println!(
-            "{}: crate `{name}`, {apis} API{}, {operations} operations, {} files ({changed} changed), {lines} lines",
+        print_out(&format!(
+            "{}: crate `{name}`, {apis} API{}, {operations} operations, {} files ({changed} changed), {lines} lines\n  next: cargo check --manifest-path {}",
             out.display(),
             if apis == 1 { "" } else { "s" },
             generated.files.len(),
-        );
-        println!("  next: cargo check --manifest-path {}", out.join("Cargo.toml").display());
+            out.join("Cargo.toml").display()
+        ));
         if let Some(ws) = enclosing_workspace(out) {
             eprintln!(
                 "note: {} is inside the cargo workspace of {}; add it to that workspace's `members` (or `exclude`) before building",
@@ -267,7 +267,7 @@ fn ir(paths: &[PathBuf], verbose: bool) -> ExitCode {
             }
             match serde_json::to_string_pretty(&ir) {
                 Ok(json) => {
-                    println!("{json}");
+                    print_out(&json);
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
@@ -280,5 +280,18 @@ fn ir(paths: &[PathBuf], verbose: bool) -> ExitCode {
             eprintln!("{e}");
             ExitCode::from(SPEC_PROBLEM)
         }
+    }
+}
+
+/// Prints a line to stdout. A reader that went away (`apigen ir x | head`)
+/// is not a failure, so a broken pipe is ignored instead of panicking as
+/// `println!` does.
+fn print_out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = writeln!(stdout, "{text}").and_then(|()| stdout.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: cannot write to stdout: {e}");
     }
 }

@@ -78,8 +78,11 @@ pub fn camel(s: &str) -> String {
     if n.starts_with(|c: char| c.is_ascii_digit()) {
         n.insert(0, 'V');
     }
+    // Only `Self` is an UpperCamelCase keyword. Not `Self_`: camel names are
+    // building blocks (`{Operation}Error`, `{Type}{Property}`, `Foo2`), and
+    // `Self_Error` or `Self_2` trip rustc's `non_camel_case_types`.
     if is_keyword(&n) {
-        n.push('_');
+        n.push_str("Value");
     }
     n
 }
@@ -139,7 +142,7 @@ mod tests {
         assert_eq!(snake("X-Auth-Token"), "x_auth_token");
         assert_eq!(snake("type"), "type_");
         assert_eq!(snake("self"), "self_");
-        assert_eq!(camel("self"), "Self_");
+        assert_eq!(camel("self"), "SelfValue");
         assert_eq!(snake("2fa"), "_2fa");
         assert_eq!(camel("200"), "V200");
         assert_eq!(

@@ -11,13 +11,21 @@ pub fn root() -> PathBuf {
 /// Runs `apigen ARGS` in the workspace root. A run that outlives `limit` is
 /// killed and reported as a hang.
 pub fn apigen(args: &[&str], limit: Duration) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_apigen"))
-        .args(args)
-        .current_dir(root())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn apigen");
+    run(Command::new(env!("CARGO_BIN_EXE_apigen")).args(args), args, limit)
+}
+
+/// `apigen ARGS` with its address space limited to `memory_mib` (through
+/// the shell's `ulimit -v`, inherited by rustfmt): an input that makes
+/// apigen allocate without bound fails instead of taking the machine.
+#[allow(dead_code)] // each test crate compiles this module; only some limit memory
+pub fn apigen_limited(args: &[&str], limit: Duration, memory_mib: u64) -> Output {
+    let script = format!("ulimit -v {} && exec \"$0\" \"$@\"", memory_mib * 1024);
+    run(Command::new("sh").arg("-c").arg(script).arg(env!("CARGO_BIN_EXE_apigen")).args(args), args, limit)
+}
+
+fn run(command: &mut Command, args: &[&str], limit: Duration) -> Output {
+    let mut child =
+        command.current_dir(root()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn apigen");
     // Drain the pipes on threads so a large IR cannot block the child.
     let mut out = child.stdout.take().expect("stdout");
     let mut err = child.stderr.take().expect("stderr");

@@ -45,7 +45,7 @@ fn rustfmt_in(files: &mut super::Files, dir: &std::path::Path) -> Result<(), Str
         files.iter().filter(|(n, _)| n.ends_with(".rs")).map(|(n, t)| (n.clone(), t.clone())).collect();
     queue.sort_by_key(|(_, t)| std::cmp::Reverse(t.len()));
     let queue = std::sync::Mutex::new(queue);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = threads();
     let results: Vec<Result<Vec<(String, String)>, String>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
@@ -69,6 +69,16 @@ fn rustfmt_in(files: &mut super::Files, dir: &std::path::Path) -> Result<(), Str
         }
     }
     Ok(())
+}
+
+/// How many threads emission and rustfmt use: `APIGEN_THREADS`, else one
+/// per core. The output does not depend on it (tests/determinism.rs).
+pub fn threads() -> usize {
+    std::env::var("APIGEN_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 fn unique() -> u64 {

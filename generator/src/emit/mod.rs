@@ -200,21 +200,21 @@ fn parts(
         ("client", options.client, &|| client::emit(api, layout, &item)),
         ("server", options.server, &|| server::emit(api, layout, &item)),
     ];
-    let printed: Vec<(String, String)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = jobs
-            .iter()
-            .filter(|(_, wanted, _)| *wanted)
-            .map(|(name, _, build)| {
-                let path = format!("{dir}/{name}.rs");
-                scope.spawn(move || {
-                    progress(Step::File(&path));
-                    let text = format::file(build());
-                    (path, text)
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-    });
+    let print = |name: &str, build: &(dyn Fn() -> TokenStream + Sync)| {
+        let path = format!("{dir}/{name}.rs");
+        progress(Step::File(&path));
+        let text = format::file(build());
+        (path, text)
+    };
+    let wanted = jobs.iter().filter(|(_, wanted, _)| *wanted);
+    let printed: Vec<(String, String)> = if format::threads() == 1 {
+        wanted.map(|(name, _, build)| print(name, *build)).collect()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = wanted.map(|(name, _, build)| scope.spawn(|| print(name, *build))).collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+        })
+    };
     files.extend(printed);
     quote! {
         pub mod types;

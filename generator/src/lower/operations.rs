@@ -74,11 +74,14 @@ pub fn operations(cx: &mut Ctx, types: &mut TypeSpace) -> Vec<Operation> {
             let base = snake(&id);
             let name = names.claim(&base);
             if name != base {
-                cx.sink.push(Diagnostic::warning(
-                    "operation.name-collision",
-                    cx.prov.locate(&at),
-                    format!("operation `{id}` is named `{name}` because `{base}` is taken"),
-                ));
+                cx.sink.push(
+                    Diagnostic::warning(
+                        "operation.name-collision",
+                        cx.prov.locate(&at),
+                        format!("operation `{id}` is named `{name}` because `{base}` is taken"),
+                    )
+                    .help("give the operation an operationId of its own (an overlay can set one)"),
+                );
             }
             let lowered = operation(cx, types, path, &at, method, id, name, op, item);
             out.push(lowered);
@@ -238,12 +241,7 @@ fn parameters(
     for (here, p) in list {
         let d = p.parameter_data_ref();
         let loc = location(p);
-        let base = snake(&d.name);
-        let rust_name = if namer.is_taken(&base) {
-            namer.claim(&format!("{base}_{}", snake(&format!("{loc:?}"))))
-        } else {
-            namer.claim(&base)
-        };
+        let rust_name = parameter_name(&mut namer, &d.name, loc);
         let (ty, media_type) = match &d.format {
             ParameterSchemaOrContent::Schema(s) => {
                 (types.lower(s, &format!("{ctx}{}", camel(&d.name)), &ptr(&here, "schema")), None)
@@ -327,10 +325,29 @@ fn style(p: &openapiv3::Parameter) -> Style {
     }
 }
 
+/// A parameter's Rust name, distinct from those `namer` holds: two
+/// parameters of one name (or of names that read alike, `a-b` and `a_b`)
+/// are told apart by their location (`id`, `id_query`).
+fn parameter_name(namer: &mut Namer, name: &str, loc: ParamIn) -> String {
+    let base = snake(name);
+    if namer.is_taken(&base) {
+        namer.claim(&format!("{base}_{}", snake(&format!("{loc:?}"))))
+    } else {
+        namer.claim(&base)
+    }
+}
+
 /// Template variables and declared path parameters must agree: a variable
 /// with no declaration gets a string parameter (reported), a declaration
 /// with no variable is reported.
 fn check_path_template(cx: &mut Ctx, path: &str, at: &str, params: &mut Vec<Parameter>) {
+    if let Some(problem) = template_problem(path) {
+        cx.sink.push(
+            Diagnostic::error("path.template", cx.prov.locate(at), format!("path template `{path}`: {problem}"))
+                .help("write each variable as `{name}`, with no braces inside and none left open"),
+        );
+        return;
+    }
     let vars: Vec<&str> = path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|x| x.0)).collect();
     for v in &vars {
         if !params.iter().any(|p| p.location == ParamIn::Path && p.name == *v) {
@@ -342,7 +359,9 @@ fn check_path_template(cx: &mut Ctx, path: &str, at: &str, params: &mut Vec<Para
                 )
                 .help(format!("declare `- name: {v}` with `in: path` and `required: true`")),
             );
-            let rust_name = snake(v);
+            let mut namer = Namer::new();
+            params.iter().for_each(|p| namer.reserve(&p.rust_name));
+            let rust_name = parameter_name(&mut namer, v, ParamIn::Path);
             params.push(Parameter {
                 name: v.to_string(),
                 rust_name,
@@ -370,6 +389,25 @@ fn check_path_template(cx: &mut Ctx, path: &str, at: &str, params: &mut Vec<Para
             .help("remove the parameter, or add `{name}` to the path"),
         );
     }
+}
+
+/// What is wrong with the braces of a path template, if anything: a client
+/// would send a stray `{` or `}` literally.
+fn template_problem(path: &str) -> Option<String> {
+    let mut open: Option<usize> = None;
+    for (i, c) in path.char_indices() {
+        match (c, open) {
+            ('{', Some(start)) => {
+                return Some(format!("`{{` at offset {i} inside the variable opened at offset {start}"));
+            }
+            ('{', None) => open = Some(i),
+            ('}', None) => return Some(format!("`}}` at offset {i} closes no variable")),
+            ('}', Some(start)) if start + 1 == i => return Some(format!("empty variable `{{}}` at offset {start}")),
+            ('}', Some(_)) => open = None,
+            _ => {}
+        }
+    }
+    open.map(|start| format!("the variable opened at offset {start} is never closed"))
 }
 
 fn contents(types: &mut TypeSpace, ctx: &str, at: &str, content: &IndexMap<String, MediaType>) -> Vec<Content> {
@@ -504,5 +542,19 @@ fn type_label(status: Status) -> String {
     match status {
         Status::Default => "Default".into(),
         other => String::from(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::template_problem;
+
+    #[test]
+    fn unbalanced_templates_are_named() {
+        assert_eq!(template_problem("/a/{id}/b/{c}.json"), None);
+        assert_eq!(template_problem("/pets/{id").unwrap(), "the variable opened at offset 6 is never closed");
+        assert!(template_problem("/a/{b{c}}").unwrap().contains("inside the variable"));
+        assert!(template_problem("/a/b}").unwrap().contains("closes no variable"));
+        assert!(template_problem("/a/{}").unwrap().contains("empty variable"));
     }
 }

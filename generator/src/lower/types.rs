@@ -23,6 +23,11 @@ pub struct TypeSpace<'a> {
     names: HashMap<String, String>,
     nullable_components: BTreeSet<String>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Schemas whose properties are being copied into a type right now (a
+    /// component being defined, the parts an `allOf` merges). Merging one
+    /// of them again would copy its properties, and their inline schemas,
+    /// without end: such a part stays a part, referred to by name.
+    merging: Vec<String>,
 }
 
 /// The parts of a schema lowering looks at, whichever `SchemaKind`
@@ -187,6 +192,7 @@ impl<'a> TypeSpace<'a> {
             names: HashMap::new(),
             nullable_components: BTreeSet::new(),
             diagnostics: Vec::new(),
+            merging: Vec::new(),
         };
         if let Some(schemas) = components {
             for (key, s) in schemas {
@@ -216,7 +222,12 @@ impl<'a> TypeSpace<'a> {
                     examples: Vec::new(),
                     kind: TypeKind::Alias { ty: self.reference(reference) },
                 },
-                ReferenceOr::Item(schema) => self.named(&name, schema, &origin),
+                ReferenceOr::Item(schema) => {
+                    self.merging.push(origin.clone());
+                    let nt = self.named(&name, schema, &origin);
+                    self.merging.pop();
+                    nt
+                }
             };
             self.types.insert(name, nt);
         }
@@ -505,12 +516,16 @@ impl<'a> TypeSpace<'a> {
         let mut additional = None;
         for (i, part) in parts.iter().enumerate() {
             let here = ptr(&ptr(at, "allOf"), &i.to_string());
-            let Some((schema, part_at)) = self.resolve_object(part, &here) else {
+            let Some((schema, part_at)) = self.resolve_object(part, &here).filter(|(_, a)| !self.merging.contains(a))
+            else {
                 mergeable = false;
                 break;
             };
             let s = shape(schema);
-            if let TypeKind::Struct { fields, additional: a } = self.structure(name, &s, &part_at) {
+            self.merging.push(part_at.clone());
+            let merged_part = self.structure(name, &s, &part_at);
+            self.merging.pop();
+            if let TypeKind::Struct { fields, additional: a } = merged_part {
                 for mut f in fields {
                     if let Some(existing) = merged.iter_mut().find(|e| e.name == f.name) {
                         existing.required |= f.required;

@@ -123,15 +123,15 @@ pub fn review_api(spec: &ApiSpec) -> ApiReview {
 /// first overlay after which it no longer holds.
 /// Also returns where the published sources' nodes are, when they parse.
 fn lint_published(spec: &ApiSpec) -> (Vec<Finding<Severity>>, Option<Locator>) {
+    let mut sink = Sink::default();
     let mut docs = Vec::new();
     for s in &spec.sources {
-        match source::load_file(s) {
+        match source::load_file(s, &mut sink) {
             Ok(d) => docs.extend(d),
             // The source stage reports the same error again, with its line.
             Err(_) => return (Vec::new(), None),
         }
     }
-    let mut sink = Sink::default();
     let Ok((published, provenance)) = source::merge::merge(docs, &mut sink) else { return (Vec::new(), None) };
     let locator = Locator::new(&provenance);
     let hits = rules::lint(&published);

@@ -11,6 +11,9 @@ pub struct Block<'a> {
     /// Number of page lines before the block's first body line, so that a
     /// line `n` of the body is line `n + body_offset` of the page.
     pub body_offset: usize,
+    /// Whether a closing fence ends the block (an unclosed one runs to the
+    /// end of the page).
+    pub closed: bool,
 }
 
 impl Block<'_> {
@@ -77,7 +80,7 @@ pub fn blocks(page: &str) -> Vec<Block<'_>> {
             end += 1;
         }
         let body = lines[start..end].iter().map(|l| strip_indent(l, fence.indent)).collect::<Vec<_>>().join("\n");
-        out.push(Block { info, body, body_offset: start });
+        out.push(Block { info, body, body_offset: start, closed: end < lines.len() });
         i = end + 1;
     }
     out
@@ -128,5 +131,7 @@ mod tests {
     fn unclosed_fence_runs_to_end() {
         let b = blocks("```yaml\nopenapi: 3.0.0\ninfo: {}");
         assert_eq!(b[0].body, "openapi: 3.0.0\ninfo: {}");
+        assert!(!b[0].closed);
+        assert!(blocks("```\na\n```\n")[0].closed);
     }
 }

@@ -12,6 +12,7 @@ pub mod normalize;
 pub mod overlay;
 pub mod parse;
 pub mod refs;
+pub mod shape;
 
 use crate::diag::{Diagnostic, Error, Location, Result, Severity, Sink, ptr};
 use serde_json::Value;
@@ -104,16 +105,43 @@ pub(crate) fn is_markdown(path: &Path, bytes: &[u8]) -> bool {
 
 /// Loads the OpenAPI documents of one source file: the file itself, or every
 /// OpenAPI block of a Markdown page.
-pub fn load_file(path: &Path) -> Result<Vec<Document>> {
-    let bytes = read(path)?;
-    if !is_markdown(path, &bytes) {
-        let value = parse::parse(&bytes, path, 0)?;
+pub fn load_file(path: &Path, sink: &mut Sink) -> Result<Vec<Document>> {
+    documents(path, &read(path)?, sink)
+}
+
+/// The OpenAPI documents in `bytes`, the content of `path` (which tells a
+/// Markdown page from a YAML or JSON file).
+pub fn documents(path: &Path, bytes: &[u8], sink: &mut Sink) -> Result<Vec<Document>> {
+    if !is_markdown(path, bytes) {
+        let value = parse::parse(bytes, path, 0)?;
         return Ok(vec![Document { origin: Origin { file: path.into(), line_offset: 0 }, value }]);
     }
-    let text = String::from_utf8_lossy(&bytes);
+    let text = String::from_utf8_lossy(bytes);
     let mut docs = Vec::new();
     for block in markdown::blocks(&text).into_iter().filter(|b| b.looks_like_openapi()) {
-        let value = parse::parse(block.body.as_bytes(), path, block.body_offset)?;
+        // An unclosed fence runs to the end of the page (CommonMark): the
+        // prose after it is read as YAML, which is worth saying either way.
+        let unclosed = (!block.closed).then(|| {
+            let note = format!(
+                "the fence opened at line {} is never closed, so the rest of the page is read as part of the document",
+                block.body_offset
+            );
+            Diagnostic::warning(
+                "markdown.unclosed-fence",
+                Location::file(path).with_line(block.body_offset, None),
+                note,
+            )
+            .help("close the block with a fence like the one that opens it")
+        });
+        let value = parse::parse(block.body.as_bytes(), path, block.body_offset).map_err(|mut e| {
+            if let Some(u) = &unclosed {
+                for d in &mut e.diagnostics {
+                    d.help = format!("{}; also, {}: {}", d.help, u.message, u.help);
+                }
+            }
+            e
+        })?;
+        sink.diagnostics.extend(unclosed);
         docs.push(Document { origin: Origin { file: path.into(), line_offset: block.body_offset }, value });
     }
     if docs.is_empty() {
@@ -140,8 +168,15 @@ pub fn load(sources: &[PathBuf], overlays: &[PathBuf]) -> Result<Loaded> {
     let mut sink = Sink::default();
     let mut docs = Vec::new();
     for s in sources {
-        docs.extend(load_file(s)?);
+        docs.extend(load_file(s, &mut sink)?);
     }
+    load_documents(docs, overlays, sink)
+}
+
+/// The source stage after reading: merge, overlays, normalisation, `$ref`
+/// resolution and deserialization of documents already parsed (`sink`
+/// holds what reading them reported).
+pub fn load_documents(docs: Vec<Document>, overlays: &[PathBuf], mut sink: Sink) -> Result<Loaded> {
     for d in &docs {
         normalize::version(&d.value, &Provenance::single(&d.origin.file))?;
     }
@@ -150,6 +185,8 @@ pub fn load(sources: &[PathBuf], overlays: &[PathBuf]) -> Result<Loaded> {
         let ov = parse::parse(&read(o)?, o, 0)?;
         overlay::apply(&mut value, &ov, o, &mut sink)?;
     }
+    shape::check(&value, &prov, &mut sink);
+    sink.check()?;
     normalize::normalize(&mut value, &prov, &mut sink)?;
     refs::resolve(&mut value, &prov, &mut sink)?;
     let openapi = deserialize(value, &prov)?;

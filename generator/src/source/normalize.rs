@@ -33,6 +33,24 @@ pub enum Version {
 
 /// Reads and checks the `openapi` field.
 pub fn version(doc: &Value, prov: &Provenance) -> Result<Version> {
+    if !doc.is_object() {
+        return Err(Diagnostic::error(
+            "structure.root",
+            prov.locate(""),
+            format!("the document is {}, not an object with `openapi`, `info` and `paths`", describe(doc)),
+        )
+        .help("an OpenAPI document is a map at the top level: start it with `openapi: 3.1.0`")
+        .into());
+    }
+    if let Some(v) = doc.get("openapi").filter(|v| !v.is_string()) {
+        return Err(Diagnostic::error(
+            "version.not-a-string",
+            prov.locate("/openapi"),
+            format!("`openapi` must be a version string, found {} `{v}`", describe(v)),
+        )
+        .help("quote the version, e.g. `openapi: \"3.0.3\"` (YAML reads an unquoted 3.0 as a number)")
+        .into());
+    }
     let field = doc.get("openapi").and_then(Value::as_str);
     match field {
         Some(v) if v.starts_with("3.0.") || v == "3.0" => Ok(Version::V30),
@@ -61,6 +79,18 @@ pub fn version(doc: &Value, prov: &Provenance) -> Result<Version> {
     }
 }
 
+/// "a list", "a string", ... for messages about a value of the wrong kind.
+pub fn describe(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a map",
+    }
+}
+
 /// Normalises `doc` in place to what `openapiv3` reads.
 pub fn normalize(doc: &mut Value, prov: &Provenance, sink: &mut Sink) -> Result<()> {
     let version = version(doc, prov)?;
@@ -86,6 +116,7 @@ pub fn normalize(doc: &mut Value, prov: &Provenance, sink: &mut Sink) -> Result<
         );
     }
     inline_path_item_refs(root, &mut n)?;
+    drop_mutual_tls(root, &mut n);
     root.entry("paths").or_insert_with(|| json!({}));
     root.entry("info").or_insert_with(|| json!({"title": "", "version": ""}));
 
@@ -136,6 +167,46 @@ fn inline_path_item_refs(root: &mut Map<String, Value>, n: &mut Normalizer) -> R
         }
     }
     Ok(())
+}
+
+/// 3.1's `mutualTLS` scheme is a client certificate, set on the HTTP
+/// client rather than per request, and `openapiv3` refuses it: the scheme
+/// is dropped (reported) and so is its place in every security requirement.
+fn drop_mutual_tls(root: &mut Map<String, Value>, n: &mut Normalizer) {
+    let Some(schemes) =
+        root.get_mut("components").and_then(|c| c.get_mut("securitySchemes")).and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let mtls: Vec<String> =
+        schemes.iter().filter(|(_, s)| s.get("type") == Some(&json!("mutualTLS"))).map(|(k, _)| k.clone()).collect();
+    for name in &mtls {
+        schemes.shift_remove(name);
+        n.warn(
+            "security.mutual-tls",
+            &ptr("/components/securitySchemes", name),
+            format!(
+                "security scheme `{name}` is mutualTLS, which is not generated; requirements naming it are dropped"
+            ),
+            "give the client its certificate through the HTTP client (`ClientConfig` takes a `reqwest::Client`)",
+        );
+    }
+    let unlist = |security: Option<&mut Value>| {
+        for requirement in security.and_then(Value::as_array_mut).into_iter().flatten() {
+            if let Some(r) = requirement.as_object_mut() {
+                r.retain(|scheme, _| !mtls.contains(scheme));
+            }
+        }
+    };
+    if mtls.is_empty() {
+        return;
+    }
+    unlist(root.get_mut("security"));
+    for item in root.get_mut("paths").and_then(Value::as_object_mut).into_iter().flat_map(|p| p.values_mut()) {
+        for op in item.as_object_mut().into_iter().flat_map(|i| i.values_mut()) {
+            unlist(op.get_mut("security"));
+        }
+    }
 }
 
 struct Normalizer<'a> {

@@ -44,10 +44,20 @@ pub fn parse(bytes: &[u8], file: &Path, line_offset: usize) -> Result<Value> {
             .help("save the document as UTF-8"),
         )
     })?;
-    match Format::sniff(text) {
+    let value = match Format::sniff(text) {
         Format::Json => parse_json(text, file, line_offset),
         Format::Yaml => parse_yaml(text, file, line_offset),
+    }?;
+    if value.is_null() {
+        return Err(Diagnostic::error(
+            "parse.empty",
+            Location::file(file).with_line(line_offset + 1, None),
+            "the document is empty (no content, or only comments or `null`)",
+        )
+        .help("write the OpenAPI document here (`openapi: 3.1.0`, `info`, `paths`), or leave this file out")
+        .into());
     }
+    Ok(value)
 }
 
 fn parse_json(text: &str, file: &Path, line_offset: usize) -> Result<Value> {
@@ -55,27 +65,70 @@ fn parse_json(text: &str, file: &Path, line_offset: usize) -> Result<Value> {
     let value = StrictValue::deserialize_from(&mut de).and_then(|v| de.end().map(|()| v));
     value.map_err(|e| {
         let loc = Location::file(file).with_line(e.line() + line_offset, Some(e.column()));
-        Error::one(
-            Diagnostic::error("parse.json", loc, format!("invalid JSON: {}", strip_position(&e.to_string())))
-                .help("fix the JSON syntax at this line"),
-        )
+        let (message, help) = explain(&strip_position(&e.to_string()), "JSON", "fix the JSON syntax at this line");
+        Error::one(Diagnostic::error("parse.json", loc, message).help(help))
     })
 }
 
 fn parse_yaml(text: &str, file: &Path, line_offset: usize) -> Result<Value> {
     let de = serde_yaml::Deserializer::from_str(text);
     StrictValue::deserialize_from(de).map_err(|e| {
+        let msg = strip_position(&e.to_string());
+        let mut help = "fix the YAML at this line (indentation, quoting, duplicate keys)";
         let mut loc = Location::file(file);
         if let Some(l) = e.location() {
-            let (line, col) = duplicate_key_line(text, &e.to_string(), l.line(), l.column())
+            let (line, col) = duplicate_key_line(text, &msg, l.line(), l.column())
                 .map_or((l.line(), l.column()), |line| (line, l.column()));
             loc = loc.with_line(line + line_offset, Some(col));
+            // libyaml's limit on an implicit key shows as a syntax error.
+            if text.lines().nth(l.line().saturating_sub(1)).is_some_and(|t| t.len() > MAX_IMPLICIT_KEY) {
+                help = "a YAML key written on the line of its value may be at most 1024 characters long: \
+                        shorten it, or write it as an explicit key (`? key` on one line, `: value` on the next)";
+            }
+        } else if let Some(line) = first_alias_line(text) {
+            loc = loc.with_line(line + line_offset, None);
         }
-        Error::one(
-            Diagnostic::error("parse.yaml", loc, format!("invalid YAML: {}", strip_position(&e.to_string())))
-                .help("fix the YAML at this line (indentation, quoting, duplicate keys)"),
-        )
+        let (message, help) = explain(&msg, "YAML", help);
+        Error::one(Diagnostic::error("parse.yaml", loc, message).help(help))
     })
+}
+
+/// libyaml's limit on the length of a key that is not introduced by `?`.
+const MAX_IMPLICIT_KEY: usize = 1024;
+
+/// The message and help for a parser error, in words that say what the
+/// document did wrong when the parser's own words name a limit.
+fn explain(msg: &str, format: &str, help: &str) -> (String, String) {
+    if msg.starts_with("recursion limit exceeded") {
+        return (
+            format!("invalid {format}: the document nests more than 128 levels deep"),
+            "no OpenAPI document needs this depth: move nested schemas into `components` and refer to them with `$ref`"
+                .into(),
+        );
+    }
+    if msg.starts_with("repetition limit exceeded") {
+        return (
+            format!(
+                "invalid {format}: its aliases (`*name`) would expand to too many nodes (an alias bomb); nothing was expanded"
+            ),
+            "write out what the aliases stand for where it is needed, or remove them".into(),
+        );
+    }
+    (format!("invalid {format}: {msg}"), help.into())
+}
+
+/// The line of the first alias (`*name`): libyaml names no place when
+/// aliases expand too far.
+fn first_alias_line(text: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.char_indices().any(|(i, c)| {
+                c == '*'
+                    && l[..i].chars().next_back().is_none_or(|p| " [{,:-".contains(p))
+                    && l[i + 1..].starts_with(|n: char| n.is_alphanumeric() || n == '_')
+            })
+        })
+        .map(|i| i + 1)
 }
 
 /// libyaml reports a duplicate key at the start of its mapping; the line
@@ -286,5 +339,22 @@ mod tests {
         }
         let d = err(&doc);
         assert_eq!(d.code, "parse.yaml");
+        assert!(d.message.contains("alias bomb"), "{d}");
+        assert_eq!(d.location.line, Some(2), "the first alias: {d}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_in_both_formats() {
+        for text in ["[".repeat(10_000), format!("a: {}", "[".repeat(10_000))] {
+            let d = err(&text);
+            assert!(d.message.contains("more than 128 levels"), "{d}");
+        }
+    }
+
+    #[test]
+    fn empty_documents_are_named_empty() {
+        for text in ["", "  \n", "# only a comment\n", "null"] {
+            assert_eq!(err(text).code, "parse.empty", "{text:?}");
+        }
     }
 }

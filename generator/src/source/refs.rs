@@ -32,7 +32,9 @@ pub fn resolve(doc: &mut Value, prov: &Provenance, sink: &mut Sink) -> Result<()
                 Diagnostic::error(
                     "ref.external",
                     prov.locate(&at),
-                    format!("external `$ref` `{target}` is not supported"),
+                    format!(
+                        "external `$ref` `{target}` is not supported: apigen reads no other file and fetches no URL"
+                    ),
                 )
                 .help("bundle the document into one file first (e.g. `redocly bundle`)"),
             );
@@ -50,6 +52,17 @@ pub fn resolve(doc: &mut Value, prov: &Provenance, sink: &mut Sink) -> Result<()
             continue;
         }
         let tokens: Vec<String> = pointer.split('/').skip(1).map(unescape).collect();
+        if let Some(why) = not_a_definition(&tokens, doc.pointer(&pointer)) {
+            sink.push(
+                Diagnostic::error(
+                    "ref.not-a-definition",
+                    prov.locate(&at),
+                    format!("`$ref` `{target}` points to {why}"),
+                )
+                .help("point the reference at one definition, such as `#/components/schemas/Name`"),
+            );
+            continue;
+        }
         let kind = kind_of(&tokens);
         let base = hoist_name(&tokens);
         let free = |n: &str| {
@@ -154,6 +167,20 @@ fn collect(v: &Value, at: &str, out: &mut Vec<(String, String)>) {
             }
         }
         _ => {}
+    }
+}
+
+/// Why a deep reference target cannot be hoisted into a component, if it
+/// cannot: the whole document, a section (`#/paths`,
+/// `#/components/schemas`) or a scalar is no definition, and copying it
+/// would replace or nest the document itself.
+fn not_a_definition(tokens: &[String], target: Option<&Value>) -> Option<String> {
+    let section = tokens.len() < 2 || (tokens[0] == "components" && tokens.len() < 3);
+    match target {
+        _ if tokens.iter().all(String::is_empty) => Some("the whole document".into()),
+        _ if section => Some(format!("the section `{}`, not one definition in it", tokens.join("/"))),
+        Some(v) if !v.is_object() => Some(format!("{}, not a definition", super::normalize::describe(v))),
+        _ => None,
     }
 }
 
@@ -310,6 +337,17 @@ mod tests {
         let (_, r) = run(json!({"components": {"schemas": {
             "A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"}}}}));
         assert_eq!(r.unwrap_err().diagnostics[0].code, "ref.cycle");
+    }
+
+    #[test]
+    fn references_to_the_document_or_a_section_are_refused() {
+        for target in ["#", "#/paths", "#/components/schemas", "#/info/title"] {
+            let (_, r) = run(json!({"info": {"title": "t"}, "paths": {}, "components": {"schemas": {
+                "A": {"type": "object", "properties": {"x": {"$ref": target}}}}}}));
+            let d = &r.unwrap_err().diagnostics[0];
+            assert_eq!(d.code, "ref.not-a-definition", "{target}: {d}");
+            assert_eq!(d.location.pointer, "/components/schemas/A/properties/x/$ref");
+        }
     }
 
     #[test]

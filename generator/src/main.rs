@@ -78,6 +78,26 @@ enum Command {
         #[arg(short, long)]
         verbose: bool,
     },
+    /// Print the OpenAPI document code is generated from, as JSON.
+    ///
+    /// The API's sources merged, its overlays applied and the result
+    /// normalised to OpenAPI 3.0: the contract a generated server stub
+    /// implements, for tools that test servers against a spec.
+    #[command(after_help = "Examples:
+  apigen openapi specs/apis.yaml --api vast > vast.json
+  apigen openapi specs/apis.yaml --api aws --stub > aws-stub.json
+  apigen openapi openapi.yaml")]
+    Openapi {
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+        /// The API of a manifest to print (needed when it lists several).
+        #[arg(long, value_name = "NAME")]
+        api: Option<String>,
+        /// Describe the generated server stub: add the rejections it
+        /// answers on its own (x-apigen-errors) to each operation.
+        #[arg(long)]
+        stub: bool,
+    },
 }
 
 /// Exit statuses (see `EXIT_CODES`).
@@ -96,6 +116,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Ir { paths, verbose } => ir(&paths, verbose),
+        Command::Openapi { path, api, stub } => openapi(&path, api.as_deref(), stub),
     }
 }
 
@@ -245,6 +266,22 @@ fn ir(paths: &[PathBuf], verbose: bool) -> ExitCode {
                     ExitCode::from(SPEC_PROBLEM)
                 }
             }
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(SPEC_PROBLEM)
+        }
+    }
+}
+
+fn openapi(path: &Path, api: Option<&str>, stub: bool) -> ExitCode {
+    let printed = apigen::openapi(path, api, stub).map_err(|e| e.to_string()).and_then(|doc| {
+        serde_json::to_string_pretty(&doc).map_err(|e| format!("error: cannot serialise the document: {e}"))
+    });
+    match printed {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
         }
         Err(e) => {
             eprintln!("{e}");

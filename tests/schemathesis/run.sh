@@ -57,7 +57,7 @@ for api in "${apis[@]}"; do
   APIGEN_ST_API="$api" APIGEN_ST_STATE="$state" PYTHONPATH="tests/schemathesis${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=hooks \
     st --config-file "$config" run "$out/$api.json" --url "$addr" "${headers[@]}" \
       --max-examples "$examples" --seed "$seed" --workers 1 \
-      --report junit --report-junit-path "$out/$api.junit.xml" || status=$?
+      --report junit,har --report-junit-path "$out/$api.junit.xml" --report-har-path "$out/$api.har" || status=$?
   stop
   fake_pid=
   [ "$status" -eq 0 ] || failed+=("$api")

@@ -42,6 +42,11 @@ pub const FORMAT: runtime::server::ErrorFormat = runtime::server::ErrorFormat {
             code: "APIGW.0301",
             message: "Incorrect IAM authentication information: verify aksk signature fail",
         },
+        expired_signature: runtime::server::Reply {
+            status: 401,
+            code: "APIGW.0301",
+            message: "Incorrect IAM authentication information: signature expired",
+        },
         not_found: runtime::server::Reply {
             status: 404,
             code: "APIGW.0101",
@@ -56,6 +61,11 @@ pub const FORMAT: runtime::server::ErrorFormat = runtime::server::ErrorFormat {
             status: 413,
             code: "payload_too_large",
             message: "The request body is too large",
+        },
+        request_timeout: runtime::server::Reply {
+            status: 408,
+            code: "request_timeout",
+            message: "The request body was not received in time",
         },
         unsupported_media_type: runtime::server::Reply {
             status: 415,

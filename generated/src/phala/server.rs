@@ -37,6 +37,11 @@ pub const FORMAT: runtime::server::ErrorFormat = runtime::server::ErrorFormat {
             code: "",
             message: "Invalid authentication credentials",
         },
+        expired_signature: runtime::server::Reply {
+            status: 401,
+            code: "",
+            message: "Invalid authentication credentials",
+        },
         not_found: runtime::server::Reply {
             status: 404,
             code: "",
@@ -51,6 +56,11 @@ pub const FORMAT: runtime::server::ErrorFormat = runtime::server::ErrorFormat {
             status: 413,
             code: "",
             message: "Request Entity Too Large",
+        },
+        request_timeout: runtime::server::Reply {
+            status: 408,
+            code: "",
+            message: "Request Timeout",
         },
         unsupported_media_type: runtime::server::Reply {
             status: 415,

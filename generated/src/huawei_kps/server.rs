@@ -106,7 +106,9 @@ pub trait Api: Send + Sync + 'static {
     /// 用户Token。 通过调用IAM服务获取用户Token接口获取（响应消息头中X-Subject-Token的值）。
     ///
     /// Returns the caller the credential belongs to, or `None` if it
-    /// is not valid.
+    /// is not valid. Compare it with known secrets through
+    /// `runtime::server::constant_time_eq`, so that response times do
+    /// not tell how much of a guess was right.
     fn authenticate_x_auth_token(
         &self,
         token: &str,

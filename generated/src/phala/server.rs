@@ -90,7 +90,9 @@ pub trait Api: Send + Sync + 'static {
     /// Phala Cloud API key, as sent by the official SDK.
     ///
     /// Returns the caller the credential belongs to, or `None` if it
-    /// is not valid.
+    /// is not valid. Compare it with known secrets through
+    /// `runtime::server::constant_time_eq`, so that response times do
+    /// not tell how much of a guess was right.
     fn authenticate_api_key_header(
         &self,
         token: &str,

@@ -94,7 +94,9 @@ pub trait Api: Send + Sync + 'static {
     /// API key must be provided in the Authorization header
     ///
     /// Returns the caller the credential belongs to, or `None` if it
-    /// is not valid.
+    /// is not valid. Compare it with known secrets through
+    /// `runtime::server::constant_time_eq`, so that response times do
+    /// not tell how much of a guess was right.
     fn authenticate_bearer_auth(
         &self,
         token: &str,

@@ -87,7 +87,9 @@ pub trait Api: Send + Sync + 'static {
     /// `key`: an API key in the `session` cookie
     ///
     /// Returns the caller the credential belongs to, or `None` if it
-    /// is not valid.
+    /// is not valid. Compare it with known secrets through
+    /// `runtime::server::constant_time_eq`, so that response times do
+    /// not tell how much of a guess was right.
     fn authenticate_key(&self, token: &str) -> impl Future<Output = Option<Self::Caller>> + Send;
     ///
     /// `GET /ping`

@@ -894,9 +894,12 @@ impl<C> Outcome<C> {
     }
 }
 
-/// Compares secrets without leaking where they differ through timing.
+/// Compares secrets without leaking through timing where they differ
+/// (`subtle`; only a difference in length shows). Implementations of
+/// `authenticate_<scheme>` compare the presented key or token with it.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    use subtle::ConstantTimeEq;
+    a.ct_eq(b).into()
 }
 
 #[cfg(test)]

@@ -214,3 +214,35 @@ fn module_names_never_collide() {
     assert!(dir.join("rt/src/runtime_api/client.rs").exists() && dir.join("rt/src/runtime/client.rs").exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn openapi_prints_the_document_and_with_stub_what_the_stub_answers() {
+    let manifest = root().join("specs/apis.yaml");
+    let manifest = manifest.to_str().unwrap();
+    let plain = apigen(&["openapi", manifest, "--api", "vast"]);
+    assert!(plain.status.success(), "{}", stderr(&plain));
+    let plain: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    let detach = "/paths/~1api~1v0~1instances~1{id}~1ssh~1{ssh_key_id}~1/delete";
+    assert!(plain.pointer(&format!("{detach}/responses/401")).is_none(), "the page documents no 401");
+
+    let stub = apigen(&["openapi", manifest, "--api", "vast", "--stub"]);
+    let stub: serde_json::Value = serde_json::from_slice(&stub.stdout).unwrap();
+    let unauthorized = stub.pointer(&format!("{detach}/responses/401")).expect("the stub's 401");
+    assert_eq!(unauthorized["x-apigen-rejection"], "unauthenticated");
+    let body = &unauthorized["content"]["application/json"]["schema"];
+    assert_eq!(body["required"], serde_json::json!(["error", "msg", "success"]));
+    assert_eq!(stub.pointer(&format!("{detach}/parameters/0/schema/maximum")), Some(&serde_json::json!(i64::MAX)));
+
+    let aws = apigen(&["openapi", manifest, "--api", "aws", "--stub"]);
+    let aws: serde_json::Value = serde_json::from_slice(&aws.stdout).unwrap();
+    let op = aws.pointer("/paths/~1/post").unwrap();
+    assert_eq!(op["parameters"][0]["name"], "X-Amz-Target");
+    assert_eq!(op["parameters"][0]["schema"]["enum"], serde_json::json!(["TransferService.DeleteSshPublicKey"]));
+    let mapping =
+        &op["responses"]["400"]["content"]["application/x-amz-json-1.1"]["schema"]["discriminator"]["mapping"];
+    assert!(mapping.get("UnknownOperationException").is_some(), "{mapping}");
+
+    let several = apigen(&["openapi", manifest]);
+    assert_eq!(several.status.code(), Some(1));
+    assert!(stderr(&several).contains("--api"), "{}", stderr(&several));
+}

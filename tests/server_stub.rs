@@ -268,10 +268,12 @@ async fn huawei_accepts_a_token_or_a_verified_signature() {
     let r = send(app.clone(), huawei_signed(&path, "WRONG", SystemTime::now())).await;
     assert_eq!((r.status.as_u16(), r.body.clone()), (401, apigw("verify aksk signature fail")));
     let stale = SystemTime::now() - Duration::from_secs(16 * 60);
-    assert_eq!(
-        send(app.clone(), huawei_signed(&path, "HUAWEITESTSK", stale)).await.status,
-        401,
-        "a 16-minute-old date"
+    let r = send(app.clone(), huawei_signed(&path, "HUAWEITESTSK", stale)).await;
+    assert_eq!((r.status.as_u16(), &r.body["error_code"]), (401, &json!("APIGW.0301")), "a 16-minute-old date");
+    let message = r.body["error_msg"].as_str().unwrap();
+    assert!(
+        message.starts_with("Incorrect IAM authentication information: signature expired, signature time:"),
+        "{message}"
     );
     let r = send(app.clone(), request("DELETE", &path, &[], "")).await;
     assert_eq!((r.status.as_u16(), r.body.clone()), (401, apigw("the request carries no token or signature")));
@@ -313,7 +315,7 @@ async fn huawei_verification_matches_the_official_sdk() {
         verify(&cx, &c, "HUAWEITESTSK", "X-Sdk-Date", at).unwrap_or_else(|e| panic!("{name}: {e:?}"));
         assert!(matches!(
             verify(&cx, &c, "HUAWEITESTSK", "X-Sdk-Date", at + Duration::from_secs(16 * 60)),
-            Err(Rejection::BadSignature(_))
+            Err(Rejection::ExpiredSignature(dates)) if dates == ", signature time:20261122T112756Z,server time:20261122T114356Z"
         ));
         assert!(verify(&cx, &c, "OTHER", "X-Sdk-Date", at).is_err());
     }
@@ -403,11 +405,10 @@ async fn aws_verifies_sigv4_and_answers_aws_json_errors() {
         "InvalidSignatureException",
     );
     let stale = now - Duration::from_secs(16 * 60);
-    assert_aws_error(
-        &send(app.clone(), aws_signed(target, AWS_BODY, "SECRETTEST", stale)).await,
-        403,
-        "InvalidSignatureException",
-    );
+    let r = send(app.clone(), aws_signed(target, AWS_BODY, "SECRETTEST", stale)).await;
+    assert_aws_error(&r, 400, "InvalidSignatureException");
+    let message = r.body["Message"].as_str().unwrap();
+    assert!(message.starts_with("Signature expired: ") && message.ends_with(" - 15 min.)"), "{message}");
     let mut tampered = aws_signed(target, AWS_BODY, "SECRETTEST", now);
     *tampered.body_mut() = Body::from(AWS_BODY.replace("my_user", "other_user"));
     assert_aws_error(&send(app.clone(), tampered).await, 403, "InvalidSignatureException");
@@ -457,5 +458,21 @@ async fn sigv4_verification_matches_botocore() {
     let at = UNIX_EPOCH + Duration::from_secs(1_795_346_878);
     verify(&cx, &c, "SECRETTEST", "transfer", at).unwrap();
     assert!(verify(&cx, &c, "SECRETTEST", "s3", at).is_err(), "another service");
-    assert!(verify(&cx, &c, "SECRETTEST", "transfer", at + Duration::from_secs(16 * 60)).is_err(), "too old");
+    assert!(
+        matches!(
+            verify(&cx, &c, "SECRETTEST", "transfer", at + Duration::from_secs(16 * 60)),
+            Err(Rejection::ExpiredSignature(dates))
+                if dates == ": 20261122T112758Z is now earlier than 20261122T112858Z (20261122T114358Z - 15 min.)"
+        ),
+        "too old"
+    );
+    assert!(
+        matches!(
+            verify(&cx, &c, "SECRETTEST", "transfer", at - Duration::from_secs(16 * 60)),
+            Err(Rejection::ExpiredSignature(dates))
+                if dates == ": 20261122T112758Z is still later than 20261122T112658Z (20261122T111158Z + 15 min.)"
+        ),
+        "from the future"
+    );
+    assert!(verify(&cx, &c, "SECRETTEST", "transfer", at + Duration::from_secs(14 * 60)).is_ok(), "within 15 minutes");
 }

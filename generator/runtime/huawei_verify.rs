@@ -53,7 +53,9 @@ pub fn verify(cx: &Incoming, claim: &Claim, secret_key: &str, date_header: &str,
     let Some(at) = timestamp::parse(date) else { return bad("the date header is not YYYYMMDDTHHMMSSZ") };
     let skew = now.duration_since(at).or_else(|e| Ok::<_, ()>(e.duration())).unwrap_or_default();
     if skew > MAX_SKEW {
-        return bad("the request date is too far from the server's clock");
+        // API Gateway's words, after "…: signature expired".
+        let server_time = timestamp::format(now);
+        return Err(Rejection::ExpiredSignature(format!(", signature time:{date},server time:{server_time}")));
     }
     let mut headers = Vec::new();
     for name in &claim.signed_headers {

@@ -59,9 +59,11 @@ pub struct Replies {
     pub unauthenticated: Reply,
     pub invalid_credentials: Reply,
     pub bad_signature: Reply,
+    pub expired_signature: Reply,
     pub not_found: Reply,
     pub method_not_allowed: Reply,
     pub payload_too_large: Reply,
+    pub request_timeout: Reply,
     pub unsupported_media_type: Reply,
     pub unknown_operation: Reply,
     pub internal: Reply,
@@ -74,9 +76,15 @@ pub enum Rejection {
     Unauthenticated,
     InvalidCredentials,
     BadSignature(String),
+    /// The signature's date is too far off; the text (its own separator
+    /// first) follows the reply's message, e.g. `: 20140325T143453Z is now
+    /// earlier than …`.
+    ExpiredSignature(String),
     NotFound,
     MethodNotAllowed,
     PayloadTooLarge,
+    /// The body did not arrive in time (the server's body timeout).
+    RequestTimeout,
     UnsupportedMediaType(String),
     UnknownOperation(String),
     Internal(String),
@@ -91,16 +99,20 @@ impl ErrorFormat {
             Rejection::Unauthenticated => (&r.unauthenticated, None, None),
             Rejection::InvalidCredentials => (&r.invalid_credentials, None, None),
             Rejection::BadSignature(why) => (&r.bad_signature, Some(why.as_str()), None),
+            Rejection::ExpiredSignature(dates) => (&r.expired_signature, Some(dates.as_str()), None),
             Rejection::NotFound => (&r.not_found, None, None),
             Rejection::MethodNotAllowed => (&r.method_not_allowed, None, None),
             Rejection::PayloadTooLarge => (&r.payload_too_large, None, None),
+            Rejection::RequestTimeout => (&r.request_timeout, None, None),
             Rejection::UnsupportedMediaType(got) => (&r.unsupported_media_type, Some(got.as_str()), None),
             Rejection::UnknownOperation(target) => (&r.unknown_operation, Some(target.as_str()), None),
             Rejection::Internal(why) => (&r.internal, Some(why.as_str()), None),
         };
         let mut message = reply.message.to_owned();
-        if let Some(d) = detail.filter(|d| !d.is_empty() && matches!(rejection, Rejection::UnknownOperation(_))) {
-            message = format!("{message}: {d}");
+        match (&rejection, detail) {
+            (Rejection::UnknownOperation(_), Some(d)) if !d.is_empty() => message = format!("{message}: {d}"),
+            (Rejection::ExpiredSignature(_), Some(d)) => message.push_str(d),
+            _ => {}
         }
         self.error(reply.status, reply.code, &message, violations)
     }
@@ -326,7 +338,7 @@ impl Incoming {
         if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
             return Err(Rejection::PayloadTooLarge);
         }
-        let body = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| Rejection::PayloadTooLarge)?;
+        let body = read_body(body, BODY_LIMIT).await?;
         let query = form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes()).into_owned().collect();
         let mut violations = Vec::new();
         if let Some(e) = path.error {
@@ -577,6 +589,35 @@ fn scalar(raw: &str) -> Value {
     }
 }
 
+/// The body, up to `limit` bytes (413 beyond).
+async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, Rejection> {
+    use axum::body::HttpBody;
+    let mut buffer = Vec::new();
+    while let Some(frame) = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await {
+        let Ok(data) = frame.map_err(|e| body_error(&e))?.into_data() else { continue };
+        if buffer.len() + data.len() > limit {
+            return Err(Rejection::PayloadTooLarge);
+        }
+        buffer.extend_from_slice(&data);
+    }
+    Ok(Bytes::from(buffer))
+}
+
+/// Why a body could not be read: stalled past a timeout the server put on
+/// it (an `io::ErrorKind::TimedOut` error from the body: 408), or broken
+/// (400).
+fn body_error(e: &axum::Error) -> Rejection {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(error) = source {
+        if error.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut) {
+            return Rejection::RequestTimeout;
+        }
+        source = error.source();
+    }
+    let message = format!("the body could not be read: {e}");
+    Rejection::Validation(vec![Violation { loc: vec![Loc::Key("body".into())], kind: "value_error", message, input: Value::Null }])
+}
+
 fn is_dot_segment(segment: &str) -> bool {
     let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
     decoded == "." || decoded == ".."
@@ -660,9 +701,12 @@ impl<C> Outcome<C> {
     }
 }
 
-/// Compares secrets without leaking where they differ through timing.
+/// Compares secrets without leaking through timing where they differ
+/// (`subtle`; only a difference in length shows). Implementations of
+/// `authenticate_<scheme>` compare the presented key or token with it.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    use subtle::ConstantTimeEq;
+    a.ct_eq(b).into()
 }
 
 #[cfg(test)]

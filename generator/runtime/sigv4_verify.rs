@@ -50,6 +50,16 @@ pub fn claim(cx: &Incoming) -> Option<Result<Claim, Rejection>> {
     }))
 }
 
+/// AWS's words for a date over [`MAX_SKEW`] off, after "Signature expired":
+/// `: 20140325T143453Z is now earlier than 20140325T143751Z (20140325T145251Z - 15 min.)`.
+fn expired(amz_date: &str, at: SystemTime, now: SystemTime) -> Option<String> {
+    let (bound, sign) = if at < now { (now - MAX_SKEW, '-') } else { (now + MAX_SKEW, '+') };
+    let outside = if at < now { at < bound } else { at > bound };
+    let relation = if at < now { "is now earlier than" } else { "is still later than" };
+    let (bound, now) = (timestamp::format(bound), timestamp::format(now));
+    outside.then(|| format!(": {amz_date} {relation} {bound} ({now} {sign} {} min.)", MAX_SKEW.as_secs() / 60))
+}
+
 /// Checks the claim for `service` against the access key's secret, at `now`.
 pub fn verify(cx: &Incoming, claim: &Claim, secret: &str, service: &str, now: SystemTime) -> Result<(), Rejection> {
     let bad = |why: &str| Err(Rejection::BadSignature(why.to_owned()));
@@ -61,9 +71,8 @@ pub fn verify(cx: &Incoming, claim: &Claim, secret: &str, service: &str, now: Sy
     if !amz_date.starts_with(&claim.date) || !claim.signed_headers.iter().any(|h| h == "x-amz-date") {
         return bad("X-Amz-Date must be signed and match the credential scope");
     }
-    let skew = now.duration_since(at).or_else(|e| Ok::<_, ()>(e.duration())).unwrap_or_default();
-    if skew > MAX_SKEW {
-        return bad("Signature expired: the request date is too far from the server's clock");
+    if let Some(dates) = expired(amz_date, at, now) {
+        return Err(Rejection::ExpiredSignature(dates));
     }
     let token = cx.header("x-amz-security-token").map(str::to_owned);
     let identity: Identity = aws_credential_types::Credentials::new(&claim.access_key_id, secret, token, None, "verify").into();

@@ -118,14 +118,19 @@ pub enum Rejection {
     Unauthenticated,
     /// Credentials were given but are not known (a wrong key or token).
     InvalidCredentials,
-    /// A request signature does not verify (or is too old).
+    /// A request signature does not verify.
     BadSignature,
+    /// A signature whose date is too far from the server's clock (15
+    /// minutes); the message is followed by the dates.
+    ExpiredSignature,
     /// No documented route matches the path.
     NotFound,
     /// The path exists, but not with this method.
     MethodNotAllowed,
     /// The body is larger than the server accepts.
     PayloadTooLarge,
+    /// The body did not arrive within the server's body timeout.
+    RequestTimeout,
     /// The body's media type is not the documented one.
     UnsupportedMediaType,
     /// awsJson1_1: an `X-Amz-Target` naming no operation.
@@ -135,14 +140,16 @@ pub enum Rejection {
 }
 
 impl Rejection {
-    pub const ALL: [Rejection; 10] = [
+    pub const ALL: [Rejection; 12] = [
         Rejection::Validation,
         Rejection::Unauthenticated,
         Rejection::InvalidCredentials,
         Rejection::BadSignature,
+        Rejection::ExpiredSignature,
         Rejection::NotFound,
         Rejection::MethodNotAllowed,
         Rejection::PayloadTooLarge,
+        Rejection::RequestTimeout,
         Rejection::UnsupportedMediaType,
         Rejection::UnknownOperation,
         Rejection::Internal,

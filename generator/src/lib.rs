@@ -95,6 +95,41 @@ pub fn ir_of(specs: Vec<diag::Result<Vec<manifest::ApiSpec>>>, timings: &mut Tim
     if errors.is_empty() { Ok(ir::Ir { apis }) } else { Err(diag::Error { diagnostics: errors }) }
 }
 
+/// The OpenAPI document of the API named `api` in `path` (a manifest, or
+/// one spec whose API is named after its file), as code is generated from
+/// it: sources merged, overlays applied, normalised to OpenAPI 3.0 with
+/// deep `$ref`s hoisted into `components`. With `stub`, it describes the
+/// generated server stub: the answers the stub sends on its own are added
+/// ([`emit::stub_document`]), for tools that test servers (schemathesis).
+pub fn openapi(path: &Path, api: Option<&str>, stub: bool) -> diag::Result<serde_json::Value> {
+    let specs = api_specs(path)?;
+    let names: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
+    let spec = match api {
+        Some(name) => specs.iter().find(|s| s.name == name),
+        None if specs.len() == 1 => specs.first(),
+        None => None,
+    };
+    let Some(spec) = spec else {
+        let what = api.map_or("no API named (several are listed)".to_owned(), |n| format!("no API named `{n}`"));
+        return Err(diag::Error::one(
+            diag::Diagnostic::error("openapi.api", diag::Location::file(path.display().to_string()), what)
+                .help(format!("name one with --api: {}", names.join(", "))),
+        ));
+    };
+    let loaded = source::load(&spec.sources, &spec.overlays)?;
+    let mut doc = serde_json::to_value(&loaded.openapi).map_err(|e| {
+        diag::Error::one(diag::Diagnostic::error(
+            "openapi.serialise",
+            diag::Location::file(path.display().to_string()),
+            format!("cannot serialise the document: {e}"),
+        ))
+    })?;
+    if stub {
+        emit::stub_document(&mut doc, &lower::lower_loaded(spec, loaded)?);
+    }
+    Ok(doc)
+}
+
 /// A ready-to-build crate for every API named by `paths`: `Cargo.toml`
 /// (package `name`), `rustfmt.toml` and `src/`, with the time of each
 /// stage added to `timings` and `progress` told what emission is doing.

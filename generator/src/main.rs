@@ -97,6 +97,26 @@ enum Command {
   apigen diff git:HEAD~1:specs/apis.yaml specs/apis.yaml --fail-on breaking
   apigen diff a.yaml b.yaml --format json")]
     Diff(review_cmd::DiffArgs),
+    /// Print the OpenAPI document code is generated from, as JSON.
+    ///
+    /// The API's sources merged, its overlays applied and the result
+    /// normalised to OpenAPI 3.0: the contract a generated server stub
+    /// implements, for tools that test servers against a spec.
+    #[command(after_help = "Examples:
+  apigen openapi specs/apis.yaml --api vast > vast.json
+  apigen openapi specs/apis.yaml --api aws --stub > aws-stub.json
+  apigen openapi openapi.yaml")]
+    Openapi {
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+        /// The API of a manifest to print (needed when it lists several).
+        #[arg(long, value_name = "NAME")]
+        api: Option<String>,
+        /// Describe the generated server stub: add the rejections it
+        /// answers on its own (x-apigen-errors) to each operation.
+        #[arg(long)]
+        stub: bool,
+    },
 }
 
 /// The rules `apigen review` applies (the RULES table of the library).
@@ -126,6 +146,7 @@ fn main() -> ExitCode {
         Command::Ir { paths, verbose } => ir(&paths, verbose),
         Command::Review(args) => review_cmd::review(args),
         Command::Diff(args) => review_cmd::diff(args),
+        Command::Openapi { path, api, stub } => openapi(&path, api.as_deref(), stub),
     }
 }
 
@@ -293,5 +314,21 @@ fn print_out(text: &str) {
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
         eprintln!("error: cannot write to stdout: {e}");
+    }
+}
+
+fn openapi(path: &Path, api: Option<&str>, stub: bool) -> ExitCode {
+    let printed = apigen::openapi(path, api, stub).map_err(|e| e.to_string()).and_then(|doc| {
+        serde_json::to_string_pretty(&doc).map_err(|e| format!("error: cannot serialise the document: {e}"))
+    });
+    match printed {
+        Ok(json) => {
+            print_out(&json);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(SPEC_PROBLEM)
+        }
     }
 }

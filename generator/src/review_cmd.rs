@@ -72,7 +72,7 @@ pub fn review(args: ReviewArgs) -> ExitCode {
             }
         }
     }
-    print!("{}", review::render::reviews(&reviews, args.format.into()));
+    super::print_out(review::render::reviews(&reviews, args.format.into()).trim_end_matches('\n'));
     let worst = args.fail_on.map(|g| match g {
         ReviewGate::Error => Severity::Error,
         ReviewGate::Warning => Severity::Warning,
@@ -89,7 +89,7 @@ pub fn diff(args: DiffArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    print!("{}", review::render::diffs(&diffs, args.format.into()));
+    super::print_out(review::render::diffs(&diffs, args.format.into()).trim_end_matches('\n'));
     let worst = args.fail_on.map(|g| match g {
         DiffGate::Breaking => Class::Breaking,
         DiffGate::Warning => Class::Warning,

@@ -123,7 +123,8 @@ pub async fn http(addr: SocketAddr, method: &str, target: &str, headers: &[(&str
     parse_response(&raw)
 }
 
-fn parse_response(raw: &[u8]) -> Reply {
+/// A raw HTTP/1.1 response (the whole connection's bytes) as a [`Reply`].
+pub fn parse_response(raw: &[u8]) -> Reply {
     let text = String::from_utf8_lossy(raw);
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no end of headers in {text:?}"));
     let mut lines = head.split("\r\n");

@@ -38,6 +38,11 @@ pub const FORMAT: runtime::server::ErrorFormat = runtime::server::ErrorFormat {
             code: "InvalidSignatureException",
             message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.",
         },
+        expired_signature: runtime::server::Reply {
+            status: 400,
+            code: "InvalidSignatureException",
+            message: "Signature expired",
+        },
         not_found: runtime::server::Reply {
             status: 404,
             code: "UnknownOperationException",
@@ -52,6 +57,11 @@ pub const FORMAT: runtime::server::ErrorFormat = runtime::server::ErrorFormat {
             status: 413,
             code: "SerializationException",
             message: "The request body is too large",
+        },
+        request_timeout: runtime::server::Reply {
+            status: 408,
+            code: "RequestTimeoutException",
+            message: "Your socket connection to the server was not read from or written to within the timeout period.",
         },
         unsupported_media_type: runtime::server::Reply {
             status: 400,

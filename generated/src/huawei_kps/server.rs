@@ -42,6 +42,11 @@ pub const FORMAT: runtime::server::ErrorFormat = runtime::server::ErrorFormat {
             code: "APIGW.0301",
             message: "Incorrect IAM authentication information: verify aksk signature fail",
         },
+        expired_signature: runtime::server::Reply {
+            status: 401,
+            code: "APIGW.0301",
+            message: "Incorrect IAM authentication information: signature expired",
+        },
         not_found: runtime::server::Reply {
             status: 404,
             code: "APIGW.0101",
@@ -56,6 +61,11 @@ pub const FORMAT: runtime::server::ErrorFormat = runtime::server::ErrorFormat {
             status: 413,
             code: "payload_too_large",
             message: "The request body is too large",
+        },
+        request_timeout: runtime::server::Reply {
+            status: 408,
+            code: "request_timeout",
+            message: "The request body was not received in time",
         },
         unsupported_media_type: runtime::server::Reply {
             status: 415,
@@ -96,7 +106,9 @@ pub trait Api: Send + Sync + 'static {
     /// 用户Token。 通过调用IAM服务获取用户Token接口获取（响应消息头中X-Subject-Token的值）。
     ///
     /// Returns the caller the credential belongs to, or `None` if it
-    /// is not valid.
+    /// is not valid. Compare it with known secrets through
+    /// `runtime::server::constant_time_eq`, so that response times do
+    /// not tell how much of a guess was right.
     fn authenticate_x_auth_token(
         &self,
         token: &str,

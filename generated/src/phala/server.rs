@@ -37,6 +37,11 @@ pub const FORMAT: runtime::server::ErrorFormat = runtime::server::ErrorFormat {
             code: "",
             message: "Invalid authentication credentials",
         },
+        expired_signature: runtime::server::Reply {
+            status: 401,
+            code: "",
+            message: "Invalid authentication credentials",
+        },
         not_found: runtime::server::Reply {
             status: 404,
             code: "",
@@ -51,6 +56,11 @@ pub const FORMAT: runtime::server::ErrorFormat = runtime::server::ErrorFormat {
             status: 413,
             code: "",
             message: "Request Entity Too Large",
+        },
+        request_timeout: runtime::server::Reply {
+            status: 408,
+            code: "",
+            message: "Request Timeout",
         },
         unsupported_media_type: runtime::server::Reply {
             status: 415,
@@ -80,7 +90,9 @@ pub trait Api: Send + Sync + 'static {
     /// Phala Cloud API key, as sent by the official SDK.
     ///
     /// Returns the caller the credential belongs to, or `None` if it
-    /// is not valid.
+    /// is not valid. Compare it with known secrets through
+    /// `runtime::server::constant_time_eq`, so that response times do
+    /// not tell how much of a guess was right.
     fn authenticate_api_key_header(
         &self,
         token: &str,

@@ -70,7 +70,11 @@ pub fn verify(
         .or_else(|e| Ok::<_, ()>(e.duration()))
         .unwrap_or_default();
     if skew > MAX_SKEW {
-        return bad("the request date is too far from the server's clock");
+        // API Gateway's words, after "…: signature expired".
+        let server_time = timestamp::format(now);
+        return Err(Rejection::ExpiredSignature(format!(
+            ", signature time:{date},server time:{server_time}"
+        )));
     }
     let mut headers = Vec::new();
     for name in &claim.signed_headers {

@@ -31,6 +31,7 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("serde_json", r#"version = "1", features = ["preserve_order"]"#),
     ("serde_path_to_error", r#"version = "0.1""#),
     ("sha2", r#"version = "0.11""#),
+    ("subtle", r#"version = "2.6", default-features = false"#),
     ("tokio", r#"version = "1", default-features = false, features = ["time"]"#),
 ];
 

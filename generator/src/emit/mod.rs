@@ -11,6 +11,7 @@ mod docs;
 mod format;
 mod inline;
 mod layout;
+mod openapi;
 mod runtime;
 mod rust_type;
 mod server;
@@ -27,6 +28,7 @@ use std::collections::BTreeMap;
 pub use cargo::{is_valid_crate_name, manifest as cargo_manifest};
 pub use format::{HEADER, RUSTFMT_TOML};
 use layout::{Layout, Part};
+pub use openapi::stub_document;
 
 /// What to generate.
 #[derive(Clone, Copy, Debug)]

@@ -99,6 +99,7 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
                 "serde",
                 "serde_json",
                 "serde_path_to_error",
+                "subtle",
             ],
         ),
         m("validate", include_str!("../../runtime/validate.rs"), server, s, &["regress", "serde_json"]),

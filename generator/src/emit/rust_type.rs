@@ -51,6 +51,21 @@ fn integer(format: Option<&str>) -> TokenStream {
     }
 }
 
+/// The range of the Rust type an integer of `format` becomes (what a
+/// server stub can accept), as in [`integer`].
+pub fn integer_bounds(format: Option<&str>) -> (i64, u64) {
+    match format {
+        Some("int8") => (i8::MIN.into(), i8::MAX as u64),
+        Some("int16") => (i16::MIN.into(), i16::MAX as u64),
+        Some("int32") => (i32::MIN.into(), i32::MAX as u64),
+        Some("uint8") => (0, u8::MAX.into()),
+        Some("uint16") => (0, u16::MAX.into()),
+        Some("uint32") => (0, u32::MAX.into()),
+        Some("uint64") => (0, u64::MAX),
+        _ => (i64::MIN, i64::MAX as u64),
+    }
+}
+
 /// Whether values of `t` are plain data passed by value (`Copy`).
 pub fn is_copy(t: &TypeRef) -> bool {
     matches!(t, TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean)

@@ -75,8 +75,9 @@ pub fn format(openapi: &openapiv3::OpenAPI, protocol: &Protocol, prov: &Provenan
 }
 
 const KEYS_HELP: &str = "keys are style, codeField, messageField, constants, requestIdHeader and replies";
-const KINDS_HELP: &str = "kinds are validation, unauthenticated, invalidCredentials, badSignature, notFound, \
-                          methodNotAllowed, payloadTooLarge, unsupportedMediaType, unknownOperation and internal";
+const KINDS_HELP: &str = "kinds are validation, unauthenticated, invalidCredentials, badSignature, \
+                          expiredSignature, notFound, methodNotAllowed, payloadTooLarge, requestTimeout, \
+                          unsupportedMediaType, unknownOperation and internal";
 
 fn override_reply(entry: &mut Reply, reply: &Value, at: &str, prov: &Provenance) -> Result<()> {
     let Some(m) = reply.as_object() else {
@@ -145,9 +146,18 @@ fn default(style: &ErrorStyle, r: Rejection) -> Reply {
                 "The request signature we calculated does not match the signature you provided. \
                  Check your AWS Secret Access Key and signing method.",
             ),
+            // What awsJson services answer: "Signature expired: 20140325T143453Z is now
+            // earlier than 20140325T143751Z (20140325T145251Z - 15 min.)".
+            ExpiredSignature => reply(400, "InvalidSignatureException", "Signature expired"),
             NotFound => reply(404, "UnknownOperationException", "No operation at this path"),
             MethodNotAllowed => reply(405, "UnknownOperationException", "Operations are called with POST /"),
             PayloadTooLarge => reply(413, "SerializationException", "The request body is too large"),
+            // botocore retries RequestTimeoutException as a transient error.
+            RequestTimeout => reply(
+                408,
+                "RequestTimeoutException",
+                "Your socket connection to the server was not read from or written to within the timeout period.",
+            ),
             UnsupportedMediaType => reply(400, "SerializationException", "Expected an application/x-amz-json-1.1 body"),
             UnknownOperation => reply(400, "UnknownOperationException", "Unknown X-Amz-Target"),
             Internal => reply(500, "InternalFailure", "The request processing has failed because of an unknown error"),
@@ -155,10 +165,13 @@ fn default(style: &ErrorStyle, r: Rejection) -> Reply {
         ErrorStyle::FastApi => match r {
             Validation => reply(422, "", "Validation Error"),
             Unauthenticated => reply(401, "", "Not authenticated"),
-            InvalidCredentials | BadSignature => reply(401, "", "Invalid authentication credentials"),
+            InvalidCredentials | BadSignature | ExpiredSignature => {
+                reply(401, "", "Invalid authentication credentials")
+            }
             NotFound | UnknownOperation => reply(404, "", "Not Found"),
             MethodNotAllowed => reply(405, "", "Method Not Allowed"),
             PayloadTooLarge => reply(413, "", "Request Entity Too Large"),
+            RequestTimeout => reply(408, "", "Request Timeout"),
             UnsupportedMediaType => reply(415, "", "Unsupported Media Type"),
             Internal => reply(500, "", "Internal Server Error"),
         },
@@ -167,9 +180,11 @@ fn default(style: &ErrorStyle, r: Rejection) -> Reply {
             Unauthenticated => reply(401, "unauthenticated", "Authentication is required"),
             InvalidCredentials => reply(401, "invalid_credentials", "The credentials are not valid"),
             BadSignature => reply(401, "bad_signature", "The request signature does not verify"),
+            ExpiredSignature => reply(401, "expired_signature", "The request signature has expired"),
             NotFound => reply(404, "not_found", "Not Found"),
             MethodNotAllowed => reply(405, "method_not_allowed", "Method Not Allowed"),
             PayloadTooLarge => reply(413, "payload_too_large", "The request body is too large"),
+            RequestTimeout => reply(408, "request_timeout", "The request body was not received in time"),
             UnsupportedMediaType => reply(415, "unsupported_media_type", "Unsupported media type"),
             UnknownOperation => reply(400, "unknown_operation", "Unknown operation"),
             Internal => reply(500, "internal_error", "Internal Server Error"),

@@ -8,7 +8,7 @@ use vendor_apis::huawei_kps::types::ErrorRsp;
 
 use crate::faults::{Faults, Typed};
 use crate::state::HuaweiWorld;
-use crate::{injected, lock};
+use crate::{find_secret, injected, lock};
 
 struct Huawei {
     world: Arc<Mutex<HuaweiWorld>>,
@@ -44,7 +44,7 @@ impl Api for Huawei {
 
     async fn authenticate_x_auth_token(&self, token: &str) -> Option<Caller> {
         let world = lock(&self.world);
-        world.credentials.tokens.iter().find(|t| t.token == token).map(|t| Caller { user: t.user.clone() })
+        find_secret(&world.credentials.tokens, token, |t| &t.token).map(|t| Caller { user: t.user.clone() })
     }
 
     async fn ak_sk_signature_secret(&self, access_key: &str) -> Option<(String, Caller)> {

@@ -18,6 +18,7 @@
 //! ```
 
 pub mod faults;
+pub mod serve;
 pub mod state;
 
 mod aws;
@@ -32,6 +33,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use faults::{Faults, Typed};
+pub use serve::Limits;
 pub use state::{State, StateError, Vendor, World};
 
 /// The emulator of one API: its router and a view on its live state.
@@ -83,13 +85,15 @@ impl Emulator {
     }
 }
 
-/// Serves `state` on `listener` until the task is dropped or `shutdown` resolves.
+/// Serves `emulator` on `listener`, within `limits`, until the task is
+/// dropped or `shutdown` resolves.
 pub async fn serve(
     listener: TcpListener,
     emulator: &Emulator,
+    limits: Limits,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, emulator.router()).with_graceful_shutdown(shutdown).await
+    serve::serve(listener, emulator.router(), limits, shutdown).await
 }
 
 /// A fake-cloud running in this process, stopped when dropped.
@@ -135,13 +139,18 @@ pub async fn spawn(state: State) -> std::io::Result<(SocketAddr, Handle)> {
 
 /// Starts fake-cloud for `state` on `addr` (port 0: any free port).
 pub async fn spawn_on(addr: SocketAddr, state: State) -> std::io::Result<(SocketAddr, Handle)> {
+    spawn_with(addr, state, Limits::default()).await
+}
+
+/// Starts fake-cloud for `state` on `addr` with its own `limits`.
+pub async fn spawn_with(addr: SocketAddr, state: State, limits: Limits) -> std::io::Result<(SocketAddr, Handle)> {
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let emulator = Arc::new(Emulator::new(state));
     let (stop, stopped) = oneshot::channel::<()>();
     let served = emulator.clone();
     let task = tokio::spawn(async move {
-        serve(listener, &served, async move {
+        serve(listener, &served, limits, async move {
             let _ = stopped.await;
         })
         .await
@@ -174,6 +183,19 @@ pub(crate) fn injected<R>(
             None
         }
     }
+}
+
+/// The entry whose secret is `presented`: every entry is compared, each in
+/// constant time, so response times tell neither which key nor how much of
+/// a guess matched.
+pub(crate) fn find_secret<'a, T>(entries: &'a [T], presented: &str, secret: impl Fn(&T) -> &str) -> Option<&'a T> {
+    let mut found = None;
+    for entry in entries {
+        if vendor_apis::runtime::server::constant_time_eq(secret(entry).as_bytes(), presented.as_bytes()) {
+            found = found.or(Some(entry));
+        }
+    }
+    found
 }
 
 /// Locks the state; a panic elsewhere while it was held leaves it usable.

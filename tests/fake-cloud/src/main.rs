@@ -28,6 +28,12 @@ struct Args {
     /// Print the state document (the default one, or FILE once checked) and exit.
     #[arg(long)]
     print_state: bool,
+    /// Seconds a client has to send a request's head (else the connection is closed).
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    header_timeout: u64,
+    /// Seconds a client has to send a request's body (else 408 in the API's format).
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    body_timeout: u64,
 }
 
 fn main() -> ExitCode {
@@ -53,7 +59,12 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(args.api, args.listen, state)) {
+    let limits = fake_cloud::Limits {
+        header_read_timeout: std::time::Duration::from_secs(args.header_timeout),
+        body_timeout: std::time::Duration::from_secs(args.body_timeout),
+        ..fake_cloud::Limits::default()
+    };
+    match runtime.block_on(run(args.api, args.listen, state, limits)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("fake-cloud: {e}");
@@ -62,14 +73,14 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(api: Vendor, listen: SocketAddr, state: State) -> Result<(), String> {
+async fn run(api: Vendor, listen: SocketAddr, state: State, limits: fake_cloud::Limits) -> Result<(), String> {
     let listener =
         tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| format!("cannot read the bound address: {e}"))?;
     let emulator = Emulator::new(state);
     println!("fake-cloud {api} listening on http://{addr}");
     let _ = std::io::stdout().flush();
-    fake_cloud::serve(listener, &emulator, stop_signal()).await.map_err(|e| format!("serving on {addr}: {e}"))
+    fake_cloud::serve(listener, &emulator, limits, stop_signal()).await.map_err(|e| format!("serving on {addr}: {e}"))
 }
 
 /// Ctrl-C (SIGINT), or SIGTERM where there is one: finish open requests, then exit 0.

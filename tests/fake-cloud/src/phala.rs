@@ -7,7 +7,7 @@ use vendor_apis::phala::types::HttpException;
 
 use crate::faults::{Faults, Typed};
 use crate::state::PhalaWorld;
-use crate::{injected, lock};
+use crate::{find_secret, injected, lock};
 
 struct Phala {
     world: Arc<Mutex<PhalaWorld>>,
@@ -35,7 +35,7 @@ impl Api for Phala {
 
     async fn authenticate_api_key_header(&self, key: &str) -> Option<Caller> {
         let world = lock(&self.world);
-        world.credentials.api_keys.iter().find(|k| k.key == key).map(|k| Caller { user: k.user.clone() })
+        find_secret(&world.credentials.api_keys, key, |k| &k.key).map(|k| Caller { user: k.user.clone() })
     }
 
     async fn delete_ssh_key(&self, caller: Caller, input: DeleteSshKeyInput) -> DeleteSshKeyResponse {

@@ -8,7 +8,7 @@ use vendor_apis::vast::types;
 
 use crate::faults::{Faults, Typed};
 use crate::state::VastWorld;
-use crate::{injected, lock};
+use crate::{find_secret, injected, lock};
 
 struct Vast {
     world: Arc<Mutex<VastWorld>>,
@@ -42,7 +42,7 @@ impl Api for Vast {
 
     async fn authenticate_bearer_auth(&self, token: &str) -> Option<Caller> {
         let world = lock(&self.world);
-        world.credentials.api_keys.iter().find(|k| k.key == token).map(|k| Caller { user: k.user.clone() })
+        find_secret(&world.credentials.api_keys, token, |k| &k.key).map(|k| Caller { user: k.user.clone() })
     }
 
     async fn detach_ssh(&self, caller: Caller, input: DetachSshInput) -> DetachSshResponse {

@@ -88,6 +88,7 @@ pub fn emit(api: &Api) -> Emitted {
                         #docs
                         ///
                         /// Returns the caller, or `None` if the user or password is wrong.
+                        /// Compare the password with `runtime::server::constant_time_eq`.
                         fn #m(&self, user: &str, password: &str) -> impl Future<Output = Option<Self::Caller>> + Send;
                     },
                     quote! {
@@ -112,7 +113,9 @@ pub fn emit(api: &Api) -> Emitted {
                         #docs
                         ///
                         /// Returns the caller the credential belongs to, or `None` if it
-                        /// is not valid.
+                        /// is not valid. Compare it with known secrets through
+                        /// `runtime::server::constant_time_eq`, so that response times do
+                        /// not tell how much of a guess was right.
                         fn #m(&self, token: &str) -> impl Future<Output = Option<Self::Caller>> + Send;
                     },
                     quote! {

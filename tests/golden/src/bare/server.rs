@@ -36,6 +36,11 @@ pub const FORMAT: runtime::server::ErrorFormat = runtime::server::ErrorFormat {
             code: "bad_signature",
             message: "The request signature does not verify",
         },
+        expired_signature: runtime::server::Reply {
+            status: 401,
+            code: "expired_signature",
+            message: "The request signature has expired",
+        },
         not_found: runtime::server::Reply {
             status: 404,
             code: "not_found",
@@ -50,6 +55,11 @@ pub const FORMAT: runtime::server::ErrorFormat = runtime::server::ErrorFormat {
             status: 413,
             code: "payload_too_large",
             message: "The request body is too large",
+        },
+        request_timeout: runtime::server::Reply {
+            status: 408,
+            code: "request_timeout",
+            message: "The request body was not received in time",
         },
         unsupported_media_type: runtime::server::Reply {
             status: 415,
@@ -77,7 +87,9 @@ pub trait Api: Send + Sync + 'static {
     /// `key`: an API key in the `session` cookie
     ///
     /// Returns the caller the credential belongs to, or `None` if it
-    /// is not valid.
+    /// is not valid. Compare it with known secrets through
+    /// `runtime::server::constant_time_eq`, so that response times do
+    /// not tell how much of a guess was right.
     fn authenticate_key(&self, token: &str) -> impl Future<Output = Option<Self::Caller>> + Send;
     ///
     /// `GET /ping`

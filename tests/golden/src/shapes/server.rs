@@ -37,6 +37,11 @@ pub const FORMAT: runtime::server::ErrorFormat = runtime::server::ErrorFormat {
             code: "bad_signature",
             message: "The request signature does not verify",
         },
+        expired_signature: runtime::server::Reply {
+            status: 401,
+            code: "expired_signature",
+            message: "The request signature has expired",
+        },
         not_found: runtime::server::Reply {
             status: 404,
             code: "not_found",
@@ -51,6 +56,11 @@ pub const FORMAT: runtime::server::ErrorFormat = runtime::server::ErrorFormat {
             status: 413,
             code: "payload_too_large",
             message: "The request body is too large",
+        },
+        request_timeout: runtime::server::Reply {
+            status: 408,
+            code: "request_timeout",
+            message: "The request body was not received in time",
         },
         unsupported_media_type: runtime::server::Reply {
             status: 415,

@@ -191,21 +191,18 @@ fn references(doc: &Doc<'_>, hits: &mut Vec<Hit>) {
         let mut parts = rest.splitn(3, '/');
         Some(format!("/components/{}/{}", parts.next()?, parts.next()?))
     };
-    let mut queue: Vec<String> = refs
-        .iter()
-        .filter(|(_, at)| component_of(at).is_none())
-        .filter_map(|(t, _)| doc.target(t).and_then(|(_, p)| component_of(&p)))
-        .collect();
-    while let Some(c) = queue.pop() {
-        if !used.insert(c.clone()) {
-            continue;
+    // Edges: the component a reference sits in (`None` outside
+    // components) → the component it points at.
+    let mut edges: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
+    for (target, at) in &refs {
+        if let Some(to) = doc.target(target).and_then(|(_, p)| component_of(&p)) {
+            edges.entry(component_of(at)).or_default().push(to);
         }
-        for (t, at) in &refs {
-            if component_of(at).as_deref() == Some(c.as_str())
-                && let Some(next) = doc.target(t).and_then(|(_, p)| component_of(&p))
-            {
-                queue.push(next);
-            }
+    }
+    let mut queue: Vec<String> = edges.get(&None).cloned().unwrap_or_default();
+    while let Some(c) = queue.pop() {
+        if used.insert(c.clone()) {
+            queue.extend(edges.get(&Some(c)).into_iter().flatten().cloned());
         }
     }
     let schemes = security_scheme_names(doc);

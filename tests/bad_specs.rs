@@ -225,8 +225,10 @@ fn run_case(spec: &Path, expect: &Expect) -> String {
         Accepted { .. } => {
             assert_eq!(run.status.code(), Some(0), "{name}: expected success:\n{stderr}");
             assert_eq!(left, ["out"], "{name}: only the output directory may be left");
-            for (path, text) in rust_files(&out.join("src")) {
-                if let Err(e) = syn::parse_file(&text) {
+            for (path, bytes) in support::tree(&out.join("src")) {
+                if path.extension().is_some_and(|e| e == "rs")
+                    && let Err(e) = syn::parse_file(&String::from_utf8_lossy(&bytes))
+                {
                     panic!("{name}: {} is not Rust: {e}", path.display());
                 }
             }
@@ -241,20 +243,6 @@ fn run_case(spec: &Path, expect: &Expect) -> String {
     }
     std::fs::remove_dir_all(&dir).unwrap();
     stderr
-}
-
-fn rust_files(dir: &Path) -> Vec<(PathBuf, String)> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(rust_files(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            let text = std::fs::read_to_string(&path).unwrap();
-            out.push((path, text));
-        }
-    }
-    out
 }
 
 #[test]
@@ -283,6 +271,14 @@ fn generated_cases_deep_and_huge() {
         run_case(&spec, &expect);
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// An endless input is refused once it passes the size limit, within the
+/// memory limit.
+#[test]
+fn endless_input_is_refused() {
+    let spec = Path::new("/dev/zero");
+    run_case(spec, &Refused { code: "io.too-large", at: "", also: &["larger than 256 MiB"] });
 }
 
 /// Hostile but valid names become escaped, distinct identifiers.

@@ -116,6 +116,7 @@ const CASES: &[(&str, Expect)] = &[
     ),
     ("ref-recursive-ok.yaml", Accepted { stderr: &[] }),
     ("allof-recursive.yaml", Accepted { stderr: &[] }),
+    ("path-parameter-collision.yaml", Accepted { stderr: &["warning[path.undeclared-parameter]", "`{item-id}`"] }),
     (
         "security-mutual-tls.yaml",
         Accepted {
@@ -279,6 +280,24 @@ fn generated_cases_deep_and_huge() {
 fn endless_input_is_refused() {
     let spec = Path::new("/dev/zero");
     run_case(spec, &Refused { code: "io.too-large", at: "", also: &["larger than 256 MiB"] });
+}
+
+/// A reader that goes away (`apigen ir spec | head`) ends the output, not
+/// in a panic.
+#[test]
+fn closed_stdout_is_not_a_panic() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_apigen"))
+        .args(["ir", "../shared/corpus/spotify.json"])
+        .current_dir(support::root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the IR is far larger than a pipe's buffer
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
 /// Hostile but valid names become escaped, distinct identifiers.

@@ -37,13 +37,13 @@ const CASES: &[(&str, Expect)] = &[
     ("duplicate-key.json", Refused { code: "parse.json", at: ":7:11", also: &["duplicate key `get`"] }),
     ("trailing-garbage.json", Refused { code: "parse.json", at: ":2:1", also: &["trailing characters"] }),
     ("alias-bomb.yaml", Refused { code: "parse.yaml", at: ":5", also: &["alias bomb", "nothing was expanded"] }),
-    ("not-an-object.json", Refused { code: "structure.root", at: "", also: &["the document is a list"] }),
+    ("not-an-object.json", Refused { code: "structure.root", at: ":1", also: &["the document is a list"] }),
     ("swagger-2.yaml", Refused { code: "version.swagger2", at: " at /swagger", also: &["swagger2openapi"] }),
     (
         "openapi-4.yaml",
         Refused { code: "version.unsupported", at: " at /openapi", also: &["`4.0.0`", "3.0.x and 3.1.x"] },
     ),
-    ("openapi-missing.yaml", Refused { code: "version.missing", at: "", also: &["add `openapi: 3.1.0`"] }),
+    ("openapi-missing.yaml", Refused { code: "version.missing", at: ":1", also: &["add `openapi: 3.1.0`"] }),
     (
         "openapi-number.yaml",
         Refused {

@@ -191,7 +191,7 @@ pub fn load(sources: &[PathBuf], overlays: &[PathBuf]) -> Result<Loaded> {
 /// holds what reading them reported).
 pub fn load_documents(docs: Vec<Document>, overlays: &[PathBuf], mut sink: Sink) -> Result<Loaded> {
     for d in &docs {
-        normalize::version(&d.value, &Provenance::single(&d.origin.file))?;
+        normalize::version(&d.value, &Provenance::single_with_offset(d.origin.file.clone(), d.origin.line_offset))?;
     }
     let (mut value, prov) = merge::merge(docs, &mut sink)?;
     for o in overlays {

@@ -172,6 +172,8 @@ fn generated_cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
     let nested_yaml = Refused { code: "parse.yaml", at: ":", also: &["more than 128 levels deep"] };
     let block: String = (0..n).map(|i| format!("{}a:\n", " ".repeat(i + 1))).collect();
     let key = "k".repeat(1 << 20);
+    let alias = |i: usize| format!("{{\"$ref\": \"#/components/schemas/A{i}\"}}");
+    let field = |i: usize| format!("{{\"type\": \"object\", \"properties\": {{\"next\": {}}}}}", alias(i));
     let property = |k: &str| format!("components:\n  schemas:\n    T:\n      properties:\n        {k}\n");
     vec![
         ("deep-arrays.json", format!("{HEAD}\"x-deep\": {}}}", deep("[", "", "]")).into(), nested),
@@ -189,7 +191,34 @@ fn generated_cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
             Refused { code: "parse.yaml", at: ":8:", also: &["at most 1024 characters", "explicit key"] },
         ),
         ("huge-key-explicit.yaml", format!("{yaml_head}{}        : {{type: string}}\n", property(&format!("? {key}"))).into(), Accepted { stderr: &[] }),
+        // 5,000 components, each a `$ref` to the next (checking for loops
+        // took cubic time: 49 s for 3,000), ending in a type or in a loop;
+        // 5,000 structs, each with a field of the next (finding recursive
+        // fields took quadratic time, and the server's validation
+        // overflowed the stack).
+        ("alias-chain.json", chain(5000, alias, "{\"type\": \"string\"}").into(), Accepted { stderr: &[] }),
+        (
+            "alias-loop.json",
+            chain(5000, alias, "{\"$ref\": \"#/components/schemas/A0\"}").into(),
+            Refused { code: "ref.cycle", at: " at /components/schemas/A0", also: &["A7 → …)"] },
+        ),
+        (
+            "struct-chain.json",
+            chain(5000, field, "{\"type\": \"string\", \"minLength\": 1}").into(),
+            Accepted { stderr: &[] },
+        ),
     ]
+}
+
+/// `A0` → `A1` → … → `An`, which is `last`; `link(i)` is the schema of
+/// `Ai`, naming `A{i+1}`.
+fn chain(n: usize, link: impl Fn(usize) -> String, last: &str) -> String {
+    let links: Vec<String> = (0..n).map(|i| format!("\"A{i}\": {}", link(i + 1))).collect();
+    format!(
+        "{{\"openapi\": \"3.0.3\", \"info\": {{\"title\": \"t\", \"version\": \"1\"}}, \"paths\": {{}}, \
+         \"components\": {{\"schemas\": {{{}, \"A{n}\": {last}}}}}}}",
+        links.join(", ")
+    )
 }
 
 /// A fresh, empty directory for one case.

@@ -171,7 +171,9 @@ fn generated_cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
     let deep = |open: &str, inner: &str, close: &str| format!("{}{inner}{}", open.repeat(n), close.repeat(n));
     let nested = Refused { code: "parse.json", at: ":1:", also: &["more than 128 levels deep", "`$ref`"] };
     let nested_yaml = Refused { code: "parse.yaml", at: ":", also: &["more than 128 levels deep"] };
-    let block: String = (0..n).map(|i| format!("{}a:\n", " ".repeat(i + 1))).collect();
+    // Block nesting costs its depth squared in indentation: 1,000 levels
+    // (half a megabyte) are as far past the limit of 128 as 10,000.
+    let block: String = (0..1000).map(|i| format!("{}a:\n", " ".repeat(i + 1))).collect();
     let key = "k".repeat(1 << 20);
     let alias = |i: usize| format!("{{\"$ref\": \"#/components/schemas/A{i}\"}}");
     let field = |i: usize| format!("{{\"type\": \"object\", \"properties\": {{\"next\": {}}}}}", alias(i));
@@ -180,7 +182,7 @@ fn generated_cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
         ("deep-arrays.json", format!("{HEAD}\"x-deep\": {}}}", deep("[", "", "]")).into(), nested),
         ("deep-objects.json", format!("{HEAD}\"x-deep\": {}}}", deep("{\"a\": ", "1", "}")).into(), Refused { code: "parse.json", at: ":1:", also: &["more than 128 levels deep"] }),
         ("deep-flow.yaml", format!("{yaml_head}x-deep: {}\n", deep("[", "", "]")).into(), nested_yaml),
-        ("deep-block.yaml", format!("{yaml_head}x-deep:\n{block}{}b: 1\n", " ".repeat(n + 1)).into(), Refused { code: "parse.yaml", at: ":", also: &["more than 128 levels deep"] }),
+        ("deep-block.yaml", format!("{yaml_head}x-deep:\n{block}{}b: 1\n", " ".repeat(1001)).into(), Refused { code: "parse.yaml", at: ":", also: &["more than 128 levels deep"] }),
         (
             "huge-description.yaml",
             format!("{yaml_head}x-note: 1\ncomponents:\n  schemas:\n    T:\n      type: string\n      description: \"{}\"\n", "d".repeat(5 << 20)).into(),
@@ -222,18 +224,36 @@ fn chain(n: usize, link: impl Fn(usize) -> String, last: &str) -> String {
     )
 }
 
-/// A fresh, empty directory for one case.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("apigen-bad-specs-{}", std::process::id())).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh, empty directory, removed when dropped, also when a test
+/// fails: cases of megabytes must not pile up in the temp directory.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("apigen-bad-specs-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
 }
 
 /// Runs the case and checks what holds for every input; returns stderr.
 fn run_case(spec: &Path, expect: &Expect) -> String {
     let name = spec.file_name().unwrap().to_string_lossy().into_owned();
-    let dir = scratch(&name);
+    let dir = Scratch::new(&name);
     let out = dir.join("out");
     let args = ["generate", spec.to_str().unwrap(), "--out", out.to_str().unwrap(), "--client", "--server"];
     let run: Output = support::apigen_limited(&args, TIMEOUT, MEMORY_MIB);
@@ -243,7 +263,7 @@ fn run_case(spec: &Path, expect: &Expect) -> String {
         "{name}: exit status {:?} (a panic is 101, a signal has no code):\n{stderr}",
         run.status
     );
-    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let left: Vec<_> = std::fs::read_dir(&*dir).unwrap().map(|e| e.unwrap().file_name()).collect();
     match expect {
         Refused { code, at, .. } => {
             assert_eq!(run.status.code(), Some(1), "{name}: expected a refusal:\n{stderr}");
@@ -272,7 +292,6 @@ fn run_case(spec: &Path, expect: &Expect) -> String {
     for s in *also {
         assert!(stderr.contains(s), "{name}: expected `{s}` in:\n{stderr}");
     }
-    std::fs::remove_dir_all(&dir).unwrap();
     stderr
 }
 
@@ -295,13 +314,12 @@ fn committed_cases() {
 
 #[test]
 fn generated_cases_deep_and_huge() {
-    let dir = scratch("generated-specs");
+    let dir = Scratch::new("generated-specs");
     for (file, bytes, expect) in generated_cases() {
         let spec = dir.join(file);
         std::fs::write(&spec, bytes).unwrap();
         run_case(&spec, &expect);
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// An endless input is refused once it passes the size limit, within the
@@ -333,7 +351,8 @@ fn closed_stdout_is_not_a_panic() {
 /// Hostile but valid names become escaped, distinct identifiers.
 #[test]
 fn keywords_and_collisions_become_distinct_identifiers() {
-    let out = scratch("keywords").join("out");
+    let dir = Scratch::new("keywords");
+    let out = dir.join("out");
     let spec = support::root().join("tests/bad-specs/rust-keywords.yaml");
     let run = support::apigen(&["generate", spec.to_str().unwrap(), "--out", out.to_str().unwrap()], TIMEOUT);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
@@ -344,7 +363,6 @@ fn keywords_and_collisions_become_distinct_identifiers() {
     let camel = ["pub struct SelfValue {", "pub type Async = Vec<SelfValue>;", "    SelfValue,", "    SelfValue2,"];
     assert!(camel.iter().all(|c| types.contains(c)), "{types}");
     assert!(types.contains("#[serde(rename = \"Self\")]"), "the wire name stays `Self`:\n{types}");
-    std::fs::remove_dir_all(out.parent().unwrap()).unwrap();
 }
 
 /// The hostile but valid documents, side by side in one crate (client and
@@ -353,7 +371,8 @@ fn keywords_and_collisions_become_distinct_identifiers() {
 /// `target/generated-check`, so dependencies are built once for both.
 #[test]
 fn hostile_valid_crate_passes_cargo_check() {
-    let out = scratch("hostile-valid").join("hostile_valid");
+    let dir = Scratch::new("hostile-valid");
+    let out = dir.join("hostile_valid");
     let manifest = "tests/bad-specs/hostile-valid.yaml";
     let run = support::apigen(&["generate", manifest, "--out", out.to_str().unwrap(), "--client", "--server"], TIMEOUT);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
@@ -367,5 +386,4 @@ fn hostile_valid_crate_passes_cargo_check() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&check.stderr);
     assert!(check.status.success() && !stderr.contains("warning"), "cargo check of the hostile crate:\n{stderr}");
-    std::fs::remove_dir_all(out.parent().unwrap()).unwrap();
 }

@@ -3,8 +3,9 @@
 //! under a memory limit and a timeout; whatever the input, apigen exits 0
 //! or 1 (never a panic or a signal), a refusal names the file, the place
 //! (line or JSON pointer) and a fix and writes nothing, and an accepted
-//! hostile document gives Rust that parses. Cases too big to commit (deep
-//! nesting, megabyte strings) are written at test time.
+//! hostile document gives Rust that parses (and, all of them in one crate,
+//! passes `cargo check`). Cases too big to commit (deep nesting, megabyte
+//! strings, long chains of types) are written at test time.
 
 mod support;
 
@@ -37,13 +38,13 @@ const CASES: &[(&str, Expect)] = &[
     ("duplicate-key.json", Refused { code: "parse.json", at: ":7:11", also: &["duplicate key `get`"] }),
     ("trailing-garbage.json", Refused { code: "parse.json", at: ":2:1", also: &["trailing characters"] }),
     ("alias-bomb.yaml", Refused { code: "parse.yaml", at: ":5", also: &["alias bomb", "nothing was expanded"] }),
-    ("not-an-object.json", Refused { code: "structure.root", at: "", also: &["the document is a list"] }),
+    ("not-an-object.json", Refused { code: "structure.root", at: ":1", also: &["the document is a list"] }),
     ("swagger-2.yaml", Refused { code: "version.swagger2", at: " at /swagger", also: &["swagger2openapi"] }),
     (
         "openapi-4.yaml",
         Refused { code: "version.unsupported", at: " at /openapi", also: &["`4.0.0`", "3.0.x and 3.1.x"] },
     ),
-    ("openapi-missing.yaml", Refused { code: "version.missing", at: "", also: &["add `openapi: 3.1.0`"] }),
+    ("openapi-missing.yaml", Refused { code: "version.missing", at: ":1", also: &["add `openapi: 3.1.0`"] }),
     (
         "openapi-number.yaml",
         Refused {
@@ -116,6 +117,7 @@ const CASES: &[(&str, Expect)] = &[
     ),
     ("ref-recursive-ok.yaml", Accepted { stderr: &[] }),
     ("allof-recursive.yaml", Accepted { stderr: &[] }),
+    ("path-parameter-collision.yaml", Accepted { stderr: &["warning[path.undeclared-parameter]", "`{item-id}`"] }),
     (
         "security-mutual-tls.yaml",
         Accepted {
@@ -169,14 +171,18 @@ fn generated_cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
     let deep = |open: &str, inner: &str, close: &str| format!("{}{inner}{}", open.repeat(n), close.repeat(n));
     let nested = Refused { code: "parse.json", at: ":1:", also: &["more than 128 levels deep", "`$ref`"] };
     let nested_yaml = Refused { code: "parse.yaml", at: ":", also: &["more than 128 levels deep"] };
-    let block: String = (0..n).map(|i| format!("{}a:\n", " ".repeat(i + 1))).collect();
+    // Block nesting costs its depth squared in indentation: 1,000 levels
+    // (half a megabyte) are as far past the limit of 128 as 10,000.
+    let block: String = (0..1000).map(|i| format!("{}a:\n", " ".repeat(i + 1))).collect();
     let key = "k".repeat(1 << 20);
+    let alias = |i: usize| format!("{{\"$ref\": \"#/components/schemas/A{i}\"}}");
+    let field = |i: usize| format!("{{\"type\": \"object\", \"properties\": {{\"next\": {}}}}}", alias(i));
     let property = |k: &str| format!("components:\n  schemas:\n    T:\n      properties:\n        {k}\n");
     vec![
         ("deep-arrays.json", format!("{HEAD}\"x-deep\": {}}}", deep("[", "", "]")).into(), nested),
         ("deep-objects.json", format!("{HEAD}\"x-deep\": {}}}", deep("{\"a\": ", "1", "}")).into(), Refused { code: "parse.json", at: ":1:", also: &["more than 128 levels deep"] }),
         ("deep-flow.yaml", format!("{yaml_head}x-deep: {}\n", deep("[", "", "]")).into(), nested_yaml),
-        ("deep-block.yaml", format!("{yaml_head}x-deep:\n{block}{}b: 1\n", " ".repeat(n + 1)).into(), Refused { code: "parse.yaml", at: ":", also: &["more than 128 levels deep"] }),
+        ("deep-block.yaml", format!("{yaml_head}x-deep:\n{block}{}b: 1\n", " ".repeat(1001)).into(), Refused { code: "parse.yaml", at: ":", also: &["more than 128 levels deep"] }),
         (
             "huge-description.yaml",
             format!("{yaml_head}x-note: 1\ncomponents:\n  schemas:\n    T:\n      type: string\n      description: \"{}\"\n", "d".repeat(5 << 20)).into(),
@@ -188,21 +194,66 @@ fn generated_cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
             Refused { code: "parse.yaml", at: ":8:", also: &["at most 1024 characters", "explicit key"] },
         ),
         ("huge-key-explicit.yaml", format!("{yaml_head}{}        : {{type: string}}\n", property(&format!("? {key}"))).into(), Accepted { stderr: &[] }),
+        // 5,000 components, each a `$ref` to the next (checking for loops
+        // took cubic time: 49 s for 3,000), ending in a type or in a loop;
+        // 5,000 structs, each with a field of the next (finding recursive
+        // fields took quadratic time, and the server's validation
+        // overflowed the stack).
+        ("alias-chain.json", chain(5000, alias, "{\"type\": \"string\"}").into(), Accepted { stderr: &[] }),
+        (
+            "alias-loop.json",
+            chain(5000, alias, "{\"$ref\": \"#/components/schemas/A0\"}").into(),
+            Refused { code: "ref.cycle", at: " at /components/schemas/A0", also: &["A7 → …)"] },
+        ),
+        (
+            "struct-chain.json",
+            chain(5000, field, "{\"type\": \"string\", \"minLength\": 1}").into(),
+            Accepted { stderr: &[] },
+        ),
     ]
 }
 
-/// A fresh, empty directory for one case.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("apigen-bad-specs-{}", std::process::id())).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// `A0` → `A1` → … → `An`, which is `last`; `link(i)` is the schema of
+/// `Ai`, naming `A{i+1}`.
+fn chain(n: usize, link: impl Fn(usize) -> String, last: &str) -> String {
+    let links: Vec<String> = (0..n).map(|i| format!("\"A{i}\": {}", link(i + 1))).collect();
+    format!(
+        "{{\"openapi\": \"3.0.3\", \"info\": {{\"title\": \"t\", \"version\": \"1\"}}, \"paths\": {{}}, \
+         \"components\": {{\"schemas\": {{{}, \"A{n}\": {last}}}}}}}",
+        links.join(", ")
+    )
+}
+
+/// A fresh, empty directory, removed when dropped, also when a test
+/// fails: cases of megabytes must not pile up in the temp directory.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("apigen-bad-specs-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
 }
 
 /// Runs the case and checks what holds for every input; returns stderr.
 fn run_case(spec: &Path, expect: &Expect) -> String {
     let name = spec.file_name().unwrap().to_string_lossy().into_owned();
-    let dir = scratch(&name);
+    let dir = Scratch::new(&name);
     let out = dir.join("out");
     let args = ["generate", spec.to_str().unwrap(), "--out", out.to_str().unwrap(), "--client", "--server"];
     let run: Output = support::apigen_limited(&args, TIMEOUT, MEMORY_MIB);
@@ -212,7 +263,7 @@ fn run_case(spec: &Path, expect: &Expect) -> String {
         "{name}: exit status {:?} (a panic is 101, a signal has no code):\n{stderr}",
         run.status
     );
-    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let left: Vec<_> = std::fs::read_dir(&*dir).unwrap().map(|e| e.unwrap().file_name()).collect();
     match expect {
         Refused { code, at, .. } => {
             assert_eq!(run.status.code(), Some(1), "{name}: expected a refusal:\n{stderr}");
@@ -225,8 +276,10 @@ fn run_case(spec: &Path, expect: &Expect) -> String {
         Accepted { .. } => {
             assert_eq!(run.status.code(), Some(0), "{name}: expected success:\n{stderr}");
             assert_eq!(left, ["out"], "{name}: only the output directory may be left");
-            for (path, text) in rust_files(&out.join("src")) {
-                if let Err(e) = syn::parse_file(&text) {
+            for (path, bytes) in support::tree(&out.join("src")) {
+                if path.extension().is_some_and(|e| e == "rs")
+                    && let Err(e) = syn::parse_file(&String::from_utf8_lossy(&bytes))
+                {
                     panic!("{name}: {} is not Rust: {e}", path.display());
                 }
             }
@@ -239,22 +292,7 @@ fn run_case(spec: &Path, expect: &Expect) -> String {
     for s in *also {
         assert!(stderr.contains(s), "{name}: expected `{s}` in:\n{stderr}");
     }
-    std::fs::remove_dir_all(&dir).unwrap();
     stderr
-}
-
-fn rust_files(dir: &Path) -> Vec<(PathBuf, String)> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(rust_files(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            let text = std::fs::read_to_string(&path).unwrap();
-            out.push((path, text));
-        }
-    }
-    out
 }
 
 #[test]
@@ -276,19 +314,45 @@ fn committed_cases() {
 
 #[test]
 fn generated_cases_deep_and_huge() {
-    let dir = scratch("generated-specs");
+    let dir = Scratch::new("generated-specs");
     for (file, bytes, expect) in generated_cases() {
         let spec = dir.join(file);
         std::fs::write(&spec, bytes).unwrap();
         run_case(&spec, &expect);
     }
-    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// An endless input is refused once it passes the size limit, within the
+/// memory limit.
+#[test]
+fn endless_input_is_refused() {
+    let spec = Path::new("/dev/zero");
+    run_case(spec, &Refused { code: "io.too-large", at: "", also: &["larger than 256 MiB"] });
+}
+
+/// A reader that goes away (`apigen ir spec | head`) ends the output, not
+/// in a panic.
+#[test]
+fn closed_stdout_is_not_a_panic() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_apigen"))
+        .args(["ir", "../shared/corpus/spotify.json"])
+        .current_dir(support::root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the IR is far larger than a pipe's buffer
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
 /// Hostile but valid names become escaped, distinct identifiers.
 #[test]
 fn keywords_and_collisions_become_distinct_identifiers() {
-    let out = scratch("keywords").join("out");
+    let dir = Scratch::new("keywords");
+    let out = dir.join("out");
     let spec = support::root().join("tests/bad-specs/rust-keywords.yaml");
     let run = support::apigen(&["generate", spec.to_str().unwrap(), "--out", out.to_str().unwrap()], TIMEOUT);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
@@ -299,7 +363,6 @@ fn keywords_and_collisions_become_distinct_identifiers() {
     let camel = ["pub struct SelfValue {", "pub type Async = Vec<SelfValue>;", "    SelfValue,", "    SelfValue2,"];
     assert!(camel.iter().all(|c| types.contains(c)), "{types}");
     assert!(types.contains("#[serde(rename = \"Self\")]"), "the wire name stays `Self`:\n{types}");
-    std::fs::remove_dir_all(out.parent().unwrap()).unwrap();
 }
 
 /// The hostile but valid documents, side by side in one crate (client and
@@ -308,7 +371,8 @@ fn keywords_and_collisions_become_distinct_identifiers() {
 /// `target/generated-check`, so dependencies are built once for both.
 #[test]
 fn hostile_valid_crate_passes_cargo_check() {
-    let out = scratch("hostile-valid").join("hostile_valid");
+    let dir = Scratch::new("hostile-valid");
+    let out = dir.join("hostile_valid");
     let manifest = "tests/bad-specs/hostile-valid.yaml";
     let run = support::apigen(&["generate", manifest, "--out", out.to_str().unwrap(), "--client", "--server"], TIMEOUT);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
@@ -322,5 +386,4 @@ fn hostile_valid_crate_passes_cargo_check() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&check.stderr);
     assert!(check.status.success() && !stderr.contains("warning"), "cargo check of the hostile crate:\n{stderr}");
-    std::fs::remove_dir_all(out.parent().unwrap()).unwrap();
 }

@@ -4,8 +4,8 @@
 //! emission and rustfmt run one after another, and 8, more threads than
 //! this machine has cores).
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+mod support;
+
 use std::process::Command;
 
 /// Specs with many types, operations and names to collide: the bundled
@@ -16,29 +16,12 @@ const INPUTS: [&str; 2] = ["specs/apis.yaml", "../shared/corpus/spotify.json"];
 fn apigen(args: &[&str], threads: u32) -> Vec<u8> {
     let out = Command::new(env!("CARGO_BIN_EXE_apigen"))
         .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap())
+        .current_dir(support::root())
         .env("APIGEN_THREADS", threads.to_string())
         .output()
         .unwrap();
     assert!(out.status.success(), "apigen {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     out.stdout
-}
-
-/// Every file under `dir`, by relative path.
-fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.insert(path.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
 }
 
 #[test]
@@ -50,7 +33,7 @@ fn generated_crates_are_byte_identical_across_runs_and_thread_counts() {
         for threads in [1, 8] {
             let out = scratch.join(format!("run{threads}/api"));
             apigen(&["generate", input, "--out", out.to_str().unwrap(), "--client", "--server", "-q"], threads);
-            crates.push(files(&out));
+            crates.push(support::tree(&out));
         }
         let (one, many) = (&crates[0], &crates[1]);
         assert!(one.len() > 5, "{input}: {:?}", one.keys());

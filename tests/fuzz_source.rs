@@ -10,7 +10,7 @@
 //!   enums, nullable, 3.1 type lists; names drawn from Rust keywords,
 //!   Unicode and punctuation), printed as JSON, YAML or a Markdown page.
 //!
-//! Whatever the input, nothing may panic, hang or overflow the stack; a
+//! Whatever the input, nothing may panic, hang (take 10 s) or overflow the stack; a
 //! refusal must name a file and a fix; emitted Rust must parse and define
 //! no name twice in one scope. A failure prints the shrunk input.
 //!
@@ -634,6 +634,9 @@ fn mutate(seed: &[u8], edits: &[Edit]) -> Vec<u8> {
 
 // ---------------------------------------------------------------- runner
 
+/// A case slower than this is a finding (quadratic or worse behaviour).
+const HANG: Duration = Duration::from_secs(10);
+
 /// A run of `cases` cases, or of `APIGEN_FUZZ_SECONDS` seconds when set.
 struct Budget {
     seconds: Option<u64>,
@@ -663,7 +666,17 @@ where
         bytes[..8].copy_from_slice(&batch_seed.to_le_bytes());
         let config = Config { cases: batch, failure_persistence: None, max_shrink_iters: 2048, ..Config::default() };
         let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &bytes));
-        let result = runner.run(&strategy, |v| check(v).map_err(TestCaseError::fail));
+        let result = runner.run(&strategy, |v| {
+            // A generous guard against hangs (a case takes milliseconds); a
+            // loop that never ends shows as a run that does not finish, its
+            // input left in target/tmp.
+            let start = Instant::now();
+            check(v).map_err(TestCaseError::fail)?;
+            match start.elapsed() {
+                t if t > HANG => Err(TestCaseError::fail(format!("one case took {t:?}"))),
+                _ => Ok(()),
+            }
+        });
         executions += u64::from(batch);
         match result {
             Ok(()) => {}

@@ -1,6 +1,10 @@
 //! Shared helpers: run the real `apigen` binary from the workspace root.
 
-use std::path::PathBuf;
+// Each test crate compiles this module and uses a part of it.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -17,7 +21,6 @@ pub fn apigen(args: &[&str], limit: Duration) -> Output {
 /// `apigen ARGS` with its address space limited to `memory_mib` (through
 /// the shell's `ulimit -v`, inherited by rustfmt): an input that makes
 /// apigen allocate without bound fails instead of taking the machine.
-#[allow(dead_code)] // each test crate compiles this module; only some limit memory
 pub fn apigen_limited(args: &[&str], limit: Duration, memory_mib: u64) -> Output {
     let script = format!("ulimit -v {} && exec \"$0\" \"$@\"", memory_mib * 1024);
     run(Command::new("sh").arg("-c").arg(script).arg(env!("CARGO_BIN_EXE_apigen")).args(args), args, limit)
@@ -51,4 +54,21 @@ fn run(command: &mut Command, args: &[&str], limit: Duration) -> Output {
         std::thread::sleep(Duration::from_millis(20));
     };
     Output { status, stdout: t_out.join().unwrap_or_default(), stderr: t_err.join().unwrap_or_default() }
+}
+
+/// Every file under `dir` with its bytes, by path relative to `dir`.
+pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.insert(path.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
 }

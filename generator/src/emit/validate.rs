@@ -8,55 +8,82 @@ use super::types::unknown_variant;
 use crate::ir::{Api, Bounds, StringConstraints, TypeKind, TypeRef};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-/// Which named types have something to check (memoised; a type being
-/// visited counts as not, which ends recursion).
+/// Which named types have something to check: a type does when it
+/// constrains something itself or names a type that does.
 pub struct Checks<'a> {
     api: &'a Api,
-    memo: RefCell<BTreeMap<String, bool>>,
+    memo: BTreeMap<String, bool>,
+}
+
+/// Whether values of `t` have something to check; `named` answers for
+/// named types (lookups only: no recursion through names).
+fn type_needed<'t>(t: &'t TypeRef, named: &mut dyn FnMut(&'t str) -> bool) -> bool {
+    match t {
+        TypeRef::Named { name } => named(name),
+        TypeRef::String { constraints, .. } => !constraints.is_empty(),
+        TypeRef::Integer { bounds, .. } | TypeRef::Number { bounds, .. } => has_bounds(bounds),
+        TypeRef::Array { items, min_items, max_items, unique_items } => {
+            min_items.is_some() || max_items.is_some() || *unique_items || type_needed(items, named)
+        }
+        TypeRef::Map { values } => type_needed(values, named),
+        TypeRef::Nullable { inner } => type_needed(inner, named),
+        TypeRef::Boolean | TypeRef::Binary | TypeRef::Null | TypeRef::Any => false,
+    }
+}
+
+/// The same for a named type's definition.
+fn kind_needed<'t>(kind: &'t TypeKind, named: &mut dyn FnMut(&'t str) -> bool) -> bool {
+    // Every part is looked at (no short cut), so that every name is seen.
+    let mut any =
+        |types: &mut dyn Iterator<Item = &'t TypeRef>| types.fold(false, |acc, t| type_needed(t, named) | acc);
+    match kind {
+        TypeKind::Struct { fields, additional } => any(&mut fields.iter().map(|f| &f.ty).chain(additional.as_ref())),
+        // The `Unknown` arm: clients accept new values, servers don't.
+        TypeKind::Enum { .. } | TypeKind::OneOf { discriminator: Some(_), .. } => true,
+        TypeKind::OneOf { variants, discriminator: None } | TypeKind::AnyOf { variants } => {
+            any(&mut variants.iter().map(|v| &v.ty))
+        }
+        TypeKind::AllOf { parts } => any(&mut parts.iter()),
+        TypeKind::Alias { ty } => any(&mut std::iter::once(ty)),
+    }
 }
 
 impl<'a> Checks<'a> {
+    /// Works over the whole type graph without recursing through names (a
+    /// chain of thousands of types must not exhaust the stack, and a cycle
+    /// must not leave a stale answer): each type's own constraints first,
+    /// then "has something to check" flows back along the references until
+    /// nothing changes.
     pub fn new(api: &'a Api) -> Self {
-        Checks { api, memo: RefCell::new(BTreeMap::new()) }
+        let mut memo = BTreeMap::new();
+        let mut named_by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for t in api.types.values() {
+            let own = kind_needed(&t.kind, &mut |name| {
+                named_by.entry(name).or_default().push(&t.name);
+                false
+            });
+            memo.insert(t.name.clone(), own);
+        }
+        let mut work: Vec<&str> = memo.iter().filter(|(_, needed)| **needed).map(|(n, _)| n.as_str()).collect();
+        let mut out = memo.clone();
+        while let Some(name) = work.pop() {
+            for referrer in named_by.get(name).into_iter().flatten() {
+                if out.insert(referrer.to_string(), true) == Some(false) {
+                    work.push(referrer);
+                }
+            }
+        }
+        Checks { api, memo: out }
     }
 
     pub fn needed(&self, t: &TypeRef) -> bool {
-        match t {
-            TypeRef::Named { name } => self.named_needed(name),
-            TypeRef::String { constraints, .. } => !constraints.is_empty(),
-            TypeRef::Integer { bounds, .. } | TypeRef::Number { bounds, .. } => has_bounds(bounds),
-            TypeRef::Array { items, min_items, max_items, unique_items } => {
-                min_items.is_some() || max_items.is_some() || *unique_items || self.needed(items)
-            }
-            TypeRef::Map { values } => self.needed(values),
-            TypeRef::Nullable { inner } => self.needed(inner),
-            TypeRef::Boolean | TypeRef::Binary | TypeRef::Null | TypeRef::Any => false,
-        }
+        type_needed(t, &mut |name| self.named_needed(name))
     }
 
     fn named_needed(&self, name: &str) -> bool {
-        if let Some(&known) = self.memo.borrow().get(name) {
-            return known;
-        }
-        self.memo.borrow_mut().insert(name.to_owned(), false);
-        let needed = match self.api.types.get(name).map(|t| &t.kind) {
-            None => false,
-            Some(TypeKind::Struct { fields, additional }) => {
-                fields.iter().any(|f| self.needed(&f.ty)) || additional.as_ref().is_some_and(|t| self.needed(t))
-            }
-            // The `Unknown` arm: clients accept new values, servers don't.
-            Some(TypeKind::Enum { .. } | TypeKind::OneOf { discriminator: Some(_), .. }) => true,
-            Some(TypeKind::OneOf { variants, discriminator: None } | TypeKind::AnyOf { variants }) => {
-                variants.iter().any(|v| self.needed(&v.ty))
-            }
-            Some(TypeKind::AllOf { parts }) => parts.iter().any(|p| self.needed(p)),
-            Some(TypeKind::Alias { ty }) => self.needed(ty),
-        };
-        self.memo.borrow_mut().insert(name.to_owned(), needed);
-        needed
+        self.memo.get(name).copied().unwrap_or(false)
     }
 
     /// Statements checking `value` (an expression of type `&T`) with the

@@ -591,28 +591,18 @@ impl<'a> TypeSpace<'a> {
             }
             edges.insert(name.clone(), out);
         }
-        let reaches = |from: &str, to: &str| -> bool {
-            let mut stack = vec![from.to_string()];
-            let mut seen = BTreeSet::new();
-            while let Some(n) = stack.pop() {
-                if n == to {
-                    return true;
-                }
-                if seen.insert(n.clone())
-                    && let Some(next) = edges.get(&n)
-                {
-                    stack.extend(next.iter().cloned());
-                }
-            }
-            false
-        };
+        // A field is recursive when its type leads back to its struct, that
+        // is when both sit in one strongly connected component (a search
+        // per field instead took quadratic time on long chains of types).
+        let component = strongly_connected(&edges);
         let mut marks = Vec::new();
         for (name, t) in &self.types {
             if let TypeKind::Struct { fields, .. } = &t.kind {
                 for (i, f) in fields.iter().enumerate() {
                     let mut direct = Vec::new();
                     direct_names(&f.ty, &mut direct);
-                    if direct.iter().any(|d| reaches(d, name)) {
+                    let own = component.get(name.as_str());
+                    if direct.iter().any(|d| own.is_some() && component.get(d.as_str()) == own) {
                         marks.push((name.clone(), i));
                     }
                 }
@@ -627,6 +617,54 @@ impl<'a> TypeSpace<'a> {
 }
 
 /// Named types held by value (not behind an array or map, which allocate).
+/// The strongly connected component of every node of `edges` (Kosaraju,
+/// iterative: no recursion and linear time, whatever the length of a chain
+/// of types). Edges to names that are not nodes are ignored.
+fn strongly_connected(edges: &HashMap<String, Vec<String>>) -> HashMap<&str, usize> {
+    let mut order = Vec::new();
+    let mut seen = BTreeSet::new();
+    for start in edges.keys() {
+        if !seen.insert(start.as_str()) {
+            continue;
+        }
+        let mut stack = vec![(start.as_str(), 0)];
+        while let Some((node, i)) = stack.pop() {
+            match edges.get(node).and_then(|next| next.get(i)) {
+                Some(child) => {
+                    stack.push((node, i + 1));
+                    if edges.contains_key(child) && seen.insert(child.as_str()) {
+                        stack.push((child.as_str(), 0));
+                    }
+                }
+                None => order.push(node),
+            }
+        }
+    }
+    let mut reverse: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (from, targets) in edges {
+        for to in targets.iter().filter(|t| edges.contains_key(*t)) {
+            reverse.entry(to.as_str()).or_default().push(from.as_str());
+        }
+    }
+    let mut component = HashMap::new();
+    for (id, root) in order.into_iter().rev().enumerate() {
+        if component.contains_key(root) {
+            continue;
+        }
+        component.insert(root, id);
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            for &m in reverse.get(n).into_iter().flatten() {
+                if !component.contains_key(m) {
+                    component.insert(m, id);
+                    stack.push(m);
+                }
+            }
+        }
+    }
+    component
+}
+
 fn direct_names(t: &TypeRef, out: &mut Vec<String>) {
     match t {
         TypeRef::Named { name } => out.push(name.clone()),

@@ -85,9 +85,28 @@ impl Provenance {
     }
 }
 
+/// The largest source apigen reads (GitHub's spec, the largest known, is
+/// 13 MB): a bigger one, or an endless one such as `/dev/zero`, is
+/// refused before it takes the machine's memory.
+pub const MAX_SOURCE_BYTES: u64 = 256 << 20;
+
 /// Reads a file, returning its bytes or a located I/O error.
 pub fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| Error::io(path, &e))
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_SOURCE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| Error::io(path, &e))?;
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(Diagnostic::error(
+            "io.too-large",
+            Location::file(path),
+            format!("the file is larger than {} MiB", MAX_SOURCE_BYTES >> 20),
+        )
+        .help("apigen reads documents up to 256 MiB: check that this is the spec you meant, or split it into pages")
+        .into());
+    }
+    Ok(bytes)
 }
 
 /// Whether `path` names a Markdown page (by extension, or a `.txt` page
@@ -178,7 +197,7 @@ pub fn load(sources: &[PathBuf], overlays: &[PathBuf]) -> Result<Loaded> {
 /// holds what reading them reported).
 pub fn load_documents(docs: Vec<Document>, overlays: &[PathBuf], mut sink: Sink) -> Result<Loaded> {
     for d in &docs {
-        normalize::version(&d.value, &Provenance::single(&d.origin.file))?;
+        normalize::version(&d.value, &Provenance::single_with_offset(d.origin.file.clone(), d.origin.line_offset))?;
     }
     let (mut value, prov) = merge::merge(docs, &mut sink)?;
     for o in overlays {

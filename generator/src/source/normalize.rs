@@ -33,10 +33,12 @@ pub enum Version {
 
 /// Reads and checks the `openapi` field.
 pub fn version(doc: &Value, prov: &Provenance) -> Result<Version> {
+    // Problems of the whole document are placed at its first line.
+    let top = || prov.locate("").with_line(prov.origin("").map_or(1, |o| o.line_offset + 1), None);
     if !doc.is_object() {
         return Err(Diagnostic::error(
             "structure.root",
-            prov.locate(""),
+            top(),
             format!("the document is {}, not an object with `openapi`, `info` and `paths`", describe(doc)),
         )
         .help("an OpenAPI document is a map at the top level: start it with `openapi: 3.1.0`")
@@ -71,7 +73,7 @@ pub fn version(doc: &Value, prov: &Provenance) -> Result<Version> {
         .into()),
         None => Err(Diagnostic::error(
             "version.missing",
-            prov.locate(""),
+            top(),
             "not an OpenAPI document: no `openapi` version field at the top level",
         )
         .help("add `openapi: 3.1.0` (or the version the document follows)")

@@ -12,7 +12,7 @@
 use super::Provenance;
 use crate::diag::{Diagnostic, Result, Sink, ptr};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Keys whose values are data, not OpenAPI structure: a `$ref` inside an
 /// example is just a string.
@@ -214,30 +214,58 @@ fn hoist_name(tokens: &[String]) -> String {
 }
 
 /// Components that are nothing but a `$ref` must not loop back to
-/// themselves: such a type has no definition at all.
+/// themselves: such a type has no definition at all. Every component is
+/// judged once (a chain of thousands of aliases costs its length, not its
+/// length cubed), and each one that leads into a loop is reported.
 fn check_alias_cycles(doc: &Value, prov: &Provenance, sink: &mut Sink) {
     let Some(components) = doc.get("components").and_then(Value::as_object) else { return };
+    let target = |p: &str| {
+        let r = doc.pointer(p).and_then(|v| v.get("$ref")).and_then(Value::as_str)?;
+        Some(percent_decode(r.trim_start_matches('#')))
+    };
+    // Pointer → whether its chain of aliases ends in a loop.
+    let mut verdict: HashMap<String, bool> = HashMap::new();
     for (kind, entries) in components {
         let Some(entries) = entries.as_object() else { continue };
         for name in entries.keys() {
             let start = ptr(&ptr("/components", kind), name);
-            let mut seen = vec![start.clone()];
-            let mut cur = start.clone();
-            while let Some(r) = doc.pointer(&cur).and_then(|v| v.get("$ref")).and_then(Value::as_str) {
-                let next = percent_decode(r.trim_start_matches('#'));
-                if seen.contains(&next) {
-                    sink.push(
-                        Diagnostic::error(
-                            "ref.cycle",
-                            prov.locate(&start),
-                            format!("`{start}` is a chain of `$ref`s that leads back to itself ({})", seen.join(" → ")),
-                        )
-                        .help("give one of the components in the chain a real definition"),
-                    );
-                    break;
+            let mut path = vec![start.clone()];
+            let mut on_path: BTreeSet<String> = BTreeSet::from([start.clone()]);
+            let loops = loop {
+                let last = &path[path.len() - 1];
+                if let Some(known) = verdict.get(last) {
+                    break *known;
                 }
-                seen.push(next.clone());
-                cur = next;
+                match target(last) {
+                    None => break false,
+                    Some(next) if on_path.contains(&next) => break true,
+                    Some(next) => {
+                        on_path.insert(next.clone());
+                        path.push(next);
+                    }
+                }
+            };
+            for p in path {
+                verdict.insert(p, loops);
+            }
+            if loops {
+                let mut chain = vec![start.clone()];
+                while let Some(next) = target(&chain[chain.len() - 1]).filter(|n| !chain.contains(n) && chain.len() < 8)
+                {
+                    chain.push(next);
+                }
+                let more = if chain.len() == 8 { " → …" } else { "" };
+                sink.push(
+                    Diagnostic::error(
+                        "ref.cycle",
+                        prov.locate(&start),
+                        format!(
+                            "`{start}` is a chain of `$ref`s that leads back to itself ({}{more})",
+                            chain.join(" → ")
+                        ),
+                    )
+                    .help("give one of the components in the chain a real definition"),
+                );
             }
         }
     }
@@ -335,8 +363,37 @@ mod tests {
             "Node": {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/Node"}}}}}}));
         r.unwrap();
         let (_, r) = run(json!({"components": {"schemas": {
-            "A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"}}}}));
-        assert_eq!(r.unwrap_err().diagnostics[0].code, "ref.cycle");
+            "A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"},
+            "C": {"$ref": "#/components/schemas/A"}, "D": {"$ref": "#/components/schemas/C"}}}}));
+        let ds = r.unwrap_err().diagnostics;
+        let at: Vec<&str> = ds.iter().map(|d| d.location.pointer.as_str()).collect();
+        assert_eq!(
+            at,
+            ["/components/schemas/A", "/components/schemas/B", "/components/schemas/C", "/components/schemas/D"]
+        );
+        assert!(
+            ds[3].message.ends_with(
+                "(/components/schemas/D → /components/schemas/C → /components/schemas/A → /components/schemas/B)"
+            ),
+            "{}",
+            ds[3]
+        );
+    }
+
+    /// A long chain that ends in a definition is fine, and costs its length.
+    #[test]
+    fn long_alias_chains() {
+        let n = 20_000;
+        let mut schemas: Map<String, Value> =
+            (0..n).map(|i| (format!("A{i}"), json!({"$ref": format!("#/components/schemas/A{}", i + 1)}))).collect();
+        schemas.insert(format!("A{n}"), json!({"type": "string"}));
+        let (_, r) = run(json!({"components": {"schemas": schemas.clone()}}));
+        r.unwrap();
+        schemas.insert(format!("A{n}"), json!({"$ref": "#/components/schemas/A0"}));
+        let (_, r) = run(json!({"components": {"schemas": schemas}}));
+        let ds = r.unwrap_err().diagnostics;
+        assert_eq!(ds.len(), n + 1);
+        assert!(ds[0].message.ends_with("/components/schemas/A7 → …)"), "{}", ds[0]);
     }
 
     #[test]

@@ -105,18 +105,8 @@ fn fields(kind: Kind) -> &'static [(&'static str, Shape)] {
             ("security", ListOf(K::AnyMap)),
             ("servers", ListOf(K::Server)),
         ],
-        K::Parameter => &[
-            ("$ref", Str),
-            ("name", Str),
-            ("in", Word(&["path", "query", "header", "cookie"])),
-            ("description", Str),
-            ("required", Bool),
-            ("deprecated", Bool),
-            ("style", Str),
-            ("explode", Bool),
-            ("schema", Schema),
-            ("content", MapOf(K::MediaType)),
-        ],
+        // And the fields of a header object.
+        K::Parameter => &[("name", Str), ("in", Word(&["path", "query", "header", "cookie"]))],
         K::Header => &[
             ("$ref", Str),
             ("description", Str),
@@ -225,7 +215,8 @@ impl Checker<'_> {
                 }
             }
         }
-        for (key, shape) in fields(kind) {
+        let header: &[_] = if kind == Kind::Parameter { fields(Kind::Header) } else { &[] };
+        for (key, shape) in fields(kind).iter().chain(header) {
             if let Some(child) = obj.get(*key) {
                 self.field(child, &ptr(at, key), key, *shape);
             }

@@ -326,7 +326,9 @@ fn request_id() -> String {
 /// the API's own format.
 #[derive(Debug, Default)]
 pub struct PathParams {
-    params: Vec<(String, String)>,
+    /// The captured values, in route order, until [`PathParams::bind`] names them.
+    captured: Vec<String>,
+    params: Vec<(&'static str, String)>,
     error: Option<String>,
     /// A segment lacks the literal text around its parameter.
     mismatch: bool,
@@ -338,15 +340,20 @@ impl PathParams {
     /// documented segment such as `v{version}.json`. Routes are registered
     /// positionally because axum refuses two routes that differ only in
     /// parameter names, and captures only whole segments.
-    pub fn bind(mut self, segments: &[(&str, &str, &str)]) -> PathParams {
-        let captured = std::mem::take(&mut self.params);
-        for ((_, value), (name, prefix, suffix)) in captured.into_iter().zip(segments) {
+    pub fn bind(mut self, segments: &[(&'static str, &str, &str)]) -> PathParams {
+        let captured = std::mem::take(&mut self.captured);
+        self.params.reserve(segments.len());
+        for (value, (name, prefix, suffix)) in captured.into_iter().zip(segments) {
+            if prefix.is_empty() && suffix.is_empty() {
+                self.params.push((name, value));
+                continue;
+            }
             let inner = value
                 .strip_prefix(prefix)
                 .and_then(|v| v.strip_suffix(suffix));
             match inner {
                 Some(v) if v.len() + prefix.len() + suffix.len() == value.len() => {
-                    self.params.push(((*name).to_owned(), v.to_owned()))
+                    self.params.push((name, v.to_owned()))
                 }
                 _ => self.mismatch = true,
             }
@@ -362,10 +369,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParams {
         Ok(
             match RawPathParams::from_request_parts(parts, state).await {
                 Ok(raw) => PathParams {
-                    params: raw
-                        .iter()
-                        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                        .collect(),
+                    captured: raw.iter().map(|(_, v)| v.to_owned()).collect(),
                     ..PathParams::default()
                 },
                 Err(e) => PathParams {
@@ -389,7 +393,7 @@ pub struct Incoming {
     pub uri: Uri,
     pub headers: HeaderMap,
     pub body: Bytes,
-    path: Vec<(String, String)>,
+    path: Vec<(&'static str, String)>,
     query: Vec<(String, String)>,
     violations: Vec<Violation>,
 }
@@ -489,11 +493,11 @@ impl Incoming {
             "path" => self
                 .path
                 .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone()),
-            "query" => self.query_value(name).map(str::to_owned),
-            "header" => self.header(name).map(str::to_owned),
-            _ => self.cookie(name).map(str::to_owned),
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.as_str()),
+            "query" => self.query_value(name),
+            "header" => self.header(name),
+            _ => self.cookie(name),
         };
         let Some(raw) = raw else {
             if !required {
@@ -502,8 +506,24 @@ impl Incoming {
             self.missing(location, name);
             return None;
         };
-        self.decode(location, name, text_value(&raw, parse))
-            .map(Some)
+        // Decoded from the text itself: no copy of it on the way.
+        let decoded = match parse {
+            Parse::Text => T::deserialize(
+                serde::de::value::StrDeserializer::<serde_json::Error>::new(raw),
+            ),
+            Parse::Json => T::deserialize(&scalar(raw)),
+        };
+        match decoded {
+            Ok(value) => Some(Some(value)),
+            Err(e) => {
+                let input = text_value(raw, parse);
+                let mut v =
+                    serde_violation(vec![Loc::Key(location.into()), Loc::Key(name.into())], &e);
+                v.input = input;
+                self.violations.push(v);
+                None
+            }
+        }
     }
 
     /// Decodes a query parameter given several times (`?id=1&id=2`), or
@@ -526,7 +546,7 @@ impl Incoming {
             "path" => self
                 .path
                 .iter()
-                .filter(|(k, _)| k == name)
+                .filter(|(k, _)| *k == name)
                 .map(|(_, v)| v.clone())
                 .collect(),
             "header" => self.header(name).map(str::to_owned).into_iter().collect(),
@@ -559,6 +579,12 @@ impl Incoming {
                 input: Value::Null,
             });
             return None;
+        }
+        // The common case, a body that decodes, without tracking where the
+        // decoder is (serde_path_to_error allocates each key it passes); a
+        // failure is decoded again to locate it.
+        if let Ok(v) = serde_json::from_slice::<T>(&self.body) {
+            return Some(Some(v));
         }
         let mut de = serde_json::Deserializer::from_slice(&self.body);
         let decoded = serde_path_to_error::deserialize::<_, T>(&mut de);
@@ -680,7 +706,7 @@ impl Incoming {
         name: &str,
         value: Value,
     ) -> Option<T> {
-        match serde_json::from_value::<T>(value.clone()) {
+        match T::deserialize(&value) {
             Ok(v) => Some(v),
             Err(e) => {
                 let loc = vec![Loc::Key(location.into()), Loc::Key(name.into())];
@@ -793,6 +819,14 @@ fn body_error(e: &axum::Error) -> Rejection {
 }
 
 fn is_dot_segment(segment: &str) -> bool {
+    // Only `.`, `%2e` and their doubles qualify: skip decoding the rest.
+    if segment.len() > 6
+        || !segment
+            .bytes()
+            .all(|b| matches!(b, b'.' | b'%' | b'2' | b'e' | b'E'))
+    {
+        return false;
+    }
     let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
     decoded == "." || decoded == ".."
 }

@@ -259,9 +259,10 @@ fn request_id() -> String {
 /// the API's own format.
 #[derive(Debug, Default)]
 pub struct PathParams {
-    /// The captured values, in route order, until [`PathParams::bind`] names them.
-    captured: Vec<String>,
-    params: Vec<(&'static str, String)>,
+    /// The captured values, in route order (read in place, not copied).
+    raw: Option<RawPathParams>,
+    /// Per capture, as [`PathParams::bind`] names it.
+    names: &'static [(&'static str, &'static str, &'static str)],
     error: Option<String>,
     /// A segment lacks the literal text around its parameter.
     mismatch: bool,
@@ -273,22 +274,25 @@ impl PathParams {
     /// documented segment such as `v{version}.json`. Routes are registered
     /// positionally because axum refuses two routes that differ only in
     /// parameter names, and captures only whole segments.
-    pub fn bind(mut self, segments: &[(&'static str, &str, &str)]) -> PathParams {
-        let captured = std::mem::take(&mut self.captured);
-        self.params.reserve(segments.len());
-        for (value, (name, prefix, suffix)) in captured.into_iter().zip(segments) {
-            if prefix.is_empty() && suffix.is_empty() {
-                self.params.push((name, value));
-                continue;
-            }
-            let inner = value.strip_prefix(prefix).and_then(|v| v.strip_suffix(suffix));
-            match inner {
-                Some(v) if v.len() + prefix.len() + suffix.len() == value.len() => self.params.push((name, v.to_owned())),
-                _ => self.mismatch = true,
-            }
-        }
+    pub fn bind(mut self, segments: &'static [(&'static str, &'static str, &'static str)]) -> PathParams {
+        self.names = segments;
+        let values = self.raw.iter().flat_map(|raw| raw.iter().map(|(_, v)| v));
+        self.mismatch = values.zip(segments).any(|(value, segment)| inner(value, segment).is_none());
         self
     }
+
+    /// The value of parameter `name`, without its segment's literal text.
+    fn get(&self, name: &str) -> Option<&str> {
+        let index = self.names.iter().position(|(n, _, _)| *n == name)?;
+        let (_, value) = self.raw.as_ref()?.iter().nth(index)?;
+        inner(value, &self.names[index])
+    }
+}
+
+/// A captured segment without the literal prefix and suffix around its value.
+fn inner<'a>(segment: &'a str, (_, prefix, suffix): &(&str, &str, &str)) -> Option<&'a str> {
+    let value = segment.strip_prefix(prefix)?.strip_suffix(suffix)?;
+    (value.len() + prefix.len() + suffix.len() == segment.len()).then_some(value)
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for PathParams {
@@ -296,7 +300,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParams {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         Ok(match RawPathParams::from_request_parts(parts, state).await {
-            Ok(raw) => PathParams { captured: raw.iter().map(|(_, v)| v.to_owned()).collect(), ..PathParams::default() },
+            Ok(raw) => PathParams { raw: Some(raw), ..PathParams::default() },
             Err(e) => PathParams { error: Some(e.body_text()), ..PathParams::default() },
         })
     }
@@ -313,7 +317,7 @@ pub struct Incoming {
     pub uri: Uri,
     pub headers: HeaderMap,
     pub body: Bytes,
-    path: Vec<(&'static str, String)>,
+    path: PathParams,
     query: Vec<(String, String)>,
     violations: Vec<Violation>,
 }
@@ -329,7 +333,7 @@ pub enum Parse {
 
 impl Incoming {
     /// Reads the body (up to [`BODY_LIMIT`]) and the query string.
-    pub async fn read(request: Request, path: PathParams) -> Result<Incoming, Rejection> {
+    pub async fn read(request: Request, mut path: PathParams) -> Result<Incoming, Rejection> {
         let (parts, body) = request.into_parts();
         // `.` and `..` segments (also encoded) name no resource: a proxy
         // would have resolved them, so no documented route matches.
@@ -343,7 +347,7 @@ impl Incoming {
         let body = read_body(body, BODY_LIMIT).await?;
         let query = form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes()).into_owned().collect();
         let mut violations = Vec::new();
-        if let Some(e) = path.error {
+        if let Some(e) = path.error.take() {
             violations.push(Violation { loc: vec![Loc::Key("path".into())], kind: "value_error", message: e, input: Value::Null });
         }
         Ok(Incoming {
@@ -351,7 +355,7 @@ impl Incoming {
             uri: parts.uri,
             headers: parts.headers,
             body,
-            path: path.params,
+            path,
             query,
             violations,
         })
@@ -391,7 +395,7 @@ impl Incoming {
     /// recorded); `Some(None)`: it is absent and optional.
     pub fn param<T: DeserializeOwned>(&mut self, location: &str, name: &str, parse: Parse, required: bool) -> Option<Option<T>> {
         let raw = match location {
-            "path" => self.path.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str()),
+            "path" => self.path.get(name),
             "query" => self.query_value(name),
             "header" => self.header(name),
             _ => self.cookie(name),
@@ -425,7 +429,7 @@ impl Incoming {
     pub fn param_list<T: DeserializeOwned>(&mut self, location: &str, name: &str, parse: Parse, sep: Option<char>, required: bool) -> Option<Option<Vec<T>>> {
         let raws: Vec<String> = match location {
             "query" => self.query.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect(),
-            "path" => self.path.iter().filter(|(k, _)| *k == name).map(|(_, v)| v.clone()).collect(),
+            "path" => self.path.get(name).map(str::to_owned).into_iter().collect(),
             "header" => self.header(name).map(str::to_owned).into_iter().collect(),
             _ => self.cookie(name).map(str::to_owned).into_iter().collect(),
         };

@@ -1,7 +1,7 @@
-//! Load benchmark: fake-cloud (the generated stub plus its state) against a
-//! hand-written minimal axum handler doing the same work (the same
-//! credential check, the same state lookup, the same JSON answer), per API,
-//! on loopback.
+//! Load benchmark: fake-cloud, and the generated stub with fake-cloud's
+//! state alone, against a hand-written minimal axum handler doing the same
+//! work (the same credential check, the same state lookup, the same JSON
+//! answer), per API, on loopback.
 //!
 //! ```sh
 //! cargo run --release -p fake-cloud --example load [-- --seconds 5 --connections 16 --rounds 3 --api vast]
@@ -15,10 +15,12 @@
 //! one tokio worker thread and the load generator (keep-alive HTTP/1.1
 //! connections, one request in flight each) on another: the machine has 2
 //! cores. The two servers take turns, `--rounds` times (the order flipped
-//! each round); the table gives the median run of each (by requests per
-//! second) and the server thread's CPU time per request, whose ratio is the
-//! stub's overhead: CPU time is what the server spends, whatever else the
-//! shared machine is doing, where requests per second also measure that.
+//! each round); each figure is the median over the rounds. Besides requests
+//! per second and latency, which also measure whatever else the shared
+//! machine is doing, it gives the server thread's CPU time per request: in
+//! user space (the stub's and the handler's own work, and the HTTP stack's)
+//! and in all (with the kernel's share, which grows when a slower round
+//! leaves the thread idle more often, so it follows the machine too).
 
 use axum::Router;
 use axum::body::Bytes;
@@ -49,8 +51,8 @@ fn main() {
             ("--connections", Ok(v)) => connections = v as usize,
             ("--rounds", Ok(v)) => rounds = v.max(1) as usize,
             ("--api", _) => apis.retain(|a| a.name() == value),
-            // Profiling one server: `--only stub` or `--only hand-written`.
-            ("--only", _) => only = Some(value == "stub"),
+            // Profiling one server: `--only fake-cloud`, `stub` or `hand-written`.
+            ("--only", _) => only = Some(value),
             _ => {
                 eprintln!("usage: load [--seconds N] [--connections N] [--rounds N] [--api phala|vast|huawei|aws]");
                 std::process::exit(2);
@@ -65,63 +67,71 @@ fn main() {
         .unwrap();
     let client = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     println!("{rounds} rounds of {seconds} s per server after a 1 s warm-up, {connections} connections");
-    println!(
-        "| API | stub req/s | p50 | p99 | CPU/req | hand-written req/s | p50 | p99 | CPU/req | stub overhead (CPU) |"
-    );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| API | server | req/s | p50 | p99 | user CPU/req | all CPU/req |");
+    println!("|---|---|---:|---:|---:|---:|---:|");
     for vendor in apis {
-        let (mut stubs, mut hands) = (Vec::new(), Vec::new());
+        let mut runs: [Vec<Run>; 3] = Default::default();
         for round in 0..rounds {
-            // Flipped each round, so neither server always runs on a warmer machine.
-            for is_stub in [round % 2 == 0, round % 2 == 1] {
-                if only.is_some_and(|stub| stub != is_stub) {
-                    if is_stub {
-                        stubs.push(Run::default())
-                    } else {
-                        hands.push(Run::default())
-                    }
+            // Rotated each round, so no server always runs on a warmer machine.
+            for i in 0..SERVERS.len() {
+                let server_index = (i + round) % SERVERS.len();
+                if only.as_ref().is_some_and(|only| only != SERVERS[server_index]) {
                     continue;
                 }
-                let router = if is_stub { stub(vendor) } else { hand_written(vendor) };
+                let router = match server_index {
+                    0 => Emulator::new(State::default_for(vendor)).router(),
+                    1 => Emulator::new(State::default_for(vendor)).stub(),
+                    _ => hand_written(vendor),
+                };
                 let listener = server.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
                 let addr = listener.local_addr().unwrap();
                 let serving =
                     server.spawn(fake_cloud::serve::serve(listener, router, Limits::default(), std::future::pending()));
                 let (expected, request) = request(vendor, addr);
-                let before = server.block_on(server.spawn(async { thread_cpu_time() })).unwrap();
+                let before = server.block_on(server.spawn(async { thread_cpu_times() })).unwrap();
                 let mut run =
                     client.block_on(drive(addr, request, expected, connections, Duration::from_secs(seconds)));
-                let after = server.block_on(server.spawn(async { thread_cpu_time() })).unwrap();
+                let after = server.block_on(server.spawn(async { thread_cpu_times() })).unwrap();
                 serving.abort();
-                run.cpu = after - before;
-                if is_stub { stubs.push(run) } else { hands.push(run) }
+                (run.user, run.all) = (after.0 - before.0, after.1 - before.1);
+                runs[server_index].push(run);
             }
         }
-        let (stub, hand) = (median(&mut stubs), median(&mut hands));
-        println!(
-            "| {vendor} | {:.0} | {:.0} µs | {:.0} µs | {:.1} µs | {:.0} | {:.0} µs | {:.0} µs | {:.1} µs | {:+.1} % |",
-            stub.rps(),
-            stub.percentile(0.50),
-            stub.percentile(0.99),
-            stub.cpu_per_request(),
-            hand.rps(),
-            hand.percentile(0.50),
-            hand.percentile(0.99),
-            hand.cpu_per_request(),
-            100.0 * (stub.cpu_per_request() / hand.cpu_per_request() - 1.0)
-        );
+        let rows = runs.each_ref().map(|runs| {
+            [
+                median(runs, Run::rps),
+                median(runs, |r| r.percentile(0.50)),
+                median(runs, |r| r.percentile(0.99)),
+                median(runs, |r| per_request(r.user, r)),
+                median(runs, |r| per_request(r.all, r)),
+            ]
+        });
+        for (name, [rps, p50, p99, user, all]) in SERVERS.iter().zip(rows) {
+            println!("| {vendor} | {name} | {rps:.0} | {p50:.0} µs | {p99:.0} µs | {user:.2} µs | {all:.2} µs |");
+        }
+        for (i, name) in SERVERS.iter().enumerate().take(2) {
+            let change = |m: usize| 100.0 * (rows[i][m] / rows[2][m] - 1.0);
+            let changes: Vec<String> = (0..5).map(|m| format!("{:+.1} %", change(m))).collect();
+            println!("| {vendor} | {name} vs hand-written | {} |", changes.join(" | "));
+        }
     }
 }
 
-/// The run with the median requests per second.
-fn median(runs: &mut [Run]) -> &Run {
-    runs.sort_by(|a, b| a.rps().total_cmp(&b.rps()));
-    &runs[runs.len() / 2]
+/// What is measured: fake-cloud as it serves (the stub, its state, the
+/// raw-fault middleware that also counts requests), the generated stub with
+/// fake-cloud's state alone, and the hand-written handlers.
+const SERVERS: [&str; 3] = ["fake-cloud", "stub", "hand-written"];
+
+/// The median of `f` over `runs` (those that ran).
+fn median(runs: &[Run], f: impl Fn(&Run) -> f64) -> f64 {
+    let mut values: Vec<f64> = runs.iter().filter(|r| r.sent > 0).map(f).collect();
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
-/// fake-cloud's router: the generated stub in front of the emulator.
-fn stub(vendor: Vendor) -> Router {
-    Emulator::new(State::default_for(vendor)).router()
+/// Microseconds of `time` per request of `run`, warm-up included.
+fn per_request(time: Duration, run: &Run) -> f64 {
+    time.as_secs_f64() * 1e6 / run.sent.max(1) as f64
 }
 
 /// One request, raw, and the status it must get.
@@ -172,8 +182,10 @@ fn request(vendor: Vendor, addr: SocketAddr) -> (u16, Vec<u8>) {
 #[derive(Default)]
 struct Run {
     count: usize,
-    /// The server thread's CPU time over the run (warm-up included).
-    cpu: Duration,
+    /// The server thread's CPU time over the run (warm-up included): in
+    /// user space, and in all.
+    user: Duration,
+    all: Duration,
     /// Requests over the run, warm-up included.
     sent: usize,
     elapsed: Duration,
@@ -182,10 +194,6 @@ struct Run {
 }
 
 impl Run {
-    fn cpu_per_request(&self) -> f64 {
-        self.cpu.as_secs_f64() * 1e6 / self.sent.max(1) as f64
-    }
-
     fn rps(&self) -> f64 {
         self.count as f64 / self.elapsed.as_secs_f64()
     }
@@ -231,15 +239,18 @@ async fn drive(addr: SocketAddr, request: Vec<u8>, expected: u16, connections: u
         sent += all;
     }
     latencies.sort_unstable();
-    Run { count: latencies.len(), elapsed: length, latencies, cpu: Duration::ZERO, sent }
+    Run { count: latencies.len(), elapsed: length, latencies, sent, ..Run::default() }
 }
 
-/// CPU time of the calling thread (the server runtime's one worker).
-fn thread_cpu_time() -> Duration {
-    let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: `t` is a valid timespec for the call to fill.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
-    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+/// CPU time of the calling thread (the server runtime's one worker): in
+/// user space, and user plus system.
+fn thread_cpu_times() -> (Duration, Duration) {
+    // SAFETY: all-zero is a valid `rusage`, which the call fills.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `usage` is valid for writes; RUSAGE_THREAD is the calling thread.
+    unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut usage) };
+    let time = |t: libc::timeval| Duration::from_micros(t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64);
+    (time(usage.ru_utime), time(usage.ru_utime) + time(usage.ru_stime))
 }
 
 /// Reads one response (head and `Content-Length` body); its status.

@@ -11,10 +11,10 @@
 //! 404, Vast 404 `no_such_ssh_key`, Huawei 400 `KPS.0002`, AWS 400
 //! `ResourceNotFoundException`), so every request does the whole work and
 //! the state stays the same. AWS requests are SigV4-signed once and replayed
-//! (valid for 15 minutes); both servers verify every one. The server runs on
+//! (valid for 15 minutes); every server verifies every one. The server runs on
 //! one tokio worker thread and the load generator (keep-alive HTTP/1.1
 //! connections, one request in flight each) on another: the machine has 2
-//! cores. The two servers take turns, `--rounds` times (the order flipped
+//! cores. The three servers take turns, `--rounds` times (the order rotated
 //! each round); each figure is the median over the rounds. Besides requests
 //! per second and latency, which also measure whatever else the shared
 //! machine is doing, it gives the server thread's CPU time per request: in

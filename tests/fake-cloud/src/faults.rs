@@ -24,6 +24,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::state::Vendor;
@@ -142,10 +143,13 @@ struct Queued {
 }
 
 /// The faults still to be answered, and how many requests each operation got.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Faults {
     queues: Mutex<HashMap<String, VecDeque<Queued>>>,
-    requests: Mutex<HashMap<&'static str, u64>>,
+    /// Whether any fault was given: without, no request needs the lock.
+    any: bool,
+    /// Per operation of every API: counted on every request, so atomics.
+    requests: Vec<(&'static str, AtomicU64)>,
 }
 
 impl Faults {
@@ -158,7 +162,8 @@ impl Faults {
                 remaining: spec.times,
             });
         }
-        Faults { queues: Mutex::new(queues), requests: Mutex::default() }
+        let requests = Vendor::ALL.iter().flat_map(|v| v.operations()).map(|op| (*op, AtomicU64::new(0))).collect();
+        Faults { any: !queues.is_empty(), queues: Mutex::new(queues), requests }
     }
 
     /// Takes one use of the operation's first fault if it is typed.
@@ -173,6 +178,9 @@ impl Faults {
     }
 
     fn take(&self, op: &str, wanted: impl Fn(&FaultSpec) -> bool) -> Option<FaultSpec> {
+        if !self.any {
+            return None;
+        }
         let mut queues = self.queues.lock().unwrap_or_else(PoisonError::into_inner);
         let queue = queues.get_mut(op)?;
         let head = queue.front_mut().filter(|q| wanted(&q.spec))?;
@@ -195,11 +203,13 @@ impl Faults {
 
     /// Requests routed to `op` so far (each retry counts), whatever their answer.
     pub fn requests(&self, op: &str) -> u64 {
-        self.requests.lock().unwrap_or_else(PoisonError::into_inner).get(op).copied().unwrap_or(0)
+        self.requests.iter().find(|(name, _)| *name == op).map_or(0, |(_, n)| n.load(Ordering::Relaxed))
     }
 
     fn count(&self, op: &'static str) {
-        *self.requests.lock().unwrap_or_else(PoisonError::into_inner).entry(op).or_default() += 1;
+        if let Some((_, n)) = self.requests.iter().find(|(name, _)| *name == op) {
+            n.fetch_add(1, Ordering::Relaxed);
+        }
     }
 }
 
@@ -214,9 +224,15 @@ impl Faults {
 /// | huawei | `DELETE /v3/{project_id}/keypairs/{keypair_name}` | `delete_keypair` |
 /// | aws | `POST /`, `X-Amz-Target: TransferService.DeleteSshPublicKey` | `delete_ssh_public_key` |
 pub fn operation_of(vendor: Vendor, method: &Method, path: &str, headers: &HeaderMap) -> Option<&'static str> {
-    let segments: Vec<&str> = path.strip_prefix('/')?.split('/').collect();
+    // Every request passes here: the segments go on the stack, not the heap.
+    let mut segments = [""; 8];
+    let mut count = 0;
+    for segment in path.strip_prefix('/')?.split('/') {
+        *segments.get_mut(count)? = segment;
+        count += 1;
+    }
     let filled = |s: &&str| !s.is_empty();
-    match (vendor, method.as_str(), segments.as_slice()) {
+    match (vendor, method.as_str(), &segments[..count]) {
         (Vendor::Phala, "DELETE", ["api", "v1", "user", "ssh-keys", key]) if filled(key) => Some("delete_ssh_key"),
         (Vendor::Vast, "DELETE", ["api", "v0", "instances", id, "ssh", key, ""]) if filled(id) && filled(key) => {
             Some("detach_ssh")

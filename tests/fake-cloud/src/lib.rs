@@ -39,6 +39,9 @@ pub use state::{State, StateError, Vendor, World};
 /// The emulator of one API: its router and a view on its live state.
 pub struct Emulator {
     router: Router,
+    /// The generated stub with this crate's state behind it, without the
+    /// raw-fault middleware (see [`Emulator::stub`]).
+    stub: Router,
     world: Box<dyn Fn() -> World + Send + Sync>,
     faults: Arc<Faults>,
 }
@@ -65,13 +68,20 @@ impl Emulator {
                 (aws::router(w.clone(), faults.clone()), Box::new(move || World::Aws(lock(&w).clone())))
             }
         };
+        let stub = router.clone();
         let router = router.layer(axum::middleware::from_fn_with_state((vendor, faults.clone()), faults::raw_layer));
-        Emulator { router, world, faults }
+        Emulator { router, stub, world, faults }
     }
 
     /// The axum router: the generated stub behind the raw-fault middleware.
     pub fn router(&self) -> Router {
         self.router.clone()
+    }
+
+    /// The generated stub and the state alone: no raw faults, and requests
+    /// are not counted (what the load benchmark measures as "stub").
+    pub fn stub(&self) -> Router {
+        self.stub.clone()
     }
 
     /// The current state: resources as they are now, faults not yet used up.

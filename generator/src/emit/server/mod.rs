@@ -33,6 +33,15 @@ pub fn emit(api: &Api, layout: Layout, operation_done: &dyn Fn()) -> TokenStream
     let auth_methods = &auth.methods;
     let auth_items = &auth.items;
     let format = format::emit(&api.errors);
+    // A fresh request id on every response, where the API has one (a
+    // layer costs every request a boxed future, so only then).
+    let stamp = api.errors.request_id_header.is_some().then(|| {
+        quote! {
+            .layer(axum::middleware::map_response(|response: Response| async move {
+                runtime::server::stamp(&FORMAT, response)
+            }))
+        }
+    });
     let routes = protocol::routes(api);
     let dispatch = protocol::dispatch(api);
     let caller = (!api.security_schemes.is_empty()).then(|| {
@@ -90,9 +99,7 @@ pub fn emit(api: &Api, layout: Layout, operation_done: &dyn Fn()) -> TokenStream
                 .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
                 .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
                 .with_state(api)
-                .layer(axum::middleware::map_response(|response: Response| async move {
-                    runtime::server::stamp(&FORMAT, response)
-                }))
+                #stamp
         }
 
         #body

@@ -149,9 +149,6 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
         .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
         .with_state(api)
-        .layer(axum::middleware::map_response(
-            |response: Response| async move { runtime::server::stamp(&FORMAT, response) },
-        ))
 }
 
 /// A security scheme of this API, as named in the spec.

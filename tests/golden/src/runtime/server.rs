@@ -326,7 +326,10 @@ fn request_id() -> String {
 /// the API's own format.
 #[derive(Debug, Default)]
 pub struct PathParams {
-    params: Vec<(String, String)>,
+    /// The captured values, in route order (read in place, not copied).
+    raw: Option<RawPathParams>,
+    /// Per capture, as [`PathParams::bind`] names it.
+    names: &'static [(&'static str, &'static str, &'static str)],
     error: Option<String>,
     /// A segment lacks the literal text around its parameter.
     mismatch: bool,
@@ -338,21 +341,30 @@ impl PathParams {
     /// documented segment such as `v{version}.json`. Routes are registered
     /// positionally because axum refuses two routes that differ only in
     /// parameter names, and captures only whole segments.
-    pub fn bind(mut self, segments: &[(&str, &str, &str)]) -> PathParams {
-        let captured = std::mem::take(&mut self.params);
-        for ((_, value), (name, prefix, suffix)) in captured.into_iter().zip(segments) {
-            let inner = value
-                .strip_prefix(prefix)
-                .and_then(|v| v.strip_suffix(suffix));
-            match inner {
-                Some(v) if v.len() + prefix.len() + suffix.len() == value.len() => {
-                    self.params.push(((*name).to_owned(), v.to_owned()))
-                }
-                _ => self.mismatch = true,
-            }
-        }
+    pub fn bind(
+        mut self,
+        segments: &'static [(&'static str, &'static str, &'static str)],
+    ) -> PathParams {
+        self.names = segments;
+        let values = self.raw.iter().flat_map(|raw| raw.iter().map(|(_, v)| v));
+        self.mismatch = values
+            .zip(segments)
+            .any(|(value, segment)| inner(value, segment).is_none());
         self
     }
+
+    /// The value of parameter `name`, without its segment's literal text.
+    fn get(&self, name: &str) -> Option<&str> {
+        let index = self.names.iter().position(|(n, _, _)| *n == name)?;
+        let (_, value) = self.raw.as_ref()?.iter().nth(index)?;
+        inner(value, &self.names[index])
+    }
+}
+
+/// A captured segment without the literal prefix and suffix around its value.
+fn inner<'a>(segment: &'a str, (_, prefix, suffix): &(&str, &str, &str)) -> Option<&'a str> {
+    let value = segment.strip_prefix(prefix)?.strip_suffix(suffix)?;
+    (value.len() + prefix.len() + suffix.len() == segment.len()).then_some(value)
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for PathParams {
@@ -362,10 +374,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParams {
         Ok(
             match RawPathParams::from_request_parts(parts, state).await {
                 Ok(raw) => PathParams {
-                    params: raw
-                        .iter()
-                        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                        .collect(),
+                    raw: Some(raw),
                     ..PathParams::default()
                 },
                 Err(e) => PathParams {
@@ -389,7 +398,7 @@ pub struct Incoming {
     pub uri: Uri,
     pub headers: HeaderMap,
     pub body: Bytes,
-    path: Vec<(String, String)>,
+    path: PathParams,
     query: Vec<(String, String)>,
     violations: Vec<Violation>,
 }
@@ -405,7 +414,7 @@ pub enum Parse {
 
 impl Incoming {
     /// Reads the body (up to [`BODY_LIMIT`]) and the query string.
-    pub async fn read(request: Request, path: PathParams) -> Result<Incoming, Rejection> {
+    pub async fn read(request: Request, mut path: PathParams) -> Result<Incoming, Rejection> {
         let (parts, body) = request.into_parts();
         // `.` and `..` segments (also encoded) name no resource: a proxy
         // would have resolved them, so no documented route matches.
@@ -424,7 +433,7 @@ impl Incoming {
             .into_owned()
             .collect();
         let mut violations = Vec::new();
-        if let Some(e) = path.error {
+        if let Some(e) = path.error.take() {
             violations.push(Violation {
                 loc: vec![Loc::Key("path".into())],
                 kind: "value_error",
@@ -437,7 +446,7 @@ impl Incoming {
             uri: parts.uri,
             headers: parts.headers,
             body,
-            path: path.params,
+            path,
             query,
             violations,
         })
@@ -486,14 +495,10 @@ impl Incoming {
         required: bool,
     ) -> Option<Option<T>> {
         let raw = match location {
-            "path" => self
-                .path
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone()),
-            "query" => self.query_value(name).map(str::to_owned),
-            "header" => self.header(name).map(str::to_owned),
-            _ => self.cookie(name).map(str::to_owned),
+            "path" => self.path.get(name),
+            "query" => self.query_value(name),
+            "header" => self.header(name),
+            _ => self.cookie(name),
         };
         let Some(raw) = raw else {
             if !required {
@@ -502,8 +507,24 @@ impl Incoming {
             self.missing(location, name);
             return None;
         };
-        self.decode(location, name, text_value(&raw, parse))
-            .map(Some)
+        // Decoded from the text itself: no copy of it on the way.
+        let decoded = match parse {
+            Parse::Text => T::deserialize(
+                serde::de::value::StrDeserializer::<serde_json::Error>::new(raw),
+            ),
+            Parse::Json => T::deserialize(&scalar(raw)),
+        };
+        match decoded {
+            Ok(value) => Some(Some(value)),
+            Err(e) => {
+                let input = text_value(raw, parse);
+                let mut v =
+                    serde_violation(vec![Loc::Key(location.into()), Loc::Key(name.into())], &e);
+                v.input = input;
+                self.violations.push(v);
+                None
+            }
+        }
     }
 
     /// Decodes a query parameter given several times (`?id=1&id=2`), or
@@ -523,12 +544,7 @@ impl Incoming {
                 .filter(|(k, _)| k == name)
                 .map(|(_, v)| v.clone())
                 .collect(),
-            "path" => self
-                .path
-                .iter()
-                .filter(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-                .collect(),
+            "path" => self.path.get(name).map(str::to_owned).into_iter().collect(),
             "header" => self.header(name).map(str::to_owned).into_iter().collect(),
             _ => self.cookie(name).map(str::to_owned).into_iter().collect(),
         };
@@ -559,6 +575,12 @@ impl Incoming {
                 input: Value::Null,
             });
             return None;
+        }
+        // The common case, a body that decodes, without tracking where the
+        // decoder is (serde_path_to_error allocates each key it passes); a
+        // failure is decoded again to locate it.
+        if let Ok(v) = serde_json::from_slice::<T>(&self.body) {
+            return Some(Some(v));
         }
         let mut de = serde_json::Deserializer::from_slice(&self.body);
         let decoded = serde_path_to_error::deserialize::<_, T>(&mut de);
@@ -680,7 +702,7 @@ impl Incoming {
         name: &str,
         value: Value,
     ) -> Option<T> {
-        match serde_json::from_value::<T>(value.clone()) {
+        match T::deserialize(&value) {
             Ok(v) => Some(v),
             Err(e) => {
                 let loc = vec![Loc::Key(location.into()), Loc::Key(name.into())];
@@ -793,6 +815,14 @@ fn body_error(e: &axum::Error) -> Rejection {
 }
 
 fn is_dot_segment(segment: &str) -> bool {
+    // Only `.`, `%2e` and their doubles qualify: skip decoding the rest.
+    if segment.len() > 6
+        || !segment
+            .bytes()
+            .all(|b| matches!(b, b'.' | b'%' | b'2' | b'e' | b'E'))
+    {
+        return false;
+    }
     let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
     decoded == "." || decoded == ".."
 }

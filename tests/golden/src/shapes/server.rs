@@ -122,9 +122,6 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
         .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
         .with_state(api)
-        .layer(axum::middleware::map_response(
-            |response: Response| async move { runtime::server::stamp(&FORMAT, response) },
-        ))
 }
 
 /// What a `get_items_id` request carries, decoded and validated.

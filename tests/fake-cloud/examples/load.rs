@@ -1,0 +1,448 @@
+//! Load benchmark: fake-cloud, and the generated stub with fake-cloud's
+//! state alone, against a hand-written minimal axum handler doing the same
+//! work (the same credential check, the same state lookup, the same JSON
+//! answer), per API, on loopback.
+//!
+//! ```sh
+//! cargo run --release -p fake-cloud --example load [-- --seconds 5 --connections 16 --rounds 3 --api vast]
+//! ```
+//!
+//! Each request is the operation on a resource that does not exist (Phala
+//! 404, Vast 404 `no_such_ssh_key`, Huawei 400 `KPS.0002`, AWS 400
+//! `ResourceNotFoundException`), so every request does the whole work and
+//! the state stays the same. AWS requests are SigV4-signed once and replayed
+//! (valid for 15 minutes); every server verifies every one. The server runs on
+//! one tokio worker thread and the load generator (keep-alive HTTP/1.1
+//! connections, one request in flight each) on another: the machine has 2
+//! cores. The three servers take turns, `--rounds` times (the order rotated
+//! each round); each figure is the median over the rounds. Besides requests
+//! per second and latency, which also measure whatever else the shared
+//! machine is doing, it gives the server thread's CPU time per request: in
+//! user space (the stub's and the handler's own work, and the HTTP stack's)
+//! and in all (with the kernel's share, which grows when a slower round
+//! leaves the thread idle more often, so it follows the machine too).
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Request, State as AxumState};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, post};
+use fake_cloud::state::{AwsWorld, HuaweiWorld, PhalaWorld, VastWorld};
+use fake_cloud::{Emulator, Limits, State, Vendor, World};
+use serde_json::json;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use vendor_apis::runtime::server::{Incoming, PathParams, aws_error, constant_time_eq, json_response, stamp};
+
+const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+
+fn main() {
+    let (mut seconds, mut connections, mut rounds, mut only) = (5u64, 16usize, 3usize, None);
+    let mut apis = vec![Vendor::Phala, Vendor::Vast, Vendor::Huawei, Vendor::Aws];
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let value = args.next().unwrap_or_default();
+        match (arg.as_str(), value.parse::<u64>()) {
+            ("--seconds", Ok(v)) => seconds = v,
+            ("--connections", Ok(v)) => connections = v as usize,
+            ("--rounds", Ok(v)) => rounds = v.max(1) as usize,
+            ("--api", _) => apis.retain(|a| a.name() == value),
+            // Profiling one server: `--only fake-cloud`, `stub` or `hand-written`.
+            ("--only", _) => only = Some(value),
+            _ => {
+                eprintln!("usage: load [--seconds N] [--connections N] [--rounds N] [--api phala|vast|huawei|aws]");
+                std::process::exit(2);
+            }
+        }
+    }
+    let server = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("server")
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    println!("{rounds} rounds of {seconds} s per server after a 1 s warm-up, {connections} connections");
+    println!("| API | server | req/s | p50 | p99 | user CPU/req | all CPU/req |");
+    println!("|---|---|---:|---:|---:|---:|---:|");
+    for vendor in apis {
+        let mut runs: [Vec<Run>; 3] = Default::default();
+        for round in 0..rounds {
+            // Rotated each round, so no server always runs on a warmer machine.
+            for i in 0..SERVERS.len() {
+                let server_index = (i + round) % SERVERS.len();
+                if only.as_ref().is_some_and(|only| only != SERVERS[server_index]) {
+                    continue;
+                }
+                let router = match server_index {
+                    0 => Emulator::new(State::default_for(vendor)).router(),
+                    1 => Emulator::new(State::default_for(vendor)).stub(),
+                    _ => hand_written(vendor),
+                };
+                let listener = server.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
+                let addr = listener.local_addr().unwrap();
+                let serving =
+                    server.spawn(fake_cloud::serve::serve(listener, router, Limits::default(), std::future::pending()));
+                let (expected, request) = request(vendor, addr);
+                let before = server.block_on(server.spawn(async { thread_cpu_times() })).unwrap();
+                let mut run =
+                    client.block_on(drive(addr, request, expected, connections, Duration::from_secs(seconds)));
+                let after = server.block_on(server.spawn(async { thread_cpu_times() })).unwrap();
+                serving.abort();
+                (run.user, run.all) = (after.0 - before.0, after.1 - before.1);
+                runs[server_index].push(run);
+            }
+        }
+        let rows = runs.each_ref().map(|runs| {
+            [
+                median(runs, Run::rps),
+                median(runs, |r| r.percentile(0.50)),
+                median(runs, |r| r.percentile(0.99)),
+                median(runs, |r| per_request(r.user, r)),
+                median(runs, |r| per_request(r.all, r)),
+            ]
+        });
+        for (name, [rps, p50, p99, user, all]) in SERVERS.iter().zip(rows) {
+            println!("| {vendor} | {name} | {rps:.0} | {p50:.0} µs | {p99:.0} µs | {user:.2} µs | {all:.2} µs |");
+        }
+        for (i, name) in SERVERS.iter().enumerate().take(2) {
+            let change = |m: usize| 100.0 * (rows[i][m] / rows[2][m] - 1.0);
+            let changes: Vec<String> = (0..5).map(|m| format!("{:+.1} %", change(m))).collect();
+            println!("| {vendor} | {name} vs hand-written | {} |", changes.join(" | "));
+        }
+    }
+}
+
+/// What is measured: fake-cloud as it serves (the stub, its state, the
+/// raw-fault middleware that also counts requests), the generated stub with
+/// fake-cloud's state alone, and the hand-written handlers.
+const SERVERS: [&str; 3] = ["fake-cloud", "stub", "hand-written"];
+
+/// The median of `f` over `runs` (those that ran).
+fn median(runs: &[Run], f: impl Fn(&Run) -> f64) -> f64 {
+    let mut values: Vec<f64> = runs.iter().filter(|r| r.sent > 0).map(f).collect();
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// Microseconds of `time` per request of `run`, warm-up included.
+fn per_request(time: Duration, run: &Run) -> f64 {
+    time.as_secs_f64() * 1e6 / run.sent.max(1) as f64
+}
+
+/// One request, raw, and the status it must get.
+fn request(vendor: Vendor, addr: SocketAddr) -> (u16, Vec<u8>) {
+    let raw = |method: &str, target: &str, headers: &[(&str, &str)], body: &str| {
+        let mut text = format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\n", body.len());
+        for (name, value) in headers {
+            text.push_str(&format!("{name}: {value}\r\n"));
+        }
+        format!("{text}\r\n{body}").into_bytes()
+    };
+    match vendor {
+        Vendor::Phala => {
+            (404, raw("DELETE", "/api/v1/user/ssh-keys/sshk_missing", &[("X-API-Key", "phak_test_key")], ""))
+        }
+        Vendor::Vast => {
+            let headers = [("Authorization", "Bearer vast_test_key"), ("Content-Type", "application/json")];
+            (404, raw("DELETE", "/api/v0/instances/99999/ssh/55555/", &headers, "{}"))
+        }
+        Vendor::Huawei => {
+            let target = format!("/v3/{PROJECT}/keypairs/missing-keypair");
+            (400, raw("DELETE", &target, &[("X-Auth-Token", "huawei_test_token")], ""))
+        }
+        Vendor::Aws => {
+            let body = json!({"ServerId": "s-01234567890abcdef", "SshPublicKeyId": "key-00000000000000000", "UserName": "my_user"}).to_string();
+            let mut signed = reqwest::Request::new(reqwest::Method::POST, format!("http://{addr}/").parse().unwrap());
+            let headers = signed.headers_mut();
+            headers.insert("host", addr.to_string().parse().unwrap());
+            headers.insert("content-type", "application/x-amz-json-1.1".parse().unwrap());
+            headers.insert("x-amz-target", "TransferService.DeleteSshPublicKey".parse().unwrap());
+            *signed.body_mut() = Some(body.clone().into());
+            let key = vendor_apis::runtime::sigv4::AwsCredentials::new("AKIDTEST", "SECRETTEST", "us-east-1");
+            vendor_apis::runtime::sigv4::sign_at(&mut signed, &key, "transfer", SystemTime::now()).unwrap();
+            let headers: Vec<(String, String)> = signed
+                .headers()
+                .iter()
+                .filter(|(n, _)| *n != "host")
+                .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_owned()))
+                .collect();
+            let pairs: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+            (400, raw("POST", "/", &pairs, &body))
+        }
+    }
+}
+
+// ------------------------------------------------------- the load generator
+
+#[derive(Default)]
+struct Run {
+    count: usize,
+    /// The server thread's CPU time over the run (warm-up included): in
+    /// user space, and in all.
+    user: Duration,
+    all: Duration,
+    /// Requests over the run, warm-up included.
+    sent: usize,
+    elapsed: Duration,
+    /// Microseconds, sorted.
+    latencies: Vec<u32>,
+}
+
+impl Run {
+    fn rps(&self) -> f64 {
+        self.count as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn percentile(&self, p: f64) -> f64 {
+        let i = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies.get(i).copied().unwrap_or_default() as f64
+    }
+}
+
+async fn drive(addr: SocketAddr, request: Vec<u8>, expected: u16, connections: usize, length: Duration) -> Run {
+    let request = Arc::new(request);
+    let warm_up = Instant::now() + Duration::from_secs(1);
+    let end = warm_up + length;
+    let tasks: Vec<_> = (0..connections)
+        .map(|_| {
+            let request = request.clone();
+            tokio::spawn(async move {
+                let mut stream = TcpStream::connect(addr).await.unwrap();
+                stream.set_nodelay(true).unwrap();
+                let (mut latencies, mut sent) = (Vec::new(), 0usize);
+                let mut buffer = Vec::with_capacity(4096);
+                loop {
+                    let start = Instant::now();
+                    if start >= end {
+                        return (latencies, sent);
+                    }
+                    stream.write_all(&request).await.unwrap();
+                    let status = read_response(&mut stream, &mut buffer).await;
+                    assert_eq!(status, expected, "unexpected answer: {}", String::from_utf8_lossy(&buffer));
+                    sent += 1;
+                    if start >= warm_up {
+                        latencies.push(start.elapsed().as_micros() as u32);
+                    }
+                }
+            })
+        })
+        .collect();
+    let (mut latencies, mut sent) = (Vec::new(), 0);
+    for task in tasks {
+        let (measured, all) = task.await.unwrap();
+        latencies.extend(measured);
+        sent += all;
+    }
+    latencies.sort_unstable();
+    Run { count: latencies.len(), elapsed: length, latencies, sent, ..Run::default() }
+}
+
+/// CPU time of the calling thread (the server runtime's one worker): in
+/// user space, and user plus system.
+fn thread_cpu_times() -> (Duration, Duration) {
+    // SAFETY: all-zero is a valid `rusage`, which the call fills.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `usage` is valid for writes; RUSAGE_THREAD is the calling thread.
+    unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut usage) };
+    let time = |t: libc::timeval| Duration::from_micros(t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64);
+    (time(usage.ru_utime), time(usage.ru_utime) + time(usage.ru_stime))
+}
+
+/// Reads one response (head and `Content-Length` body); its status.
+async fn read_response(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> u16 {
+    buffer.clear();
+    let mut chunk = [0u8; 4096];
+    loop {
+        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
+            let length: usize =
+                head.lines().find_map(|l| l.strip_prefix("content-length:")).map_or(0, |v| v.trim().parse().unwrap());
+            if buffer.len() >= end + 4 + length {
+                return head[9..12].parse().unwrap();
+            }
+        }
+        let n = stream.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "the server closed the connection");
+        buffer.extend_from_slice(&chunk[..n]);
+    }
+}
+
+// ------------------------------------------------ the hand-written servers
+
+fn hand_written(vendor: Vendor) -> Router {
+    match State::default_for(vendor).world {
+        World::Phala(w) => {
+            Router::new().route("/api/v1/user/ssh-keys/{key_id}", delete(phala)).with_state(Arc::new(Mutex::new(w)))
+        }
+        World::Vast(w) => Router::new()
+            .route("/api/v0/instances/{id}/ssh/{ssh_key_id}/", delete(vast))
+            .with_state(Arc::new(Mutex::new(w))),
+        // Both vendors put a fresh request id on every response, as the stub does.
+        World::Huawei(w) => Router::new()
+            .route("/v3/{project_id}/keypairs/{keypair_name}", delete(huawei))
+            .with_state(Arc::new(Mutex::new(w)))
+            .layer(axum::middleware::map_response(|r: Response| async move {
+                stamp(&vendor_apis::huawei_kps::server::FORMAT, r)
+            })),
+        World::Aws(w) => Router::new().route("/", post(aws)).with_state(Arc::new(Mutex::new(w))).layer(
+            axum::middleware::map_response(|r: Response| async move {
+                stamp(&vendor_apis::aws_transfer::server::FORMAT, r)
+            }),
+        ),
+    }
+}
+
+/// The user whose key is `presented`, every key compared in constant time.
+fn user_of<'a>(keys: impl Iterator<Item = (&'a str, &'a str)>, presented: Option<&str>) -> Option<String> {
+    let presented = presented?;
+    let mut found = None;
+    for (key, user) in keys {
+        if constant_time_eq(key.as_bytes(), presented.as_bytes()) {
+            found = found.or(Some(user.to_owned()));
+        }
+    }
+    found
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+async fn phala(
+    AxumState(world): AxumState<Arc<Mutex<PhalaWorld>>>,
+    Path(key_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let mut world = world.lock().unwrap();
+    let keys = world.credentials.api_keys.iter().map(|k| (k.key.as_str(), k.user.as_str()));
+    let Some(user) = user_of(keys, header(&headers, "x-api-key")) else {
+        return json_response(401, "application/json", &json!({"detail": "Not authenticated"}));
+    };
+    match world.resources.ssh_keys.iter().position(|k| k.id == key_id && k.user == user) {
+        Some(i) => {
+            world.resources.ssh_keys.remove(i);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => json_response(404, "application/json", &json!({"detail": "SSH key not found"})),
+    }
+}
+
+async fn vast(
+    AxumState(world): AxumState<Arc<Mutex<VastWorld>>>,
+    Path((id, ssh_key_id)): Path<(i64, i64)>,
+    headers: HeaderMap,
+    _body: Bytes,
+) -> Response {
+    let mut world = world.lock().unwrap();
+    let token = header(&headers, "authorization").and_then(|v| v.strip_prefix("Bearer "));
+    let Some(user) = user_of(world.credentials.api_keys.iter().map(|k| (k.key.as_str(), k.user.as_str())), token)
+    else {
+        let body = json!({"success": false, "error": "auth_error", "msg": "Invalid user key"});
+        return json_response(401, "application/json", &body);
+    };
+    let Some(instance) = world.resources.instances.iter_mut().find(|i| i.id == id && i.user == user) else {
+        let body = json!({"success": false, "error": "no_such_instance", "msg": "Instance not found."});
+        return json_response(404, "application/json", &body);
+    };
+    match instance.ssh_keys.iter().position(|k| *k == ssh_key_id) {
+        Some(i) => {
+            instance.ssh_keys.remove(i);
+            json_response(200, "application/json", &json!({"success": true, "msg": "SSH key removed from instance."}))
+        }
+        None => {
+            let body = json!({"success": false, "error": "no_such_ssh_key", "msg": "SSH key not found."});
+            json_response(404, "application/json", &body)
+        }
+    }
+}
+
+async fn huawei(
+    AxumState(world): AxumState<Arc<Mutex<HuaweiWorld>>>,
+    Path((project_id, keypair_name)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let mut world = world.lock().unwrap();
+    let tokens = world.credentials.tokens.iter().map(|t| (t.token.as_str(), t.user.as_str()));
+    let Some(user) = user_of(tokens, header(&headers, "x-auth-token")) else {
+        return json_response(
+            401,
+            "application/json",
+            &json!({"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information"}),
+        );
+    };
+    let Some(project) = world.resources.projects.iter_mut().find(|p| p.id == project_id && p.user == user) else {
+        return json_response(
+            400,
+            "application/json",
+            &json!({"error_code": "KPS.0001", "error_msg": "The project does not exist."}),
+        );
+    };
+    match project.keypairs.iter().position(|k| *k == keypair_name) {
+        Some(i) => {
+            project.keypairs.remove(i);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => json_response(
+            400,
+            "application/json",
+            &json!({"error_code": "KPS.0002", "error_msg": "The keypair does not exist."}),
+        ),
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DeleteSshPublicKey {
+    server_id: String,
+    ssh_public_key_id: String,
+    user_name: String,
+}
+
+async fn aws(AxumState(world): AxumState<Arc<Mutex<AwsWorld>>>, request: Request) -> Response {
+    use vendor_apis::runtime::sigv4_verify::{claim, verify};
+    let denied = || aws_error(403, "InvalidSignatureException", Default::default());
+    // The runtime's reader and verifier: the same SigV4 check, not reimplemented.
+    let Ok(cx) = Incoming::read(request, PathParams::default()).await else { return denied() };
+    let Some(Ok(claimed)) = claim(&cx) else { return denied() };
+    let secret = {
+        let world = world.lock().unwrap();
+        world
+            .credentials
+            .access_keys
+            .iter()
+            .find(|k| k.access_key_id == claimed.access_key_id)
+            .map(|k| (k.secret_access_key.clone(), k.account.clone()))
+    };
+    let Some((secret, account)) = secret else { return denied() };
+    if verify(&cx, &claimed, &secret, "transfer", SystemTime::now()).is_err() {
+        return denied();
+    }
+    let Ok(input) = serde_json::from_slice::<DeleteSshPublicKey>(&cx.body) else {
+        return aws_error(400, "InvalidRequestException", Default::default());
+    };
+    let mut world = world.lock().unwrap();
+    let not_found = |id: &str, kind: &str| {
+        let fields = json!({"Message": format!("Unknown {kind}: {id}"), "Resource": id, "ResourceType": kind});
+        aws_error(400, "ResourceNotFoundException", fields.as_object().cloned().unwrap_or_default())
+    };
+    let Some(server) =
+        world.resources.servers.iter_mut().find(|s| s.server_id == input.server_id && s.account == account)
+    else {
+        return not_found(&input.server_id, "Server");
+    };
+    let Some(user) = server.users.iter_mut().find(|u| u.user_name == input.user_name) else {
+        return not_found(&input.user_name, "User");
+    };
+    match user.ssh_public_key_ids.iter().position(|k| *k == input.ssh_public_key_id) {
+        Some(i) => {
+            user.ssh_public_key_ids.remove(i);
+            json_response(200, "application/x-amz-json-1.1", &json!({}))
+        }
+        None => not_found(&input.ssh_public_key_id, "SshPublicKey"),
+    }
+}

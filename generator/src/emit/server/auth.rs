@@ -8,6 +8,7 @@ use crate::ir::{Api, KeyLocation, SchemeKind, Security};
 use crate::naming::{camel, snake};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use std::collections::BTreeSet;
 
 pub struct Emitted {
     /// Trait methods.
@@ -16,11 +17,20 @@ pub struct Emitted {
     pub items: TokenStream,
 }
 
+/// The schemes some operation requires: a scheme the spec defines but no
+/// operation uses gets no variant and no trait method (it could never be
+/// checked, and an unused variant is a warning).
+pub fn used_schemes(api: &Api) -> BTreeSet<&str> {
+    let alternatives = api.operations.iter().flat_map(|op| &op.security.alternatives);
+    alternatives.flatten().map(|u| u.scheme.as_str()).filter(|s| api.security_schemes.contains_key(*s)).collect()
+}
+
 pub fn emit(api: &Api) -> Emitted {
     let mut methods = Vec::new();
     let mut variants = Vec::new();
     let mut arms = Vec::new();
-    for (key, scheme) in &api.security_schemes {
+    let used = used_schemes(api);
+    for (key, scheme) in api.security_schemes.iter().filter(|(k, _)| used.contains(k.as_str())) {
         let variant = format_ident!("{}", camel(key));
         let s = snake(key);
         let docs = doc(Some(&format!("`{key}`: {}", describe_scheme(&scheme.kind))), scheme.description.as_deref());
@@ -131,7 +141,7 @@ pub fn emit(api: &Api) -> Emitted {
         variants.push(quote! { #variant, });
         arms.push(quote! { Scheme::#variant => #arm, });
     }
-    if api.security_schemes.is_empty() {
+    if variants.is_empty() {
         return Emitted { methods: quote! {}, items: quote! {} };
     }
     let items = quote! {

@@ -44,14 +44,15 @@ pub fn emit(api: &Api, layout: Layout, operation_done: &dyn Fn()) -> TokenStream
     });
     let routes = protocol::routes(api);
     let dispatch = protocol::dispatch(api);
-    let caller = (!api.security_schemes.is_empty()).then(|| {
+    let used = auth::used_schemes(api);
+    let caller = (!used.is_empty()).then(|| {
         quote! {
             /// Who is calling, as the authentication methods name them; given
             /// to every operation that requires authentication.
             type Caller: Send + Sync + 'static;
         }
     });
-    let signs = api.security_schemes.values().any(|s| {
+    let signs = api.security_schemes.iter().filter(|(k, _)| used.contains(k.as_str())).any(|(_, s)| {
         matches!(s.kind, crate::ir::SchemeKind::AwsSigV4 { .. } | crate::ir::SchemeKind::HuaweiSdkHmacSha256 { .. })
     });
     let time = signs.then(|| quote! { use std::time::SystemTime; });

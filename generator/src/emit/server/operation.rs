@@ -71,7 +71,7 @@ pub fn emit(api: &Api, op: &Operation, checks: &Checks<'_>, routed: bool) -> Emi
 /// The caller argument's type and how it is obtained, or `None` for an
 /// operation without security.
 fn caller(api: &Api, op: &Operation) -> Option<(TokenStream, TokenStream)> {
-    if op.security.alternatives.is_empty() || api.security_schemes.is_empty() {
+    if op.security.alternatives.is_empty() || super::auth::used_schemes(api).is_empty() {
         return None;
     }
     let alts = alternatives(&op.security);

@@ -194,6 +194,8 @@ impl Client {
 pub struct Credentials {
     /// `key`: an API key in the `session` cookie
     pub key: Option<runtime::auth::Secret>,
+    /// `legacy`: an API key in the `X-Legacy-Key` header
+    pub legacy: Option<runtime::auth::Secret>,
 }
 
 impl Credentials {
@@ -206,12 +208,19 @@ impl Credentials {
         self.key = Some(value.into());
         self
     }
+
+    /// `legacy`: an API key in the `X-Legacy-Key` header
+    pub fn legacy(mut self, value: impl Into<runtime::auth::Secret>) -> Self {
+        self.legacy = Some(value.into());
+        self
+    }
 }
 
 /// A security scheme of this API, as named in the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scheme {
     Key,
+    Legacy,
 }
 
 impl runtime::client::Authorize for Credentials {
@@ -219,6 +228,7 @@ impl runtime::client::Authorize for Credentials {
     fn has(&self, scheme: Scheme) -> bool {
         match scheme {
             Scheme::Key => self.key.is_some(),
+            Scheme::Legacy => self.legacy.is_some(),
         }
     }
 
@@ -230,6 +240,10 @@ impl runtime::client::Authorize for Credentials {
         match scheme {
             Scheme::Key => match &self.key {
                 Some(value) => runtime::auth::cookie(request, "session", value),
+                None => Ok(()),
+            },
+            Scheme::Legacy => match &self.legacy {
+                Some(value) => runtime::auth::header(request, "X-Legacy-Key", value),
                 None => Ok(()),
             },
         }

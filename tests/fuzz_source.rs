@@ -1,8 +1,8 @@
 //! Fuzzing the source stage in-process, with proptest on stable Rust.
 //!
 //! Three generators feed the pipeline (Markdown extraction, YAML/JSON
-//! parsing, merging, normalisation, `$ref` resolution, lowering and, for
-//! documents that lower, emission):
+//! parsing, spec review's rules and line index, merging, normalisation,
+//! `$ref` resolution, lowering and, for documents that lower, emission):
 //! - `bytes`: arbitrary bytes, as a `.yaml`, `.json` or `.md` file;
 //! - `mutated`: the bundled and fixture specs with random byte edits;
 //! - `structured`: generated OpenAPI documents (paths with templates,
@@ -48,7 +48,17 @@ fn pipeline(name: &str, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(&last, bytes).map_err(|e| format!("{}: {e}", last.display()))?;
     let path = Path::new(name);
     let mut sink = diag::Sink::default();
-    let loaded = source::documents(path, bytes, &mut sink).and_then(|docs| source::load_documents(docs, &[], sink));
+    let docs = source::documents(path, bytes, &mut sink);
+    // Spec review reads every document that parses, valid or not.
+    for d in docs.iter().flatten() {
+        if let Some(hit) = apigen::review::rules::lint(&d.value).into_iter().find(|h| h.fix.is_empty()) {
+            return Err(format!("review finding without a fix: {hit:?}"));
+        }
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        apigen::source::lines::LineIndex::of(text);
+    }
+    let loaded = docs.and_then(|docs| source::load_documents(docs, &[], sink));
     let spec = manifest::from_file(path);
     let api = match loaded.and_then(|l| lower::lower_loaded(&spec, l)) {
         Ok(api) => api,

@@ -7,8 +7,10 @@
 
 mod cargo;
 mod client;
+mod dedupe;
 mod docs;
 mod format;
+mod groups;
 mod inline;
 mod layout;
 mod openapi;
@@ -192,6 +194,7 @@ fn parts(
     progress: &(dyn Fn(Step<'_>) + Sync),
     files: &mut Files,
 ) -> TokenStream {
+    let api = &dedupe::shared_shapes(api);
     let client = options.client.then(|| layout.gate(Part::Client)).map(|cfg| quote! { #cfg pub mod client; });
     let server = options.server.then(|| layout.gate(Part::Server)).map(|cfg| quote! { #cfg pub mod server; });
     // The three files are independent: each is built and printed on its

@@ -1,0 +1,225 @@
+//! One Rust type per shape. Real specs write the same inline schema again
+//! and again: GitHub repeats its `read`/`write` permission enum 240 times,
+//! Stripe its `active`/`inactive`/`pending` capability status 70 times.
+//! Each copy would be its own enum with its own serde and validation code
+//! for the compiler to check. Before emission, every inline type that has
+//! the shape of another becomes an alias of it (`pub type X = Y;`): the
+//! names stay, the code is written once.
+//!
+//! This is a plan for emission, not a fact about the API: the IR that
+//! review and diff read keeps every type as written.
+
+use crate::ir::{Api, NamedType, TypeKind, TypeRef};
+use std::collections::{BTreeMap, HashMap};
+
+/// `api` with each duplicate inline type turned into an alias of the one
+/// definition of its shape.
+pub fn shared_shapes(api: &Api) -> Api {
+    let canonical = canonical_names(&api.types);
+    let mut out = api.clone();
+    for (name, target) in canonical {
+        if let Some(t) = out.types.get_mut(&name) {
+            t.kind = TypeKind::Alias { ty: TypeRef::named(target) };
+        }
+    }
+    out
+}
+
+/// Duplicate → the type it becomes an alias of. Types are compared with
+/// the names they refer to replaced by the definition each stands for, so
+/// two structs whose fields are duplicates of each other are duplicates
+/// too; this repeats until nothing more merges. Field descriptions do not
+/// count (they are documentation); everything the code depends on does.
+fn canonical_names(types: &BTreeMap<String, NamedType>) -> BTreeMap<String, String> {
+    let mut merged: BTreeMap<String, String> = BTreeMap::new();
+    loop {
+        let mut by_shape: HashMap<String, Vec<&NamedType>> = HashMap::new();
+        for t in types.values().filter(|t| !merged.contains_key(&t.name) && emits_code(&t.kind)) {
+            by_shape.entry(shape_key(t, types, &merged)).or_default().push(t);
+        }
+        let before = merged.len();
+        for group in by_shape.values().filter(|g| g.len() > 1) {
+            // Named components keep their own definitions (the spec named
+            // them); inline copies become aliases of the preferred one.
+            let Some(keep) = group.iter().min_by_key(|t| (!is_component(t), t.name.len(), &t.name)) else { continue };
+            for t in group.iter().filter(|t| t.name != keep.name && !is_component(t)) {
+                merged.insert(t.name.clone(), keep.name.clone());
+            }
+        }
+        if merged.len() == before {
+            return merged;
+        }
+    }
+}
+
+/// Kinds that are written out with their own impls; plain aliases cost
+/// nothing.
+fn emits_code(kind: &TypeKind) -> bool {
+    match kind {
+        TypeKind::Alias { ty: TypeRef::String { constraints, .. } } => !constraints.is_empty(),
+        TypeKind::Alias { .. } => false,
+        _ => true,
+    }
+}
+
+/// A schema of `components/schemas`, not one inside it.
+fn is_component(t: &NamedType) -> bool {
+    t.origin.strip_prefix("/components/schemas/").is_some_and(|rest| !rest.contains('/'))
+}
+
+/// The definition of `t` as text, with names resolved to the definition
+/// they stand for and its own name written `Self`.
+fn shape_key(t: &NamedType, types: &BTreeMap<String, NamedType>, merged: &BTreeMap<String, String>) -> String {
+    let mut kind = t.kind.clone();
+    let me = target(&t.name, types, merged);
+    for_each_ref(&mut kind, &mut |r| {
+        if let TypeRef::Named { name } = r {
+            let to = target(name, types, merged);
+            *name = if to == me { "Self".into() } else { to.to_owned() };
+        }
+    });
+    if let TypeKind::Struct { fields, .. } = &mut kind {
+        fields.iter_mut().for_each(|f| f.description = None);
+    }
+    let kind = match kind {
+        TypeKind::Struct { .. } => "struct",
+        TypeKind::Enum { .. } => "enum",
+        TypeKind::OneOf { .. } => "oneOf",
+        TypeKind::AnyOf { .. } => "anyOf",
+        TypeKind::AllOf { .. } => "allOf",
+        TypeKind::Alias { .. } => "alias",
+    }
+    .to_owned()
+        + &serde_json::to_string(&kind).unwrap_or_default();
+    kind
+}
+
+/// The name whose definition `name` uses: through merges and plain
+/// aliases of a name (bounded, as alias loops are refused earlier).
+fn target<'a>(mut name: &'a str, types: &'a BTreeMap<String, NamedType>, merged: &'a BTreeMap<String, String>) -> &'a str {
+    for _ in 0..32 {
+        if let Some(to) = merged.get(name) {
+            name = to;
+            continue;
+        }
+        match types.get(name).map(|t| &t.kind) {
+            Some(TypeKind::Alias { ty: TypeRef::Named { name: to } }) => name = to,
+            _ => break,
+        }
+    }
+    name
+}
+
+/// Calls `f` on every type reference inside `kind`, outermost first.
+fn for_each_ref(kind: &mut TypeKind, f: &mut dyn FnMut(&mut TypeRef)) {
+    let refs: Vec<&mut TypeRef> = match kind {
+        TypeKind::Struct { fields, additional } => fields.iter_mut().map(|x| &mut x.ty).chain(additional).collect(),
+        TypeKind::OneOf { variants, discriminator } => {
+            if let Some(d) = discriminator {
+                // Mapping targets are names too.
+                let mut mapped: Vec<TypeRef> = d.mapping.values().map(|n| TypeRef::named(n.clone())).collect();
+                mapped.iter_mut().for_each(|r| walk(r, f));
+                for (value, r) in d.mapping.values_mut().zip(mapped) {
+                    if let TypeRef::Named { name } = r {
+                        *value = name;
+                    }
+                }
+            }
+            variants.iter_mut().map(|v| &mut v.ty).collect()
+        }
+        TypeKind::AnyOf { variants } => variants.iter_mut().map(|v| &mut v.ty).collect(),
+        TypeKind::AllOf { parts } => parts.iter_mut().collect(),
+        TypeKind::Alias { ty } => vec![ty],
+        TypeKind::Enum { .. } => Vec::new(),
+    };
+    refs.into_iter().for_each(|r| walk(r, f));
+}
+
+fn walk(t: &mut TypeRef, f: &mut dyn FnMut(&mut TypeRef)) {
+    f(t);
+    match t {
+        TypeRef::Array { items: inner, .. } | TypeRef::Map { values: inner } | TypeRef::Nullable { inner } => {
+            walk(inner, f)
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{EnumValue, Field};
+
+    fn named(name: &str, origin: &str, kind: TypeKind) -> (String, NamedType) {
+        let t = NamedType { name: name.into(), origin: origin.into(), description: None, examples: vec![], kind };
+        (name.into(), t)
+    }
+
+    fn status(values: &[&str]) -> TypeKind {
+        let values = values
+            .iter()
+            .map(|v| EnumValue { value: serde_json::json!(v), rust_name: heck::AsUpperCamelCase(v).to_string() })
+            .collect();
+        TypeKind::Enum { values }
+    }
+
+    fn holder(field_type: &str, doc: &str) -> TypeKind {
+        let field = Field {
+            name: "status".into(),
+            rust_name: "status".into(),
+            ty: TypeRef::named(field_type),
+            required: true,
+            recursive: false,
+            description: Some(doc.into()),
+            default: None,
+            read_only: false,
+            write_only: false,
+            deprecated: false,
+        };
+        TypeKind::Struct { fields: vec![field], additional: None }
+    }
+
+    #[test]
+    fn inline_copies_become_aliases_and_so_do_structs_that_only_differ_by_them() {
+        let types: BTreeMap<String, NamedType> = [
+            named("CardStatus", "/paths/~1cards/get/responses/200/x/properties/status", status(&["active", "off"])),
+            named("BankStatus", "/paths/~1banks/get/responses/200/x/properties/status", status(&["active", "off"])),
+            named("Other", "/paths/~1o/get/x", status(&["active", "off", "pending"])),
+            named("Card", "/paths/~1cards/get/responses/200/x", holder("CardStatus", "of a card")),
+            named("Bank", "/paths/~1banks/get/responses/200/x", holder("BankStatus", "of a bank")),
+        ]
+        .into();
+        let merged = canonical_names(&types);
+        assert_eq!(
+            merged,
+            BTreeMap::from([("CardStatus".into(), "BankStatus".into()), ("Card".into(), "Bank".into())])
+        );
+    }
+
+    #[test]
+    fn components_keep_their_definitions_and_inline_copies_alias_them() {
+        let types: BTreeMap<String, NamedType> = [
+            named("Zeta", "/components/schemas/Zeta", status(&["a"])),
+            named("Alpha", "/components/schemas/Alpha", status(&["a"])),
+            named("InlineA", "/components/schemas/Thing/properties/a", status(&["a"])),
+        ]
+        .into();
+        let merged = canonical_names(&types);
+        // The shortest name is kept: `Zeta`.
+        assert_eq!(merged, BTreeMap::from([("InlineA".into(), "Zeta".into())]));
+    }
+
+    #[test]
+    fn self_references_compare_alike() {
+        let types: BTreeMap<String, NamedType> = [
+            named("NodeA", "/paths/a", holder("NodeA", "")),
+            named("NodeB", "/paths/b", holder("NodeB", "")),
+            named("Leaf", "/paths/c", holder("NodeA", "")),
+        ]
+        .into();
+        let merged = canonical_names(&types);
+        // NodeA and NodeB each hold themselves; Leaf holds a NodeA, which
+        // is not itself.
+        assert_eq!(merged, BTreeMap::from([("NodeB".into(), "NodeA".into())]));
+    }
+}

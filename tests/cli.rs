@@ -72,6 +72,53 @@ fn generated_crate_passes_cargo_check() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// `--by-tag always`: each tag is a cargo feature (all on by default) and
+/// any selection of them builds without warnings: a type only one tag
+/// uses is behind that tag, shared types are not, types no operation uses
+/// are behind `components`.
+#[test]
+fn each_tag_is_a_feature_that_builds_alone() {
+    let dir = scratch("by-tag");
+    let out = dir.join("tt");
+    let run = generate(&corpus("train-travel.yaml"), &out, &["--client", "--server", "--by-tag", "always"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest
+            .contains(r#"default = ["client", "server", "bookings", "components", "payments", "stations", "trips"]"#),
+        "{manifest}"
+    );
+    let module = out.join("src/train_travel");
+    for file in ["types/bookings.rs", "client/bookings.rs", "server/bookings.rs", "types/components.rs"] {
+        assert!(module.join(file).exists(), "{file} is missing");
+    }
+    let types = std::fs::read_to_string(module.join("types.rs")).unwrap();
+    assert!(types.contains("#[cfg(feature = \"bookings\")]\nmod bookings;"), "{types}");
+    // `Booking` is used by the bookings operations only; `Problem` by all.
+    let bookings = std::fs::read_to_string(module.join("types/bookings.rs")).unwrap();
+    assert!(bookings.contains("pub struct Booking {") && !types.contains("pub struct Booking {"));
+    assert!(types.contains("pub struct Problem {") && !bookings.contains("pub struct Problem {"));
+
+    std::fs::copy(root().join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
+    let target = root().join("target/generated-check");
+    for features in ["client,bookings", "server,stations", "client,server,components", "client", "server"] {
+        let check = Command::new(env!("CARGO"))
+            .args(["check", "--quiet", "--no-default-features", "--features", features, "--manifest-path"])
+            .arg(out.join("Cargo.toml"))
+            .args(["--config", "profile.dev.package.\"*\".opt-level=2"])
+            .env("CARGO_TARGET_DIR", &target)
+            .output()
+            .unwrap();
+        let err = stderr(&check);
+        assert!(check.status.success() && !err.contains("warning"), "features {features}:\n{err}");
+    }
+    // The client of a crate with `bookings` off has no `create_booking`.
+    let client = std::fs::read_to_string(module.join("client/bookings.rs")).unwrap();
+    assert!(client.contains("pub async fn create_booking("), "{client}");
+    assert!(!std::fs::read_to_string(module.join("client.rs")).unwrap().contains("fn create_booking("));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn manifest_names_exactly_the_crates_of_the_parts_asked_for() {
     let dir = scratch("deps");

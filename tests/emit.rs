@@ -6,7 +6,7 @@ use apigen::emit::{Options, emit_unformatted};
 fn files(path: &str) -> apigen::emit::Files {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let ir = apigen::ir(&[root.join(path)]).unwrap();
-    emit_unformatted(&ir, Options { client: true, server: true })
+    emit_unformatted(&ir, Options { client: true, server: true, ..Default::default() })
 }
 
 /// Everything but the runtime (copied verbatim), as one reviewable text.

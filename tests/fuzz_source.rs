@@ -72,7 +72,10 @@ fn pipeline(name: &str, bytes: &[u8]) -> Result<(), String> {
         }
     };
     count("emitted");
-    let files = emit::emit_unformatted(&ir::Ir { apis: vec![api] }, emit::Options { client: true, server: true });
+    let files = emit::emit_unformatted(
+        &ir::Ir { apis: vec![api] },
+        emit::Options { client: true, server: true, ..Default::default() },
+    );
     for (file, text) in &files {
         if file.ends_with(".rs") && !file.starts_with("src/runtime/") {
             rust_is_sound(file, text)?;

@@ -95,7 +95,7 @@ fn timed(spec: &Path) -> [Duration; 5] {
     let lower = start.elapsed();
     let start = Instant::now();
     let ir = apigen::ir::Ir { apis: vec![lowered] };
-    let files = apigen::emit::emit_unformatted(&ir, Options { client: true, server: true });
+    let files = apigen::emit::emit_unformatted(&ir, Options { client: true, server: true, ..Default::default() });
     let emit = start.elapsed();
     let start = Instant::now();
     let mut output = apigen::emit::Output { files, notes: Vec::new() };
@@ -131,7 +131,10 @@ fn run_until(stage: &str, spec: &Path) {
         return;
     }
     let ir = apigen::ir::Ir { apis: vec![lowered] };
-    std::hint::black_box(apigen::emit::emit_unformatted(&ir, Options { client: true, server: true }));
+    std::hint::black_box(apigen::emit::emit_unformatted(
+        &ir,
+        Options { client: true, server: true, ..Default::default() },
+    ));
 }
 
 /// The peak resident memory of a child that runs the stages up to `stage`.

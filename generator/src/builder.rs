@@ -46,7 +46,7 @@ impl Default for Builder {
             overlays: Vec::new(),
             manifest: None,
             module: None,
-            options: Options { client: true, server: false },
+            options: Options { client: true, server: false, ..Default::default() },
             cargo: true,
         }
     }

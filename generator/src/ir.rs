@@ -504,6 +504,18 @@ impl TypeRef {
         TypeRef::Named { name: name.into() }
     }
 
+    /// Pushes every type name this use mentions (inside arrays, maps and
+    /// nullables too).
+    pub fn named_types<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match self {
+            TypeRef::Named { name } => out.push(name),
+            TypeRef::Array { items: inner, .. } | TypeRef::Map { values: inner } | TypeRef::Nullable { inner } => {
+                inner.named_types(out)
+            }
+            _ => {}
+        }
+    }
+
     pub fn nullable(self) -> TypeRef {
         match self {
             t @ (TypeRef::Nullable { .. } | TypeRef::Null | TypeRef::Any) => t,
@@ -588,6 +600,20 @@ pub enum TypeKind {
         #[serde(rename = "type")]
         ty: TypeRef,
     },
+}
+
+impl TypeKind {
+    /// The type uses a definition is written with (fields, variants,
+    /// parts; not discriminator mappings, which name types).
+    pub fn refs(&self) -> Vec<&TypeRef> {
+        match self {
+            TypeKind::Struct { fields, additional } => fields.iter().map(|f| &f.ty).chain(additional).collect(),
+            TypeKind::OneOf { variants, .. } | TypeKind::AnyOf { variants } => variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::AllOf { parts } => parts.iter().collect(),
+            TypeKind::Alias { ty } => vec![ty],
+            TypeKind::Enum { .. } => Vec::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

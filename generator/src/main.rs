@@ -55,6 +55,10 @@ enum Command {
         /// Emit axum server stubs.
         #[arg(long)]
         server: bool,
+        /// Put each tag's operations, and the types only they use, behind
+        /// a cargo feature of the tag's name (all on by default).
+        #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+        by_tag: emit::ByTag,
         /// The package name [default: DIR's name].
         #[arg(long = "crate", value_name = "NAME")]
         crate_name: Option<String>,
@@ -135,8 +139,8 @@ const WRITE_FAILED: u8 = 3;
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Generate { paths, out, client, server, crate_name, verbose, quiet } => {
-            let options = emit::Options { client: client || !server, server };
+        Command::Generate { paths, out, client, server, by_tag, crate_name, verbose, quiet } => {
+            let options = emit::Options { client: client || !server, server, by_tag };
             let report = Report { verbose, quiet };
             match generate(&paths, &out, options, crate_name, report) {
                 Ok(()) => ExitCode::SUCCESS,

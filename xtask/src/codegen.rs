@@ -9,19 +9,21 @@ use std::process::ExitCode;
 
 pub fn run(check: bool, manifest: &Path, root: &Path) -> ExitCode {
     let krate = root.display();
-    let mut files = match apigen::generate(&[manifest], apigen::emit::Options { client: true, server: true }) {
-        Ok(out) => {
-            for note in &out.notes {
-                eprintln!("warning: {note}");
+    let mut files =
+        match apigen::generate(&[manifest], apigen::emit::Options { client: true, server: true, ..Default::default() })
+        {
+            Ok(out) => {
+                for note in &out.notes {
+                    eprintln!("warning: {note}");
+                }
+                out.files
             }
-            out.files
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            eprintln!("error: nothing was written to {krate}/");
-            return ExitCode::FAILURE;
-        }
-    };
+            Err(e) => {
+                eprintln!("{e}");
+                eprintln!("error: nothing was written to {krate}/");
+                return ExitCode::FAILURE;
+            }
+        };
     match review(manifest, root) {
         Ok(text) => files.insert(REVIEW.into(), text),
         Err(code) => return code,

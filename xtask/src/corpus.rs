@@ -87,7 +87,7 @@ fn generate(spec: &Path, out: &Path) -> Row {
     let start = Instant::now();
     let result = apigen::generate_crate(
         &[spec],
-        Options { client: true, server: true },
+        Options { client: true, server: true, ..Default::default() },
         &format!("corpus-{name}"),
         &mut timings,
         &|_| {},

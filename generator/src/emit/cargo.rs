@@ -2,7 +2,8 @@
 //! name, the client's and the server's behind features of those names.
 
 use super::Options;
-use super::layout::Part;
+use super::groups::Groups;
+use super::layout::{Layout, Part};
 use super::runtime;
 use crate::ir::Ir;
 use std::collections::{BTreeMap, BTreeSet};
@@ -77,7 +78,15 @@ pub fn manifest(ir: &Ir, options: Options, name: &str) -> String {
     out += "publish = false\n\n[features]\n";
     let feature_names: Vec<&str> = ["client", "server"].into_iter().filter(|f| wanted(f)).collect();
     let quoted = |list: &[&str]| list.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ");
-    out += &format!("default = [{}]\n", quoted(&feature_names));
+    // An API split by tag has a feature per group, all on by default.
+    let groups: BTreeSet<String> = ir
+        .apis
+        .iter()
+        .filter_map(|api| Groups::of(api, Layout::Crate, options.by_tag, ir.apis.len() > 1))
+        .flat_map(|g| g.features.into_values())
+        .collect();
+    let defaults: Vec<&str> = feature_names.iter().copied().chain(groups.iter().map(String::as_str)).collect();
+    out += &format!("default = [{}]\n", quoted(&defaults));
     for feature in &feature_names {
         let deps: Vec<String> = uses
             .iter()
@@ -86,6 +95,9 @@ pub fn manifest(ir: &Ir, options: Options, name: &str) -> String {
             .collect();
         let deps: Vec<&str> = deps.iter().map(String::as_str).collect();
         out += &format!("{feature} = [{}]\n", quoted(&deps));
+    }
+    for feature in &groups {
+        out += &format!("{feature} = []\n");
     }
     out += "\n[dependencies]\n";
     for (krate, features) in &uses {

@@ -81,22 +81,17 @@ fn shape_key(t: &NamedType, types: &BTreeMap<String, NamedType>, merged: &BTreeM
     if let TypeKind::Struct { fields, .. } = &mut kind {
         fields.iter_mut().for_each(|f| f.description = None);
     }
-    let kind = match kind {
-        TypeKind::Struct { .. } => "struct",
-        TypeKind::Enum { .. } => "enum",
-        TypeKind::OneOf { .. } => "oneOf",
-        TypeKind::AnyOf { .. } => "anyOf",
-        TypeKind::AllOf { .. } => "allOf",
-        TypeKind::Alias { .. } => "alias",
-    }
-    .to_owned()
-        + &serde_json::to_string(&kind).unwrap_or_default();
-    kind
+    // The IR's own serialisation, tagged with the kind.
+    serde_json::to_string(&kind).unwrap_or_default()
 }
 
 /// The name whose definition `name` uses: through merges and plain
 /// aliases of a name (bounded, as alias loops are refused earlier).
-fn target<'a>(mut name: &'a str, types: &'a BTreeMap<String, NamedType>, merged: &'a BTreeMap<String, String>) -> &'a str {
+fn target<'a>(
+    mut name: &'a str,
+    types: &'a BTreeMap<String, NamedType>,
+    merged: &'a BTreeMap<String, String>,
+) -> &'a str {
     for _ in 0..32 {
         if let Some(to) = merged.get(name) {
             name = to;

@@ -120,7 +120,7 @@ pub fn crates(ir: &Ir, options: Options) -> Vec<(&'static str, Option<Part>)> {
 /// that reads the files.
 #[cfg(test)]
 pub fn declared_crates() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
-    let all = Options { client: true, server: true };
+    let all = Options { client: true, server: true, ..Default::default() };
     let needs = Needs { aws_json: true, sigv4: true, huawei: true, basic: true, newtype: true };
     modules(needs, all).into_iter().map(|m| (m.name, m.text, m.crates)).collect()
 }

@@ -2,6 +2,7 @@
 //! unions, constrained-string newtypes and aliases.
 
 use super::docs::{doc, paragraph};
+use super::groups::{Groups, Split};
 use super::layout::{Layout, Part};
 use super::rust_type::rust_type;
 use crate::ir::{Api, EnumValue, Field, NamedType, TypeKind, TypeRef, Variant};
@@ -9,31 +10,45 @@ use crate::naming::Namer;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// The `types` module of one API.
-pub fn emit(api: &Api, server: bool, layout: Layout, type_done: &dyn Fn()) -> TokenStream {
-    let items: TokenStream = api.types.values().map(|t| (named(t), type_done()).0).collect();
+/// The `types` module of one API (and, for an API split by tag, the
+/// types only one group uses, in that group's file).
+pub fn emit(api: &Api, server: bool, layout: Layout, groups: Option<&Groups>, type_done: &dyn Fn()) -> Split {
+    let checks = server.then(|| super::validate::Checks::new(api));
+    let group = |t: &NamedType| Groups::of_type(groups, &t.name).map(str::to_owned);
+    let (items, group_items) = Split::sort(api.types.values().map(|t| (group(t), (named(t), type_done()).0)));
+    let (impls, group_impls) = match &checks {
+        Some(c) => Split::sort(api.types.values().map(|t| (group(t), c.impl_of(t, layout).unwrap_or_default()))),
+        None => Default::default(),
+    };
+    let names_runtime = |t: &TokenStream| super::shape::names_module(t, "runtime");
+    let plain_names_runtime = names_runtime(&items) || group_items.values().any(names_runtime);
+    let any_impls = !impls.is_empty() || group_impls.values().any(|t| !t.is_empty());
+    let mut grouped = group_items;
+    for (g, tokens) in group_impls {
+        grouped.entry(g).or_default().extend(tokens);
+    }
     let serde = (!api.types.is_empty()).then(|| quote! { use serde::{Deserialize, Serialize}; });
-    let checks = if server { super::validate::Checks::new(api).impls(layout) } else { TokenStream::new() };
     // The runtime is imported for what names it: nullable fields and
     // newtypes in every build, validation only with the server.
     let path = layout.runtime();
-    let runtime = if super::shape::names_module(&items, "runtime") {
+    let runtime = if plain_names_runtime {
         Some(quote! { use #path; })
     } else {
-        (!checks.is_empty()).then(|| {
+        any_impls.then(|| {
             let cfg = layout.gate(Part::Server);
             quote! { #cfg use #path; }
         })
     };
     let doc = format!(" Data types of {} {}.", api.title, api.version);
-    quote! {
+    let main = quote! {
         #![doc = #doc]
         #![allow(clippy::large_enum_variant)]
         #serde
         #runtime
         #items
-        #checks
-    }
+        #impls
+    };
+    Split::new(groups, main, grouped, "Data types")
 }
 
 fn named(t: &NamedType) -> TokenStream {

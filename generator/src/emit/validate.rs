@@ -5,7 +5,7 @@
 //! gets no impl.
 
 use super::types::unknown_variant;
-use crate::ir::{Api, Bounds, StringConstraints, TypeKind, TypeRef};
+use crate::ir::{Api, Bounds, NamedType, StringConstraints, TypeKind, TypeRef};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -163,108 +163,108 @@ impl<'a> Checks<'a> {
 
     /// `impl Validate` for every named type with something to check
     /// (for the `types` module, behind the `server` feature).
-    pub fn impls(&self, layout: super::layout::Layout) -> TokenStream {
+    pub fn impl_of(&self, t: &NamedType, layout: super::layout::Layout) -> Option<TokenStream> {
+        if !self.named_needed(&t.name) {
+            return None;
+        }
         let cfg = layout.gate(super::layout::Part::Server);
-        let impls = self.api.types.values().filter(|t| self.named_needed(&t.name)).filter_map(|t| {
-            let name = format_ident!("{}", t.name);
-            let body = match &t.kind {
-                TypeKind::Struct { fields, additional } => {
-                    let mut out = TokenStream::new();
-                    for f in fields {
-                        let ident = format_ident!("{}", f.rust_name);
-                        let wire = &f.name;
-                        let (inner_ty, nullable) = match &f.ty {
-                            TypeRef::Nullable { inner } => (inner.as_ref(), true),
-                            t => (t, false),
-                        };
-                        let check = self.check(inner_ty, &quote! { v });
-                        if check.is_empty() {
-                            continue;
-                        }
-                        let pattern = match (f.required, nullable) {
-                            (true, false) => None,
-                            (true, true) | (false, false) => Some(quote! { Some(v) }),
-                            (false, true) => Some(quote! { Some(Some(v)) }),
-                        };
-                        out.extend(match pattern {
-                            None => quote! { c.key(#wire, |c| { let v = &self.#ident; #check }); },
-                            Some(pattern) => quote! {
-                                if let #pattern = &self.#ident {
-                                    c.key(#wire, |c| { #check });
-                                }
-                            },
+        let name = format_ident!("{}", t.name);
+        let body = match &t.kind {
+            TypeKind::Struct { fields, additional } => {
+                let mut out = TokenStream::new();
+                for f in fields {
+                    let ident = format_ident!("{}", f.rust_name);
+                    let wire = &f.name;
+                    let (inner_ty, nullable) = match &f.ty {
+                        TypeRef::Nullable { inner } => (inner.as_ref(), true),
+                        t => (t, false),
+                    };
+                    let check = self.check(inner_ty, &quote! { v });
+                    if check.is_empty() {
+                        continue;
+                    }
+                    let pattern = match (f.required, nullable) {
+                        (true, false) => None,
+                        (true, true) | (false, false) => Some(quote! { Some(v) }),
+                        (false, true) => Some(quote! { Some(Some(v)) }),
+                    };
+                    out.extend(match pattern {
+                        None => quote! { c.key(#wire, |c| { let v = &self.#ident; #check }); },
+                        Some(pattern) => quote! {
+                            if let #pattern = &self.#ident {
+                                c.key(#wire, |c| { #check });
+                            }
+                        },
+                    });
+                }
+                if let Some(t) = additional {
+                    let check = self.check(t, &quote! { item });
+                    if !check.is_empty() {
+                        let ident = format_ident!("{}", additional_field(fields));
+                        out.extend(quote! {
+                            for (key, item) in &self.#ident {
+                                c.key(key, |c| { #check });
+                            }
                         });
                     }
-                    if let Some(t) = additional {
-                        let check = self.check(t, &quote! { item });
-                        if !check.is_empty() {
-                            let ident = format_ident!("{}", additional_field(fields));
-                            out.extend(quote! {
-                                for (key, item) in &self.#ident {
-                                    c.key(key, |c| { #check });
-                                }
-                            });
-                        }
-                    }
-                    out
                 }
-                TypeKind::Enum { values } => {
-                    let values: Vec<_> = values.iter().filter(|v| !v.value.is_null()).collect();
-                    let unknown = format_ident!("{}", unknown_variant(values.iter().map(|v| v.rust_name.as_str())));
-                    let expected: Vec<String> = values.iter().map(|v| quoted(&v.value)).collect();
-                    let value = if values.iter().all(|v| v.value.is_string()) {
-                        quote! { ::serde_json::Value::String(v.clone()) }
-                    } else {
-                        quote! { v.clone() }
-                    };
-                    quote! {
-                        if let Self::#unknown(v) = self {
-                            c.unknown(#value, &[#(#expected),*]);
-                        }
+                out
+            }
+            TypeKind::Enum { values } => {
+                let values: Vec<_> = values.iter().filter(|v| !v.value.is_null()).collect();
+                let unknown = format_ident!("{}", unknown_variant(values.iter().map(|v| v.rust_name.as_str())));
+                let expected: Vec<String> = values.iter().map(|v| quoted(&v.value)).collect();
+                let value = if values.iter().all(|v| v.value.is_string()) {
+                    quote! { ::serde_json::Value::String(v.clone()) }
+                } else {
+                    quote! { v.clone() }
+                };
+                quote! {
+                    if let Self::#unknown(v) = self {
+                        c.unknown(#value, &[#(#expected),*]);
                     }
                 }
-                TypeKind::OneOf { variants, discriminator } => {
-                    let arms = self.union_arms(variants);
-                    let unknown = discriminator.as_ref().map(|d| {
+            }
+            TypeKind::OneOf { variants, discriminator } => {
+                let arms = self.union_arms(variants);
+                let unknown = discriminator.as_ref().map(|d| {
                         let ident = format_ident!("{}", unknown_variant(variants.iter().map(|v| v.rust_name.as_str())));
                         let property = &d.property;
                         let expected: Vec<String> = d.mapping.keys().map(|k| format!("'{k}'")).collect();
                         quote! { Self::#ident => c.key(#property, |c| c.unknown(::serde_json::Value::Null, &[#(#expected),*])), }
                     });
-                    quote! {
-                        #[allow(unused_variables)]
-                        match self { #(#arms)* #unknown }
-                    }
+                quote! {
+                    #[allow(unused_variables)]
+                    match self { #(#arms)* #unknown }
                 }
-                TypeKind::AnyOf { variants } => {
-                    let arms = self.union_arms(variants);
-                    quote! {
-                        #[allow(unused_variables)]
-                        match self { #(#arms)* }
-                    }
+            }
+            TypeKind::AnyOf { variants } => {
+                let arms = self.union_arms(variants);
+                quote! {
+                    #[allow(unused_variables)]
+                    match self { #(#arms)* }
                 }
-                TypeKind::AllOf { parts } => {
-                    let checks = parts.iter().enumerate().map(|(i, p)| {
-                        let ident = format_ident!("part_{}", i + 1);
-                        self.check(p, &quote! { &self.#ident })
-                    });
-                    quote! { #(#checks)* }
+            }
+            TypeKind::AllOf { parts } => {
+                let checks = parts.iter().enumerate().map(|(i, p)| {
+                    let ident = format_ident!("part_{}", i + 1);
+                    self.check(p, &quote! { &self.#ident })
+                });
+                quote! { #(#checks)* }
+            }
+            TypeKind::Alias { ty: TypeRef::String { constraints, .. } } if !constraints.is_empty() => {
+                text(constraints, &quote! { &self.0 })
+            }
+            TypeKind::Alias { .. } => return None,
+        };
+        Some(quote! {
+            #cfg
+            impl runtime::validate::Validate for #name {
+                fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+                    #body
                 }
-                TypeKind::Alias { ty: TypeRef::String { constraints, .. } } if !constraints.is_empty() => {
-                    text(constraints, &quote! { &self.0 })
-                }
-                TypeKind::Alias { .. } => return None,
-            };
-            Some(quote! {
-                #cfg
-                impl runtime::validate::Validate for #name {
-                    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
-                        #body
-                    }
-                }
-            })
-        });
-        quote! { #(#impls)* }
+            }
+        })
     }
 }
 

@@ -5,23 +5,33 @@ mod auth;
 mod operation;
 mod protocol;
 
+use super::groups::{Groups, Split};
 use super::layout::Layout;
 use crate::ir::Api;
 use proc_macro2::TokenStream;
 use quote::quote;
+use std::collections::BTreeMap;
 
-pub fn emit(api: &Api, layout: Layout, operation_done: &dyn Fn()) -> TokenStream {
-    let ops: Vec<operation::Emitted> = api
+pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: &dyn Fn()) -> Split {
+    let ops: Vec<(Option<String>, operation::Emitted)> = api
         .operations
         .iter()
         .map(|op| {
             let emitted = operation::emit(api, op);
             operation_done();
-            emitted
+            (Groups::of_operation(groups, &op.name).map(str::to_owned), emitted)
         })
         .collect();
-    let methods = ops.iter().map(|o| &o.method);
-    let enums = ops.iter().map(|o| &o.enums);
+    let (methods, grouped_methods) = Split::sort(ops.iter().map(|(g, o)| (g.clone(), o.method.clone())));
+    let (enums, grouped_enums) = Split::sort(ops.iter().map(|(g, o)| (g.clone(), o.enums.clone())));
+    // A group's methods are an `impl Client` block of its own file.
+    let grouped: BTreeMap<String, TokenStream> = grouped_methods
+        .into_iter()
+        .map(|(g, methods)| {
+            let enums = grouped_enums.get(&g).cloned().unwrap_or_default();
+            (g, quote! { impl Client { #methods } #enums })
+        })
+        .collect();
     let credentials = auth::emit(api);
     let server = server(api);
     let title = format!(" Async client for {} {}.", api.title, api.version);
@@ -55,23 +65,25 @@ pub fn emit(api: &Api, layout: Layout, operation_done: &dyn Fn()) -> TokenStream
                 self.transport.base_url()
             }
 
-            #(#methods)*
+            #methods
         }
 
         #credentials
-        #(#enums)*
+        #enums
     };
     // Only import the types module when something refers to it.
     let runtime = layout.runtime();
     let uses_types = super::shape::names_module(&body, "types");
+    let uses_types = uses_types || grouped.values().any(|t| super::shape::names_module(t, "types"));
     let types_use = uses_types.then(|| quote! { use super::types; });
-    quote! {
+    let main = quote! {
         #![doc = #title]
         #types_use
         use #runtime;
         use runtime::client::Error;
         #body
-    }
+    };
+    Split::new(groups, main, grouped, "Client methods")
 }
 
 /// `SERVER`: the first documented server, its variables and defaults.

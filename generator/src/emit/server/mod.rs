@@ -9,26 +9,36 @@ mod format;
 mod operation;
 mod protocol;
 
+use super::groups::{Groups, Split};
 use super::layout::Layout;
 use super::validate::Checks;
 use crate::ir::Api;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn emit(api: &Api, layout: Layout, operation_done: &dyn Fn()) -> TokenStream {
+pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: &dyn Fn()) -> Split {
     let checks = Checks::new(api);
     let shadowed = protocol::shadowed(api);
-    let ops: Vec<operation::Emitted> = api
+    let ops: Vec<(Option<String>, operation::Emitted)> = api
         .operations
         .iter()
         .map(|op| {
             let emitted = operation::emit(api, op, &checks, !shadowed.contains(&op.name));
             operation_done();
-            emitted
+            (Groups::of_operation(groups, &op.name).map(str::to_owned), emitted)
         })
         .collect();
-    let trait_methods = ops.iter().map(|o| &o.trait_method);
-    let items = ops.iter().map(|o| &o.items);
+    // A group's trait methods stay in the trait, behind its feature.
+    let trait_methods = ops.iter().map(|(g, o)| {
+        let gate = g.as_deref().zip(groups).map(|(g, groups)| groups.gate(g));
+        let method = &o.trait_method;
+        quote! { #gate #method }
+    });
+    let (items, mut grouped) = Split::sort(ops.iter().map(|(g, o)| (g.clone(), o.items.clone())));
+    let routes = protocol::routes(api, groups);
+    for (g, group_routes) in protocol::group_routes(api, groups) {
+        grouped.entry(g).or_default().extend(group_routes);
+    }
     let auth = auth::emit(api);
     let auth_methods = &auth.methods;
     let auth_items = &auth.items;
@@ -42,7 +52,6 @@ pub fn emit(api: &Api, layout: Layout, operation_done: &dyn Fn()) -> TokenStream
             }))
         }
     });
-    let routes = protocol::routes(api);
     let dispatch = protocol::dispatch(api);
     let used = auth::used_schemes(api);
     let caller = (!used.is_empty()).then(|| {
@@ -64,12 +73,13 @@ pub fn emit(api: &Api, layout: Layout, operation_done: &dyn Fn()) -> TokenStream
     let body = quote! {
         #dispatch
         #auth_items
-        #(#items)*
+        #items
     };
     // Only import the types module when something refers to it.
     let runtime = layout.runtime();
-    let types_use = super::shape::names_module(&body, "types").then(|| quote! { use super::types; });
-    quote! {
+    let names_types = |t: &TokenStream| super::shape::names_module(t, "types");
+    let types_use = (names_types(&body) || grouped.values().any(names_types)).then(|| quote! { use super::types; });
+    let main = quote! {
         #![doc = #title]
         #![allow(clippy::large_enum_variant)]
         #types_use
@@ -104,5 +114,6 @@ pub fn emit(api: &Api, layout: Layout, operation_done: &dyn Fn()) -> TokenStream
         }
 
         #body
-    }
+    };
+    Split::new(groups, main, grouped, "Server stub")
 }

@@ -2,9 +2,11 @@
 //! operation; awsJson1_1 posts everything to `/` and dispatches on
 //! `X-Amz-Target`. Also what a protocol sends for a body-less success.
 
+use crate::emit::groups::Groups;
 use crate::ir::{Api, Method, Operation, Protocol};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The `Router` expression, with routes to each operation's handler.
 /// Every route shape with the operations on it, one per method. A second
@@ -33,32 +35,71 @@ pub fn shadowed(api: &Api) -> std::collections::BTreeSet<String> {
     api.operations.iter().filter(|o| !routed.contains(&o.name.as_str())).map(|o| o.name.clone()).collect()
 }
 
-pub fn routes(api: &Api) -> TokenStream {
+/// The start of `router`'s body: the `Router` with every route. Where the
+/// API is split by tag, each group adds its own routes behind its feature.
+pub fn routes(api: &Api, groups: Option<&Groups>) -> TokenStream {
     match &api.protocol {
         Protocol::Rest => {
-            let paths = route_table(api);
-            let routes = paths.iter().map(|(path, ops)| {
-                let mut chain = TokenStream::new();
-                for (i, op) in ops.iter().enumerate() {
-                    let method = format_ident!("{}", method_fn(op.method));
-                    let handler = format_ident!("handle_{}", op.name);
-                    chain = if i == 0 {
-                        quote! { axum::routing::#method(#handler::<A>) }
-                    } else {
-                        quote! { #chain.#method(#handler::<A>) }
-                    };
-                }
-                quote! { .route(#path, #chain) }
+            let in_group = |op: &Operation| Groups::of_operation(groups, &op.name).map(str::to_owned);
+            let ungrouped = route_calls(&route_table(api), |op| in_group(op).is_none());
+            let Some(groups) = groups else {
+                return quote! { axum::Router::new() #ungrouped };
+            };
+            let modules: BTreeSet<&String> = groups.operations.values().collect();
+            let adds = modules.into_iter().map(|g| {
+                let gate = groups.gate(g);
+                let module = format_ident!("{g}");
+                quote! { #gate let router = #module::routes(router); }
             });
             quote! {
-                axum::Router::new()
-                    #(#routes)*
+                let router = axum::Router::new() #ungrouped;
+                #(#adds)*
+                router
             }
         }
         Protocol::AwsJson1_1 { .. } => quote! {
             axum::Router::new().route("/", axum::routing::post(dispatch::<A>))
         },
     }
+}
+
+/// Each group's `routes`, which adds its operations' routes (axum merges
+/// the methods of one path added by two groups).
+pub fn group_routes(api: &Api, groups: Option<&Groups>) -> BTreeMap<String, TokenStream> {
+    let Some(groups) = groups.filter(|_| is_rest(api)) else { return BTreeMap::new() };
+    let table = route_table(api);
+    let modules: BTreeSet<&String> = groups.operations.values().collect();
+    modules
+        .into_iter()
+        .map(|g| {
+            let calls = route_calls(&table, |op| groups.operations.get(&op.name) == Some(g));
+            let routes = quote! {
+                /// Adds the routes of this group's operations.
+                pub(super) fn routes<A: Api>(router: axum::Router<Arc<A>>) -> axum::Router<Arc<A>> {
+                    router #calls
+                }
+            };
+            (g.clone(), routes)
+        })
+        .collect()
+}
+
+/// `.route(path, get(handle_…).post(…))` for the operations `keep` takes,
+/// one call per path.
+fn route_calls(table: &[(String, Vec<&Operation>)], keep: impl Fn(&Operation) -> bool) -> TokenStream {
+    let routes = table.iter().filter_map(|(path, ops)| {
+        let mut chain: Option<TokenStream> = None;
+        for op in ops.iter().filter(|op| keep(op)) {
+            let method = format_ident!("{}", method_fn(op.method));
+            let handler = format_ident!("handle_{}", op.name);
+            chain = Some(match chain {
+                None => quote! { axum::routing::#method(#handler::<A>) },
+                Some(chain) => quote! { #chain.#method(#handler::<A>) },
+            });
+        }
+        chain.map(|chain| quote! { .route(#path, #chain) })
+    });
+    quote! { #(#routes)* }
 }
 
 /// The axum route of a documented path: each segment holding a parameter

@@ -27,6 +27,8 @@ struct Row {
     lines: usize,
     generate: Duration,
     check: Option<(Result<(), String>, Duration)>,
+    /// For an API split by tag: the largest tag's feature alone, checked.
+    one_tag: Option<(String, Result<(), String>, Duration)>,
     refused: Option<String>,
 }
 
@@ -50,16 +52,26 @@ pub fn run(settings: &Settings) -> ExitCode {
             let krate = out.join(&row.spec);
             if i == 0 {
                 eprintln!("warm-up: building the dependencies with {}", row.spec);
-                let _ = check(&krate);
+                let _ = check(&krate, &["--all-features"]);
                 touch(&krate.join("src/lib.rs"));
             }
             eprintln!("checking {} ({} lines)", row.spec, row.lines);
-            row.check = Some(check(&krate));
+            row.check = Some(check(&krate, &["--all-features"]));
+            if let Some(tag) = largest_tag(&krate) {
+                eprintln!("checking {} with feature {tag} alone", row.spec);
+                touch(&krate.join("src/lib.rs"));
+                let features = format!("client,server,{tag}");
+                let (result, time) = check(&krate, &["--no-default-features", "--features", &features]);
+                row.one_tag = Some((tag, result, time));
+            }
         }
         rows.push(row);
     }
     print_table(&rows);
-    let failed = rows.iter().filter(|r| matches!(r.check, Some((Err(_), _)))).count();
+    let failed = rows
+        .iter()
+        .filter(|r| matches!(r.check, Some((Err(_), _))) || matches!(r.one_tag, Some((_, Err(_), _))))
+        .count();
     let refused = rows.iter().filter(|r| r.refused.is_some()).count();
     let compiled = rows.iter().filter(|r| matches!(r.check, Some((Ok(()), _)))).count();
     println!("\n{compiled} of {} specs compile without warnings; {refused} refused; {failed} fail.", rows.len());
@@ -101,6 +113,7 @@ fn generate(spec: &Path, out: &Path) -> Row {
         lines: 0,
         generate,
         check: None,
+        one_tag: None,
         refused: None,
     };
     match result {
@@ -124,12 +137,29 @@ fn generate(spec: &Path, out: &Path) -> Row {
     row
 }
 
-/// `cargo check` of the crate at `dir`: warnings count as failures.
-fn check(dir: &Path) -> (Result<(), String>, Duration) {
+/// The tag feature of the crate at `dir` with the most server code, if the
+/// crate is split by tag.
+fn largest_tag(dir: &Path) -> Option<String> {
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+    let features = manifest.split("[features]").nth(1)?.split("\n[").next()?;
+    let tags = features.lines().filter_map(|l| l.strip_suffix(" = []"));
+    let size = |tag: &str| -> u64 {
+        let file = format!("server/{}.rs", tag.replace('-', "_"));
+        let modules = std::fs::read_dir(dir.join("src")).into_iter().flatten().flatten();
+        modules.filter_map(|m| std::fs::metadata(m.path().join(&file)).ok()).map(|m| m.len()).sum()
+    };
+    tags.max_by_key(|t| (size(t), std::cmp::Reverse(t.to_string()))).map(str::to_owned)
+}
+
+/// `cargo check` of the crate at `dir` with `features` (cargo's flags):
+/// warnings count as failures.
+fn check(dir: &Path, features: &[&str]) -> (Result<(), String>, Duration) {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let start = Instant::now();
     let run = Command::new(cargo)
-        .args(["check", "--all-features", "--message-format", "short", "--manifest-path"])
+        .arg("check")
+        .args(features)
+        .args(["--message-format", "short", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
         // The workspace's profile: dependencies optimised, as in its tests.
         .args(["--config", "profile.dev.package.\"*\".opt-level=2"])
@@ -173,9 +203,9 @@ fn touch(path: &Path) {
 
 fn print_table(rows: &[Row]) {
     println!(
-        "| spec | operations | types | warnings | generated lines | generate | cargo check | check time | lines / op | check ms / op |"
+        "| spec | operations | types | warnings | generated lines | generate | cargo check | check time | lines / op | check ms / op | largest tag alone |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|");
     for r in rows {
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         let per_op = |x: f64| if r.operations == 0 { "".into() } else { format!("{:.0}", x / r.operations as f64) };
@@ -185,8 +215,13 @@ fn print_table(rows: &[Row]) {
             (None, Some((Ok(()), d))) => ("compiles".into(), format!("{:.1} s", d.as_secs_f64()), per_op(ms(*d))),
             (None, Some((Err(e), d))) => (format!("fails: {e}"), format!("{:.1} s", d.as_secs_f64()), per_op(ms(*d))),
         };
+        let one_tag = match &r.one_tag {
+            None => String::new(),
+            Some((tag, Ok(()), d)) => format!("`{tag}`: {:.1} s", d.as_secs_f64()),
+            Some((tag, Err(e), _)) => format!("`{tag}` fails: {e}"),
+        };
         println!(
-            "| {} | {} | {} | {} | {} | {:.0} ms | {result} | {time} | {} | {per} |",
+            "| {} | {} | {} | {} | {} | {:.0} ms | {result} | {time} | {} | {per} | {one_tag} |",
             r.spec,
             r.operations,
             r.types,

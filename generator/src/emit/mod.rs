@@ -9,6 +9,7 @@ mod cargo;
 mod client;
 mod docs;
 mod format;
+mod headers;
 mod inline;
 mod layout;
 mod openapi;

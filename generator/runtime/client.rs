@@ -708,7 +708,7 @@ fn header_value<T: serde::de::DeserializeOwned>(response: &RawResponse, name: &s
         return Ok(v);
     }
     let items: Vec<&str> = text.split(',').map(str::trim).collect();
-    if items.len() % 2 == 0 {
+    if items.len().is_multiple_of(2) {
         let scalar = |s: &str| serde_json::from_str(s).unwrap_or_else(|_| serde_json::Value::String(s.to_owned()));
         let fields = items.chunks(2).map(|kv| (kv[0].to_owned(), scalar(kv[1]))).collect();
         if let Ok(v) = T::deserialize(serde_json::Value::Object(fields)) {

@@ -849,7 +849,7 @@ fn header_value<T: serde::de::DeserializeOwned>(
         return Ok(v);
     }
     let items: Vec<&str> = text.split(',').map(str::trim).collect();
-    if items.len() % 2 == 0 {
+    if items.len().is_multiple_of(2) {
         let scalar = |s: &str| {
             serde_json::from_str(s).unwrap_or_else(|_| serde_json::Value::String(s.to_owned()))
         };

@@ -70,6 +70,38 @@ fn shapes() {
         .map(|v| v["rust_name"].as_str().unwrap())
         .collect();
     assert_eq!(order, ["Asc", "Asc2", "Ne", "Gt"]);
+
+    // A multipart body keeps its per-property encoding.
+    let upload = ops.iter().find(|o| o["name"] == "upload_artifact").unwrap();
+    assert_eq!(
+        upload["body"]["contents"][0]["encoding"],
+        json!({
+            "file": {"content_type": "application/zip"},
+            "link": {"style": "deepObject", "explode": true},
+            "logs": {"content_type": "text/plain, application/octet-stream"},
+        })
+    );
+
+    // Response headers: named in Rust, required or not, typed; a
+    // `Content-Type` header is ignored, as OpenAPI says.
+    let report = ops.iter().find(|o| o["name"] == "get_report").unwrap();
+    let headers: Vec<(&str, &str, bool)> = report["responses"][0]["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["name"].as_str().unwrap(), h["rust_name"].as_str().unwrap(), h["required"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        headers,
+        [
+            ("X-Request-Id", "x_request_id", true),
+            ("RateLimit", "rate_limit", false),
+            ("X-Page-Count", "x_page_count", false),
+            ("Link", "link", false),
+            ("X-Cache", "x_cache", false),
+        ]
+    );
+    assert_eq!(report["responses"][0]["headers"][3]["type"], json!({"kind": "array", "items": {"kind": "string"}}));
 }
 
 #[test]

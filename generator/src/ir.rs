@@ -296,6 +296,23 @@ pub struct Content {
     /// Named examples as documented (`example` is stored as `"default"`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub examples: BTreeMap<String, Value>,
+    /// How properties of a `multipart/form-data` or form body are encoded
+    /// (`encoding`), by property name; only properties that say something.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub encoding: BTreeMap<String, Encoding>,
+}
+
+/// One property's `encoding` in a multipart or form body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Encoding {
+    /// The part's media type as documented: one type, a range (`image/*`)
+    /// or a comma-separated list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<Style>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub explode: bool,
 }
 
 /// A documented response status.

@@ -367,20 +367,32 @@ fn choose<'s, A: Authorize>(
 /// A request body, already serialised.
 #[derive(Clone, Debug)]
 pub struct Body {
-    pub content_type: &'static str,
+    /// The media type sent as `Content-Type` (with its parameters, such as
+    /// a multipart boundary).
+    pub content_type: std::borrow::Cow<'static, str>,
     pub bytes: Bytes,
 }
 
 impl Body {
+    /// Bytes as given (octet streams, media types the caller encodes).
+    pub fn bytes(content_type: &'static str, bytes: Bytes) -> Body {
+        Body {
+            content_type: content_type.into(),
+            bytes,
+        }
+    }
+
+    /// A text body.
+    pub fn text(content_type: &'static str, text: &str) -> Body {
+        Body::bytes(content_type, Bytes::copy_from_slice(text.as_bytes()))
+    }
+
     pub fn json<T: serde::Serialize + ?Sized>(
         content_type: &'static str,
         value: &T,
     ) -> Result<Body, RequestError> {
         serde_json::to_vec(value)
-            .map(|v| Body {
-                content_type,
-                bytes: v.into(),
-            })
+            .map(|v| Body::bytes(content_type, v.into()))
             .map_err(|e| RequestError(format!("cannot serialise the request body: {e}")))
     }
 
@@ -406,11 +418,180 @@ impl Body {
             .iter()
             .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
             .collect();
-        Ok(Body {
-            content_type,
-            bytes: text.join("&").into(),
-        })
+        Ok(Body::bytes(content_type, text.join("&").into()))
     }
+}
+
+/// A `multipart/form-data` body (RFC 7578), built one part per property:
+/// text parts for scalars, `application/json` parts for arrays and
+/// objects, file parts for bytes; absent and `null` values are left out.
+#[derive(Clone, Debug, Default)]
+pub struct Multipart {
+    boundary: Option<String>,
+    parts: Vec<Part>,
+}
+
+#[derive(Clone, Debug)]
+struct Part {
+    name: String,
+    file_name: Option<String>,
+    content_type: Option<String>,
+    bytes: Bytes,
+}
+
+impl Multipart {
+    /// A body whose boundary is chosen at random when it is finished.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A body with this boundary (deterministic output, for tests); should a
+    /// part contain it, random characters are added to it.
+    pub fn with_boundary(boundary: &str) -> Self {
+        Multipart {
+            boundary: Some(boundary.to_owned()),
+            parts: Vec::new(),
+        }
+    }
+
+    /// One property: a string, number or boolean as a text part, an array or
+    /// object as an `application/json` part; `null` (an absent `Option`)
+    /// adds nothing.
+    pub fn field<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), RequestError> {
+        match to_value(name, value)? {
+            serde_json::Value::Null => {}
+            serde_json::Value::String(s) => self.push(name, None, None, s.into()),
+            v @ (serde_json::Value::Array(_) | serde_json::Value::Object(_)) => {
+                self.push(name, None, Some("application/json"), v.to_string().into())
+            }
+            scalar => self.push(name, None, None, scalar.to_string().into()),
+        }
+        Ok(())
+    }
+
+    /// One property as JSON text in a part of media type `content_type`
+    /// (a documented `encoding.contentType`); `null` adds nothing.
+    pub fn json<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        content_type: &str,
+    ) -> Result<(), RequestError> {
+        match to_value(name, value)? {
+            serde_json::Value::Null => {}
+            v => self.push(name, None, Some(content_type), v.to_string().into()),
+        }
+        Ok(())
+    }
+
+    /// One property in `style: deepObject` (Stripe's multipart bodies): a
+    /// text part per leaf, named with brackets (`file_link_data[create]`,
+    /// `expand[0]`).
+    pub fn deep_object<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), RequestError> {
+        let mut pairs = Vec::new();
+        bracketed(name.to_owned().into(), &to_value(name, value)?, &mut pairs);
+        for (k, v) in pairs {
+            self.push(&k, None, None, v.into());
+        }
+        Ok(())
+    }
+
+    /// A file part: `bytes` with `filename="file_name"` and `content_type`.
+    pub fn file(&mut self, name: &str, bytes: Bytes, file_name: &str, content_type: &str) {
+        self.push(name, Some(file_name), Some(content_type), bytes);
+    }
+
+    fn push(
+        &mut self,
+        name: &str,
+        file_name: Option<&str>,
+        content_type: Option<&str>,
+        bytes: Bytes,
+    ) {
+        self.parts.push(Part {
+            name: name.to_owned(),
+            file_name: file_name.map(str::to_owned),
+            content_type: content_type.map(str::to_owned),
+            bytes,
+        });
+    }
+
+    /// The body, sent as `content_type` (`multipart/form-data`) with its
+    /// boundary: one no part contains.
+    pub fn finish(self, content_type: &str) -> Body {
+        let mut boundary = self.boundary.unwrap_or_else(random_boundary);
+        while self
+            .parts
+            .iter()
+            .any(|p| contains(&p.bytes, boundary.as_bytes()))
+        {
+            boundary.push_str(&random_boundary());
+        }
+        let mut out = Vec::new();
+        for p in &self.parts {
+            out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            let mut disposition = format!(
+                "Content-Disposition: form-data; name=\"{}\"",
+                quoted(&p.name)
+            );
+            if let Some(f) = &p.file_name {
+                disposition.push_str(&format!("; filename=\"{}\"", quoted(f)));
+            }
+            out.extend_from_slice(disposition.as_bytes());
+            out.extend_from_slice(b"\r\n");
+            if let Some(ct) = &p.content_type {
+                out.extend_from_slice(format!("Content-Type: {}\r\n", one_line(ct)).as_bytes());
+            }
+            out.extend_from_slice(b"\r\n");
+            out.extend_from_slice(&p.bytes);
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        Body {
+            content_type: format!("{content_type}; boundary={boundary}").into(),
+            bytes: out.into(),
+        }
+    }
+}
+
+fn to_value<T: serde::Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+) -> Result<serde_json::Value, RequestError> {
+    serde_json::to_value(value)
+        .map_err(|e| RequestError(format!("cannot serialise body field `{name}`: {e}")))
+}
+
+/// 30 random alphanumerics after a fixed prefix.
+fn random_boundary() -> String {
+    let mut b = String::from("apigen-");
+    b.extend(std::iter::repeat_with(fastrand::alphanumeric).take(30));
+    b
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A name or file name inside `"…"` of a part's header, escaped as the
+/// WHATWG HTML standard does (`"` → `%22`, CR → `%0D`, LF → `%0A`).
+fn quoted(s: &str) -> String {
+    s.replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A header value on one line (line breaks would start another header).
+fn one_line(s: &str) -> String {
+    s.replace(['\r', '\n'], " ")
 }
 
 /// What a form value keeps as is (the URL standard's
@@ -524,10 +705,14 @@ impl Transport {
             headers.append(*name, value);
         }
         if let Some(body) = &call.body {
-            headers.insert(
-                reqwest::header::CONTENT_TYPE,
-                reqwest::header::HeaderValue::from_static(body.content_type),
-            );
+            let content_type =
+                reqwest::header::HeaderValue::from_str(&body.content_type).map_err(|_| {
+                    RequestError(format!(
+                        "the media type `{}` cannot be sent in an HTTP header",
+                        body.content_type
+                    ))
+                })?;
+            headers.insert(reqwest::header::CONTENT_TYPE, content_type);
             *request.body_mut() = Some(body.bytes.clone().into());
         }
         Ok(request)
@@ -578,6 +763,107 @@ pub fn text(response: &RawResponse) -> Result<String, DecodeError> {
     String::from_utf8(response.body.to_vec()).map_err(|e| DecodeError {
         response: Box::new(response.clone()),
         message: format!("body is not UTF-8: {e}"),
+    })
+}
+
+/// A documented response body with the documented headers of its status.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WithHeaders<B, H> {
+    pub body: B,
+    pub headers: H,
+}
+
+/// A documented response header, decoded per OpenAPI `simple` style: the
+/// whole value (several lines joined by `, `, as RFC 9110 combines them);
+/// `None` when the response does not carry it. A value that does not fit
+/// the type is a decode error keeping the response.
+pub fn header<T: serde::de::DeserializeOwned>(
+    response: &RawResponse,
+    name: &str,
+) -> Result<Option<T>, DecodeError> {
+    let values = header_values(response, name)?;
+    if values.is_empty() {
+        return Ok(None);
+    }
+    header_value(response, name, &values.join(", ")).map(Some)
+}
+
+/// A documented list header (`simple` style: comma-separated, over every
+/// line of it), each element decoded; `None` when the response does not
+/// carry it.
+pub fn header_list<T: serde::de::DeserializeOwned>(
+    response: &RawResponse,
+    name: &str,
+) -> Result<Option<Vec<T>>, DecodeError> {
+    let values = header_values(response, name)?;
+    if values.is_empty() {
+        return Ok(None);
+    }
+    let items = values
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    items
+        .map(|item| header_value(response, name, item))
+        .collect::<Result<Vec<T>, _>>()
+        .map(Some)
+}
+
+/// A required header's value: missing is a decode error keeping the response.
+pub fn required<T>(response: &RawResponse, name: &str, value: Option<T>) -> Result<T, DecodeError> {
+    value.ok_or_else(|| DecodeError {
+        response: Box::new(response.clone()),
+        message: format!("the required response header `{name}` is missing"),
+    })
+}
+
+fn header_values<'r>(response: &'r RawResponse, name: &str) -> Result<Vec<&'r str>, DecodeError> {
+    response
+        .headers
+        .get_all(name)
+        .iter()
+        .map(|v| {
+            std::str::from_utf8(v.as_bytes())
+                .map(str::trim)
+                .map_err(|_| DecodeError {
+                    response: Box::new(response.clone()),
+                    message: format!("response header `{name}` is not UTF-8"),
+                })
+        })
+        .collect()
+}
+
+/// One value: as a string first (strings, enums, newtypes), else as JSON
+/// (numbers, booleans), else as an object written `key,value,…`.
+fn header_value<T: serde::de::DeserializeOwned>(
+    response: &RawResponse,
+    name: &str,
+    text: &str,
+) -> Result<T, DecodeError> {
+    let as_text = match T::deserialize(serde_json::Value::String(text.to_owned())) {
+        Ok(v) => return Ok(v),
+        Err(e) => e,
+    };
+    if let Ok(v) = serde_json::from_str(text) {
+        return Ok(v);
+    }
+    let items: Vec<&str> = text.split(',').map(str::trim).collect();
+    if items.len().is_multiple_of(2) {
+        let scalar = |s: &str| {
+            serde_json::from_str(s).unwrap_or_else(|_| serde_json::Value::String(s.to_owned()))
+        };
+        let fields = items
+            .chunks(2)
+            .map(|kv| (kv[0].to_owned(), scalar(kv[1])))
+            .collect();
+        if let Ok(v) = T::deserialize(serde_json::Value::Object(fields)) {
+            return Ok(v);
+        }
+    }
+    Err(DecodeError {
+        response: Box::new(response.clone()),
+        message: format!("response header `{name}` (`{text}`): {as_text}"),
     })
 }
 
@@ -671,6 +957,139 @@ mod tests {
             "name=a%20b%26c%3Dd&metadata%5Bk%5D=v%2Fw&items%5B0%5D%5Bprice%5D=5"
         );
         assert!(Body::form("application/x-www-form-urlencoded", &json!([1])).is_err());
+    }
+
+    #[test]
+    fn multipart_bodies_have_one_part_per_property() {
+        let mut form = Multipart::with_boundary("XyZ");
+        form.field("name", "a \"b\"").unwrap();
+        form.field("size", &5).unwrap();
+        form.field("gone", &None::<String>).unwrap();
+        form.field("labels", &["x", "y"]).unwrap();
+        form.json("meta", &json!({"k": 1}), "application/vnd.x+json")
+            .unwrap();
+        form.deep_object("link", &json!({"create": true, "expand": ["a"]}))
+            .unwrap();
+        form.file(
+            "file\r\n",
+            Bytes::from_static(b"\x00\xffdata"),
+            "a\".zip",
+            "application/zip",
+        );
+        let body = form.finish("multipart/form-data");
+        assert_eq!(body.content_type, "multipart/form-data; boundary=XyZ");
+        let expected: &[u8] = b"--XyZ\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\na \"b\"\r\n\
+            --XyZ\r\nContent-Disposition: form-data; name=\"size\"\r\n\r\n5\r\n\
+            --XyZ\r\nContent-Disposition: form-data; name=\"labels\"\r\nContent-Type: application/json\r\n\r\n[\"x\",\"y\"]\r\n\
+            --XyZ\r\nContent-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/vnd.x+json\r\n\r\n{\"k\":1}\r\n\
+            --XyZ\r\nContent-Disposition: form-data; name=\"link[create]\"\r\n\r\ntrue\r\n\
+            --XyZ\r\nContent-Disposition: form-data; name=\"link[expand][0]\"\r\n\r\na\r\n\
+            --XyZ\r\nContent-Disposition: form-data; name=\"file%0D%0A\"; filename=\"a%22.zip\"\r\nContent-Type: application/zip\r\n\r\n\x00\xffdata\r\n\
+            --XyZ--\r\n";
+        assert_eq!(body.bytes, expected);
+    }
+
+    #[test]
+    fn multipart_boundaries_never_occur_in_a_part() {
+        let mut form = Multipart::with_boundary("b");
+        form.field("x", "abc").unwrap();
+        let body = form.finish("multipart/form-data");
+        let boundary = body
+            .content_type
+            .strip_prefix("multipart/form-data; boundary=")
+            .unwrap()
+            .to_owned();
+        assert!(
+            boundary.starts_with("bapigen-") && boundary.len() > 30,
+            "{boundary}"
+        );
+        assert!(
+            Multipart::new()
+                .finish("multipart/form-data")
+                .content_type
+                .len()
+                > 60
+        );
+    }
+
+    fn response(headers: &[(&str, &[u8])]) -> RawResponse {
+        let mut map = HeaderMap::new();
+        for (k, v) in headers {
+            map.append(
+                reqwest::header::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                reqwest::header::HeaderValue::from_bytes(v).unwrap(),
+            );
+        }
+        RawResponse {
+            status: StatusCode::OK,
+            headers: map,
+            body: Bytes::from_static(b"{}"),
+            error_code: None,
+        }
+    }
+
+    #[test]
+    fn response_headers_decode_in_simple_style() {
+        let r = response(&[
+            ("X-Count", b"12"),
+            ("link", b"<a>; rel=next, <b>"),
+            ("Link", b"<c>"),
+            ("X-On", b"true"),
+            ("X-Id", b"007"),
+        ]);
+        assert_eq!(header::<i64>(&r, "x-count").unwrap(), Some(12));
+        assert_eq!(
+            header::<String>(&r, "X-Id").unwrap().as_deref(),
+            Some("007"),
+            "a string stays text"
+        );
+        assert_eq!(header::<bool>(&r, "X-On").unwrap(), Some(true));
+        assert_eq!(header::<f64>(&r, "X-Count").unwrap(), Some(12.0));
+        assert_eq!(
+            header::<String>(&r, "Link").unwrap().as_deref(),
+            Some("<a>; rel=next, <b>, <c>")
+        );
+        assert_eq!(
+            header_list::<String>(&r, "Link").unwrap().unwrap(),
+            ["<a>; rel=next", "<b>", "<c>"]
+        );
+        assert_eq!(header::<i64>(&r, "X-Missing").unwrap(), None);
+        let object = response(&[("X-Page", b"size,10,cursor,a b")]);
+        assert_eq!(
+            header::<serde_json::Value>(&object, "X-Page").unwrap(),
+            Some(json!("size,10,cursor,a b"))
+        );
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Page {
+            size: i64,
+            cursor: String,
+        }
+        assert_eq!(
+            header::<Page>(&object, "X-Page").unwrap(),
+            Some(Page {
+                size: 10,
+                cursor: "a b".into()
+            })
+        );
+        let e = header::<i64>(&r, "X-On").unwrap_err();
+        assert!(
+            e.message.contains("`X-On` (`true`)") && e.message.contains("expected i64"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.response.body, r.body, "the response is kept");
+        let e = required::<i64>(&r, "X-Missing", None).unwrap_err();
+        assert_eq!(
+            e.message,
+            "the required response header `X-Missing` is missing"
+        );
+        let bad = response(&[("X-Name", b"\xff")]);
+        assert!(
+            header::<String>(&bad, "X-Name")
+                .unwrap_err()
+                .message
+                .contains("not UTF-8")
+        );
     }
 
     #[test]

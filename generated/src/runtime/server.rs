@@ -295,6 +295,56 @@ pub fn empty_response(status: u16) -> Response {
     response
 }
 
+/// A documented response header's value in OpenAPI `simple` style: a
+/// scalar as its text, an array comma-separated, an object as
+/// `key,value,…`; `None` for an absent value (`None`, `null`).
+pub fn header_text<T: Serialize + ?Sized>(value: &T) -> Option<String> {
+    fn scalar(v: &Value) -> String {
+        match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+    Some(match serde_json::to_value(value).ok()? {
+        Value::Null => return None,
+        Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
+        Value::Object(fields) => fields
+            .iter()
+            .flat_map(|(k, v)| [k.clone(), scalar(v)])
+            .collect::<Vec<_>>()
+            .join(","),
+        v => scalar(&v),
+    })
+}
+
+/// Writes a response's documented headers (values from [`header_text`]).
+/// A value no HTTP header can carry (a line break, a control character)
+/// makes the answer the format's internal error instead: nothing
+/// undocumented is sent. Framing headers (`Content-Length`,
+/// `Transfer-Encoding`) are left to the server, which knows the body.
+pub fn with_headers(
+    format: &ErrorFormat,
+    mut response: Response,
+    headers: &[(&'static str, Option<String>)],
+) -> Response {
+    for (name, value) in headers {
+        let Some(value) = value else { continue };
+        let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) else {
+            return format.reject(Rejection::Internal(format!(
+                "response header `{name}`: the value cannot be sent in an HTTP header"
+            )));
+        };
+        if name == CONTENT_LENGTH || name == axum::http::header::TRANSFER_ENCODING {
+            continue;
+        }
+        response.headers_mut().insert(name, value);
+    }
+    response
+}
+
 /// Adds the format's request-id header to a response.
 pub fn stamp(format: &ErrorFormat, mut response: Response) -> Response {
     if let Some(name) = format.request_id_header {
@@ -961,6 +1011,116 @@ mod tests {
                 "{text:?} stays text, so a number type rejects it"
             );
         }
+    }
+
+    #[test]
+    fn response_headers_are_written_in_simple_style() {
+        assert_eq!(
+            header_text("limit=10, remaining=0").as_deref(),
+            Some("limit=10, remaining=0")
+        );
+        assert_eq!(header_text(&12).as_deref(), Some("12"));
+        assert_eq!(header_text(&Some(0.5)).as_deref(), Some("0.5"));
+        assert_eq!(header_text(&None::<i64>), None);
+        assert_eq!(header_text(&["a", "b"]).as_deref(), Some("a,b"));
+        assert_eq!(
+            header_text(&json!({"x": 1, "y": "z"})).as_deref(),
+            Some("x,1,y,z")
+        );
+    }
+
+    #[test]
+    fn a_header_no_http_header_can_carry_is_an_internal_error() {
+        let format = ErrorFormat {
+            style: Style::FastApi,
+            request_id_header: None,
+            replies: Replies {
+                validation: Reply {
+                    status: 422,
+                    code: "",
+                    message: "",
+                },
+                unauthenticated: Reply {
+                    status: 401,
+                    code: "",
+                    message: "",
+                },
+                invalid_credentials: Reply {
+                    status: 401,
+                    code: "",
+                    message: "",
+                },
+                bad_signature: Reply {
+                    status: 401,
+                    code: "",
+                    message: "",
+                },
+                expired_signature: Reply {
+                    status: 401,
+                    code: "",
+                    message: "",
+                },
+                not_found: Reply {
+                    status: 404,
+                    code: "",
+                    message: "",
+                },
+                method_not_allowed: Reply {
+                    status: 405,
+                    code: "",
+                    message: "",
+                },
+                payload_too_large: Reply {
+                    status: 413,
+                    code: "",
+                    message: "",
+                },
+                request_timeout: Reply {
+                    status: 408,
+                    code: "",
+                    message: "",
+                },
+                unsupported_media_type: Reply {
+                    status: 415,
+                    code: "",
+                    message: "",
+                },
+                unknown_operation: Reply {
+                    status: 400,
+                    code: "",
+                    message: "",
+                },
+                internal: Reply {
+                    status: 500,
+                    code: "",
+                    message: "Internal Server Error",
+                },
+            },
+        };
+        let ok = with_headers(
+            &format,
+            empty_response(204),
+            &[
+                ("X-Id", Some("a".into())),
+                ("X-No", None),
+                ("Content-Length", Some("9".into())),
+            ],
+        );
+        assert_eq!(
+            (
+                ok.status().as_u16(),
+                ok.headers().get("x-id").unwrap().to_str().unwrap()
+            ),
+            (204, "a")
+        );
+        assert!(ok.headers().get("x-no").is_none() && ok.headers().get(CONTENT_LENGTH).is_none());
+        let bad = with_headers(
+            &format,
+            empty_response(204),
+            &[("X-Id", Some("a\r\nSet-Cookie: x".into()))],
+        );
+        assert_eq!(bad.status().as_u16(), 500);
+        assert!(bad.headers().get("x-id").is_none());
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod dedupe;
 mod docs;
 mod format;
 mod groups;
+mod headers;
 mod inline;
 mod layout;
 mod openapi;

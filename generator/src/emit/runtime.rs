@@ -5,7 +5,7 @@
 use super::Options;
 use super::format::HEADER;
 use super::layout::{Layout, Part};
-use crate::ir::{Ir, Protocol, SchemeKind, TypeKind, TypeRef};
+use crate::ir::{Api, Ir, Protocol, SchemeKind, TypeKind, TypeRef};
 use quote::quote;
 
 /// What the APIs of an IR need from the runtime.
@@ -17,6 +17,8 @@ pub struct Needs {
     pub basic: bool,
     /// A constrained-string newtype (its conversions come from a macro).
     pub newtype: bool,
+    /// A `format: binary` value anywhere (`runtime::binary::Binary`).
+    pub binary: bool,
 }
 
 impl Needs {
@@ -27,6 +29,7 @@ impl Needs {
             n.newtype |= api.types.values().any(|t| {
                 matches!(&t.kind, TypeKind::Alias { ty: TypeRef::String { constraints, .. } } if !constraints.is_empty())
             });
+            n.binary |= mentions_binary(api);
             for s in api.security_schemes.values() {
                 match s.kind {
                     SchemeKind::AwsSigV4 { .. } => n.sigv4 = true,
@@ -38,6 +41,37 @@ impl Needs {
         }
         n
     }
+}
+
+/// Whether `format: binary` appears anywhere a Rust type is made of it
+/// (over-approximated: a raw-bytes body counts too).
+fn mentions_binary(api: &Api) -> bool {
+    fn has(t: &TypeRef) -> bool {
+        match t {
+            TypeRef::Binary => true,
+            TypeRef::Array { items, .. } => has(items),
+            TypeRef::Map { values } => has(values),
+            TypeRef::Nullable { inner } => has(inner),
+            _ => false,
+        }
+    }
+    let in_types = api.types.values().any(|t| match &t.kind {
+        TypeKind::Struct { fields, additional } => {
+            fields.iter().any(|f| has(&f.ty)) || additional.as_ref().is_some_and(has)
+        }
+        TypeKind::OneOf { variants, .. } | TypeKind::AnyOf { variants } => variants.iter().any(|v| has(&v.ty)),
+        TypeKind::AllOf { parts } => parts.iter().any(has),
+        TypeKind::Alias { ty } => has(ty),
+        TypeKind::Enum { .. } => false,
+    });
+    in_types
+        || api.operations.iter().any(|op| {
+            op.parameters.iter().any(|p| has(&p.ty))
+                || op.body.iter().flat_map(|b| &b.contents).any(|c| c.ty.as_ref().is_some_and(has))
+                || op.responses.iter().any(|r| {
+                    r.contents.iter().any(|c| c.ty.as_ref().is_some_and(has)) || r.headers.iter().any(|h| has(&h.ty))
+                })
+        })
 }
 
 /// One file of `generator/runtime/`.
@@ -64,12 +98,13 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
     vec![
         m("nullable", include_str!("../../runtime/nullable.rs"), true, None, &["serde"]),
         m("newtype", include_str!("../../runtime/newtype.rs"), needs.newtype, None, &[]),
+        m("binary", include_str!("../../runtime/binary.rs"), needs.binary, None, &["bytes", "serde", "serde_json"]),
         m(
             "client",
             include_str!("../../runtime/client.rs"),
             client,
             c,
-            &["bytes", "percent-encoding", "reqwest", "rustls", "serde", "serde_json", "tokio"],
+            &["bytes", "fastrand", "percent-encoding", "reqwest", "rustls", "serde", "serde_json", "tokio"],
         ),
         m("retry", include_str!("../../runtime/retry.rs"), client, c, &["fastrand", "reqwest"]),
         m("auth", include_str!("../../runtime/auth.rs"), client, c, &["reqwest"]),
@@ -121,7 +156,7 @@ pub fn crates(ir: &Ir, options: Options) -> Vec<(&'static str, Option<Part>)> {
 #[cfg(test)]
 pub fn declared_crates() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
     let all = Options { client: true, server: true, ..Default::default() };
-    let needs = Needs { aws_json: true, sigv4: true, huawei: true, basic: true, newtype: true };
+    let needs = Needs { aws_json: true, sigv4: true, huawei: true, basic: true, newtype: true, binary: true };
     modules(needs, all).into_iter().map(|m| (m.name, m.text, m.crates)).collect()
 }
 

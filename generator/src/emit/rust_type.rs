@@ -19,8 +19,8 @@ pub fn rust_type(t: &TypeRef, prefix: &TokenStream) -> TokenStream {
             _ => quote! { f64 },
         },
         TypeRef::Boolean => quote! { bool },
-        // Inside JSON, bytes travel as a (base64 or binary) string.
-        TypeRef::Binary => quote! { String },
+        // Raw bytes; inside JSON they read and write as a string.
+        TypeRef::Binary => quote! { runtime::binary::Binary },
         TypeRef::Array { items, .. } => {
             let i = rust_type(items, prefix);
             quote! { Vec<#i> }

@@ -53,17 +53,20 @@ pub enum Kind {
 
 pub fn kind(c: &Content) -> Kind {
     let m = c.media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    if m == "application/json"
-        || m.ends_with("+json")
-        || m.starts_with("application/x-amz-json")
-        || m == "*/*" && c.ty.is_some()
-    {
+    if json_media(&m) || m == "*/*" && c.ty.is_some() {
         Kind::Json
     } else if m.starts_with("text/") {
         Kind::Text
     } else {
         Kind::Bytes
     }
+}
+
+/// Whether a media type (parameters allowed) is JSON: `application/json`,
+/// `+json`, awsJson's `application/x-amz-json-1.1`.
+pub fn json_media(media_type: &str) -> bool {
+    let m = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    m == "application/json" || m.ends_with("+json") || m.starts_with("application/x-amz-json")
 }
 
 /// JSON first, then text, then anything.

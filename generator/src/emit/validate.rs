@@ -274,7 +274,7 @@ fn is_newtype(t: &TypeRef) -> bool {
 }
 
 /// The struct field holding `additionalProperties` (as `types` names it).
-fn additional_field(fields: &[crate::ir::Field]) -> String {
+pub fn additional_field(fields: &[crate::ir::Field]) -> String {
     let mut namer = crate::naming::Namer::new();
     for f in fields {
         namer.reserve(&f.rust_name);

@@ -3,8 +3,8 @@
 use super::types::{TypeSpace, component_key};
 use crate::diag::{Diagnostic, Sink, ptr};
 use crate::ir::{
-    Content, ErrorCode, Header, Location as ParamIn, Method, Operation, Parameter, Protocol, RequestBody, Response,
-    SecurityScheme, Server, ServerVariable, Status, Style, TypeKind, TypeRef,
+    Content, Encoding, ErrorCode, Header, Location as ParamIn, Method, Operation, Parameter, Protocol, RequestBody,
+    Response, SecurityScheme, Server, ServerVariable, Status, Style, TypeKind, TypeRef,
 };
 use crate::naming::{Namer, camel, snake};
 use crate::source::Provenance;
@@ -433,7 +433,21 @@ fn contents(types: &mut TypeSpace, ctx: &str, at: &str, content: &IndexMap<Strin
             if let Some(e) = &m.example {
                 examples.insert("default".into(), e.clone());
             }
-            Content { media_type: mt.clone(), ty, examples }
+            let encoding = m
+                .encoding
+                .iter()
+                .map(|(property, e)| {
+                    let style = e.style.as_ref().map(|s| match s {
+                        openapiv3::QueryStyle::Form => Style::Form,
+                        openapiv3::QueryStyle::SpaceDelimited => Style::SpaceDelimited,
+                        openapiv3::QueryStyle::PipeDelimited => Style::PipeDelimited,
+                        openapiv3::QueryStyle::DeepObject => Style::DeepObject,
+                    });
+                    (property.clone(), Encoding { content_type: e.content_type.clone(), style, explode: e.explode })
+                })
+                .filter(|(_, e)| e.content_type.is_some() || e.style.is_some() || e.explode)
+                .collect();
+            Content { media_type: mt.clone(), ty, examples, encoding }
         })
         .collect()
 }
@@ -482,6 +496,9 @@ fn responses(cx: &mut Ctx, types: &mut TypeSpace, ctx: &str, at: &str, rs: &open
         let headers = r
             .headers
             .iter()
+            // OpenAPI: a response header named `Content-Type` is ignored
+            // (the media type of the content says it).
+            .filter(|(name, _)| !name.eq_ignore_ascii_case("content-type"))
             .filter_map(|(name, h)| {
                 let h = resolve(h, header_section)?;
                 let ty = match &h.format {

@@ -6,12 +6,14 @@
 use super::auth::requirements;
 use super::protocol::{Wire, wire};
 use crate::emit::docs::{doc, paragraph};
+use crate::emit::headers;
 use crate::emit::rust_type::{is_copy, rust_type};
 use crate::emit::shape::{
-    Kind, kind, method_str, ordered_params, preferred, resolve, scalar_variants, status_doc, strip_nullable,
+    Kind, json_media, kind, method_str, ordered_params, preferred, resolve, scalar_variants, status_doc, strip_nullable,
 };
 use crate::emit::status;
-use crate::ir::{Api, Location, Operation, Parameter, Response, Status, Style, TypeKind, TypeRef};
+use crate::emit::validate::additional_field;
+use crate::ir::{Api, Content, Field, Location, Operation, Parameter, Response, Status, Style, TypeKind, TypeRef};
 use crate::naming::camel;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -38,7 +40,7 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
             quote! { #ident: #ty }
         })
         .collect();
-    let (body_arg, body_expr) = body(op, &wire, &types);
+    let (body_arg, body_expr) = body(api, op, &wire, &types);
     args.extend(body_arg);
 
     let path = path_expr(op, &params);
@@ -86,8 +88,36 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
             #arms
         }
     };
-    let enums = quote! { #success_enum #error_enum };
+    let headers = op.responses.iter().filter_map(|r| headers::of(op, r)).map(|h| decoded_headers(&h));
+    let enums = quote! { #success_enum #error_enum #(#headers)* };
     Emitted { method, enums }
+}
+
+/// A response's headers struct and how it is read from a response.
+fn decoded_headers(h: &headers::Headers<'_>) -> TokenStream {
+    let declaration = h.declaration();
+    let ident = &h.ident;
+    let fields = h.fields.iter().map(|f| {
+        let (field, name) = (&f.ident, &f.header.name);
+        let read = if f.list {
+            quote! { runtime::client::header_list(response, #name)? }
+        } else {
+            quote! { runtime::client::header(response, #name)? }
+        };
+        if f.header.required {
+            quote! { #field: runtime::client::required(response, #name, #read)?, }
+        } else {
+            quote! { #field: #read, }
+        }
+    });
+    quote! {
+        #declaration
+        impl #ident {
+            fn decode(response: &runtime::client::RawResponse) -> Result<Self, runtime::client::DecodeError> {
+                Ok(Self { #(#fields)* })
+            }
+        }
+    }
 }
 
 /// Names the method body binds itself (and the body argument): a
@@ -304,27 +334,37 @@ fn headers(api: &Api, params: &[&Parameter], wire: &Wire) -> TokenStream {
 }
 
 /// Body argument and the `Option<Body>` expression.
-fn body(op: &Operation, wire: &Wire, types: &TokenStream) -> (Option<TokenStream>, TokenStream) {
+fn body(api: &Api, op: &Operation, wire: &Wire, types: &TokenStream) -> (Option<TokenStream>, TokenStream) {
     let Some(b) = &op.body else {
         return match wire.empty_body {
             Some((ct, text)) => (
                 None,
-                quote! { Some(runtime::client::Body { content_type: #ct, bytes: runtime::client::Bytes::from_static(#text.as_bytes()) }) },
+                quote! { Some(runtime::client::Body::bytes(#ct, runtime::client::Bytes::from_static(#text.as_bytes()))) },
             ),
             None => (None, quote! { None }),
         };
     };
     let Some(content) = preferred(&b.contents) else { return (None, quote! { None }) };
     let ct = content.media_type.as_str();
-    let is_form =
-        ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
-    let (ty, make) = match (kind(content), &content.ty) {
+    let media = |m: &str| ct.split(';').next().is_some_and(|c| c.trim().eq_ignore_ascii_case(m));
+    let is_form = media("application/x-www-form-urlencoded");
+    let multipart = match &content.ty {
+        Some(t @ TypeRef::Named { .. }) if media("multipart/form-data") => struct_of(api, t).map(|s| (t, s)),
+        _ => None,
+    };
+    let (ty, make) = match (kind(content), &content.ty, multipart) {
         // A typed form: the caller gives the struct, the runtime encodes it.
-        (Kind::Bytes, Some(t @ TypeRef::Named { .. })) if is_form => {
+        (Kind::Bytes, Some(t @ TypeRef::Named { .. }), _) if is_form => {
             let r = rust_type(t, types);
             (quote! { &#r }, quote! { runtime::client::Body::form(#ct, body)? })
         }
-        (Kind::Json, Some(t)) => {
+        // A typed multipart body: the caller gives the struct, one part per
+        // property.
+        (Kind::Bytes, _, Some((t, (fields, additional)))) => {
+            let r = rust_type(t, types);
+            (quote! { &#r }, multipart_body(api, content, fields, additional))
+        }
+        (Kind::Json, Some(t), _) => {
             let ty = match strip_nullable(t) {
                 TypeRef::String { .. } => quote! { &str },
                 TypeRef::Array { items, .. } => {
@@ -338,18 +378,96 @@ fn body(op: &Operation, wire: &Wire, types: &TokenStream) -> (Option<TokenStream
             };
             (ty, quote! { runtime::client::Body::json(#ct, body)? })
         }
-        (Kind::Text, _) => (
-            quote! { &str },
-            quote! { runtime::client::Body { content_type: #ct, bytes: runtime::client::Bytes::copy_from_slice(body.as_bytes()) } },
-        ),
-        // Bytes as given: octet streams, and media types (forms, multipart)
-        // the caller encodes.
-        _ => (quote! { runtime::client::Bytes }, quote! { runtime::client::Body { content_type: #ct, bytes: body } }),
+        (Kind::Text, _, _) => (quote! { &str }, quote! { runtime::client::Body::text(#ct, body) }),
+        // Bytes as given: octet streams, and media types (untyped forms and
+        // multipart bodies) the caller encodes.
+        _ => (quote! { runtime::client::Bytes }, quote! { runtime::client::Body::bytes(#ct, body) }),
     };
     if b.required {
         (Some(quote! { body: #ty }), quote! { Some(#make) })
     } else {
         (Some(quote! { body: Option<#ty> }), quote! { match body { Some(body) => Some(#make), None => None } })
+    }
+}
+
+/// The fields of the struct `t` names (through aliases), with its
+/// `additionalProperties` type.
+fn struct_of<'a>(api: &'a Api, t: &'a TypeRef) -> Option<(&'a [Field], Option<&'a TypeRef>)> {
+    let TypeRef::Named { name } = resolve(api, t) else { return None };
+    match &api.types.get(name)?.kind {
+        TypeKind::Struct { fields, additional } => Some((fields, additional.as_ref())),
+        _ => None,
+    }
+}
+
+/// A `multipart/form-data` body from the struct `body`: binary (and
+/// `format: byte`) properties as file parts, with the documented
+/// `encoding.contentType` when it names one media type; `deepObject`
+/// properties (Stripe's) as bracketed text parts; the rest by value (text
+/// for scalars, JSON for arrays and objects, nothing for `null`).
+fn multipart_body(api: &Api, content: &Content, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
+    let ct = content.media_type.as_str();
+    let mut deprecated = false;
+    let parts: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| {
+            deprecated |= f.deprecated;
+            let (name, ident) = (&f.name, format_ident!("{}", f.rust_name));
+            let encoding = content.encoding.get(&f.name);
+            let declared = encoding.and_then(|e| e.content_type.as_deref()).map(str::trim);
+            // A single media type, not a list or a range (`image/*`).
+            let declared = declared.filter(|c| !c.is_empty() && !c.contains([',', '*']));
+            if let Some(push) = file_part(api, &f.ty, name, declared.unwrap_or("application/octet-stream")) {
+                return match (f.required, matches!(f.ty, TypeRef::Nullable { .. })) {
+                    (true, false) => quote! { { let v = &body.#ident; #push } },
+                    (false, true) => quote! { if let Some(Some(v)) = &body.#ident { #push } },
+                    _ => quote! { if let Some(v) = &body.#ident { #push } },
+                };
+            }
+            let json = declared.is_some_and(json_media);
+            match (encoding.and_then(|e| e.style), declared) {
+                (Some(Style::DeepObject), _) => quote! { form.deep_object(#name, &body.#ident)?; },
+                (_, Some(c)) if json => quote! { form.json(#name, &body.#ident, #c)?; },
+                _ => quote! { form.field(#name, &body.#ident)?; },
+            }
+        })
+        .collect();
+    let rest = additional.map(|_| {
+        let ident = format_ident!("{}", additional_field(fields));
+        quote! { for (k, v) in &body.#ident { form.field(k, v)?; } }
+    });
+    let build = quote! {
+        let mut form = runtime::client::Multipart::new();
+        #(#parts)*
+        #rest
+    };
+    // Deprecated properties are sent all the same.
+    match deprecated {
+        true => quote! { { #[allow(deprecated)] let form = { #build form }; form.finish(#ct) } },
+        false => quote! { { #build form.finish(#ct) } },
+    }
+}
+
+/// How a property's value `v` is sent as a file part (or parts, for an
+/// array), if it is bytes.
+fn file_part(api: &Api, t: &TypeRef, name: &str, content_type: &str) -> Option<TokenStream> {
+    match resolve(api, strip_nullable(t)) {
+        TypeRef::Binary => Some(quote! {
+            form.file(
+                #name,
+                v.bytes.clone(),
+                v.file_name.as_deref().unwrap_or(#name),
+                v.content_type.as_deref().unwrap_or(#content_type),
+            );
+        }),
+        TypeRef::String { format: Some(f), .. } if f == "byte" => Some(quote! {
+            form.file(#name, runtime::client::Bytes::copy_from_slice(v.as_bytes()), #name, #content_type);
+        }),
+        TypeRef::Array { items, .. } => {
+            let one = file_part(api, items, name, content_type)?;
+            Some(quote! { for v in v.iter() { #one } })
+        }
+        _ => None,
     }
 }
 
@@ -365,11 +483,32 @@ fn payload(r: &Response, types: &TokenStream) -> Option<(TokenStream, TokenStrea
 }
 
 /// A variant (declaration, and construction from `response`) for one
-/// documented response. Ranges and `default` keep the actual status.
-fn variant(r: &Response, enum_ident: &proc_macro2::Ident, types: &TokenStream) -> (TokenStream, TokenStream) {
+/// documented response. Ranges and `default` keep the actual status; a
+/// response with documented headers carries them as `headers`.
+fn variant(
+    op: &Operation,
+    r: &Response,
+    enum_ident: &proc_macro2::Ident,
+    types: &TokenStream,
+) -> (TokenStream, TokenStream) {
     let ident = format_ident!("{}", status::variant(r.status));
     let docs = status_doc(r);
     let keeps_status = !matches!(r.status, Status::Code(_));
+    if let Some(h) = headers::of(op, r) {
+        let h = &h.ident;
+        let (mut decl, mut make) = (Vec::new(), Vec::new());
+        if keeps_status {
+            decl.push(quote! { status: runtime::client::StatusCode });
+            make.push(quote! { status: response.status });
+        }
+        if let Some((ty, decode)) = payload(r, types) {
+            decl.push(quote! { body: #ty });
+            make.push(quote! { body: #decode });
+        }
+        decl.push(quote! { headers: #h });
+        make.push(quote! { headers: #h::decode(&response)? });
+        return (quote! { #docs #ident { #(#decl),* }, }, quote! { #enum_ident::#ident { #(#make),* } });
+    }
     match (payload(r, types), keeps_status) {
         (None, false) => (quote! { #docs #ident, }, quote! { #enum_ident::#ident }),
         (Some((ty, decode)), false) => (quote! { #docs #ident(#ty), }, quote! { #enum_ident::#ident(#decode) }),
@@ -390,10 +529,19 @@ fn success(op: &Operation, camel_name: &str, types: &TokenStream) -> (TokenStrea
     let ok: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
     match ok.as_slice() {
         [] => (quote! { () }, quote! {}),
-        [one] => (payload(one, types).map_or(quote! { () }, |(t, _)| t), quote! {}),
+        [one] => {
+            let body = payload(one, types).map_or(quote! { () }, |(t, _)| t);
+            match headers::of(op, one) {
+                Some(h) => {
+                    let h = &h.ident;
+                    (quote! { runtime::client::WithHeaders<#body, #h> }, quote! {})
+                }
+                None => (body, quote! {}),
+            }
+        }
         many => {
             let ident = format_ident!("{camel_name}Response");
-            let variants = many.iter().map(|r| variant(r, &ident, types).0);
+            let variants = many.iter().map(|r| variant(op, r, &ident, types).0);
             let d = format!(" Documented success responses of [`Client::{}`].", op.name);
             (
                 quote! { #ident },
@@ -419,9 +567,14 @@ fn responses(
     let mut arms = Vec::new();
     for r in &ok {
         let pat = status::pattern(r.status, quote! { _ });
-        let value = match ok.len() {
-            1 => payload(r, types).map_or(quote! { () }, |(_, d)| d),
-            _ => variant(r, &success_ident, types).1,
+        let value = match (ok.len(), headers::of(op, r)) {
+            (1, None) => payload(r, types).map_or(quote! { () }, |(_, d)| d),
+            (1, Some(h)) => {
+                let body = payload(r, types).map_or(quote! { () }, |(_, d)| d);
+                let h = &h.ident;
+                quote! { runtime::client::WithHeaders { body: #body, headers: #h::decode(&response)? } }
+            }
+            _ => variant(op, r, &success_ident, types).1,
         };
         arms.push(quote! { #pat => Ok(#value), });
     }
@@ -445,7 +598,7 @@ fn responses(
             }
             continue;
         }
-        let (decl, make) = variant(r, error_ident, types);
+        let (decl, make) = variant(op, r, error_ident, types);
         variants.push((String::from(r.status), decl));
         if r.status == Status::Default {
             fallback = quote! { Err(Error::Response(#make)) };

@@ -5,6 +5,7 @@
 use super::auth::alternatives;
 use super::protocol::{empty_success, is_rest};
 use crate::emit::docs::{doc, paragraph};
+use crate::emit::headers;
 use crate::emit::rust_type::rust_type;
 use crate::emit::shape::{Kind, kind, method_str, ordered_params, preferred, resolve, status_doc, strip_nullable};
 use crate::emit::status;
@@ -307,6 +308,8 @@ struct Variant {
     status: Status,
     /// awsJson1_1 error code.
     code: Option<String>,
+    /// The documented headers' struct, and the required ones.
+    headers: Option<(Ident, Vec<String>)>,
 }
 
 /// How a variant's body is sent, with its media type.
@@ -337,6 +340,8 @@ fn variants(op: &Operation) -> Vec<Variant> {
                 payload: payload(r),
                 status: r.status,
                 code: None,
+                headers: headers::of(op, r)
+                    .map(|h| (h.ident.clone(), h.required().into_iter().map(str::to_owned).collect())),
             });
             continue;
         }
@@ -352,6 +357,7 @@ fn variants(op: &Operation) -> Vec<Variant> {
                 payload: Some((rust_type(&e.ty, &quote! { types:: }), Payload::Json(media.to_owned()))),
                 status: r.status,
                 code: Some(e.code.clone()),
+                headers: None,
             });
         }
     }
@@ -366,10 +372,39 @@ fn fixed_status(s: Status) -> Option<u16> {
     }
 }
 
+/// The named fields of a variant with documented headers: `status` (a
+/// range or `default`), `body`, `headers`; as declared, or as bound.
+fn headed_fields(v: &Variant, h: &Ident, declare: bool) -> TokenStream {
+    let status = fixed_status(v.status).is_none().then(|| {
+        if declare {
+            quote! { status: u16, }
+        } else {
+            quote! { status, }
+        }
+    });
+    let body = v.payload.as_ref().map(|(ty, _)| {
+        if declare {
+            quote! { body: #ty, }
+        } else {
+            quote! { body, }
+        }
+    });
+    let headers = if declare {
+        quote! { headers: #h, }
+    } else {
+        quote! { headers, }
+    };
+    quote! { #status #body #headers }
+}
+
 fn responses(api: &Api, op: &Operation, ident: &Ident, unreached: Option<&TokenStream>) -> TokenStream {
     let vs = variants(op);
     let decls = vs.iter().map(|v| {
         let (id, docs) = (&v.ident, &v.docs);
+        if let Some((h, _)) = &v.headers {
+            let fields = headed_fields(v, h, true);
+            return quote! { #docs #id { #fields }, };
+        }
         match (&v.payload, fixed_status(v.status)) {
             (None, Some(_)) => quote! { #docs #id, },
             (Some((ty, _)), Some(_)) => quote! { #docs #id(#ty), },
@@ -379,6 +414,10 @@ fn responses(api: &Api, op: &Operation, ident: &Ident, unreached: Option<&TokenS
     });
     let status_arms = vs.iter().map(|v| {
         let id = &v.ident;
+        if let (Some(_), Some(s)) = (&v.headers, fixed_status(v.status)) {
+            let s = Literal::u16_unsuffixed(s);
+            return quote! { Self::#id { .. } => #s, };
+        }
         match (&v.payload, fixed_status(v.status)) {
             (None, Some(s)) => {
                 let s = Literal::u16_unsuffixed(s);
@@ -394,6 +433,10 @@ fn responses(api: &Api, op: &Operation, ident: &Ident, unreached: Option<&TokenS
     let into_arms = vs.iter().map(|v| {
         let id = &v.ident;
         let (pattern, status) = match (&v.payload, fixed_status(v.status)) {
+            _ if v.headers.is_some() => {
+                let fields = v.headers.as_ref().map(|(h, _)| headed_fields(v, h, false));
+                (quote! { Self::#id { #fields } }, fixed_status(v.status).map_or(quote! { status }, unsuffixed))
+            }
             (None, Some(s)) => (quote! { Self::#id }, unsuffixed(s)),
             (Some(_), Some(s)) => (quote! { Self::#id(body) }, unsuffixed(s)),
             (None, None) => (quote! { Self::#id { status } }, quote! { status }),
@@ -409,9 +452,30 @@ fn responses(api: &Api, op: &Operation, ident: &Ident, unreached: Option<&TokenS
             (Some((_, Payload::Text(m))), None) => quote! { runtime::server::text_response(#status, #m, body) },
             (Some((_, Payload::Bytes(m))), None) => quote! { runtime::server::bytes_response(#status, #m, body) },
         };
-        quote! { #pattern => #send, }
+        match v.headers {
+            Some(_) => quote! { #pattern => headers.write(#send), },
+            None => quote! { #pattern => #send, },
+        }
     });
-    let documented_arms = documented_arms(&vs);
+    let documented_arms = documented_arms(op, &vs);
+    let headers = op.responses.iter().filter_map(|r| headers::of(op, r)).map(|h| {
+        let declaration = h.declaration();
+        let ident = &h.ident;
+        let pairs = h.fields.iter().map(|f| {
+            let (field, name) = (&f.ident, &f.header.name);
+            quote! { (#name, runtime::server::header_text(&self.#field)), }
+        });
+        quote! {
+            #declaration
+            #unreached
+            impl #ident {
+                /// Writes these headers onto `response` (`simple` style).
+                fn write(&self, response: Response) -> Response {
+                    runtime::server::with_headers(&FORMAT, response, &[#(#pairs)*])
+                }
+            }
+        }
+    });
     let d = format!(" Every response `{}` documents; nothing else can be sent.", op.name);
     let err = format!("status {{status}} (code {{code:?}}) is not documented for `{}`", op.name);
     quote! {
@@ -448,12 +512,15 @@ fn responses(api: &Api, op: &Operation, ident: &Ident, unreached: Option<&TokenS
                 }
             }
         }
+
+        #(#headers)*
     }
 }
 
 /// `documented`'s arms: error codes first, then exact statuses, ranges and
-/// `default` (the IR's order).
-fn documented_arms(vs: &[Variant]) -> Vec<TokenStream> {
+/// `default` (the IR's order). Documented headers are left unset; a
+/// response with required headers cannot be made from a body alone.
+fn documented_arms(op: &Operation, vs: &[Variant]) -> Vec<TokenStream> {
     let mut coded = Vec::new();
     let mut plain = Vec::new();
     for v in vs {
@@ -466,7 +533,23 @@ fn documented_arms(vs: &[Variant]) -> Vec<TokenStream> {
             Some(_) => Some(quote! { runtime::server::from_json(body)? }),
         };
         let status = status::pattern(v.status, quote! { 100..=599 });
+        if let Some((_, required)) = v.headers.as_ref().filter(|(_, r)| !r.is_empty()) {
+            let e = format!(
+                "the {} response of `{}` has required headers ({}): build `{}` with them",
+                String::from(v.status),
+                op.name,
+                required.join(", "),
+                v.ident
+            );
+            plain.push(quote! { (#status, _) => Err(#e.to_owned()), });
+            continue;
+        }
         let value = match (decode, fixed_status(v.status)) {
+            (d, fixed) if v.headers.is_some() => {
+                let status = fixed.is_none().then(|| quote! { status, });
+                let body = d.map(|d| quote! { body: #d, });
+                quote! { Self::#id { #status #body headers: Default::default() } }
+            }
             (None, Some(_)) => quote! { Self::#id },
             (Some(d), Some(_)) => quote! { Self::#id(#d) },
             (None, None) => quote! { Self::#id { status } },

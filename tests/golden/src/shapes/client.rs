@@ -190,6 +190,153 @@ impl Client {
             _ => Err(Error::Undocumented(response)),
         }
     }
+
+    /// A multipart/form-data body (file uploads); Stripe's deepObject encoding of a part.
+    ///
+    /// `POST /workflows/{workflow_id}/artifacts`
+    pub async fn upload_artifact(
+        &self,
+        workflow_id: &str,
+        body: &types::UploadArtifactRequest,
+    ) -> Result<(), Error<UploadArtifactError>> {
+        let query: Vec<(runtime::client::QueryName, String)> = vec![];
+        let headers: Vec<(&'static str, String)> = vec![];
+        let call = runtime::client::Call {
+            operation: "upload_artifact",
+            method: reqwest::Method::POST,
+            path: [
+                "/workflows/",
+                &runtime::client::segment("workflow_id", workflow_id)?,
+                "/artifacts",
+            ]
+            .concat(),
+            query,
+            headers,
+            body: Some({
+                let mut form = runtime::client::Multipart::new();
+                form.field("name", &body.name)?;
+                {
+                    let v = &body.file;
+                    form.file(
+                        "file",
+                        v.bytes.clone(),
+                        v.file_name.as_deref().unwrap_or("file"),
+                        v.content_type.as_deref().unwrap_or("application/zip"),
+                    );
+                }
+                if let Some(v) = &body.logs {
+                    for v in v.iter() {
+                        form.file(
+                            "logs",
+                            v.bytes.clone(),
+                            v.file_name.as_deref().unwrap_or("logs"),
+                            v.content_type
+                                .as_deref()
+                                .unwrap_or("application/octet-stream"),
+                        );
+                    }
+                }
+                if let Some(v) = &body.checksum {
+                    form.file(
+                        "checksum",
+                        runtime::client::Bytes::copy_from_slice(v.as_bytes()),
+                        "checksum",
+                        "application/octet-stream",
+                    );
+                }
+                form.field("size", &body.size)?;
+                form.field("public", &body.public)?;
+                form.field("kind", &body.kind)?;
+                form.field("labels", &body.labels)?;
+                form.field("meta", &body.meta)?;
+                form.deep_object("link", &body.link)?;
+                form.field("notes", &body.notes)?;
+                form.finish("multipart/form-data")
+            }),
+            idempotent: false,
+            security: &[],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self.transport.execute(&self.credentials, call).await?;
+        match response.status.as_u16() {
+            204 => Ok(()),
+            _ => Err(Error::Undocumented(response)),
+        }
+    }
+
+    /// Typed response headers (train-travel's RateLimit, GitHub's Link, AWS-style request ids).
+    ///
+    /// `GET /reports/{id}`
+    pub async fn get_report(
+        &self,
+        id: &str,
+    ) -> Result<
+        runtime::client::WithHeaders<types::GetReportResponse200, GetReportOkHeaders>,
+        Error<GetReportError>,
+    > {
+        let query: Vec<(runtime::client::QueryName, String)> = vec![];
+        let headers: Vec<(&'static str, String)> = vec![];
+        let call = runtime::client::Call {
+            operation: "get_report",
+            method: reqwest::Method::GET,
+            path: ["/reports/", &runtime::client::segment("id", id)?].concat(),
+            query,
+            headers,
+            body: None,
+            idempotent: true,
+            security: &[],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self.transport.execute(&self.credentials, call).await?;
+        match response.status.as_u16() {
+            200 => Ok(runtime::client::WithHeaders {
+                body: runtime::client::json(&response)?,
+                headers: GetReportOkHeaders::decode(&response)?,
+            }),
+            429 => Err(Error::Response(GetReportError::TooManyRequests {
+                headers: GetReportTooManyRequestsHeaders::decode(&response)?,
+            })),
+            400..=499 => Err(Error::Response(GetReportError::Status4xx {
+                status: response.status,
+                body: runtime::client::json(&response)?,
+                headers: GetReportStatus4xxHeaders::decode(&response)?,
+            })),
+            _ => Err(Error::Undocumented(response)),
+        }
+    }
+
+    /// Two documented successes, each with its own headers.
+    ///
+    /// `POST /reports`
+    pub async fn create_report(&self) -> Result<CreateReportResponse, Error<CreateReportError>> {
+        let query: Vec<(runtime::client::QueryName, String)> = vec![];
+        let headers: Vec<(&'static str, String)> = vec![];
+        let call = runtime::client::Call {
+            operation: "create_report",
+            method: reqwest::Method::POST,
+            path: "/reports".to_owned(),
+            query,
+            headers,
+            body: None,
+            idempotent: false,
+            security: &[],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self.transport.execute(&self.credentials, call).await?;
+        match response.status.as_u16() {
+            201 => Ok(CreateReportResponse::Created {
+                headers: CreateReportCreatedHeaders::decode(&response)?,
+            }),
+            202 => Ok(CreateReportResponse::Accepted {
+                body: runtime::client::json(&response)?,
+                headers: CreateReportAcceptedHeaders::decode(&response)?,
+            }),
+            _ => Err(Error::Undocumented(response)),
+        }
+    }
 }
 
 /// Credentials for this API's security schemes. Set the ones you
@@ -239,3 +386,150 @@ pub enum GetWorkflowError {}
 /// Documented error responses of [`Client::update_workflow`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum UpdateWorkflowError {}
+/// Documented error responses of [`Client::upload_artifact`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum UploadArtifactError {}
+/// Documented error responses of [`Client::get_report`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetReportError {
+    /// 429: slow down
+    TooManyRequests {
+        headers: GetReportTooManyRequestsHeaders,
+    },
+    /// 4XX: other client errors
+    Status4xx {
+        status: runtime::client::StatusCode,
+        body: types::GetReportResponse4Xx,
+        headers: GetReportStatus4xxHeaders,
+    },
+}
+
+/// Documented headers of the 200 response of `get_report`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetReportOkHeaders {
+    /// the request's id
+    ///
+    /// `X-Request-Id` (required).
+    pub x_request_id: String,
+    /// Quota policy (`limit=10, remaining=0, reset=10`).
+    ///
+    /// `RateLimit`.
+    pub rate_limit: Option<String>,
+    /// `X-Page-Count`.
+    pub x_page_count: Option<i32>,
+    /// pagination links
+    ///
+    /// `Link`.
+    pub link: Option<Vec<String>>,
+    /// `X-Cache`.
+    pub x_cache: Option<types::GetReportResponse200XCache>,
+}
+
+impl GetReportOkHeaders {
+    fn decode(
+        response: &runtime::client::RawResponse,
+    ) -> Result<Self, runtime::client::DecodeError> {
+        Ok(Self {
+            x_request_id: runtime::client::required(
+                response,
+                "X-Request-Id",
+                runtime::client::header(response, "X-Request-Id")?,
+            )?,
+            rate_limit: runtime::client::header(response, "RateLimit")?,
+            x_page_count: runtime::client::header(response, "X-Page-Count")?,
+            link: runtime::client::header_list(response, "Link")?,
+            x_cache: runtime::client::header(response, "X-Cache")?,
+        })
+    }
+}
+
+/// Documented headers of the 429 response of `get_report`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetReportTooManyRequestsHeaders {
+    /// `Retry-After` (required).
+    pub retry_after: i64,
+}
+
+impl GetReportTooManyRequestsHeaders {
+    fn decode(
+        response: &runtime::client::RawResponse,
+    ) -> Result<Self, runtime::client::DecodeError> {
+        Ok(Self {
+            retry_after: runtime::client::required(
+                response,
+                "Retry-After",
+                runtime::client::header(response, "Retry-After")?,
+            )?,
+        })
+    }
+}
+
+/// Documented headers of the 4XX response of `get_report`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GetReportStatus4xxHeaders {
+    /// `X-Request-Id`.
+    pub x_request_id: Option<String>,
+}
+
+impl GetReportStatus4xxHeaders {
+    fn decode(
+        response: &runtime::client::RawResponse,
+    ) -> Result<Self, runtime::client::DecodeError> {
+        Ok(Self {
+            x_request_id: runtime::client::header(response, "X-Request-Id")?,
+        })
+    }
+}
+
+/// Documented success responses of [`Client::create_report`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum CreateReportResponse {
+    /// 201: created
+    Created { headers: CreateReportCreatedHeaders },
+    /// 202: queued
+    Accepted {
+        body: types::CreateReportResponse202,
+        headers: CreateReportAcceptedHeaders,
+    },
+}
+
+/// Documented error responses of [`Client::create_report`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum CreateReportError {}
+/// Documented headers of the 201 response of `create_report`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateReportCreatedHeaders {
+    /// `Location` (required).
+    pub location: String,
+}
+
+impl CreateReportCreatedHeaders {
+    fn decode(
+        response: &runtime::client::RawResponse,
+    ) -> Result<Self, runtime::client::DecodeError> {
+        Ok(Self {
+            location: runtime::client::required(
+                response,
+                "Location",
+                runtime::client::header(response, "Location")?,
+            )?,
+        })
+    }
+}
+
+/// Documented headers of the 202 response of `create_report`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CreateReportAcceptedHeaders {
+    /// `Retry-After`.
+    pub retry_after: Option<f64>,
+}
+
+impl CreateReportAcceptedHeaders {
+    fn decode(
+        response: &runtime::client::RawResponse,
+    ) -> Result<Self, runtime::client::DecodeError> {
+        Ok(Self {
+            retry_after: runtime::client::header(response, "Retry-After")?,
+        })
+    }
+}

@@ -105,6 +105,24 @@ pub trait Api: Send + Sync + 'static {
         &self,
         input: UpdateWorkflowInput,
     ) -> impl Future<Output = UpdateWorkflowResponse> + Send;
+    /// A multipart/form-data body (file uploads); Stripe's deepObject encoding of a part.
+    ///
+    /// `POST /workflows/{workflow_id}/artifacts`
+    fn upload_artifact(
+        &self,
+        input: UploadArtifactInput,
+    ) -> impl Future<Output = UploadArtifactResponse> + Send;
+    /// Typed response headers (train-travel's RateLimit, GitHub's Link, AWS-style request ids).
+    ///
+    /// `GET /reports/{id}`
+    fn get_report(&self, input: GetReportInput) -> impl Future<Output = GetReportResponse> + Send;
+    /// Two documented successes, each with its own headers.
+    ///
+    /// `POST /reports`
+    fn create_report(
+        &self,
+        input: CreateReportInput,
+    ) -> impl Future<Output = CreateReportResponse> + Send;
 }
 
 /// An `axum::Router` serving `api`: the documented routes (trailing
@@ -119,6 +137,12 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
             "/workflows/{p0}",
             axum::routing::get(handle_get_workflow::<A>).post(handle_update_workflow::<A>),
         )
+        .route(
+            "/workflows/{p0}/artifacts",
+            axum::routing::post(handle_upload_artifact::<A>),
+        )
+        .route("/reports/{p0}", axum::routing::get(handle_get_report::<A>))
+        .route("/reports", axum::routing::post(handle_create_report::<A>))
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
         .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
         .with_state(api)
@@ -474,4 +498,428 @@ async fn serve_update_workflow<A: Api>(
     cx.verdict()?;
     let input = UpdateWorkflowInput { workflow_id, body };
     Ok(api.update_workflow(input).await.into_response())
+}
+
+/// What a `upload_artifact` request carries, decoded and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UploadArtifactInput {
+    /// `workflow_id` (path).
+    pub workflow_id: String,
+    pub body: runtime::server::Bytes,
+}
+
+/// Every response `upload_artifact` documents; nothing else can be sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UploadArtifactResponse {
+    /// 204: uploaded
+    NoContent,
+}
+
+impl UploadArtifactResponse {
+    /// The HTTP status this response is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NoContent => 204,
+        }
+    }
+
+    /// The documented response for `status` (and, where errors are
+    /// told apart by code, `code`) with a JSON `body`; an error if
+    /// the spec documents no such response or the body does not fit.
+    #[allow(unused_variables)]
+    pub fn documented(
+        status: u16,
+        code: Option<&str>,
+        body: Option<::serde_json::Value>,
+    ) -> Result<Self, String> {
+        let body = body.unwrap_or(::serde_json::Value::Null);
+        match (status, code) {
+            (204, _) => Ok(Self::NoContent),
+            _ => Err(format!(
+                "status {status} (code {code:?}) is not documented for `upload_artifact`"
+            )),
+        }
+    }
+
+    fn into_response(self) -> Response {
+        match self {
+            Self::NoContent => runtime::server::empty_response(204),
+        }
+    }
+}
+
+/// Handles `POST /workflows/{workflow_id}/artifacts`.
+async fn handle_upload_artifact<A: Api>(
+    State(api): State<Arc<A>>,
+    path: PathParams,
+    request: Request,
+) -> Response {
+    let path = path.bind(&[("workflow_id", "", "")]);
+    serve_upload_artifact(&*api, path, request)
+        .await
+        .unwrap_or_else(|r| FORMAT.reject(r))
+}
+
+/// Reads, authenticates and validates a `upload_artifact` request, then calls the implementation.
+async fn serve_upload_artifact<A: Api>(
+    api: &A,
+    path: PathParams,
+    request: Request,
+) -> Result<Response, Rejection> {
+    let mut cx = Incoming::read(request, path).await?;
+    cx.media_type_is("multipart/form-data")?;
+    let workflow_id = cx.param::<String>("path", "workflow_id", Parse::Text, true);
+    let body = cx.bytes_body(true);
+    let (Some(Some(workflow_id)), Some(Some(body))) = (workflow_id, body) else {
+        return Err(cx.invalid());
+    };
+    cx.verdict()?;
+    let input = UploadArtifactInput { workflow_id, body };
+    Ok(api.upload_artifact(input).await.into_response())
+}
+
+/// What a `get_report` request carries, decoded and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetReportInput {
+    /// `id` (path).
+    pub id: String,
+}
+
+/// Every response `get_report` documents; nothing else can be sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetReportResponse {
+    /// 200: the report
+    Ok {
+        body: types::GetReportResponse200,
+        headers: GetReportOkHeaders,
+    },
+    /// 429: slow down
+    TooManyRequests {
+        headers: GetReportTooManyRequestsHeaders,
+    },
+    /// 4XX: other client errors
+    Status4xx {
+        status: u16,
+        body: types::GetReportResponse4Xx,
+        headers: GetReportStatus4xxHeaders,
+    },
+}
+
+impl GetReportResponse {
+    /// The HTTP status this response is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Ok { .. } => 200,
+            Self::TooManyRequests { .. } => 429,
+            Self::Status4xx { status, .. } => *status,
+        }
+    }
+
+    /// The documented response for `status` (and, where errors are
+    /// told apart by code, `code`) with a JSON `body`; an error if
+    /// the spec documents no such response or the body does not fit.
+    #[allow(unused_variables)]
+    pub fn documented(
+        status: u16,
+        code: Option<&str>,
+        body: Option<::serde_json::Value>,
+    ) -> Result<Self, String> {
+        let body = body.unwrap_or(::serde_json::Value::Null);
+        match (status, code) {
+            (200, _) => {
+                Err(
+                    "the 200 response of `get_report` has required headers (X-Request-Id): build `Ok` with them"
+                        .to_owned(),
+                )
+            }
+            (429, _) => {
+                Err(
+                    "the 429 response of `get_report` has required headers (Retry-After): build `TooManyRequests` with them"
+                        .to_owned(),
+                )
+            }
+            (400..=499, _) => {
+                Ok(Self::Status4xx {
+                    status,
+                    body: runtime::server::from_json(body)?,
+                    headers: Default::default(),
+                })
+            }
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `get_report`"
+                    ),
+                )
+            }
+        }
+    }
+
+    fn into_response(self) -> Response {
+        match self {
+            Self::Ok { body, headers } => headers.write(runtime::server::json_response(
+                200,
+                "application/json",
+                &body,
+            )),
+            Self::TooManyRequests { headers } => {
+                headers.write(runtime::server::empty_response(429))
+            }
+            Self::Status4xx {
+                status,
+                body,
+                headers,
+            } => headers.write(runtime::server::json_response(
+                status,
+                "application/json",
+                &body,
+            )),
+        }
+    }
+}
+
+/// Documented headers of the 200 response of `get_report`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetReportOkHeaders {
+    /// the request's id
+    ///
+    /// `X-Request-Id` (required).
+    pub x_request_id: String,
+    /// Quota policy (`limit=10, remaining=0, reset=10`).
+    ///
+    /// `RateLimit`.
+    pub rate_limit: Option<String>,
+    /// `X-Page-Count`.
+    pub x_page_count: Option<i32>,
+    /// pagination links
+    ///
+    /// `Link`.
+    pub link: Option<Vec<String>>,
+    /// `X-Cache`.
+    pub x_cache: Option<types::GetReportResponse200XCache>,
+}
+
+impl GetReportOkHeaders {
+    /// Writes these headers onto `response` (`simple` style).
+    fn write(&self, response: Response) -> Response {
+        runtime::server::with_headers(
+            &FORMAT,
+            response,
+            &[
+                (
+                    "X-Request-Id",
+                    runtime::server::header_text(&self.x_request_id),
+                ),
+                ("RateLimit", runtime::server::header_text(&self.rate_limit)),
+                (
+                    "X-Page-Count",
+                    runtime::server::header_text(&self.x_page_count),
+                ),
+                ("Link", runtime::server::header_text(&self.link)),
+                ("X-Cache", runtime::server::header_text(&self.x_cache)),
+            ],
+        )
+    }
+}
+
+/// Documented headers of the 429 response of `get_report`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetReportTooManyRequestsHeaders {
+    /// `Retry-After` (required).
+    pub retry_after: i64,
+}
+
+impl GetReportTooManyRequestsHeaders {
+    /// Writes these headers onto `response` (`simple` style).
+    fn write(&self, response: Response) -> Response {
+        runtime::server::with_headers(
+            &FORMAT,
+            response,
+            &[(
+                "Retry-After",
+                runtime::server::header_text(&self.retry_after),
+            )],
+        )
+    }
+}
+
+/// Documented headers of the 4XX response of `get_report`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GetReportStatus4xxHeaders {
+    /// `X-Request-Id`.
+    pub x_request_id: Option<String>,
+}
+
+impl GetReportStatus4xxHeaders {
+    /// Writes these headers onto `response` (`simple` style).
+    fn write(&self, response: Response) -> Response {
+        runtime::server::with_headers(
+            &FORMAT,
+            response,
+            &[(
+                "X-Request-Id",
+                runtime::server::header_text(&self.x_request_id),
+            )],
+        )
+    }
+}
+
+/// Handles `GET /reports/{id}`.
+async fn handle_get_report<A: Api>(
+    State(api): State<Arc<A>>,
+    path: PathParams,
+    request: Request,
+) -> Response {
+    let path = path.bind(&[("id", "", "")]);
+    serve_get_report(&*api, path, request)
+        .await
+        .unwrap_or_else(|r| FORMAT.reject(r))
+}
+
+/// Reads, authenticates and validates a `get_report` request, then calls the implementation.
+async fn serve_get_report<A: Api>(
+    api: &A,
+    path: PathParams,
+    request: Request,
+) -> Result<Response, Rejection> {
+    let mut cx = Incoming::read(request, path).await?;
+    let id = cx.param::<String>("path", "id", Parse::Text, true);
+    let (Some(Some(id)),) = (id,) else {
+        return Err(cx.invalid());
+    };
+    cx.verdict()?;
+    let input = GetReportInput { id };
+    Ok(api.get_report(input).await.into_response())
+}
+
+/// What a `create_report` request carries, decoded and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateReportInput {}
+/// Every response `create_report` documents; nothing else can be sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CreateReportResponse {
+    /// 201: created
+    Created { headers: CreateReportCreatedHeaders },
+    /// 202: queued
+    Accepted {
+        body: types::CreateReportResponse202,
+        headers: CreateReportAcceptedHeaders,
+    },
+}
+
+impl CreateReportResponse {
+    /// The HTTP status this response is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Created { .. } => 201,
+            Self::Accepted { .. } => 202,
+        }
+    }
+
+    /// The documented response for `status` (and, where errors are
+    /// told apart by code, `code`) with a JSON `body`; an error if
+    /// the spec documents no such response or the body does not fit.
+    #[allow(unused_variables)]
+    pub fn documented(
+        status: u16,
+        code: Option<&str>,
+        body: Option<::serde_json::Value>,
+    ) -> Result<Self, String> {
+        let body = body.unwrap_or(::serde_json::Value::Null);
+        match (status, code) {
+            (201, _) => {
+                Err(
+                    "the 201 response of `create_report` has required headers (Location): build `Created` with them"
+                        .to_owned(),
+                )
+            }
+            (202, _) => {
+                Ok(Self::Accepted {
+                    body: runtime::server::from_json(body)?,
+                    headers: Default::default(),
+                })
+            }
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `create_report`"
+                    ),
+                )
+            }
+        }
+    }
+
+    fn into_response(self) -> Response {
+        match self {
+            Self::Created { headers } => headers.write(runtime::server::empty_response(201)),
+            Self::Accepted { body, headers } => headers.write(runtime::server::json_response(
+                202,
+                "application/json",
+                &body,
+            )),
+        }
+    }
+}
+
+/// Documented headers of the 201 response of `create_report`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateReportCreatedHeaders {
+    /// `Location` (required).
+    pub location: String,
+}
+
+impl CreateReportCreatedHeaders {
+    /// Writes these headers onto `response` (`simple` style).
+    fn write(&self, response: Response) -> Response {
+        runtime::server::with_headers(
+            &FORMAT,
+            response,
+            &[("Location", runtime::server::header_text(&self.location))],
+        )
+    }
+}
+
+/// Documented headers of the 202 response of `create_report`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CreateReportAcceptedHeaders {
+    /// `Retry-After`.
+    pub retry_after: Option<f64>,
+}
+
+impl CreateReportAcceptedHeaders {
+    /// Writes these headers onto `response` (`simple` style).
+    fn write(&self, response: Response) -> Response {
+        runtime::server::with_headers(
+            &FORMAT,
+            response,
+            &[(
+                "Retry-After",
+                runtime::server::header_text(&self.retry_after),
+            )],
+        )
+    }
+}
+
+/// Handles `POST /reports`.
+async fn handle_create_report<A: Api>(
+    State(api): State<Arc<A>>,
+    path: PathParams,
+    request: Request,
+) -> Response {
+    let path = path.bind(&[]);
+    serve_create_report(&*api, path, request)
+        .await
+        .unwrap_or_else(|r| FORMAT.reject(r))
+}
+
+/// Reads, authenticates and validates a `create_report` request, then calls the implementation.
+async fn serve_create_report<A: Api>(
+    api: &A,
+    path: PathParams,
+    request: Request,
+) -> Result<Response, Rejection> {
+    let mut cx = Incoming::read(request, path).await?;
+    cx.verdict()?;
+    let input = CreateReportInput {};
+    Ok(api.create_report(input).await.into_response())
 }

@@ -17,6 +17,12 @@ pub struct Cat {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateReportResponse202 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub barks: Option<bool>,
@@ -63,6 +69,65 @@ impl ::std::fmt::Display for GetItemsIdType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetReportResponse200 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum GetReportResponse200XCache {
+    /// `"hit"`
+    Hit,
+    /// `"miss"`
+    Miss,
+    /// A value this version of the API does not document.
+    Unknown(String),
+}
+
+impl GetReportResponse200XCache {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            GetReportResponse200XCache::Hit => "hit",
+            GetReportResponse200XCache::Miss => "miss",
+            GetReportResponse200XCache::Unknown(s) => s,
+        }
+    }
+}
+
+impl From<String> for GetReportResponse200XCache {
+    fn from(s: String) -> Self {
+        match s.as_str() {
+            "hit" => GetReportResponse200XCache::Hit,
+            "miss" => GetReportResponse200XCache::Miss,
+            _ => GetReportResponse200XCache::Unknown(s),
+        }
+    }
+}
+
+impl From<GetReportResponse200XCache> for String {
+    fn from(v: GetReportResponse200XCache) -> Self {
+        match v {
+            GetReportResponse200XCache::Unknown(s) => s,
+            known => known.as_str().to_owned(),
+        }
+    }
+}
+
+impl ::std::fmt::Display for GetReportResponse200XCache {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetReportResponse4Xx {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -211,11 +276,109 @@ pub struct UpdateWorkflowRequestStepsItem {
     pub timeout: Option<i64>,
 }
 
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UploadArtifactRequest {
+    pub name: String,
+    pub file: runtime::binary::Binary,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logs: Option<Vec<runtime::binary::Binary>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checksum: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<UploadArtifactRequestKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<UploadArtifactRequestMeta>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<UploadArtifactRequestLink>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "runtime::nullable"
+    )]
+    pub notes: Option<Option<String>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum UploadArtifactRequestKind {
+    /// `"zip"`
+    Zip,
+    /// `"tar"`
+    Tar,
+    /// A value this version of the API does not document.
+    Unknown(String),
+}
+
+impl UploadArtifactRequestKind {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UploadArtifactRequestKind::Zip => "zip",
+            UploadArtifactRequestKind::Tar => "tar",
+            UploadArtifactRequestKind::Unknown(s) => s,
+        }
+    }
+}
+
+impl From<String> for UploadArtifactRequestKind {
+    fn from(s: String) -> Self {
+        match s.as_str() {
+            "zip" => UploadArtifactRequestKind::Zip,
+            "tar" => UploadArtifactRequestKind::Tar,
+            _ => UploadArtifactRequestKind::Unknown(s),
+        }
+    }
+}
+
+impl From<UploadArtifactRequestKind> for String {
+    fn from(v: UploadArtifactRequestKind) -> Self {
+        match v {
+            UploadArtifactRequestKind::Unknown(s) => s,
+            known => known.as_str().to_owned(),
+        }
+    }
+}
+
+impl ::std::fmt::Display for UploadArtifactRequestKind {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadArtifactRequestLink {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expand: Option<Vec<String>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadArtifactRequestMeta {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
+}
+
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for GetItemsIdType {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
         if let Self::Unknown(v) = self {
             c.unknown(::serde_json::Value::String(v.clone()), &["'full'"]);
+        }
+    }
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for GetReportResponse200XCache {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        if let Self::Unknown(v) = self {
+            c.unknown(::serde_json::Value::String(v.clone()), &["'hit'", "'miss'"]);
         }
     }
 }
@@ -292,6 +455,26 @@ impl runtime::validate::Validate for Pet {
             Self::Unknown => c.key("kind", |c| {
                 c.unknown(::serde_json::Value::Null, &["'Cat'", "'Dog'"])
             }),
+        }
+    }
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for UploadArtifactRequest {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        if let Some(v) = &self.kind {
+            c.key("kind", |c| {
+                runtime::validate::Validate::validate(v, c);
+            });
+        }
+    }
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for UploadArtifactRequestKind {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        if let Self::Unknown(v) = self {
+            c.unknown(::serde_json::Value::String(v.clone()), &["'zip'", "'tar'"]);
         }
     }
 }

@@ -16,6 +16,10 @@
 //! pipeline up to and including the stage.
 
 use apigen::emit::Options;
+
+/// The allocator of the `apigen` command, so that the numbers are its own.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -198,8 +198,13 @@ fn required(yes: bool) -> &'static str {
     if yes { " (required)" } else { "" }
 }
 
+/// ` → Body; headers X (header, required): string, …`
 fn body_of(r: &summary::Response) -> String {
-    r.ty.as_ref().map(|t| format!(" → {t}")).unwrap_or_default()
+    let body = r.ty.as_ref().map(|t| format!(" → {t}")).unwrap_or_default();
+    match r.headers.is_empty() {
+        true => body,
+        false => format!("{body}; headers {}", r.headers.iter().map(parameter).collect::<Vec<_>>().join(", ")),
+    }
 }
 
 fn one_line(s: &str) -> String {

@@ -50,6 +50,9 @@ pub struct Response {
     pub description: String,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub ty: Option<String>,
+    /// Documented response headers, described like parameters.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<Parameter>,
 }
 
 pub fn operations(api: &Api) -> Vec<Operation> {
@@ -98,6 +101,16 @@ fn operation(api: &Api, op: &ir::Operation) -> Operation {
             status: String::from(r.status),
             description: r.description.clone(),
             ty: r.contents.iter().find_map(|c| c.ty.as_ref()).map(|t| describe(api, t)),
+            headers: r
+                .headers
+                .iter()
+                .map(|h| Parameter {
+                    name: h.name.clone(),
+                    location: "header".into(),
+                    required: h.required,
+                    ty: describe(api, &h.ty),
+                })
+                .collect(),
         })
         .collect();
     Operation {

@@ -78,12 +78,7 @@ fn operation(api: &Api, op: &ir::Operation) -> Operation {
     let parameters = op
         .parameters
         .iter()
-        .map(|p| Parameter {
-            name: p.name.clone(),
-            location: format!("{:?}", p.location).to_lowercase(),
-            required: p.required,
-            ty: describe(api, &p.ty),
-        })
+        .map(|p| described(api, &p.name, &format!("{:?}", p.location).to_lowercase(), p.required, &p.ty))
         .collect();
     let body = op.body.as_ref().map(|b| {
         let ty = b.contents.iter().find_map(|c| c.ty.as_ref());
@@ -101,16 +96,7 @@ fn operation(api: &Api, op: &ir::Operation) -> Operation {
             status: String::from(r.status),
             description: r.description.clone(),
             ty: r.contents.iter().find_map(|c| c.ty.as_ref()).map(|t| describe(api, t)),
-            headers: r
-                .headers
-                .iter()
-                .map(|h| Parameter {
-                    name: h.name.clone(),
-                    location: "header".into(),
-                    required: h.required,
-                    ty: describe(api, &h.ty),
-                })
-                .collect(),
+            headers: r.headers.iter().map(|h| described(api, &h.name, "header", h.required, &h.ty)).collect(),
         })
         .collect();
     Operation {
@@ -129,15 +115,12 @@ fn operation(api: &Api, op: &ir::Operation) -> Operation {
 fn fields(api: &Api, ty: &TypeRef) -> Vec<Parameter> {
     let TypeRef::Named { name } = ty else { return Vec::new() };
     let Some(TypeKind::Struct { fields, .. }) = api.types.get(name).map(|t| &t.kind) else { return Vec::new() };
-    fields
-        .iter()
-        .map(|f| Parameter {
-            name: f.name.clone(),
-            location: "body".into(),
-            required: f.required,
-            ty: describe(api, &f.ty),
-        })
-        .collect()
+    fields.iter().map(|f| described(api, &f.name, "body", f.required, &f.ty)).collect()
+}
+
+/// A parameter, header or body field with its type described.
+fn described(api: &Api, name: &str, location: &str, required: bool, ty: &TypeRef) -> Parameter {
+    Parameter { name: name.to_owned(), location: location.to_owned(), required, ty: describe(api, ty) }
 }
 
 /// A type in a few words, with its constraints: `string, 3..=100 chars,

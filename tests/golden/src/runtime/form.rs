@@ -105,8 +105,9 @@ impl Node {
     }
 }
 
-/// `a[b][0][]` → `["a", "b", "0", ""]`; a name whose brackets do not
-/// pair up is one segment as written.
+/// `a[b][0][]` → `["a", "b", "0", ""]`; brackets inside a key pair up
+/// (`metadata[a[b]]` → `["metadata", "a[b]"]`); a name whose brackets do
+/// not is one segment as written.
 fn segments(name: &str) -> Vec<&str> {
     let Some(open) = name.find('[').filter(|&i| i > 0) else {
         return vec![name];
@@ -114,11 +115,25 @@ fn segments(name: &str) -> Vec<&str> {
     let mut out = vec![&name[..open]];
     let mut rest = &name[open..];
     while !rest.is_empty() {
-        let Some(close) = rest.strip_prefix('[').and_then(|r| r.find(']')) else {
+        if !rest.starts_with('[') {
             return vec![name];
-        };
-        out.push(&rest[1..close + 1]);
-        rest = &rest[close + 2..];
+        }
+        let mut depth = 0usize;
+        let close = rest.char_indices().find(|&(_, c)| {
+            match c {
+                '[' => depth += 1,
+                ']' => depth -= 1,
+                _ => {}
+            }
+            depth == 0
+        });
+        match close {
+            Some((i, ']')) => {
+                out.push(&rest[1..i]);
+                rest = &rest[i + 1..];
+            }
+            _ => return vec![name],
+        }
     }
     out
 }
@@ -753,6 +768,14 @@ mod tests {
         assert_eq!(segments("a[b]c"), ["a[b]c"]);
         assert_eq!(segments("[a]"), ["[a]"]);
         assert_eq!(segments("a[b][]"), ["a", "b", ""]);
+        assert_eq!(segments("metadata[a[b]][c]"), ["metadata", "a[b]", "c"]);
+        assert_eq!(segments("a[b"), ["a[b"]);
+        assert_eq!(segments("a[b]]"), ["a[b]]"]);
+        for odd in [
+            "]", "[", "a]", "a[]]", "a[[", "[[]]", "a[]x", "a[]]]][[", "a[b]]]c",
+        ] {
+            let _ = Node::from_form(format!("{odd}=1&{odd}=2&{odd}[x]=3").as_bytes());
+        }
     }
 
     const BODY: &[u8] = b"preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\na \"b\"\r\n\

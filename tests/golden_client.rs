@@ -382,7 +382,10 @@ async fn a_malformed_form_body_is_the_vendors_validation_answer() {
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["errors"][0]["msg"], "the multipart body ends without its closing boundary", "{body}");
     let (status, body) = ask("POST", "/workflows/ci.yml/artifacts", "multipart/form-data", b"--b--\r\n").await;
-    assert_eq!((status, &body["errors"][0]["msg"]), (400, &serde_json::json!("the media type names no multipart boundary")));
+    assert_eq!(
+        (status, &body["errors"][0]["msg"]),
+        (400, &serde_json::json!("the media type names no multipart boundary"))
+    );
     let wrong = b"--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nn\r\n\
         --b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f\"\r\n\r\nx\r\n\
         --b\r\nContent-Disposition: form-data; name=\"size\"\r\n\r\neight\r\n--b--\r\n";

@@ -9,7 +9,8 @@ use crate::emit::docs::{doc, paragraph};
 use crate::emit::headers;
 use crate::emit::rust_type::{is_copy, rust_type};
 use crate::emit::shape::{
-    FormBody, Kind, form_body, json_media, kind, method_str, ordered_params, preferred, resolve, scalar_variants, status_doc, strip_nullable,
+    FormBody, Kind, form_body, json_media, kind, method_str, ordered_params, preferred, resolve, scalar_variants,
+    status_doc, strip_nullable,
 };
 use crate::emit::status;
 use crate::emit::validate::additional_field;

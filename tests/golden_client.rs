@@ -121,6 +121,26 @@ async fn scalar_union_members_print_as_themselves() {
     assert_eq!(line, "GET /workflows/42?created=1700000000 HTTP/1.1");
 }
 
+/// The multipart fixture: every kind of part, with these files.
+fn artifact(file: Binary, logs: Vec<Binary>, expand: &[&str]) -> UploadArtifactRequest {
+    UploadArtifactRequest {
+        name: "nightly \"build\"".into(),
+        file,
+        logs: Some(logs),
+        checksum: Some("UEsDBA==".into()),
+        size: Some(8),
+        public: Some(false),
+        kind: Some(UploadArtifactRequestKind::Zip),
+        labels: Some(vec!["ci".into(), "nightly".into()]),
+        meta: Some(UploadArtifactRequestMeta { branch: Some("main".into()) }),
+        link: Some(UploadArtifactRequestLink {
+            create: Some(true),
+            expand: Some(expand.iter().map(|e| e.to_string()).collect()),
+        }),
+        notes: None,
+    }
+}
+
 /// One part as a multipart parser reads it: name, file name, media type, bytes.
 type ReadPart = (String, Option<String>, Option<String>, Vec<u8>);
 
@@ -142,22 +162,12 @@ async fn parse_multipart(content_type: &str, body: &[u8]) -> Vec<ReadPart> {
 #[tokio::test]
 async fn typed_multipart_bodies_are_parts_a_parser_reads() {
     let (head, body) = exchange(async |c| {
-        let body = UploadArtifactRequest {
-            name: "nightly \"build\"".into(),
-            file: Binary::new(vec![0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, b'\r', b'\n']).with_file_name("out.zip"),
-            logs: Some(vec![
-                Binary::from("line 1\n"),
-                Binary::from("{}").with_file_name("b.json").with_content_type("application/json"),
-            ]),
-            checksum: Some("UEsDBA==".into()),
-            size: Some(8),
-            public: Some(false),
-            kind: Some(UploadArtifactRequestKind::Zip),
-            labels: Some(vec!["ci".into(), "nightly".into()]),
-            meta: Some(UploadArtifactRequestMeta { branch: Some("main".into()) }),
-            link: Some(UploadArtifactRequestLink { create: Some(true), expand: Some(vec!["file".into()]) }),
-            notes: Some(None),
-        };
+        let file = Binary::new(vec![0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, b'\r', b'\n']).with_file_name("out.zip");
+        let logs = vec![
+            Binary::from("line 1\n"),
+            Binary::from("{}").with_file_name("b.json").with_content_type("application/json"),
+        ];
+        let body = UploadArtifactRequest { notes: Some(None), ..artifact(file, logs, &["file"]) };
         c.upload_artifact("ci.yml", &body).await.unwrap();
     })
     .await;
@@ -305,24 +315,14 @@ async fn the_stub_decodes_the_form_bodies_the_client_sends() {
         ]),
     };
     client.update_workflow("ci.yml", &update).await.unwrap();
-    let upload = UploadArtifactRequest {
-        name: "nightly \"build\"".into(),
-        file: Binary::new(vec![0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, b'\r', b'\n'])
-            .with_file_name("out \"1\".zip")
-            .with_content_type("application/zip"),
-        logs: Some(vec![
-            Binary::from("line 1\n").with_file_name("logs").with_content_type("application/octet-stream"),
-            Binary::from("{}").with_file_name("b.json").with_content_type("application/json"),
-        ]),
-        checksum: Some("UEsDBA==".into()),
-        size: Some(8),
-        public: Some(false),
-        kind: Some(UploadArtifactRequestKind::Zip),
-        labels: Some(vec!["ci".into(), "nightly".into()]),
-        meta: Some(UploadArtifactRequestMeta { branch: Some("main".into()) }),
-        link: Some(UploadArtifactRequestLink { create: Some(true), expand: Some(vec!["file".into(), "logs".into()]) }),
-        notes: None,
-    };
+    let file = Binary::new(vec![0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, b'\r', b'\n'])
+        .with_file_name("out \"1\".zip")
+        .with_content_type("application/zip");
+    let logs = vec![
+        Binary::from("line 1\n").with_file_name("logs").with_content_type("application/octet-stream"),
+        Binary::from("{}").with_file_name("b.json").with_content_type("application/json"),
+    ];
+    let upload = artifact(file, logs, &["file", "logs"]);
     client.upload_artifact("ci.yml", &upload).await.unwrap();
     // Only what is required, with one log file: still an array.
     let small = UploadArtifactRequest {

@@ -121,6 +121,26 @@ async fn scalar_union_members_print_as_themselves() {
     assert_eq!(line, "GET /workflows/42?created=1700000000 HTTP/1.1");
 }
 
+/// The multipart fixture: every kind of part, with these files.
+fn artifact(file: Binary, logs: Vec<Binary>, expand: &[&str]) -> UploadArtifactRequest {
+    UploadArtifactRequest {
+        name: "nightly \"build\"".into(),
+        file,
+        logs: Some(logs),
+        checksum: Some("UEsDBA==".into()),
+        size: Some(8),
+        public: Some(false),
+        kind: Some(UploadArtifactRequestKind::Zip),
+        labels: Some(vec!["ci".into(), "nightly".into()]),
+        meta: Some(UploadArtifactRequestMeta { branch: Some("main".into()) }),
+        link: Some(UploadArtifactRequestLink {
+            create: Some(true),
+            expand: Some(expand.iter().map(|e| e.to_string()).collect()),
+        }),
+        notes: None,
+    }
+}
+
 /// One part as a multipart parser reads it: name, file name, media type, bytes.
 type ReadPart = (String, Option<String>, Option<String>, Vec<u8>);
 
@@ -142,22 +162,12 @@ async fn parse_multipart(content_type: &str, body: &[u8]) -> Vec<ReadPart> {
 #[tokio::test]
 async fn typed_multipart_bodies_are_parts_a_parser_reads() {
     let (head, body) = exchange(async |c| {
-        let body = UploadArtifactRequest {
-            name: "nightly \"build\"".into(),
-            file: Binary::new(vec![0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, b'\r', b'\n']).with_file_name("out.zip"),
-            logs: Some(vec![
-                Binary::from("line 1\n"),
-                Binary::from("{}").with_file_name("b.json").with_content_type("application/json"),
-            ]),
-            checksum: Some("UEsDBA==".into()),
-            size: Some(8),
-            public: Some(false),
-            kind: Some(UploadArtifactRequestKind::Zip),
-            labels: Some(vec!["ci".into(), "nightly".into()]),
-            meta: Some(UploadArtifactRequestMeta { branch: Some("main".into()) }),
-            link: Some(UploadArtifactRequestLink { create: Some(true), expand: Some(vec!["file".into()]) }),
-            notes: Some(None),
-        };
+        let file = Binary::new(vec![0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, b'\r', b'\n']).with_file_name("out.zip");
+        let logs = vec![
+            Binary::from("line 1\n"),
+            Binary::from("{}").with_file_name("b.json").with_content_type("application/json"),
+        ];
+        let body = UploadArtifactRequest { notes: Some(None), ..artifact(file, logs, &["file"]) };
         c.upload_artifact("ci.yml", &body).await.unwrap();
     })
     .await;
@@ -206,8 +216,13 @@ async fn absent_optional_multipart_properties_are_left_out() {
 }
 
 /// The golden server stub, answering each report id with another
-/// documented response and its typed headers.
-struct Reports;
+/// documented response and its typed headers, and keeping the form bodies
+/// it receives.
+#[derive(Default)]
+struct Reports {
+    updates: std::sync::Mutex<Vec<server::UpdateWorkflowInput>>,
+    uploads: std::sync::Mutex<Vec<server::UploadArtifactInput>>,
+}
 
 impl server::Api for Reports {
     async fn get_items_id(&self, _: server::GetItemsIdInput) -> server::GetItemsIdResponse {
@@ -219,10 +234,12 @@ impl server::Api for Reports {
     async fn get_workflow(&self, _: server::GetWorkflowInput) -> server::GetWorkflowResponse {
         server::GetWorkflowResponse::NoContent
     }
-    async fn update_workflow(&self, _: server::UpdateWorkflowInput) -> server::UpdateWorkflowResponse {
+    async fn update_workflow(&self, input: server::UpdateWorkflowInput) -> server::UpdateWorkflowResponse {
+        self.updates.lock().unwrap().push(input);
         server::UpdateWorkflowResponse::NoContent
     }
-    async fn upload_artifact(&self, _: server::UploadArtifactInput) -> server::UploadArtifactResponse {
+    async fn upload_artifact(&self, input: server::UploadArtifactInput) -> server::UploadArtifactResponse {
+        self.uploads.lock().unwrap().push(input);
         server::UploadArtifactResponse::NoContent
     }
     async fn get_report(&self, input: server::GetReportInput) -> server::GetReportResponse {
@@ -269,11 +286,127 @@ impl server::Api for Reports {
 
 /// A client of the golden stub served on loopback, without retries.
 async fn served() -> Client {
+    served_by(Default::default()).await
+}
+
+async fn served_by(api: std::sync::Arc<Reports>) -> Client {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, server::router(std::sync::Arc::new(Reports))).await });
+    tokio::spawn(async move { axum::serve(listener, server::router(api)).await });
     let config = ClientConfig::new().base_url(url).retry(RetryPolicy::disabled());
     Client::with_config(Credentials::new(), config).unwrap()
+}
+
+/// What the generated client sends, the generated stub hands its
+/// implementation typed and equal: a form body with nested metadata and
+/// an array of objects, a multipart body with files (bytes, file name and
+/// media type), text, numbers, an enum, JSON parts and a deepObject part.
+#[tokio::test]
+async fn the_stub_decodes_the_form_bodies_the_client_sends() {
+    let api = std::sync::Arc::new(Reports::default());
+    let client = served_by(api.clone()).await;
+    let update = UpdateWorkflowRequest {
+        name: "nightly build & test+1 100%".into(),
+        metadata: Some([("team".to_string(), "ci/cd".to_string()), ("a[b]".to_string(), "".to_string())].into()),
+        steps: Some(vec![
+            UpdateWorkflowRequestStepsItem { run: Some("make".into()), timeout: Some(60) },
+            UpdateWorkflowRequestStepsItem { run: None, timeout: Some(-1) },
+            UpdateWorkflowRequestStepsItem { run: Some("a=b&c".into()), timeout: None },
+        ]),
+    };
+    client.update_workflow("ci.yml", &update).await.unwrap();
+    let file = Binary::new(vec![0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, b'\r', b'\n'])
+        .with_file_name("out \"1\".zip")
+        .with_content_type("application/zip");
+    let logs = vec![
+        Binary::from("line 1\n").with_file_name("logs").with_content_type("application/octet-stream"),
+        Binary::from("{}").with_file_name("b.json").with_content_type("application/json"),
+    ];
+    let upload = artifact(file, logs, &["file", "logs"]);
+    client.upload_artifact("ci.yml", &upload).await.unwrap();
+    // Only what is required, with one log file: still an array.
+    let small = UploadArtifactRequest {
+        name: "n".into(),
+        file: Binary::from("x").with_file_name("file").with_content_type("application/zip"),
+        logs: Some(vec![Binary::from("only").with_file_name("logs").with_content_type("application/octet-stream")]),
+        ..Default::default()
+    };
+    client.upload_artifact("ci.yml", &small).await.unwrap();
+    let updates = api.updates.lock().unwrap();
+    assert_eq!(*updates, [server::UpdateWorkflowInput { workflow_id: "ci.yml".into(), body: update }]);
+    let uploads = api.uploads.lock().unwrap();
+    assert_eq!(
+        *uploads,
+        [
+            server::UploadArtifactInput { workflow_id: "ci.yml".into(), body: upload },
+            server::UploadArtifactInput { workflow_id: "ci.yml".into(), body: small },
+        ]
+    );
+}
+
+/// A request to the golden stub, answered without a network.
+async fn ask(method: &str, path: &str, content_type: &str, body: &'static [u8]) -> (u16, serde_json::Value) {
+    use tower::ServiceExt;
+    let request = axum::http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("content-type", content_type)
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let response = server::router(std::sync::Arc::new(Reports::default())).oneshot(request).await.unwrap();
+    let status = response.status().as_u16();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    (status, serde_json::from_slice(&bytes).unwrap_or_default())
+}
+
+/// A form or multipart body that does not fit its type gets the API's
+/// validation answer, naming the field; curl's way of writing parts is
+/// read too.
+#[tokio::test]
+async fn a_malformed_form_body_is_the_vendors_validation_answer() {
+    let form = "application/x-www-form-urlencoded";
+    let (status, body) = ask("POST", "/workflows/ci.yml", form, b"name=x&steps[0][timeout]=soon").await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["code"], "invalid_request");
+    assert_eq!(body["errors"][0]["loc"], serde_json::json!(["body", "steps", 0, "timeout"]), "{body}");
+    assert_eq!(body["errors"][0]["type"], "type_error", "{body}");
+    let (status, body) = ask("POST", "/workflows/ci.yml", form, b"steps[0][run]=make").await;
+    assert_eq!((status, &body["errors"][0]["loc"]), (400, &serde_json::json!(["body", "name"])), "{body}");
+    let (status, body) = ask("POST", "/workflows/ci.yml", form, b"name=x&name[y]=z").await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["errors"][0]["msg"], "`name[y]` is both a value and an object", "{body}");
+
+    let multipart = "multipart/form-data; boundary=b";
+    let cut = b"--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nn\r\n";
+    let (status, body) = ask("POST", "/workflows/ci.yml/artifacts", multipart, cut).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["errors"][0]["msg"], "the multipart body ends without its closing boundary", "{body}");
+    let (status, body) = ask("POST", "/workflows/ci.yml/artifacts", "multipart/form-data", b"--b--\r\n").await;
+    assert_eq!(
+        (status, &body["errors"][0]["msg"]),
+        (400, &serde_json::json!("the media type names no multipart boundary"))
+    );
+    let wrong = b"--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nn\r\n\
+        --b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f\"\r\n\r\nx\r\n\
+        --b\r\nContent-Disposition: form-data; name=\"size\"\r\n\r\neight\r\n--b--\r\n";
+    let (status, body) = ask("POST", "/workflows/ci.yml/artifacts", multipart, wrong).await;
+    assert_eq!((status, &body["errors"][0]["loc"]), (400, &serde_json::json!(["body", "size"])), "{body}");
+
+    // As curl -F writes it: a quoted boundary, escaped quotes, no part
+    // media type for text, a file's type as given.
+    let curl = b"--------------------------d74496d66958873e\r\n\
+        Content-Disposition: form-data; name=\"name\"\r\n\r\na \\\"q\\\"\r\n\
+        --------------------------d74496d66958873e\r\n\
+        Content-Disposition: form-data; name=\"file\"; filename=\"out.zip\"\r\nContent-Type: application/zip\r\n\r\nPK\r\n\
+        --------------------------d74496d66958873e--\r\n";
+    let (status, body) = ask(
+        "POST",
+        "/workflows/ci.yml/artifacts",
+        "multipart/form-data; boundary=\"------------------------d74496d66958873e\"",
+        curl,
+    )
+    .await;
+    assert_eq!(status, 204, "{body}");
 }
 
 #[tokio::test]

@@ -35,6 +35,9 @@ pub mod huawei_signature;
 pub mod server;
 
 #[cfg(feature = "server")]
+pub mod form;
+
+#[cfg(feature = "server")]
 pub mod validate;
 
 #[cfg(feature = "server")]

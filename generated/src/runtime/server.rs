@@ -634,30 +634,90 @@ impl Incoming {
         }
         let mut de = serde_json::Deserializer::from_slice(&self.body);
         let decoded = serde_path_to_error::deserialize::<_, T>(&mut de);
-        match decoded {
-            Ok(v) => match de.end() {
-                Ok(()) => Some(Some(v)),
-                Err(e) => {
-                    self.violations
-                        .push(serde_violation(vec![Loc::Key("body".into())], &e));
-                    None
-                }
-            },
+        match decoded.map(|v| de.end().map(|()| v)) {
+            Ok(Ok(v)) => Some(Some(v)),
+            Ok(Err(e)) => {
+                self.violations
+                    .push(serde_violation(vec![Loc::Key("body".into())], &e));
+                None
+            }
             Err(e) => {
-                let mut loc = vec![Loc::Key("body".into())];
-                for seg in e.path().iter() {
-                    match seg {
-                        serde_path_to_error::Segment::Seq { index } => loc.push(Loc::Index(*index)),
-                        serde_path_to_error::Segment::Map { key } => {
-                            loc.push(Loc::Key(key.clone()))
-                        }
-                        serde_path_to_error::Segment::Enum { variant } => {
-                            loc.push(Loc::Key(variant.clone()))
-                        }
-                        serde_path_to_error::Segment::Unknown => {}
-                    }
-                }
-                self.violations.push(serde_violation(loc, e.inner()));
+                self.violations.push(located(&e));
+                None
+            }
+        }
+    }
+
+    /// Decodes an `application/x-www-form-urlencoded` body: bracketed
+    /// names nest (`metadata[k]=v`, `steps[0][run]=make`, `expand[]=x`),
+    /// text coerces to the type's numbers and booleans (see
+    /// [`form`](super::form)). An empty body counts as absent.
+    pub fn form_body<T: DeserializeOwned>(&mut self, required: bool) -> Option<Option<T>> {
+        if self.body_absent(required)? {
+            return Some(None);
+        }
+        let tree = super::form::Node::from_form(&self.body);
+        self.decode_tree(tree)
+    }
+
+    /// Decodes a `multipart/form-data` body by the boundary its
+    /// `Content-Type` names: parts named like form pairs, `application/json`
+    /// parts as JSON, files as `Binary` (with file name and media type).
+    /// An empty body counts as absent.
+    pub fn multipart_body<T: DeserializeOwned>(&mut self, required: bool) -> Option<Option<T>> {
+        if self.body_absent(required)? {
+            return Some(None);
+        }
+        let media = self.header("content-type").unwrap_or_default();
+        let boundary = media
+            .split_once(';')
+            .map(|(_, params)| super::form::parameters(params))
+            .and_then(|params| {
+                params
+                    .into_iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("boundary"))
+                    .map(|(_, v)| v)
+            });
+        let tree = match boundary {
+            Some(b) => super::form::Node::from_multipart(&self.body, &b),
+            None => Err("the media type names no multipart boundary".to_owned()),
+        };
+        self.decode_tree(tree)
+    }
+
+    /// `Some(true)`: an empty, optional body; `None`: an empty, required one
+    /// (a violation is recorded).
+    fn body_absent(&mut self, required: bool) -> Option<bool> {
+        if !self.body.is_empty() {
+            return Some(false);
+        }
+        if required {
+            self.missing("body", "");
+            return None;
+        }
+        Some(true)
+    }
+
+    fn decode_tree<T: DeserializeOwned>(
+        &mut self,
+        tree: Result<super::form::Node, String>,
+    ) -> Option<Option<T>> {
+        let tree = match tree {
+            Ok(tree) => tree,
+            Err(message) => {
+                self.fail(
+                    vec![Loc::Key("body".into())],
+                    "value_error",
+                    message,
+                    Value::Null,
+                );
+                return None;
+            }
+        };
+        match serde_path_to_error::deserialize::<_, T>(super::form::Deserializer(tree)) {
+            Ok(v) => Some(Some(v)),
+            Err(e) => {
+                self.violations.push(located(&e));
                 None
             }
         }
@@ -875,6 +935,21 @@ fn is_dot_segment(segment: &str) -> bool {
     }
     let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
     decoded == "." || decoded == ".."
+}
+
+/// A body's decoding error at the place it names (`body`, then the
+/// keys and indices down to the value).
+fn located(e: &serde_path_to_error::Error<serde_json::Error>) -> Violation {
+    let mut loc = vec![Loc::Key("body".into())];
+    for seg in e.path().iter() {
+        match seg {
+            serde_path_to_error::Segment::Seq { index } => loc.push(Loc::Index(*index)),
+            serde_path_to_error::Segment::Map { key } => loc.push(Loc::Key(key.clone())),
+            serde_path_to_error::Segment::Enum { variant } => loc.push(Loc::Key(variant.clone())),
+            serde_path_to_error::Segment::Unknown => {}
+        }
+    }
+    serde_violation(loc, e.inner())
 }
 
 /// A serde error as a violation: `missing field `X`` points at `X`.

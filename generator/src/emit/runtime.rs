@@ -137,6 +137,13 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
                 "subtle",
             ],
         ),
+        m(
+            "form",
+            include_str!("../../runtime/form.rs"),
+            server,
+            s,
+            &["bytes", "form_urlencoded", "serde", "serde_json", "serde_path_to_error"],
+        ),
         m("validate", include_str!("../../runtime/validate.rs"), server, s, &["regress", "serde_json"]),
         m("server_basic", include_str!("../../runtime/server_basic.rs"), server && needs.basic, s, &["base64"]),
         m("huawei_verify", include_str!("../../runtime/huawei_verify.rs"), server && needs.huawei, s, &[]),

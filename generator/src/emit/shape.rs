@@ -2,7 +2,7 @@
 //! operation's shape: parameter order, media-type families, the preferred
 //! body of several, and aliases seen through.
 
-use crate::ir::{Api, Content, Location, Method, Operation, Parameter, Response, TypeKind, TypeRef};
+use crate::ir::{Api, Content, Field, Location, Method, Operation, Parameter, Response, TypeKind, TypeRef};
 use quote::quote;
 
 pub fn method_str(m: Method) -> String {
@@ -42,6 +42,48 @@ pub fn resolve<'a>(api: &'a Api, t: &'a TypeRef) -> &'a TypeRef {
         }
     }
     t
+}
+
+/// A form body typed as its struct: what the client encodes and the server
+/// stub decodes (`Body::form` / `Incoming::form_body`, `Multipart` /
+/// `Incoming::multipart_body`).
+pub enum FormBody<'a> {
+    /// `application/x-www-form-urlencoded` with a named schema: the type.
+    UrlEncoded(&'a TypeRef),
+    /// `multipart/form-data` whose schema is a struct: the type, its fields
+    /// and its `additionalProperties` type.
+    Multipart(&'a TypeRef, &'a [Field], Option<&'a TypeRef>),
+}
+
+impl FormBody<'_> {
+    pub fn ty(&self) -> &TypeRef {
+        match self {
+            FormBody::UrlEncoded(t) | FormBody::Multipart(t, _, _) => t,
+        }
+    }
+}
+
+/// The typed form body of `content`, if it is one (other form and
+/// multipart bodies stay bytes).
+pub fn form_body<'a>(api: &'a Api, content: &'a Content) -> Option<FormBody<'a>> {
+    let media = |m: &str| content.media_type.split(';').next().is_some_and(|c| c.trim().eq_ignore_ascii_case(m));
+    match &content.ty {
+        Some(t @ TypeRef::Named { .. }) if media("application/x-www-form-urlencoded") => Some(FormBody::UrlEncoded(t)),
+        Some(t @ TypeRef::Named { .. }) if media("multipart/form-data") => {
+            struct_of(api, t).map(|(fields, additional)| FormBody::Multipart(t, fields, additional))
+        }
+        _ => None,
+    }
+}
+
+/// The fields of the struct `t` names (through aliases), with its
+/// `additionalProperties` type.
+fn struct_of<'a>(api: &'a Api, t: &'a TypeRef) -> Option<(&'a [Field], Option<&'a TypeRef>)> {
+    let TypeRef::Named { name } = resolve(api, t) else { return None };
+    match &api.types.get(name)?.kind {
+        TypeKind::Struct { fields, additional } => Some((fields, additional.as_ref())),
+        _ => None,
+    }
 }
 
 #[derive(PartialEq)]

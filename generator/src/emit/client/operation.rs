@@ -9,7 +9,8 @@ use crate::emit::docs::{doc, paragraph};
 use crate::emit::headers;
 use crate::emit::rust_type::{is_copy, rust_type};
 use crate::emit::shape::{
-    Kind, json_media, kind, method_str, ordered_params, preferred, resolve, scalar_variants, status_doc, strip_nullable,
+    FormBody, Kind, form_body, json_media, kind, method_str, ordered_params, preferred, resolve, scalar_variants,
+    status_doc, strip_nullable,
 };
 use crate::emit::status;
 use crate::emit::validate::additional_field;
@@ -346,21 +347,15 @@ fn body(api: &Api, op: &Operation, wire: &Wire, types: &TokenStream) -> (Option<
     };
     let Some(content) = preferred(&b.contents) else { return (None, quote! { None }) };
     let ct = content.media_type.as_str();
-    let media = |m: &str| ct.split(';').next().is_some_and(|c| c.trim().eq_ignore_ascii_case(m));
-    let is_form = media("application/x-www-form-urlencoded");
-    let multipart = match &content.ty {
-        Some(t @ TypeRef::Named { .. }) if media("multipart/form-data") => struct_of(api, t).map(|s| (t, s)),
-        _ => None,
-    };
-    let (ty, make) = match (kind(content), &content.ty, multipart) {
+    let (ty, make) = match (kind(content), &content.ty, form_body(api, content)) {
         // A typed form: the caller gives the struct, the runtime encodes it.
-        (Kind::Bytes, Some(t @ TypeRef::Named { .. }), _) if is_form => {
+        (_, _, Some(FormBody::UrlEncoded(t))) => {
             let r = rust_type(t, types);
             (quote! { &#r }, quote! { runtime::client::Body::form(#ct, body)? })
         }
         // A typed multipart body: the caller gives the struct, one part per
         // property.
-        (Kind::Bytes, _, Some((t, (fields, additional)))) => {
+        (_, _, Some(FormBody::Multipart(t, fields, additional))) => {
             let r = rust_type(t, types);
             (quote! { &#r }, multipart_body(api, content, fields, additional))
         }
@@ -387,16 +382,6 @@ fn body(api: &Api, op: &Operation, wire: &Wire, types: &TokenStream) -> (Option<
         (Some(quote! { body: #ty }), quote! { Some(#make) })
     } else {
         (Some(quote! { body: Option<#ty> }), quote! { match body { Some(body) => Some(#make), None => None } })
-    }
-}
-
-/// The fields of the struct `t` names (through aliases), with its
-/// `additionalProperties` type.
-fn struct_of<'a>(api: &'a Api, t: &'a TypeRef) -> Option<(&'a [Field], Option<&'a TypeRef>)> {
-    let TypeRef::Named { name } = resolve(api, t) else { return None };
-    match &api.types.get(name)?.kind {
-        TypeKind::Struct { fields, additional } => Some((fields, additional.as_ref())),
-        _ => None,
     }
 }
 

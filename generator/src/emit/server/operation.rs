@@ -7,7 +7,9 @@ use super::protocol::{empty_success, is_rest};
 use crate::emit::docs::{doc, paragraph};
 use crate::emit::headers;
 use crate::emit::rust_type::rust_type;
-use crate::emit::shape::{Kind, kind, method_str, ordered_params, preferred, resolve, status_doc, strip_nullable};
+use crate::emit::shape::{
+    FormBody, Kind, form_body, kind, method_str, ordered_params, preferred, resolve, status_doc, strip_nullable,
+};
 use crate::emit::status;
 use crate::emit::validate::Checks;
 use crate::ir::{Api, Location, Operation, Parameter, Response, Status, Style, TypeKind, TypeRef};
@@ -46,7 +48,7 @@ pub fn emit(api: &Api, op: &Operation, checks: &Checks<'_>, routed: bool) -> Emi
         fn #name(&self, #caller_arg input: #input_ident) -> impl Future<Output = #response_ident> + Send;
     };
 
-    let input = input_struct(op, &params, &body_field, &input_ident);
+    let input = input_struct(api, op, &params, &body_field, &input_ident);
     let response = responses(api, op, &response_ident, unreached.as_ref());
     let serve = serve(api, op, &params, &body_field, &input_ident, caller.as_ref().map(|(_, e)| e), checks);
     let handler = is_rest(api).then(|| {
@@ -100,7 +102,7 @@ fn body_field_name(params: &[&Parameter]) -> Ident {
     format_ident!("{}", namer.claim("body"))
 }
 
-fn input_struct(op: &Operation, params: &[&Parameter], body_field: &Ident, ident: &Ident) -> TokenStream {
+fn input_struct(api: &Api, op: &Operation, params: &[&Parameter], body_field: &Ident, ident: &Ident) -> TokenStream {
     let types = quote! { types:: };
     let mut fields: Vec<TokenStream> = params
         .iter()
@@ -120,7 +122,7 @@ fn input_struct(op: &Operation, params: &[&Parameter], body_field: &Ident, ident
             quote! { #docs pub #f: #ty, }
         })
         .collect();
-    if let Some((ty, _)) = body(op) {
+    if let Some((ty, _)) = body(api, op) {
         let required = op.body.as_ref().is_some_and(|b| b.required);
         let ty = if required {
             ty
@@ -140,17 +142,27 @@ fn input_struct(op: &Operation, params: &[&Parameter], body_field: &Ident, ident
     }
 }
 
-/// The request body's Rust type and how `cx` decodes it.
-fn body(op: &Operation) -> Option<(TokenStream, TokenStream)> {
+/// The request body's Rust type and how `cx` decodes it: JSON and typed
+/// forms (`application/x-www-form-urlencoded`, `multipart/form-data` with
+/// a struct schema) as their type, text as a string, the rest as bytes.
+fn body(api: &Api, op: &Operation) -> Option<(TokenStream, TokenStream)> {
     let b = op.body.as_ref()?;
     let content = preferred(&b.contents)?;
     let required = b.required;
-    Some(match (kind(content), &content.ty) {
-        (Kind::Json, Some(t)) => {
+    Some(match (kind(content), &content.ty, form_body(api, content)) {
+        (_, _, Some(form)) => {
+            let ty = rust_type(form.ty(), &quote! { types:: });
+            let call = match form {
+                FormBody::UrlEncoded(_) => quote! { cx.form_body::<#ty>(#required) },
+                FormBody::Multipart(..) => quote! { cx.multipart_body::<#ty>(#required) },
+            };
+            (ty, call)
+        }
+        (Kind::Json, Some(t), _) => {
             let ty = rust_type(t, &quote! { types:: });
             (ty.clone(), quote! { cx.json_body::<#ty>(#required) })
         }
-        (Kind::Text, _) => (quote! { String }, quote! { cx.text_body(#required) }),
+        (Kind::Text, _, _) => (quote! { String }, quote! { cx.text_body(#required) }),
         _ => (quote! { runtime::server::Bytes }, quote! { cx.bytes_body(#required) }),
     })
 }
@@ -243,7 +255,7 @@ fn serve(
         fields.push(quote! { #ident });
     }
     let mut media = quote! {};
-    if let Some((_, call)) = body(op) {
+    if let Some((_, call)) = body(api, op) {
         let content =
             op.body.as_ref().and_then(|b| preferred(&b.contents)).map(|c| c.media_type.as_str()).unwrap_or("*/*");
         media = quote! { cx.media_type_is(#content)?; };
@@ -257,7 +269,7 @@ fn serve(
         values.push(quote! { #body_field });
         if let Some(t) = op.body.as_ref().and_then(|b| preferred(&b.contents)).and_then(|c| c.ty.as_ref()) {
             let check = checks.check(t, &quote! { v });
-            if !check.is_empty() && kind_is_json(op) {
+            if !check.is_empty() && typed(api, op) {
                 let binding = if required {
                     quote! { let v = &#body_field; }
                 } else {
@@ -295,8 +307,13 @@ fn serve(
     }
 }
 
-fn kind_is_json(op: &Operation) -> bool {
-    op.body.as_ref().and_then(|b| preferred(&b.contents)).is_some_and(|c| kind(c) == Kind::Json)
+/// Whether the body is decoded into its type (JSON, typed forms), so
+/// that its constraints are checked.
+fn typed(api: &Api, op: &Operation) -> bool {
+    op.body
+        .as_ref()
+        .and_then(|b| preferred(&b.contents))
+        .is_some_and(|c| kind(c) == Kind::Json || form_body(api, c).is_some())
 }
 
 /// One variant of the response enum.

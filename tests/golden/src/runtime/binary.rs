@@ -5,7 +5,7 @@
 //! binary string can only be text) they read and write as a string.
 
 use bytes::Bytes;
-use serde::de::{Deserialize, Deserializer, Error, Visitor};
+use serde::de::{self, Deserialize, Deserializer, Error, MapAccess, Visitor};
 use serde::{Serialize, Serializer};
 use std::fmt;
 
@@ -89,6 +89,12 @@ impl Serialize for Binary {
     }
 }
 
+/// The name under which a server's form decoder (`form::FILE`, equal to
+/// this) is asked for a whole file part: it answers with a map of
+/// `bytes`, `file_name` and `content_type`. Other deserializers (JSON)
+/// pass the value on, read as a string.
+const FILE: &str = "$apigen::File";
+
 impl<'de> Deserialize<'de> for Binary {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Raw;
@@ -109,8 +115,31 @@ impl<'de> Deserialize<'de> for Binary {
             fn visit_byte_buf<E: Error>(self, v: Vec<u8>) -> Result<Binary, E> {
                 Ok(Binary::new(v))
             }
+            fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Binary, D::Error> {
+                d.deserialize_string(Raw)
+            }
+            /// A file part: its bytes, file name and media type.
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Binary, A::Error> {
+                let mut file = Binary::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "bytes" => file.bytes = map.next_value::<Data>()?.0,
+                        "file_name" => file.file_name = Some(map.next_value()?),
+                        "content_type" => file.content_type = Some(map.next_value()?),
+                        _ => map.next_value::<de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(file)
+            }
         }
-        deserializer.deserialize_string(Raw)
+        /// A file part's bytes.
+        struct Data(Bytes);
+        impl<'de> Deserialize<'de> for Data {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Data, D::Error> {
+                d.deserialize_byte_buf(Raw).map(|b| Data(b.bytes))
+            }
+        }
+        deserializer.deserialize_newtype_struct(FILE, Raw)
     }
 }
 

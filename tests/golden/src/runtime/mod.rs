@@ -20,4 +20,7 @@ pub mod auth;
 pub mod server;
 
 #[cfg(feature = "server")]
+pub mod form;
+
+#[cfg(feature = "server")]
 pub mod validate;

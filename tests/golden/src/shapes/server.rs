@@ -427,7 +427,7 @@ async fn serve_get_workflow<A: Api>(
 pub struct UpdateWorkflowInput {
     /// `workflow_id` (path).
     pub workflow_id: String,
-    pub body: runtime::server::Bytes,
+    pub body: types::UpdateWorkflowRequest,
 }
 
 /// Every response `update_workflow` documents; nothing else can be sent.
@@ -491,7 +491,7 @@ async fn serve_update_workflow<A: Api>(
     let mut cx = Incoming::read(request, path).await?;
     cx.media_type_is("application/x-www-form-urlencoded")?;
     let workflow_id = cx.param::<String>("path", "workflow_id", Parse::Text, true);
-    let body = cx.bytes_body(true);
+    let body = cx.form_body::<types::UpdateWorkflowRequest>(true);
     let (Some(Some(workflow_id)), Some(Some(body))) = (workflow_id, body) else {
         return Err(cx.invalid());
     };
@@ -505,7 +505,7 @@ async fn serve_update_workflow<A: Api>(
 pub struct UploadArtifactInput {
     /// `workflow_id` (path).
     pub workflow_id: String,
-    pub body: runtime::server::Bytes,
+    pub body: types::UploadArtifactRequest,
 }
 
 /// Every response `upload_artifact` documents; nothing else can be sent.
@@ -569,10 +569,14 @@ async fn serve_upload_artifact<A: Api>(
     let mut cx = Incoming::read(request, path).await?;
     cx.media_type_is("multipart/form-data")?;
     let workflow_id = cx.param::<String>("path", "workflow_id", Parse::Text, true);
-    let body = cx.bytes_body(true);
+    let body = cx.multipart_body::<types::UploadArtifactRequest>(true);
     let (Some(Some(workflow_id)), Some(Some(body))) = (workflow_id, body) else {
         return Err(cx.invalid());
     };
+    cx.check("body", None, |c| {
+        let v = &body;
+        runtime::validate::Validate::validate(v, c);
+    });
     cx.verdict()?;
     let input = UploadArtifactInput { workflow_id, body };
     Ok(api.upload_artifact(input).await.into_response())

@@ -160,7 +160,7 @@ fn is_version(segment: &str) -> bool {
 }
 
 /// The group of the types no operation uses (GitHub's webhook payloads:
-/// 840 of its types).
+/// 867 of its 2,529 definitions).
 const UNREACHED: &str = "components";
 
 /// Type → the one group that reaches it.

@@ -82,14 +82,7 @@ pub fn manifest(ir: &Ir, options: Options, name: &str) -> String {
     let groups: BTreeSet<String> = ir
         .apis
         .iter()
-        .filter_map(|api| {
-            // The groups of the API as emitted (with one type per shape).
-            let several = ir.apis.len() > 1;
-            Groups::of(api, Layout::Crate, options.by_tag, several).map(|_| {
-                Groups::of(&super::dedupe::shared_shapes(api), Layout::Crate, options.by_tag, several)
-                    .unwrap_or_default()
-            })
-        })
+        .filter_map(|api| Groups::of(api, Layout::Crate, options.by_tag, ir.apis.len() > 1))
         .flat_map(|g| g.features.into_values())
         .collect();
     let defaults: Vec<&str> = feature_names.iter().copied().chain(groups.iter().map(String::as_str)).collect();

@@ -55,10 +55,10 @@ impl Groups {
             groups.operations.insert(op.name.clone(), module);
         }
         groups.types = type_groups(api, &groups.operations);
-        if groups.types.values().any(|g| g == UNREACHED) {
-            let feature = if prefix { format!("{}-{UNREACHED}", api.module) } else { UNREACHED.to_owned() };
-            groups.features.entry(UNREACHED.to_owned()).or_insert(feature.replace('_', "-"));
-        }
+        // Declared whether or not any type lands there: the manifest reads
+        // the features without redoing one type per shape.
+        let feature = if prefix { format!("{}-{UNREACHED}", api.module) } else { UNREACHED.to_owned() };
+        groups.features.entry(UNREACHED.to_owned()).or_insert(feature.replace('_', "-"));
         Some(groups)
     }
 

@@ -109,8 +109,8 @@ fn output_is_byte_identical_across_runs() {
     let (a, _) = ir("specs/apis.yaml");
     let (b, _) = ir("specs/apis.yaml");
     assert_eq!(a, b);
-    let (a, _) = ir("../shared/corpus/stripe.json");
-    let (b, _) = ir("../shared/corpus/stripe.json");
+    let (a, _) = ir("tests/corpus/stripe.json");
+    let (b, _) = ir("tests/corpus/stripe.json");
     assert!(a == b, "stripe IR differs between runs");
 }
 

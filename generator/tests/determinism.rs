@@ -11,7 +11,7 @@ use std::process::Command;
 /// Specs with many types, operations and names to collide: the bundled
 /// manifest (four APIs, overlays, Markdown pages) and Spotify's 88
 /// operations and 447 types.
-const INPUTS: [&str; 2] = ["specs/apis.yaml", "../shared/corpus/spotify.json"];
+const INPUTS: [&str; 2] = ["specs/apis.yaml", "tests/corpus/spotify.json"];
 
 fn apigen(args: &[&str], threads: u32) -> Vec<u8> {
     let out = Command::new(env!("CARGO_BIN_EXE_apigen"))

@@ -19,13 +19,13 @@ use fake_cloud::Vendor;
 use std::path::Path;
 use std::process::Stdio;
 
-const INSTALL: &str =
-    "install the Python test tools: python3 -m pip install -r tests/requirements.txt (the README's setup step)";
+const INSTALL: &str = "install the Python test tools: `cargo xtask setup` puts them into .venv";
+const VENV_BIN: &str = "../../.venv/bin";
 
 /// Runs `python3 tests/sdk/<script> <endpoint>` with no AWS profile in the way.
 async fn run(script: &str, endpoint: &str) -> std::process::Output {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../sdk").join(script);
-    tokio::process::Command::new("python3")
+    tokio::process::Command::new(python_tool("python3"))
         .arg(&script)
         .arg(endpoint)
         .env("AWS_EC2_METADATA_DISABLED", "true")
@@ -70,7 +70,7 @@ async fn boto3_against_the_aws_stub() {
 
 /// Whether python3 can import `modules`; if not, says which part is skipped.
 async fn importable(modules: &str, package: &str) -> bool {
-    let probe = tokio::process::Command::new("python3")
+    let probe = tokio::process::Command::new(python_tool("python3"))
         .args(["-c", &format!("import {modules}")])
         .stdin(Stdio::null())
         .output()
@@ -125,4 +125,11 @@ async fn phala_sdk_against_the_phala_stub_if_installed() {
             .unwrap_or_default();
         assert_eq!(left, ["sshk_test2"], "the wrong key deleted nothing");
     }
+}
+
+/// A Python tool from the project's environment (`.venv/bin`, made by
+/// `cargo xtask setup` or `cargo xtask test`), else from `PATH`.
+fn python_tool(name: &str) -> std::path::PathBuf {
+    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(VENV_BIN).join(name);
+    if venv.exists() { venv } else { name.into() }
 }

@@ -27,7 +27,8 @@ const SECRET_ACCESS_KEY: &str = "SECRETTEST";
 const REGION: &str = "us-east-1";
 const UNKNOWN_SERVER_ID: &str = "s-00000000000000000";
 const MOTO_NOT_FOUND: &str =
-    "moto_server not found: install it with pip install 'moto[server]' (the README's setup step)";
+    "moto_server not found: `cargo xtask setup` installs it into .venv (or pip install 'moto[server]')";
+const VENV_BIN: &str = "../.venv/bin";
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// A running `moto_server`, killed (and reaped) when dropped, also on panic.
@@ -43,7 +44,7 @@ impl MotoServer {
         let log = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("moto_server-{port}.log"));
         let log_file = File::create(&log).unwrap_or_else(|e| panic!("cannot create {}: {e}", log.display()));
         let log_file_err = log_file.try_clone().expect("clone moto_server log file handle");
-        let child = Command::new("moto_server")
+        let child = Command::new(python_tool("moto_server"))
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdin(Stdio::null())
             .stdout(log_file)
@@ -115,7 +116,7 @@ struct Seed {
 
 async fn seed(endpoint: &str) -> Seed {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/moto/seed.py");
-    let output = tokio::process::Command::new("python3")
+    let output = tokio::process::Command::new(python_tool("python3"))
         .arg(&script)
         .arg(endpoint)
         .env("AWS_EC2_METADATA_DISABLED", "true")
@@ -221,4 +222,11 @@ async fn delete_ssh_public_key_against_moto() {
         seed.moto_version, seed.ssh_public_key_id
     );
     drop(moto);
+}
+
+/// A Python tool from the project's environment (`.venv/bin`, made by
+/// `cargo xtask setup` or `cargo xtask test`), else from `PATH`.
+fn python_tool(name: &str) -> std::path::PathBuf {
+    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(VENV_BIN).join(name);
+    if venv.exists() { venv } else { name.into() }
 }

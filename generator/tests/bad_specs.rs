@@ -335,7 +335,7 @@ fn endless_input_is_refused() {
 #[test]
 fn closed_stdout_is_not_a_panic() {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_apigen"))
-        .args(["ir", "../shared/corpus/spotify.json"])
+        .args(["ir", "tests/corpus/spotify.json"])
         .current_dir(support::root())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

@@ -1,4 +1,4 @@
-//! Every real-world document in ../shared/corpus goes through `apigen ir`:
+//! Every real-world document in tests/corpus goes through `apigen ir`:
 //! it lowers (exit 0, JSON on stdout) or is refused with a located message
 //! (exit 1). A panic (exit 101) or a hang fails the test.
 
@@ -8,9 +8,9 @@ use std::time::Duration;
 
 #[test]
 fn corpus_never_panics_or_hangs() {
-    let dir = support::root().join("../shared/corpus");
+    let dir = support::root().join("tests/corpus");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e} (CI places shared/ beside the checkout)", dir.display()))
+        .unwrap_or_else(|e| panic!("{}: {e} (the corpus is part of the repository: restore it with `git checkout tests/corpus`)", dir.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")))
         .collect();

@@ -12,7 +12,7 @@ fn root() -> PathBuf {
 }
 
 fn corpus(name: &str) -> PathBuf {
-    root().join("../shared/corpus").join(name)
+    root().join("tests/corpus").join(name)
 }
 
 fn apigen(args: &[&str]) -> Output {

@@ -1,5 +1,8 @@
-//! Emitted code: golden snapshots (insta), output that always parses,
-//! and byte-identical output run after run and across threads.
+//! Emitted code: output that always parses, and byte-identical output run
+//! after run and across threads. The golden copies of what is emitted are
+//! the committed crates `generated/` and `tests/golden/`, which
+//! `cargo xtask codegen --check` (and xtask's `committed_output_is_fresh`
+//! test) compare with the emitters' output.
 
 use apigen::emit::{Options, emit_unformatted};
 
@@ -9,28 +12,13 @@ fn files(path: &str) -> apigen::emit::Files {
     emit_unformatted(&ir, Options { client: true, server: true, ..Default::default() })
 }
 
-/// Everything but the runtime (copied verbatim), as one reviewable text.
-fn generated_text(files: &apigen::emit::Files) -> String {
-    files
-        .iter()
-        .filter(|(name, _)| !name.starts_with("src/runtime/") || name.ends_with("mod.rs"))
-        .map(|(name, text)| format!("==> {name}\n{text}"))
-        .collect()
-}
-
 #[test]
-fn snapshot_of_the_bundled_apis() {
-    let out = files("specs/apis.yaml");
-    insta::assert_snapshot!("bundled_apis", generated_text(&out));
-}
-
-#[test]
-fn snapshot_of_real_world_shapes() {
+fn real_world_shapes_always_parse() {
     let out = files("tests/fixtures/shapes.yaml");
+    assert!(out.keys().any(|name| name.ends_with("types.rs")), "types emitted: {:?}", out.keys());
     for (name, text) in &out {
         assert!(!text.contains("compile_error!"), "{name} did not parse:\n{text}");
     }
-    insta::assert_snapshot!("shapes", generated_text(&out));
 }
 
 #[test]

@@ -21,7 +21,11 @@ fn json(status: u16, body: &str) -> ResponseTemplate {
 }
 
 async fn client(server: &MockServer) -> Client {
-    Client::with_config(Credentials::new().bearer_auth("vast_test_key"), config(server)).unwrap()
+    Client::with_config(
+        Credentials::new().bearer_auth("vast_test_key"),
+        config(server),
+    )
+    .unwrap()
 }
 
 #[tokio::test]
@@ -29,11 +33,24 @@ async fn detach_success_is_the_documented_body() {
     let server = MockServer::start().await;
     Mock::given(method("DELETE"))
         .and(path("/api/v0/instances/99999/ssh/12345/"))
-        .respond_with(json(200, r#"{"success":true,"msg":"SSH key removed from instance."}"#))
+        .respond_with(json(
+            200,
+            r#"{"success":true,"msg":"SSH key removed from instance."}"#,
+        ))
         .mount(&server)
         .await;
-    let ok = client(&server).await.detach_ssh(99999, 12345).await.unwrap();
-    assert_eq!(ok, DetachSshResponse200 { success: Some(true), msg: Some("SSH key removed from instance.".into()) });
+    let ok = client(&server)
+        .await
+        .detach_ssh(99999, 12345)
+        .await
+        .unwrap();
+    assert_eq!(
+        ok,
+        DetachSshResponse200 {
+            success: Some(true),
+            msg: Some("SSH key removed from instance.".into())
+        }
+    );
     let req = &received(&server).await[0];
     assert_eq!(header(req, "authorization"), Some("Bearer vast_test_key"));
 }
@@ -43,18 +60,27 @@ async fn detach_documented_errors() {
     let server = MockServer::start().await;
     Mock::given(method("DELETE"))
         .and(path("/api/v0/instances/1/ssh/2/"))
-        .respond_with(json(404, r#"{"success":false,"error":"no_such_instance","msg":"Instance not found."}"#))
+        .respond_with(json(
+            404,
+            r#"{"success":false,"error":"no_such_instance","msg":"Instance not found."}"#,
+        ))
         .mount(&server)
         .await;
     Mock::given(method("DELETE"))
         .and(path("/api/v0/instances/1/ssh/3/"))
-        .respond_with(json(500, r#"{"success":false,"error":"delete_ssh_from_instance","msg":"Error deleting"}"#))
+        .respond_with(json(
+            500,
+            r#"{"success":false,"error":"delete_ssh_from_instance","msg":"Error deleting"}"#,
+        ))
         .expect(1) // 500 is not retried: the delete may have happened
         .mount(&server)
         .await;
     Mock::given(method("DELETE"))
         .and(path("/api/v0/instances/1/ssh/4/"))
-        .respond_with(json(400, r#"{"success":false,"error":"some_new_code","msg":"?"}"#))
+        .respond_with(json(
+            400,
+            r#"{"success":false,"error":"some_new_code","msg":"?"}"#,
+        ))
         .mount(&server)
         .await;
     let c = client(&server).await;
@@ -78,7 +104,10 @@ async fn detach_documented_errors() {
     // An enum value the spec does not list still decodes.
     match c.detach_ssh(1, 4).await {
         Err(Error::Response(DetachSshError::BadRequest(body))) => {
-            assert_eq!(body.error.map(String::from).as_deref(), Some("some_new_code"))
+            assert_eq!(
+                body.error.map(String::from).as_deref(),
+                Some("some_new_code")
+            )
         }
         other => panic!("expected 400, got {other:?}"),
     }
@@ -94,7 +123,10 @@ async fn delete_api_key_success_is_a_json_string() {
         .await;
     Mock::given(method("DELETE"))
         .and(path("/api/v0/auth/apikeys/124/"))
-        .respond_with(json(401, r#"{"success":false,"error":"auth_error","msg":"Invalid user key"}"#))
+        .respond_with(json(
+            401,
+            r#"{"success":false,"error":"auth_error","msg":"Invalid user key"}"#,
+        ))
         .mount(&server)
         .await;
     Mock::given(method("DELETE"))
@@ -103,7 +135,10 @@ async fn delete_api_key_success_is_a_json_string() {
         .mount(&server)
         .await;
     let c = client(&server).await;
-    assert_eq!(c.delete_api_key(123).await.unwrap(), "Successfully Deleted API Key");
+    assert_eq!(
+        c.delete_api_key(123).await.unwrap(),
+        "Successfully Deleted API Key"
+    );
     match c.delete_api_key(124).await {
         Err(Error::Response(DeleteApiKeyError::Unauthorized(VastError { error, .. }))) => {
             assert_eq!(error.as_deref(), Some("auth_error"))
@@ -111,7 +146,9 @@ async fn delete_api_key_success_is_a_json_string() {
         other => panic!("expected 401, got {other:?}"),
     }
     match c.delete_api_key(125).await {
-        Err(Error::Response(DeleteApiKeyError::Forbidden(body))) => assert_eq!(body.msg.as_deref(), Some("not yours")),
+        Err(Error::Response(DeleteApiKeyError::Forbidden(body))) => {
+            assert_eq!(body.msg.as_deref(), Some("not yours"))
+        }
         other => panic!("expected 403, got {other:?}"),
     }
 }
@@ -119,15 +156,25 @@ async fn delete_api_key_success_is_a_json_string() {
 #[tokio::test]
 async fn delete_api_key_400_and_404_are_typed() {
     let server = MockServer::start().await;
-    Mock::given(path("/api/v0/auth/apikeys/1/")).respond_with(json(400, r#"{"msg":"no id"}"#)).mount(&server).await;
-    Mock::given(path("/api/v0/auth/apikeys/2/")).respond_with(json(404, r#"{"msg":"gone"}"#)).mount(&server).await;
+    Mock::given(path("/api/v0/auth/apikeys/1/"))
+        .respond_with(json(400, r#"{"msg":"no id"}"#))
+        .mount(&server)
+        .await;
+    Mock::given(path("/api/v0/auth/apikeys/2/"))
+        .respond_with(json(404, r#"{"msg":"gone"}"#))
+        .mount(&server)
+        .await;
     let c = client(&server).await;
     match c.delete_api_key(1).await {
-        Err(Error::Response(DeleteApiKeyError::BadRequest(b))) => assert_eq!(b.msg.as_deref(), Some("no id")),
+        Err(Error::Response(DeleteApiKeyError::BadRequest(b))) => {
+            assert_eq!(b.msg.as_deref(), Some("no id"))
+        }
         other => panic!("expected 400, got {other:?}"),
     }
     match c.delete_api_key(2).await {
-        Err(Error::Response(DeleteApiKeyError::NotFound(b))) => assert_eq!(b.msg.as_deref(), Some("gone")),
+        Err(Error::Response(DeleteApiKeyError::NotFound(b))) => {
+            assert_eq!(b.msg.as_deref(), Some("gone"))
+        }
         other => panic!("expected 404, got {other:?}"),
     }
 }
@@ -153,27 +200,47 @@ async fn too_many_requests_is_retried_until_success() {
 #[tokio::test]
 async fn attempts_are_bounded_and_the_last_answer_is_typed() {
     let server = MockServer::start().await;
-    Mock::given(method("DELETE")).respond_with(json(429, r#"{"detail":"slow down"}"#)).mount(&server).await;
+    Mock::given(method("DELETE"))
+        .respond_with(json(429, r#"{"detail":"slow down"}"#))
+        .mount(&server)
+        .await;
     match client(&server).await.detach_ssh(1, 2).await {
-        Err(Error::Response(DetachSshError::TooManyRequests(b))) => assert_eq!(b.detail.as_deref(), Some("slow down")),
+        Err(Error::Response(DetachSshError::TooManyRequests(b))) => {
+            assert_eq!(b.detail.as_deref(), Some("slow down"))
+        }
         other => panic!("expected 429, got {other:?}"),
     }
     assert_eq!(received(&server).await.len(), 3, "3 attempts by default");
 
     let server = MockServer::start().await;
-    Mock::given(method("DELETE")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
-    let c =
-        Client::with_config(Credentials::new().bearer_auth("k"), config(&server).retry(fast_retries().max_attempts(5)))
-            .unwrap();
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let c = Client::with_config(
+        Credentials::new().bearer_auth("k"),
+        config(&server).retry(fast_retries().max_attempts(5)),
+    )
+    .unwrap();
     assert!(matches!(c.detach_ssh(1, 2).await, Err(Error::Undocumented(r)) if r.status == 503));
     assert_eq!(received(&server).await.len(), 5);
 
     let server = MockServer::start().await;
-    Mock::given(method("DELETE")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
-    let c = Client::with_config(Credentials::new().bearer_auth("k"), config(&server).retry(RetryPolicy::disabled()))
-        .unwrap();
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let c = Client::with_config(
+        Credentials::new().bearer_auth("k"),
+        config(&server).retry(RetryPolicy::disabled()),
+    )
+    .unwrap();
     assert!(c.detach_ssh(1, 2).await.is_err());
-    assert_eq!(received(&server).await.len(), 1, "retries can be turned off");
+    assert_eq!(
+        received(&server).await.len(),
+        1,
+        "retries can be turned off"
+    );
 }
 
 #[tokio::test]
@@ -184,10 +251,17 @@ async fn retry_after_is_honoured_up_to_the_cap() {
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    Mock::given(method("DELETE")).respond_with(json(200, r#""ok""#)).mount(&server).await;
+    Mock::given(method("DELETE"))
+        .respond_with(json(200, r#""ok""#))
+        .mount(&server)
+        .await;
     let start = Instant::now();
     client(&server).await.delete_api_key(1).await.unwrap();
-    assert!(start.elapsed() >= Duration::from_secs(1), "waited {:?}", start.elapsed());
+    assert!(
+        start.elapsed() >= Duration::from_secs(1),
+        "waited {:?}",
+        start.elapsed()
+    );
     assert_eq!(received(&server).await.len(), 2);
 
     // A hint beyond the cap is not waited for: the 429 comes back at once.

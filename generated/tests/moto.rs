@@ -26,8 +26,7 @@ const ACCESS_KEY_ID: &str = "AKIDTEST";
 const SECRET_ACCESS_KEY: &str = "SECRETTEST";
 const REGION: &str = "us-east-1";
 const UNKNOWN_SERVER_ID: &str = "s-00000000000000000";
-const MOTO_NOT_FOUND: &str =
-    "moto_server not found: `cargo xtask setup` installs it into .venv (or pip install 'moto[server]')";
+const MOTO_NOT_FOUND: &str = "moto_server not found: `cargo xtask setup` installs it into .venv (or pip install 'moto[server]')";
 const VENV_BIN: &str = "../.venv/bin";
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -42,8 +41,11 @@ impl MotoServer {
     fn start() -> MotoServer {
         let port = free_port();
         let log = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("moto_server-{port}.log"));
-        let log_file = File::create(&log).unwrap_or_else(|e| panic!("cannot create {}: {e}", log.display()));
-        let log_file_err = log_file.try_clone().expect("clone moto_server log file handle");
+        let log_file =
+            File::create(&log).unwrap_or_else(|e| panic!("cannot create {}: {e}", log.display()));
+        let log_file_err = log_file
+            .try_clone()
+            .expect("clone moto_server log file handle");
         let child = Command::new(python_tool("moto_server"))
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdin(Stdio::null())
@@ -74,7 +76,10 @@ impl MotoServer {
                     self.log_text()
                 );
             }
-            if tokio::net::TcpStream::connect((Ipv4Addr::LOCALHOST, self.port)).await.is_ok() {
+            if tokio::net::TcpStream::connect((Ipv4Addr::LOCALHOST, self.port))
+                .await
+                .is_ok()
+            {
                 return;
             }
             if Instant::now() >= deadline {
@@ -95,7 +100,11 @@ impl Drop for MotoServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
         if std::thread::panicking() {
-            eprintln!("--- moto_server output ({}) ---\n{}", self.log.display(), self.log_text());
+            eprintln!(
+                "--- moto_server output ({}) ---\n{}",
+                self.log.display(),
+                self.log_text()
+            );
         }
     }
 }
@@ -137,17 +146,27 @@ async fn seed(endpoint: &str) -> Seed {
         output.status,
         String::from_utf8_lossy(&output.stderr)
     );
-    let line = stdout.lines().rev().find(|l| !l.trim().is_empty()).expect("seed.py printed nothing");
-    let json: serde_json::Value =
-        serde_json::from_str(line).unwrap_or_else(|e| panic!("seed.py printed no JSON ({e}): {line}"));
+    let line = stdout
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .expect("seed.py printed nothing");
+    let json: serde_json::Value = serde_json::from_str(line)
+        .unwrap_or_else(|e| panic!("seed.py printed no JSON ({e}): {line}"));
     let field = |name: &str| {
-        json[name].as_str().unwrap_or_else(|| panic!("seed.py output has no string `{name}`: {line}")).to_owned()
+        json[name]
+            .as_str()
+            .unwrap_or_else(|| panic!("seed.py output has no string `{name}`: {line}"))
+            .to_owned()
     };
     Seed {
         server_id: field("server_id"),
         user_name: field("user_name"),
         ssh_public_key_id: field("ssh_public_key_id"),
-        moto_version: json["moto_version"].as_str().unwrap_or("unknown").to_owned(),
+        moto_version: json["moto_version"]
+            .as_str()
+            .unwrap_or("unknown")
+            .to_owned(),
     }
 }
 
@@ -160,7 +179,11 @@ fn request(server_id: &str, user_name: &str, ssh_public_key_id: &str) -> DeleteS
 }
 
 /// Asserts an `Error::Undocumented` 400 carrying moto's own error `code`.
-fn expect_undocumented(what: &str, result: Result<(), Error<DeleteSshPublicKeyError>>, code: &str) -> RawResponse {
+fn expect_undocumented(
+    what: &str,
+    result: Result<(), Error<DeleteSshPublicKeyError>>,
+    code: &str,
+) -> RawResponse {
     let raw = match result {
         Err(Error::Undocumented(raw)) => raw,
         other => panic!("{what}: expected Err(Error::Undocumented(400 {code})), got {other:?}"),
@@ -175,7 +198,12 @@ fn expect_undocumented(what: &str, result: Result<(), Error<DeleteSshPublicKeyEr
     );
     let body: serde_json::Value = serde_json::from_slice(&raw.body)
         .unwrap_or_else(|e| panic!("{what}: error body is not JSON ({e}): {}", raw.text()));
-    assert_eq!(body["__type"], code, "{what}: body __type; body: {}", raw.text());
+    assert_eq!(
+        body["__type"],
+        code,
+        "{what}: body __type; body: {}",
+        raw.text()
+    );
     raw
 }
 
@@ -186,13 +214,18 @@ async fn delete_ssh_public_key_against_moto() {
     let endpoint = moto.endpoint();
     let seed = seed(&endpoint).await;
     assert!(
-        seed.ssh_public_key_id.starts_with(&format!("{}:{}:", seed.server_id, seed.user_name)),
+        seed.ssh_public_key_id
+            .starts_with(&format!("{}:{}:", seed.server_id, seed.user_name)),
         "unexpected moto key id format: {}",
         seed.ssh_public_key_id
     );
 
     let client = Client::with_config(
-        Credentials::new().sig_v4(AwsCredentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, REGION)),
+        Credentials::new().sig_v4(AwsCredentials::new(
+            ACCESS_KEY_ID,
+            SECRET_ACCESS_KEY,
+            REGION,
+        )),
         ClientConfig::new().base_url(endpoint.clone()),
     )
     .expect("build AWS Transfer client");
@@ -202,19 +235,38 @@ async fn delete_ssh_public_key_against_moto() {
     //    documented `key-` + 17 hex; the client sends it unchanged.
     let delete = request(&seed.server_id, &seed.user_name, &seed.ssh_public_key_id);
     let first = client.delete_ssh_public_key(&delete).await;
-    assert!(matches!(first, Ok(())), "first delete of the seeded key: expected Ok(()), got {first:?}");
+    assert!(
+        matches!(first, Ok(())),
+        "first delete of the seeded key: expected Ok(()), got {first:?}"
+    );
 
     // 2. The same key again: gone. moto's code is not a documented AWS one.
-    let again = expect_undocumented("second delete", client.delete_ssh_public_key(&delete).await, "PublicKeyNotFound");
-    assert!(again.text().contains(&seed.ssh_public_key_id), "second delete: message names the key: {}", again.text());
+    let again = expect_undocumented(
+        "second delete",
+        client.delete_ssh_public_key(&delete).await,
+        "PublicKeyNotFound",
+    );
+    assert!(
+        again.text().contains(&seed.ssh_public_key_id),
+        "second delete: message names the key: {}",
+        again.text()
+    );
 
     // 3. An unknown user on the seeded server.
     let no_user = request(&seed.server_id, "nobody", &seed.ssh_public_key_id);
-    expect_undocumented("unknown user", client.delete_ssh_public_key(&no_user).await, "UserNotFound");
+    expect_undocumented(
+        "unknown user",
+        client.delete_ssh_public_key(&no_user).await,
+        "UserNotFound",
+    );
 
     // 4. An unknown server.
     let no_server = request(UNKNOWN_SERVER_ID, &seed.user_name, &seed.ssh_public_key_id);
-    expect_undocumented("unknown server", client.delete_ssh_public_key(&no_server).await, "ServerNotFound");
+    expect_undocumented(
+        "unknown server",
+        client.delete_ssh_public_key(&no_server).await,
+        "ServerNotFound",
+    );
 
     eprintln!(
         "moto {} at {endpoint}: DeleteSshPublicKey ok for {}; then 400 PublicKeyNotFound / UserNotFound / \
@@ -227,6 +279,8 @@ async fn delete_ssh_public_key_against_moto() {
 /// A Python tool from the project's environment (`.venv/bin`, made by
 /// `cargo xtask setup` or `cargo xtask test`), else from `PATH`.
 fn python_tool(name: &str) -> std::path::PathBuf {
-    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(VENV_BIN).join(name);
+    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(VENV_BIN)
+        .join(name);
     if venv.exists() { venv } else { name.into() }
 }

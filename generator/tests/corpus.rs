@@ -10,7 +10,12 @@ use std::time::Duration;
 fn corpus_never_panics_or_hangs() {
     let dir = support::root().join("tests/corpus");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e} (the corpus is part of the repository: restore it with `git checkout tests/corpus`)", dir.display()))
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (the corpus is part of the repository: restore it with `git checkout tests/corpus`)",
+                dir.display()
+            )
+        })
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")))
         .collect();

@@ -91,12 +91,8 @@ fn unified(meta: &serde_json::Value) -> Result<BTreeMap<String, Dep>, String> {
     let bad = || "cargo metadata: unexpected shape".to_string();
     let members: BTreeSet<&str> =
         meta["workspace_members"].as_array().ok_or_else(bad)?.iter().filter_map(|v| v.as_str()).collect();
-    let packages: BTreeMap<&str, &serde_json::Value> = meta["packages"]
-        .as_array()
-        .ok_or_else(bad)?
-        .iter()
-        .filter_map(|p| Some((p["id"].as_str()?, p)))
-        .collect();
+    let packages: BTreeMap<&str, &serde_json::Value> =
+        meta["packages"].as_array().ok_or_else(bad)?.iter().filter_map(|p| Some((p["id"].as_str()?, p))).collect();
     let nodes: BTreeMap<&str, &serde_json::Value> = meta["resolve"]["nodes"]
         .as_array()
         .ok_or_else(bad)?

@@ -30,8 +30,7 @@ pub const STEPS: [(&str, &str); 8] = [
 
 /// The corpus specs CI compiles: all but GitHub's and Stripe's, which take
 /// minutes and gigabytes each (`cargo xtask corpus` runs them).
-const CI_CORPUS: &str =
-    "circleci,discourse,docker-engine,listennotes,netlify,onepassword-connect,scalar-galaxy,spacetraders,spotify,train-travel";
+const CI_CORPUS: &str = "circleci,discourse,docker-engine,listennotes,netlify,onepassword-connect,scalar-galaxy,spacetraders,spotify,train-travel";
 
 pub struct Settings {
     pub skip: Vec<String>,
@@ -48,7 +47,8 @@ pub fn run(settings: &Settings) -> ExitCode {
     }
     let mut done: Vec<(&str, Duration)> = Vec::new();
     for (name, what) in STEPS {
-        if settings.skip.iter().any(|s| s == name) || (!settings.only.is_empty() && !settings.only.iter().any(|s| s == name))
+        if settings.skip.iter().any(|s| s == name)
+            || (!settings.only.is_empty() && !settings.only.iter().any(|s| s == name))
         {
             continue;
         }

@@ -86,7 +86,14 @@ fn committed_output_is_fresh() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     for (manifest, krate) in [("specs/apis.yaml", "generated"), ("tests/fixtures/apis.yaml", "tests/golden")] {
         let (manifest, krate) = (root.join(manifest), root.join(krate));
-        let out = xtask(&["codegen", "--check", "--manifest", manifest.to_str().unwrap(), "--crate", krate.to_str().unwrap()]);
+        let out = xtask(&[
+            "codegen",
+            "--check",
+            "--manifest",
+            manifest.to_str().unwrap(),
+            "--crate",
+            krate.to_str().unwrap(),
+        ]);
         assert!(
             out.status.success(),
             "{}/ is stale: run `cargo xtask codegen` and review the diff:\n{}",

@@ -10,11 +10,15 @@ use wiremock::MockServer;
 /// Client settings pointing at `server`, with millisecond backoffs so
 /// retry tests stay quick.
 pub fn config(server: &MockServer) -> ClientConfig {
-    ClientConfig::new().base_url(server.uri()).retry(fast_retries())
+    ClientConfig::new()
+        .base_url(server.uri())
+        .retry(fast_retries())
 }
 
 pub fn fast_retries() -> RetryPolicy {
-    RetryPolicy::default().initial_backoff(Duration::from_millis(1)).max_backoff(Duration::from_millis(5))
+    RetryPolicy::default()
+        .initial_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(5))
 }
 
 /// Requests the server received, in order.

@@ -51,7 +51,10 @@ fn shapes() {
     // oneOf with a null branch: nullable, discriminated by `kind`.
     let pet = &api["types"]["Pet"];
     assert_eq!(pet["kind"], "oneOf");
-    assert_eq!(pet["discriminator"], json!({"property": "kind", "mapping": {"Cat": "Cat", "Dog": "Dog"}}));
+    assert_eq!(
+        pet["discriminator"],
+        json!({"property": "kind", "mapping": {"Cat": "Cat", "Dog": "Dog"}, "unknown": "Unknown"})
+    );
 
     // allOf of objects merges into one struct.
     let cat: Vec<(&str, bool)> = api["types"]["Cat"]["fields"]

@@ -13,7 +13,7 @@ use crate::emit::shape::{
 use crate::emit::status;
 use crate::emit::validate::Checks;
 use crate::ir::{Api, Location, Operation, Parameter, Response, Status, Style, TypeKind, TypeRef};
-use crate::naming::{Namer, camel};
+use crate::naming::Namer;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -29,9 +29,8 @@ pub fn emit(api: &Api, op: &Operation, checks: &Checks<'_>, routed: bool) -> Emi
     // (the spec documents it), but nothing calls its handler.
     let unreached = (!routed).then(|| quote! { #[allow(dead_code)] });
     let name = format_ident!("{}", op.name);
-    let camel_name = camel(&op.name);
-    let input_ident = format_ident!("{camel_name}Input");
-    let response_ident = format_ident!("{camel_name}Response");
+    let input_ident = format_ident!("{}Input", op.type_name);
+    let response_ident = format_ident!("{}Response", op.type_name);
     let params = ordered_params(op);
     let body_field = body_field_name(&params);
     let caller = caller(api, op);
@@ -173,7 +172,7 @@ fn parse_mode(api: &Api, t: &TypeRef) -> TokenStream {
         TypeRef::String { .. } | TypeRef::Binary => true,
         TypeRef::Named { name } => match api.types.get(name).map(|n| &n.kind) {
             Some(TypeKind::Alias { .. }) => true,
-            Some(TypeKind::Enum { values }) => values.iter().all(|v| v.value.is_string() || v.value.is_null()),
+            Some(TypeKind::Enum { values, .. }) => values.iter().all(|v| v.value.is_string() || v.value.is_null()),
             _ => false,
         },
         _ => false,
@@ -347,12 +346,11 @@ fn payload(r: &Response) -> Option<(TokenStream, Payload)> {
 }
 
 fn variants(op: &Operation) -> Vec<Variant> {
-    let mut namer = Namer::new();
     let mut out = Vec::new();
     for r in &op.responses {
         if r.errors.is_empty() {
             out.push(Variant {
-                ident: format_ident!("{}", namer.claim(&status::variant(r.status))),
+                ident: format_ident!("{}", r.rust_name),
                 docs: status_doc(r),
                 payload: payload(r),
                 status: r.status,
@@ -369,7 +367,7 @@ fn variants(op: &Operation) -> Vec<Variant> {
             let d = format!(" `{}` ({}).", e.code, String::from(r.status));
             let media = r.contents.first().map_or("application/json", |c| c.media_type.as_str());
             out.push(Variant {
-                ident: format_ident!("{}", namer.claim(&camel(&e.code))),
+                ident: format_ident!("{}", e.rust_name),
                 docs: quote! { #[doc = #d] },
                 payload: Some((rust_type(&e.ty, &quote! { types:: }), Payload::Json(media.to_owned()))),
                 status: r.status,

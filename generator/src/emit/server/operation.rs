@@ -184,6 +184,16 @@ fn parse_mode(api: &Api, t: &TypeRef) -> TokenStream {
     }
 }
 
+/// The runtime's `Location` of a parameter.
+fn location_variant(l: Location) -> TokenStream {
+    match l {
+        Location::Path => quote! { Location::Path },
+        Location::Query => quote! { Location::Query },
+        Location::Header => quote! { Location::Header },
+        Location::Cookie => quote! { Location::Cookie },
+    }
+}
+
 fn location_str(l: Location) -> &'static str {
     match l {
         Location::Path => "path",
@@ -214,33 +224,37 @@ fn serve(
     for p in params {
         let ident = format_ident!("{}", p.rust_name);
         let wire = &p.name;
-        let location = location_str(p.location);
+        let location = location_variant(p.location);
         let required = p.required;
         let t = strip_nullable(&p.ty);
+        // A required parameter decodes to `Option<T>`, an optional one to
+        // `Option<Option<T>>` (`None`: invalid, recorded).
         let call = match t {
             TypeRef::Array { items, .. } => {
                 let item = rust_type(items, &types);
                 let parse = parse_mode(api, items);
-                let sep = match (p.location, p.explode, p.style) {
-                    (Location::Query, true, _) => quote! { None },
-                    (_, _, Style::SpaceDelimited) => quote! { Some(' ') },
-                    (_, _, Style::PipeDelimited) => quote! { Some('|') },
-                    _ => quote! { Some(',') },
+                let split = match (p.location, p.explode, p.style) {
+                    (Location::Query, true, _) => quote! { Items::Repeated },
+                    (_, _, Style::SpaceDelimited) => quote! { Items::Delimited(' ') },
+                    (_, _, Style::PipeDelimited) => quote! { Items::Delimited('|') },
+                    _ => quote! { Items::Delimited(',') },
                 };
-                quote! { cx.param_list::<#item>(#location, #wire, #parse, #sep, #required) }
+                match required {
+                    true => quote! { cx.required_list::<#item>(#location, #wire, #parse, #split) },
+                    false => quote! { cx.optional_list::<#item>(#location, #wire, #parse, #split) },
+                }
             }
             t => {
                 let ty = rust_type(t, &types);
                 let parse = parse_mode(api, t);
-                quote! { cx.param::<#ty>(#location, #wire, #parse, #required) }
+                match required {
+                    true => quote! { cx.required::<#ty>(#location, #wire, #parse) },
+                    false => quote! { cx.optional::<#ty>(#location, #wire, #parse) },
+                }
             }
         };
         decode.push(quote! { let #ident = #call; });
-        patterns.push(if required {
-            quote! { Some(Some(#ident)) }
-        } else {
-            quote! { Some(#ident) }
-        });
+        patterns.push(quote! { Some(#ident) });
         values.push(quote! { #ident });
         let check = checks.check(t, &quote! { v });
         if !check.is_empty() {
@@ -249,7 +263,7 @@ fn serve(
             } else {
                 quote! { let Some(v) = &#ident else { return }; }
             };
-            validate.push(quote! { cx.check(#location, Some(#wire), |c| { #binding #check }); });
+            validate.push(quote! { cx.check(#location, #wire, |c| { #binding #check }); });
         }
         fields.push(quote! { #ident });
     }
@@ -274,7 +288,7 @@ fn serve(
                 } else {
                     quote! { let Some(v) = &#body_field else { return }; }
                 };
-                validate.push(quote! { cx.check("body", None, |c| { #binding #check }); });
+                validate.push(quote! { cx.check_body(|c| { #binding #check }); });
             }
         }
         fields.push(quote! { #body_field });

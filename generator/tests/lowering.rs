@@ -51,7 +51,10 @@ fn shapes() {
     // oneOf with a null branch: nullable, discriminated by `kind`.
     let pet = &api["types"]["Pet"];
     assert_eq!(pet["kind"], "oneOf");
-    assert_eq!(pet["discriminator"], json!({"property": "kind", "mapping": {"Cat": "Cat", "Dog": "Dog"}}));
+    assert_eq!(
+        pet["discriminator"],
+        json!({"property": "kind", "mapping": {"Cat": "Cat", "Dog": "Dog"}, "unknown": "Unknown"})
+    );
 
     // allOf of objects merges into one struct.
     let cat: Vec<(&str, bool)> = api["types"]["Cat"]["fields"]
@@ -122,4 +125,38 @@ fn non_ecma_patterns_are_reported() {
     assert_eq!(d["severity"], "warning");
     assert_eq!(d["location"]["pointer"], "/components/schemas/Id/pattern");
     assert!(d["message"].as_str().unwrap().contains("server stubs will not check it"), "{d}");
+}
+
+/// Names the generator adds beside the spec's own (an enum's catch-all,
+/// a struct's map of unlisted properties, an operation's type prefix, the
+/// variants of its response enums) are decided once, in lowering, and
+/// stay clear of the spec's names.
+#[test]
+fn names_beside_the_specs_own_are_decided_in_lowering() {
+    let (_, ir) = ir("tests/fixtures/names.yaml");
+    let api = &ir["apis"][0];
+    assert_eq!(api["types"]["Named"]["additional"]["rust_name"], "additional_properties2");
+    assert_eq!(api["types"]["NamedState"]["unknown"], "Unknown2");
+    assert_eq!(api["types"]["Tagged"]["discriminator"]["unknown"], "Unknown2");
+
+    let ops = api["operations"].as_array().unwrap();
+    let op = |name: &str| ops.iter().find(|o| o["name"] == name).unwrap_or_else(|| panic!("{name}"));
+    // `names_2` and `names2` both read `Names2`: the second gets a suffix
+    // Rust accepts as UpperCamelCase.
+    assert_eq!(op("names_2")["type_name"], "Names2");
+    assert_eq!(op("names2")["type_name"], "Names2_2");
+}
+
+/// An error code and a status that read alike get distinct variants (the
+/// client's error enum and the server's response enum hold both).
+#[test]
+fn error_codes_and_statuses_get_distinct_variants() {
+    let (_, ir) = ir("tests/fixtures/aws-names.yaml");
+    let responses = ir["apis"][0]["operations"][0]["responses"].as_array().unwrap().clone();
+    let names: Vec<&str> = responses.iter().map(|r| r["rust_name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Ok", "BadRequest", "NotFound2"]);
+    assert_eq!(
+        responses[1]["errors"],
+        json!([{"code": "NotFound", "rust_name": "NotFound", "type": {"kind": "named", "name": "NotFound"}}])
+    );
 }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 mod codegen;
 mod corpus;
+mod registry;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask")]

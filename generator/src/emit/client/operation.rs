@@ -9,7 +9,7 @@ use crate::emit::docs::{doc, paragraph};
 use crate::emit::headers;
 use crate::emit::rust_type::{is_copy, rust_type};
 use crate::emit::shape::{
-    FormBody, Kind, form_body, json_media, kind, method_str, ordered_params, preferred, resolve, scalar_variants,
+    FormBody, Kind, form_body, json_media, kind, method_str, ordered_params, preferred, resolve, displayable,
     status_doc, strip_nullable,
 };
 use crate::emit::status;
@@ -182,26 +182,6 @@ fn is_object(api: &Api, t: &TypeRef) -> bool {
     match resolve(api, strip_nullable(t)) {
         TypeRef::Named { name } => matches!(api.types.get(name).map(|n| &n.kind), Some(TypeKind::Struct { .. })),
         TypeRef::Map { .. } => true,
-        _ => false,
-    }
-}
-
-/// Whether a value of `t` prints as a parameter with `Display`: scalars,
-/// enums and newtypes. Anything else goes as JSON text.
-fn displayable(api: &Api, t: &TypeRef) -> bool {
-    match resolve(api, strip_nullable(t)) {
-        TypeRef::Named { name } => match api.types.get(name).map(|n| &n.kind) {
-            Some(TypeKind::Enum { .. } | TypeKind::Alias { .. }) => true,
-            Some(TypeKind::OneOf { variants, discriminator: None } | TypeKind::AnyOf { variants }) => {
-                scalar_variants(variants)
-            }
-            _ => false,
-        },
-        TypeRef::String { .. }
-        | TypeRef::Binary
-        | TypeRef::Integer { .. }
-        | TypeRef::Number { .. }
-        | TypeRef::Boolean => true,
         _ => false,
     }
 }

@@ -114,20 +114,25 @@ fn culprit(doc: &Value, pointer: &str) -> Option<Culprit> {
     if let Some(at) = failing_schema(doc.pointer(&start)?, &start, in_schema) {
         return Some(Culprit::Schema(at));
     }
-    let [paths, path, rest @ ..] = tokens.as_slice() else { return None };
-    if paths != "paths" {
+    // `openapiv3` flattens `paths` too: the path may stop at `/paths`.
+    if tokens.first().is_some_and(|t| t != "paths") {
         return None;
     }
-    let item_at = ptr("/paths", path);
-    if let Some(method) = rest.first().filter(|m| is_method(m)) {
-        return Some(Culprit::Operation(ptr(&item_at, method)));
+    if let [_, path, method, ..] = tokens.as_slice()
+        && is_method(method)
+    {
+        return Some(Culprit::Operation(ptr(&ptr("/paths", path), method)));
     }
-    // The path item as a whole failed: the first operation that fails alone.
-    let item = doc.pointer(&item_at)?.as_object()?;
-    item.iter()
-        .filter(|(m, op)| is_method(m) && openapiv3::Operation::deserialize(*op).is_err())
-        .map(|(m, _)| Culprit::Operation(ptr(&item_at, m)))
-        .next()
+    // The first operation that fails alone, in the path item named, or in any.
+    let items = doc.get("paths")?.as_object()?;
+    let named = tokens.get(1);
+    items.iter().filter(|(path, _)| named.is_none_or(|n| n == *path)).find_map(|(path, item)| {
+        let (method, _) = item
+            .as_object()?
+            .iter()
+            .find(|(m, op)| is_method(m) && openapiv3::Operation::deserialize(*op).is_err())?;
+        Some(Culprit::Operation(ptr(&ptr("/paths", path), method)))
+    })
 }
 
 fn is_method(m: &str) -> bool {
@@ -136,7 +141,7 @@ fn is_method(m: &str) -> bool {
 
 /// The pointer of the innermost schema that `tokens` lie in, read from
 /// the keywords on the way.
-fn enclosing_schema(tokens: &[String]) -> Option<String> {
+pub(super) fn enclosing_schema(tokens: &[String]) -> Option<String> {
     let mut found = None;
     let mut at = String::new();
     let mut in_schema = false;
@@ -262,7 +267,7 @@ mod tests {
 
     #[test]
     fn schema_pointers_are_read_from_keywords() {
-        let tokens = |p: &str| p.split('/').skip(1).map(str::to_owned).collect::<Vec<_>>();
+        let tokens = |p: &str| p.split('/').skip(1).map(|t| t.replace("~1", "/")).collect::<Vec<_>>();
         assert_eq!(
             enclosing_schema(&tokens("/components/schemas/A/properties/b/items/type")).as_deref(),
             Some("/components/schemas/A/properties/b/items")

@@ -16,7 +16,7 @@ pub mod refs;
 pub mod shape;
 pub mod swagger2;
 
-use crate::diag::{Diagnostic, Error, Location, Result, Severity, Sink, ptr};
+use crate::diag::{Diagnostic, Error, Location, Result, Severity, Sink};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

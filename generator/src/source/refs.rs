@@ -25,6 +25,8 @@ pub fn resolve(doc: &mut Value, prov: &Provenance, sink: &mut Sink) -> Result<()
     let mut hoisted: BTreeMap<String, (&'static str, String)> = BTreeMap::new();
     let mut order = Vec::new();
     let mut taken: BTreeSet<(&'static str, String)> = BTreeSet::new();
+    // Schema `$ref`s to something that is no schema: any value there.
+    let mut untyped = Vec::new();
     for (site, target) in sites {
         let at = ptr(&site, "$ref");
         let Some(fragment) = target.strip_prefix('#') else {
@@ -48,10 +50,23 @@ pub fn resolve(doc: &mut Value, prov: &Provenance, sink: &mut Sink) -> Result<()
             );
             continue;
         }
+        let tokens: Vec<String> = pointer.split('/').skip(1).map(unescape).collect();
+        let kind = if is_canonical(&pointer) { tokens[1].as_str() } else { kind_of(&tokens) };
+        if kind != "schemas" && is_schema_site(&site) {
+            sink.push(
+                Diagnostic::warning(
+                    "ref.not-a-schema",
+                    prov.locate(&at),
+                    format!("`$ref` `{target}` is used as a schema but points to what belongs in `components/{kind}`; typed as any JSON value (`serde_json::Value`)"),
+                )
+                .help("point the reference at the schema inside it (its `schema`, or `content/<media type>/schema`)"),
+            );
+            untyped.push(site);
+            continue;
+        }
         if is_canonical(&pointer) || hoisted.contains_key(&pointer) {
             continue;
         }
-        let tokens: Vec<String> = pointer.split('/').skip(1).map(unescape).collect();
         if let Some(why) = not_a_definition(&tokens, doc.pointer(&pointer)) {
             sink.push(
                 Diagnostic::error(
@@ -75,6 +90,11 @@ pub fn resolve(doc: &mut Value, prov: &Provenance, sink: &mut Sink) -> Result<()
         order.push(pointer);
     }
     sink.check()?;
+    for site in &untyped {
+        if let Some(v) = doc.pointer_mut(site) {
+            *v = Value::Object(Map::new());
+        }
+    }
     if !hoisted.is_empty() {
         // The definition moves to `components`; where it was, and inside
         // every other hoisted definition that contained it, a `$ref` to it
@@ -96,6 +116,13 @@ pub fn resolve(doc: &mut Value, prov: &Provenance, sink: &mut Sink) -> Result<()
     }
     check_alias_cycles(doc, prov, sink);
     sink.check()
+}
+
+/// Whether the `$ref` at `site` stands for a schema (by the keywords on
+/// the way to it).
+fn is_schema_site(site: &str) -> bool {
+    let tokens: Vec<String> = site.split('/').skip(1).map(unescape).collect();
+    super::degrade::enclosing_schema(&tokens).as_deref() == Some(site)
 }
 
 /// `#/components/{kind}/{name}`, the form lowering looks up.

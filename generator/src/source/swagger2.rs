@@ -380,30 +380,21 @@ impl<'a> Cx<'a> {
                 }
             }
         }
-        let examples = r.get("examples").and_then(Value::as_object);
+        // Each media type produced gets the schema; an example of a media
+        // type (produced or not) is kept, with no schema when there is none.
+        let mut content = Map::new();
         if let Some(schema) = r.get("schema") {
             let schema = self.schema(schema, &ptr(at, "schema"));
-            let content: Map<String, Value> = produces
-                .iter()
-                .map(|mt| {
-                    let mut media = json!({"schema": schema});
-                    if let Some(example) = examples.and_then(|e| e.get(mt)) {
-                        media["example"] = example.clone();
-                    }
-                    (mt.clone(), media)
-                })
-                .collect();
-            out.insert("content".into(), Value::Object(content));
-        }
-        if let Some(examples) = examples {
-            for mt in examples.keys().filter(|mt| !produces.contains(mt) || !r.contains_key("schema")) {
-                self.warn(
-                    "swagger2.example",
-                    &ptr(&ptr(at, "examples"), mt),
-                    format!("the example for `{mt}` belongs to no media type this response produces; left out"),
-                    "list the media type in `produces` and give the response a `schema`",
-                );
+            for mt in produces {
+                content.insert(mt.clone(), json!({"schema": schema}));
             }
+        }
+        for (mt, example) in r.get("examples").and_then(Value::as_object).into_iter().flatten() {
+            let media = content.entry(mt.clone()).or_insert_with(|| json!({}));
+            media["example"] = example.clone();
+        }
+        if !content.is_empty() {
+            out.insert("content".into(), Value::Object(content));
         }
         Value::Object(out)
     }
@@ -466,12 +457,12 @@ impl<'a> Cx<'a> {
                 out.insert(key.clone(), op);
             } else if key == "parameters" {
                 // Body and form parameters go into each operation's body.
-                let kept: Vec<Value> = shared
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, p)| !self.is_body_or_form(p))
-                    .filter_map(|(i, p)| self.parameter(p, &ptr(&here, &i.to_string())))
-                    .collect();
+                let mut kept = Vec::new();
+                for (i, p) in shared.iter().enumerate() {
+                    if !self.is_body_or_form(p) {
+                        kept.extend(self.parameter(p, &ptr(&here, &i.to_string())));
+                    }
+                }
                 if !kept.is_empty() {
                     out.insert(key.clone(), Value::Array(kept));
                 }
@@ -757,10 +748,11 @@ mod tests {
         assert_eq!(body["content"]["application/xml"]["schema"]["$ref"], "#/components/schemas/Pet");
         assert_eq!(body["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Pet");
         let params = put["parameters"].as_array().unwrap();
-        assert_eq!((&params[0]["style"], &params[0]["explode"]), (&json!("form"), &json!(true)));
-        assert_eq!((&params[1]["style"], &params[1]["explode"]), (&json!("simple"), &json!(false)));
-        assert_eq!(params[1]["schema"], json!({"type": "array", "items": {"type": "integer"}}));
-        assert!(params[2].get("style").is_none() && params[2].get("collectionFormat").is_none());
+        assert_eq!(params[0], json!({"$ref": "#/components/parameters/id"}), "the path's parameters first");
+        assert_eq!((&params[1]["style"], &params[1]["explode"]), (&json!("form"), &json!(true)));
+        assert_eq!((&params[2]["style"], &params[2]["explode"]), (&json!("simple"), &json!(false)));
+        assert_eq!(params[2]["schema"], json!({"type": "array", "items": {"type": "integer"}}));
+        assert!(params[3].get("style").is_none() && params[3].get("collectionFormat").is_none());
         assert_eq!(ds.len(), 1, "{ds:?}");
         assert_eq!(ds[0].location.pointer, "/paths/~1pets~1{id}/put/parameters/3/collectionFormat");
         // A file in the form: multipart only.
@@ -799,9 +791,9 @@ mod tests {
         assert_eq!(ok["content"]["application/json"]["schema"]["items"]["$ref"], "#/components/schemas/A");
         assert_eq!(ok["content"]["application/json"]["example"], json!([1]));
         assert_eq!(ok["headers"]["X-Rate"], json!({"description": "left", "schema": {"type": "integer"}}));
+        assert_eq!(ok["content"]["text/plain"], json!({"example": "one"}), "no schema, yet the example is kept");
         assert_eq!(responses["410"]["$ref"], "#/components/responses/Gone");
-        assert_eq!(ds.len(), 1, "{ds:?}");
-        assert_eq!(ds[0].location.pointer, "/paths/~1a/get/responses/200/examples/text~1plain");
+        assert!(ds.is_empty(), "{ds:?}");
     }
 
     #[test]

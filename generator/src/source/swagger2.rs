@@ -190,6 +190,20 @@ impl<'a> Cx<'a> {
         Some(Value::Array(urls))
     }
 
+    /// Whether an operation's `schemes` differ from the document's: with
+    /// no `host`, the server URL is relative and its scheme whatever the
+    /// client uses.
+    fn other_schemes(&self, schemes: &Value) -> bool {
+        let set = |v: Option<&Value>| -> std::collections::BTreeSet<String> {
+            v.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect()
+        };
+        let mut document = set(self.src.get("schemes"));
+        if document.is_empty() {
+            document.insert("https".into());
+        }
+        self.src.contains_key("host") && set(Some(schemes)) != document
+    }
+
     /// `consumes`/`produces` of an operation, else of the document, else JSON.
     fn media_types(&self, op: Option<&Value>, key: &str) -> Vec<String> {
         let list = |v: Option<&Value>| -> Option<Vec<String>> {
@@ -558,12 +572,13 @@ impl<'a> Cx<'a> {
                     };
                     out.insert(key.clone(), converted);
                 }
-                "schemes" => self.warn(
+                "schemes" if self.other_schemes(v) => self.warn(
                     "swagger2.scheme",
                     &here,
                     "per-operation `schemes` are not carried over; the operation uses the document's servers",
                     "set `schemes` on the document instead",
                 ),
+                "schemes" => {}
                 _ => {
                     out.insert(key.clone(), v.clone());
                 }

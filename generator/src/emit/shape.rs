@@ -150,9 +150,11 @@ fn displayable_at(api: &Api, t: &TypeRef, depth: usize) -> bool {
             }
             _ => false,
         },
-        TypeRef::String { .. } | TypeRef::Binary | TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean => {
-            true
-        }
+        TypeRef::String { .. }
+        | TypeRef::Binary
+        | TypeRef::Integer { .. }
+        | TypeRef::Number { .. }
+        | TypeRef::Boolean => true,
         _ => false,
     }
 }

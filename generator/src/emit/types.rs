@@ -61,7 +61,9 @@ fn named(api: &Api, t: &NamedType) -> TokenStream {
         TypeKind::Struct { fields, additional } => structure(&name, fields, additional.as_ref()),
         TypeKind::Enum { values } => enumeration(&name, values),
         TypeKind::OneOf { variants, discriminator: Some(d) } => tagged(&name, variants, &d.property, &d.mapping),
-        TypeKind::OneOf { variants, discriminator: None } | TypeKind::AnyOf { variants } => untagged(api, &name, variants),
+        TypeKind::OneOf { variants, discriminator: None } | TypeKind::AnyOf { variants } => {
+            untagged(api, &name, variants)
+        }
         TypeKind::AllOf { parts } => all_of(&name, parts),
         TypeKind::Alias { ty: TypeRef::String { constraints, .. } } if !constraints.is_empty() => {
             newtype(&name, constraints)

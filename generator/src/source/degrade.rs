@@ -127,10 +127,8 @@ fn culprit(doc: &Value, pointer: &str) -> Option<Culprit> {
     let items = doc.get("paths")?.as_object()?;
     let named = tokens.get(1);
     items.iter().filter(|(path, _)| named.is_none_or(|n| n == *path)).find_map(|(path, item)| {
-        let (method, _) = item
-            .as_object()?
-            .iter()
-            .find(|(m, op)| is_method(m) && openapiv3::Operation::deserialize(*op).is_err())?;
+        let (method, _) =
+            item.as_object()?.iter().find(|(m, op)| is_method(m) && openapiv3::Operation::deserialize(*op).is_err())?;
         Some(Culprit::Operation(ptr(&ptr("/paths", path), method)))
     })
 }

@@ -5,8 +5,8 @@
 //! (duplicate keys refused) → convert Swagger 2.0 to 3.0 → merge the pages of one API → apply overlays →
 //! normalise 3.1 to 3.0 → resolve `$ref`s → deserialize with `openapiv3`.
 
-pub mod lines;
 pub mod degrade;
+pub mod lines;
 pub mod markdown;
 pub mod merge;
 pub mod normalize;

@@ -326,8 +326,12 @@ mod tests {
     fn yaml_integers_beyond_64_bits_read_like_json() {
         let text = "minimum: -9223372036854776000\nmaximum: 18446744073709551616\nsmall: 5\n";
         let yaml = parse(text.as_bytes(), Path::new("t.yaml"), 0).unwrap();
-        let json = parse(br#"{"minimum": -9223372036854776000, "maximum": 18446744073709551616, "small": 5}"#, Path::new("t.json"), 0)
-            .unwrap();
+        let json = parse(
+            br#"{"minimum": -9223372036854776000, "maximum": 18446744073709551616, "small": 5}"#,
+            Path::new("t.json"),
+            0,
+        )
+        .unwrap();
         assert_eq!(yaml, json);
         assert_eq!(yaml["minimum"].as_f64(), Some(-9223372036854776000.0));
         assert!(yaml["small"].is_i64());

@@ -43,8 +43,17 @@ pub fn convert(doc: &mut Value, prov: &Provenance, sink: &mut Sink) {
     out.insert("openapi".into(), json!("3.0.3"));
     for (key, v) in &src {
         match key.as_str() {
-            "swagger" | "host" | "basePath" | "schemes" | "consumes" | "produces" | "definitions" | "parameters"
-            | "responses" | "securityDefinitions" | "paths" => {}
+            "swagger"
+            | "host"
+            | "basePath"
+            | "schemes"
+            | "consumes"
+            | "produces"
+            | "definitions"
+            | "parameters"
+            | "responses"
+            | "securityDefinitions"
+            | "paths" => {}
             // info, tags, security, externalDocs and extensions mean the same in 3.0.
             _ => {
                 out.insert(key.clone(), v.clone());
@@ -670,7 +679,8 @@ impl<'a> Cx<'a> {
         } else {
             forms
         };
-        let content: Map<String, Value> = forms.iter().map(|mt| ((*mt).to_owned(), json!({"schema": schema}))).collect();
+        let content: Map<String, Value> =
+            forms.iter().map(|mt| ((*mt).to_owned(), json!({"schema": schema}))).collect();
         json!({"content": content})
     }
 }
@@ -725,7 +735,10 @@ mod tests {
             "paths": {}}));
         assert_eq!(doc["openapi"], "3.0.3");
         assert!(doc.get("swagger").is_none() && doc.get("definitions").is_none());
-        assert_eq!(doc["servers"], json!([{"url": "https://api.example.com/v1"}, {"url": "http://api.example.com/v1"}]));
+        assert_eq!(
+            doc["servers"],
+            json!([{"url": "https://api.example.com/v1"}, {"url": "http://api.example.com/v1"}])
+        );
         let pet = &doc["components"]["schemas"]["Pet"];
         assert_eq!(pet["discriminator"], json!({"propertyName": "kind"}));
         assert_eq!(pet["properties"]["tag"], json!({"type": "string", "nullable": true}));
@@ -796,7 +809,10 @@ mod tests {
         let schemes = &doc["components"]["securitySchemes"];
         assert_eq!(schemes["basic"], json!({"description": "user and password", "type": "http", "scheme": "basic"}));
         assert_eq!(schemes["key"], json!({"name": "X-Key", "in": "header", "type": "apiKey"}));
-        assert_eq!(schemes["app"]["flows"], json!({"clientCredentials": {"tokenUrl": "https://t", "scopes": {"a": "b"}}}));
+        assert_eq!(
+            schemes["app"]["flows"],
+            json!({"clientCredentials": {"tokenUrl": "https://t", "scopes": {"a": "b"}}})
+        );
         assert_eq!(
             schemes["code"]["flows"],
             json!({"authorizationCode": {"authorizationUrl": "https://a", "tokenUrl": "https://t", "scopes": {}}})

@@ -9,7 +9,7 @@ use crate::emit::docs::{doc, paragraph};
 use crate::emit::headers;
 use crate::emit::rust_type::{is_copy, rust_type};
 use crate::emit::shape::{
-    FormBody, Kind, form_body, json_media, kind, method_str, ordered_params, preferred, resolve, displayable,
+    FormBody, Kind, displayable, form_body, json_media, kind, method_str, ordered_params, preferred, resolve,
     status_doc, strip_nullable,
 };
 use crate::emit::status;
@@ -274,13 +274,22 @@ fn push_value(api: &Api, p: &Parameter, name: &TokenStream, var: &TokenStream) -
         TypeRef::Array { .. } if query && p.explode => quote! {
             for item in value { #var.push((#name, ::serde_json::to_string(item).unwrap_or_default())); }
         },
-        TypeRef::Array { .. } => {
+        TypeRef::Array { items, .. } => {
             let sep = match p.style {
                 Style::SpaceDelimited => " ",
                 Style::PipeDelimited => "|",
                 _ => ",",
             };
-            quote! { #var.push((#name, runtime::client::join(value, #sep))); }
+            if displayable(api, items) {
+                quote! { #var.push((#name, runtime::client::join(value, #sep))); }
+            } else {
+                // Structured elements (arrays of arrays): each as JSON.
+                quote! {
+                    let items: Vec<String> =
+                        value.iter().map(|item| ::serde_json::to_string(item).unwrap_or_default()).collect();
+                    #var.push((#name, items.join(#sep)));
+                }
+            }
         }
         t if displayable(api, t) => quote! { #var.push((#name, runtime::client::param(value))); },
         t if query && p.explode && is_object(api, t) => quote! {

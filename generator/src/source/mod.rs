@@ -41,6 +41,8 @@ pub struct Document {
 pub struct Provenance {
     /// (pointer prefix, origin), most specific last.
     entries: Vec<(String, Origin)>,
+    /// Files that were Swagger 2.0: their locations are said in 2.0 terms.
+    swagger2: Vec<PathBuf>,
 }
 
 impl Provenance {
@@ -49,7 +51,7 @@ impl Provenance {
     }
 
     pub fn single_with_offset(file: PathBuf, line_offset: usize) -> Self {
-        Provenance { entries: vec![(String::new(), Origin { file, line_offset })] }
+        Provenance { entries: vec![(String::new(), Origin { file, line_offset })], swagger2: Vec::new() }
     }
 
     pub fn add(&mut self, prefix: &str, origin: &Origin) {
@@ -67,6 +69,9 @@ impl Provenance {
 
     pub fn locate(&self, pointer: &str) -> Location {
         let file = self.origin(pointer).map(|o| o.file.clone()).unwrap_or_default();
+        if self.swagger2.contains(&file) {
+            return Location::at(file, swagger2::original_pointer(pointer));
+        }
         Location::at(file, pointer)
     }
 
@@ -198,17 +203,20 @@ pub fn load(sources: &[PathBuf], overlays: &[PathBuf]) -> Result<Loaded> {
 /// resolution and deserialization of documents already parsed (`sink`
 /// holds what reading them reported).
 pub fn load_documents(mut docs: Vec<Document>, overlays: &[PathBuf], mut sink: Sink) -> Result<Loaded> {
+    let mut converted = Vec::new();
     for d in &mut docs {
         if swagger2::is_swagger2(&d.value) {
             let prov = Provenance::single_with_offset(d.origin.file.clone(), d.origin.line_offset);
             swagger2::convert(&mut d.value, &prov, &mut sink);
+            converted.push(d.origin.file.clone());
         }
     }
     sink.check()?;
     for d in &docs {
         normalize::version(&d.value, &Provenance::single_with_offset(d.origin.file.clone(), d.origin.line_offset))?;
     }
-    let (mut value, prov) = merge::merge(docs, &mut sink)?;
+    let (mut value, mut prov) = merge::merge(docs, &mut sink)?;
+    prov.swagger2 = converted;
     for o in overlays {
         let ov = parse::parse(&read(o)?, o, 0)?;
         overlay::apply(&mut value, &ov, o, &mut sink)?;

@@ -110,6 +110,34 @@ pub fn convert(doc: &mut Value, prov: &Provenance, sink: &mut Sink) {
     *doc = out;
 }
 
+/// The 2.0 location of a pointer into the converted document, for
+/// messages about it: the sections by their 2.0 names, and a media type's
+/// schema as the `schema` it came from. (Parameter indices may differ
+/// where body and form parameters became a request body.)
+pub fn original_pointer(pointer: &str) -> String {
+    let mut out = pointer.to_string();
+    for (from, to) in [
+        ("/components/schemas/", "/definitions/"),
+        ("/components/parameters/", "/parameters/"),
+        ("/components/responses/", "/responses/"),
+        ("/components/securitySchemes/", "/securityDefinitions/"),
+    ] {
+        if let Some(rest) = out.strip_prefix(from) {
+            out = format!("{to}{rest}");
+        }
+    }
+    // `.../content/<media type>/schema...` → `.../schema...`.
+    if let Some(i) = out.find("/content/")
+        && !out[..i].ends_with("/properties")
+        && let Some(j) = out[i + 9..].find("/schema").map(|j| i + 9 + j)
+        && !out[i + 9..j].contains('/')
+        && out[j + 7..].chars().next().is_none_or(|c| c == '/')
+    {
+        out = format!("{}{}", &out[..i], &out[j..]);
+    }
+    out
+}
+
 struct Cx<'a> {
     prov: &'a Provenance,
     sink: &'a mut Sink,
@@ -842,6 +870,17 @@ mod tests {
             ]
         );
         assert!(ds.iter().all(|d| d.severity == crate::diag::Severity::Error));
+    }
+
+    #[test]
+    fn locations_are_said_in_2_0_terms() {
+        assert_eq!(original_pointer("/components/schemas/Pet/properties/a"), "/definitions/Pet/properties/a");
+        assert_eq!(
+            original_pointer("/paths/~1a/get/responses/200/content/application~1json/schema/items"),
+            "/paths/~1a/get/responses/200/schema/items"
+        );
+        assert_eq!(original_pointer("/components/securitySchemes/k"), "/securityDefinitions/k");
+        assert_eq!(original_pointer("/paths/~1a/get/operationId"), "/paths/~1a/get/operationId");
     }
 
     #[test]

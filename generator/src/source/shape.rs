@@ -199,21 +199,7 @@ pub fn degrade(doc: &mut Value, dropped: &[String]) {
     // Last first, so that removing an item of a list leaves the indices of
     // the items before it as they were.
     for at in dropped.iter().rev() {
-        let Some((parent, key)) = at.rsplit_once('/') else { continue };
-        let key = key.replace("~1", "/").replace("~0", "~");
-        match doc.pointer_mut(parent) {
-            Some(Value::Object(obj)) => {
-                obj.shift_remove(&key);
-            }
-            Some(Value::Array(list)) => {
-                if let Ok(i) = key.parse::<usize>()
-                    && i < list.len()
-                {
-                    list.remove(i);
-                }
-            }
-            _ => {}
-        }
+        super::overlay::remove_at(doc, at);
     }
 }
 
@@ -406,6 +392,29 @@ mod tests {
         );
         assert_eq!(ds[1].message, "`responses` must be a map, found a string");
         assert!(ds[1].help.contains("\"200\": {description: OK}"));
+    }
+
+    /// Inside a schema, a keyword of the wrong kind costs that keyword,
+    /// not the API: a warning, and the keyword is dropped.
+    #[test]
+    fn wrong_kinds_inside_schemas_are_dropped_with_a_warning() {
+        let mut doc = json!({"paths": {"/a": {"get": {"responses": {"200": {"description": "ok", "content": {
+            "application/json": {"schema": {"type": "object", "required": true, "properties": {
+                "n": {"type": {"kind": "integer"}, "format": "int32"},
+                "l": {"type": "array", "items": {"type": "string"}, "enum": [1, 2]}}}}}}}}}}});
+        let mut sink = Sink::default();
+        let dropped = check(&doc, &Provenance::single("t.yaml"), &mut sink);
+        assert!(
+            sink.diagnostics.iter().all(|d| d.severity == crate::diag::Severity::Warning),
+            "{:?}",
+            sink.diagnostics
+        );
+        let schema = "/paths/~1a/get/responses/200/content/application~1json/schema";
+        assert_eq!(dropped, [format!("{schema}/properties/n/type"), format!("{schema}/required")]);
+        degrade(&mut doc, &dropped);
+        let s = doc.pointer(schema).unwrap();
+        assert_eq!(s["properties"]["n"], json!({"format": "int32"}));
+        assert!(s.get("required").is_none() && s["type"] == "object");
     }
 
     #[test]

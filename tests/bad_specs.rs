@@ -409,7 +409,8 @@ fn keywords_and_collisions_become_distinct_identifiers() {
 
 /// The hostile but valid documents, side by side in one crate (client and
 /// server) with the accepted odd ones (degraded schemas, Swagger 2.0,
-/// `$ref`s into paths, unions in paths), pass `cargo check` without warnings. Like tests/cli.rs, the
+/// `$ref`s into paths, unions in paths) and the Swagger 2.0 petstore, pass
+/// `cargo check` without warnings. Like tests/cli.rs, the
 /// check uses the workspace's lock file and the target directory
 /// `target/generated-check`, so dependencies are built once for both.
 #[test]
@@ -420,6 +421,7 @@ fn hostile_valid_crate_passes_cargo_check() {
         .map(|s| format!("tests/bad-specs/{s}.yaml"));
     let mut args = vec!["generate", "--out", out.to_str().unwrap(), "--client", "--server"];
     args.extend(specs.iter().map(String::as_str));
+    args.push("tests/fixtures/swagger2/petstore.json");
     let run = support::apigen(&args, TIMEOUT);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     std::fs::copy(support::root().join("Cargo.lock"), out.join("Cargo.lock")).unwrap();

@@ -2,8 +2,10 @@
 //! per API.
 //!
 //! read (Markdown page → embedded blocks, or a YAML/JSON file) → parse
-//! (duplicate keys refused) → convert Swagger 2.0 to 3.0 → merge the pages of one API → apply overlays →
-//! normalise 3.1 to 3.0 → resolve `$ref`s → deserialize with `openapiv3`.
+//! (duplicate keys refused) → convert Swagger 2.0 to 3.0 → merge the pages
+//! of one API → apply overlays → normalise 3.1 to 3.0 → resolve `$ref`s →
+//! deserialize with `openapiv3` (a schema or operation it cannot read
+//! degrades, with a warning).
 
 pub mod degrade;
 pub mod lines;

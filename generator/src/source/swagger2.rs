@@ -1,23 +1,24 @@
 //! Swagger 2.0 → OpenAPI 3.0, on the raw document, before merging and
 //! normalisation (so everything after this module sees one model).
 //!
-//! | Swagger 2.0                                   | becomes (3.0)                                         |
-//! |-----------------------------------------------|-------------------------------------------------------|
-//! | `swagger: "2.0"`                              | `openapi: 3.0.3`                                      |
-//! | `host`, `basePath`, `schemes`                 | one `servers` entry per scheme                        |
-//! | `definitions`                                 | `components/schemas` (and every `$ref` to them)       |
-//! | `parameters` (`in: query/path/header`)        | `components/parameters`, the type in `schema`         |
-//! | `collectionFormat`                            | `style`/`explode` (`tsv` reported: it has no style)   |
-//! | `in: body` parameter                          | `requestBody`, one media type per `consumes`          |
-//! | `in: formData` parameters                     | one form `requestBody` (multipart when a file is sent)|
-//! | `responses` with `schema`, `headers`          | `content` per `produces`, headers with a `schema`     |
-//! | `securityDefinitions` (`basic`, `oauth2` flows)| `components/securitySchemes` (`http`, `flows`)      |
-//! | `x-nullable: true`                            | `nullable: true`                                      |
-//! | `type: file`                                  | `type: string, format: binary`                        |
-//! | `discriminator: prop`                         | `discriminator: {propertyName: prop}`                 |
+//! | Swagger 2.0                                     | becomes (3.0)                                          |
+//! |-------------------------------------------------|--------------------------------------------------------|
+//! | `swagger: "2.0"`                                | `openapi: 3.0.3`                                       |
+//! | `host`, `basePath`, `schemes`                   | one `servers` entry per scheme                         |
+//! | `definitions`                                   | `components/schemas` (and every `$ref` to them)        |
+//! | `parameters` (`in: query/path/header`)          | `components/parameters`, the type in `schema`          |
+//! | `collectionFormat`                              | `style`/`explode` (`tsv` reported: it has no style)    |
+//! | `in: body` parameter                            | `requestBody`, one media type per `consumes`           |
+//! | `in: formData` parameters                       | one form `requestBody` (multipart when a file is sent) |
+//! | response `schema`, `examples`, `headers`        | `content` per `produces`, headers with a `schema`      |
+//! | `securityDefinitions` (`basic`, `oauth2` flows) | `components/securitySchemes` (`http`, `flows`)         |
+//! | `x-nullable: true`                              | `nullable: true`                                       |
+//! | `type: file`                                    | `type: string, format: binary`                         |
+//! | `discriminator: prop`                           | `discriminator: {propertyName: prop}`                  |
 //!
-//! Warnings name the 2.0 location (the input the user can edit); a
-//! parameter 3.0 cannot carry is left out of its operation, reported.
+//! Warnings name the 2.0 location (the input the user can edit), and so do
+//! later diagnostics ([`original_pointer`]); a parameter 3.0 cannot carry
+//! is left out of its operation, reported.
 
 use super::Provenance;
 use crate::diag::{Diagnostic, Sink, ptr};

@@ -39,7 +39,49 @@ const CASES: &[(&str, Expect)] = &[
     ("trailing-garbage.json", Refused { code: "parse.json", at: ":2:1", also: &["trailing characters"] }),
     ("alias-bomb.yaml", Refused { code: "parse.yaml", at: ":5", also: &["alias bomb", "nothing was expanded"] }),
     ("not-an-object.json", Refused { code: "structure.root", at: ":1", also: &["the document is a list"] }),
-    ("swagger-2.yaml", Refused { code: "version.swagger2", at: " at /swagger", also: &["swagger2openapi"] }),
+    (
+        "swagger-2.yaml",
+        Accepted {
+            stderr: &[
+                "warning[swagger2.collection-format]: tests/bad-specs/swagger-2.yaml at /paths/~1pets/get/parameters/1/collectionFormat",
+                "`collectionFormat: tsv` in `query` has no OpenAPI 3.0 style",
+            ],
+        },
+    ),
+    (
+        "swagger-2-malformed.yaml",
+        Refused {
+            code: "swagger2.structure",
+            at: " at /paths/~1pets/post/parameters/1",
+            also: &[
+                "a non-body parameter needs a `type`",
+                "at /paths/~1pets/post/parameters/0: an `in: body` parameter needs a `schema`",
+            ],
+        },
+    ),
+    (
+        "yaml-big-integer.yaml",
+        Accepted {
+            stderr: &[
+                "warning[schema.integer-bound]: tests/bad-specs/yaml-big-integer.yaml at /paths/~1items/get/parameters/0/schema/maximum",
+                "clamped to 9223372036854775807",
+            ],
+        },
+    ),
+    (
+        "ref-not-a-schema.yaml",
+        Accepted {
+            stderr: &[
+                "warning[structure.type]: tests/bad-specs/ref-not-a-schema.yaml at /components/schemas/Thing/properties/size/type: `type` must be a type name or a list of type names, found a map; the keyword is ignored",
+                "at /components/schemas/Thing/properties/label/required: `required` must be a list, found a boolean",
+                "warning[ref.not-a-schema]: tests/bad-specs/ref-not-a-schema.yaml at /paths/~1things/post/requestBody/content/application~1json/schema/$ref",
+                "points to what belongs in `components/responses`; typed as any JSON value",
+                "warning[schema.degraded]: tests/bad-specs/ref-not-a-schema.yaml at /components/schemas/Odd/properties/deprecated",
+            ],
+        },
+    ),
+    ("ref-into-paths.yaml", Accepted { stderr: &[] }),
+    ("union-newtype-path.yaml", Accepted { stderr: &[] }),
     (
         "openapi-4.yaml",
         Refused { code: "version.unsupported", at: " at /openapi", also: &["`4.0.0`", "3.0.x and 3.1.x"] },
@@ -366,15 +408,21 @@ fn keywords_and_collisions_become_distinct_identifiers() {
 }
 
 /// The hostile but valid documents, side by side in one crate (client and
-/// server), pass `cargo check` without warnings. Like tests/cli.rs, the
+/// server) with the accepted odd ones (degraded schemas, Swagger 2.0,
+/// `$ref`s into paths, unions in paths) and the Swagger 2.0 petstore, pass
+/// `cargo check` without warnings. Like tests/cli.rs, the
 /// check uses the workspace's lock file and the target directory
 /// `target/generated-check`, so dependencies are built once for both.
 #[test]
 fn hostile_valid_crate_passes_cargo_check() {
     let dir = Scratch::new("hostile-valid");
     let out = dir.join("hostile_valid");
-    let manifest = "tests/bad-specs/hostile-valid.yaml";
-    let run = support::apigen(&["generate", manifest, "--out", out.to_str().unwrap(), "--client", "--server"], TIMEOUT);
+    let specs = ["hostile-valid", "ref-not-a-schema", "ref-into-paths", "union-newtype-path", "swagger-2"]
+        .map(|s| format!("tests/bad-specs/{s}.yaml"));
+    let mut args = vec!["generate", "--out", out.to_str().unwrap(), "--client", "--server"];
+    args.extend(specs.iter().map(String::as_str));
+    args.push("tests/fixtures/swagger2/petstore.json");
+    let run = support::apigen(&args, TIMEOUT);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     std::fs::copy(support::root().join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
     let check = std::process::Command::new(env!("CARGO"))

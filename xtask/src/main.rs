@@ -7,6 +7,7 @@ use std::process::ExitCode;
 mod codegen;
 mod corpus;
 mod hack;
+mod registry;
 mod test;
 
 #[derive(Parser)]
@@ -64,9 +65,12 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Generate a crate (client and server) from every spec of a folder,
+    /// Generate a crate (client and server) from every spec of a folder
+    /// (and of its subfolders, such as `swagger2/`) and from the registry
+    /// documents of xtask/src/registry.rs (fetched with npm on first use),
     /// `cargo check` each, and print a Markdown table: operations, types,
-    /// warnings, generated lines, generate time, check result and time.
+    /// warnings and their kinds, generated lines, generate time, check
+    /// result and time.
     /// Exits 1 if a crate does not compile without warnings.
     Corpus {
         /// Folder of OpenAPI documents.

@@ -115,14 +115,42 @@ pub fn status_doc(r: &Response) -> proc_macro2::TokenStream {
     quote! { #[doc = #text] }
 }
 
-/// Whether every variant of a union is a plain scalar, so that the union
-/// prints with `Display` (GitHub's `workflow_id`: an integer or a file name,
-/// used as a path segment).
-pub fn scalar_variants(variants: &[crate::ir::Variant]) -> bool {
-    !variants.is_empty()
-        && variants.iter().all(|v| {
-            matches!(v.ty, TypeRef::String { .. } | TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean)
-        })
+/// Whether every variant of a union prints with `Display` (scalars, enums,
+/// newtypes, such unions), so that the union does too (GitHub's
+/// `workflow_id`: an integer or a file name, used as a path segment).
+pub fn scalar_variants(api: &Api, variants: &[crate::ir::Variant]) -> bool {
+    displayable_variants(api, variants, 0)
+}
+
+/// Whether a value of `t` prints as a parameter with `Display`: scalars,
+/// enums, newtypes and unions of them. Anything else goes as JSON text.
+pub fn displayable(api: &Api, t: &TypeRef) -> bool {
+    displayable_at(api, t, 0)
+}
+
+/// `depth` stops unions that contain themselves.
+fn displayable_at(api: &Api, t: &TypeRef, depth: usize) -> bool {
+    match resolve(api, strip_nullable(t)) {
+        TypeRef::Named { name } => match api.types.get(name).map(|n| &n.kind) {
+            Some(TypeKind::Enum { .. } | TypeKind::Alias { .. }) => true,
+            Some(TypeKind::OneOf { variants, discriminator: None } | TypeKind::AnyOf { variants }) => {
+                displayable_variants(api, variants, depth + 1)
+            }
+            _ => false,
+        },
+        TypeRef::String { .. }
+        | TypeRef::Binary
+        | TypeRef::Integer { .. }
+        | TypeRef::Number { .. }
+        | TypeRef::Boolean => true,
+        _ => false,
+    }
+}
+
+fn displayable_variants(api: &Api, variants: &[crate::ir::Variant], depth: usize) -> bool {
+    depth < 8
+        && !variants.is_empty()
+        && variants.iter().all(|v| !matches!(v.ty, TypeRef::Nullable { .. }) && displayable_at(api, &v.ty, depth))
 }
 
 /// Whether `tokens` name the module `module` as a path (`module::…`) or,

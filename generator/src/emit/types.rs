@@ -14,7 +14,7 @@ use quote::{format_ident, quote};
 pub fn emit(api: &Api, server: bool, layout: Layout, groups: Option<&Groups>, type_done: &dyn Fn()) -> Split {
     let checks = server.then(|| super::validate::Checks::new(api));
     let group = |t: &NamedType| Groups::of_type(groups, &t.name).map(str::to_owned);
-    let (items, group_items) = Split::sort(api.types.values().map(|t| (group(t), (named(t), type_done()).0)));
+    let (items, group_items) = Split::sort(api.types.values().map(|t| (group(t), (named(api, t), type_done()).0)));
     let (impls, group_impls) = match &checks {
         Some(c) => Split::sort(api.types.values().map(|t| (group(t), c.impl_of(t, layout).unwrap_or_default()))),
         None => Default::default(),
@@ -50,7 +50,7 @@ pub fn emit(api: &Api, server: bool, layout: Layout, groups: Option<&Groups>, ty
     Split::new(groups, main, grouped, "Data types")
 }
 
-fn named(t: &NamedType) -> TokenStream {
+fn named(api: &Api, t: &NamedType) -> TokenStream {
     let name = format_ident!("{}", t.name);
     let mut docs = doc(t.description.as_deref(), None);
     if let Some(example) = t.examples.first() {
@@ -60,7 +60,9 @@ fn named(t: &NamedType) -> TokenStream {
         TypeKind::Struct { fields, additional } => structure(&name, fields, additional.as_ref()),
         TypeKind::Enum { values, unknown } => enumeration(&name, values, unknown),
         TypeKind::OneOf { variants, discriminator: Some(d) } => tagged(&name, variants, d),
-        TypeKind::OneOf { variants, discriminator: None } | TypeKind::AnyOf { variants } => untagged(&name, variants),
+        TypeKind::OneOf { variants, discriminator: None } | TypeKind::AnyOf { variants } => {
+            untagged(api, &name, variants)
+        }
         TypeKind::AllOf { parts } => all_of(&name, parts),
         TypeKind::Alias { ty: TypeRef::String { constraints, .. } } if !constraints.is_empty() => {
             newtype(&name, constraints)
@@ -283,7 +285,7 @@ fn tagged(name: &proc_macro2::Ident, variants: &[Variant], d: &Discriminator) ->
 
 /// `anyOf`, or `oneOf` without a discriminator: the first variant the value
 /// fits (serde's untagged enum; JSON Schema gives nothing better to go on).
-fn untagged(name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream {
+fn untagged(api: &Api, name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream {
     let arms = variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
         match &v.ty {
@@ -294,7 +296,7 @@ fn untagged(name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream {
             }
         }
     });
-    let display = super::shape::scalar_variants(variants).then(|| {
+    let display = super::shape::scalar_variants(api, variants).then(|| {
         let idents = variants.iter().map(|v| format_ident!("{}", v.rust_name));
         quote! {
             impl ::std::fmt::Display for #name {

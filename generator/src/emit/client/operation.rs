@@ -9,7 +9,7 @@ use crate::emit::docs::{doc, paragraph};
 use crate::emit::headers;
 use crate::emit::rust_type::{is_copy, rust_type};
 use crate::emit::shape::{
-    FormBody, Kind, form_body, json_media, kind, method_str, ordered_params, preferred, resolve, scalar_variants,
+    FormBody, Kind, displayable, form_body, json_media, kind, method_str, ordered_params, preferred, resolve,
     status_doc, strip_nullable,
 };
 use crate::emit::status;
@@ -185,26 +185,6 @@ fn is_object(api: &Api, t: &TypeRef) -> bool {
     }
 }
 
-/// Whether a value of `t` prints as a parameter with `Display`: scalars,
-/// enums and newtypes. Anything else goes as JSON text.
-fn displayable(api: &Api, t: &TypeRef) -> bool {
-    match resolve(api, strip_nullable(t)) {
-        TypeRef::Named { name } => match api.types.get(name).map(|n| &n.kind) {
-            Some(TypeKind::Enum { .. } | TypeKind::Alias { .. }) => true,
-            Some(TypeKind::OneOf { variants, discriminator: None } | TypeKind::AnyOf { variants }) => {
-                scalar_variants(variants)
-            }
-            _ => false,
-        },
-        TypeRef::String { .. }
-        | TypeRef::Binary
-        | TypeRef::Integer { .. }
-        | TypeRef::Number { .. }
-        | TypeRef::Boolean => true,
-        _ => false,
-    }
-}
-
 /// `["/a/", &segment("id", id)?, "/b"].concat()`: the documented path
 /// (trailing slash included) with each parameter encoded as one segment.
 fn path_expr(op: &Operation, params: &[&Parameter]) -> TokenStream {
@@ -293,13 +273,22 @@ fn push_value(api: &Api, p: &Parameter, name: &TokenStream, var: &TokenStream) -
         TypeRef::Array { .. } if query && p.explode => quote! {
             for item in value { #var.push((#name, ::serde_json::to_string(item).unwrap_or_default())); }
         },
-        TypeRef::Array { .. } => {
+        TypeRef::Array { items, .. } => {
             let sep = match p.style {
                 Style::SpaceDelimited => " ",
                 Style::PipeDelimited => "|",
                 _ => ",",
             };
-            quote! { #var.push((#name, runtime::client::join(value, #sep))); }
+            if displayable(api, items) {
+                quote! { #var.push((#name, runtime::client::join(value, #sep))); }
+            } else {
+                // Structured elements (arrays of arrays): each as JSON.
+                quote! {
+                    let items: Vec<String> =
+                        value.iter().map(|item| ::serde_json::to_string(item).unwrap_or_default()).collect();
+                    #var.push((#name, items.join(#sep)));
+                }
+            }
         }
         t if displayable(api, t) => quote! { #var.push((#name, runtime::client::param(value))); },
         t if query && p.explode && is_object(api, t) => quote! {

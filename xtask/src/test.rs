@@ -30,7 +30,7 @@ pub const STEPS: [(&str, &str); 8] = [
 
 /// The corpus specs CI compiles: all but GitHub's and Stripe's, which take
 /// minutes and gigabytes each (`cargo xtask corpus` runs them).
-const CI_CORPUS: &str = "circleci,discourse,docker-engine,listennotes,netlify,onepassword-connect,scalar-galaxy,spacetraders,spotify,train-travel";
+const CI_CORPUS: &str = "bitbucket,circleci,discourse,docker-engine,listennotes,netlify,onepassword-connect,scalar-galaxy,spacetraders,spotify,train-travel";
 
 pub struct Settings {
     pub skip: Vec<String>,

@@ -18,7 +18,7 @@ use golden::shapes::client::{
 use golden::shapes::server;
 use golden::shapes::types::{
     GetReportResponse4Xx, GetReportResponse200, GetReportResponse200XCache, GetWorkflowCreated,
-    GetWorkflowCreatedVariant0, GetWorkflowFilter, GetWorkflowWorkflowId, UpdateWorkflowRequest,
+    Circle, GetWorkflowCreatedVariant0, GetWorkflowFilter, GetWorkflowWorkflowId, SearchSortItem, Shape, UpdateWorkflowRequest,
     UpdateWorkflowRequestStepsItem, UploadArtifactRequest, UploadArtifactRequestKind, UploadArtifactRequestLink,
     UploadArtifactRequestMeta,
 };
@@ -282,6 +282,14 @@ impl server::Api for Reports {
             headers: server::CreateReportCreatedHeaders { location: "https://x/reports/7".into() },
         }
     }
+    /// A circle when asked to sort, else a label: a string member of a
+    /// tagged union, which serde cannot write.
+    async fn search(&self, input: server::SearchInput) -> server::SearchResponse {
+        match input.sort {
+            Some(_) => server::SearchResponse::Ok(Shape::Circle(Circle { radius: 1.5 })),
+            None => server::SearchResponse::Ok(Shape::Label("north".into())),
+        }
+    }
 }
 
 /// A client of the golden stub served on loopback, without retries.
@@ -490,4 +498,44 @@ async fn a_required_header_that_does_not_parse_is_a_decode_error() {
         other => panic!("{other:?}"),
     }
     server.await.unwrap();
+}
+
+/// A query value without a form encoding goes as JSON text; one serde
+/// cannot write (a string inside a tagged union) is a request error naming
+/// the parameter, and nothing is sent, where it used to be left out.
+#[tokio::test]
+async fn a_parameter_serde_cannot_write_is_a_request_error_naming_it() {
+    let line = request_line(async |c| {
+        let sort = [SearchSortItem { field: Some("name".into()) }];
+        c.search(Some(&sort), None).await.unwrap();
+    })
+    .await;
+    assert_eq!(line, "GET /search?sort=%7B%22field%22%3A%22name%22%7D HTTP/1.1");
+    // Port 9 (discard) is never reached: the request fails before it is sent.
+    let client = Client::with_config(Credentials::new(), ClientConfig::new().base_url("http://127.0.0.1:9")).unwrap();
+    match client.search(None, Some(&Shape::Label("north".into()))).await {
+        Err(Error::Request(e)) => {
+            assert!(e.0.starts_with("parameter `near`: the value cannot be serialised: "), "{e}");
+            assert!(e.0.contains("cannot serialize tagged newtype variant Shape::Label containing a string"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A documented body serde cannot write is the stub's internal error in
+/// the API's format (RFC 9457 here), not an empty 200.
+#[tokio::test]
+async fn a_response_body_serde_cannot_write_is_the_stubs_internal_error() {
+    let client = served().await;
+    match client.search(None, None).await {
+        Err(Error::Undocumented(raw)) => {
+            assert_eq!(raw.status, 500);
+            assert_eq!(raw.headers["content-type"], "application/problem+json");
+            let problem: serde_json::Value = serde_json::from_slice(&raw.body).unwrap();
+            assert_eq!((problem["status"].as_u64(), problem["title"].as_str()), (Some(500), Some("Internal Server Error")));
+        }
+        other => panic!("{other:?}"),
+    }
+    let sort = [SearchSortItem { field: None }];
+    assert_eq!(client.search(Some(&sort), None).await.unwrap(), Shape::Circle(Circle { radius: 1.5 }));
 }

@@ -15,9 +15,12 @@ use quote::{format_ident, quote};
 pub fn emit(api: &Api, server: bool, layout: Layout, groups: Option<&Groups>, type_done: &dyn Fn()) -> Split {
     let checks = server.then(|| super::validate::Checks::new(api));
     let group = |t: &NamedType| Groups::of_type(groups, &t.name).map(str::to_owned);
-    let (items, group_items) = Split::sort(api.types.values().map(|t| (group(t), (named(t), type_done()).0)));
+    let superseded = super::error_codes::superseded(api);
+    let emitted = || api.types.values().filter(|t| !superseded.contains(t.name.as_str()));
+    let (items, group_items) = Split::sort(emitted().map(|t| (group(t), (named(t), type_done()).0)));
+    superseded.iter().for_each(|_| type_done());
     let (impls, group_impls) = match &checks {
-        Some(c) => Split::sort(api.types.values().map(|t| (group(t), c.impl_of(t, layout).unwrap_or_default()))),
+        Some(c) => Split::sort(emitted().filter_map(|t| Some((group(t), c.impl_of(t, layout)?)))),
         None => Default::default(),
     };
     let names_runtime = |t: &TokenStream| super::shape::names_module(t, "runtime");
@@ -219,6 +222,7 @@ fn enumeration(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
         }
     } else {
         let wires: Vec<String> = values.iter().map(|v| v.value.to_string()).collect();
+        let built = values.iter().map(|v| value_expr(&v.value));
         quote! {
             #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
             #[serde(from = "::serde_json::Value", into = "::serde_json::Value")]
@@ -231,7 +235,7 @@ fn enumeration(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
                 /// The value on the wire.
                 pub fn to_value(&self) -> ::serde_json::Value {
                     match self {
-                        #(#name::#idents => ::serde_json::from_str(#wires).unwrap_or_default(),)*
+                        #(#name::#idents => #built,)*
                         #name::#unknown(v) => v.clone(),
                     }
                 }
@@ -255,6 +259,39 @@ fn enumeration(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
                     }
                 }
             }
+        }
+    }
+}
+
+/// An expression building `v`: constructors, not parsed text, so that
+/// nothing can fail (or be defaulted) at run time.
+fn value_expr(v: &serde_json::Value) -> TokenStream {
+    use serde_json::Value;
+    match v {
+        Value::Null => quote! { ::serde_json::Value::Null },
+        Value::Bool(b) => quote! { ::serde_json::Value::Bool(#b) },
+        Value::Number(n) => {
+            let lit = match (n.as_u64(), n.as_i64(), n.as_f64()) {
+                (Some(u), _, _) => proc_macro2::Literal::u64_suffixed(u),
+                (_, Some(i), _) => proc_macro2::Literal::i64_suffixed(i),
+                (_, _, Some(f)) => proc_macro2::Literal::f64_suffixed(f),
+                // Beyond f64 (only with serde_json's `arbitrary_precision`):
+                // kept as its text rather than lost.
+                _ => {
+                    let text = n.to_string();
+                    return quote! { ::serde_json::Value::String(#text.to_owned()) };
+                }
+            };
+            quote! { ::serde_json::Value::from(#lit) }
+        }
+        Value::String(s) => quote! { ::serde_json::Value::String(#s.to_owned()) },
+        Value::Array(items) => {
+            let items = items.iter().map(value_expr);
+            quote! { ::serde_json::Value::Array(vec![#(#items),*]) }
+        }
+        Value::Object(fields) => {
+            let (keys, values): (Vec<&String>, Vec<TokenStream>) = fields.iter().map(|(k, v)| (k, value_expr(v))).unzip();
+            quote! { ::serde_json::Value::Object(::serde_json::Map::from_iter([#((#keys.to_owned(), #values)),*])) }
         }
     }
 }
@@ -287,12 +324,13 @@ fn tagged(
             #ident(#ty),
         }
     });
+    let unknown_doc = format!(" A `{property}` value this version of the API does not document.");
     quote! {
         #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
         #[serde(tag = #property)]
         pub enum #name {
             #(#arms)*
-            /// A `#property` value this version of the API does not document.
+            #[doc = #unknown_doc]
             #[serde(other)]
             #unknown,
         }
@@ -367,8 +405,9 @@ fn newtype(name: &proc_macro2::Ident, c: &crate::ir::StringConstraints) -> Token
         quote! { /// Maximum length, in characters.
         pub const MAX_LENGTH: usize = #n; }
     });
+    let default = empty_fits(c).then(|| quote! { Default, });
     quote! {
-        #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Clone, Debug, #default PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct #name(pub String);
         impl #name {
@@ -378,4 +417,13 @@ fn newtype(name: &proc_macro2::Ident, c: &crate::ir::StringConstraints) -> Token
         }
         runtime::newtype::string_newtype!(#name);
     }
+}
+
+/// Whether the empty string meets the constraints: only then may the
+/// newtype derive `Default` (a default the server would refuse is a trap).
+/// A pattern that does not compile here is taken as refusing it.
+fn empty_fits(c: &crate::ir::StringConstraints) -> bool {
+    let long_enough = c.min_length.is_none_or(|n| n == 0);
+    let matches = c.pattern.as_deref().is_none_or(|p| regress::Regex::new(p).is_ok_and(|r| r.find("").is_some()));
+    long_enough && matches
 }

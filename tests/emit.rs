@@ -92,7 +92,8 @@ fn aws_json_error_statuses_have_no_type_nothing_names() {
         assert!(!types.contains(name), "{name} is still generated");
     }
     // The codes and their body types are all there.
-    for code in ["InvalidRequestException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceError"] {
+    for code in ["InvalidRequestException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceError"]
+    {
         assert!(types.contains(&format!("pub struct {code} ")), "{code}");
         assert!(files["src/aws_transfer/client.rs"].contains(&format!("{code}(types::{code})")), "{code}");
     }

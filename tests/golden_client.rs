@@ -17,8 +17,8 @@ use golden::shapes::client::{
 };
 use golden::shapes::server;
 use golden::shapes::types::{
-    GetReportResponse4Xx, GetReportResponse200, GetReportResponse200XCache, GetWorkflowCreated,
-    Circle, GetWorkflowCreatedVariant0, GetWorkflowFilter, GetWorkflowWorkflowId, SearchSortItem, Shape, UpdateWorkflowRequest,
+    Circle, GetReportResponse4Xx, GetReportResponse200, GetReportResponse200XCache, GetWorkflowCreated,
+    GetWorkflowCreatedVariant0, GetWorkflowFilter, GetWorkflowWorkflowId, SearchSortItem, Shape, UpdateWorkflowRequest,
     UpdateWorkflowRequestStepsItem, UploadArtifactRequest, UploadArtifactRequestKind, UploadArtifactRequestLink,
     UploadArtifactRequestMeta,
 };
@@ -535,7 +535,10 @@ async fn a_response_body_serde_cannot_write_is_the_stubs_internal_error() {
             assert_eq!(raw.status, 500);
             assert_eq!(raw.headers["content-type"], "application/problem+json");
             let problem: serde_json::Value = serde_json::from_slice(&raw.body).unwrap();
-            assert_eq!((problem["status"].as_u64(), problem["title"].as_str()), (Some(500), Some("Internal Server Error")));
+            assert_eq!(
+                (problem["status"].as_u64(), problem["title"].as_str()),
+                (Some(500), Some("Internal Server Error"))
+            );
         }
         other => panic!("{other:?}"),
     }

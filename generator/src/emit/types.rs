@@ -290,7 +290,8 @@ fn value_expr(v: &serde_json::Value) -> TokenStream {
             quote! { ::serde_json::Value::Array(vec![#(#items),*]) }
         }
         Value::Object(fields) => {
-            let (keys, values): (Vec<&String>, Vec<TokenStream>) = fields.iter().map(|(k, v)| (k, value_expr(v))).unzip();
+            let (keys, values): (Vec<&String>, Vec<TokenStream>) =
+                fields.iter().map(|(k, v)| (k, value_expr(v))).unzip();
             quote! { ::serde_json::Value::Object(::serde_json::Map::from_iter([#((#keys.to_owned(), #values)),*])) }
         }
     }

@@ -221,8 +221,7 @@ fn enumeration(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
             }
         }
     } else {
-        let wires: Vec<String> = values.iter().map(|v| v.value.to_string()).collect();
-        let built = values.iter().map(|v| value_expr(&v.value));
+        let built: Vec<TokenStream> = values.iter().map(|v| value_expr(&v.value)).collect();
         quote! {
             #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
             #[serde(from = "::serde_json::Value", into = "::serde_json::Value")]
@@ -242,7 +241,7 @@ fn enumeration(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
             }
             impl From<::serde_json::Value> for #name {
                 fn from(v: ::serde_json::Value) -> Self {
-                    #(if v.to_string() == #wires { return #name::#idents; })*
+                    #(if v == #built { return #name::#idents; })*
                     #name::#unknown(v)
                 }
             }

@@ -318,13 +318,13 @@ impl Priority {
 
 impl From<::serde_json::Value> for Priority {
     fn from(v: ::serde_json::Value) -> Self {
-        if v.to_string() == "1" {
+        if v == ::serde_json::Value::from(1u64) {
             return Priority::V1;
         }
-        if v.to_string() == "2" {
+        if v == ::serde_json::Value::from(2u64) {
             return Priority::V2;
         }
-        if v.to_string() == "-3" {
+        if v == ::serde_json::Value::from(-3i64) {
             return Priority::V3;
         }
         Priority::Unknown(v)
@@ -528,16 +528,19 @@ impl Weight {
 
 impl From<::serde_json::Value> for Weight {
     fn from(v: ::serde_json::Value) -> Self {
-        if v.to_string() == "0.5" {
+        if v == ::serde_json::Value::from(0.5f64) {
             return Weight::V05;
         }
-        if v.to_string() == "\"heavy\"" {
+        if v == ::serde_json::Value::String("heavy".to_owned()) {
             return Weight::Heavy;
         }
-        if v.to_string() == "true" {
+        if v == ::serde_json::Value::Bool(true) {
             return Weight::True;
         }
-        if v.to_string() == "{\"unit\":\"kg\"}" {
+        if v == ::serde_json::Value::Object(::serde_json::Map::from_iter([(
+            "unit".to_owned(),
+            ::serde_json::Value::String("kg".to_owned()),
+        )])) {
             return Weight::UnitKg;
         }
         Weight::Unknown(v)

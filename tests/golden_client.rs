@@ -545,3 +545,24 @@ async fn a_response_body_serde_cannot_write_is_the_stubs_internal_error() {
     let circles = served_by(std::sync::Arc::new(Reports { circle: true, ..Default::default() })).await;
     assert_eq!(circles.search(None, None).await.unwrap(), Shape::Circle(Circle { radius: 1.5 }));
 }
+
+/// Enums of other JSON values than strings: each value recognised and
+/// written back as it was (built, not parsed from text, on the way out).
+#[test]
+fn non_string_enum_values_round_trip() {
+    use golden::shapes::types::{Priority, Weight};
+    use serde_json::json;
+    for (value, weight) in [
+        (json!(0.5), Weight::V05),
+        (json!("heavy"), Weight::Heavy),
+        (json!(true), Weight::True),
+        (json!({"unit": "kg"}), Weight::UnitKg),
+        (json!(7), Weight::Unknown(json!(7))),
+    ] {
+        assert_eq!(serde_json::from_value::<Weight>(value.clone()).unwrap(), weight);
+        assert_eq!(serde_json::to_value(&weight).unwrap(), value);
+    }
+    assert_eq!(serde_json::from_value::<Priority>(json!(-3)).unwrap(), Priority::V3);
+    assert_eq!(Priority::V3.to_value(), json!(-3));
+    assert_eq!(serde_json::from_value::<Priority>(json!(-3.0)).unwrap(), Priority::Unknown(json!(-3.0)));
+}

@@ -221,7 +221,8 @@ fn enumeration(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
             }
         }
     } else {
-        let built: Vec<TokenStream> = values.iter().map(|v| value_expr(&v.value)).collect();
+        let built = values.iter().map(|v| value_expr(&v.value));
+        let compared = values.iter().map(|v| comparand(&v.value));
         quote! {
             #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
             #[serde(from = "::serde_json::Value", into = "::serde_json::Value")]
@@ -241,7 +242,7 @@ fn enumeration(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
             }
             impl From<::serde_json::Value> for #name {
                 fn from(v: ::serde_json::Value) -> Self {
-                    #(if v == #built { return #name::#idents; })*
+                    #(if v == #compared { return #name::#idents; })*
                     #name::#unknown(v)
                 }
             }
@@ -269,20 +270,15 @@ fn value_expr(v: &serde_json::Value) -> TokenStream {
     match v {
         Value::Null => quote! { ::serde_json::Value::Null },
         Value::Bool(b) => quote! { ::serde_json::Value::Bool(#b) },
-        Value::Number(n) => {
-            let lit = match (n.as_u64(), n.as_i64(), n.as_f64()) {
-                (Some(u), _, _) => proc_macro2::Literal::u64_suffixed(u),
-                (_, Some(i), _) => proc_macro2::Literal::i64_suffixed(i),
-                (_, _, Some(f)) => proc_macro2::Literal::f64_suffixed(f),
-                // Beyond f64 (only with serde_json's `arbitrary_precision`):
-                // kept as its text rather than lost.
-                _ => {
-                    let text = n.to_string();
-                    return quote! { ::serde_json::Value::String(#text.to_owned()) };
-                }
-            };
-            quote! { ::serde_json::Value::from(#lit) }
-        }
+        Value::Number(n) => match number_literal(n) {
+            Some(lit) => quote! { ::serde_json::Value::from(#lit) },
+            // Beyond f64 (only with serde_json's `arbitrary_precision`):
+            // kept as its text rather than lost.
+            None => {
+                let text = n.to_string();
+                quote! { ::serde_json::Value::String(#text.to_owned()) }
+            }
+        },
         Value::String(s) => quote! { ::serde_json::Value::String(#s.to_owned()) },
         Value::Array(items) => {
             let items = items.iter().map(value_expr);
@@ -293,6 +289,31 @@ fn value_expr(v: &serde_json::Value) -> TokenStream {
                 fields.iter().map(|(k, v)| (k, value_expr(v))).unzip();
             quote! { ::serde_json::Value::Object(::serde_json::Map::from_iter([#((#keys.to_owned(), #values)),*])) }
         }
+    }
+}
+
+/// What a `serde_json::Value` is compared with to recognise `v`: the
+/// scalar itself where `Value` compares with it, else the built value.
+fn comparand(v: &serde_json::Value) -> TokenStream {
+    use serde_json::Value;
+    match v {
+        Value::Bool(b) => quote! { #b },
+        Value::String(s) => quote! { #s },
+        Value::Number(n) => match number_literal(n) {
+            Some(lit) => quote! { #lit },
+            None => value_expr(v),
+        },
+        _ => value_expr(v),
+    }
+}
+
+/// A JSON number as a suffixed Rust literal (`1u64`, `-3i64`, `0.5f64`).
+fn number_literal(n: &serde_json::Number) -> Option<proc_macro2::Literal> {
+    use proc_macro2::Literal;
+    match (n.as_u64(), n.as_i64(), n.as_f64()) {
+        (Some(u), _, _) => Some(Literal::u64_suffixed(u)),
+        (_, Some(i), _) => Some(Literal::i64_suffixed(i)),
+        (_, _, f) => f.map(Literal::f64_suffixed),
     }
 }
 

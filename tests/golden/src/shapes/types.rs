@@ -318,13 +318,13 @@ impl Priority {
 
 impl From<::serde_json::Value> for Priority {
     fn from(v: ::serde_json::Value) -> Self {
-        if v == ::serde_json::Value::from(1u64) {
+        if v == 1u64 {
             return Priority::V1;
         }
-        if v == ::serde_json::Value::from(2u64) {
+        if v == 2u64 {
             return Priority::V2;
         }
-        if v == ::serde_json::Value::from(-3i64) {
+        if v == -3i64 {
             return Priority::V3;
         }
         Priority::Unknown(v)
@@ -528,13 +528,13 @@ impl Weight {
 
 impl From<::serde_json::Value> for Weight {
     fn from(v: ::serde_json::Value) -> Self {
-        if v == ::serde_json::Value::from(0.5f64) {
+        if v == 0.5f64 {
             return Weight::V05;
         }
-        if v == ::serde_json::Value::String("heavy".to_owned()) {
+        if v == "heavy" {
             return Weight::Heavy;
         }
-        if v == ::serde_json::Value::Bool(true) {
+        if v == true {
             return Weight::True;
         }
         if v == ::serde_json::Value::Object(::serde_json::Map::from_iter([(

@@ -293,7 +293,7 @@ async fn serve_delete_ssh_public_key<A: Api>(
     let (Some(Some(body)),) = (body,) else {
         return Err(cx.invalid());
     };
-    cx.check("body", None, |c| {
+    cx.check_body(|c| {
         let v = &body;
         runtime::validate::Validate::validate(v, c);
     });

@@ -17,9 +17,10 @@ use golden::shapes::client::{
 };
 use golden::shapes::server;
 use golden::shapes::types::{
-    Circle, GetReportResponse4Xx, GetReportResponse200, GetReportResponse200XCache, GetWorkflowCreated,
-    GetWorkflowCreatedVariant0, GetWorkflowFilter, GetWorkflowWorkflowId, SearchSortItem, Shape, UpdateWorkflowRequest,
-    UpdateWorkflowRequestStepsItem, UploadArtifactRequest, UploadArtifactRequestKind, UploadArtifactRequestLink,
+    Circle, GetReportResponse4Xx, GetReportResponse200, GetReportResponse200XCache,
+    GetWorkflowCreated, GetWorkflowCreatedVariant0, GetWorkflowFilter, GetWorkflowWorkflowId,
+    SearchSortItem, Shape, UpdateWorkflowRequest, UpdateWorkflowRequestStepsItem,
+    UploadArtifactRequest, UploadArtifactRequestKind, UploadArtifactRequestLink,
     UploadArtifactRequestMeta,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -722,18 +723,41 @@ async fn a_required_header_that_does_not_parse_is_a_decode_error() {
 #[tokio::test]
 async fn a_parameter_serde_cannot_write_is_a_request_error_naming_it() {
     let line = request_line(async |c| {
-        let sort = [SearchSortItem { field: Some("name".into()) }];
+        let sort = [SearchSortItem {
+            field: Some("name".into()),
+        }];
         // The loopback server answers 204, which `search` does not document.
-        assert!(matches!(c.search(Some(&sort), None).await, Err(Error::Undocumented(_))));
+        assert!(matches!(
+            c.search(Some(&sort), None).await,
+            Err(Error::Undocumented(_))
+        ));
     })
     .await;
-    assert_eq!(line, "GET /search?sort=%7B%22field%22%3A%22name%22%7D HTTP/1.1");
+    assert_eq!(
+        line,
+        "GET /search?sort=%7B%22field%22%3A%22name%22%7D HTTP/1.1"
+    );
     // Port 9 (discard) is never reached: the request fails before it is sent.
-    let client = Client::with_config(Credentials::new(), ClientConfig::new().base_url("http://127.0.0.1:9")).unwrap();
-    match client.search(None, Some(&Shape::Label("north".into()))).await {
+    let client = Client::with_config(
+        Credentials::new(),
+        ClientConfig::new().base_url("http://127.0.0.1:9"),
+    )
+    .unwrap();
+    match client
+        .search(None, Some(&Shape::Label("north".into())))
+        .await
+    {
         Err(Error::Request(e)) => {
-            assert!(e.0.starts_with("parameter `near`: the value cannot be serialised: "), "{e}");
-            assert!(e.0.contains("cannot serialize tagged newtype variant Shape::Label containing a string"), "{e}");
+            assert!(
+                e.0.starts_with("parameter `near`: the value cannot be serialised: "),
+                "{e}"
+            );
+            assert!(
+                e.0.contains(
+                    "cannot serialize tagged newtype variant Shape::Label containing a string"
+                ),
+                "{e}"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -756,8 +780,15 @@ async fn a_response_body_serde_cannot_write_is_the_stubs_internal_error() {
         }
         other => panic!("{other:?}"),
     }
-    let circles = served_by(std::sync::Arc::new(Reports { circle: true, ..Default::default() })).await;
-    assert_eq!(circles.search(None, None).await.unwrap(), Shape::Circle(Circle { radius: 1.5 }));
+    let circles = served_by(std::sync::Arc::new(Reports {
+        circle: true,
+        ..Default::default()
+    }))
+    .await;
+    assert_eq!(
+        circles.search(None, None).await.unwrap(),
+        Shape::Circle(Circle { radius: 1.5 })
+    );
 }
 
 /// Enums of other JSON values than strings: each value recognised and
@@ -773,10 +804,19 @@ fn non_string_enum_values_round_trip() {
         (json!({"unit": "kg"}), Weight::UnitKg),
         (json!(7), Weight::Unknown(json!(7))),
     ] {
-        assert_eq!(serde_json::from_value::<Weight>(value.clone()).unwrap(), weight);
+        assert_eq!(
+            serde_json::from_value::<Weight>(value.clone()).unwrap(),
+            weight
+        );
         assert_eq!(serde_json::to_value(&weight).unwrap(), value);
     }
-    assert_eq!(serde_json::from_value::<Priority>(json!(-3)).unwrap(), Priority::V3);
+    assert_eq!(
+        serde_json::from_value::<Priority>(json!(-3)).unwrap(),
+        Priority::V3
+    );
     assert_eq!(Priority::V3.to_value(), json!(-3));
-    assert_eq!(serde_json::from_value::<Priority>(json!(-3.0)).unwrap(), Priority::Unknown(json!(-3.0)));
+    assert_eq!(
+        serde_json::from_value::<Priority>(json!(-3.0)).unwrap(),
+        Priority::Unknown(json!(-3.0))
+    );
 }

@@ -106,7 +106,9 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
     // The runtime's names this API's code uses, and no others.
     let mentions =
         |name: &str| super::shape::mentions(&rest, name) || grouped.values().any(|t| super::shape::mentions(t, name));
-    let names = ["Incoming", "Items", "Location", "Outcome", "Parse", "PathParams", "Rejection"].into_iter().filter(|n| mentions(n));
+    let names = ["Incoming", "Items", "Location", "Outcome", "Parse", "PathParams", "Rejection"]
+        .into_iter()
+        .filter(|n| mentions(n));
     let names: Vec<proc_macro2::Ident> = names.map(|n| quote::format_ident!("{n}")).collect();
     let main = quote! {
         #![doc = #title]

@@ -420,7 +420,7 @@ impl<'de> de::Deserializer<'de> for Deserializer {
             Node::Seq(items) => visitor.visit_seq(Items(items.into_iter())),
             Node::Map(mut entries) => {
                 if entries.iter().all(|(k, _)| k.parse::<usize>().is_ok()) {
-                    entries.sort_by_key(|(k, _)| k.parse::<usize>().unwrap_or_default());
+                    entries.sort_by_cached_key(|(k, _)| k.parse::<usize>().ok());
                 }
                 let items: Vec<Node> = entries.into_iter().map(|(_, v)| v).collect();
                 visitor.visit_seq(Items(items.into_iter()))

@@ -13,6 +13,18 @@ fn ir(path: &str) -> (Vec<u8>, Value) {
     (out.stdout, v)
 }
 
+/// A callback is not generated (the IR has none yet): it is reported
+/// where it is written, not dropped without a word.
+#[test]
+fn callbacks_are_reported_not_dropped() {
+    let (_, ir) = ir("tests/fixtures/shapes.yaml");
+    let diagnostics = ir["apis"][0]["diagnostics"].as_array().unwrap();
+    let callback = diagnostics.iter().find(|d| d["code"] == "unsupported.callback").expect("a callback diagnostic");
+    assert_eq!(callback["severity"], "warning");
+    assert_eq!(callback["location"]["pointer"], "/paths/~1search/get/callbacks/onResult");
+    assert_eq!(callback["message"], "callback `onResult` is not generated; ignored");
+}
+
 #[test]
 fn shapes() {
     let (_, ir) = ir("tests/fixtures/shapes.yaml");

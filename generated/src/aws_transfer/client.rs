@@ -47,7 +47,6 @@ impl Client {
         &self,
         body: &types::DeleteSshPublicKeyRequest,
     ) -> Result<(), Error<DeleteSshPublicKeyError>> {
-        let query: Vec<(runtime::client::QueryName, String)> = vec![];
         let headers: Vec<(&'static str, String)> = vec![(
             "X-Amz-Target",
             "TransferService.DeleteSshPublicKey".to_owned(),
@@ -56,7 +55,7 @@ impl Client {
             operation: "delete_ssh_public_key",
             method: reqwest::Method::POST,
             path: "/".to_owned(),
-            query,
+            query: Vec::new(),
             headers,
             body: Some(runtime::client::Body::json(
                 "application/x-amz-json-1.1",

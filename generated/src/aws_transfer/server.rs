@@ -4,11 +4,9 @@
 #![allow(clippy::large_enum_variant)]
 use super::types;
 use crate::runtime;
-
 use axum::extract::{Request, State};
 use axum::response::Response;
-#[allow(unused_imports)]
-use runtime::server::{Incoming, Items, Location, Outcome, Parse, PathParams, Rejection};
+use runtime::server::{Incoming, Outcome, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -124,12 +122,10 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
 
 /// Calls the operation named by `X-Amz-Target`.
 async fn dispatch<A: Api>(State(api): State<Arc<A>>, request: Request) -> Response {
-    let target = request
-        .headers()
-        .get("x-amz-target")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let target = match request.headers().get("x-amz-target") {
+        Some(v) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
+        None => String::new(),
+    };
     let outcome = match target.as_str() {
         "TransferService.DeleteSshPublicKey" => {
             serve_delete_ssh_public_key(&*api, PathParams::default(), request).await
@@ -218,7 +214,6 @@ impl DeleteSshPublicKeyResponse {
     /// The documented response for `status` (and, where errors are
     /// told apart by code, `code`) with a JSON `body`; an error if
     /// the spec documents no such response or the body does not fit.
-    #[allow(unused_variables)]
     pub fn documented(
         status: u16,
         code: Option<&str>,
@@ -255,21 +250,30 @@ impl DeleteSshPublicKeyResponse {
                 "application/x-amz-json-1.1",
                 runtime::server::Bytes::from_static(b"{}"),
             ),
-            Self::InvalidRequestException(body) => {
-                runtime::server::aws_error_body(400, "InvalidRequestException", &body)
-            }
-            Self::ResourceNotFoundException(body) => {
-                runtime::server::aws_error_body(400, "ResourceNotFoundException", &body)
-            }
+            Self::InvalidRequestException(body) => FORMAT.aws_error(
+                "delete_ssh_public_key",
+                400,
+                "InvalidRequestException",
+                &body,
+            ),
+            Self::ResourceNotFoundException(body) => FORMAT.aws_error(
+                "delete_ssh_public_key",
+                400,
+                "ResourceNotFoundException",
+                &body,
+            ),
             Self::ThrottlingException(body) => {
-                runtime::server::aws_error_body(400, "ThrottlingException", &body)
+                FORMAT.aws_error("delete_ssh_public_key", 400, "ThrottlingException", &body)
             }
             Self::InternalServiceError(body) => {
-                runtime::server::aws_error_body(500, "InternalServiceError", &body)
+                FORMAT.aws_error("delete_ssh_public_key", 500, "InternalServiceError", &body)
             }
-            Self::ServiceUnavailableException(body) => {
-                runtime::server::aws_error_body(500, "ServiceUnavailableException", &body)
-            }
+            Self::ServiceUnavailableException(body) => FORMAT.aws_error(
+                "delete_ssh_public_key",
+                500,
+                "ServiceUnavailableException",
+                &body,
+            ),
         }
     }
 }

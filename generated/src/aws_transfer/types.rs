@@ -19,7 +19,7 @@ pub struct DeleteSshPublicKeyRequest {
 }
 
 /// A system-assigned unique identifier for a file transfer protocol-enabled server instance that has the user assigned to it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct DeleteSshPublicKeyRequestServerId(pub String);
 
@@ -35,7 +35,7 @@ impl DeleteSshPublicKeyRequestServerId {
 runtime::newtype::string_newtype!(DeleteSshPublicKeyRequestServerId);
 
 /// A unique identifier used to reference your user's specific SSH key.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct DeleteSshPublicKeyRequestSshPublicKeyId(pub String);
 
@@ -51,7 +51,7 @@ impl DeleteSshPublicKeyRequestSshPublicKeyId {
 runtime::newtype::string_newtype!(DeleteSshPublicKeyRequestSshPublicKeyId);
 
 /// A unique string that identifies a user whose public key is being deleted.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct DeleteSshPublicKeyRequestUserName(pub String);
 
@@ -65,32 +65,6 @@ impl DeleteSshPublicKeyRequestUserName {
 }
 
 runtime::newtype::string_newtype!(DeleteSshPublicKeyRequestUserName);
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "__type")]
-pub enum DeleteSshPublicKeyResponse400 {
-    #[serde(rename = "InvalidRequestException")]
-    InvalidRequestException(InvalidRequestException),
-    #[serde(rename = "ResourceNotFoundException")]
-    ResourceNotFoundException(ResourceNotFoundException),
-    #[serde(rename = "ThrottlingException")]
-    ThrottlingException(ThrottlingException),
-    /// A `#property` value this version of the API does not document.
-    #[serde(other)]
-    Unknown,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "__type")]
-pub enum DeleteSshPublicKeyResponse500 {
-    #[serde(rename = "InternalServiceError")]
-    InternalServiceError(InternalServiceError),
-    #[serde(rename = "ServiceUnavailableException")]
-    ServiceUnavailableException(ServiceUnavailableException),
-    /// A `#property` value this version of the API does not document.
-    #[serde(other)]
-    Unknown,
-}
 
 /// This exception is thrown when an error occurs in the AWSTransfer Family service.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,44 +173,5 @@ impl runtime::validate::Validate for DeleteSshPublicKeyRequestUserName {
                 pattern: Some(&PATTERN),
             },
         );
-    }
-}
-
-#[cfg(feature = "server")]
-impl runtime::validate::Validate for DeleteSshPublicKeyResponse400 {
-    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
-        #[allow(unused_variables)]
-        match self {
-            Self::InvalidRequestException(v) => {}
-            Self::ResourceNotFoundException(v) => {}
-            Self::ThrottlingException(v) => {}
-            Self::Unknown => c.key("__type", |c| {
-                c.unknown(
-                    ::serde_json::Value::Null,
-                    &[
-                        "'InvalidRequestException'",
-                        "'ResourceNotFoundException'",
-                        "'ThrottlingException'",
-                    ],
-                )
-            }),
-        }
-    }
-}
-
-#[cfg(feature = "server")]
-impl runtime::validate::Validate for DeleteSshPublicKeyResponse500 {
-    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
-        #[allow(unused_variables)]
-        match self {
-            Self::InternalServiceError(v) => {}
-            Self::ServiceUnavailableException(v) => {}
-            Self::Unknown => c.key("__type", |c| {
-                c.unknown(
-                    ::serde_json::Value::Null,
-                    &["'InternalServiceError'", "'ServiceUnavailableException'"],
-                )
-            }),
-        }
     }
 }

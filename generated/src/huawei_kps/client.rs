@@ -50,8 +50,6 @@ impl Client {
         project_id: &str,
         keypair_name: &str,
     ) -> Result<(), Error<DeleteKeypairError>> {
-        let query: Vec<(runtime::client::QueryName, String)> = vec![];
-        let headers: Vec<(&'static str, String)> = vec![];
         let call = runtime::client::Call {
             operation: "delete_keypair",
             method: reqwest::Method::DELETE,
@@ -62,8 +60,8 @@ impl Client {
                 &runtime::client::segment("keypair_name", keypair_name)?,
             ]
             .concat(),
-            query,
-            headers,
+            query: Vec::new(),
+            headers: Vec::new(),
             body: None,
             idempotent: true,
             security: &[&[Scheme::XAuthToken], &[Scheme::AkSkSignature]],

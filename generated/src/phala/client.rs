@@ -46,8 +46,6 @@ impl Client {
     ///
     /// `DELETE /api/v1/user/ssh-keys/{key_id}`
     pub async fn delete_ssh_key(&self, key_id: &str) -> Result<(), Error<DeleteSshKeyError>> {
-        let query: Vec<(runtime::client::QueryName, String)> = vec![];
-        let headers: Vec<(&'static str, String)> = vec![];
         let call = runtime::client::Call {
             operation: "delete_ssh_key",
             method: reqwest::Method::DELETE,
@@ -56,8 +54,8 @@ impl Client {
                 &runtime::client::segment("key_id", key_id)?,
             ]
             .concat(),
-            query,
-            headers,
+            query: Vec::new(),
+            headers: Vec::new(),
             body: None,
             idempotent: true,
             security: &[&[Scheme::ApiKeyHeader]],

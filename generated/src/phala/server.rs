@@ -4,11 +4,9 @@
 #![allow(clippy::large_enum_variant)]
 use super::types;
 use crate::runtime;
-
 use axum::extract::{Request, State};
 use axum::response::Response;
-#[allow(unused_imports)]
-use runtime::server::{Incoming, Items, Location, Outcome, Parse, PathParams, Rejection};
+use runtime::server::{Incoming, Location, Outcome, Parse, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -188,7 +186,6 @@ impl DeleteSshKeyResponse {
     /// The documented response for `status` (and, where errors are
     /// told apart by code, `code`) with a JSON `body`; an error if
     /// the spec documents no such response or the body does not fit.
-    #[allow(unused_variables)]
     pub fn documented(
         status: u16,
         code: Option<&str>,
@@ -212,15 +209,13 @@ impl DeleteSshKeyResponse {
     fn into_response(self) -> Response {
         match self {
             Self::NoContent => runtime::server::empty_response(204),
-            Self::BadRequest(body) => {
-                runtime::server::json_response(400, "application/json", &body)
-            }
+            Self::BadRequest(body) => FORMAT.json("delete_ssh_key", 400, "application/json", &body),
             Self::Unauthorized(body) => {
-                runtime::server::json_response(401, "application/json", &body)
+                FORMAT.json("delete_ssh_key", 401, "application/json", &body)
             }
-            Self::NotFound(body) => runtime::server::json_response(404, "application/json", &body),
+            Self::NotFound(body) => FORMAT.json("delete_ssh_key", 404, "application/json", &body),
             Self::UnprocessableContent(body) => {
-                runtime::server::json_response(422, "application/json", &body)
+                FORMAT.json("delete_ssh_key", 422, "application/json", &body)
             }
         }
     }

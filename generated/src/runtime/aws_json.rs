@@ -54,9 +54,8 @@ const TRANSIENT: &[&str] = &["RequestTimeout", "RequestTimeoutException", "Inter
 
 /// Throttling errors and transient codes at any status, any 5xx, and 429.
 pub fn transient(response: &RawResponse) -> bool {
-    let code = response.error_code.as_deref().unwrap_or_default();
+    let code = response.error_code.as_deref();
     response.status.is_server_error()
         || response.status.as_u16() == 429
-        || THROTTLING.contains(&code)
-        || TRANSIENT.contains(&code)
+        || code.is_some_and(|c| THROTTLING.contains(&c) || TRANSIENT.contains(&c))
 }

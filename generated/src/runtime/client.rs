@@ -883,15 +883,15 @@ pub type QueryName = std::borrow::Cow<'static, str>;
 
 /// `style: deepObject` as the services using it read it (Stripe, Rails):
 /// `name[key]=value`, arrays indexed (`name[0]`), nested to any depth,
-/// `null` left out. A scalar is sent as `name=value`.
+/// `null` left out. A scalar is sent as `name=value`. A value that cannot
+/// be serialised is an error naming the parameter, not a missing one.
 pub fn deep_object(
     name: &'static str,
     value: &impl serde::Serialize,
     out: &mut Vec<(QueryName, String)>,
-) {
-    if let Ok(v) = serde_json::to_value(value) {
-        bracketed(name.into(), &v, out);
-    }
+) -> Result<(), RequestError> {
+    bracketed(name.into(), &param_value(name, value)?, out);
+    Ok(())
 }
 
 /// `key=value`, or for arrays and objects `key[0]=…`, `key[field]=…`.
@@ -914,17 +914,49 @@ fn bracketed(key: QueryName, v: &serde_json::Value, out: &mut Vec<(QueryName, St
 }
 
 /// `style: form, explode: true` for an object: each property is its own
-/// parameter (a nested value as JSON text); `null` is left out.
-pub fn form_object(value: &impl serde::Serialize, out: &mut Vec<(QueryName, String)>) {
-    if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(value) {
-        for (k, v) in fields {
-            match v {
-                serde_json::Value::Null => {}
-                serde_json::Value::String(s) => out.push((k.into(), s)),
-                other => out.push((k.into(), other.to_string())),
-            }
+/// parameter (a nested value as JSON text); `null` is left out. A value
+/// that cannot be serialised, or is not an object, is an error naming the
+/// parameter `name`.
+pub fn form_object(
+    name: &'static str,
+    value: &impl serde::Serialize,
+    out: &mut Vec<(QueryName, String)>,
+) -> Result<(), RequestError> {
+    let fields = match param_value(name, value)? {
+        serde_json::Value::Object(fields) => fields,
+        other => {
+            return Err(RequestError(format!(
+                "parameter `{name}`: an exploded form object must serialise to an object, not `{other}`"
+            )));
+        }
+    };
+    for (k, v) in fields {
+        match v {
+            serde_json::Value::Null => {}
+            serde_json::Value::String(s) => out.push((k.into(), s)),
+            other => out.push((k.into(), other.to_string())),
         }
     }
+    Ok(())
+}
+
+/// A parameter value with no form encoding (an object, an array of
+/// objects) as JSON text.
+pub fn json_param(name: &str, value: &impl serde::Serialize) -> Result<String, RequestError> {
+    serde_json::to_string(value).map_err(|e| cannot_serialise(name, e))
+}
+
+fn param_value(
+    name: &str,
+    value: &impl serde::Serialize,
+) -> Result<serde_json::Value, RequestError> {
+    serde_json::to_value(value).map_err(|e| cannot_serialise(name, e))
+}
+
+fn cannot_serialise(name: &str, e: serde_json::Error) -> RequestError {
+    RequestError(format!(
+        "parameter `{name}`: the value cannot be serialised: {e}"
+    ))
 }
 
 /// Joins array elements for `style: form, explode: false` and `simple`.
@@ -1095,18 +1127,20 @@ mod tests {
     #[test]
     fn deep_objects_nest_and_index_as_stripe_reads_them() {
         let mut out = Vec::new();
-        deep_object("created", &json!({"gte": 1, "lt": 2}), &mut out);
+        deep_object("created", &json!({"gte": 1, "lt": 2}), &mut out).unwrap();
         deep_object(
             "expand",
             &json!(["data.customer", "data.invoice"]),
             &mut out,
-        );
+        )
+        .unwrap();
         deep_object(
             "lines",
             &json!([{"amount": 5, "tax": {"code": "t"}, "note": null}]),
             &mut out,
-        );
-        deep_object("limit", &10, &mut out);
+        )
+        .unwrap();
+        deep_object("limit", &10, &mut out).unwrap();
         assert_eq!(
             pairs(&out),
             [
@@ -1125,9 +1159,57 @@ mod tests {
     fn exploded_form_objects_are_one_pair_per_property() {
         let mut out = Vec::new();
         form_object(
+            "filter",
             &json!({"a": "x y", "b": true, "c": null, "d": [1, 2]}),
             &mut out,
-        );
+        )
+        .unwrap();
         assert_eq!(pairs(&out), [("a", "x y"), ("b", "true"), ("d", "[1,2]")]);
+    }
+
+    /// A value whose `Serialize` fails, as a map with non-string keys does.
+    struct Unserialisable;
+
+    impl serde::Serialize for Unserialisable {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("no wire form"))
+        }
+    }
+
+    #[test]
+    fn a_parameter_that_cannot_be_serialised_is_a_request_error_naming_it() {
+        let mut out = vec![("kept".into(), "1".to_owned())];
+        let e = deep_object("created", &Unserialisable, &mut out).unwrap_err();
+        assert_eq!(
+            e.0,
+            "parameter `created`: the value cannot be serialised: no wire form"
+        );
+        let e = form_object("filter", &Unserialisable, &mut out).unwrap_err();
+        assert_eq!(
+            e.0,
+            "parameter `filter`: the value cannot be serialised: no wire form"
+        );
+        let e = form_object("filter", &json!([1]), &mut out).unwrap_err();
+        assert!(
+            e.0.starts_with("parameter `filter`: an exploded form object"),
+            "{}",
+            e.0
+        );
+        let keyed: std::collections::BTreeMap<(i32, i32), i32> = [((1, 2), 3)].into();
+        let e = json_param("where", &keyed).unwrap_err();
+        assert!(
+            e.0.starts_with(
+                "parameter `where`: the value cannot be serialised: key must be a string"
+            ),
+            "{}",
+            e.0
+        );
+        assert_eq!(
+            json_param("where", &json!({"a": [1]})).unwrap(),
+            r#"{"a":[1]}"#
+        );
+        assert_eq!(pairs(&out), [("kept", "1")], "nothing half-written");
+        let as_client_error: Error<()> = e.into();
+        assert!(matches!(as_client_error, Error::Request(_)));
     }
 }

@@ -169,10 +169,10 @@ impl ErrorFormat {
             } => {
                 let mut body = Map::new();
                 for (name, json) in *constants {
-                    body.insert(
-                        (*name).to_owned(),
-                        serde_json::from_str(json).unwrap_or(Value::Null),
-                    );
+                    // The generator writes JSON texts; anything else is kept as written.
+                    let value = serde_json::from_str(json)
+                        .unwrap_or_else(|_| Value::String((*json).to_owned()));
+                    body.insert((*name).to_owned(), value);
                 }
                 body.insert((*code_field).to_owned(), Value::String(code.to_owned()));
                 body.insert(
@@ -256,22 +256,55 @@ pub fn aws_error(status: u16, code: &str, mut fields: Map<String, Value>) -> Res
     response
 }
 
-/// A documented awsJson1_1 error whose body type serialises to an object.
-pub fn aws_error_body<T: Serialize>(status: u16, code: &str, body: &T) -> Response {
-    match serde_json::to_value(body) {
-        Ok(Value::Object(fields)) => aws_error(status, code, fields),
-        _ => aws_error(status, code, Map::new()),
+impl ErrorFormat {
+    /// An implementation's documented JSON response. A body that cannot be
+    /// serialised (a map with keys JSON cannot have, a failing `Serialize`)
+    /// is not sent as an empty answer under its status: it is this
+    /// format's internal error, and the failure is logged (`tracing`).
+    pub fn json<T: Serialize + ?Sized>(
+        &self,
+        operation: &str,
+        status: u16,
+        content_type: &'static str,
+        body: &T,
+    ) -> Response {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => bytes_response(status, content_type, Bytes::from(bytes)),
+            Err(e) => self.unserialisable(operation, status, &e.to_string()),
+        }
+    }
+
+    /// A documented awsJson1_1 error: the body's fields beside `__type`.
+    /// A body that cannot be serialised, or is not an object, is this
+    /// format's internal error, as in [`ErrorFormat::json`].
+    pub fn aws_error<T: Serialize>(
+        &self,
+        operation: &str,
+        status: u16,
+        code: &str,
+        body: &T,
+    ) -> Response {
+        match serde_json::to_value(body) {
+            Ok(Value::Object(fields)) => aws_error(status, code, fields),
+            Ok(other) => {
+                self.unserialisable(operation, status, &format!("`{other}` is not an object"))
+            }
+            Err(e) => self.unserialisable(operation, status, &e.to_string()),
+        }
+    }
+
+    fn unserialisable(&self, operation: &str, status: u16, why: &str) -> Response {
+        let why =
+            format!("the {status} response body of `{operation}` cannot be serialised: {why}");
+        tracing::error!(operation, status, "{why}");
+        self.reject(Rejection::Internal(why))
     }
 }
 
-/// A JSON response. Serialising generated types cannot fail.
-pub fn json_response<T: Serialize + ?Sized>(
-    status: u16,
-    content_type: &'static str,
-    body: &T,
-) -> Response {
-    let bytes = serde_json::to_vec(body).unwrap_or_default();
-    bytes_response(status, content_type, Bytes::from(bytes))
+/// A JSON response of the stub's own (a rejection, a `serde_json::Value`,
+/// which always serialises).
+pub fn json_response(status: u16, content_type: &'static str, body: &Value) -> Response {
+    bytes_response(status, content_type, Bytes::from(body.to_string()))
 }
 
 pub fn text_response(status: u16, content_type: &'static str, body: String) -> Response {
@@ -297,16 +330,17 @@ pub fn empty_response(status: u16) -> Response {
 
 /// A documented response header's value in OpenAPI `simple` style: a
 /// scalar as its text, an array comma-separated, an object as
-/// `key,value,…`; `None` for an absent value (`None`, `null`).
-pub fn header_text<T: Serialize + ?Sized>(value: &T) -> Option<String> {
+/// `key,value,…`; `None` for an absent value (`None`, `null`); an error
+/// for a value that cannot be serialised.
+pub fn header_text<T: Serialize + ?Sized>(value: &T) -> Result<Option<String>, serde_json::Error> {
     fn scalar(v: &Value) -> String {
         match v {
             Value::String(s) => s.clone(),
             other => other.to_string(),
         }
     }
-    Some(match serde_json::to_value(value).ok()? {
-        Value::Null => return None,
+    Ok(Some(match serde_json::to_value(value)? {
+        Value::Null => return Ok(None),
         Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
         Value::Object(fields) => fields
             .iter()
@@ -314,21 +348,30 @@ pub fn header_text<T: Serialize + ?Sized>(value: &T) -> Option<String> {
             .collect::<Vec<_>>()
             .join(","),
         v => scalar(&v),
-    })
+    }))
 }
 
 /// Writes a response's documented headers (values from [`header_text`]).
-/// A value no HTTP header can carry (a line break, a control character)
-/// makes the answer the format's internal error instead: nothing
-/// undocumented is sent. Framing headers (`Content-Length`,
+/// A value that cannot be serialised, or that no HTTP header can carry (a
+/// line break, a control character), makes the answer the format's
+/// internal error instead: nothing undocumented is sent, and no documented
+/// header is silently left out. Framing headers (`Content-Length`,
 /// `Transfer-Encoding`) are left to the server, which knows the body.
 pub fn with_headers(
     format: &ErrorFormat,
     mut response: Response,
-    headers: &[(&'static str, Option<String>)],
+    headers: &[(&'static str, Result<Option<String>, serde_json::Error>)],
 ) -> Response {
     for (name, value) in headers {
-        let Some(value) = value else { continue };
+        let value = match value {
+            Ok(Some(value)) => value,
+            Ok(None) => continue,
+            Err(e) => {
+                let why = format!("response header `{name}`: the value cannot be serialised: {e}");
+                tracing::error!("{why}");
+                return format.reject(Rejection::Internal(why));
+            }
+        };
         let (Ok(name), Ok(value)) = (
             HeaderName::from_bytes(name.as_bytes()),
             HeaderValue::from_str(value),
@@ -1262,22 +1305,25 @@ mod tests {
     #[test]
     fn response_headers_are_written_in_simple_style() {
         assert_eq!(
-            header_text("limit=10, remaining=0").as_deref(),
+            header_text("limit=10, remaining=0").unwrap().as_deref(),
             Some("limit=10, remaining=0")
         );
-        assert_eq!(header_text(&12).as_deref(), Some("12"));
-        assert_eq!(header_text(&Some(0.5)).as_deref(), Some("0.5"));
-        assert_eq!(header_text(&None::<i64>), None);
-        assert_eq!(header_text(&["a", "b"]).as_deref(), Some("a,b"));
+        assert_eq!(header_text(&12).unwrap().as_deref(), Some("12"));
+        assert_eq!(header_text(&Some(0.5)).unwrap().as_deref(), Some("0.5"));
+        assert_eq!(header_text(&None::<i64>).unwrap(), None);
+        assert_eq!(header_text(&["a", "b"]).unwrap().as_deref(), Some("a,b"));
         assert_eq!(
-            header_text(&json!({"x": 1, "y": "z"})).as_deref(),
+            header_text(&json!({"x": 1, "y": "z"})).unwrap().as_deref(),
             Some("x,1,y,z")
+        );
+        assert_eq!(
+            header_text(&Unserialisable).unwrap_err().to_string(),
+            "no wire form"
         );
     }
 
-    #[test]
-    fn a_header_no_http_header_can_carry_is_an_internal_error() {
-        let format = ErrorFormat {
+    fn test_format() -> ErrorFormat {
+        ErrorFormat {
             style: Style::FastApi,
             request_id_header: None,
             replies: Replies {
@@ -1338,18 +1384,23 @@ mod tests {
                 },
                 internal: Reply {
                     status: 500,
-                    code: "",
+                    code: "internal",
                     message: "Internal Server Error",
                 },
             },
-        };
+        }
+    }
+
+    #[test]
+    fn a_header_no_http_header_can_carry_is_an_internal_error() {
+        let format = test_format();
         let ok = with_headers(
             &format,
             empty_response(204),
             &[
-                ("X-Id", Some("a".into())),
-                ("X-No", None),
-                ("Content-Length", Some("9".into())),
+                ("X-Id", Ok(Some("a".into()))),
+                ("X-No", Ok(None)),
+                ("Content-Length", Ok(Some("9".into()))),
             ],
         );
         assert_eq!(
@@ -1363,10 +1414,104 @@ mod tests {
         let bad = with_headers(
             &format,
             empty_response(204),
-            &[("X-Id", Some("a\r\nSet-Cookie: x".into()))],
+            &[("X-Id", Ok(Some("a\r\nSet-Cookie: x".into())))],
         );
         assert_eq!(bad.status().as_u16(), 500);
         assert!(bad.headers().get("x-id").is_none());
+        let lost = with_headers(
+            &format,
+            empty_response(204),
+            &[
+                ("X-Id", Ok(Some("a".into()))),
+                ("X-Page", header_text(&Unserialisable)),
+            ],
+        );
+        assert_eq!(
+            lost.status().as_u16(),
+            500,
+            "not a 204 without its documented header"
+        );
+        assert!(lost.headers().get("x-id").is_none());
+    }
+
+    /// A value whose `Serialize` fails, as a map with non-string keys does.
+    struct Unserialisable;
+
+    impl Serialize for Unserialisable {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("no wire form"))
+        }
+    }
+
+    /// The JSON body of a response built in memory (ready at once: no
+    /// executor needed).
+    fn body_of(response: Response) -> Value {
+        let mut read = std::pin::pin!(axum::body::to_bytes(response.into_body(), BODY_LIMIT));
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        let std::task::Poll::Ready(Ok(bytes)) = read.as_mut().poll(&mut cx) else {
+            panic!("a body in memory is ready")
+        };
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    #[test]
+    fn a_body_that_cannot_be_serialised_is_the_internal_error_not_an_empty_success() {
+        let vast = ErrorFormat {
+            style: Style::Fields {
+                code_field: "error",
+                message_field: "msg",
+                constants: &[("success", "false")],
+            },
+            ..test_format()
+        };
+        let ok = vast.json(
+            "detach_ssh",
+            200,
+            "application/json",
+            &json!({"success": true}),
+        );
+        assert_eq!(ok.status().as_u16(), 200);
+        assert_eq!(body_of(ok), json!({"success": true}));
+        let bad = vast.json("detach_ssh", 200, "application/json", &Unserialisable);
+        assert_eq!(bad.status().as_u16(), 500);
+        assert_eq!(
+            body_of(bad),
+            json!({"success": false, "error": "internal", "msg": "Internal Server Error"})
+        );
+        let keyed: std::collections::BTreeMap<(i32, i32), i32> = [((1, 2), 3)].into();
+        assert_eq!(
+            vast.json("list", 201, "application/json", &keyed)
+                .status()
+                .as_u16(),
+            500
+        );
+
+        let aws = ErrorFormat {
+            style: Style::AwsJson,
+            ..test_format()
+        };
+        let fields = aws.aws_error(
+            "delete",
+            400,
+            "ThrottlingException",
+            &json!({"Message": "slow"}),
+        );
+        assert_eq!(fields.status().as_u16(), 400);
+        assert_eq!(
+            body_of(fields),
+            json!({"Message": "slow", "__type": "ThrottlingException"})
+        );
+        for bad in [
+            aws.aws_error("delete", 400, "ThrottlingException", &Unserialisable),
+            aws.aws_error("delete", 400, "X", &"text"),
+        ] {
+            assert_eq!(bad.status().as_u16(), 500);
+            assert_eq!(
+                bad.headers()["x-amzn-errortype"],
+                "internal",
+                "not the documented code with its fields lost"
+            );
+        }
     }
 
     #[test]

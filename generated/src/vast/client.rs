@@ -52,8 +52,6 @@ impl Client {
         id: i64,
         ssh_key_id: i64,
     ) -> Result<types::DetachSshResponse200, Error<DetachSshError>> {
-        let query: Vec<(runtime::client::QueryName, String)> = vec![];
-        let headers: Vec<(&'static str, String)> = vec![];
         let call = runtime::client::Call {
             operation: "detach_ssh",
             method: reqwest::Method::DELETE,
@@ -65,8 +63,8 @@ impl Client {
                 "/",
             ]
             .concat(),
-            query,
-            headers,
+            query: Vec::new(),
+            headers: Vec::new(),
             body: None,
             idempotent: true,
             security: &[&[Scheme::BearerAuth]],
@@ -101,8 +99,6 @@ impl Client {
     ///
     /// `DELETE /api/v0/auth/apikeys/{id}/`
     pub async fn delete_api_key(&self, id: i64) -> Result<String, Error<DeleteApiKeyError>> {
-        let query: Vec<(runtime::client::QueryName, String)> = vec![];
-        let headers: Vec<(&'static str, String)> = vec![];
         let call = runtime::client::Call {
             operation: "delete_api_key",
             method: reqwest::Method::DELETE,
@@ -112,8 +108,8 @@ impl Client {
                 "/",
             ]
             .concat(),
-            query,
-            headers,
+            query: Vec::new(),
+            headers: Vec::new(),
             body: None,
             idempotent: true,
             security: &[&[Scheme::BearerAuth]],

@@ -4,11 +4,9 @@
 #![allow(clippy::large_enum_variant)]
 use super::types;
 use crate::runtime;
-
 use axum::extract::{Request, State};
 use axum::response::Response;
-#[allow(unused_imports)]
-use runtime::server::{Incoming, Items, Location, Outcome, Parse, PathParams, Rejection};
+use runtime::server::{Incoming, Location, Outcome, Parse, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -215,7 +213,6 @@ impl DetachSshResponse {
     /// The documented response for `status` (and, where errors are
     /// told apart by code, `code`) with a JSON `body`; an error if
     /// the spec documents no such response or the body does not fit.
-    #[allow(unused_variables)]
     pub fn documented(
         status: u16,
         code: Option<&str>,
@@ -236,16 +233,14 @@ impl DetachSshResponse {
 
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => runtime::server::json_response(200, "application/json", &body),
-            Self::BadRequest(body) => {
-                runtime::server::json_response(400, "application/json", &body)
-            }
-            Self::NotFound(body) => runtime::server::json_response(404, "application/json", &body),
+            Self::Ok(body) => FORMAT.json("detach_ssh", 200, "application/json", &body),
+            Self::BadRequest(body) => FORMAT.json("detach_ssh", 400, "application/json", &body),
+            Self::NotFound(body) => FORMAT.json("detach_ssh", 404, "application/json", &body),
             Self::TooManyRequests(body) => {
-                runtime::server::json_response(429, "application/json", &body)
+                FORMAT.json("detach_ssh", 429, "application/json", &body)
             }
             Self::InternalServerError(body) => {
-                runtime::server::json_response(500, "application/json", &body)
+                FORMAT.json("detach_ssh", 500, "application/json", &body)
             }
         }
     }
@@ -325,7 +320,6 @@ impl DeleteApiKeyResponse {
     /// The documented response for `status` (and, where errors are
     /// told apart by code, `code`) with a JSON `body`; an error if
     /// the spec documents no such response or the body does not fit.
-    #[allow(unused_variables)]
     pub fn documented(
         status: u16,
         code: Option<&str>,
@@ -347,17 +341,15 @@ impl DeleteApiKeyResponse {
 
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => runtime::server::json_response(200, "application/json", &body),
-            Self::BadRequest(body) => {
-                runtime::server::json_response(400, "application/json", &body)
-            }
+            Self::Ok(body) => FORMAT.json("delete_api_key", 200, "application/json", &body),
+            Self::BadRequest(body) => FORMAT.json("delete_api_key", 400, "application/json", &body),
             Self::Unauthorized(body) => {
-                runtime::server::json_response(401, "application/json", &body)
+                FORMAT.json("delete_api_key", 401, "application/json", &body)
             }
-            Self::Forbidden(body) => runtime::server::json_response(403, "application/json", &body),
-            Self::NotFound(body) => runtime::server::json_response(404, "application/json", &body),
+            Self::Forbidden(body) => FORMAT.json("delete_api_key", 403, "application/json", &body),
+            Self::NotFound(body) => FORMAT.json("delete_api_key", 404, "application/json", &body),
             Self::TooManyRequests(body) => {
-                runtime::server::json_response(429, "application/json", &body)
+                FORMAT.json("delete_api_key", 429, "application/json", &body)
             }
         }
     }

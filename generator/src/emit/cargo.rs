@@ -34,6 +34,7 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("sha2", r#"version = "0.11""#),
     ("subtle", r#"version = "2.6", default-features = false"#),
     ("tokio", r#"version = "1", default-features = false, features = ["time"]"#),
+    ("tracing", r#"version = "0.1", default-features = false, features = ["std"]"#),
 ];
 
 /// The oldest Rust the dependencies build with.

@@ -80,8 +80,9 @@ fn shape_key(t: &NamedType, types: &BTreeMap<String, NamedType>, merged: &BTreeM
     if let TypeKind::Struct { fields, .. } = &mut kind {
         fields.iter_mut().for_each(|f| f.description = None);
     }
-    // The IR's own serialisation, tagged with the kind.
-    serde_json::to_string(&kind).unwrap_or_default()
+    // The IR's own serialisation, tagged with the kind. Should it ever
+    // fail, the type keeps a key of its own: never merged with another.
+    serde_json::to_string(&kind).unwrap_or_else(|e| format!("unkeyed {}: {e}", t.name))
 }
 
 /// The name whose definition `name` uses: through merges and plain

@@ -9,6 +9,7 @@ mod cargo;
 mod client;
 mod dedupe;
 mod docs;
+mod error_codes;
 mod format;
 mod groups;
 mod headers;

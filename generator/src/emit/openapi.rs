@@ -115,8 +115,12 @@ fn rejections(api: &Api, op: &Operation) -> Vec<Rejection> {
     kinds
 }
 
+/// The rejection's name as the IR serialises it (`payloadTooLarge`).
 fn kind(rejection: Rejection) -> String {
-    serde_json::to_value(rejection).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    match serde_json::to_value(rejection) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => format!("{rejection:?}"),
+    }
 }
 
 /// The media type and JSON Schema of the error format's body.

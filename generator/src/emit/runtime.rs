@@ -134,6 +134,7 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
                 "serde_json",
                 "serde_path_to_error",
                 "subtle",
+                "tracing",
             ],
         ),
         m(

@@ -176,6 +176,16 @@ pub fn names_module(tokens: &proc_macro2::TokenStream, module: &str) -> bool {
     false
 }
 
+/// Whether `tokens` name the identifier `name` anywhere.
+pub fn mentions(tokens: &proc_macro2::TokenStream, name: &str) -> bool {
+    use proc_macro2::TokenTree;
+    tokens.clone().into_iter().any(|tt| match &tt {
+        TokenTree::Group(g) => mentions(&g.stream(), name),
+        TokenTree::Ident(i) => i == name,
+        _ => false,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::names_module;

@@ -14,9 +14,12 @@ use quote::{format_ident, quote};
 pub fn emit(api: &Api, server: bool, layout: Layout, groups: Option<&Groups>, type_done: &dyn Fn()) -> Split {
     let checks = server.then(|| super::validate::Checks::new(api));
     let group = |t: &NamedType| Groups::of_type(groups, &t.name).map(str::to_owned);
-    let (items, group_items) = Split::sort(api.types.values().map(|t| (group(t), (named(api, t), type_done()).0)));
+    let superseded = super::error_codes::superseded(api);
+    let emitted = || api.types.values().filter(|t| !superseded.contains(t.name.as_str()));
+    let (items, group_items) = Split::sort(emitted().map(|t| (group(t), (named(api, t), type_done()).0)));
+    superseded.iter().for_each(|_| type_done());
     let (impls, group_impls) = match &checks {
-        Some(c) => Split::sort(api.types.values().map(|t| (group(t), c.impl_of(t, layout).unwrap_or_default()))),
+        Some(c) => Split::sort(emitted().filter_map(|t| Some((group(t), c.impl_of(t, layout)?)))),
         None => Default::default(),
     };
     let names_runtime = |t: &TokenStream| super::shape::names_module(t, "runtime");
@@ -206,7 +209,8 @@ fn enumeration(name: &proc_macro2::Ident, values: &[EnumValue], unknown: &str) -
             }
         }
     } else {
-        let wires: Vec<String> = values.iter().map(|v| v.value.to_string()).collect();
+        let built = values.iter().map(|v| value_expr(&v.value));
+        let compared = values.iter().map(|v| comparand(&v.value));
         quote! {
             #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
             #[serde(from = "::serde_json::Value", into = "::serde_json::Value")]
@@ -219,14 +223,14 @@ fn enumeration(name: &proc_macro2::Ident, values: &[EnumValue], unknown: &str) -
                 /// The value on the wire.
                 pub fn to_value(&self) -> ::serde_json::Value {
                     match self {
-                        #(#name::#idents => ::serde_json::from_str(#wires).unwrap_or_default(),)*
+                        #(#name::#idents => #built,)*
                         #name::#unknown(v) => v.clone(),
                     }
                 }
             }
             impl From<::serde_json::Value> for #name {
                 fn from(v: ::serde_json::Value) -> Self {
-                    #(if v.to_string() == #wires { return #name::#idents; })*
+                    #(if v == #compared { return #name::#idents; })*
                     #name::#unknown(v)
                 }
             }
@@ -244,6 +248,60 @@ fn enumeration(name: &proc_macro2::Ident, values: &[EnumValue], unknown: &str) -
                 }
             }
         }
+    }
+}
+
+/// An expression building `v`: constructors, not parsed text, so that
+/// nothing can fail (or be defaulted) at run time.
+fn value_expr(v: &serde_json::Value) -> TokenStream {
+    use serde_json::Value;
+    match v {
+        Value::Null => quote! { ::serde_json::Value::Null },
+        Value::Bool(b) => quote! { ::serde_json::Value::Bool(#b) },
+        Value::Number(n) => match number_literal(n) {
+            Some(lit) => quote! { ::serde_json::Value::from(#lit) },
+            // Beyond f64 (only with serde_json's `arbitrary_precision`):
+            // kept as its text rather than lost.
+            None => {
+                let text = n.to_string();
+                quote! { ::serde_json::Value::String(#text.to_owned()) }
+            }
+        },
+        Value::String(s) => quote! { ::serde_json::Value::String(#s.to_owned()) },
+        Value::Array(items) => {
+            let items = items.iter().map(value_expr);
+            quote! { ::serde_json::Value::Array(vec![#(#items),*]) }
+        }
+        Value::Object(fields) => {
+            let (keys, values): (Vec<&String>, Vec<TokenStream>) =
+                fields.iter().map(|(k, v)| (k, value_expr(v))).unzip();
+            quote! { ::serde_json::Value::Object(::serde_json::Map::from_iter([#((#keys.to_owned(), #values)),*])) }
+        }
+    }
+}
+
+/// What a `serde_json::Value` is compared with to recognise `v`: the
+/// scalar itself where `Value` compares with it, else the built value.
+fn comparand(v: &serde_json::Value) -> TokenStream {
+    use serde_json::Value;
+    match v {
+        Value::Bool(b) => quote! { #b },
+        Value::String(s) => quote! { #s },
+        Value::Number(n) => match number_literal(n) {
+            Some(lit) => quote! { #lit },
+            None => value_expr(v),
+        },
+        _ => value_expr(v),
+    }
+}
+
+/// A JSON number as a suffixed Rust literal (`1u64`, `-3i64`, `0.5f64`).
+fn number_literal(n: &serde_json::Number) -> Option<proc_macro2::Literal> {
+    use proc_macro2::Literal;
+    match (n.as_u64(), n.as_i64(), n.as_f64()) {
+        (Some(u), _, _) => Some(Literal::u64_suffixed(u)),
+        (_, Some(i), _) => Some(Literal::i64_suffixed(i)),
+        (_, _, f) => f.map(Literal::f64_suffixed),
     }
 }
 
@@ -271,12 +329,13 @@ fn tagged(name: &proc_macro2::Ident, variants: &[Variant], d: &Discriminator) ->
             #ident(#ty),
         }
     });
+    let unknown_doc = format!(" A `{property}` value this version of the API does not document.");
     quote! {
         #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
         #[serde(tag = #property)]
         pub enum #name {
             #(#arms)*
-            /// A `#property` value this version of the API does not document.
+            #[doc = #unknown_doc]
             #[serde(other)]
             #unknown,
         }
@@ -351,8 +410,9 @@ fn newtype(name: &proc_macro2::Ident, c: &crate::ir::StringConstraints) -> Token
         quote! { /// Maximum length, in characters.
         pub const MAX_LENGTH: usize = #n; }
     });
+    let default = empty_fits(c).then(|| quote! { Default, });
     quote! {
-        #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Clone, Debug, #default PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct #name(pub String);
         impl #name {
@@ -362,4 +422,13 @@ fn newtype(name: &proc_macro2::Ident, c: &crate::ir::StringConstraints) -> Token
         }
         runtime::newtype::string_newtype!(#name);
     }
+}
+
+/// Whether the empty string meets the constraints: only then may the
+/// newtype derive `Default` (a default the server would refuse is a trap).
+/// A pattern that does not compile here is taken as refusing it.
+fn empty_fits(c: &crate::ir::StringConstraints) -> bool {
+    let long_enough = c.min_length.is_none_or(|n| n == 0);
+    let matches = c.pattern.as_deref().is_none_or(|p| regress::Regex::new(p).is_ok_and(|r| r.find("").is_some()));
+    long_enough && matches
 }

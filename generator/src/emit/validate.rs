@@ -155,7 +155,12 @@ impl<'a> Checks<'a> {
                     TypeRef::Null => quote! { Self::#ident => {} },
                     t => {
                         let check = self.check(t, &quote! { v });
-                        quote! { Self::#ident(v) => { #check } }
+                        // A variant with nothing to check binds nothing.
+                        if check.is_empty() {
+                            quote! { Self::#ident(_) => {} }
+                        } else {
+                            quote! { Self::#ident(v) => { #check } }
+                        }
                     }
                 }
             })
@@ -235,14 +240,12 @@ impl<'a> Checks<'a> {
                         quote! { Self::#ident => c.key(#property, |c| c.unknown(::serde_json::Value::Null, &[#(#expected),*])), }
                     });
                 quote! {
-                    #[allow(unused_variables)]
                     match self { #(#arms)* #unknown }
                 }
             }
             TypeKind::AnyOf { variants } => {
                 let arms = self.union_arms(variants);
                 quote! {
-                    #[allow(unused_variables)]
                     match self { #(#arms)* }
                 }
             }

@@ -49,7 +49,8 @@ pub fn diffs(diffs: &[ApiDiff], format: Format) -> String {
 }
 
 fn json(v: &serde_json::Value) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
+    // `Value`'s own pretty printing: it cannot fail, as serialising can.
+    format!("{v:#}\n")
 }
 
 fn diff_counts(d: &ApiDiff) -> String {

@@ -335,7 +335,15 @@ impl Normalizer<'_> {
                 "callbacks" => {
                     if let Some(cbs) = v.as_object_mut() {
                         for (name, cb) in cbs.iter_mut() {
-                            self.callback(cb, &ptr(&here, name));
+                            let place = ptr(&here, name);
+                            self.callback(cb, &place);
+                            // The IR has no callbacks yet: say so rather than let them vanish.
+                            self.warn(
+                                "unsupported.callback",
+                                &place,
+                                format!("callback `{name}` is not generated; ignored"),
+                                "callbacks describe requests the API sends to you; generate a server for them from a separate document",
+                            );
                         }
                     }
                 }
@@ -736,6 +744,28 @@ mod tests {
         let d = &sink.diagnostics[0];
         assert_eq!(d.code, "schema.unsupported-keyword");
         assert_eq!(d.location.pointer, "/components/schemas/S/prefixItems");
+    }
+
+    #[test]
+    fn callbacks_are_reported_where_they_are_written() {
+        let hook = json!({"{$request.body#/url}": {"post": {"responses": {"200": {"description": "ok"}}}}});
+        let mut doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/subscribe": {
+            "post": {"callbacks": {"onEvent": hook, "onStop": {"$ref": "#/components/callbacks/Stop"}},
+                "responses": {"201": {"description": "created"}}}}},
+            "components": {"callbacks": {"Stop": hook}}});
+        let mut sink = Sink::default();
+        normalize(&mut doc, &Provenance::single("t.yaml"), &mut sink).unwrap();
+        let found: Vec<(&str, &str)> =
+            sink.diagnostics.iter().map(|d| (d.code.as_str(), d.location.pointer.as_str())).collect();
+        assert_eq!(
+            found,
+            [
+                ("unsupported.callback", "/paths/~1subscribe/post/callbacks/onEvent"),
+                ("unsupported.callback", "/paths/~1subscribe/post/callbacks/onStop"),
+            ]
+        );
+        assert!(sink.diagnostics.iter().all(|d| d.severity == crate::diag::Severity::Warning));
+        assert!(sink.diagnostics[0].message.contains("`onEvent`"), "{}", sink.diagnostics[0].message);
     }
 
     #[test]

@@ -17,10 +17,11 @@ use golden::shapes::client::{
 };
 use golden::shapes::server;
 use golden::shapes::types::{
-    GetReportResponse4Xx, GetReportResponse200, GetReportResponse200XCache, GetWorkflowCreated,
-    GetWorkflowCreatedVariant0, GetWorkflowFilter, GetWorkflowWorkflowId, UpdateWorkflowRequest,
-    UpdateWorkflowRequestStepsItem, UploadArtifactRequest, UploadArtifactRequestKind,
-    UploadArtifactRequestLink, UploadArtifactRequestMeta,
+    Circle, GetReportResponse4Xx, GetReportResponse200, GetReportResponse200XCache,
+    GetWorkflowCreated, GetWorkflowCreatedVariant0, GetWorkflowFilter, GetWorkflowWorkflowId,
+    SearchSortItem, Shape, UpdateWorkflowRequest, UpdateWorkflowRequestStepsItem,
+    UploadArtifactRequest, UploadArtifactRequestKind, UploadArtifactRequestLink,
+    UploadArtifactRequestMeta,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -306,6 +307,8 @@ async fn absent_optional_multipart_properties_are_left_out() {
 struct Reports {
     updates: std::sync::Mutex<Vec<server::UpdateWorkflowInput>>,
     uploads: std::sync::Mutex<Vec<server::UploadArtifactInput>>,
+    /// `search` finds a circle (else a label).
+    circle: bool,
 }
 
 impl server::Api for Reports {
@@ -378,6 +381,14 @@ impl server::Api for Reports {
             headers: server::CreateReportCreatedHeaders {
                 location: "https://x/reports/7".into(),
             },
+        }
+    }
+    /// A circle, or a label: a string member of a tagged union, which
+    /// serde cannot write.
+    async fn search(&self, _: server::SearchInput) -> server::SearchResponse {
+        match self.circle {
+            true => server::SearchResponse::Ok(Shape::Circle(Circle { radius: 1.5 })),
+            false => server::SearchResponse::Ok(Shape::Label("north".into())),
         }
     }
 }
@@ -704,4 +715,108 @@ async fn a_required_header_that_does_not_parse_is_a_decode_error() {
         other => panic!("{other:?}"),
     }
     server.await.unwrap();
+}
+
+/// A query value without a form encoding goes as JSON text; one serde
+/// cannot write (a string inside a tagged union) is a request error naming
+/// the parameter, and nothing is sent, where it used to be left out.
+#[tokio::test]
+async fn a_parameter_serde_cannot_write_is_a_request_error_naming_it() {
+    let line = request_line(async |c| {
+        let sort = [SearchSortItem {
+            field: Some("name".into()),
+        }];
+        // The loopback server answers 204, which `search` does not document.
+        assert!(matches!(
+            c.search(Some(&sort), None).await,
+            Err(Error::Undocumented(_))
+        ));
+    })
+    .await;
+    assert_eq!(
+        line,
+        "GET /search?sort=%7B%22field%22%3A%22name%22%7D HTTP/1.1"
+    );
+    // Port 9 (discard) is never reached: the request fails before it is sent.
+    let client = Client::with_config(
+        Credentials::new(),
+        ClientConfig::new().base_url("http://127.0.0.1:9"),
+    )
+    .unwrap();
+    match client
+        .search(None, Some(&Shape::Label("north".into())))
+        .await
+    {
+        Err(Error::Request(e)) => {
+            assert!(
+                e.0.starts_with("parameter `near`: the value cannot be serialised: "),
+                "{e}"
+            );
+            assert!(
+                e.0.contains(
+                    "cannot serialize tagged newtype variant Shape::Label containing a string"
+                ),
+                "{e}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A documented body serde cannot write is the stub's internal error in
+/// the API's format (RFC 9457 here), not an empty 200.
+#[tokio::test]
+async fn a_response_body_serde_cannot_write_is_the_stubs_internal_error() {
+    let client = served().await;
+    match client.search(None, None).await {
+        Err(Error::Undocumented(raw)) => {
+            assert_eq!(raw.status, 500);
+            assert_eq!(raw.headers["content-type"], "application/problem+json");
+            let problem: serde_json::Value = serde_json::from_slice(&raw.body).unwrap();
+            assert_eq!(
+                (problem["status"].as_u64(), problem["title"].as_str()),
+                (Some(500), Some("Internal Server Error"))
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let circles = served_by(std::sync::Arc::new(Reports {
+        circle: true,
+        ..Default::default()
+    }))
+    .await;
+    assert_eq!(
+        circles.search(None, None).await.unwrap(),
+        Shape::Circle(Circle { radius: 1.5 })
+    );
+}
+
+/// Enums of other JSON values than strings: each value recognised and
+/// written back as it was (built, not parsed from text, on the way out).
+#[test]
+fn non_string_enum_values_round_trip() {
+    use golden::shapes::types::{Priority, Weight};
+    use serde_json::json;
+    for (value, weight) in [
+        (json!(0.5), Weight::V05),
+        (json!("heavy"), Weight::Heavy),
+        (json!(true), Weight::True),
+        (json!({"unit": "kg"}), Weight::UnitKg),
+        (json!(7), Weight::Unknown(json!(7))),
+    ] {
+        assert_eq!(
+            serde_json::from_value::<Weight>(value.clone()).unwrap(),
+            weight
+        );
+        assert_eq!(serde_json::to_value(&weight).unwrap(), value);
+    }
+    assert_eq!(
+        serde_json::from_value::<Priority>(json!(-3)).unwrap(),
+        Priority::V3
+    );
+    assert_eq!(Priority::V3.to_value(), json!(-3));
+    assert_eq!(
+        serde_json::from_value::<Priority>(json!(-3.0)).unwrap(),
+        Priority::Unknown(json!(-3.0))
+    );
 }

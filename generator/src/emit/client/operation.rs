@@ -46,6 +46,15 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
     let path = path_expr(op, &params);
     let query_setup = collect(api, &params, Location::Query, quote! { query }, &[]);
     let header_setup = headers(api, &params, &wire);
+    // An operation without parameters there builds no vector to fill.
+    let query_field = match &query_setup {
+        Some(_) => quote! { query },
+        None => quote! { query: Vec::new() },
+    };
+    let headers_field = match &header_setup {
+        Some(_) => quote! { headers },
+        None => quote! { headers: Vec::new() },
+    };
     let security = requirements(api, &op.security);
     let error_code = &wire.error_code;
     let transient = &wire.transient;
@@ -76,8 +85,8 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
                 operation: #op_name,
                 method: reqwest::Method::#http_method,
                 path: #path,
-                query,
-                headers,
+                #query_field,
+                #headers_field,
                 body: #body_expr,
                 idempotent: #idempotent,
                 security: #security,
@@ -224,14 +233,14 @@ fn path_expr(op: &Operation, params: &[&Parameter]) -> TokenStream {
 }
 
 /// `let query = …;`: a vector of `(name, value)` pairs of the parameters
-/// at `location`, starting with `fixed` ones.
+/// at `location`, starting with `fixed` ones; nothing when there are none.
 fn collect(
     api: &Api,
     params: &[&Parameter],
     location: Location,
     var: TokenStream,
     fixed: &[TokenStream],
-) -> TokenStream {
+) -> Option<TokenStream> {
     let ps: Vec<&&Parameter> = params.iter().filter(|p| p.location == location).collect();
     // Query names can be built (`deepObject`); header and cookie names are
     // the documented ones.
@@ -240,7 +249,7 @@ fn collect(
         _ => quote! { (&'static str, String) },
     };
     if ps.is_empty() {
-        return quote! { let #var: Vec<#elem> = vec![#(#fixed),*]; };
+        return (!fixed.is_empty()).then(|| quote! { let #var: Vec<#elem> = vec![#(#fixed),*]; });
     }
     let pushes = ps.iter().map(|p| {
         let ident = format_ident!("{}", p.rust_name);
@@ -256,7 +265,7 @@ fn collect(
             quote! { if let Some(value) = #ident { #push } }
         }
     });
-    quote! { let mut #var: Vec<#elem> = vec![#(#fixed),*]; #(#pushes)* }
+    Some(quote! { let mut #var: Vec<#elem> = vec![#(#fixed),*]; #(#pushes)* })
 }
 
 fn push_value(api: &Api, p: &Parameter, name: &TokenStream, var: &TokenStream) -> TokenStream {
@@ -264,14 +273,14 @@ fn push_value(api: &Api, p: &Parameter, name: &TokenStream, var: &TokenStream) -
     let wire = &p.name;
     match strip_nullable(&p.ty) {
         _ if query && p.style == Style::DeepObject => quote! {
-            runtime::client::deep_object(#wire, &value, &mut #var);
+            runtime::client::deep_object(#wire, &value, &mut #var)?;
         },
         TypeRef::Array { items, .. } if query && p.explode && displayable(api, items) => quote! {
             for item in value { #var.push((#name, runtime::client::param(item))); }
         },
         // Structured elements have no form encoding: each goes as JSON.
         TypeRef::Array { .. } if query && p.explode => quote! {
-            for item in value { #var.push((#name, ::serde_json::to_string(item).unwrap_or_default())); }
+            for item in value { #var.push((#name, runtime::client::json_param(#wire, item)?)); }
         },
         TypeRef::Array { items, .. } => {
             let sep = match p.style {
@@ -292,34 +301,33 @@ fn push_value(api: &Api, p: &Parameter, name: &TokenStream, var: &TokenStream) -
         }
         t if displayable(api, t) => quote! { #var.push((#name, runtime::client::param(value))); },
         t if query && p.explode && is_object(api, t) => quote! {
-            runtime::client::form_object(&value, &mut #var);
+            runtime::client::form_object(#wire, &value, &mut #var)?;
         },
-        _ => quote! { #var.push((#name, ::serde_json::to_string(&value).unwrap_or_default())); },
+        _ => quote! { #var.push((#name, runtime::client::json_param(#wire, &value)?)); },
     }
 }
 
 /// `let headers = …;`: the protocol's own headers, header parameters and
-/// cookie parameters (one `Cookie` header).
-fn headers(api: &Api, params: &[&Parameter], wire: &Wire) -> TokenStream {
+/// cookie parameters (one `Cookie` header); nothing when there are none.
+fn headers(api: &Api, params: &[&Parameter], wire: &Wire) -> Option<TokenStream> {
     let fixed: Vec<TokenStream> = wire.headers.iter().map(|(n, v)| quote! { (#n, #v.to_owned()) }).collect();
     let setup = collect(api, params, Location::Header, quote! { headers }, &fixed);
     if !params.iter().any(|p| p.location == Location::Cookie) {
         return setup;
     }
-    let setup = if params.iter().any(|p| p.location == Location::Header) {
-        setup
-    } else {
-        quote! { let mut headers: Vec<(&'static str, String)> = vec![#(#fixed),*]; }
+    let setup = match setup {
+        Some(setup) if params.iter().any(|p| p.location == Location::Header) => setup,
+        _ => quote! { let mut headers: Vec<(&'static str, String)> = vec![#(#fixed),*]; },
     };
     let cookies = collect(api, params, Location::Cookie, quote! { cookies }, &[]);
-    quote! {
+    Some(quote! {
         #setup
         #cookies
         if !cookies.is_empty() {
             let pairs: Vec<String> = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
             headers.push(("Cookie", pairs.join("; ")));
         }
-    }
+    })
 }
 
 /// Body argument and the `Option<Body>` expression.

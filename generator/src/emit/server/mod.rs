@@ -79,19 +79,7 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
     let runtime = layout.runtime();
     let names_types = |t: &TokenStream| super::shape::names_module(t, "types");
     let types_use = (names_types(&body) || grouped.values().any(names_types)).then(|| quote! { use super::types; });
-    let main = quote! {
-        #![doc = #title]
-        #![allow(clippy::large_enum_variant)]
-        #types_use
-        use #runtime;
-        #[allow(unused_imports)]
-        use runtime::server::{Incoming, Items, Location, Outcome, Parse, PathParams, Rejection};
-        use axum::extract::{Request, State};
-        use axum::response::Response;
-        use std::future::Future;
-        use std::sync::Arc;
-        #time
-
+    let rest = quote! {
         #format
 
         #[doc = #trait_doc]
@@ -114,6 +102,26 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
         }
 
         #body
+    };
+    // The runtime's names this API's code uses, and no others.
+    let mentions =
+        |name: &str| super::shape::mentions(&rest, name) || grouped.values().any(|t| super::shape::mentions(t, name));
+    let names = ["Incoming", "Items", "Location", "Outcome", "Parse", "PathParams", "Rejection"]
+        .into_iter()
+        .filter(|n| mentions(n));
+    let names: Vec<proc_macro2::Ident> = names.map(|n| quote::format_ident!("{n}")).collect();
+    let main = quote! {
+        #![doc = #title]
+        #![allow(clippy::large_enum_variant)]
+        #types_use
+        use #runtime;
+        use runtime::server::{#(#names),*};
+        use axum::extract::{Request, State};
+        use axum::response::Response;
+        use std::future::Future;
+        use std::sync::Arc;
+        #time
+        #rest
     };
     Split::new(groups, main, grouped, "Server stub")
 }

@@ -428,6 +428,7 @@ fn headed_fields(v: &Variant, h: &Ident, declare: bool) -> TokenStream {
 
 fn responses(api: &Api, op: &Operation, ident: &Ident, unreached: Option<&TokenStream>) -> TokenStream {
     let vs = variants(op);
+    let op_name = &op.name;
     let decls = vs.iter().map(|v| {
         let (id, docs) = (&v.ident, &v.docs);
         if let Some((h, _)) = &v.headers {
@@ -476,8 +477,8 @@ fn responses(api: &Api, op: &Operation, ident: &Ident, unreached: Option<&TokenS
                 Some(s) if v.status.is_success() => empty_success(&api.protocol, s),
                 _ => quote! { runtime::server::empty_response(#status) },
             },
-            (Some(_), Some(code)) => quote! { runtime::server::aws_error_body(#status, #code, &body) },
-            (Some((_, Payload::Json(m))), None) => quote! { runtime::server::json_response(#status, #m, &body) },
+            (Some(_), Some(code)) => quote! { FORMAT.aws_error(#op_name, #status, #code, &body) },
+            (Some((_, Payload::Json(m))), None) => quote! { FORMAT.json(#op_name, #status, #m, &body) },
             (Some((_, Payload::Text(m))), None) => quote! { runtime::server::text_response(#status, #m, body) },
             (Some((_, Payload::Bytes(m))), None) => quote! { runtime::server::bytes_response(#status, #m, body) },
         };
@@ -486,7 +487,14 @@ fn responses(api: &Api, op: &Operation, ident: &Ident, unreached: Option<&TokenS
             None => quote! { #pattern => #send, },
         }
     });
-    let documented_arms = documented_arms(op, &vs);
+    let (documented_arms, reads_body) = documented_arms(op, &vs);
+    // With no documented body, a body given is refused, not dropped.
+    let body_setup = if reads_body {
+        quote! { let body = body.unwrap_or(::serde_json::Value::Null); }
+    } else {
+        let e = format!("no response of `{}` has a body", op.name);
+        quote! { if body.is_some() { return Err(#e.to_owned()); } }
+    };
     let headers = op.responses.iter().filter_map(|r| headers::of(op, r)).map(|h| {
         let declaration = h.declaration();
         let ident = &h.ident;
@@ -525,9 +533,8 @@ fn responses(api: &Api, op: &Operation, ident: &Ident, unreached: Option<&TokenS
             /// The documented response for `status` (and, where errors are
             /// told apart by code, `code`) with a JSON `body`; an error if
             /// the spec documents no such response or the body does not fit.
-            #[allow(unused_variables)]
             pub fn documented(status: u16, code: Option<&str>, body: Option<::serde_json::Value>) -> Result<Self, String> {
-                let body = body.unwrap_or(::serde_json::Value::Null);
+                #body_setup
                 match (status, code) {
                     #(#documented_arms)*
                     _ => Err(format!(#err)),
@@ -549,9 +556,11 @@ fn responses(api: &Api, op: &Operation, ident: &Ident, unreached: Option<&TokenS
 /// `documented`'s arms: error codes first, then exact statuses, ranges and
 /// `default` (the IR's order). Documented headers are left unset; a
 /// response with required headers cannot be made from a body alone.
-fn documented_arms(op: &Operation, vs: &[Variant]) -> Vec<TokenStream> {
+/// Also tells whether an arm reads the body.
+fn documented_arms(op: &Operation, vs: &[Variant]) -> (Vec<TokenStream>, bool) {
     let mut coded = Vec::new();
     let mut plain = Vec::new();
+    let mut reads_body = false;
     for v in vs {
         let id = &v.ident;
         let decode = match &v.payload {
@@ -573,6 +582,7 @@ fn documented_arms(op: &Operation, vs: &[Variant]) -> Vec<TokenStream> {
             plain.push(quote! { (#status, _) => Err(#e.to_owned()), });
             continue;
         }
+        reads_body |= decode.is_some();
         let value = match (decode, fixed_status(v.status)) {
             (d, fixed) if v.headers.is_some() => {
                 let status = fixed.is_none().then(|| quote! { status, });
@@ -590,7 +600,7 @@ fn documented_arms(op: &Operation, vs: &[Variant]) -> Vec<TokenStream> {
         }
     }
     coded.extend(plain);
-    coded
+    (coded, reads_body)
 }
 
 fn unsuffixed(n: u16) -> TokenStream {

@@ -136,7 +136,11 @@ pub fn dispatch(api: &Api) -> TokenStream {
     quote! {
         /// Calls the operation named by `X-Amz-Target`.
         async fn dispatch<A: Api>(State(api): State<Arc<A>>, request: Request) -> Response {
-            let target = request.headers().get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+            // Named in the rejection as sent; no header names no operation.
+            let target = match request.headers().get("x-amz-target") {
+                Some(v) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                None => String::new(),
+            };
             let outcome = match target.as_str() {
                 #(#arms)*
                 _ => Err(Rejection::UnknownOperation(target)),

@@ -79,14 +79,12 @@ impl Client {
     ///
     /// `HEAD /ping`
     pub async fn head_ping(&self) -> Result<(), Error<HeadPingError>> {
-        let query: Vec<(runtime::client::QueryName, String)> = vec![];
-        let headers: Vec<(&'static str, String)> = vec![];
         let call = runtime::client::Call {
             operation: "head_ping",
             method: reqwest::Method::HEAD,
             path: "/ping".to_owned(),
-            query,
-            headers,
+            query: Vec::new(),
+            headers: Vec::new(),
             body: None,
             idempotent: true,
             security: &[&[], &[Scheme::Key]],
@@ -106,14 +104,12 @@ impl Client {
         &self,
         file_id: &str,
     ) -> Result<String, Error<GetFilesFileIdError>> {
-        let query: Vec<(runtime::client::QueryName, String)> = vec![];
-        let headers: Vec<(&'static str, String)> = vec![];
         let call = runtime::client::Call {
             operation: "get_files_file_id",
             method: reqwest::Method::GET,
             path: ["/files/", &runtime::client::segment("file_id", file_id)?].concat(),
-            query,
-            headers,
+            query: Vec::new(),
+            headers: Vec::new(),
             body: None,
             idempotent: true,
             security: &[&[], &[Scheme::Key]],
@@ -130,14 +126,12 @@ impl Client {
     ///
     /// `DELETE /files/{id}`
     pub async fn delete_files_id(&self, id: i64) -> Result<(), Error<DeleteFilesIdError>> {
-        let query: Vec<(runtime::client::QueryName, String)> = vec![];
-        let headers: Vec<(&'static str, String)> = vec![];
         let call = runtime::client::Call {
             operation: "delete_files_id",
             method: reqwest::Method::DELETE,
             path: ["/files/", &runtime::client::segment("id", id)?].concat(),
-            query,
-            headers,
+            query: Vec::new(),
+            headers: Vec::new(),
             body: None,
             idempotent: true,
             security: &[&[], &[Scheme::Key]],
@@ -158,8 +152,6 @@ impl Client {
         name: &str,
         version: i64,
     ) -> Result<String, Error<GetFilesNameVVersionJsonError>> {
-        let query: Vec<(runtime::client::QueryName, String)> = vec![];
-        let headers: Vec<(&'static str, String)> = vec![];
         let call = runtime::client::Call {
             operation: "get_files_name_v_version_json",
             method: reqwest::Method::GET,
@@ -171,8 +163,8 @@ impl Client {
                 ".json",
             ]
             .concat(),
-            query,
-            headers,
+            query: Vec::new(),
+            headers: Vec::new(),
             body: None,
             idempotent: true,
             security: &[&[], &[Scheme::Key]],

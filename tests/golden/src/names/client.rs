@@ -43,14 +43,12 @@ impl Client {
     ///
     /// `PUT /names`
     pub async fn names_2(&self, body: &types::Named) -> Result<types::Tagged, Error<Names2Error>> {
-        let query: Vec<(runtime::client::QueryName, String)> = vec![];
-        let headers: Vec<(&'static str, String)> = vec![];
         let call = runtime::client::Call {
             operation: "names_2",
             method: reqwest::Method::PUT,
             path: "/names".to_owned(),
-            query,
-            headers,
+            query: Vec::new(),
+            headers: Vec::new(),
             body: Some(runtime::client::Body::json("application/json", body)?),
             idempotent: true,
             security: &[],
@@ -70,14 +68,12 @@ impl Client {
     ///
     /// `POST /names`
     pub async fn names2(&self) -> Result<(), Error<Names2_2Error>> {
-        let query: Vec<(runtime::client::QueryName, String)> = vec![];
-        let headers: Vec<(&'static str, String)> = vec![];
         let call = runtime::client::Call {
             operation: "names2",
             method: reqwest::Method::POST,
             path: "/names".to_owned(),
-            query,
-            headers,
+            query: Vec::new(),
+            headers: Vec::new(),
             body: None,
             idempotent: false,
             security: &[],

@@ -85,7 +85,7 @@ pub enum Tagged {
     Unknown(Unknown),
     #[serde(rename = "Known")]
     Known(Known),
-    /// A `#property` value this version of the API does not document.
+    /// A `kind` value this version of the API does not document.
     #[serde(other)]
     Unknown2,
 }
@@ -135,10 +135,9 @@ impl runtime::validate::Validate for NamedState {
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for Tagged {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
-        #[allow(unused_variables)]
         match self {
-            Self::Unknown(v) => {}
-            Self::Known(v) => {}
+            Self::Unknown(_) => {}
+            Self::Known(_) => {}
             Self::Unknown2 => c.key("kind", |c| {
                 c.unknown(::serde_json::Value::Null, &["'Known'", "'Unknown'"])
             }),

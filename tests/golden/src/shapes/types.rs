@@ -16,6 +16,23 @@ pub struct Cat {
     pub meows: bool,
 }
 
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Circle {
+    pub radius: f64,
+}
+
+/// Too short when empty, so no `Default`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Code(pub String);
+
+impl Code {
+    /// Minimum length, in characters.
+    pub const MIN_LENGTH: usize = 2;
+}
+
+runtime::newtype::string_newtype!(Code);
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateReportResponse202 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -167,6 +184,8 @@ impl ::std::fmt::Display for GetWorkflowWorkflowId {
     }
 }
 
+pub type Label = String;
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct New2Request {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -247,6 +266,18 @@ pub struct Node {
     pub pet: Option<Option<Pet>>,
 }
 
+/// Empty is a valid note, so `Default`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Note(pub String);
+
+impl Note {
+    /// Maximum length, in characters.
+    pub const MAX_LENGTH: usize = 10;
+}
+
+runtime::newtype::string_newtype!(Note);
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind")]
 pub enum Pet {
@@ -254,10 +285,108 @@ pub enum Pet {
     Cat(Cat),
     #[serde(rename = "Dog")]
     Dog(Dog),
-    /// A `#property` value this version of the API does not document.
+    /// A `kind` value this version of the API does not document.
     #[serde(other)]
     Unknown,
 }
+
+/// A non-string enum.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "::serde_json::Value", into = "::serde_json::Value")]
+pub enum Priority {
+    /// `1`
+    V1,
+    /// `2`
+    V2,
+    /// `-3`
+    V3,
+    /// A value this version of the API does not document.
+    Unknown(::serde_json::Value),
+}
+
+impl Priority {
+    /// The value on the wire.
+    pub fn to_value(&self) -> ::serde_json::Value {
+        match self {
+            Priority::V1 => ::serde_json::Value::from(1u64),
+            Priority::V2 => ::serde_json::Value::from(2u64),
+            Priority::V3 => ::serde_json::Value::from(-3i64),
+            Priority::Unknown(v) => v.clone(),
+        }
+    }
+}
+
+impl From<::serde_json::Value> for Priority {
+    fn from(v: ::serde_json::Value) -> Self {
+        if v == 1u64 {
+            return Priority::V1;
+        }
+        if v == 2u64 {
+            return Priority::V2;
+        }
+        if v == -3i64 {
+            return Priority::V3;
+        }
+        Priority::Unknown(v)
+    }
+}
+
+impl From<Priority> for ::serde_json::Value {
+    fn from(v: Priority) -> Self {
+        v.to_value()
+    }
+}
+
+impl ::std::fmt::Display for Priority {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self.to_value() {
+            ::serde_json::Value::String(s) => f.write_str(&s),
+            v => write!(f, "{v}"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchSortItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum Shape {
+    #[serde(rename = "Circle")]
+    Circle(Circle),
+    #[serde(rename = "Label")]
+    Label(Label),
+    /// A `kind` value this version of the API does not document.
+    #[serde(other)]
+    Unknown,
+}
+
+/// The empty string does not match, so no `Default`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Slug(pub String);
+
+impl Slug {
+    /// ECMA-262 pattern the value must match: `^[a-z]+$`.
+    pub const PATTERN: &'static str = "^[a-z]+$";
+}
+
+runtime::newtype::string_newtype!(Slug);
+
+/// Empty matches, so `Default`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Tag(pub String);
+
+impl Tag {
+    /// ECMA-262 pattern the value must match: `^[a-z]*$`.
+    pub const PATTERN: &'static str = "^[a-z]*$";
+}
+
+runtime::newtype::string_newtype!(Tag);
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateWorkflowRequest {
@@ -365,6 +494,88 @@ pub struct UploadArtifactRequestMeta {
     pub branch: Option<String>,
 }
 
+/// Values of every JSON kind.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "::serde_json::Value", into = "::serde_json::Value")]
+pub enum Weight {
+    /// `0.5`
+    V05,
+    /// `"heavy"`
+    Heavy,
+    /// `true`
+    True,
+    /// `{"unit":"kg"}`
+    UnitKg,
+    /// A value this version of the API does not document.
+    Unknown(::serde_json::Value),
+}
+
+impl Weight {
+    /// The value on the wire.
+    pub fn to_value(&self) -> ::serde_json::Value {
+        match self {
+            Weight::V05 => ::serde_json::Value::from(0.5f64),
+            Weight::Heavy => ::serde_json::Value::String("heavy".to_owned()),
+            Weight::True => ::serde_json::Value::Bool(true),
+            Weight::UnitKg => ::serde_json::Value::Object(::serde_json::Map::from_iter([(
+                "unit".to_owned(),
+                ::serde_json::Value::String("kg".to_owned()),
+            )])),
+            Weight::Unknown(v) => v.clone(),
+        }
+    }
+}
+
+impl From<::serde_json::Value> for Weight {
+    fn from(v: ::serde_json::Value) -> Self {
+        if v == 0.5f64 {
+            return Weight::V05;
+        }
+        if v == "heavy" {
+            return Weight::Heavy;
+        }
+        if v == true {
+            return Weight::True;
+        }
+        if v == ::serde_json::Value::Object(::serde_json::Map::from_iter([(
+            "unit".to_owned(),
+            ::serde_json::Value::String("kg".to_owned()),
+        )])) {
+            return Weight::UnitKg;
+        }
+        Weight::Unknown(v)
+    }
+}
+
+impl From<Weight> for ::serde_json::Value {
+    fn from(v: Weight) -> Self {
+        v.to_value()
+    }
+}
+
+impl ::std::fmt::Display for Weight {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self.to_value() {
+            ::serde_json::Value::String(s) => f.write_str(&s),
+            v => write!(f, "{v}"),
+        }
+    }
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for Code {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        c.string(
+            &self.0,
+            &runtime::validate::Text {
+                min_length: Some(2),
+                max_length: None,
+                pattern: None,
+            },
+        );
+    }
+}
+
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for GetItemsIdType {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
@@ -446,16 +657,81 @@ impl runtime::validate::Validate for Node {
 }
 
 #[cfg(feature = "server")]
+impl runtime::validate::Validate for Note {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        c.string(
+            &self.0,
+            &runtime::validate::Text {
+                min_length: None,
+                max_length: Some(10),
+                pattern: None,
+            },
+        );
+    }
+}
+
+#[cfg(feature = "server")]
 impl runtime::validate::Validate for Pet {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
-        #[allow(unused_variables)]
         match self {
-            Self::Cat(v) => {}
-            Self::Dog(v) => {}
+            Self::Cat(_) => {}
+            Self::Dog(_) => {}
             Self::Unknown => c.key("kind", |c| {
                 c.unknown(::serde_json::Value::Null, &["'Cat'", "'Dog'"])
             }),
         }
+    }
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for Priority {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        if let Self::Unknown(v) = self {
+            c.unknown(v.clone(), &["1", "2", "-3"]);
+        }
+    }
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for Shape {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        match self {
+            Self::Circle(_) => {}
+            Self::Label(_) => {}
+            Self::Unknown => c.key("kind", |c| {
+                c.unknown(::serde_json::Value::Null, &["'Circle'", "'Label'"])
+            }),
+        }
+    }
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for Slug {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new("^[a-z]+$");
+        c.string(
+            &self.0,
+            &runtime::validate::Text {
+                min_length: None,
+                max_length: None,
+                pattern: Some(&PATTERN),
+            },
+        );
+    }
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for Tag {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new("^[a-z]*$");
+        c.string(
+            &self.0,
+            &runtime::validate::Text {
+                min_length: None,
+                max_length: None,
+                pattern: Some(&PATTERN),
+            },
+        );
     }
 }
 
@@ -475,6 +751,15 @@ impl runtime::validate::Validate for UploadArtifactRequestKind {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
         if let Self::Unknown(v) = self {
             c.unknown(::serde_json::Value::String(v.clone()), &["'zip'", "'tar'"]);
+        }
+    }
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for Weight {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        if let Self::Unknown(v) = self {
+            c.unknown(v.clone(), &["0.5", "'heavy'", "true", "{\"unit\":\"kg\"}"]);
         }
     }
 }

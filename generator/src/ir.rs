@@ -129,6 +129,11 @@ pub enum Rejection {
     MethodNotAllowed,
     /// The body is larger than the server accepts.
     PayloadTooLarge,
+    /// The request says twice what it may say once, so that a proxy and
+    /// the stub could read it differently: a credential given more than
+    /// once, an HTTP/1.1 request without exactly one `Host`. The message is
+    /// followed by what was repeated or missing.
+    AmbiguousRequest,
     /// The body did not arrive within the server's body timeout.
     RequestTimeout,
     /// The body's media type is not the documented one.
@@ -140,7 +145,7 @@ pub enum Rejection {
 }
 
 impl Rejection {
-    pub const ALL: [Rejection; 12] = [
+    pub const ALL: [Rejection; 13] = [
         Rejection::Validation,
         Rejection::Unauthenticated,
         Rejection::InvalidCredentials,
@@ -149,6 +154,7 @@ impl Rejection {
         Rejection::NotFound,
         Rejection::MethodNotAllowed,
         Rejection::PayloadTooLarge,
+        Rejection::AmbiguousRequest,
         Rejection::RequestTimeout,
         Rejection::UnsupportedMediaType,
         Rejection::UnknownOperation,

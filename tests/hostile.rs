@@ -478,7 +478,8 @@ const TWICE: &str = "the header `authorization` is given 2 times, a credential m
 async fn a_credential_header_given_twice_is_400_in_the_vendors_format() {
     let fake = Fake::start(Vendor::Phala).await;
     let before = fake.state();
-    let refused = json!({"detail": "Bad Request: the header `x-api-key` is given 2 times, a credential may be given once"});
+    let refused =
+        json!({"detail": "Bad Request: the header `x-api-key` is given 2 times, a credential may be given once"});
     for headers in both_orders(PHALA_AUTH.0, PHALA_AUTH.1, "phak_other_key") {
         let reply = fake.http("DELETE", "/api/v1/user/ssh-keys/sshk_test1", &headers, "").await;
         assert_reply(&reply, 400, refused.clone(), &format!("phala {headers:?}"));
@@ -487,7 +488,8 @@ async fn a_credential_header_given_twice_is_400_in_the_vendors_format() {
 
     let fake = Fake::start(Vendor::Vast).await;
     let before = fake.state();
-    let refused = json!({"success": false, "error": "invalid_request", "msg": format!("The request is ambiguous: {TWICE}")});
+    let refused =
+        json!({"success": false, "error": "invalid_request", "msg": format!("The request is ambiguous: {TWICE}")});
     for headers in both_orders(VAST_AUTH.0, VAST_AUTH.1, "Bearer vast_other_key") {
         let reply = fake.http("DELETE", "/api/v0/auth/apikeys/123/", &headers, "{}").await;
         assert_reply(&reply, 400, refused.clone(), &format!("vast {headers:?}"));

@@ -191,7 +191,8 @@ async fn a_repeated_credential_or_host_is_400_in_the_vendors_format() {
 
 #[tokio::test]
 async fn a_credential_in_the_query_or_a_cookie_may_be_given_once() {
-    let read = |uri: &str, headers: &[(&str, &str)]| Incoming::read(request("GET", uri, headers, ""), PathParams::default());
+    let read =
+        |uri: &str, headers: &[(&str, &str)]| Incoming::read(request("GET", uri, headers, ""), PathParams::default());
     let places = [("query", "key"), ("cookie", "session")];
     let cx = read("/?key=a&other=1", &[("cookie", "session=s; x=1")]).await.unwrap();
     assert!(cx.unambiguous(&places).is_ok());

@@ -84,8 +84,8 @@ pub enum Rejection {
     NotFound,
     MethodNotAllowed,
     PayloadTooLarge,
-    /// Something that may be given once is not: what (a credential header
-    /// given twice, no `Host`) follows the reply's message.
+    /// Something that may be given once is not (a credential, `Host`):
+    /// what was repeated follows the reply's message.
     AmbiguousRequest(String),
     /// The body did not arrive in time (the server's body timeout).
     RequestTimeout,

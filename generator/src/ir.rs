@@ -130,9 +130,8 @@ pub enum Rejection {
     /// The body is larger than the server accepts.
     PayloadTooLarge,
     /// The request says twice what it may say once, so that a proxy and
-    /// the stub could read it differently: a credential given more than
-    /// once, an HTTP/1.1 request without exactly one `Host`. The message is
-    /// followed by what was repeated or missing.
+    /// the stub could read it differently: a credential or `Host` given
+    /// more than once. The message is followed by what was repeated.
     AmbiguousRequest,
     /// The body did not arrive within the server's body timeout.
     RequestTimeout,

@@ -2,6 +2,8 @@
 
 /// Implements `as_str`, `From<String>`, `From<&str>`, `AsRef<str>` and
 /// `Display` for a `pub struct Name(pub String)`.
+// With tag features, every newtype may sit in a feature that is off.
+#[allow(unused_macros)]
 macro_rules! string_newtype {
     ($name:ident) => {
         impl $name {
@@ -38,4 +40,5 @@ macro_rules! string_newtype {
 
 // Path-based use (`runtime::newtype::string_newtype!`) keeps the macro out
 // of the crate root, so two generated modules in one crate do not clash.
+#[allow(unused_imports)]
 pub(crate) use string_newtype;

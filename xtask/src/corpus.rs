@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
+/// The real-world specs kept in the repository (sources in its README).
+pub const DIR: &str = "tests/corpus";
+
 pub struct Settings {
     pub dir: PathBuf,
     /// Only these specs (file names without extension); all when empty.
@@ -24,6 +27,8 @@ struct Row {
     operations: usize,
     types: usize,
     warnings: usize,
+    /// How many warnings of each code: what apigen degraded.
+    warning_codes: std::collections::BTreeMap<String, usize>,
     lines: usize,
     generate: Duration,
     check: Option<(Result<(), String>, Duration)>,
@@ -78,13 +83,30 @@ pub fn run(settings: &Settings) -> ExitCode {
     if failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
+/// The documents of the folder and of its subfolders one level down
+/// (`swagger2/`), then the registry documents (fetched on first use).
 fn specs(settings: &Settings) -> std::io::Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&settings.dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")))
-        .filter(|p| settings.only.is_empty() || settings.only.iter().any(|o| Some(o.as_str()) == stem(p).as_deref()))
-        .collect();
+    let wanted = |p: &PathBuf| {
+        matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml"))
+            && (settings.only.is_empty() || settings.only.iter().any(|o| Some(o.as_str()) == stem(p).as_deref()))
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&settings.dir)?.filter_map(|e| e.ok().map(|e| e.path())) {
+        if entry.is_dir() {
+            files.extend(std::fs::read_dir(&entry)?.filter_map(|e| e.ok().map(|e| e.path())).filter(wanted));
+        } else if wanted(&entry) {
+            files.push(entry);
+        }
+    }
     files.sort();
+    for doc in super::registry::DOCUMENTS {
+        if settings.only.is_empty() || settings.only.iter().any(|o| o == doc.name) {
+            match super::registry::fetch(doc, Path::new("target/corpus-sources")) {
+                Ok(path) => files.push(path),
+                Err(e) => eprintln!("{}: not fetched ({}): {e}", doc.name, doc.package),
+            }
+        }
+    }
     Ok(files)
 }
 
@@ -110,6 +132,7 @@ fn generate(spec: &Path, out: &Path) -> Row {
         operations: 0,
         types: 0,
         warnings: 0,
+        warning_codes: Default::default(),
         lines: 0,
         generate,
         check: None,
@@ -121,6 +144,9 @@ fn generate(spec: &Path, out: &Path) -> Row {
             row.operations = ir.apis.iter().map(|a| a.operations.len()).sum();
             row.types = ir.apis.iter().map(|a| a.types.len()).sum();
             row.warnings = ir.apis.iter().map(|a| a.diagnostics.len()).sum();
+            for d in ir.apis.iter().flat_map(|a| &a.diagnostics) {
+                *row.warning_codes.entry(d.code.clone()).or_default() += 1;
+            }
             row.lines = output.files.iter().filter(|(p, _)| p.ends_with(".rs")).map(|(_, t)| t.lines().count()).sum();
             let dir = out.join(&name);
             if let Err(e) = apigen::output::replace_dir(&dir, &output.files) {
@@ -203,9 +229,9 @@ fn touch(path: &Path) {
 
 fn print_table(rows: &[Row]) {
     println!(
-        "| spec | operations | types | warnings | generated lines | generate | cargo check | check time | lines / op | check ms / op | largest tag alone |"
+        "| spec | operations | types | warnings | warnings by kind | generated lines | generate | cargo check | check time | lines / op | check ms / op | largest tag alone |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|");
+    println!("|---|---:|---:|---:|---|---:|---:|---|---:|---:|---:|---|");
     for r in rows {
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         let per_op = |x: f64| if r.operations == 0 { "".into() } else { format!("{:.0}", x / r.operations as f64) };
@@ -220,12 +246,14 @@ fn print_table(rows: &[Row]) {
             Some((tag, Ok(()), d)) => format!("`{tag}`: {:.1} s", d.as_secs_f64()),
             Some((tag, Err(e), _)) => format!("`{tag}` fails: {e}"),
         };
+        let kinds: Vec<String> = r.warning_codes.iter().map(|(code, n)| format!("`{code}` {n}")).collect();
         println!(
-            "| {} | {} | {} | {} | {} | {:.0} ms | {result} | {time} | {} | {per} | {one_tag} |",
+            "| {} | {} | {} | {} | {} | {} | {:.0} ms | {result} | {time} | {} | {per} | {one_tag} |",
             r.spec,
             r.operations,
             r.types,
             r.warnings,
+            kinds.join(", "),
             r.lines,
             ms(r.generate),
             per_op(r.lines as f64),

@@ -2,7 +2,7 @@
 //! operation's shape: parameter order, media-type families, the preferred
 //! body of several, and aliases seen through.
 
-use crate::ir::{Api, Content, Field, Location, Method, Operation, Parameter, Response, TypeKind, TypeRef};
+use crate::ir::{Additional, Api, Content, Field, Location, Method, Operation, Parameter, Response, TypeKind, TypeRef};
 use quote::quote;
 
 pub fn method_str(m: Method) -> String {
@@ -26,22 +26,10 @@ pub fn strip_nullable(t: &TypeRef) -> &TypeRef {
     }
 }
 
-/// The named type's definition, following aliases.
+/// The named type's definition, following aliases (not into a
+/// constrained-string newtype, which is a type of its own).
 pub fn resolve<'a>(api: &'a Api, t: &'a TypeRef) -> &'a TypeRef {
-    let mut t = t;
-    for _ in 0..16 {
-        match t {
-            TypeRef::Named { name } => match api.types.get(name).map(|n| &n.kind) {
-                Some(TypeKind::Alias { ty: TypeRef::String { constraints, .. } }) if !constraints.is_empty() => {
-                    return t;
-                }
-                Some(TypeKind::Alias { ty }) => t = ty,
-                _ => return t,
-            },
-            _ => return t,
-        }
-    }
-    t
+    crate::resolve::aliases(api, t, |ty| !ty.is_constrained_string()).at
 }
 
 /// A form body typed as its struct: what the client encodes and the server
@@ -51,8 +39,8 @@ pub enum FormBody<'a> {
     /// `application/x-www-form-urlencoded` with a named schema: the type.
     UrlEncoded(&'a TypeRef),
     /// `multipart/form-data` whose schema is a struct: the type, its fields
-    /// and its `additionalProperties` type.
-    Multipart(&'a TypeRef, &'a [Field], Option<&'a TypeRef>),
+    /// and its map of unlisted properties.
+    Multipart(&'a TypeRef, &'a [Field], Option<&'a Additional>),
 }
 
 impl FormBody<'_> {
@@ -78,7 +66,7 @@ pub fn form_body<'a>(api: &'a Api, content: &'a Content) -> Option<FormBody<'a>>
 
 /// The fields of the struct `t` names (through aliases), with its
 /// `additionalProperties` type.
-fn struct_of<'a>(api: &'a Api, t: &'a TypeRef) -> Option<(&'a [Field], Option<&'a TypeRef>)> {
+fn struct_of<'a>(api: &'a Api, t: &'a TypeRef) -> Option<(&'a [Field], Option<&'a Additional>)> {
     let TypeRef::Named { name } = resolve(api, t) else { return None };
     match &api.types.get(name)?.kind {
         TypeKind::Struct { fields, additional } => Some((fields, additional.as_ref())),
@@ -127,14 +115,42 @@ pub fn status_doc(r: &Response) -> proc_macro2::TokenStream {
     quote! { #[doc = #text] }
 }
 
-/// Whether every variant of a union is a plain scalar, so that the union
-/// prints with `Display` (GitHub's `workflow_id`: an integer or a file name,
-/// used as a path segment).
-pub fn scalar_variants(variants: &[crate::ir::Variant]) -> bool {
-    !variants.is_empty()
-        && variants.iter().all(|v| {
-            matches!(v.ty, TypeRef::String { .. } | TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean)
-        })
+/// Whether every variant of a union prints with `Display` (scalars, enums,
+/// newtypes, such unions), so that the union does too (GitHub's
+/// `workflow_id`: an integer or a file name, used as a path segment).
+pub fn scalar_variants(api: &Api, variants: &[crate::ir::Variant]) -> bool {
+    displayable_variants(api, variants, 0)
+}
+
+/// Whether a value of `t` prints as a parameter with `Display`: scalars,
+/// enums, newtypes and unions of them. Anything else goes as JSON text.
+pub fn displayable(api: &Api, t: &TypeRef) -> bool {
+    displayable_at(api, t, 0)
+}
+
+/// `depth` stops unions that contain themselves.
+fn displayable_at(api: &Api, t: &TypeRef, depth: usize) -> bool {
+    match resolve(api, strip_nullable(t)) {
+        TypeRef::Named { name } => match api.types.get(name).map(|n| &n.kind) {
+            Some(TypeKind::Enum { .. } | TypeKind::Alias { .. }) => true,
+            Some(TypeKind::OneOf { variants, discriminator: None } | TypeKind::AnyOf { variants }) => {
+                displayable_variants(api, variants, depth + 1)
+            }
+            _ => false,
+        },
+        TypeRef::String { .. }
+        | TypeRef::Binary
+        | TypeRef::Integer { .. }
+        | TypeRef::Number { .. }
+        | TypeRef::Boolean => true,
+        _ => false,
+    }
+}
+
+fn displayable_variants(api: &Api, variants: &[crate::ir::Variant], depth: usize) -> bool {
+    depth < 8
+        && !variants.is_empty()
+        && variants.iter().all(|v| !matches!(v.ty, TypeRef::Nullable { .. }) && displayable_at(api, &v.ty, depth))
 }
 
 /// Whether `tokens` name the module `module` as a path (`module::…`) or,

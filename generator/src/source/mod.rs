@@ -2,9 +2,12 @@
 //! per API.
 //!
 //! read (Markdown page → embedded blocks, or a YAML/JSON file) → parse
-//! (duplicate keys refused) → merge the pages of one API → apply overlays →
-//! normalise 3.1 to 3.0 → resolve `$ref`s → deserialize with `openapiv3`.
+//! (duplicate keys refused) → convert Swagger 2.0 to 3.0 → merge the pages
+//! of one API → apply overlays → normalise 3.1 to 3.0 → resolve `$ref`s →
+//! deserialize with `openapiv3` (a schema or operation it cannot read
+//! degrades, with a warning).
 
+pub mod degrade;
 pub mod lines;
 pub mod markdown;
 pub mod merge;
@@ -13,8 +16,9 @@ pub mod overlay;
 pub mod parse;
 pub mod refs;
 pub mod shape;
+pub mod swagger2;
 
-use crate::diag::{Diagnostic, Error, Location, Result, Severity, Sink, ptr};
+use crate::diag::{Diagnostic, Error, Location, Result, Severity, Sink};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -39,6 +43,8 @@ pub struct Document {
 pub struct Provenance {
     /// (pointer prefix, origin), most specific last.
     entries: Vec<(String, Origin)>,
+    /// Files that were Swagger 2.0: their locations are said in 2.0 terms.
+    swagger2: Vec<PathBuf>,
 }
 
 impl Provenance {
@@ -47,7 +53,7 @@ impl Provenance {
     }
 
     pub fn single_with_offset(file: PathBuf, line_offset: usize) -> Self {
-        Provenance { entries: vec![(String::new(), Origin { file, line_offset })] }
+        Provenance { entries: vec![(String::new(), Origin { file, line_offset })], swagger2: Vec::new() }
     }
 
     pub fn add(&mut self, prefix: &str, origin: &Origin) {
@@ -65,6 +71,9 @@ impl Provenance {
 
     pub fn locate(&self, pointer: &str) -> Location {
         let file = self.origin(pointer).map(|o| o.file.clone()).unwrap_or_default();
+        if self.swagger2.contains(&file) {
+            return Location::at(file, swagger2::original_pointer(pointer));
+        }
         Location::at(file, pointer)
     }
 
@@ -195,44 +204,32 @@ pub fn load(sources: &[PathBuf], overlays: &[PathBuf]) -> Result<Loaded> {
 /// The source stage after reading: merge, overlays, normalisation, `$ref`
 /// resolution and deserialization of documents already parsed (`sink`
 /// holds what reading them reported).
-pub fn load_documents(docs: Vec<Document>, overlays: &[PathBuf], mut sink: Sink) -> Result<Loaded> {
+pub fn load_documents(mut docs: Vec<Document>, overlays: &[PathBuf], mut sink: Sink) -> Result<Loaded> {
+    let mut converted = Vec::new();
+    for d in &mut docs {
+        if swagger2::is_swagger2(&d.value) {
+            let prov = Provenance::single_with_offset(d.origin.file.clone(), d.origin.line_offset);
+            swagger2::convert(&mut d.value, &prov, &mut sink);
+            converted.push(d.origin.file.clone());
+        }
+    }
+    sink.check()?;
     for d in &docs {
         normalize::version(&d.value, &Provenance::single_with_offset(d.origin.file.clone(), d.origin.line_offset))?;
     }
-    let (mut value, prov) = merge::merge(docs, &mut sink)?;
+    let (mut value, mut prov) = merge::merge(docs, &mut sink)?;
+    prov.swagger2 = converted;
     for o in overlays {
         let ov = parse::parse(&read(o)?, o, 0)?;
         overlay::apply(&mut value, &ov, o, &mut sink)?;
     }
-    shape::check(&value, &prov, &mut sink);
+    let dropped = shape::check(&value, &prov, &mut sink);
     sink.check()?;
+    shape::degrade(&mut value, &dropped);
     normalize::normalize(&mut value, &prov, &mut sink)?;
     refs::resolve(&mut value, &prov, &mut sink)?;
-    let openapi = deserialize(value, &prov)?;
+    let openapi = degrade::deserialize(value, &prov, &mut sink)?;
     sink.check()?;
     let warnings = sink.diagnostics.into_iter().filter(|d| d.severity != Severity::Error).collect();
     Ok(Loaded { openapi, provenance: prov, warnings })
-}
-
-/// `openapiv3` deserialization with the JSON pointer of the failing node.
-fn deserialize(value: Value, prov: &Provenance) -> Result<openapiv3::OpenAPI> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let mut pointer = String::new();
-        for seg in e.path().iter() {
-            use serde_path_to_error::Segment;
-            match seg {
-                Segment::Seq { index } => pointer = ptr(&pointer, &index.to_string()),
-                Segment::Map { key } => pointer = ptr(&pointer, key),
-                Segment::Enum { .. } | Segment::Unknown => {}
-            }
-        }
-        Error::one(
-            Diagnostic::error(
-                "openapi.structure",
-                prov.locate(&pointer),
-                format!("not a valid OpenAPI object here: {}", e.inner()),
-            )
-            .help("fix the value at this location so it matches the OpenAPI 3.0/3.1 specification"),
-        )
-    })
 }

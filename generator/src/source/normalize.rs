@@ -64,12 +64,13 @@ pub fn version(doc: &Value, prov: &Provenance) -> Result<Version> {
         )
         .help("apigen reads OpenAPI 3.0.x and 3.1.x documents")
         .into()),
+        // A 2.0 document was converted before this check: this is another version.
         None if doc.get("swagger").is_some() => Err(Diagnostic::error(
-            "version.swagger2",
+            "version.swagger",
             prov.locate("/swagger"),
-            "Swagger 2.0 documents are not supported",
+            format!("unsupported Swagger version `{}`", doc["swagger"].as_str().unwrap_or(&doc["swagger"].to_string())),
         )
-        .help("convert the document to OpenAPI 3 first (e.g. with swagger2openapi)")
+        .help("apigen reads Swagger 2.0 (`swagger: \"2.0\"`) and OpenAPI 3.0.x and 3.1.x documents")
         .into()),
         None => Err(Diagnostic::error(
             "version.missing",
@@ -740,7 +741,7 @@ mod tests {
     #[test]
     fn versions() {
         let p = Provenance::single("t.yaml");
-        assert_eq!(version(&json!({"swagger": "2.0"}), &p).unwrap_err().diagnostics[0].code, "version.swagger2");
+        assert_eq!(version(&json!({"swagger": "2.0"}), &p).unwrap_err().diagnostics[0].code, "version.swagger");
         assert_eq!(version(&json!({"openapi": "4.0.0"}), &p).unwrap_err().diagnostics[0].code, "version.unsupported");
         assert_eq!(version(&json!({"openapi": "3.0.3"}), &p).unwrap(), Version::V30);
     }

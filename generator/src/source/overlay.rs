@@ -87,7 +87,8 @@ fn apply_action(doc: &mut Value, action: &Value, here: &str, file: &Path, sink: 
     Ok(())
 }
 
-fn remove_at(doc: &mut Value, pointer: &str) {
+/// Removes the value at `pointer` (the whole document for `""`).
+pub(super) fn remove_at(doc: &mut Value, pointer: &str) {
     let Some(split) = pointer.rfind('/') else {
         *doc = Value::Null;
         return;

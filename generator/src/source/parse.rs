@@ -194,6 +194,21 @@ impl<'de> Visitor<'de> for ValueVisitor {
     fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
         Ok(Value::Number(v.into()))
     }
+    // YAML reads integers beyond 64 bits as 128-bit ones; JSON reads them
+    // as floats, and so do we here, so both formats mean the same (the
+    // normaliser clamps such a bound with a warning).
+    fn visit_i128<E: de::Error>(self, v: i128) -> std::result::Result<Value, E> {
+        match i64::try_from(v) {
+            Ok(v) => Ok(Value::Number(v.into())),
+            Err(_) => self.visit_f64(v as f64),
+        }
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> std::result::Result<Value, E> {
+        match u64::try_from(v) {
+            Ok(v) => Ok(Value::Number(v.into())),
+            Err(_) => self.visit_f64(v as f64),
+        }
+    }
     fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Value, E> {
         Number::from_f64(v)
             .map(Value::Number)
@@ -305,6 +320,21 @@ mod tests {
     fn yaml_integer_keys_become_strings() {
         let v = parse(b"responses:\n  200: ok\n", Path::new("t.yaml"), 0).unwrap();
         assert_eq!(v["responses"]["200"], "ok");
+    }
+
+    #[test]
+    fn yaml_integers_beyond_64_bits_read_like_json() {
+        let text = "minimum: -9223372036854776000\nmaximum: 18446744073709551616\nsmall: 5\n";
+        let yaml = parse(text.as_bytes(), Path::new("t.yaml"), 0).unwrap();
+        let json = parse(
+            br#"{"minimum": -9223372036854776000, "maximum": 18446744073709551616, "small": 5}"#,
+            Path::new("t.json"),
+            0,
+        )
+        .unwrap();
+        assert_eq!(yaml, json);
+        assert_eq!(yaml["minimum"].as_f64(), Some(-9223372036854776000.0));
+        assert!(yaml["small"].is_i64());
     }
 
     #[test]

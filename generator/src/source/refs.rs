@@ -19,12 +19,16 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 const DATA_KEYS: [&str; 4] = ["example", "examples", "default", "enum"];
 
 pub fn resolve(doc: &mut Value, prov: &Provenance, sink: &mut Sink) -> Result<()> {
+    inline_example_refs(doc, prov, sink);
+    sink.check()?;
     let mut sites = Vec::new();
     collect(doc, "", &mut sites);
     // Every deep target gets one component name, in the order first met.
     let mut hoisted: BTreeMap<String, (&'static str, String)> = BTreeMap::new();
     let mut order = Vec::new();
     let mut taken: BTreeSet<(&'static str, String)> = BTreeSet::new();
+    // Schema `$ref`s to something that is no schema: any value there.
+    let mut untyped = Vec::new();
     for (site, target) in sites {
         let at = ptr(&site, "$ref");
         let Some(fragment) = target.strip_prefix('#') else {
@@ -48,10 +52,23 @@ pub fn resolve(doc: &mut Value, prov: &Provenance, sink: &mut Sink) -> Result<()
             );
             continue;
         }
+        let tokens: Vec<String> = pointer.split('/').skip(1).map(unescape).collect();
+        let kind = if is_canonical(&pointer) { tokens[1].as_str() } else { kind_of(&tokens) };
+        if kind != "schemas" && is_schema_site(&site) {
+            sink.push(
+                Diagnostic::warning(
+                    "ref.not-a-schema",
+                    prov.locate(&at),
+                    format!("`$ref` `{target}` is used as a schema but points to what belongs in `components/{kind}`; typed as any JSON value (`serde_json::Value`)"),
+                )
+                .help("point the reference at the schema inside it (its `schema`, or `content/<media type>/schema`)"),
+            );
+            untyped.push(site);
+            continue;
+        }
         if is_canonical(&pointer) || hoisted.contains_key(&pointer) {
             continue;
         }
-        let tokens: Vec<String> = pointer.split('/').skip(1).map(unescape).collect();
         if let Some(why) = not_a_definition(&tokens, doc.pointer(&pointer)) {
             sink.push(
                 Diagnostic::error(
@@ -75,6 +92,11 @@ pub fn resolve(doc: &mut Value, prov: &Provenance, sink: &mut Sink) -> Result<()
         order.push(pointer);
     }
     sink.check()?;
+    for site in &untyped {
+        if let Some(v) = doc.pointer_mut(site) {
+            *v = Value::Object(Map::new());
+        }
+    }
     if !hoisted.is_empty() {
         // The definition moves to `components`; where it was, and inside
         // every other hoisted definition that contained it, a `$ref` to it
@@ -96,6 +118,71 @@ pub fn resolve(doc: &mut Value, prov: &Provenance, sink: &mut Sink) -> Result<()
     }
     check_alias_cycles(doc, prov, sink);
     sink.check()
+}
+
+/// Example objects are data: a `$ref` to one (`#/components/examples/X`, or
+/// an example inside a path) is replaced by a copy of it, so that lowering
+/// reads every example in place. One that leads nowhere is an error.
+fn inline_example_refs(doc: &mut Value, prov: &Provenance, sink: &mut Sink) {
+    let mut sites = Vec::new();
+    example_sites(doc, "", &mut sites);
+    for (site, target) in sites {
+        let at = ptr(&site, "$ref");
+        let mut found = target.strip_prefix('#').map(percent_decode).and_then(|p| doc.pointer(&p));
+        // An example that is itself a reference, a few levels deep at most.
+        for _ in 0..8 {
+            match found.and_then(|v| v.get("$ref")).and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+                Some(next) => found = doc.pointer(&percent_decode(next)),
+                None => break,
+            }
+        }
+        match found.filter(|v| v.is_object() && v.get("$ref").is_none()).cloned() {
+            Some(example) => {
+                if let Some(v) = doc.pointer_mut(&site) {
+                    *v = example;
+                }
+            }
+            None => sink.push(
+                Diagnostic::error("ref.unknown", prov.locate(&at), format!("`$ref` `{target}` names no example"))
+                    .help("point the reference at an example object, such as `#/components/examples/Name`"),
+            ),
+        }
+    }
+}
+
+/// The `$ref`s of example objects: entries of an `examples` map.
+fn example_sites(v: &Value, at: &str, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Object(o) => {
+            for (k, child) in o {
+                let here = ptr(at, k);
+                if k == "examples"
+                    && let Value::Object(entries) = child
+                {
+                    for (name, e) in entries {
+                        if let Some(Value::String(r)) = e.get("$ref") {
+                            out.push((ptr(&here, name), r.clone()));
+                        }
+                    }
+                } else if !DATA_KEYS.contains(&k.as_str()) && !k.starts_with("x-") {
+                    example_sites(child, &here, out);
+                }
+            }
+        }
+        Value::Array(a) => {
+            for (i, child) in a.iter().enumerate() {
+                example_sites(child, &ptr(at, &i.to_string()), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether the `$ref` at `site` stands for a schema (by the keywords on
+/// the way to it).
+fn is_schema_site(site: &str) -> bool {
+    let tokens: Vec<String> = site.split('/').skip(1).map(unescape).collect();
+    super::degrade::enclosing_schema(&tokens).as_deref() == Some(site)
 }
 
 /// `#/components/{kind}/{name}`, the form lowering looks up.
@@ -304,6 +391,25 @@ mod tests {
         let mut sink = Sink::default();
         let r = resolve(&mut doc, &Provenance::single("t.yaml"), &mut sink);
         (doc, r)
+    }
+
+    #[test]
+    fn example_refs_are_copied_in_place() {
+        let plain = json!({"summary": "s", "value": {"$ref": "data, not a reference"}});
+        let (doc, r) = run(json!({"paths": {"/a": {"get": {"parameters": [{"name": "q", "in": "query",
+            "schema": {"type": "string"}, "examples": {"plain": plain}}],
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"examples": {
+                "deep": {"$ref": "#/paths/~1a/get/parameters/0/examples/plain"},
+                "named": {"$ref": "#/components/examples/E"}}}}}}}}},
+            "components": {"examples": {"E": {"$ref": "#/components/examples/F"}, "F": {"value": 1}}}}));
+        r.unwrap();
+        let examples = &doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["examples"];
+        assert_eq!(examples["deep"], plain);
+        assert_eq!(examples["named"], json!({"value": 1}), "a chain is followed");
+        let (_, r) = run(json!({"paths": {"/a": {"get": {"responses": {"200": {"description": "ok",
+            "content": {"application/json": {"examples": {"x": {"$ref": "#/components/examples/Nope"}}}}}}}}}}));
+        let d = &r.unwrap_err().diagnostics[0];
+        assert_eq!(d.location.pointer, "/paths/~1a/get/responses/200/content/application~1json/examples/x/$ref");
     }
 
     #[test]

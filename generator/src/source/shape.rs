@@ -184,14 +184,31 @@ fn required(kind: Kind) -> &'static [(&'static str, &'static str)] {
     }
 }
 
-/// Reports every value of the wrong kind in `doc` as an error in `sink`.
-pub fn check(doc: &Value, prov: &Provenance, sink: &mut Sink) {
-    Checker { prov, sink }.node(doc, "", Kind::Root);
+/// Reports every value of the wrong kind in `doc` as an error in `sink`,
+/// except inside a schema: there the keyword is dropped (see [`degrade`])
+/// with a warning, so that one odd schema does not cost the whole API.
+/// Returns the pointers of the keywords to drop.
+pub fn check(doc: &Value, prov: &Provenance, sink: &mut Sink) -> Vec<String> {
+    let mut checker = Checker { prov, sink, in_schema: false, dropped: Vec::new() };
+    checker.node(doc, "", Kind::Root);
+    checker.dropped
+}
+
+/// Removes the keywords [`check`] dropped.
+pub fn degrade(doc: &mut Value, dropped: &[String]) {
+    // Last first, so that removing an item of a list leaves the indices of
+    // the items before it as they were.
+    for at in dropped.iter().rev() {
+        super::overlay::remove_at(doc, at);
+    }
 }
 
 struct Checker<'a> {
     prov: &'a Provenance,
     sink: &'a mut Sink,
+    /// Inside a schema, where a keyword of the wrong kind is dropped.
+    in_schema: bool,
+    dropped: Vec<String>,
 }
 
 impl Checker<'_> {
@@ -208,13 +225,13 @@ impl Checker<'_> {
             for (keys, help) in required(kind) {
                 if !keys.split('|').any(|k| obj.contains_key(k)) {
                     let what = keys.split('|').map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" or ");
-                    self.sink.push(
-                        Diagnostic::error("structure.missing", self.prov.locate(at), format!("{what} is missing here"))
-                            .help(*help),
-                    );
+                    let message = format!("{what} is missing here");
+                    self.report("structure.missing", at, message, help);
                 }
             }
         }
+        let outer = self.in_schema;
+        self.in_schema |= kind == Kind::Schema;
         let header: &[_] = if kind == Kind::Parameter { fields(Kind::Header) } else { &[] };
         for (key, shape) in fields(kind).iter().chain(header) {
             if let Some(child) = obj.get(*key) {
@@ -233,6 +250,19 @@ impl Checker<'_> {
             };
             self.field(style, &ptr(at, "style"), "style", Shape::Word(styles));
         }
+        self.in_schema = outer;
+    }
+
+    /// An error, or inside a schema a warning that drops the value at `at`.
+    fn report(&mut self, code: &'static str, at: &str, message: String, help: &str) {
+        let d = if self.in_schema {
+            self.dropped.push(at.to_string());
+            let message = format!("{message}; the keyword is ignored, so what it said is neither typed nor checked");
+            Diagnostic::warning(code, self.prov.locate(at), message)
+        } else {
+            Diagnostic::error(code, self.prov.locate(at), message)
+        };
+        self.sink.push(d.help(help));
     }
 
     fn field(&mut self, v: &Value, at: &str, key: &str, shape: Shape) {
@@ -329,14 +359,7 @@ impl Checker<'_> {
         };
         // Method names are operations only directly under a path item.
         let what = if METHODS.contains(&key) { format!("operation `{key}`") } else { format!("`{key}`") };
-        self.sink.push(
-            Diagnostic::error(
-                "structure.type",
-                self.prov.locate(at),
-                format!("{what} must be {expected}, found {}", describe(v)),
-            )
-            .help(help),
-        );
+        self.report("structure.type", at, format!("{what} must be {expected}, found {}", describe(v)), help);
     }
 }
 
@@ -369,6 +392,29 @@ mod tests {
         );
         assert_eq!(ds[1].message, "`responses` must be a map, found a string");
         assert!(ds[1].help.contains("\"200\": {description: OK}"));
+    }
+
+    /// Inside a schema, a keyword of the wrong kind costs that keyword,
+    /// not the API: a warning, and the keyword is dropped.
+    #[test]
+    fn wrong_kinds_inside_schemas_are_dropped_with_a_warning() {
+        let mut doc = json!({"paths": {"/a": {"get": {"responses": {"200": {"description": "ok", "content": {
+            "application/json": {"schema": {"type": "object", "required": true, "properties": {
+                "n": {"type": {"kind": "integer"}, "format": "int32"},
+                "l": {"type": "array", "items": {"type": "string"}, "enum": [1, 2]}}}}}}}}}}});
+        let mut sink = Sink::default();
+        let dropped = check(&doc, &Provenance::single("t.yaml"), &mut sink);
+        assert!(
+            sink.diagnostics.iter().all(|d| d.severity == crate::diag::Severity::Warning),
+            "{:?}",
+            sink.diagnostics
+        );
+        let schema = "/paths/~1a/get/responses/200/content/application~1json/schema";
+        assert_eq!(dropped, [format!("{schema}/properties/n/type"), format!("{schema}/required")]);
+        degrade(&mut doc, &dropped);
+        let s = doc.pointer(schema).unwrap();
+        assert_eq!(s["properties"]["n"], json!({"format": "int32"}));
+        assert!(s.get("required").is_none() && s["type"] == "object");
     }
 
     #[test]

@@ -13,3 +13,6 @@ pub mod shapes;
 
 /// Bare 1
 pub mod bare;
+
+/// Names 1
+pub mod names;

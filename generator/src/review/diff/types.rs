@@ -19,21 +19,16 @@ struct Walk<'c, 'a> {
     visited: Vec<(String, String)>,
 }
 
-/// A type with its named wrappers and aliases looked through, and the
-/// pointer of the schema that says it.
-fn unwrap<'t>(api: &'t Api, mut ty: &'t TypeRef, mut at: String) -> (&'t TypeRef, Option<&'t str>, String) {
-    let mut name = None;
-    for _ in 0..16 {
-        let TypeRef::Named { name: n } = ty else { break };
-        let Some(t) = api.types.get(n) else { break };
-        name = Some(n.as_str());
-        at = t.origin.clone();
-        match &t.kind {
-            TypeKind::Alias { ty: inner } => ty = inner,
-            _ => break,
-        }
-    }
-    (ty, name, at)
+/// A type with its named wrappers and aliases looked through, the last
+/// named type on the way, and the pointer of the schema that says it.
+fn unwrap<'t>(api: &'t Api, ty: &'t TypeRef, at: String) -> (&'t TypeRef, Option<&'t str>, String) {
+    let end = crate::resolve::aliases(api, ty, |_| true);
+    let name = match end.at {
+        TypeRef::Named { name } if api.types.contains_key(name) => Some(name.as_str()),
+        _ => end.via,
+    };
+    let at = name.and_then(|n| api.types.get(n)).map_or(at, |t| t.origin.clone());
+    (end.at, name, at)
 }
 
 impl Walk<'_, '_> {
@@ -188,7 +183,7 @@ impl Walk<'_, '_> {
     fn kinds(&mut self, a: &TypeKind, b: &TypeKind, label: &str, at: (String, String)) {
         match (a, b) {
             (TypeKind::Struct { fields: x, .. }, TypeKind::Struct { fields: y, .. }) => self.fields(x, y, label, at),
-            (TypeKind::Enum { values: x }, TypeKind::Enum { values: y }) => self.enums(x, y, label, &at.1),
+            (TypeKind::Enum { values: x, .. }, TypeKind::Enum { values: y, .. }) => self.enums(x, y, label, &at.1),
             (TypeKind::OneOf { variants: x, .. }, TypeKind::OneOf { variants: y, .. })
             | (TypeKind::AnyOf { variants: x }, TypeKind::AnyOf { variants: y }) => {
                 for v in x {

@@ -269,6 +269,83 @@ async fn vast_accepts_a_json_body_on_delete_and_answers_in_its_error_body() {
     assert_eq!(api.seen().len(), 2);
 }
 
+/// Under plain `axum::serve`, without fake-cloud in front: what a proxy
+/// could read otherwise than the stub is refused by the stub itself.
+#[tokio::test]
+async fn a_repeated_credential_or_host_is_400_in_the_vendors_format() {
+    let api = Arc::new(Recorder::default());
+    let app = phala::server::router(api.clone());
+    let target = "/api/v1/user/ssh-keys/sshk_1";
+    for keys in [
+        ["phak_test_key", "phak_other"],
+        ["phak_other", "phak_test_key"],
+    ] {
+        let twice = [("x-api-key", keys[0]), ("X-API-Key", keys[1])];
+        let r = send(app.clone(), request("DELETE", target, &twice, "")).await;
+        let detail =
+            "Bad Request: the header `x-api-key` is given 2 times, a credential may be given once";
+        assert_eq!(
+            (r.status.as_u16(), r.body),
+            (400, json!({ "detail": detail })),
+            "{keys:?}"
+        );
+    }
+    let hosts = [
+        ("host", "a.example"),
+        ("host", "b.example"),
+        ("x-api-key", "phak_test_key"),
+    ];
+    let r = send(app.clone(), request("DELETE", target, &hosts, "")).await;
+    let detail = "Bad Request: the `Host` header is given 2 times, it may be given once";
+    assert_eq!(
+        (r.status.as_u16(), r.body),
+        (400, json!({ "detail": detail }))
+    );
+    assert!(api.seen().is_empty(), "nothing reached the implementation");
+    // One of each, or no Host at all (a request built in-process): served.
+    let once = [("host", "a.example"), ("x-api-key", "phak_test_key")];
+    assert_eq!(
+        send(app.clone(), request("DELETE", target, &once, ""))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        send(app, request("DELETE", target, &once[1..], ""))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(api.seen().len(), 2);
+}
+
+#[tokio::test]
+async fn a_credential_in_the_query_or_a_cookie_may_be_given_once() {
+    let read = |uri: &str, headers: &[(&str, &str)]| {
+        Incoming::read(request("GET", uri, headers, ""), PathParams::default())
+    };
+    let places = [("query", "key"), ("cookie", "session")];
+    let cx = read("/?key=a&other=1", &[("cookie", "session=s; x=1")])
+        .await
+        .unwrap();
+    assert!(cx.unambiguous(&places).is_ok());
+    let cx = read("/?key=a&key=b", &[]).await.unwrap();
+    assert!(matches!(
+        cx.unambiguous(&places),
+        Err(Rejection::AmbiguousRequest(m)) if m == "the query `key` is given 2 times, a credential may be given once"
+    ));
+    let cx = read(
+        "/",
+        &[("cookie", "session=s; x=1"), ("cookie", "session=t")],
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        cx.unambiguous(&places),
+        Err(Rejection::AmbiguousRequest(m)) if m == "the cookie `session` is given 2 times, a credential may be given once"
+    ));
+}
+
 #[tokio::test]
 async fn bodies_over_the_limit_are_refused_before_buffering() {
     let app = vast::server::router(Arc::new(Recorder::default()));

@@ -49,6 +49,12 @@ pub fn verify(cx: &Incoming, claim: &Claim, secret_key: &str, date_header: &str,
     if !claim.signed_headers.contains(&date_name) {
         return bad("the date header is not signed");
     }
+    // The SDKs always sign `Host`; a signature without it could be replayed
+    // against another host (SigV4 needs no such check: the verifier signs
+    // `host` whatever the claim says, so such a claim never matches).
+    if !claim.signed_headers.iter().any(|h| h == "host") {
+        return bad("the host header is not signed");
+    }
     let Some(date) = cx.header(date_header) else { return bad("no date header") };
     let Some(at) = timestamp::parse(date) else { return bad("the date header is not YYYYMMDDTHHMMSSZ") };
     let skew = now.duration_since(at).or_else(|e| Ok::<_, ()>(e.duration())).unwrap_or_default();

@@ -63,6 +63,7 @@ pub struct Replies {
     pub not_found: Reply,
     pub method_not_allowed: Reply,
     pub payload_too_large: Reply,
+    pub ambiguous_request: Reply,
     pub request_timeout: Reply,
     pub unsupported_media_type: Reply,
     pub unknown_operation: Reply,
@@ -83,6 +84,9 @@ pub enum Rejection {
     NotFound,
     MethodNotAllowed,
     PayloadTooLarge,
+    /// Something that may be given once is not (a credential, `Host`):
+    /// what was repeated follows the reply's message.
+    AmbiguousRequest(String),
     /// The body did not arrive in time (the server's body timeout).
     RequestTimeout,
     UnsupportedMediaType(String),
@@ -103,6 +107,7 @@ impl ErrorFormat {
             Rejection::NotFound => (&r.not_found, None, None),
             Rejection::MethodNotAllowed => (&r.method_not_allowed, None, None),
             Rejection::PayloadTooLarge => (&r.payload_too_large, None, None),
+            Rejection::AmbiguousRequest(what) => (&r.ambiguous_request, Some(what.as_str()), None),
             Rejection::RequestTimeout => (&r.request_timeout, None, None),
             Rejection::UnsupportedMediaType(got) => (&r.unsupported_media_type, Some(got.as_str()), None),
             Rejection::UnknownOperation(target) => (&r.unknown_operation, Some(target.as_str()), None),
@@ -110,7 +115,9 @@ impl ErrorFormat {
         };
         let mut message = reply.message.to_owned();
         match (&rejection, detail) {
-            (Rejection::UnknownOperation(_), Some(d)) if !d.is_empty() => message = format!("{message}: {d}"),
+            (Rejection::UnknownOperation(_) | Rejection::AmbiguousRequest(_), Some(d)) if !d.is_empty() => {
+                message = format!("{message}: {d}")
+            }
             (Rejection::ExpiredSignature(_), Some(d)) => message.push_str(d),
             _ => {}
         }
@@ -440,6 +447,9 @@ impl Incoming {
     /// Reads the body (up to [`BODY_LIMIT`]) and the query string.
     pub async fn read(request: Request, mut path: PathParams) -> Result<Incoming, Rejection> {
         let (parts, body) = request.into_parts();
+        if let Some(why) = repeated_host(&parts) {
+            return Err(Rejection::AmbiguousRequest(why));
+        }
         // `.` and `..` segments (also encoded) name no resource: a proxy
         // would have resolved them, so no documented route matches.
         if path.mismatch || parts.uri.path().split('/').any(is_dot_segment) {
@@ -466,6 +476,24 @@ impl Incoming {
         })
     }
 
+    /// Refuses a request that gives one of the API's credentials
+    /// (`(location, name)`: `header`, `query` or `cookie`) more than once:
+    /// the stub would read the first value, a proxy or log perhaps the
+    /// last, and the two would disagree about who is calling.
+    pub fn unambiguous(&self, credentials: &[(&str, &str)]) -> Result<(), Rejection> {
+        for &(location, name) in credentials {
+            let given = match location {
+                "header" => self.headers.get_all(name).iter().count(),
+                "query" => self.query.iter().filter(|(k, _)| k == name).count(),
+                _ => self.cookies().filter(|(k, _)| *k == name).count(),
+            };
+            if given > 1 {
+                return Err(Rejection::AmbiguousRequest(format!("the {location} `{name}` is given {given} times, a credential may be given once")));
+            }
+        }
+        Ok(())
+    }
+
     /// The first value of a header, if it is text.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
@@ -473,14 +501,17 @@ impl Incoming {
 
     /// A cookie's value.
     pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies().find(|(k, _)| *k == name).map(|(_, v)| v)
+    }
+
+    /// Every `name=value` pair of every `Cookie` header.
+    fn cookies(&self) -> impl Iterator<Item = (&str, &str)> {
         self.headers
             .get_all(axum::http::header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(';'))
             .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v)
     }
 
     /// The first value of a query parameter.
@@ -822,6 +853,18 @@ fn body_error(e: &axum::Error) -> Rejection {
     Rejection::Validation(vec![Violation { loc: vec![Loc::Key("body".into())], kind: "value_error", message, input: Value::Null }])
 }
 
+/// A request naming its host twice (RFC 9112 §3.2 answers it with 400):
+/// a proxy could route by one and the stub read the other. A request
+/// without `Host` is left to the server in front (an HTTP/1.1 connection
+/// must carry one, but a request built in-process, e.g. in a test, has
+/// none and HTTP/2 names the authority elsewhere).
+fn repeated_host(parts: &Parts) -> Option<String> {
+    match parts.headers.get_all(axum::http::header::HOST).iter().count() {
+        0 | 1 => None,
+        n => Some(format!("the `Host` header is given {n} times, it may be given once")),
+    }
+}
+
 fn is_dot_segment(segment: &str) -> bool {
     // Only `.`, `%2e` and their doubles qualify: skip decoding the rest.
     if segment.len() > 6 || !segment.bytes().all(|b| matches!(b, b'.' | b'%' | b'2' | b'e' | b'E')) {
@@ -1011,6 +1054,7 @@ mod tests {
                 not_found: Reply { status: 404, code: "", message: "" },
                 method_not_allowed: Reply { status: 405, code: "", message: "" },
                 payload_too_large: Reply { status: 413, code: "", message: "" },
+                ambiguous_request: Reply { status: 400, code: "", message: "" },
                 request_timeout: Reply { status: 408, code: "", message: "" },
                 unsupported_media_type: Reply { status: 415, code: "", message: "" },
                 unknown_operation: Reply { status: 400, code: "", message: "" },

@@ -129,6 +129,10 @@ pub enum Rejection {
     MethodNotAllowed,
     /// The body is larger than the server accepts.
     PayloadTooLarge,
+    /// The request says twice what it may say once, so that a proxy and
+    /// the stub could read it differently: a credential or `Host` given
+    /// more than once. The message is followed by what was repeated.
+    AmbiguousRequest,
     /// The body did not arrive within the server's body timeout.
     RequestTimeout,
     /// The body's media type is not the documented one.
@@ -140,7 +144,7 @@ pub enum Rejection {
 }
 
 impl Rejection {
-    pub const ALL: [Rejection; 12] = [
+    pub const ALL: [Rejection; 13] = [
         Rejection::Validation,
         Rejection::Unauthenticated,
         Rejection::InvalidCredentials,
@@ -149,6 +153,7 @@ impl Rejection {
         Rejection::NotFound,
         Rejection::MethodNotAllowed,
         Rejection::PayloadTooLarge,
+        Rejection::AmbiguousRequest,
         Rejection::RequestTimeout,
         Rejection::UnsupportedMediaType,
         Rejection::UnknownOperation,

@@ -56,6 +56,11 @@ pub const FORMAT: runtime::server::ErrorFormat = runtime::server::ErrorFormat {
             code: "SerializationException",
             message: "The request body is too large",
         },
+        ambiguous_request: runtime::server::Reply {
+            status: 400,
+            code: "IncompleteSignatureException",
+            message: "The request signature does not conform to AWS standards",
+        },
         request_timeout: runtime::server::Reply {
             status: 408,
             code: "RequestTimeoutException",
@@ -135,6 +140,10 @@ async fn dispatch<A: Api>(State(api): State<Arc<A>>, request: Request) -> Respon
     outcome.unwrap_or_else(|r| FORMAT.reject(r))
 }
 
+/// Where this API's schemes read credentials (location, name): each
+/// may be given once.
+const CREDENTIALS: &[(&str, &str)] = &[("header", "authorization")];
+
 /// A security scheme of this API, as named in the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Scheme {
@@ -147,6 +156,7 @@ async fn authenticate<A: Api>(
     cx: &Incoming,
     alternatives: &[&[Scheme]],
 ) -> Result<Option<A::Caller>, Rejection> {
+    cx.unambiguous(CREDENTIALS)?;
     runtime::server::authenticate(alternatives, |scheme| credential(api, cx, scheme)).await
 }
 

@@ -55,6 +55,11 @@ pub const FORMAT: runtime::server::ErrorFormat = runtime::server::ErrorFormat {
             code: "",
             message: "Request Entity Too Large",
         },
+        ambiguous_request: runtime::server::Reply {
+            status: 400,
+            code: "",
+            message: "Bad Request",
+        },
         request_timeout: runtime::server::Reply {
             status: 408,
             code: "",
@@ -122,6 +127,10 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
         .with_state(api)
 }
 
+/// Where this API's schemes read credentials (location, name): each
+/// may be given once.
+const CREDENTIALS: &[(&str, &str)] = &[("header", "x-api-key")];
+
 /// A security scheme of this API, as named in the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Scheme {
@@ -134,6 +143,7 @@ async fn authenticate<A: Api>(
     cx: &Incoming,
     alternatives: &[&[Scheme]],
 ) -> Result<Option<A::Caller>, Rejection> {
+    cx.unambiguous(CREDENTIALS)?;
     runtime::server::authenticate(alternatives, |scheme| credential(api, cx, scheme)).await
 }
 

@@ -59,6 +59,11 @@ pub const FORMAT: runtime::server::ErrorFormat = runtime::server::ErrorFormat {
             code: "payload_too_large",
             message: "The request body is too large",
         },
+        ambiguous_request: runtime::server::Reply {
+            status: 400,
+            code: "invalid_request",
+            message: "The request is ambiguous",
+        },
         request_timeout: runtime::server::Reply {
             status: 408,
             code: "request_timeout",
@@ -145,6 +150,10 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
         .with_state(api)
 }
 
+/// Where this API's schemes read credentials (location, name): each
+/// may be given once.
+const CREDENTIALS: &[(&str, &str)] = &[("header", "authorization")];
+
 /// A security scheme of this API, as named in the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Scheme {
@@ -157,6 +166,7 @@ async fn authenticate<A: Api>(
     cx: &Incoming,
     alternatives: &[&[Scheme]],
 ) -> Result<Option<A::Caller>, Rejection> {
+    cx.unambiguous(CREDENTIALS)?;
     runtime::server::authenticate(alternatives, |scheme| credential(api, cx, scheme)).await
 }
 

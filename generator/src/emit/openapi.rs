@@ -96,8 +96,13 @@ fn add_target_header(operation: &mut Value, target: &str) {
 
 /// What the stub can reject a request to `op` for.
 fn rejections(api: &Api, op: &Operation) -> Vec<Rejection> {
-    let mut kinds =
-        vec![Rejection::Validation, Rejection::NotFound, Rejection::PayloadTooLarge, Rejection::RequestTimeout];
+    let mut kinds = vec![
+        Rejection::Validation,
+        Rejection::NotFound,
+        Rejection::PayloadTooLarge,
+        Rejection::AmbiguousRequest,
+        Rejection::RequestTimeout,
+    ];
     if op.security.alternatives.iter().any(|a| !a.is_empty()) {
         kinds.extend([
             Rejection::Unauthenticated,

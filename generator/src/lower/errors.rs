@@ -76,8 +76,8 @@ pub fn format(openapi: &openapiv3::OpenAPI, protocol: &Protocol, prov: &Provenan
 
 const KEYS_HELP: &str = "keys are style, codeField, messageField, constants, requestIdHeader and replies";
 const KINDS_HELP: &str = "kinds are validation, unauthenticated, invalidCredentials, badSignature, \
-                          expiredSignature, notFound, methodNotAllowed, payloadTooLarge, requestTimeout, \
-                          unsupportedMediaType, unknownOperation and internal";
+                          expiredSignature, notFound, methodNotAllowed, payloadTooLarge, ambiguousRequest, \
+                          requestTimeout, unsupportedMediaType, unknownOperation and internal";
 
 fn override_reply(entry: &mut Reply, reply: &Value, at: &str, prov: &Provenance) -> Result<()> {
     let Some(m) = reply.as_object() else {
@@ -152,6 +152,10 @@ fn default(style: &ErrorStyle, r: Rejection) -> Reply {
             NotFound => reply(404, "UnknownOperationException", "No operation at this path"),
             MethodNotAllowed => reply(405, "UnknownOperationException", "Operations are called with POST /"),
             PayloadTooLarge => reply(413, "SerializationException", "The request body is too large"),
+            // AWS's common error for a request whose signing is not well formed.
+            AmbiguousRequest => {
+                reply(400, "IncompleteSignatureException", "The request signature does not conform to AWS standards")
+            }
             // botocore retries RequestTimeoutException as a transient error.
             RequestTimeout => reply(
                 408,
@@ -171,6 +175,7 @@ fn default(style: &ErrorStyle, r: Rejection) -> Reply {
             NotFound | UnknownOperation => reply(404, "", "Not Found"),
             MethodNotAllowed => reply(405, "", "Method Not Allowed"),
             PayloadTooLarge => reply(413, "", "Request Entity Too Large"),
+            AmbiguousRequest => reply(400, "", "Bad Request"),
             RequestTimeout => reply(408, "", "Request Timeout"),
             UnsupportedMediaType => reply(415, "", "Unsupported Media Type"),
             Internal => reply(500, "", "Internal Server Error"),
@@ -184,6 +189,7 @@ fn default(style: &ErrorStyle, r: Rejection) -> Reply {
             NotFound => reply(404, "not_found", "Not Found"),
             MethodNotAllowed => reply(405, "method_not_allowed", "Method Not Allowed"),
             PayloadTooLarge => reply(413, "payload_too_large", "The request body is too large"),
+            AmbiguousRequest => reply(400, "ambiguous_request", "The request is ambiguous"),
             RequestTimeout => reply(408, "request_timeout", "The request body was not received in time"),
             UnsupportedMediaType => reply(415, "unsupported_media_type", "Unsupported media type"),
             UnknownOperation => reply(400, "unknown_operation", "Unknown operation"),

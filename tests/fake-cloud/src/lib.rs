@@ -22,6 +22,7 @@ pub mod serve;
 pub mod state;
 
 mod aws;
+mod framing;
 mod huawei;
 mod phala;
 mod vast;

@@ -4,11 +4,19 @@
 //! to answer yet) and its body within `body_timeout` (else the stub answers
 //! its API's `requestTimeout` rejection, 408 in the vendor's format); a
 //! request head over `max_header_bytes` gets hyper's 431. Bodies are capped
-//! by the stub itself (1 MiB, 413 in the vendor's format).
+//! by the stub itself (1 MiB, 413 in the vendor's format), also where the
+//! declared length is one hyper keeps for itself (see [`crate::framing`]).
+//!
+//! What is about the connection rather than the API is decided here: an
+//! HTTP/1.1 request without `Host` is 400, and a client that shuts down its
+//! writing side after its request still gets the answer.
 
+use crate::framing::Relabelled;
 use axum::Router;
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::Request;
+use axum::http::header::HOST;
+use axum::http::{StatusCode, Version};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use std::future::Future;
@@ -51,7 +59,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let router = router.layer(axum::middleware::map_request(move |request: Request| async move {
-        request.map(|body| Body::new(Deadline::new(body, limits.body_timeout)))
+        if lacks_host(&request) {
+            return Err(StatusCode::BAD_REQUEST);
+        }
+        Ok(request.map(|body| Body::new(Deadline::new(body, limits.body_timeout))))
     }));
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut connections = JoinSet::new();
@@ -72,7 +83,11 @@ pub async fn serve(
                 .timer(TokioTimer::new())
                 .header_read_timeout(limits.header_read_timeout)
                 .max_header_size(limits.max_header_bytes)
-                .serve_connection(TokioIo::new(stream), service);
+                // A client may send its request and shut down its writing
+                // side (`shutdown(SHUT_WR)`) while it waits: the request is
+                // still answered, where by default it could be dropped.
+                .half_close(true)
+                .serve_connection(TokioIo::new(Relabelled::new(stream)), service);
             tokio::pin!(connection);
             tokio::select! {
                 _ = connection.as_mut() => return,
@@ -86,6 +101,14 @@ pub async fn serve(
     let _ = stop.send(true);
     while connections.join_next().await.is_some() {}
     Ok(())
+}
+
+/// An HTTP/1.1 request without `Host`, which RFC 9112 §3.2 answers with
+/// 400. The stub cannot tell (a request built in-process has none), so the
+/// connection does, like hyper for other malformed requests: no body. (A
+/// repeated `Host` is the stub's to refuse, in the API's format.)
+fn lacks_host(request: &Request) -> bool {
+    request.version() == Version::HTTP_11 && !request.headers().contains_key(HOST)
 }
 
 /// A request body that fails with `io::ErrorKind::TimedOut` once its

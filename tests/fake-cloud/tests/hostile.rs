@@ -10,7 +10,13 @@
 //!   that trickles in (the stub's 408 in the vendor's format);
 //! - credentials: near-miss keys, signatures dated outside the 15-minute
 //!   window (AWS's "Signature expired", Huawei API Gateway's "signature
-//!   expired"), tampered and replayed signed requests.
+//!   expired"), tampered and replayed signed requests, a Huawei signature
+//!   that leaves `host` unsigned;
+//! - one reading only: a credential header given twice (whichever value is
+//!   valid, 400 in the vendor's format), an HTTP/1.1 request without `Host`
+//!   (400) or with two (400 in the vendor's format), a `Content-Length` hyper
+//!   reserves (2^64−1: the vendor's 413, not hyper's 431);
+//! - a request followed by the client's half-close is still answered.
 
 #[path = "e2e_common/mod.rs"]
 mod common;
@@ -84,6 +90,22 @@ impl Fake {
         assert!(read.is_ok(), "the server neither answered nor closed within 10 s");
         (!raw.is_empty()).then(|| parse_response(&raw))
     }
+}
+
+/// Sends `head`, then `body` with the end of input right behind it (the
+/// writing side shut down, `shutdown(SHUT_WR)`), and reads until the server
+/// closes: `None` if it closed without answering.
+async fn half_closed(addr: SocketAddr, head: &[u8], body: &[u8]) -> Option<Reply> {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(head).await.unwrap();
+    // The head is read (and the stub starts waiting for the body) first.
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    stream.write_all(body).await.unwrap();
+    stream.shutdown().await.unwrap();
+    let mut raw = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut raw)).await;
+    assert!(read.is_ok(), "the server neither answered nor closed within 10 s");
+    (!raw.is_empty()).then(|| parse_response(&raw))
 }
 
 fn assert_reply(reply: &Reply, status: u16, body: Value, what: &str) {
@@ -441,4 +463,185 @@ async fn huawei_tampered_requests_fail_and_replays_change_nothing_twice() {
         "replay",
     );
     assert_eq!(fake.state()["resources"]["projects"][0]["keypairs"], json!(["my-keypair-2"]));
+}
+
+// ------------------------------------------------------------ one reading only
+
+/// The valid credential first, then last, beside a wrong one.
+fn both_orders<'a>(name: &'a str, valid: &'a str, wrong: &'a str) -> [[(&'a str, &'a str); 2]; 2] {
+    [[(name, valid), (name, wrong)], [(name, wrong), (name, valid)]]
+}
+
+const TWICE: &str = "the header `authorization` is given 2 times, a credential may be given once";
+
+#[tokio::test]
+async fn a_credential_header_given_twice_is_400_in_the_vendors_format() {
+    let fake = Fake::start(Vendor::Phala).await;
+    let before = fake.state();
+    let refused =
+        json!({"detail": "Bad Request: the header `x-api-key` is given 2 times, a credential may be given once"});
+    for headers in both_orders(PHALA_AUTH.0, PHALA_AUTH.1, "phak_other_key") {
+        let reply = fake.http("DELETE", "/api/v1/user/ssh-keys/sshk_test1", &headers, "").await;
+        assert_reply(&reply, 400, refused.clone(), &format!("phala {headers:?}"));
+    }
+    assert_eq!(fake.state(), before, "phala: nothing deleted");
+
+    let fake = Fake::start(Vendor::Vast).await;
+    let before = fake.state();
+    let refused =
+        json!({"success": false, "error": "invalid_request", "msg": format!("The request is ambiguous: {TWICE}")});
+    for headers in both_orders(VAST_AUTH.0, VAST_AUTH.1, "Bearer vast_other_key") {
+        let reply = fake.http("DELETE", "/api/v0/auth/apikeys/123/", &headers, "{}").await;
+        assert_reply(&reply, 400, refused.clone(), &format!("vast {headers:?}"));
+    }
+    assert_eq!(fake.state(), before, "vast: nothing deleted");
+
+    let fake = Fake::start(Vendor::Huawei).await;
+    let before = fake.state();
+    let path = format!("/v3/{PROJECT}/keypairs/my-keypair");
+    let token_twice = "the header `x-auth-token` is given 2 times, a credential may be given once";
+    for headers in both_orders(HUAWEI_AUTH.0, HUAWEI_AUTH.1, "huawei_other_token") {
+        let reply = fake.http("DELETE", &path, &headers, "").await;
+        let refused = json!({"error_code": "APIGW.0201", "error_msg": format!("Bad request: {token_twice}")});
+        assert_reply(&reply, 400, refused, &format!("huawei {headers:?}"));
+        assert!(reply.header("x-request-id").is_some());
+    }
+    // A signed request with a second `Authorization`: the stub would have
+    // verified the first, a proxy might read the second.
+    let signed = huawei_signed(fake.addr, &path, "", SystemTime::now());
+    let valid = signed.iter().find(|(n, _)| n == "authorization").map(|(_, v)| v.clone()).unwrap();
+    let rest: Vec<(String, String)> = signed.iter().filter(|(n, _)| n != "authorization").cloned().collect();
+    let forged = "SDK-HMAC-SHA256 Access=OTHERAK, SignedHeaders=host;x-sdk-date, Signature=00";
+    for pair in both_orders("Authorization", &valid, forged) {
+        let headers: Vec<(&str, &str)> = as_pairs(&rest).into_iter().chain(pair).collect();
+        let reply = fake.http("DELETE", &path, &headers, "").await;
+        let refused = json!({"error_code": "APIGW.0201", "error_msg": format!("Bad request: {TWICE}")});
+        assert_reply(&reply, 400, refused, "huawei, signed");
+    }
+    assert_eq!(fake.state(), before, "huawei: nothing deleted");
+    assert_eq!(fake.http("DELETE", &path, &as_pairs(&signed), "").await.status, 204, "the signature itself is good");
+
+    let fake = Fake::start(Vendor::Aws).await;
+    let before = fake.state();
+    let body = aws_body("key-0123456789abcdef0");
+    let signed = aws_signed(fake.addr, &body, SystemTime::now());
+    let valid = signed.iter().find(|(n, _)| n == "authorization").map(|(_, v)| v.clone()).unwrap();
+    let rest: Vec<(String, String)> = signed.iter().filter(|(n, _)| n != "authorization").cloned().collect();
+    let forged = "AWS4-HMAC-SHA256 Credential=AKIDOTHER/20260101/us-east-1/transfer/aws4_request, SignedHeaders=host;x-amz-date, Signature=00";
+    for pair in both_orders("Authorization", &valid, forged) {
+        let headers: Vec<(&str, &str)> = as_pairs(&rest).into_iter().chain(pair).collect();
+        let reply = fake.http("POST", "/", &headers, &body).await;
+        let message = format!("The request signature does not conform to AWS standards: {TWICE}");
+        assert_reply(&reply, 400, json!({"__type": "IncompleteSignatureException", "Message": message}), "aws");
+        assert_eq!(reply.header("x-amzn-errortype"), Some("IncompleteSignatureException"));
+    }
+    assert_eq!(fake.state(), before, "aws: nothing deleted");
+    assert_eq!(fake.http("POST", "/", &as_pairs(&signed), &body).await.status, 200, "the signature itself is good");
+}
+
+#[tokio::test]
+async fn an_http_1_1_request_without_one_host_is_400() {
+    for (vendor, head, _) in too_large() {
+        let fake = Fake::start(vendor).await;
+        let before = fake.state();
+        let without = head.replace("Host: x\r\n", "");
+        assert_ne!(without, head);
+        let request = format!("{without}Content-Length: 0\r\nConnection: close\r\n\r\n");
+        let reply = fake.exchange(request.as_bytes(), b"", 1, Duration::ZERO).await.expect("an answer");
+        // Refused before any route is known, as hyper refuses other malformed requests: no body.
+        assert_eq!((reply.status, reply.body.as_str()), (400, ""), "{vendor}: {reply:?}");
+        assert_eq!(fake.state(), before, "{vendor}: nothing changed");
+    }
+    // HTTP/1.0 may omit it.
+    let fake = Fake::start(Vendor::Phala).await;
+    let request = "DELETE /api/v1/user/ssh-keys/sshk_test1 HTTP/1.0\r\nX-API-Key: phak_test_key\r\n\r\n";
+    let reply = fake.exchange(request.as_bytes(), b"", 1, Duration::ZERO).await.expect("an answer");
+    assert_eq!(reply.status, 204, "{reply:?}");
+    // Two are the stub's to refuse, in the vendor's format.
+    let reply = fake.http("DELETE", "/api/v1/user/ssh-keys/sshk_test2", &[("Host", "elsewhere"), PHALA_AUTH], "").await;
+    let refused = json!({"detail": "Bad Request: the `Host` header is given 2 times, it may be given once"});
+    assert_reply(&reply, 400, refused, "two hosts");
+    assert_eq!(fake.state()["resources"]["ssh_keys"], json!([{"id": "sshk_test2", "user": "test_user"}]));
+}
+
+#[tokio::test]
+async fn a_huawei_signature_must_cover_host() {
+    let fake = Fake::start(Vendor::Huawei).await;
+    let path = format!("/v3/{PROJECT}/keypairs/my-keypair");
+    // Signed without a Host header: the signer signs what is there.
+    let mut request =
+        reqwest::Request::new(reqwest::Method::DELETE, format!("http://{}{path}", fake.addr).parse().unwrap());
+    let key = AkSk::new("HUAWEITESTAK", "HUAWEITESTSK").project_id(PROJECT);
+    vendor_apis::runtime::huawei::sign_at(&mut request, &key, "X-Sdk-Date", Some("X-Project-Id"), SystemTime::now())
+        .unwrap();
+    let headers = signed_headers(&request);
+    let authorization = &headers.iter().find(|(n, _)| n == "authorization").unwrap().1;
+    assert!(authorization.contains("SignedHeaders=x-project-id;x-sdk-date,"), "{authorization}");
+    let reply = fake.http("DELETE", &path, &as_pairs(&headers), "").await;
+    let refused = json!({"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information: verify aksk signature fail"});
+    assert_reply(&reply, 401, refused, "host unsigned");
+    assert_eq!(fake.state()["resources"]["projects"][0]["keypairs"], json!(["my-keypair", "my-keypair-2"]));
+    let headers = huawei_signed(fake.addr, &path, "", SystemTime::now());
+    assert_eq!(fake.http("DELETE", &path, &as_pairs(&headers), "").await.status, 204, "host signed");
+}
+
+#[tokio::test]
+async fn content_lengths_hyper_reserves_are_413_in_the_vendors_format() {
+    for (vendor, head, body) in too_large() {
+        let fake = Fake::start(vendor).await;
+        let before = fake.state();
+        // hyper keeps the top two values for itself and would answer 431.
+        for length in ["18446744073709551615", "18446744073709551614", "0018446744073709551615"] {
+            let request = format!("{head}Content-Length: {length}\r\n\r\n");
+            let reply = fake.exchange(request.as_bytes(), b"", 1, Duration::ZERO).await.expect("an answer");
+            assert_reply(&reply, 413, body.clone(), &format!("{vendor}: {length}"));
+        }
+        // One more does not parse as a length at all: hyper's 400.
+        let request = format!("{head}Content-Length: 18446744073709551616\r\n\r\n");
+        let reply = fake.exchange(request.as_bytes(), b"", 1, Duration::ZERO).await.expect("an answer");
+        assert_eq!((reply.status, reply.body.as_str()), (400, ""), "{vendor}: 2^64");
+        assert_eq!(fake.state(), before, "{vendor}: nothing changed");
+    }
+    // Also on a connection that has carried requests with bodies before
+    // (a length, then chunks): the door follows their framing.
+    let fake = Fake::start(Vendor::Vast).await;
+    let head = "DELETE /api/v0/auth/apikeys/123/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer vast_test_key\r\n";
+    // A body that itself reads like a header with such a length: it is data.
+    let trap = "{}\r\nContent-Length: 18446744073709551615\r\n\r\n";
+    let requests = format!(
+        "{head}Content-Length: {}\r\n\r\n{trap}{head}Transfer-Encoding: chunked\r\n\r\n2\r\n{{}}\r\n0\r\n\r\n{head}Content-Length: 18446744073709551615\r\n\r\n",
+        trap.len()
+    );
+    let raw = raw_exchange(fake.addr, requests.as_bytes()).await;
+    let replies: Vec<&str> = raw.match_indices("HTTP/1.1 ").map(|(i, _)| &raw[i..i + 12]).collect();
+    // The first body is read and ignored (the key is deleted), the second
+    // request finds no key, the third is refused.
+    assert_eq!(replies, ["HTTP/1.1 200", "HTTP/1.1 404", "HTTP/1.1 413"], "{raw}");
+}
+
+/// Writes `bytes`, keeps the connection open for writing, and reads until
+/// the server closes.
+async fn raw_exchange(addr: SocketAddr, bytes: &[u8]) -> String {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(bytes).await.unwrap();
+    let mut raw = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut raw)).await;
+    assert!(read.is_ok(), "the server neither answered nor closed within 10 s");
+    String::from_utf8_lossy(&raw).into_owned()
+}
+
+#[tokio::test]
+async fn a_request_followed_by_a_half_close_is_answered() {
+    // Each vendor's request, its body arriving with the end of input: the
+    // server reads on after the body and finds the end before the stub has
+    // answered, which without half-close support ends the connection
+    // unanswered.
+    for (vendor, head, _) in too_large() {
+        let fake = Fake::start(vendor).await;
+        for i in 0..5 {
+            let head = format!("{head}Content-Length: 2\r\n\r\n");
+            let reply = half_closed(fake.addr, head.as_bytes(), b"{}").await;
+            assert!(reply.is_some(), "{vendor}: request {i} dropped without an answer");
+        }
+    }
 }

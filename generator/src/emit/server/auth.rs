@@ -29,6 +29,7 @@ pub fn emit(api: &Api) -> Emitted {
     let mut methods = Vec::new();
     let mut variants = Vec::new();
     let mut arms = Vec::new();
+    let mut places = BTreeSet::new();
     let used = used_schemes(api);
     for (key, scheme) in api.security_schemes.iter().filter(|(k, _)| used.contains(k.as_str())) {
         let variant = format_ident!("{}", camel(key));
@@ -137,6 +138,7 @@ pub fn emit(api: &Api) -> Emitted {
                 )
             }
         };
+        places.insert(credential_place(&scheme.kind));
         methods.push(method);
         variants.push(quote! { #variant, });
         arms.push(quote! { Scheme::#variant => #arm, });
@@ -144,7 +146,12 @@ pub fn emit(api: &Api) -> Emitted {
     if variants.is_empty() {
         return Emitted { methods: quote! {}, items: quote! {} };
     }
+    let places = places.iter().map(|(location, name)| quote! { (#location, #name) });
     let items = quote! {
+        /// Where this API's schemes read credentials (location, name): each
+        /// may be given once.
+        const CREDENTIALS: &[(&str, &str)] = &[#(#places),*];
+
         /// A security scheme of this API, as named in the spec.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         enum Scheme {
@@ -157,6 +164,7 @@ pub fn emit(api: &Api) -> Emitted {
             cx: &Incoming,
             alternatives: &[&[Scheme]],
         ) -> Result<Option<A::Caller>, Rejection> {
+            cx.unambiguous(CREDENTIALS)?;
             runtime::server::authenticate(alternatives, |scheme| credential(api, cx, scheme)).await
         }
 
@@ -168,6 +176,23 @@ pub fn emit(api: &Api) -> Emitted {
         }
     };
     Emitted { methods: quote! { #(#methods)* }, items }
+}
+
+/// Where a scheme reads its credential: `(location, name)`, a header's
+/// name lower-cased so that one header is listed once.
+fn credential_place(kind: &SchemeKind) -> (&'static str, String) {
+    match kind {
+        SchemeKind::ApiKey { location: KeyLocation::Header, name } => ("header", name.to_ascii_lowercase()),
+        SchemeKind::ApiKey { location: KeyLocation::Query, name } => ("query", name.clone()),
+        SchemeKind::ApiKey { location: KeyLocation::Cookie, name } => ("cookie", name.clone()),
+        SchemeKind::HttpBearer { .. }
+        | SchemeKind::HttpBasic
+        | SchemeKind::Http { .. }
+        | SchemeKind::AwsSigV4 { .. }
+        | SchemeKind::HuaweiSdkHmacSha256 { .. }
+        | SchemeKind::OAuth2 { .. }
+        | SchemeKind::OpenIdConnect { .. } => ("header", "authorization".to_owned()),
+    }
 }
 
 /// `&[&[Scheme::A], &[Scheme::B, Scheme::C]]`.

@@ -55,6 +55,11 @@ pub const FORMAT: runtime::server::ErrorFormat = runtime::server::ErrorFormat {
             code: "payload_too_large",
             message: "The request body is too large",
         },
+        ambiguous_request: runtime::server::Reply {
+            status: 400,
+            code: "ambiguous_request",
+            message: "The request is ambiguous",
+        },
         request_timeout: runtime::server::Reply {
             status: 408,
             code: "request_timeout",

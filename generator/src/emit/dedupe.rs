@@ -146,7 +146,15 @@ mod tests {
     use crate::ir::{EnumValue, Field};
 
     fn named(name: &str, origin: &str, kind: TypeKind) -> (String, NamedType) {
-        let t = NamedType { name: name.into(), origin: origin.into(), description: None, examples: vec![], kind };
+        let t = NamedType {
+            name: name.into(),
+            origin: origin.into(),
+            description: None,
+            examples: vec![],
+            kind,
+            keywords: Default::default(),
+            all_of: Vec::new(),
+        };
         (name.into(), t)
     }
 

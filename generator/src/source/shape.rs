@@ -186,12 +186,15 @@ fn required(kind: Kind) -> &'static [(&'static str, &'static str)] {
 
 /// Reports every value of the wrong kind in `doc` as an error in `sink`.
 pub fn check(doc: &Value, prov: &Provenance, sink: &mut Sink) {
-    Checker { prov, sink }.node(doc, "", Kind::Root);
+    let v31 = doc.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.1"));
+    Checker { prov, sink, v31 }.node(doc, "", Kind::Root);
 }
 
 struct Checker<'a> {
     prov: &'a Provenance,
     sink: &'a mut Sink,
+    /// OpenAPI 3.1, where an operation's `responses` are optional.
+    v31: bool,
 }
 
 impl Checker<'_> {
@@ -206,6 +209,9 @@ impl Checker<'_> {
         }
         if !obj.contains_key("$ref") {
             for (keys, help) in required(kind) {
+                if self.v31 && kind == Kind::Operation && *keys == "responses" {
+                    continue;
+                }
                 if !keys.split('|').any(|k| obj.contains_key(k)) {
                     let what = keys.split('|').map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" or ");
                     self.sink.push(
@@ -395,6 +401,20 @@ mod tests {
                 "/paths/~1a/put/responses/200 `description` is missing here",
                 "/paths/~1a/put/responses/200/headers/X `schema` or `content` is missing here",
             ]
+        );
+    }
+
+    #[test]
+    fn responses_are_optional_in_3_1_only() {
+        let doc = |v: &str| json!({"openapi": v, "paths": {"/a": {"get": {}}}});
+        let mut sink = Sink::default();
+        check(&doc("3.1.0"), &Provenance::single("t.yaml"), &mut sink);
+        assert!(sink.diagnostics.is_empty(), "{:?}", sink.diagnostics);
+        let ds = errors(doc("3.0.3"));
+        assert_eq!(ds.len(), 1);
+        assert_eq!(
+            (ds[0].location.pointer.as_str(), ds[0].message.as_str()),
+            ("/paths/~1a/get", "`responses` is missing here")
         );
     }
 

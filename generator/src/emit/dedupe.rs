@@ -81,8 +81,10 @@ fn shape_key(t: &NamedType, types: &BTreeMap<String, NamedType>, merged: &BTreeM
     if let TypeKind::Struct { fields, .. } = &mut kind {
         fields.iter_mut().for_each(|f| f.description = None);
     }
-    // The IR's own serialisation, tagged with the kind.
-    serde_json::to_string(&kind).unwrap_or_default()
+    // The IR's own serialisation, tagged with the kind; 2020-12 keywords
+    // are checked by stubs, so types that differ in them differ.
+    let key = serde_json::to_string(&kind).unwrap_or_default();
+    if t.keywords.is_empty() { key } else { key + &serde_json::to_string(&t.keywords).unwrap_or_default() }
 }
 
 /// The name whose definition `name` uses: through merges and plain

@@ -13,3 +13,6 @@ pub mod shapes;
 
 /// Bare 1
 pub mod bare;
+
+/// Keywords 1
+pub mod keywords;

@@ -256,6 +256,7 @@ const DIFF_CASES: &[(&str, &str, &str)] = &[
     ("keyword-property-names", "keyword.tightened", "wire"),
     ("keyword-unevaluated-properties", "keyword.tightened", "wire"),
     ("keyword-unevaluated-items", "keyword.tightened", "wire"),
+    ("keyword-beside-ref", "keyword.tightened", "wire"),
     ("keyword-loosened", "keyword.loosened", "wire"),
     ("const-changed", "const.changed", "wire"),
     ("const-boolean-changed", "const.changed", "wire"),
@@ -350,4 +351,17 @@ fn responses_are_optional_in_3_1_and_required_in_3_0() {
     assert_eq!((d.code.as_str(), d.location.pointer.as_str()), ("structure.missing", "/paths/~1ping/post"));
     assert!(d.message.contains("`responses` is missing"), "{}", d.message);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn keywords_stubs_do_not_check_are_reported_where_they_are_written() {
+    let path = fixture("diff/keyword-if-then-else/bad.yaml");
+    let reviews = review::review(&path).expect("fixture loads");
+    let at: BTreeSet<&str> = reviews[0]
+        .findings
+        .iter()
+        .filter(|f| f.rule == "schema.unchecked-keyword")
+        .map(|f| f.location.pointer.as_str())
+        .collect();
+    assert_eq!(at, BTreeSet::from(["/components/schemas/NewItem/if", "/components/schemas/NewItem/then"]));
 }

@@ -11,6 +11,11 @@ use openapiv3::{ReferenceOr, Schema};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
+/// Keywords no server stub checks (the others are checked where the
+/// value's Rust type allows: see `emit/keywords.rs`).
+const UNCHECKED: [&str; 7] =
+    ["prefixItems", "if", "then", "else", "dependentSchemas", "unevaluatedItems", "unevaluatedProperties"];
+
 /// Whether a schema carries 2020-12 keywords (and so needs a named type
 /// to hold them).
 pub fn has_keywords(schema: &Schema) -> bool {
@@ -21,6 +26,14 @@ impl TypeSpace<'_> {
     /// The 2020-12 keywords of `schema` (of the type `name`, at `at`).
     pub fn keywords(&mut self, schema: &Schema, name: &str, at: &str) -> Keywords {
         let Some(Value::Object(k)) = schema.schema_data.extensions.get(KEYWORDS) else { return Keywords::default() };
+        for key in UNCHECKED.iter().filter(|key| k.contains_key(**key)) {
+            self.warn(
+                "schema.unchecked-keyword",
+                &ptr(at, key),
+                format!("`{key}` is kept for review and diff, but server stubs do not check it"),
+                "check it in the implementation, or express it with properties, required and enums",
+            );
+        }
         let mut one =
             |key: &str| k.get(key).map(|v| self.subschema(v, &format!("{name}{}", camel(key)), &ptr(at, key)));
         let mut out = Keywords {

@@ -52,6 +52,9 @@ fn unwrap<'t>(api: &'t Api, mut ty: &'t TypeRef, mut at: String) -> Unwrapped<'t
         named.push(t);
         match &t.kind {
             TypeKind::Alias { ty: inner } => ty = inner,
+            // `{$ref: X, contains: ..}` in 3.1 is `allOf: [X]` with the
+            // keywords: the value is an X.
+            TypeKind::AllOf { parts } if parts.len() == 1 => ty = &parts[0],
             _ => break,
         }
     }

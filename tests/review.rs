@@ -271,6 +271,8 @@ const DIFF_CASES: &[(&str, &str, &str)] = &[
     ("field-now-optional", "field.now-optional", "both"),
     ("parameter-renamed", "parameter.added-required", "both"),
     ("read-only-in-request", "field.added-required", "both"),
+    // One component read by both: its most severe rating counts.
+    ("shared-field-removed", "field.removed", "both"),
     ("type-widened", "type.widened", "both"),
     ("type-list-widened", "type.widened", "both"),
     ("pattern-match-all", "constraint.tightened", "wire"),

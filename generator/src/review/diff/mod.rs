@@ -128,7 +128,7 @@ pub fn diff(old: &str, new: &str) -> diag::Result<Vec<ApiDiff>> {
     for new in &new_v {
         let Some(old) = old_v.iter().find(|o| single || o.api.name == new.api.name) else { continue };
         let (o, n) = (&old.api, &new.api);
-        let mut cx = Cx { old, new, o, n, changes: Vec::new(), seen: BTreeSet::new() };
+        let mut cx = Cx { old, new, o, n, changes: Vec::new(), seen: BTreeMap::new() };
         cx.api();
         let mut changes = cx.changes;
         for c in &mut changes {
@@ -166,9 +166,10 @@ struct Cx<'a> {
     o: &'a Api,
     n: &'a Api,
     changes: Vec<Change>,
-    /// (rule, pointer, message) already reported: a shared type is
-    /// reported once, not at every use.
-    seen: BTreeSet<(String, String, String)>,
+    /// (rule, pointer, message) already reported, and where: a shared
+    /// type is reported once, not at every use, at its most severe (a
+    /// component read by servers and clients breaks whichever it breaks).
+    seen: BTreeMap<(String, String, String), usize>,
 }
 
 impl Cx<'_> {
@@ -181,14 +182,17 @@ impl Cx<'_> {
     fn record(&mut self, class: Class, rule: &str, dir: Option<Dir>, side: In, at: &str, message: String, fix: &str) {
         // A component is reported at its first use only.
         let key = if at.starts_with("/components/") { String::new() } else { message.clone() };
-        if !self.seen.insert((rule.to_string(), at.to_string(), key)) {
+        let key = (rule.to_string(), at.to_string(), key);
+        if let Some(&i) = self.seen.get(&key)
+            && self.changes[i].severity <= class
+        {
             return;
         }
         let location = match side {
             In::Old => self.old.locator.locate(at),
             In::New => self.new.locator.locate(at),
         };
-        self.changes.push(Finding {
+        let change = Finding {
             severity: class,
             rule: rule.to_string(),
             location,
@@ -196,7 +200,14 @@ impl Cx<'_> {
             fix: fix.to_string(),
             corrected_by: None,
             breaks: Breaks::of(class, rust::breaks_rust_api(rule, dir)),
-        });
+        };
+        match self.seen.get(&key) {
+            Some(&i) => self.changes[i] = change,
+            None => {
+                self.seen.insert(key, self.changes.len());
+                self.changes.push(change);
+            }
+        }
     }
 
     /// A `default` that changed: callers who omit the value now get

@@ -180,7 +180,8 @@ impl Cx<'_> {
     /// Records a change; `dir` is the direction of the type it is in.
     #[allow(clippy::too_many_arguments)]
     fn record(&mut self, class: Class, rule: &str, dir: Option<Dir>, side: In, at: &str, message: String, fix: &str) {
-        // A component is reported at its first use only.
+        // A component is reported once (at its most severe), not at
+        // every use.
         let key = if at.starts_with("/components/") { String::new() } else { message.clone() };
         let key = (rule.to_string(), at.to_string(), key);
         if let Some(&i) = self.seen.get(&key)
@@ -497,12 +498,12 @@ fn path_renames(o: &Operation, n: &Operation) -> Vec<(String, String)> {
     a.into_iter().zip(b).filter(|(x, y)| x != y && !o.parameters.iter().any(|p| &p.name == y)).collect()
 }
 
-fn location(l: crate::ir::Location) -> &'static str {
+fn location(l: Location) -> &'static str {
     match l {
-        crate::ir::Location::Path => "path",
-        crate::ir::Location::Query => "query",
-        crate::ir::Location::Header => "header",
-        crate::ir::Location::Cookie => "cookie",
+        Location::Path => "path",
+        Location::Query => "query",
+        Location::Header => "header",
+        Location::Cookie => "cookie",
     }
 }
 

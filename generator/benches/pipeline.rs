@@ -1,7 +1,7 @@
 //! Time and peak memory of each stage of the pipeline on large real specs.
 //!
 //! `cargo bench -p apigen --bench pipeline [-- SPEC...]` (default: GitHub's
-//! and Stripe's specs from ../shared/corpus). For each spec:
+//! and Stripe's specs from tests/corpus). For each spec:
 //!
 //! - (a) parsing alone into `serde_json::Value` (the floor: no generator
 //!   can be faster than reading its input),
@@ -44,7 +44,7 @@ fn main() {
     let mut specs: Vec<PathBuf> =
         std::env::args().skip(1).filter(|a| !a.starts_with("--")).map(PathBuf::from).collect();
     if specs.is_empty() {
-        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus");
         specs = vec![corpus.join("github-rest.json"), corpus.join("stripe.json")];
     }
     let runs: usize = std::env::var("APIGEN_BENCH_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(3);

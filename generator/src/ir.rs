@@ -204,6 +204,10 @@ impl Method {
 pub struct Operation {
     /// Rust method name: snake_case, unique within the API, not a keyword.
     pub name: String,
+    /// UpperCamelCase name the operation's own types start with
+    /// (`{type_name}Response`, `{type_name}Error`, `{type_name}Input`),
+    /// unique within the API.
+    pub type_name: String,
     /// The `operationId` as written, or one derived from method and path.
     pub id: String,
     pub method: Method,
@@ -364,6 +368,11 @@ impl Status {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Response {
     pub status: Status,
+    /// The status's variant in the operation's response enums (`NotFound`,
+    /// `Status4xx`), unique within the operation together with the error
+    /// codes' names. A response told apart by error codes (`errors`) has
+    /// a variant per code instead.
+    pub rust_name: String,
     pub description: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contents: Vec<Content>,
@@ -389,6 +398,9 @@ pub struct Header {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ErrorCode {
     pub code: String,
+    /// The code's variant in the operation's response enums; the same
+    /// for the same code under several statuses.
+    pub rust_name: String,
     #[serde(rename = "type")]
     pub ty: TypeRef,
 }
@@ -536,6 +548,12 @@ impl TypeRef {
         }
     }
 
+    /// A string with a pattern or length bounds: a named alias of one is
+    /// a newtype of its own, not a plain alias.
+    pub fn is_constrained_string(&self) -> bool {
+        matches!(self, TypeRef::String { constraints, .. } if !constraints.is_empty())
+    }
+
     pub fn nullable(self) -> TypeRef {
         match self {
             t @ (TypeRef::Nullable { .. } | TypeRef::Null | TypeRef::Any) => t,
@@ -666,12 +684,15 @@ pub enum Subschema {
 pub enum TypeKind {
     Struct {
         fields: Vec<Field>,
-        /// Type of properties not listed (`additionalProperties`).
+        /// Properties not listed (`additionalProperties`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        additional: Option<TypeRef>,
+        additional: Option<Additional>,
     },
     Enum {
         values: Vec<EnumValue>,
+        /// The variant for values this version does not document
+        /// (`Unknown`, unless a value has that name).
+        unknown: String,
     },
     /// Exactly one of the variants (`oneOf`).
     OneOf {
@@ -680,14 +701,10 @@ pub enum TypeKind {
         discriminator: Option<Discriminator>,
     },
     /// One or more of the variants (`anyOf`).
-    AnyOf {
-        variants: Vec<Variant>,
-    },
+    AnyOf { variants: Vec<Variant> },
     /// All of the parts at once (`allOf` that could not be merged into one
     /// struct).
-    AllOf {
-        parts: Vec<TypeRef>,
-    },
+    AllOf { parts: Vec<TypeRef> },
     /// A named use of another type (a constrained string, an array, ...).
     Alias {
         #[serde(rename = "type")]
@@ -700,7 +717,9 @@ impl TypeKind {
     /// parts; not discriminator mappings, which name types).
     pub fn refs(&self) -> Vec<&TypeRef> {
         match self {
-            TypeKind::Struct { fields, additional } => fields.iter().map(|f| &f.ty).chain(additional).collect(),
+            TypeKind::Struct { fields, additional } => {
+                fields.iter().map(|f| &f.ty).chain(additional.as_ref().map(|a| &a.ty)).collect()
+            }
             TypeKind::OneOf { variants, .. } | TypeKind::AnyOf { variants } => variants.iter().map(|v| &v.ty).collect(),
             TypeKind::AllOf { parts } => parts.iter().collect(),
             TypeKind::Alias { ty } => vec![ty],
@@ -733,6 +752,17 @@ pub struct Field {
     pub deprecated: bool,
 }
 
+/// A struct's map of the properties it does not list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Additional {
+    /// The map's field: `additional_properties`, unless a property has
+    /// that name.
+    pub rust_name: String,
+    /// Type of each such property's value.
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnumValue {
     pub value: Value,
@@ -752,4 +782,7 @@ pub struct Discriminator {
     pub property: String,
     /// Wire value → Rust type name.
     pub mapping: BTreeMap<String, String>,
+    /// The variant for a tag this version does not document (`Unknown`,
+    /// unless a variant has that name).
+    pub unknown: String,
 }

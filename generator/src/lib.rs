@@ -12,6 +12,7 @@ pub mod lower;
 pub mod manifest;
 pub mod naming;
 pub mod output;
+pub mod resolve;
 pub mod review;
 pub mod source;
 

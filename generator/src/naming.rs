@@ -1,6 +1,7 @@
 //! Rust-safe names: case conversion, keywords, non-ASCII input, and
 //! deterministic collision resolution.
 
+use crate::ir::Status;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeSet;
 
@@ -133,6 +134,85 @@ impl Namer {
     }
 }
 
+/// `base`, or `base` with a suffix, whichever none of `taken` is: the name
+/// of something added beside named things (a struct's map of unlisted
+/// properties beside its fields, an enum's catch-all beside its values).
+pub fn free<'a>(base: &str, taken: impl IntoIterator<Item = &'a str>) -> String {
+    let mut namer = Namer::new();
+    taken.into_iter().for_each(|n| namer.reserve(n));
+    namer.claim(base)
+}
+
+/// The variant name of a response status: `404` → `NotFound`, `4XX` →
+/// `Status4xx`.
+pub fn status_variant(status: Status) -> String {
+    match status {
+        Status::Code(c) => reason(c).map_or_else(|| format!("Status{c}"), str::to_owned),
+        Status::Range(r) => format!("Status{r}xx"),
+        Status::Default => "Default".into(),
+    }
+}
+
+/// RFC 9110 reason phrases, CamelCased.
+fn reason(code: u16) -> Option<&'static str> {
+    Some(match code {
+        100 => "Continue",
+        101 => "SwitchingProtocols",
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        207 => "MultiStatus",
+        300 => "MultipleChoices",
+        301 => "MovedPermanently",
+        302 => "Found",
+        303 => "SeeOther",
+        304 => "NotModified",
+        307 => "TemporaryRedirect",
+        308 => "PermanentRedirect",
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        402 => "PaymentRequired",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        407 => "ProxyAuthenticationRequired",
+        408 => "RequestTimeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "LengthRequired",
+        412 => "PreconditionFailed",
+        413 => "ContentTooLarge",
+        414 => "UriTooLong",
+        415 => "UnsupportedMediaType",
+        416 => "RangeNotSatisfiable",
+        417 => "ExpectationFailed",
+        421 => "MisdirectedRequest",
+        422 => "UnprocessableContent",
+        423 => "Locked",
+        424 => "FailedDependency",
+        425 => "TooEarly",
+        426 => "UpgradeRequired",
+        428 => "PreconditionRequired",
+        429 => "TooManyRequests",
+        431 => "RequestHeaderFieldsTooLarge",
+        451 => "UnavailableForLegalReasons",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        505 => "HttpVersionNotSupported",
+        507 => "InsufficientStorage",
+        511 => "NetworkAuthenticationRequired",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,5 +246,14 @@ mod tests {
         assert_eq!(n.claim(&camel("asc")), "Asc2");
         assert_eq!(n.claim("V1"), "V1");
         assert_eq!(n.claim("V1"), "V1_2");
+    }
+
+    #[test]
+    fn added_names_stay_clear_of_given_ones() {
+        assert_eq!(free("Unknown", ["On", "Off"]), "Unknown");
+        assert_eq!(free("Unknown", ["Unknown", "Unknown2"]), "Unknown3");
+        assert_eq!(status_variant(Status::Code(404)), "NotFound");
+        assert_eq!(status_variant(Status::Code(299)), "Status299");
+        assert_eq!(status_variant(Status::Range(4)), "Status4xx");
     }
 }

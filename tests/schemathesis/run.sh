@@ -13,6 +13,8 @@
 # (SigV4 and SDK-HMAC-SHA256 signing included), X-Amz-Target and known ids.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# The project's Python environment (`cargo xtask setup`), when there is one.
+[ -d .venv/bin ] && PATH="$PWD/.venv/bin:$PATH"
 
 apis=("$@")
 [ ${#apis[@]} -gt 0 ] || apis=(phala vast huawei aws)
@@ -21,8 +23,8 @@ seed="${ST_SEED:-1}"
 out=target/schemathesis
 mkdir -p "$out"
 
-command -v st >/dev/null || { echo "schemathesis (st) is not on PATH: pip install -r tests/requirements.txt" >&2; exit 1; }
-cargo build --quiet --locked -p apigen -p fake-cloud
+command -v st >/dev/null || { echo "schemathesis (st) is not installed: run cargo xtask setup (it makes .venv/)" >&2; exit 1; }
+cargo build --quiet --locked -p apigen -p fake-cloud --features apigen/workspace-hack
 bin=target/debug
 
 # Per-operation check settings, each with its reason.

@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
+/// The real-world specs kept in the repository (sources in its README).
+pub const DIR: &str = "tests/corpus";
+
 pub struct Settings {
     pub dir: PathBuf,
     /// Only these specs (file names without extension); all when empty.

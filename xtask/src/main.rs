@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 mod codegen;
 mod corpus;
+mod hack;
+mod test;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask")]
@@ -38,13 +40,37 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Run every check CI runs, in CI's order: the Python tools into `.venv/`,
+    /// fmt, the workspace-hack, generated code fresh, clippy, the tests, the
+    /// corpus (all but its two largest specs) and schemathesis. Stops at the
+    /// first failing step.
+    Test {
+        /// Leave out these steps (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        skip: Vec<String>,
+        /// Run only these steps (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+    },
+    /// Make or update `.venv/`, the project's Python environment with the
+    /// tools the tests drive (tests/requirements.txt). `cargo xtask test`
+    /// does this first.
+    Setup,
+    /// Rewrite `xtask/hack/Cargo.toml` (every dependency of the workspace
+    /// with the union of its features, so one build serves every command),
+    /// or with `--check` say whether it is stale.
+    Hack {
+        /// Write nothing: print a diff and exit 1 if the hack is stale.
+        #[arg(long)]
+        check: bool,
+    },
     /// Generate a crate (client and server) from every spec of a folder,
     /// `cargo check` each, and print a Markdown table: operations, types,
     /// warnings, generated lines, generate time, check result and time.
     /// Exits 1 if a crate does not compile without warnings.
     Corpus {
         /// Folder of OpenAPI documents.
-        #[arg(default_value = "../shared/corpus")]
+        #[arg(default_value = corpus::DIR)]
         dir: PathBuf,
         /// Only these specs (file names without extension, comma-separated).
         #[arg(long, value_delimiter = ',')]
@@ -61,12 +87,6 @@ fn main() -> ExitCode {
         eprintln!("error: cannot enter the workspace root {}", root.display());
         return ExitCode::FAILURE;
     }
-    let bundled = || {
-        vec![
-            (PathBuf::from("specs/apis.yaml"), PathBuf::from("generated")),
-            (PathBuf::from("tests/fixtures/apis.yaml"), PathBuf::from("tests/golden")),
-        ]
-    };
     // Every pair is generated (and reported) even when one fails.
     let all = |codes: Vec<ExitCode>| codes.into_iter().find(|c| *c != ExitCode::SUCCESS).unwrap_or(ExitCode::SUCCESS);
     match Cli::parse().command {
@@ -79,5 +99,22 @@ fn main() -> ExitCode {
         }
         Command::Review { check } => all(bundled().iter().map(|(m, k)| codegen::run_review(check, m, k)).collect()),
         Command::Corpus { dir, only, no_check } => corpus::run(&corpus::Settings { dir, only, no_check }),
+        Command::Test { skip, only } => test::run(&test::Settings { skip, only }),
+        Command::Setup => match test::setup_python() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Hack { check } => hack::run(check),
     }
+}
+
+/// The bundled manifests and the crates generated from them.
+fn bundled() -> Vec<(PathBuf, PathBuf)> {
+    vec![
+        (PathBuf::from("specs/apis.yaml"), PathBuf::from("generated")),
+        (PathBuf::from("tests/fixtures/apis.yaml"), PathBuf::from("tests/golden")),
+    ]
 }

@@ -8,7 +8,7 @@ use crate::runtime;
 use axum::extract::{Request, State};
 use axum::response::Response;
 #[allow(unused_imports)]
-use runtime::server::{Incoming, Outcome, Parse, PathParams, Rejection};
+use runtime::server::{Incoming, Items, Location, Outcome, Parse, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -272,9 +272,9 @@ async fn serve_delete_keypair<A: Api>(
     else {
         return Err(Rejection::Unauthenticated);
     };
-    let project_id = cx.param::<String>("path", "project_id", Parse::Text, true);
-    let keypair_name = cx.param::<String>("path", "keypair_name", Parse::Text, true);
-    let (Some(Some(project_id)), Some(Some(keypair_name))) = (project_id, keypair_name) else {
+    let project_id = cx.required::<String>(Location::Path, "project_id", Parse::Text);
+    let keypair_name = cx.required::<String>(Location::Path, "keypair_name", Parse::Text);
+    let (Some(project_id), Some(keypair_name)) = (project_id, keypair_name) else {
         return Err(cx.invalid());
     };
     cx.verdict()?;

@@ -8,7 +8,7 @@ use crate::runtime;
 use axum::extract::{Request, State};
 use axum::response::Response;
 #[allow(unused_imports)]
-use runtime::server::{Incoming, Outcome, Parse, PathParams, Rejection};
+use runtime::server::{Incoming, Items, Location, Outcome, Parse, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -248,8 +248,8 @@ async fn serve_delete_ssh_key<A: Api>(
     let Some(caller) = authenticate(api, &cx, &[&[Scheme::ApiKeyHeader]]).await? else {
         return Err(Rejection::Unauthenticated);
     };
-    let key_id = cx.param::<String>("path", "key_id", Parse::Text, true);
-    let (Some(Some(key_id)),) = (key_id,) else {
+    let key_id = cx.required::<String>(Location::Path, "key_id", Parse::Text);
+    let (Some(key_id),) = (key_id,) else {
         return Err(cx.invalid());
     };
     cx.verdict()?;

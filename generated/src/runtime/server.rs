@@ -462,6 +462,36 @@ pub enum Parse {
     Json,
 }
 
+/// Where a parameter is read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Location {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+impl Location {
+    /// The name error bodies locate a parameter with (`["query", "limit"]`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+            Location::Cookie => "cookie",
+        }
+    }
+}
+
+/// How the items of a list parameter are given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Items {
+    /// Once per item (`?id=1&id=2`: an exploded query parameter).
+    Repeated,
+    /// In one value, separated by the character (`?id=1,2`, `1|2`).
+    Delimited(char),
+}
+
 impl Incoming {
     /// Reads the body (up to [`BODY_LIMIT`]) and the query string.
     pub async fn read(request: Request, mut path: PathParams) -> Result<Incoming, Rejection> {
@@ -535,26 +565,75 @@ impl Incoming {
         given.eq_ignore_ascii_case(scheme).then(|| token.trim())
     }
 
-    /// Decodes one parameter. `None`: it is invalid (a violation is
-    /// recorded); `Some(None)`: it is absent and optional.
-    pub fn param<T: DeserializeOwned>(
+    /// Decodes a required parameter. `None`: it is missing or invalid (a
+    /// violation is recorded).
+    pub fn required<T: DeserializeOwned>(
         &mut self,
-        location: &str,
+        location: Location,
+        name: &str,
+        parse: Parse,
+    ) -> Option<T> {
+        self.param(location, name, parse, true).flatten()
+    }
+
+    /// Decodes an optional parameter. `Some(None)`: it is absent; `None`:
+    /// it is invalid (a violation is recorded).
+    pub fn optional<T: DeserializeOwned>(
+        &mut self,
+        location: Location,
+        name: &str,
+        parse: Parse,
+    ) -> Option<Option<T>> {
+        self.param(location, name, parse, false)
+    }
+
+    /// Decodes a required list parameter, its items given as `items` says.
+    /// `None`: it is missing or invalid (a violation is recorded).
+    pub fn required_list<T: DeserializeOwned>(
+        &mut self,
+        location: Location,
+        name: &str,
+        parse: Parse,
+        items: Items,
+    ) -> Option<Vec<T>> {
+        self.param_list(location, name, parse, items, true)
+            .flatten()
+    }
+
+    /// Decodes an optional list parameter, its items given as `items` says.
+    /// `Some(None)`: it is absent; `None`: it is invalid.
+    pub fn optional_list<T: DeserializeOwned>(
+        &mut self,
+        location: Location,
+        name: &str,
+        parse: Parse,
+        items: Items,
+    ) -> Option<Option<Vec<T>>> {
+        self.param_list(location, name, parse, items, false)
+    }
+
+    /// The raw text of a parameter, if given.
+    fn raw(&self, location: Location, name: &str) -> Option<&str> {
+        match location {
+            Location::Path => self.path.get(name),
+            Location::Query => self.query_value(name),
+            Location::Header => self.header(name),
+            Location::Cookie => self.cookie(name),
+        }
+    }
+
+    fn param<T: DeserializeOwned>(
+        &mut self,
+        location: Location,
         name: &str,
         parse: Parse,
         required: bool,
     ) -> Option<Option<T>> {
-        let raw = match location {
-            "path" => self.path.get(name),
-            "query" => self.query_value(name),
-            "header" => self.header(name),
-            _ => self.cookie(name),
-        };
-        let Some(raw) = raw else {
+        let Some(raw) = self.raw(location, name) else {
             if !required {
                 return Some(None);
             }
-            self.missing(location, name);
+            self.missing(location.as_str(), name);
             return None;
         };
         // Decoded from the text itself: no copy of it on the way.
@@ -568,8 +647,10 @@ impl Incoming {
             Ok(value) => Some(Some(value)),
             Err(e) => {
                 let input = text_value(raw, parse);
-                let mut v =
-                    serde_violation(vec![Loc::Key(location.into()), Loc::Key(name.into())], &e);
+                let mut v = serde_violation(
+                    vec![Loc::Key(location.as_str().into()), Loc::Key(name.into())],
+                    &e,
+                );
                 v.input = input;
                 self.violations.push(v);
                 None
@@ -577,39 +658,42 @@ impl Incoming {
         }
     }
 
-    /// Decodes a query parameter given several times (`?id=1&id=2`), or
-    /// once with `sep`-separated values.
-    pub fn param_list<T: DeserializeOwned>(
+    fn param_list<T: DeserializeOwned>(
         &mut self,
-        location: &str,
+        location: Location,
         name: &str,
         parse: Parse,
-        sep: Option<char>,
+        items: Items,
         required: bool,
     ) -> Option<Option<Vec<T>>> {
         let raws: Vec<String> = match location {
-            "query" => self
+            Location::Query => self
                 .query
                 .iter()
                 .filter(|(k, _)| k == name)
                 .map(|(_, v)| v.clone())
                 .collect(),
-            "path" => self.path.get(name).map(str::to_owned).into_iter().collect(),
-            "header" => self.header(name).map(str::to_owned).into_iter().collect(),
-            _ => self.cookie(name).map(str::to_owned).into_iter().collect(),
+            _ => self
+                .raw(location, name)
+                .map(str::to_owned)
+                .into_iter()
+                .collect(),
         };
         if raws.is_empty() {
             if !required {
                 return Some(None);
             }
-            self.missing(location, name);
+            self.missing(location.as_str(), name);
             return None;
         }
-        let items: Vec<Value> = match (sep, raws.as_slice()) {
-            (Some(sep), [one]) => one.split(sep).map(|s| text_value(s, parse)).collect(),
+        let items: Vec<Value> = match (items, raws.as_slice()) {
+            (Items::Delimited(sep), [one]) => {
+                one.split(sep).map(|s| text_value(s, parse)).collect()
+            }
             _ => raws.iter().map(|s| text_value(s, parse)).collect(),
         };
-        self.decode(location, name, Value::Array(items)).map(Some)
+        self.decode(location.as_str(), name, Value::Array(items))
+            .map(Some)
     }
 
     /// Decodes the JSON body. An empty body counts as absent.
@@ -783,13 +867,14 @@ impl Incoming {
         }
     }
 
-    /// Runs constraint checks rooted at `root` (`path`, `body`, ...).
-    pub fn check(&mut self, root: &str, name: Option<&str>, check: impl FnOnce(&mut Checker<'_>)) {
-        let mut c = Checker::new(root, &mut self.violations);
-        match name {
-            Some(n) => c.key(n, check),
-            None => check(&mut c),
-        }
+    /// Runs the constraint checks of the parameter `name`.
+    pub fn check(&mut self, location: Location, name: &str, check: impl FnOnce(&mut Checker<'_>)) {
+        Checker::new(location.as_str(), &mut self.violations).key(name, check);
+    }
+
+    /// Runs the constraint checks of the body.
+    pub fn check_body(&mut self, check: impl FnOnce(&mut Checker<'_>)) {
+        check(&mut Checker::new("body", &mut self.violations));
     }
 
     /// The validation rejection, if anything was found wrong.
@@ -1086,6 +1171,92 @@ mod tests {
                 "{text:?} stays text, so a number type rejects it"
             );
         }
+    }
+
+    #[test]
+    fn parameters_are_read_by_location_as_required_or_optional() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-trace", HeaderValue::from_static("t-1"));
+        headers.insert(
+            axum::http::header::COOKIE,
+            HeaderValue::from_static("session=abc; theme=dark"),
+        );
+        let query = [
+            ("limit", "5"),
+            ("id", "1"),
+            ("id", "2"),
+            ("ids", "3|4"),
+            ("bad", "x"),
+        ];
+        let mut cx = Incoming {
+            method: Method::GET,
+            uri: Uri::from_static("/"),
+            headers,
+            body: Bytes::new(),
+            path: PathParams::default(),
+            query: query
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            violations: Vec::new(),
+        };
+        assert_eq!(
+            cx.required::<u32>(Location::Query, "limit", Parse::Json),
+            Some(5)
+        );
+        assert_eq!(
+            cx.optional::<u32>(Location::Query, "limit", Parse::Json),
+            Some(Some(5))
+        );
+        assert_eq!(
+            cx.optional::<u32>(Location::Query, "offset", Parse::Json),
+            Some(None)
+        );
+        assert_eq!(
+            cx.required::<String>(Location::Header, "x-trace", Parse::Text)
+                .as_deref(),
+            Some("t-1")
+        );
+        assert_eq!(
+            cx.optional::<String>(Location::Cookie, "theme", Parse::Text),
+            Some(Some("dark".into()))
+        );
+        assert_eq!(
+            cx.required_list::<i64>(Location::Query, "id", Parse::Json, Items::Repeated),
+            Some(vec![1, 2])
+        );
+        let delimited =
+            cx.optional_list::<i64>(Location::Query, "ids", Parse::Json, Items::Delimited('|'));
+        assert_eq!(delimited, Some(Some(vec![3, 4])));
+        assert_eq!(
+            cx.optional_list::<i64>(
+                Location::Header,
+                "x-ids",
+                Parse::Json,
+                Items::Delimited(',')
+            ),
+            Some(None)
+        );
+        assert!(cx.violations.is_empty());
+        // Missing when required, malformed either way: `None`, and located.
+        assert_eq!(cx.required::<u32>(Location::Path, "id", Parse::Json), None);
+        assert_eq!(
+            cx.optional::<u32>(Location::Query, "bad", Parse::Json),
+            None
+        );
+        let found: Vec<(Value, &str)> = cx
+            .violations
+            .iter()
+            .map(|v| {
+                (
+                    Value::Array(v.loc.iter().map(Loc::to_value).collect()),
+                    v.kind,
+                )
+            })
+            .collect();
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0], (json!(["path", "id"]), "missing"));
+        assert_eq!(found[1].0, json!(["query", "bad"]));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::runtime;
 use axum::extract::{Request, State};
 use axum::response::Response;
 #[allow(unused_imports)]
-use runtime::server::{Incoming, Outcome, Parse, PathParams, Rejection};
+use runtime::server::{Incoming, Items, Location, Outcome, Parse, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -273,9 +273,9 @@ async fn serve_detach_ssh<A: Api>(
     let Some(caller) = authenticate(api, &cx, &[&[Scheme::BearerAuth]]).await? else {
         return Err(Rejection::Unauthenticated);
     };
-    let id = cx.param::<i64>("path", "id", Parse::Json, true);
-    let ssh_key_id = cx.param::<i64>("path", "ssh_key_id", Parse::Json, true);
-    let (Some(Some(id)), Some(Some(ssh_key_id))) = (id, ssh_key_id) else {
+    let id = cx.required::<i64>(Location::Path, "id", Parse::Json);
+    let ssh_key_id = cx.required::<i64>(Location::Path, "ssh_key_id", Parse::Json);
+    let (Some(id), Some(ssh_key_id)) = (id, ssh_key_id) else {
         return Err(cx.invalid());
     };
     cx.verdict()?;
@@ -385,11 +385,11 @@ async fn serve_delete_api_key<A: Api>(
     let Some(caller) = authenticate(api, &cx, &[&[Scheme::BearerAuth]]).await? else {
         return Err(Rejection::Unauthenticated);
     };
-    let id = cx.param::<i64>("path", "id", Parse::Json, true);
-    let (Some(Some(id)),) = (id,) else {
+    let id = cx.required::<i64>(Location::Path, "id", Parse::Json);
+    let (Some(id),) = (id,) else {
         return Err(cx.invalid());
     };
-    cx.check("path", Some("id"), |c| {
+    cx.check(Location::Path, "id", |c| {
         let v = &id;
         c.number(
             *v as f64,

@@ -56,8 +56,7 @@ fn canonical_names(types: &BTreeMap<String, NamedType>) -> BTreeMap<String, Stri
 /// nothing.
 fn emits_code(kind: &TypeKind) -> bool {
     match kind {
-        TypeKind::Alias { ty: TypeRef::String { constraints, .. } } => !constraints.is_empty(),
-        TypeKind::Alias { .. } => false,
+        TypeKind::Alias { ty } => ty.is_constrained_string(),
         _ => true,
     }
 }
@@ -88,29 +87,21 @@ fn shape_key(t: &NamedType, types: &BTreeMap<String, NamedType>, merged: &BTreeM
 }
 
 /// The name whose definition `name` uses: through merges and plain
-/// aliases of a name (bounded, as alias loops are refused earlier).
-fn target<'a>(
-    mut name: &'a str,
-    types: &'a BTreeMap<String, NamedType>,
-    merged: &'a BTreeMap<String, String>,
-) -> &'a str {
-    for _ in 0..32 {
-        if let Some(to) = merged.get(name) {
-            name = to;
-            continue;
-        }
-        match types.get(name).map(|t| &t.kind) {
-            Some(TypeKind::Alias { ty: TypeRef::Named { name: to } }) => name = to,
-            _ => break,
-        }
-    }
-    name
+/// aliases of a name.
+fn target<'a>(name: &'a str, types: &'a BTreeMap<String, NamedType>, merged: &'a BTreeMap<String, String>) -> &'a str {
+    let next = |n: &'a str| match (merged.get(n), types.get(n).map(|t| &t.kind)) {
+        (Some(to), _) | (None, Some(TypeKind::Alias { ty: TypeRef::Named { name: to } })) => Some((n, to.as_str())),
+        _ => None,
+    };
+    crate::resolve::follow(name, next).at
 }
 
 /// Calls `f` on every type reference inside `kind`, outermost first.
 fn for_each_ref(kind: &mut TypeKind, f: &mut dyn FnMut(&mut TypeRef)) {
     let refs: Vec<&mut TypeRef> = match kind {
-        TypeKind::Struct { fields, additional } => fields.iter_mut().map(|x| &mut x.ty).chain(additional).collect(),
+        TypeKind::Struct { fields, additional } => {
+            fields.iter_mut().map(|x| &mut x.ty).chain(additional.as_mut().map(|a| &mut a.ty)).collect()
+        }
         TypeKind::OneOf { variants, discriminator } => {
             if let Some(d) = discriminator {
                 // Mapping targets are names too.
@@ -165,7 +156,7 @@ mod tests {
             .iter()
             .map(|v| EnumValue { value: serde_json::json!(v), rust_name: heck::AsUpperCamelCase(v).to_string() })
             .collect();
-        TypeKind::Enum { values }
+        TypeKind::Enum { values, unknown: "Unknown".into() }
     }
 
     fn holder(field_type: &str, doc: &str) -> TypeKind {

@@ -234,7 +234,7 @@ mod tests {
 
     fn op(path: &str, tags: &[&str]) -> Operation {
         let json = serde_json::json!({
-            "name": "x", "id": "x", "method": "GET", "path": path, "tags": tags, "idempotent": true,
+            "name": "x", "type_name": "X", "id": "x", "method": "GET", "path": path, "tags": tags, "idempotent": true,
             "parameters": [], "responses": [], "security": {"alternatives": []}
         });
         serde_json::from_value(json).expect("an operation")

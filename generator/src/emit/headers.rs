@@ -8,9 +8,7 @@
 use super::docs::{doc, paragraph};
 use super::rust_type::rust_type;
 use super::shape::strip_nullable;
-use super::status;
 use crate::ir::{Header, Operation, Response, TypeRef};
-use crate::naming::camel;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -46,7 +44,7 @@ pub fn of<'a>(op: &'a Operation, r: &'a Response) -> Option<Headers<'a>> {
         })
         .collect();
     Some(Headers {
-        ident: format_ident!("{}{}Headers", camel(&op.name), status::variant(r.status)),
+        ident: format_ident!("{}{}Headers", op.type_name, r.rust_name),
         fields,
         status: r.status.into(),
         operation: &op.name,

@@ -126,7 +126,7 @@ fn enumerated(checks: &Checks<'_>, t: &TypeRef) -> Option<Vec<Value>> {
     let TypeRef::Named { name } = t else { return None };
     let named = checks.api().types.get(name)?;
     match &named.kind {
-        TypeKind::Enum { values } => Some(values.iter().map(|v| v.value.clone()).collect()),
+        TypeKind::Enum { values, .. } => Some(values.iter().map(|v| v.value.clone()).collect()),
         _ => named.keywords.constant.clone().map(|c| vec![c]),
     }
 }

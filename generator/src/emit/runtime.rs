@@ -26,9 +26,8 @@ impl Needs {
         let mut n = Needs::default();
         for api in &ir.apis {
             n.aws_json |= matches!(api.protocol, Protocol::AwsJson1_1 { .. });
-            n.newtype |= api.types.values().any(|t| {
-                matches!(&t.kind, TypeKind::Alias { ty: TypeRef::String { constraints, .. } } if !constraints.is_empty())
-            });
+            n.newtype |=
+                api.types.values().any(|t| matches!(&t.kind, TypeKind::Alias { ty } if ty.is_constrained_string()));
             n.binary |= mentions_binary(api);
             for s in api.security_schemes.values() {
                 match s.kind {
@@ -57,7 +56,7 @@ fn mentions_binary(api: &Api) -> bool {
     }
     let in_types = api.types.values().any(|t| match &t.kind {
         TypeKind::Struct { fields, additional } => {
-            fields.iter().any(|f| has(&f.ty)) || additional.as_ref().is_some_and(has)
+            fields.iter().any(|f| has(&f.ty)) || additional.as_ref().is_some_and(|a| has(&a.ty))
         }
         TypeKind::OneOf { variants, .. } | TypeKind::AnyOf { variants } => variants.iter().any(|v| has(&v.ty)),
         TypeKind::AllOf { parts } => parts.iter().any(has),

@@ -2,7 +2,7 @@
 //! operation's shape: parameter order, media-type families, the preferred
 //! body of several, and aliases seen through.
 
-use crate::ir::{Api, Content, Field, Location, Method, Operation, Parameter, Response, TypeKind, TypeRef};
+use crate::ir::{Additional, Api, Content, Field, Location, Method, Operation, Parameter, Response, TypeKind, TypeRef};
 use quote::quote;
 
 pub fn method_str(m: Method) -> String {
@@ -26,22 +26,10 @@ pub fn strip_nullable(t: &TypeRef) -> &TypeRef {
     }
 }
 
-/// The named type's definition, following aliases.
+/// The named type's definition, following aliases (not into a
+/// constrained-string newtype, which is a type of its own).
 pub fn resolve<'a>(api: &'a Api, t: &'a TypeRef) -> &'a TypeRef {
-    let mut t = t;
-    for _ in 0..16 {
-        match t {
-            TypeRef::Named { name } => match api.types.get(name).map(|n| &n.kind) {
-                Some(TypeKind::Alias { ty: TypeRef::String { constraints, .. } }) if !constraints.is_empty() => {
-                    return t;
-                }
-                Some(TypeKind::Alias { ty }) => t = ty,
-                _ => return t,
-            },
-            _ => return t,
-        }
-    }
-    t
+    crate::resolve::aliases(api, t, |ty| !ty.is_constrained_string()).at
 }
 
 /// A form body typed as its struct: what the client encodes and the server
@@ -51,8 +39,8 @@ pub enum FormBody<'a> {
     /// `application/x-www-form-urlencoded` with a named schema: the type.
     UrlEncoded(&'a TypeRef),
     /// `multipart/form-data` whose schema is a struct: the type, its fields
-    /// and its `additionalProperties` type.
-    Multipart(&'a TypeRef, &'a [Field], Option<&'a TypeRef>),
+    /// and its map of unlisted properties.
+    Multipart(&'a TypeRef, &'a [Field], Option<&'a Additional>),
 }
 
 impl FormBody<'_> {
@@ -78,7 +66,7 @@ pub fn form_body<'a>(api: &'a Api, content: &'a Content) -> Option<FormBody<'a>>
 
 /// The fields of the struct `t` names (through aliases), with its
 /// `additionalProperties` type.
-fn struct_of<'a>(api: &'a Api, t: &'a TypeRef) -> Option<(&'a [Field], Option<&'a TypeRef>)> {
+fn struct_of<'a>(api: &'a Api, t: &'a TypeRef) -> Option<(&'a [Field], Option<&'a Additional>)> {
     let TypeRef::Named { name } = resolve(api, t) else { return None };
     match &api.types.get(name)?.kind {
         TypeKind::Struct { fields, additional } => Some((fields, additional.as_ref())),

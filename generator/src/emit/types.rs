@@ -5,8 +5,7 @@ use super::docs::{doc, paragraph};
 use super::groups::{Groups, Split};
 use super::layout::{Layout, Part};
 use super::rust_type::rust_type;
-use crate::ir::{Api, EnumValue, Field, NamedType, TypeKind, TypeRef, Variant};
-use crate::naming::Namer;
+use crate::ir::{Additional, Api, Discriminator, EnumValue, Field, NamedType, TypeKind, TypeRef, Variant};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -59,8 +58,8 @@ fn named(t: &NamedType) -> TokenStream {
     }
     let body = match &t.kind {
         TypeKind::Struct { fields, additional } => structure(&name, fields, additional.as_ref()),
-        TypeKind::Enum { values } => enumeration(&name, values),
-        TypeKind::OneOf { variants, discriminator: Some(d) } => tagged(&name, variants, &d.property, &d.mapping),
+        TypeKind::Enum { values, unknown } => enumeration(&name, values, unknown),
+        TypeKind::OneOf { variants, discriminator: Some(d) } => tagged(&name, variants, d),
         TypeKind::OneOf { variants, discriminator: None } | TypeKind::AnyOf { variants } => untagged(&name, variants),
         TypeKind::AllOf { parts } => all_of(&name, parts),
         TypeKind::Alias { ty: TypeRef::String { constraints, .. } } if !constraints.is_empty() => {
@@ -74,15 +73,11 @@ fn named(t: &NamedType) -> TokenStream {
     quote! { #docs #body }
 }
 
-fn structure(name: &proc_macro2::Ident, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
-    let mut namer = Namer::new();
-    for f in fields {
-        namer.reserve(&f.rust_name);
-    }
+fn structure(name: &proc_macro2::Ident, fields: &[Field], additional: Option<&Additional>) -> TokenStream {
     let fields_tokens = fields.iter().map(field);
-    let additional = additional.map(|t| {
-        let ident = format_ident!("{}", namer.claim("additional_properties"));
-        let ty = rust_type(t, &TokenStream::new());
+    let additional = additional.map(|a| {
+        let ident = format_ident!("{}", a.rust_name);
+        let ty = rust_type(&a.ty, &TokenStream::new());
         quote! {
             /// Properties not listed above.
             #[serde(flatten)]
@@ -155,21 +150,12 @@ fn field(f: &Field) -> TokenStream {
     }
 }
 
-/// The name of the catch-all arm: `Unknown`, unless a variant has it.
-pub fn unknown_variant<'a>(variants: impl Iterator<Item = &'a str>) -> String {
-    let mut namer = Namer::new();
-    for v in variants {
-        namer.reserve(v);
-    }
-    namer.claim("Unknown")
-}
-
 /// An enum with an `Unknown` arm, so that a value added by the service
 /// later still decodes. Strings go through `String`; other values through
 /// `serde_json::Value`.
-fn enumeration(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
+fn enumeration(name: &proc_macro2::Ident, values: &[EnumValue], unknown: &str) -> TokenStream {
     let values: Vec<&EnumValue> = values.iter().filter(|v| !v.value.is_null()).collect();
-    let unknown = format_ident!("{}", unknown_variant(values.iter().map(|v| v.rust_name.as_str())));
+    let unknown = format_ident!("{unknown}");
     let idents: Vec<_> = values.iter().map(|v| format_ident!("{}", v.rust_name)).collect();
     let all_strings = values.iter().all(|v| v.value.is_string());
     let docs = values.iter().map(|v| {
@@ -261,13 +247,9 @@ fn enumeration(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
 
 /// `oneOf` with a discriminator: serde's internally tagged enum, one arm
 /// per variant with every wire value that maps to it.
-fn tagged(
-    name: &proc_macro2::Ident,
-    variants: &[Variant],
-    property: &str,
-    mapping: &std::collections::BTreeMap<String, String>,
-) -> TokenStream {
-    let unknown = format_ident!("{}", unknown_variant(variants.iter().map(|v| v.rust_name.as_str())));
+fn tagged(name: &proc_macro2::Ident, variants: &[Variant], d: &Discriminator) -> TokenStream {
+    let (property, mapping) = (&d.property, &d.mapping);
+    let unknown = format_ident!("{}", d.unknown);
     let arms = variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
         let ty = rust_type(&v.ty, &TokenStream::new());

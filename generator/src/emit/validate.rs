@@ -4,7 +4,6 @@
 //! Only what the spec constrains is checked; a type with nothing to check
 //! gets no impl.
 
-use super::types::unknown_variant;
 use crate::ir::{Api, Bounds, NamedType, StringConstraints, TypeKind, TypeRef};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -39,7 +38,9 @@ fn kind_needed<'t>(kind: &'t TypeKind, named: &mut dyn FnMut(&'t str) -> bool) -
     let mut any =
         |types: &mut dyn Iterator<Item = &'t TypeRef>| types.fold(false, |acc, t| type_needed(t, named) | acc);
     match kind {
-        TypeKind::Struct { fields, additional } => any(&mut fields.iter().map(|f| &f.ty).chain(additional.as_ref())),
+        TypeKind::Struct { fields, additional } => {
+            any(&mut fields.iter().map(|f| &f.ty).chain(additional.as_ref().map(|a| &a.ty)))
+        }
         // The `Unknown` arm: clients accept new values, servers don't.
         TypeKind::Enum { .. } | TypeKind::OneOf { discriminator: Some(_), .. } => true,
         TypeKind::OneOf { variants, discriminator: None } | TypeKind::AnyOf { variants } => {
@@ -100,7 +101,7 @@ impl<'a> Checks<'a> {
         match t {
             TypeRef::Named { name } => match self.api.types.get(name).map(|n| &n.kind) {
                 // A plain alias (`pub type X = Vec<Y>`) has no impl of its own.
-                Some(TypeKind::Alias { ty }) if !is_newtype(ty) => {
+                Some(TypeKind::Alias { ty }) if !ty.is_constrained_string() => {
                     let mut out = self.check(ty, value);
                     out.extend(super::keywords::inline(self, &self.api.types[name], ty, value));
                     out
@@ -207,10 +208,10 @@ impl<'a> Checks<'a> {
                     });
                 }
                 out.extend(super::keywords::dependent_required(fields, &t.keywords));
-                if let Some(t) = additional {
-                    let check = self.check(t, &quote! { item });
+                if let Some(a) = additional {
+                    let check = self.check(&a.ty, &quote! { item });
                     if !check.is_empty() {
-                        let ident = format_ident!("{}", additional_field(fields));
+                        let ident = format_ident!("{}", a.rust_name);
                         out.extend(quote! {
                             for (key, item) in &self.#ident {
                                 c.key(key, |c| { #check });
@@ -220,9 +221,9 @@ impl<'a> Checks<'a> {
                 }
                 out
             }
-            TypeKind::Enum { values } => {
+            TypeKind::Enum { values, unknown } => {
                 let values: Vec<_> = values.iter().filter(|v| !v.value.is_null()).collect();
-                let unknown = format_ident!("{}", unknown_variant(values.iter().map(|v| v.rust_name.as_str())));
+                let unknown = format_ident!("{unknown}");
                 let expected: Vec<String> = values.iter().map(|v| quoted(&v.value)).collect();
                 let value = if values.iter().all(|v| v.value.is_string()) {
                     quote! { ::serde_json::Value::String(v.clone()) }
@@ -238,7 +239,7 @@ impl<'a> Checks<'a> {
             TypeKind::OneOf { variants, discriminator } => {
                 let arms = self.union_arms(variants);
                 let unknown = discriminator.as_ref().map(|d| {
-                        let ident = format_ident!("{}", unknown_variant(variants.iter().map(|v| v.rust_name.as_str())));
+                        let ident = format_ident!("{}", d.unknown);
                         let property = &d.property;
                         let expected: Vec<String> = d.mapping.keys().map(|k| format!("'{k}'")).collect();
                         quote! { Self::#ident => c.key(#property, |c| c.unknown(::serde_json::Value::Null, &[#(#expected),*])), }
@@ -276,20 +277,6 @@ impl<'a> Checks<'a> {
             }
         })
     }
-}
-
-/// Whether an alias is emitted as a constrained-string newtype.
-fn is_newtype(t: &TypeRef) -> bool {
-    matches!(t, TypeRef::String { constraints, .. } if !constraints.is_empty())
-}
-
-/// The struct field holding `additionalProperties` (as `types` names it).
-pub fn additional_field(fields: &[crate::ir::Field]) -> String {
-    let mut namer = crate::naming::Namer::new();
-    for f in fields {
-        namer.reserve(&f.rust_name);
-    }
-    namer.claim("additional_properties")
 }
 
 fn quoted(v: &serde_json::Value) -> String {

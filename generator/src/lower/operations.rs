@@ -1,12 +1,12 @@
 //! Paths and operations → `ir::Operation`s.
 
-use super::types::{TypeSpace, component_key};
+use super::types::TypeSpace;
 use crate::diag::{Diagnostic, Sink, ptr};
 use crate::ir::{
     Content, Encoding, ErrorCode, Header, Location as ParamIn, Method, Operation, Parameter, Protocol, RequestBody,
     Response, SecurityScheme, Server, ServerVariable, Status, Style, TypeKind, TypeRef,
 };
-use crate::naming::{Namer, camel, snake};
+use crate::naming::{Namer, camel, snake, status_variant};
 use crate::source::Provenance;
 use indexmap::IndexMap;
 use openapiv3::{MediaType, OpenAPI, ParameterSchemaOrContent, ReferenceOr, StatusCode};
@@ -24,6 +24,9 @@ pub struct Ctx<'a> {
 pub fn operations(cx: &mut Ctx, types: &mut TypeSpace) -> Vec<Operation> {
     let mut out = Vec::new();
     let mut names = Namer::new();
+    // `{type_name}Response` and the like: unique like the method names
+    // (`a_2` and `a2` both read `A2`).
+    let mut type_names = Namer::new();
     // Methods every generated client has: an operation must not shadow them.
     for taken in ["new", "with_config", "base_url"] {
         names.reserve(taken);
@@ -83,7 +86,8 @@ pub fn operations(cx: &mut Ctx, types: &mut TypeSpace) -> Vec<Operation> {
                     .help("give the operation an operationId of its own (an overlay can set one)"),
                 );
             }
-            let lowered = operation(cx, types, path, &at, method, id, name, op, item);
+            let type_name = type_names.claim(&camel(&name));
+            let lowered = operation(cx, types, path, &at, method, id, (name, type_name), op, item);
             out.push(lowered);
         }
     }
@@ -98,11 +102,11 @@ fn operation(
     at: &str,
     method: Method,
     id: String,
-    name: String,
+    (name, type_name): (String, String),
     op: &openapiv3::Operation,
     item: &openapiv3::PathItem,
 ) -> Operation {
-    let ctx = camel(&name);
+    let ctx = type_name.clone();
     let item_at = at.rsplit_once('/').map_or("", |x| x.0);
     let mut parameters = parameters(cx, types, &ctx, [(item_at, &item.parameters), (at, &op.parameters)]);
     check_path_template(cx, path, at, &mut parameters);
@@ -115,6 +119,7 @@ fn operation(
             }
         }
     }
+    name_variants(&mut responses);
     let reqs = op.security.as_ref().or(cx.openapi.security.as_ref()).cloned().unwrap_or_default();
     let security = super::security::requirements(&reqs, cx.schemes, at, cx.prov, &mut cx.sink.diagnostics);
     let ext = |k: &str| op.extensions.get(k);
@@ -142,6 +147,7 @@ fn operation(
     let path = if target.is_some() { "/".to_string() } else { path.to_string() };
     Operation {
         name,
+        type_name,
         id,
         method,
         path,
@@ -185,16 +191,7 @@ pub fn servers(list: &[openapiv3::Server]) -> Vec<Server> {
 
 /// Follows a `#/components/{section}/{key}` reference.
 fn resolve<'a, T>(r: &'a ReferenceOr<T>, section: Option<&'a IndexMap<String, ReferenceOr<T>>>) -> Option<&'a T> {
-    let mut cur = r;
-    for _ in 0..16 {
-        match cur {
-            ReferenceOr::Item(t) => return Some(t),
-            ReferenceOr::Reference { reference } => {
-                cur = section?.get(&component_key(reference).replace("~1", "/").replace("~0", "~"))?;
-            }
-        }
-    }
-    None
+    crate::resolve::component(r, section).map(|(t, _)| t)
 }
 
 /// [`resolve`], reporting a reference that names no component.
@@ -528,6 +525,7 @@ fn responses(cx: &mut Ctx, types: &mut TypeSpace, ctx: &str, at: &str, rs: &open
             .collect();
         out.push(Response {
             status,
+            rust_name: String::new(),
             description: r.description.clone(),
             contents: contents(types, &format!("{ctx}Response{}", type_label(status)), &here, &r.content),
             headers,
@@ -548,16 +546,35 @@ fn aws_error_codes(types: &TypeSpace, r: &Response) -> Vec<ErrorCode> {
         match &t.kind {
             TypeKind::OneOf { discriminator: Some(d), .. } if d.property == "__type" => {
                 for (code, ty) in &d.mapping {
-                    out.push(ErrorCode { code: code.clone(), ty: TypeRef::named(ty.clone()) });
+                    out.push(ErrorCode {
+                        code: code.clone(),
+                        rust_name: String::new(),
+                        ty: TypeRef::named(ty.clone()),
+                    });
                 }
             }
             _ => {
                 let code = t.origin.strip_prefix("/components/schemas/").unwrap_or(name).to_string();
-                out.push(ErrorCode { code, ty: TypeRef::named(name.clone()) });
+                out.push(ErrorCode { code, rust_name: String::new(), ty: TypeRef::named(name.clone()) });
             }
         }
     }
     out
+}
+
+/// Names the variants of the operation's response enums, in the order of
+/// the responses: a status by its reason (`NotFound`), then its error
+/// codes by themselves (`ResourceNotFoundException`), the same code under
+/// several statuses once; a later name that is taken gets a suffix.
+fn name_variants(responses: &mut [Response]) {
+    let mut namer = Namer::new();
+    let mut codes: HashMap<String, String> = HashMap::new();
+    for r in responses {
+        r.rust_name = namer.claim(&status_variant(r.status));
+        for e in &mut r.errors {
+            e.rust_name = codes.entry(e.code.clone()).or_insert_with(|| namer.claim(&camel(&e.code))).clone();
+        }
+    }
 }
 
 /// `404`, `4XX` or `Default`: the status as it reads inside a type name.

@@ -8,8 +8,10 @@
 
 use super::keywords::has_keywords;
 use crate::diag::{Diagnostic, ptr};
-use crate::ir::{Bounds, Discriminator, EnumValue, Field, NamedType, StringConstraints, TypeKind, TypeRef, Variant};
-use crate::naming::{Namer, camel, snake};
+use crate::ir::{
+    Additional, Bounds, Discriminator, EnumValue, Field, NamedType, StringConstraints, TypeKind, TypeRef, Variant,
+};
+use crate::naming::{Namer, camel, free, snake};
 use crate::source::Provenance;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 use serde_json::Value;
@@ -173,13 +175,11 @@ fn shape(schema: &Schema) -> Shape<'_> {
     s
 }
 
-/// Component key of a canonical `#/components/schemas/{key}` reference.
-pub fn component_key(r: &str) -> &str {
-    r.rsplit('/').next().unwrap_or(r)
-}
+pub use crate::resolve::{component_key, unescape};
 
-fn unescape(s: &str) -> String {
-    s.replace("~1", "/").replace("~0", "~")
+/// A struct's map of unlisted properties, in a field no property has.
+fn additional_field(fields: &[Field], ty: TypeRef) -> Additional {
+    Additional { rust_name: free("additional_properties", fields.iter().map(|f| f.rust_name.as_str())), ty }
 }
 
 impl<'a> TypeSpace<'a> {
@@ -390,10 +390,9 @@ impl<'a> TypeSpace<'a> {
         {
             self.structure(name, &s, at)
         } else if s.one_of.len() > 1 {
-            TypeKind::OneOf {
-                variants: self.variants(name, s.one_of, &ptr(at, "oneOf")),
-                discriminator: data.discriminator.as_ref().map(|d| self.discriminator(d, s.one_of)),
-            }
+            let variants = self.variants(name, s.one_of, &ptr(at, "oneOf"));
+            let discriminator = data.discriminator.as_ref().map(|d| self.discriminator(d, s.one_of, &variants));
+            TypeKind::OneOf { variants, discriminator }
         } else if s.any_of.len() > 1 {
             TypeKind::AnyOf { variants: self.variants(name, s.any_of, &ptr(at, "anyOf")) }
         } else if !s.all_of.is_empty() {
@@ -447,8 +446,10 @@ impl<'a> TypeSpace<'a> {
                 };
                 EnumValue { value: v.clone(), rust_name: namer.claim(&camel(&label)) }
             })
-            .collect();
-        TypeKind::Enum { values }
+            .collect::<Vec<EnumValue>>();
+        // `null` is the absence of a value in Rust, not a variant.
+        let unknown = free("Unknown", values.iter().filter(|v| !v.value.is_null()).map(|v| v.rust_name.as_str()));
+        TypeKind::Enum { values, unknown }
     }
 
     fn structure(&mut self, name: &str, s: &Shape, at: &str) -> TypeKind {
@@ -485,7 +486,7 @@ impl<'a> TypeSpace<'a> {
             }
         }
         let additional = self.additional(s, name, at);
-        TypeKind::Struct { fields, additional }
+        TypeKind::Struct { additional: additional.map(|ty| additional_field(&fields, ty)), fields }
     }
 
     fn variants(&mut self, name: &str, list: &[ReferenceOr<Schema>], at: &str) -> Vec<Variant> {
@@ -508,7 +509,12 @@ impl<'a> TypeSpace<'a> {
             .collect()
     }
 
-    fn discriminator(&self, d: &openapiv3::Discriminator, variants: &[ReferenceOr<Schema>]) -> Discriminator {
+    fn discriminator(
+        &self,
+        d: &openapiv3::Discriminator,
+        variants: &[ReferenceOr<Schema>],
+        lowered: &[Variant],
+    ) -> Discriminator {
         let mut mapping = BTreeMap::new();
         for (value, target) in &d.mapping {
             // A mapping value is a $ref or a bare component name.
@@ -523,7 +529,8 @@ impl<'a> TypeSpace<'a> {
                 }
             }
         }
-        Discriminator { property: d.property_name.clone(), mapping }
+        let unknown = free("Unknown", lowered.iter().map(|v| v.rust_name.as_str()));
+        Discriminator { property: d.property_name.clone(), mapping, unknown }
     }
 
     /// allOf of object schemas merges into one struct; anything else stays
@@ -557,6 +564,7 @@ impl<'a> TypeSpace<'a> {
             }
         }
         if mergeable {
+            let additional = additional.map(|a: Additional| additional_field(&merged, a.ty));
             return TypeKind::Struct { fields: merged, additional };
         }
         let parts = parts
@@ -573,24 +581,11 @@ impl<'a> TypeSpace<'a> {
     where
         'a: 's,
     {
-        let mut cur = part;
-        let mut at = at.to_string();
-        for _ in 0..32 {
-            match cur {
-                ReferenceOr::Reference { reference } => {
-                    let key = unescape(component_key(reference));
-                    cur = self.components?.get(&key)?;
-                    at = ptr("/components/schemas", &key);
-                }
-                ReferenceOr::Item(schema) => {
-                    let s = shape(schema);
-                    let plain =
-                        s.one_of.is_empty() && s.any_of.is_empty() && s.all_of.is_empty() && s.enumeration.is_empty();
-                    return (plain && (s.ty == Some("object") || !s.properties.is_empty())).then_some((schema, at));
-                }
-            }
-        }
-        None
+        let (schema, key) = crate::resolve::component(part, self.components)?;
+        let at = key.map_or_else(|| at.to_string(), |k| ptr("/components/schemas", &k));
+        let s = shape(schema);
+        let plain = s.one_of.is_empty() && s.any_of.is_empty() && s.all_of.is_empty() && s.enumeration.is_empty();
+        (plain && (s.ty == Some("object") || !s.properties.is_empty())).then_some((schema, at))
     }
 
     /// Marks struct fields that contain their own struct by value (directly

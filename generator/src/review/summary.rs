@@ -136,7 +136,7 @@ fn describe_at(api: &Api, ty: &TypeRef, depth: usize) -> String {
             let kind = api.types.get(name).map(|t| &t.kind);
             return match kind {
                 Some(TypeKind::Alias { ty }) if depth < 8 => describe_at(api, ty, depth + 1),
-                Some(TypeKind::Enum { values }) => {
+                Some(TypeKind::Enum { values, .. }) => {
                     let shown: Vec<String> = values.iter().take(6).map(|v| v.value.to_string()).collect();
                     let more =
                         if values.len() > 6 { format!(" | … ({} values)", values.len()) } else { String::new() };

@@ -14,5 +14,8 @@ pub mod shapes;
 /// Bare 1
 pub mod bare;
 
+/// Names 1
+pub mod names;
+
 /// Keywords 1
 pub mod keywords;

@@ -13,9 +13,9 @@ use crate::emit::shape::{
     status_doc, strip_nullable,
 };
 use crate::emit::status;
-use crate::emit::validate::additional_field;
-use crate::ir::{Api, Content, Field, Location, Operation, Parameter, Response, Status, Style, TypeKind, TypeRef};
-use crate::naming::camel;
+use crate::ir::{
+    Additional, Api, Content, Field, Location, Operation, Parameter, Response, Status, Style, TypeKind, TypeRef,
+};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -28,8 +28,7 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
     let wire = wire(&api.protocol, op);
     let types = quote! { types:: };
     let name = format_ident!("{}", op.name);
-    let camel_name = camel(&op.name);
-    let error_ident = format_ident!("{camel_name}Error");
+    let error_ident = format_ident!("{}Error", op.type_name);
 
     let renamed = arguments(op);
     let params: Vec<&Parameter> = renamed.iter().collect();
@@ -54,8 +53,8 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
     let op_name = &op.name;
     let http_method = format_ident!("{}", format!("{:?}", op.method).to_uppercase());
 
-    let (ok_ty, success_enum) = success(op, &camel_name, &types);
-    let (arms, error_enum) = responses(op, &error_ident, &camel_name, &types);
+    let (ok_ty, success_enum) = success(op, &types);
+    let (arms, error_enum) = responses(op, &error_ident, &types);
 
     let mut docs = doc(op.summary.as_deref(), op.description.as_deref());
     let route = match &op.target {
@@ -390,7 +389,7 @@ fn body(api: &Api, op: &Operation, wire: &Wire, types: &TokenStream) -> (Option<
 /// `encoding.contentType` when it names one media type; `deepObject`
 /// properties (Stripe's) as bracketed text parts; the rest by value (text
 /// for scalars, JSON for arrays and objects, nothing for `null`).
-fn multipart_body(api: &Api, content: &Content, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
+fn multipart_body(api: &Api, content: &Content, fields: &[Field], additional: Option<&Additional>) -> TokenStream {
     let ct = content.media_type.as_str();
     let mut deprecated = false;
     let parts: Vec<TokenStream> = fields
@@ -417,8 +416,8 @@ fn multipart_body(api: &Api, content: &Content, fields: &[Field], additional: Op
             }
         })
         .collect();
-    let rest = additional.map(|_| {
-        let ident = format_ident!("{}", additional_field(fields));
+    let rest = additional.map(|a| {
+        let ident = format_ident!("{}", a.rust_name);
         quote! { for (k, v) in &body.#ident { form.field(k, v)?; } }
     });
     let build = quote! {
@@ -476,7 +475,7 @@ fn variant(
     enum_ident: &proc_macro2::Ident,
     types: &TokenStream,
 ) -> (TokenStream, TokenStream) {
-    let ident = format_ident!("{}", status::variant(r.status));
+    let ident = format_ident!("{}", r.rust_name);
     let docs = status_doc(r);
     let keeps_status = !matches!(r.status, Status::Code(_));
     if let Some(h) = headers::of(op, r) {
@@ -510,7 +509,7 @@ fn variant(
 
 /// The success type: the one documented 2xx body (or `()`), or an enum
 /// when several 2xx statuses are documented.
-fn success(op: &Operation, camel_name: &str, types: &TokenStream) -> (TokenStream, TokenStream) {
+fn success(op: &Operation, types: &TokenStream) -> (TokenStream, TokenStream) {
     let ok: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
     match ok.as_slice() {
         [] => (quote! { () }, quote! {}),
@@ -525,7 +524,7 @@ fn success(op: &Operation, camel_name: &str, types: &TokenStream) -> (TokenStrea
             }
         }
         many => {
-            let ident = format_ident!("{camel_name}Response");
+            let ident = format_ident!("{}Response", op.type_name);
             let variants = many.iter().map(|r| variant(op, r, &ident, types).0);
             let d = format!(" Documented success responses of [`Client::{}`].", op.name);
             (
@@ -541,14 +540,9 @@ fn success(op: &Operation, camel_name: &str, types: &TokenStream) -> (TokenStrea
 }
 
 /// The `match` on the response, and the operation's error enum.
-fn responses(
-    op: &Operation,
-    error_ident: &proc_macro2::Ident,
-    camel_name: &str,
-    types: &TokenStream,
-) -> (TokenStream, TokenStream) {
+fn responses(op: &Operation, error_ident: &proc_macro2::Ident, types: &TokenStream) -> (TokenStream, TokenStream) {
     let ok: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
-    let success_ident = format_ident!("{camel_name}Response");
+    let success_ident = format_ident!("{}Response", op.type_name);
     let mut arms = Vec::new();
     for r in &ok {
         let pat = status::pattern(r.status, quote! { _ });
@@ -570,7 +564,7 @@ fn responses(
         if !r.errors.is_empty() {
             // Told apart by error code, whatever the status (AWS SDKs do so).
             for e in &r.errors {
-                let ident = format_ident!("{}", camel(&e.code));
+                let ident = format_ident!("{}", e.rust_name);
                 let ty = rust_type(&e.ty, types);
                 let code = &e.code;
                 let d = format!(" `{code}` ({}).", String::from(r.status));

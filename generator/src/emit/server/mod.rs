@@ -85,7 +85,7 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
         #types_use
         use #runtime;
         #[allow(unused_imports)]
-        use runtime::server::{Incoming, Outcome, Parse, PathParams, Rejection};
+        use runtime::server::{Incoming, Items, Location, Outcome, Parse, PathParams, Rejection};
         use axum::extract::{Request, State};
         use axum::response::Response;
         use std::future::Future;

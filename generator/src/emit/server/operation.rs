@@ -13,7 +13,7 @@ use crate::emit::shape::{
 use crate::emit::status;
 use crate::emit::validate::Checks;
 use crate::ir::{Api, Location, Operation, Parameter, Response, Status, Style, TypeKind, TypeRef};
-use crate::naming::{Namer, camel};
+use crate::naming::Namer;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -29,9 +29,8 @@ pub fn emit(api: &Api, op: &Operation, checks: &Checks<'_>, routed: bool) -> Emi
     // (the spec documents it), but nothing calls its handler.
     let unreached = (!routed).then(|| quote! { #[allow(dead_code)] });
     let name = format_ident!("{}", op.name);
-    let camel_name = camel(&op.name);
-    let input_ident = format_ident!("{camel_name}Input");
-    let response_ident = format_ident!("{camel_name}Response");
+    let input_ident = format_ident!("{}Input", op.type_name);
+    let response_ident = format_ident!("{}Response", op.type_name);
     let params = ordered_params(op);
     let body_field = body_field_name(&params);
     let caller = caller(api, op);
@@ -173,7 +172,7 @@ fn parse_mode(api: &Api, t: &TypeRef) -> TokenStream {
         TypeRef::String { .. } | TypeRef::Binary => true,
         TypeRef::Named { name } => match api.types.get(name).map(|n| &n.kind) {
             Some(TypeKind::Alias { .. }) => true,
-            Some(TypeKind::Enum { values }) => values.iter().all(|v| v.value.is_string() || v.value.is_null()),
+            Some(TypeKind::Enum { values, .. }) => values.iter().all(|v| v.value.is_string() || v.value.is_null()),
             _ => false,
         },
         _ => false,
@@ -182,6 +181,16 @@ fn parse_mode(api: &Api, t: &TypeRef) -> TokenStream {
         quote! { Parse::Text }
     } else {
         quote! { Parse::Json }
+    }
+}
+
+/// The runtime's `Location` of a parameter.
+fn location_variant(l: Location) -> TokenStream {
+    match l {
+        Location::Path => quote! { Location::Path },
+        Location::Query => quote! { Location::Query },
+        Location::Header => quote! { Location::Header },
+        Location::Cookie => quote! { Location::Cookie },
     }
 }
 
@@ -215,33 +224,37 @@ fn serve(
     for p in params {
         let ident = format_ident!("{}", p.rust_name);
         let wire = &p.name;
-        let location = location_str(p.location);
+        let location = location_variant(p.location);
         let required = p.required;
         let t = strip_nullable(&p.ty);
+        // A required parameter decodes to `Option<T>`, an optional one to
+        // `Option<Option<T>>` (`None`: invalid, recorded).
         let call = match t {
             TypeRef::Array { items, .. } => {
                 let item = rust_type(items, &types);
                 let parse = parse_mode(api, items);
-                let sep = match (p.location, p.explode, p.style) {
-                    (Location::Query, true, _) => quote! { None },
-                    (_, _, Style::SpaceDelimited) => quote! { Some(' ') },
-                    (_, _, Style::PipeDelimited) => quote! { Some('|') },
-                    _ => quote! { Some(',') },
+                let split = match (p.location, p.explode, p.style) {
+                    (Location::Query, true, _) => quote! { Items::Repeated },
+                    (_, _, Style::SpaceDelimited) => quote! { Items::Delimited(' ') },
+                    (_, _, Style::PipeDelimited) => quote! { Items::Delimited('|') },
+                    _ => quote! { Items::Delimited(',') },
                 };
-                quote! { cx.param_list::<#item>(#location, #wire, #parse, #sep, #required) }
+                match required {
+                    true => quote! { cx.required_list::<#item>(#location, #wire, #parse, #split) },
+                    false => quote! { cx.optional_list::<#item>(#location, #wire, #parse, #split) },
+                }
             }
             t => {
                 let ty = rust_type(t, &types);
                 let parse = parse_mode(api, t);
-                quote! { cx.param::<#ty>(#location, #wire, #parse, #required) }
+                match required {
+                    true => quote! { cx.required::<#ty>(#location, #wire, #parse) },
+                    false => quote! { cx.optional::<#ty>(#location, #wire, #parse) },
+                }
             }
         };
         decode.push(quote! { let #ident = #call; });
-        patterns.push(if required {
-            quote! { Some(Some(#ident)) }
-        } else {
-            quote! { Some(#ident) }
-        });
+        patterns.push(quote! { Some(#ident) });
         values.push(quote! { #ident });
         let check = checks.check(t, &quote! { v });
         if !check.is_empty() {
@@ -250,7 +263,7 @@ fn serve(
             } else {
                 quote! { let Some(v) = &#ident else { return }; }
             };
-            validate.push(quote! { cx.check(#location, Some(#wire), |c| { #binding #check }); });
+            validate.push(quote! { cx.check(#location, #wire, |c| { #binding #check }); });
         }
         fields.push(quote! { #ident });
     }
@@ -275,7 +288,7 @@ fn serve(
                 } else {
                     quote! { let Some(v) = &#body_field else { return }; }
                 };
-                validate.push(quote! { cx.check("body", None, |c| { #binding #check }); });
+                validate.push(quote! { cx.check_body(|c| { #binding #check }); });
             }
         }
         fields.push(quote! { #body_field });
@@ -347,12 +360,11 @@ fn payload(r: &Response) -> Option<(TokenStream, Payload)> {
 }
 
 fn variants(op: &Operation) -> Vec<Variant> {
-    let mut namer = Namer::new();
     let mut out = Vec::new();
     for r in &op.responses {
         if r.errors.is_empty() {
             out.push(Variant {
-                ident: format_ident!("{}", namer.claim(&status::variant(r.status))),
+                ident: format_ident!("{}", r.rust_name),
                 docs: status_doc(r),
                 payload: payload(r),
                 status: r.status,
@@ -369,7 +381,7 @@ fn variants(op: &Operation) -> Vec<Variant> {
             let d = format!(" `{}` ({}).", e.code, String::from(r.status));
             let media = r.contents.first().map_or("application/json", |c| c.media_type.as_str());
             out.push(Variant {
-                ident: format_ident!("{}", namer.claim(&camel(&e.code))),
+                ident: format_ident!("{}", e.rust_name),
                 docs: quote! { #[doc = #d] },
                 payload: Some((rust_type(&e.ty, &quote! { types:: }), Payload::Json(media.to_owned()))),
                 status: r.status,

@@ -78,7 +78,7 @@ fn union_variants<'t>(api: &'t Api, ty: &TypeRef) -> Option<&'t [Variant]> {
 /// Whether `e` is an enum whose values are all of the scalar type `t`.
 fn enum_over(api: &Api, e: &TypeRef, t: &TypeRef) -> bool {
     let TypeRef::Named { name } = e else { return false };
-    let Some(TypeKind::Enum { values }) = api.types.get(name).map(|t| &t.kind) else { return false };
+    let Some(TypeKind::Enum { values, .. }) = api.types.get(name).map(|t| &t.kind) else { return false };
     let fits = |v: &Value| match t {
         TypeRef::String { .. } => v.is_string(),
         TypeRef::Integer { .. } => v.is_i64() || v.is_u64(),
@@ -398,7 +398,7 @@ impl Walk<'_, '_> {
     fn kinds(&mut self, a: &TypeKind, b: &TypeKind, label: &str, at: (String, String)) {
         match (a, b) {
             (TypeKind::Struct { fields: x, .. }, TypeKind::Struct { fields: y, .. }) => self.fields(x, y, label, at),
-            (TypeKind::Enum { values: x }, TypeKind::Enum { values: y }) => self.enums(x, y, label, &at.1),
+            (TypeKind::Enum { values: x, .. }, TypeKind::Enum { values: y, .. }) => self.enums(x, y, label, &at.1),
             (TypeKind::OneOf { variants: x, .. }, TypeKind::OneOf { variants: y, .. })
             | (TypeKind::AnyOf { variants: x }, TypeKind::AnyOf { variants: y }) => self.variants(x, y, label, at),
             (TypeKind::AllOf { parts: x }, TypeKind::AllOf { parts: y }) => {

@@ -7,7 +7,7 @@ use crate::runtime;
 use axum::extract::{Request, State};
 use axum::response::Response;
 #[allow(unused_imports)]
-use runtime::server::{Incoming, Outcome, Parse, PathParams, Rejection};
+use runtime::server::{Incoming, Items, Location, Outcome, Parse, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -245,12 +245,12 @@ async fn serve_get_ping<A: Api>(
 ) -> Result<Response, Rejection> {
     let mut cx = Incoming::read(request, path).await?;
     let caller = authenticate(api, &cx, &[&[], &[Scheme::Key]]).await?;
-    let n = cx.param_list::<i64>("query", "n", Parse::Json, None, false);
-    let x_trace = cx.param::<String>("header", "X-Trace", Parse::Text, true);
-    let (Some(n), Some(Some(x_trace))) = (n, x_trace) else {
+    let n = cx.optional_list::<i64>(Location::Query, "n", Parse::Json, Items::Repeated);
+    let x_trace = cx.required::<String>(Location::Header, "X-Trace", Parse::Text);
+    let (Some(n), Some(x_trace)) = (n, x_trace) else {
         return Err(cx.invalid());
     };
-    cx.check("query", Some("n"), |c| {
+    cx.check(Location::Query, "n", |c| {
         let Some(v) = &n else { return };
         for (i, item) in v.iter().enumerate() {
             c.index(i, |c| {
@@ -267,7 +267,7 @@ async fn serve_get_ping<A: Api>(
             });
         }
     });
-    cx.check("header", Some("X-Trace"), |c| {
+    cx.check(Location::Header, "X-Trace", |c| {
         let v = &x_trace;
         c.string(
             v,
@@ -418,8 +418,8 @@ async fn serve_get_files_file_id<A: Api>(
 ) -> Result<Response, Rejection> {
     let mut cx = Incoming::read(request, path).await?;
     let caller = authenticate(api, &cx, &[&[], &[Scheme::Key]]).await?;
-    let file_id = cx.param::<String>("path", "file_id", Parse::Text, true);
-    let (Some(Some(file_id)),) = (file_id,) else {
+    let file_id = cx.required::<String>(Location::Path, "file_id", Parse::Text);
+    let (Some(file_id),) = (file_id,) else {
         return Err(cx.invalid());
     };
     cx.verdict()?;
@@ -494,8 +494,8 @@ async fn serve_delete_files_id<A: Api>(
 ) -> Result<Response, Rejection> {
     let mut cx = Incoming::read(request, path).await?;
     let caller = authenticate(api, &cx, &[&[], &[Scheme::Key]]).await?;
-    let id = cx.param::<i64>("path", "id", Parse::Json, true);
-    let (Some(Some(id)),) = (id,) else {
+    let id = cx.required::<i64>(Location::Path, "id", Parse::Json);
+    let (Some(id),) = (id,) else {
         return Err(cx.invalid());
     };
     cx.verdict()?;
@@ -572,12 +572,12 @@ async fn serve_get_files_name_v_version_json<A: Api>(
 ) -> Result<Response, Rejection> {
     let mut cx = Incoming::read(request, path).await?;
     let caller = authenticate(api, &cx, &[&[], &[Scheme::Key]]).await?;
-    let name = cx.param::<String>("path", "name", Parse::Text, true);
-    let version = cx.param::<i64>("path", "version", Parse::Json, true);
-    let (Some(Some(name)), Some(Some(version))) = (name, version) else {
+    let name = cx.required::<String>(Location::Path, "name", Parse::Text);
+    let version = cx.required::<i64>(Location::Path, "version", Parse::Json);
+    let (Some(name), Some(version)) = (name, version) else {
         return Err(cx.invalid());
     };
-    cx.check("path", Some("version"), |c| {
+    cx.check(Location::Path, "version", |c| {
         let v = &version;
         c.number(
             *v as f64,

@@ -8,7 +8,7 @@ use crate::runtime;
 use axum::extract::{Request, State};
 use axum::response::Response;
 #[allow(unused_imports)]
-use runtime::server::{Incoming, Outcome, Parse, PathParams, Rejection};
+use runtime::server::{Incoming, Items, Location, Outcome, Parse, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -172,7 +172,7 @@ async fn serve_create_order<A: Api>(
     let (Some(Some(body)),) = (body,) else {
         return Err(cx.invalid());
     };
-    cx.check("body", None, |c| {
+    cx.check_body(|c| {
         let v = &body;
         runtime::validate::Validate::validate(v, c);
     });

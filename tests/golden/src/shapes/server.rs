@@ -8,7 +8,7 @@ use crate::runtime;
 use axum::extract::{Request, State};
 use axum::response::Response;
 #[allow(unused_imports)]
-use runtime::server::{Incoming, Outcome, Parse, PathParams, Rejection};
+use runtime::server::{Incoming, Items, Location, Outcome, Parse, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -228,13 +228,13 @@ async fn serve_get_items_id<A: Api>(
     request: Request,
 ) -> Result<Response, Rejection> {
     let mut cx = Incoming::read(request, path).await?;
-    let id = cx.param::<String>("path", "id", Parse::Text, true);
-    let id_query = cx.param::<i64>("query", "id", Parse::Json, false);
-    let type_ = cx.param::<types::GetItemsIdType>("query", "type", Parse::Text, false);
-    let (Some(Some(id)), Some(id_query), Some(type_)) = (id, id_query, type_) else {
+    let id = cx.required::<String>(Location::Path, "id", Parse::Text);
+    let id_query = cx.optional::<i64>(Location::Query, "id", Parse::Json);
+    let type_ = cx.optional::<types::GetItemsIdType>(Location::Query, "type", Parse::Text);
+    let (Some(id), Some(id_query), Some(type_)) = (id, id_query, type_) else {
         return Err(cx.invalid());
     };
-    cx.check("query", Some("type"), |c| {
+    cx.check(Location::Query, "type", |c| {
         let Some(v) = &type_ else { return };
         runtime::validate::Validate::validate(v, c);
     });
@@ -317,7 +317,7 @@ async fn serve_new2<A: Api>(
     let (Some(body),) = (body,) else {
         return Err(cx.invalid());
     };
-    cx.check("body", None, |c| {
+    cx.check_body(|c| {
         let Some(v) = &body else { return };
         runtime::validate::Validate::validate(v, c);
     });
@@ -401,12 +401,13 @@ async fn serve_get_workflow<A: Api>(
 ) -> Result<Response, Rejection> {
     let mut cx = Incoming::read(request, path).await?;
     let workflow_id =
-        cx.param::<types::GetWorkflowWorkflowId>("path", "workflow_id", Parse::Json, true);
-    let query = cx.param::<String>("query", "query", Parse::Text, false);
-    let created = cx.param::<types::GetWorkflowCreated>("query", "created", Parse::Json, false);
-    let expand = cx.param_list::<String>("query", "expand", Parse::Text, None, false);
-    let filter = cx.param::<types::GetWorkflowFilter>("query", "filter", Parse::Json, false);
-    let (Some(Some(workflow_id)), Some(query), Some(created), Some(expand), Some(filter)) =
+        cx.required::<types::GetWorkflowWorkflowId>(Location::Path, "workflow_id", Parse::Json);
+    let query = cx.optional::<String>(Location::Query, "query", Parse::Text);
+    let created = cx.optional::<types::GetWorkflowCreated>(Location::Query, "created", Parse::Json);
+    let expand =
+        cx.optional_list::<String>(Location::Query, "expand", Parse::Text, Items::Repeated);
+    let filter = cx.optional::<types::GetWorkflowFilter>(Location::Query, "filter", Parse::Json);
+    let (Some(workflow_id), Some(query), Some(created), Some(expand), Some(filter)) =
         (workflow_id, query, created, expand, filter)
     else {
         return Err(cx.invalid());
@@ -490,9 +491,9 @@ async fn serve_update_workflow<A: Api>(
 ) -> Result<Response, Rejection> {
     let mut cx = Incoming::read(request, path).await?;
     cx.media_type_is("application/x-www-form-urlencoded")?;
-    let workflow_id = cx.param::<String>("path", "workflow_id", Parse::Text, true);
+    let workflow_id = cx.required::<String>(Location::Path, "workflow_id", Parse::Text);
     let body = cx.form_body::<types::UpdateWorkflowRequest>(true);
-    let (Some(Some(workflow_id)), Some(Some(body))) = (workflow_id, body) else {
+    let (Some(workflow_id), Some(Some(body))) = (workflow_id, body) else {
         return Err(cx.invalid());
     };
     cx.verdict()?;
@@ -568,12 +569,12 @@ async fn serve_upload_artifact<A: Api>(
 ) -> Result<Response, Rejection> {
     let mut cx = Incoming::read(request, path).await?;
     cx.media_type_is("multipart/form-data")?;
-    let workflow_id = cx.param::<String>("path", "workflow_id", Parse::Text, true);
+    let workflow_id = cx.required::<String>(Location::Path, "workflow_id", Parse::Text);
     let body = cx.multipart_body::<types::UploadArtifactRequest>(true);
-    let (Some(Some(workflow_id)), Some(Some(body))) = (workflow_id, body) else {
+    let (Some(workflow_id), Some(Some(body))) = (workflow_id, body) else {
         return Err(cx.invalid());
     };
-    cx.check("body", None, |c| {
+    cx.check_body(|c| {
         let v = &body;
         runtime::validate::Validate::validate(v, c);
     });
@@ -787,8 +788,8 @@ async fn serve_get_report<A: Api>(
     request: Request,
 ) -> Result<Response, Rejection> {
     let mut cx = Incoming::read(request, path).await?;
-    let id = cx.param::<String>("path", "id", Parse::Text, true);
-    let (Some(Some(id)),) = (id,) else {
+    let id = cx.required::<String>(Location::Path, "id", Parse::Text);
+    let (Some(id),) = (id,) else {
         return Err(cx.invalid());
     };
     cx.verdict()?;

@@ -285,6 +285,9 @@ pub struct Parameter {
     pub media_type: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<Value>,
+    /// The schema's `default`: what the server assumes when it is omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -606,6 +609,79 @@ pub struct NamedType {
     pub examples: Vec<Value>,
     #[serde(flatten)]
     pub kind: TypeKind,
+    /// JSON Schema 2020-12 assertions the Rust type does not express.
+    #[serde(default, skip_serializing_if = "Keywords::is_empty")]
+    pub keywords: Keywords,
+    /// The members of the schema's `allOf`, merged or not: the named type
+    /// of a `$ref`, `allOf/{i}` for an inline one (what a diff compares).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub all_of: Vec<String>,
+}
+
+/// JSON Schema 2020-12 keywords (OpenAPI 3.1) beside the type they
+/// constrain: review, diff and server stubs read them; the Rust type of
+/// the value is the one of [`TypeKind`]. A schema that carries any of them
+/// is always a named type, so that the keywords have a place.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Keywords {
+    /// `const`: the only value allowed (also given as a one-value enum).
+    #[serde(rename = "const", default, skip_serializing_if = "Option::is_none")]
+    pub constant: Option<Value>,
+    /// `contains`: at least one item (`minContains`..`maxContains` items)
+    /// is of this schema.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contains: Option<Subschema>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_contains: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_contains: Option<u64>,
+    /// `prefixItems`: the schemas of the first items, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prefix_items: Vec<Subschema>,
+    /// `dependentRequired`: when the key is present, so must these be.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub dependent_required: BTreeMap<String, Vec<String>>,
+    /// `dependentSchemas`: when the key is present, the object is also of
+    /// this schema.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub dependent_schemas: BTreeMap<String, Subschema>,
+    /// `patternProperties`: properties whose name matches the regular
+    /// expression (ECMA-262) are of the schema.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pattern_properties: BTreeMap<String, Subschema>,
+    /// `propertyNames`: every property name is of this (string) schema.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub property_names: Option<Subschema>,
+    /// `if`: when the value is of this schema, it must be of `then`, else
+    /// of `else`.
+    #[serde(rename = "if", default, skip_serializing_if = "Option::is_none")]
+    pub if_: Option<Subschema>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub then: Option<Subschema>,
+    #[serde(rename = "else", default, skip_serializing_if = "Option::is_none")]
+    pub else_: Option<Subschema>,
+    /// `unevaluatedItems` / `unevaluatedProperties`: the schema of items or
+    /// properties no other keyword described (`false`: none allowed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unevaluated_items: Option<Subschema>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unevaluated_properties: Option<Subschema>,
+}
+
+impl Keywords {
+    pub fn is_empty(&self) -> bool {
+        *self == Keywords::default()
+    }
+}
+
+/// The schema of a 2020-12 keyword: a type, or a boolean schema (`true`
+/// admits anything, `false` nothing).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Subschema {
+    Bool(bool),
+    Type(TypeRef),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -90,6 +90,8 @@ mod tests {
             description: None,
             examples: Vec::new(),
             kind: TypeKind::Alias { ty },
+            keywords: Default::default(),
+            all_of: Vec::new(),
         };
         (name.into(), t)
     }

@@ -210,8 +210,8 @@ fn diff_classifies_each_kind_of_change() {
         (Breaking, "field.added-required"),
         (Breaking, "response.removed"),
         (Breaking, "operation.removed"),
+        (Breaking, "field.now-optional"),
         (Warning, "servers.changed"),
-        (Warning, "field.now-optional"),
         (Warning, "enum.widened"),
         (Info, "parameter.added"),
         (Info, "operation.added"),
@@ -236,4 +236,134 @@ fn diff_of_a_spec_with_itself_is_empty() {
     let diffs = review::diff::diff(&path, &path).expect("diff");
     assert_eq!(diffs.len(), 4);
     assert!(diffs.iter().all(|d| d.changes.is_empty()), "{diffs:#?}");
+}
+
+/// Each diff rule's fixture pair: `old.yaml` → `bad.yaml` breaks callers
+/// (the rule fires, rated breaking, saying what it breaks), `old.yaml` →
+/// `good.yaml` makes the same kind of change where it breaks nobody (in
+/// the other direction, or a form that changes nothing).
+const DIFF_CASES: &[(&str, &str, &str)] = &[
+    // (case, rule on bad, what it breaks)
+    ("keyword-contains", "keyword.tightened", "wire"),
+    ("keyword-contains-tightened", "constraint.tightened", "wire"),
+    ("keyword-min-contains", "constraint.tightened", "wire"),
+    ("keyword-max-contains", "constraint.tightened", "wire"),
+    ("keyword-prefix-items", "keyword.tightened", "wire"),
+    ("keyword-dependent-required", "keyword.tightened", "wire"),
+    ("keyword-dependent-schemas", "keyword.tightened", "wire"),
+    ("keyword-if-then-else", "keyword.tightened", "wire"),
+    ("keyword-pattern-properties", "keyword.tightened", "wire"),
+    ("keyword-property-names", "keyword.tightened", "wire"),
+    ("keyword-unevaluated-properties", "keyword.tightened", "wire"),
+    ("keyword-unevaluated-items", "keyword.tightened", "wire"),
+    ("keyword-beside-ref", "keyword.tightened", "wire"),
+    ("keyword-loosened", "keyword.loosened", "wire"),
+    ("const-changed", "const.changed", "wire"),
+    ("const-boolean-changed", "const.changed", "wire"),
+    ("union-member-removed", "union.member-removed", "both"),
+    ("union-member-added", "union.member-added", "both"),
+    ("allof-member-added", "allof.member-added", "both"),
+    ("allof-member-removed", "allof.member-removed", "both"),
+    ("response-media-type-removed", "response.media-type-removed", "wire"),
+    ("default-changed", "default.changed", "wire"),
+    ("property-default-changed", "default.changed", "wire"),
+    ("body-removed", "body.removed", "both"),
+    ("field-now-optional", "field.now-optional", "both"),
+    ("parameter-renamed", "parameter.added-required", "both"),
+    ("read-only-in-request", "field.added-required", "both"),
+    // One component read by both: its most severe rating counts.
+    ("shared-field-removed", "field.removed", "both"),
+    ("type-widened", "type.widened", "both"),
+    ("type-list-widened", "type.widened", "both"),
+    ("pattern-match-all", "constraint.tightened", "wire"),
+    ("new-max-length", "constraint.tightened", "wire"),
+];
+
+fn diff_changes(case: &str, new: &str) -> Vec<review::Finding<Class>> {
+    let dir = fixture("diff").join(case);
+    let (old, new) = (dir.join("old.yaml"), dir.join(new));
+    let mut diffs = review::diff::diff(&old.to_string_lossy(), &new.to_string_lossy()).expect("diff");
+    assert_eq!(diffs.len(), 1);
+    diffs.remove(0).changes
+}
+
+#[test]
+fn every_diff_rule_breaks_on_its_bad_pair_and_not_on_its_good_one() {
+    for (case, rule, breaks) in DIFF_CASES {
+        let bad = diff_changes(case, "bad.yaml");
+        let hit = bad.iter().find(|c| c.rule == *rule && c.severity == Class::Breaking);
+        let hit = hit.unwrap_or_else(|| panic!("{case}: no breaking {rule} in {bad:#?}"));
+        let said = serde_json::to_value(hit.breaks).expect("breaks");
+        assert_eq!(said, *breaks, "{case}: what {rule} breaks");
+        assert!(hit.location.line.is_some() && !hit.fix.is_empty(), "{case}: located, with a fix: {hit:?}");
+        let good = diff_changes(case, "good.yaml");
+        let breaking: Vec<_> = good.iter().filter(|c| c.severity == Class::Breaking).collect();
+        assert!(breaking.is_empty(), "{case}: the good pair breaks nothing, got {breaking:#?}");
+    }
+}
+
+#[test]
+fn every_diff_fixture_directory_is_a_case() {
+    for entry in std::fs::read_dir(fixture("diff")).expect("read tests/review/diff") {
+        let entry = entry.expect("entry");
+        if entry.path().is_dir() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            assert!(DIFF_CASES.iter().any(|(c, _, _)| *c == name), "tests/review/diff/{name} is in no case");
+        }
+    }
+}
+
+#[test]
+fn diff_says_what_the_good_pairs_are_instead() {
+    let rated = |case: &str, rule: &str| -> Class {
+        let changes = diff_changes(case, "good.yaml");
+        changes.iter().find(|c| c.rule == rule).unwrap_or_else(|| panic!("{case}: no {rule} in {changes:#?}")).severity
+    };
+    // Same path, parameter renamed: a note on the Rust argument only.
+    let renamed = diff_changes("parameter-renamed", "good.yaml");
+    let note = renamed.iter().find(|c| c.rule == "parameter.renamed").expect("parameter.renamed");
+    assert_eq!(note.severity, Class::Info);
+    assert!(note.message.contains("`item_id` is now `id`"), "{}", note.message);
+    assert!(!renamed.iter().any(|c| c.rule.starts_with("parameter.added") || c.rule == "parameter.removed"));
+    // A request widened; a cap above the API's own values: a warning.
+    assert_eq!(rated("type-widened", "type.widened"), Class::Info);
+    assert_eq!(rated("type-list-widened", "type.widened"), Class::Info);
+    assert_eq!(rated("new-max-length", "constraint.tightened"), Class::Warning);
+    // A match-everything pattern constrains nothing.
+    assert!(diff_changes("pattern-match-all", "good.yaml").is_empty());
+    // readOnly fields are not part of requests.
+    let ro = diff_changes("read-only-in-request", "good.yaml");
+    assert!(ro.iter().all(|c| c.severity == Class::Info), "{ro:#?}");
+}
+
+#[test]
+fn responses_are_optional_in_3_1_and_required_in_3_0() {
+    let dir = temp_dir("responses");
+    let doc = |v: &str| {
+        format!(
+            "openapi: {v}\ninfo: {{title: T, version: '1'}}\npaths:\n  /ping:\n    post:\n      operationId: ping\n"
+        )
+    };
+    std::fs::write(dir.join("v31.yaml"), doc("3.1.0")).expect("write");
+    std::fs::write(dir.join("v30.yaml"), doc("3.0.3")).expect("write");
+    let ir = apigen::ir(&[dir.join("v31.yaml")]).expect("3.1 without responses loads");
+    assert!(ir.apis[0].operations[0].responses.is_empty());
+    let err = apigen::ir(&[dir.join("v30.yaml")]).expect_err("3.0 requires responses");
+    let d = &err.diagnostics[0];
+    assert_eq!((d.code.as_str(), d.location.pointer.as_str()), ("structure.missing", "/paths/~1ping/post"));
+    assert!(d.message.contains("`responses` is missing"), "{}", d.message);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn keywords_stubs_do_not_check_are_reported_where_they_are_written() {
+    let path = fixture("diff/keyword-if-then-else/bad.yaml");
+    let reviews = review::review(&path).expect("fixture loads");
+    let at: BTreeSet<&str> = reviews[0]
+        .findings
+        .iter()
+        .filter(|f| f.rule == "schema.unchecked-keyword")
+        .map(|f| f.location.pointer.as_str())
+        .collect();
+    assert_eq!(at, BTreeSet::from(["/components/schemas/NewItem/if", "/components/schemas/NewItem/then"]));
 }

@@ -80,9 +80,12 @@ fn shape_key(t: &NamedType, types: &BTreeMap<String, NamedType>, merged: &BTreeM
     if let TypeKind::Struct { fields, .. } = &mut kind {
         fields.iter_mut().for_each(|f| f.description = None);
     }
-    // The IR's own serialisation, tagged with the kind. Should it ever
-    // fail, the type keeps a key of its own: never merged with another.
-    serde_json::to_string(&kind).unwrap_or_else(|e| format!("unkeyed {}: {e}", t.name))
+    // The IR's own serialisation, tagged with the kind; 2020-12 keywords
+    // are checked by stubs, so types that differ in them differ. Should it
+    // ever fail, the type keeps a key of its own: never merged with another.
+    let unkeyed = |e: serde_json::Error| format!("unkeyed {}: {e}", t.name);
+    let key = serde_json::to_string(&kind).unwrap_or_else(unkeyed);
+    if t.keywords.is_empty() { key } else { key + &serde_json::to_string(&t.keywords).unwrap_or_else(unkeyed) }
 }
 
 /// The name whose definition `name` uses: through merges and plain
@@ -138,7 +141,15 @@ mod tests {
     use crate::ir::{EnumValue, Field};
 
     fn named(name: &str, origin: &str, kind: TypeKind) -> (String, NamedType) {
-        let t = NamedType { name: name.into(), origin: origin.into(), description: None, examples: vec![], kind };
+        let t = NamedType {
+            name: name.into(),
+            origin: origin.into(),
+            description: None,
+            examples: vec![],
+            kind,
+            keywords: Default::default(),
+            all_of: Vec::new(),
+        };
         (name.into(), t)
     }
 

@@ -14,6 +14,7 @@ mod format;
 mod groups;
 mod headers;
 mod inline;
+mod keywords;
 mod layout;
 mod openapi;
 mod runtime;

@@ -60,12 +60,13 @@ impl<'a> Checks<'a> {
     pub fn new(api: &'a Api) -> Self {
         let mut memo = BTreeMap::new();
         let mut named_by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let plain = Checks { api, memo: BTreeMap::new() };
         for t in api.types.values() {
             let own = kind_needed(&t.kind, &mut |name| {
                 named_by.entry(name).or_default().push(&t.name);
                 false
             });
-            memo.insert(t.name.clone(), own);
+            memo.insert(t.name.clone(), own || super::keywords::enforced(&plain, t));
         }
         let mut work: Vec<&str> = memo.iter().filter(|(_, needed)| **needed).map(|(n, _)| n.as_str()).collect();
         let mut out = memo.clone();
@@ -77,6 +78,10 @@ impl<'a> Checks<'a> {
             }
         }
         Checks { api, memo: out }
+    }
+
+    pub fn api(&self) -> &'a Api {
+        self.api
     }
 
     pub fn needed(&self, t: &TypeRef) -> bool {
@@ -96,7 +101,11 @@ impl<'a> Checks<'a> {
         match t {
             TypeRef::Named { name } => match self.api.types.get(name).map(|n| &n.kind) {
                 // A plain alias (`pub type X = Vec<Y>`) has no impl of its own.
-                Some(TypeKind::Alias { ty }) if !ty.is_constrained_string() => self.check(ty, value),
+                Some(TypeKind::Alias { ty }) if !ty.is_constrained_string() => {
+                    let mut out = self.check(ty, value);
+                    out.extend(super::keywords::inline(self, &self.api.types[name], ty, value));
+                    out
+                }
                 _ => quote! { runtime::validate::Validate::validate(#value, c); },
             },
             TypeRef::String { constraints, .. } => text(constraints, value),
@@ -203,6 +212,7 @@ impl<'a> Checks<'a> {
                         },
                     });
                 }
+                out.extend(super::keywords::dependent_required(fields, &t.keywords));
                 if let Some(a) = additional {
                     let check = self.check(&a.ty, &quote! { item });
                     if !check.is_empty() {
@@ -279,7 +289,7 @@ fn quoted(v: &serde_json::Value) -> String {
     }
 }
 
-fn text(c: &StringConstraints, value: &TokenStream) -> TokenStream {
+pub(super) fn text(c: &StringConstraints, value: &TokenStream) -> TokenStream {
     let (min, max) = (opt_usize(c.min_length), opt_usize(c.max_length));
     match &c.pattern {
         Some(p) => quote! {

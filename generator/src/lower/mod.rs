@@ -3,6 +3,7 @@
 //! Knows OpenAPI and the apigen extensions; knows nothing of Rust tokens.
 
 mod errors;
+mod keywords;
 mod operations;
 mod security;
 mod types;

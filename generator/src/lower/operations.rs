@@ -277,7 +277,12 @@ fn parameters(
         {
             examples.push(e.clone());
         }
+        let default = match &d.format {
+            ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => s.schema_data.default.clone(),
+            _ => None,
+        };
         out.push(Parameter {
+            default,
             name: d.name.clone(),
             rust_name,
             location: loc,
@@ -371,6 +376,7 @@ fn check_path_template(cx: &mut Ctx, path: &str, at: &str, params: &mut Vec<Para
                 explode: false,
                 media_type: None,
                 examples: Vec::new(),
+                default: None,
             });
         }
     }

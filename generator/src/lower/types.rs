@@ -6,6 +6,7 @@
 //! are named from where they sit (`{Parent}{Property}`, `{Operation}Request`,
 //! `{Operation}Response404`), made unique deterministically.
 
+use super::keywords::has_keywords;
 use crate::diag::{Diagnostic, ptr};
 use crate::ir::{
     Additional, Bounds, Discriminator, EnumValue, Field, NamedType, StringConstraints, TypeKind, TypeRef, Variant,
@@ -221,6 +222,8 @@ impl<'a> TypeSpace<'a> {
                     description: None,
                     examples: Vec::new(),
                     kind: TypeKind::Alias { ty: self.reference(reference) },
+                    keywords: Default::default(),
+                    all_of: Vec::new(),
                 },
                 ReferenceOr::Item(schema) => {
                     self.merging.push(origin.clone());
@@ -250,7 +253,7 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
-    fn warn(&mut self, code: &'static str, at: &str, msg: String, help: &str) {
+    pub(super) fn warn(&mut self, code: &'static str, at: &str, msg: String, help: &str) {
         self.diagnostics.push(Diagnostic::warning(code, self.prov.locate(at), msg).help(help));
     }
 
@@ -288,14 +291,16 @@ impl<'a> TypeSpace<'a> {
     fn lower_inner(&mut self, schema: &Schema, ctx: &str, at: &str) -> TypeRef {
         let s = shape(schema);
         self.check_pattern(&s, at);
+        // 2020-12 keywords need a named type to hold them.
+        let keywords = has_keywords(schema);
         // allOf: [one part] is the 3.0 idiom for "this type, annotated".
-        if s.all_of.len() == 1 && s.properties.is_empty() && s.ty.is_none_or(|t| t == "object") {
+        if !keywords && s.all_of.len() == 1 && s.properties.is_empty() && s.ty.is_none_or(|t| t == "object") {
             return self.lower(&s.all_of[0], ctx, &ptr(&ptr(at, "allOf"), "0"));
         }
-        if let Some(t) = self.single_variant(&s, ctx, at) {
+        if !keywords && let Some(t) = self.single_variant(&s, ctx, at) {
             return t;
         }
-        if needs_definition(&s) {
+        if keywords || needs_definition(&s) {
             let name = self.namer.claim(&camel(ctx));
             let nt = self.named(&name, schema, at);
             self.types.insert(name.clone(), nt);
@@ -405,6 +410,20 @@ impl<'a> TypeSpace<'a> {
             description: data.description.clone().or_else(|| data.title.clone()),
             examples: data.example.iter().cloned().collect(),
             kind,
+            keywords: self.keywords(schema, name, at),
+            all_of: s
+                .all_of
+                .iter()
+                .enumerate()
+                .map(|(i, part)| match part {
+                    ReferenceOr::Reference { reference } => {
+                        let (t, mut names) = (self.reference(reference), Vec::new());
+                        t.named_types(&mut names);
+                        names.concat()
+                    }
+                    ReferenceOr::Item(_) => format!("allOf/{i}"),
+                })
+                .collect(),
         }
     }
 

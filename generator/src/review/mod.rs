@@ -29,6 +29,9 @@ pub struct Finding<S> {
     /// The overlay (of the manifest) after which the finding is gone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub corrected_by: Option<PathBuf>,
+    /// A diff's change: what it breaks (the wire, the generated Rust API).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breaks: Option<diff::Breaks>,
 }
 
 impl Finding<Severity> {
@@ -42,6 +45,7 @@ impl Finding<Severity> {
             message: d.message,
             fix: d.help,
             corrected_by: None,
+            breaks: None,
         }
     }
 }
@@ -163,6 +167,7 @@ fn lint_published(spec: &ApiSpec) -> (Vec<Finding<Severity>>, Option<Locator>) {
             message: hit.message,
             fix: hit.fix,
             corrected_by,
+            breaks: None,
         })
         .collect();
     findings.extend(extra);

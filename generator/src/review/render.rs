@@ -147,6 +147,9 @@ fn findings_text<S: Display>(findings: &[Finding<S>]) -> String {
         if let Some(o) = &f.corrected_by {
             let _ = writeln!(out, "    corrected by the overlay {}", o.display());
         }
+        if let Some(b) = f.breaks {
+            let _ = writeln!(out, "    breaks: {}", b.describe());
+        }
     }
     out
 }
@@ -160,6 +163,9 @@ fn findings_md<S: Display>(findings: &[Finding<S>]) -> String {
         let mut fix = f.fix.clone();
         if let Some(o) = &f.corrected_by {
             fix = format!("{fix} (corrected by the overlay `{}`)", o.display()).trim_start().to_string();
+        }
+        if let Some(b) = f.breaks {
+            fix = format!("{fix} (breaks {})", b.describe()).trim_start().to_string();
         }
         let _ = writeln!(
             out,

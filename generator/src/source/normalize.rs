@@ -14,11 +14,13 @@
 //! | `$ref` with sibling keywords               | `allOf: [{$ref}]` plus the siblings              |
 //! | `paths` missing (webhooks-only document)   | `paths: {}`                                      |
 //! | `webhooks`, `components/pathItems`         | reported and dropped / inlined into `paths`      |
+//! | operation without `responses`              | `responses: {}` (3.0 requires them)              |
+//! | `contains`, `prefixItems`, `if`, `dependentRequired`, `patternProperties`, ... | moved under `x-apigen-keywords`, read into the IR's `Keywords` |
 //!
 //! Both versions also get: integer bounds that are written as floats or lie
-//! beyond 64 bits made into `i64` (reported when clamped). Any schema keyword
-//! 3.0 cannot express (`prefixItems`, `if`, `patternProperties`, ...) is
-//! reported as a warning, never dropped silently.
+//! beyond 64 bits made into `i64` (reported when clamped). A schema keyword
+//! neither 3.0 nor the IR can express (`$dynamicRef`) is reported as a
+//! warning, never dropped silently.
 
 use super::Provenance;
 use crate::diag::{Diagnostic, Result, Sink, ptr};
@@ -220,24 +222,19 @@ struct Normalizer<'a> {
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-/// Keywords whose meaning 3.0 cannot express.
-const UNSUPPORTED: [&str; 15] = [
-    "prefixItems",
-    "if",
-    "then",
-    "else",
-    "dependentSchemas",
-    "dependentRequired",
-    "patternProperties",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "contains",
-    "minContains",
-    "maxContains",
-    "propertyNames",
-    "$dynamicRef",
-    "$recursiveRef",
-];
+/// Keywords whose meaning 3.0 cannot express, and that are not carried.
+const UNSUPPORTED: [&str; 2] = ["$dynamicRef", "$recursiveRef"];
+
+/// The extension that carries 2020-12 keywords past `openapiv3` (which
+/// keeps `x-` extensions) to lowering, which puts them in the IR.
+pub const KEYWORDS: &str = "x-apigen-keywords";
+
+/// 2020-12 keywords carried to the IR, by what their value is.
+const CARRIED_SCHEMA: [&str; 7] =
+    ["contains", "propertyNames", "if", "then", "else", "unevaluatedItems", "unevaluatedProperties"];
+const CARRIED_SCHEMA_LIST: &str = "prefixItems";
+const CARRIED_SCHEMA_MAP: [&str; 2] = ["dependentSchemas", "patternProperties"];
+const CARRIED_VALUE: [&str; 3] = ["minContains", "maxContains", "dependentRequired"];
 
 /// Keywords that are fine to ignore: identifiers, comments, media hints.
 const IGNORED: [&str; 11] = [
@@ -320,6 +317,9 @@ impl Normalizer<'_> {
 
     fn operation(&mut self, op: &mut Value, at: &str) {
         let Some(obj) = op.as_object_mut() else { return };
+        // 3.1 makes `responses` optional (no documented answer); 3.0
+        // requires it, and the shape check has already said so.
+        obj.entry("responses").or_insert_with(|| json!({}));
         for (key, v) in obj.iter_mut() {
             let here = ptr(at, key);
             match key.as_str() {
@@ -415,6 +415,7 @@ impl Normalizer<'_> {
         let Value::Object(obj) = s else { return };
         self.ref_siblings(obj);
         self.recurse(obj, at);
+        self.carry_keywords(obj, at);
         self.type_array(obj, at);
         self.const_and_examples(obj, at);
         self.exclusive_bounds(obj);
@@ -477,6 +478,51 @@ impl Normalizer<'_> {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// Moves the 2020-12 keywords into [`KEYWORDS`], their schemas
+    /// normalised in place (boolean schemas stay booleans: `false` is
+    /// what `unevaluatedProperties: false` means). `const` is copied: it
+    /// also becomes a one-value `enum` for the Rust type.
+    fn carry_keywords(&mut self, obj: &mut Map<String, Value>, at: &str) {
+        let mut carried = Map::new();
+        if let Some(c) = obj.get("const").filter(|c| !c.is_null()) {
+            carried.insert("const".into(), c.clone());
+        }
+        let keys: Vec<String> = obj.keys().cloned().collect();
+        for key in keys {
+            let here = ptr(at, &key);
+            let k = key.as_str();
+            let mut v = if CARRIED_SCHEMA.contains(&k)
+                || k == CARRIED_SCHEMA_LIST
+                || CARRIED_SCHEMA_MAP.contains(&k)
+                || CARRIED_VALUE.contains(&k)
+            {
+                obj.shift_remove(k).unwrap_or(Value::Null)
+            } else {
+                continue;
+            };
+            let mut sub = |v: &mut Value, at: &str| {
+                if !v.is_boolean() {
+                    self.schema(v, at);
+                }
+            };
+            if CARRIED_SCHEMA.contains(&k) {
+                sub(&mut v, &here);
+            } else if k == CARRIED_SCHEMA_LIST {
+                for (i, item) in v.as_array_mut().into_iter().flatten().enumerate() {
+                    sub(item, &ptr(&here, &i.to_string()));
+                }
+            } else if CARRIED_SCHEMA_MAP.contains(&k) {
+                for (name, item) in v.as_object_mut().into_iter().flatten() {
+                    sub(item, &ptr(&here, name));
+                }
+            }
+            carried.insert(key, v);
+        }
+        if !carried.is_empty() {
+            obj.insert(KEYWORDS.into(), Value::Object(carried));
         }
     }
 
@@ -710,7 +756,7 @@ mod tests {
 
     #[test]
     fn const_examples_bounds_booleans() {
-        assert_eq!(norm(json!({"const": "a"})).0, json!({"enum": ["a"]}));
+        assert_eq!(norm(json!({"const": "a"})).0, json!({"enum": ["a"], "x-apigen-keywords": {"const": "a"}}));
         assert_eq!(
             norm(json!({"type": "string", "examples": ["x", "y"]})).0,
             json!({"type": "string", "example": "x"})
@@ -740,10 +786,24 @@ mod tests {
 
     #[test]
     fn unsupported_keywords_are_reported() {
-        let (_, sink) = norm(json!({"type": "array", "prefixItems": [{"type": "string"}]}));
+        let (_, sink) = norm(json!({"type": "array", "$dynamicRef": "#node"}));
         let d = &sink.diagnostics[0];
         assert_eq!(d.code, "schema.unsupported-keyword");
-        assert_eq!(d.location.pointer, "/components/schemas/S/prefixItems");
+        assert_eq!(d.location.pointer, "/components/schemas/S/$dynamicRef");
+    }
+
+    #[test]
+    fn json_schema_2020_keywords_are_carried_normalised() {
+        let (s, sink) = norm(json!({"type": "array", "prefixItems": [{"type": ["string", "null"]}],
+            "contains": {"const": "a"}, "minContains": 2, "unevaluatedItems": false}));
+        assert!(sink.diagnostics.is_empty(), "{:?}", sink.diagnostics);
+        assert_eq!(
+            s,
+            json!({"type": "array", "x-apigen-keywords": {
+                "prefixItems": [{"type": "string", "nullable": true}],
+                "contains": {"enum": ["a"], "x-apigen-keywords": {"const": "a"}},
+                "minContains": 2, "unevaluatedItems": false}})
+        );
     }
 
     #[test]

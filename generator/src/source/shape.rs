@@ -189,7 +189,8 @@ fn required(kind: Kind) -> &'static [(&'static str, &'static str)] {
 /// with a warning, so that one odd schema does not cost the whole API.
 /// Returns the pointers of the keywords to drop.
 pub fn check(doc: &Value, prov: &Provenance, sink: &mut Sink) -> Vec<String> {
-    let mut checker = Checker { prov, sink, in_schema: false, dropped: Vec::new() };
+    let v31 = doc.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.1"));
+    let mut checker = Checker { prov, sink, in_schema: false, dropped: Vec::new(), v31 };
     checker.node(doc, "", Kind::Root);
     checker.dropped
 }
@@ -209,6 +210,8 @@ struct Checker<'a> {
     /// Inside a schema, where a keyword of the wrong kind is dropped.
     in_schema: bool,
     dropped: Vec<String>,
+    /// OpenAPI 3.1, where an operation's `responses` are optional.
+    v31: bool,
 }
 
 impl Checker<'_> {
@@ -223,6 +226,9 @@ impl Checker<'_> {
         }
         if !obj.contains_key("$ref") {
             for (keys, help) in required(kind) {
+                if self.v31 && kind == Kind::Operation && *keys == "responses" {
+                    continue;
+                }
                 if !keys.split('|').any(|k| obj.contains_key(k)) {
                     let what = keys.split('|').map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" or ");
                     let message = format!("{what} is missing here");
@@ -441,6 +447,20 @@ mod tests {
                 "/paths/~1a/put/responses/200 `description` is missing here",
                 "/paths/~1a/put/responses/200/headers/X `schema` or `content` is missing here",
             ]
+        );
+    }
+
+    #[test]
+    fn responses_are_optional_in_3_1_only() {
+        let doc = |v: &str| json!({"openapi": v, "paths": {"/a": {"get": {}}}});
+        let mut sink = Sink::default();
+        check(&doc("3.1.0"), &Provenance::single("t.yaml"), &mut sink);
+        assert!(sink.diagnostics.is_empty(), "{:?}", sink.diagnostics);
+        let ds = errors(doc("3.0.3"));
+        assert_eq!(ds.len(), 1);
+        assert_eq!(
+            (ds[0].location.pointer.as_str(), ds[0].message.as_str()),
+            ("/paths/~1a/get", "`responses` is missing here")
         );
     }
 

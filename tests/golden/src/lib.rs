@@ -16,3 +16,6 @@ pub mod bare;
 
 /// Names 1
 pub mod names;
+
+/// Keywords 1
+pub mod keywords;

@@ -4,18 +4,22 @@
 //! version that has it: removals in OLD, everything else in NEW.
 
 mod git;
+mod keywords;
+mod rust;
 mod types;
 
 use super::Finding;
 use crate::diag::{self, ptr};
-use crate::ir::{Api, Operation};
+use crate::ir::{Api, Location, Operation, Parameter};
 use crate::source::lines::Locator;
 use serde::Serialize;
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use git::Materialized;
+pub use rust::Breaks;
 
 /// How a change affects existing clients.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -124,7 +128,7 @@ pub fn diff(old: &str, new: &str) -> diag::Result<Vec<ApiDiff>> {
     for new in &new_v {
         let Some(old) = old_v.iter().find(|o| single || o.api.name == new.api.name) else { continue };
         let (o, n) = (&old.api, &new.api);
-        let mut cx = Cx { old, new, o, n, changes: Vec::new(), seen: BTreeSet::new() };
+        let mut cx = Cx { old, new, o, n, changes: Vec::new(), seen: BTreeMap::new() };
         cx.api();
         let mut changes = cx.changes;
         for c in &mut changes {
@@ -162,30 +166,75 @@ struct Cx<'a> {
     o: &'a Api,
     n: &'a Api,
     changes: Vec<Change>,
-    /// (rule, pointer, message) already reported: a shared type is
-    /// reported once, not at every use.
-    seen: BTreeSet<(String, String, String)>,
+    /// (rule, pointer, message) already reported, and where: a shared
+    /// type is reported once, not at every use, at its most severe (a
+    /// component read by servers and clients breaks whichever it breaks).
+    seen: BTreeMap<(String, String, String), usize>,
 }
 
 impl Cx<'_> {
     fn push(&mut self, class: Class, rule: &str, side: In, at: &str, message: String, fix: &str) {
-        // A component is reported at its first use only.
+        self.record(class, rule, None, side, at, message, fix);
+    }
+
+    /// Records a change; `dir` is the direction of the type it is in.
+    #[allow(clippy::too_many_arguments)]
+    fn record(&mut self, class: Class, rule: &str, dir: Option<Dir>, side: In, at: &str, message: String, fix: &str) {
+        // A component is reported once (at its most severe), not at
+        // every use.
         let key = if at.starts_with("/components/") { String::new() } else { message.clone() };
-        if !self.seen.insert((rule.to_string(), at.to_string(), key)) {
+        let key = (rule.to_string(), at.to_string(), key);
+        if let Some(&i) = self.seen.get(&key)
+            && self.changes[i].severity <= class
+        {
             return;
         }
         let location = match side {
             In::Old => self.old.locator.locate(at),
             In::New => self.new.locator.locate(at),
         };
-        self.changes.push(Finding {
+        let change = Finding {
             severity: class,
             rule: rule.to_string(),
             location,
             message,
             fix: fix.to_string(),
             corrected_by: None,
-        });
+            breaks: Breaks::of(class, rust::breaks_rust_api(rule, dir)),
+        };
+        match self.seen.get(&key) {
+            Some(&i) => self.changes[i] = change,
+            None => {
+                self.seen.insert(key, self.changes.len());
+                self.changes.push(change);
+            }
+        }
+    }
+
+    /// A `default` that changed: callers who omit the value now get
+    /// another behaviour from the server.
+    fn default_change(&mut self, a: &Option<Value>, b: &Option<Value>, dir: Dir, label: &str, at: &str) {
+        if a == b || dir == Dir::Response {
+            return;
+        }
+        let at = ptr(at, "default");
+        let (class, rule, message, fix) = match (a, b) {
+            (Some(x), Some(y)) => (
+                Class::Breaking,
+                "default.changed",
+                format!("{label}: default {x} → {y}"),
+                "callers who omit it now get other behaviour: keep the default",
+            ),
+            (Some(x), None) => (
+                Class::Warning,
+                "default.removed",
+                format!("{label}: default {x} removed"),
+                "say what the server does when it is omitted",
+            ),
+            (None, Some(y)) => (Class::Info, "default.added", format!("{label}: default {y} added"), ""),
+            (None, None) => return,
+        };
+        self.record(class, rule, Some(dir), In::New, &at, message, fix);
     }
 
     fn api(&mut self) {
@@ -261,29 +310,49 @@ impl Cx<'_> {
 
     fn parameters(&mut self, o: &Operation, n: &Operation) {
         // The parameter's schema, else the operation's parameter list.
-        let schema_at = |side: &Side, op: &Operation, p: &crate::ir::Parameter| {
+        let schema_at = |side: &Side, op: &Operation, p: &Parameter| {
             let key = (op_pointer(op), p.name.clone(), location(p.location).to_string());
             side.parameters.get(&key).cloned().unwrap_or_else(|| ptr(&op_pointer(op), "parameters"))
         };
+        let renamed = path_renames(o, n);
+        // The same parameter in NEW: same name and place, or the path
+        // parameter at the same place in the template.
+        let counterpart = |p: &Parameter| -> Option<&Parameter> {
+            let same = n.parameters.iter().find(|q| q.name == p.name && q.location == p.location);
+            same.or_else(|| {
+                let (_, to) = renamed.iter().find(|(from, _)| p.location == Location::Path && *from == p.name)?;
+                n.parameters.iter().find(|q| q.location == Location::Path && q.name == *to)
+            })
+        };
         for p in &o.parameters {
             let old_at = schema_at(self.old, o, p);
-            let Some(q) = n.parameters.iter().find(|q| q.name == p.name && q.location == p.location) else {
+            let Some(q) = counterpart(p) else {
                 let message = format!("`{}`: {} parameter `{}` was removed", o.id, location(p.location), p.name);
                 let fix = "clients still send it; make sure the server ignores it";
                 self.push(Class::Warning, "parameter.removed", In::Old, &old_at, message, fix);
                 continue;
             };
             let new_at = schema_at(self.new, n, q);
+            if q.name != p.name {
+                let message = format!(
+                    "`{}`: path parameter `{}` renamed `{}`: the path is the same; the Rust argument `{}` is now `{}` \
+                     (positional: calls compile unchanged)",
+                    n.id, p.name, q.name, p.rust_name, q.rust_name
+                );
+                self.push(Class::Info, "parameter.renamed", In::New, &new_at, message, "");
+            }
             if q.required && !p.required {
                 let message = format!("`{}`: parameter `{}` is now required", n.id, q.name);
                 let fix = "keep it optional, with a default";
                 self.push(Class::Breaking, "parameter.now-required", In::New, &new_at, message, fix);
             }
             let label = format!("`{}` parameter `{}`", n.id, q.name);
-            types::compare(self, &p.ty, &q.ty, Dir::Request, &label, (&old_at, &new_at));
+            self.default_change(&p.default, &q.default, Dir::Request, &label, &new_at);
+            let values = q.default.iter().chain(&q.examples).cloned().collect();
+            types::compare(self, &p.ty, &q.ty, Dir::Request, &label, (&old_at, &new_at), values);
         }
         for q in &n.parameters {
-            if o.parameters.iter().any(|p| p.name == q.name && p.location == q.location) {
+            if o.parameters.iter().any(|p| counterpart(p).is_some_and(|c| std::ptr::eq(c, q))) {
                 continue;
             }
             let (class, rule, fix) = if q.required {
@@ -304,8 +373,11 @@ impl Cx<'_> {
                 self.push(Class::Breaking, "body.added-required", In::New, &body_at, message, "make the body optional");
             }
             (Some(_), None) => {
+                // The call changes: callers send a body the server no
+                // longer reads, and the Rust method loses its argument.
                 let message = format!("`{}` no longer takes a request body", n.id);
-                self.push(Class::Warning, "body.removed", In::Old, &ptr(&op_pointer(o), "requestBody"), message, "");
+                let fix = "keep accepting the body (and ignore it), or version the API";
+                self.push(Class::Breaking, "body.removed", In::Old, &ptr(&op_pointer(o), "requestBody"), message, fix);
             }
             (Some(a), Some(b)) => {
                 if b.required && !a.required {
@@ -329,7 +401,8 @@ impl Cx<'_> {
                         Some(d) => {
                             if let (Some(x), Some(y)) = (&c.ty, &d.ty) {
                                 let label = format!("`{}` request body", n.id);
-                                types::compare(self, x, y, Dir::Request, &label, (&body_at, &body_at));
+                                let values = d.examples.values().cloned().collect();
+                                types::compare(self, x, y, Dir::Request, &label, (&body_at, &body_at), values);
                             }
                         }
                     }
@@ -351,11 +424,26 @@ impl Cx<'_> {
                 continue;
             };
             let new_at = ptr(&ptr(at, "responses"), &status);
-            let (x, y) = (r.contents.iter().find_map(|c| c.ty.as_ref()), s.contents.iter().find_map(|c| c.ty.as_ref()));
-            match (x, y) {
+            if !s.contents.is_empty() {
+                for c in
+                    r.contents.iter().filter(|c| !s.contents.iter().any(|d| same_media(&c.media_type, &d.media_type)))
+                {
+                    let message = format!("`{}`: the {status} response is no longer sent as `{}`", n.id, c.media_type);
+                    let fix = "clients that ask for it get nothing they can read: keep offering it";
+                    let old_at = ptr(&ptr(&ptr(&op_pointer(o), "responses"), &status), "content");
+                    self.push(Class::Breaking, "response.media-type-removed", In::Old, &old_at, message, fix);
+                }
+            }
+            // The same media type's bodies, else the first ones.
+            let pair = r.contents.iter().find_map(|c| {
+                let d = s.contents.iter().find(|d| same_media(&c.media_type, &d.media_type))?;
+                Some((c.ty.as_ref()?, d.ty.as_ref()?))
+            });
+            let first = (r.contents.iter().find_map(|c| c.ty.as_ref()), s.contents.iter().find_map(|c| c.ty.as_ref()));
+            match pair.map(|(x, y)| (Some(x), Some(y))).unwrap_or(first) {
                 (Some(x), Some(y)) => {
                     let label = format!("`{}` {status} response", n.id);
-                    types::compare(self, x, y, Dir::Response, &label, (&new_at, &new_at));
+                    types::compare(self, x, y, Dir::Response, &label, (&new_at, &new_at), Vec::new());
                 }
                 (Some(_), None) => {
                     let message = format!("`{}`: the {status} response no longer has a body", n.id);
@@ -393,12 +481,29 @@ fn same_operation(a: &Operation, b: &Operation) -> bool {
     a.method == b.method && shape(&a.path) == shape(&b.path) && a.target == b.target
 }
 
-fn location(l: crate::ir::Location) -> &'static str {
+/// Media types compare by essence: `application/json; charset=utf-8` is
+/// `application/json`.
+fn same_media(a: &str, b: &str) -> bool {
+    let essence = |m: &str| m.split(';').next().unwrap_or(m).trim().to_ascii_lowercase();
+    essence(a) == essence(b)
+}
+
+/// Path parameters renamed in place: `/books/{bookId}` → `/books/{id}`
+/// (same operation, so same template shape), as (old, new) names.
+fn path_renames(o: &Operation, n: &Operation) -> Vec<(String, String)> {
+    let vars = |p: &str| -> Vec<String> {
+        p.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(v, _)| v.to_string())).collect()
+    };
+    let (a, b) = (vars(&o.path), vars(&n.path));
+    a.into_iter().zip(b).filter(|(x, y)| x != y && !o.parameters.iter().any(|p| &p.name == y)).collect()
+}
+
+fn location(l: Location) -> &'static str {
     match l {
-        crate::ir::Location::Path => "path",
-        crate::ir::Location::Query => "query",
-        crate::ir::Location::Header => "header",
-        crate::ir::Location::Cookie => "cookie",
+        Location::Path => "path",
+        Location::Query => "query",
+        Location::Header => "header",
+        Location::Cookie => "cookie",
     }
 }
 

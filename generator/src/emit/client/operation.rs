@@ -293,8 +293,10 @@ fn push_value(api: &Api, p: &Parameter, name: &TokenStream, var: &TokenStream) -
             } else {
                 // Structured elements (arrays of arrays): each as JSON.
                 quote! {
-                    let items: Vec<String> =
-                        value.iter().map(|item| ::serde_json::to_string(item).unwrap_or_default()).collect();
+                    let items = value
+                        .iter()
+                        .map(|item| runtime::client::json_param(#wire, item))
+                        .collect::<Result<Vec<String>, _>>()?;
                     #var.push((#name, items.join(#sep)));
                 }
             }

@@ -18,7 +18,8 @@ const EXIT_CODES: &str = "Exit codes:
   1  a spec problem (the message names the file, the place and the fix); nothing was written
   2  a usage problem: bad arguments, or an output directory apigen may not replace
   3  the output could not be written (the previous output is left as it was)
-review and diff exit 1 also when a finding reaches --fail-on";
+  4  review and diff: a spec could not be read, so it was not reviewed or compared
+review and diff exit 1 when a finding reaches --fail-on";
 
 #[derive(Parser)]
 #[command(
@@ -140,6 +141,9 @@ static REVIEW_HELP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 const SPEC_PROBLEM: u8 = 1;
 const USAGE: u8 = 2;
 const WRITE_FAILED: u8 = 3;
+/// `review` and `diff`: a spec that cannot be read is neither a finding
+/// (1) nor a clean result (0), so a CI gate never mistakes one for the other.
+const UNREADABLE: u8 = 4;
 
 fn main() -> ExitCode {
     match Cli::parse().command {

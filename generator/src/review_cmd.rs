@@ -68,11 +68,15 @@ pub fn review(args: ReviewArgs) -> ExitCode {
             Ok(r) => reviews.extend(r),
             Err(e) => {
                 eprintln!("{e}");
-                return ExitCode::FAILURE;
+                return ExitCode::from(super::UNREADABLE);
             }
         }
     }
     super::print_out(review::render::reviews(&reviews, args.format.into()).trim_end_matches('\n'));
+    if let Some(r) = reviews.iter().find(|r| r.unreadable) {
+        eprintln!("error: API `{}` could not be read, so it was not reviewed (its findings say why)", r.name);
+        return ExitCode::from(super::UNREADABLE);
+    }
     let worst = args.fail_on.map(|g| match g {
         ReviewGate::Error => Severity::Error,
         ReviewGate::Warning => Severity::Warning,
@@ -86,7 +90,7 @@ pub fn diff(args: DiffArgs) -> ExitCode {
         Ok(d) => d,
         Err(e) => {
             eprintln!("{e}");
-            return ExitCode::FAILURE;
+            return ExitCode::from(super::UNREADABLE);
         }
     };
     super::print_out(review::render::diffs(&diffs, args.format.into()).trim_end_matches('\n'));

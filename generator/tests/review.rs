@@ -129,6 +129,32 @@ fn review_markdown_and_fail_on() {
     assert_eq!(clean.status.code(), Some(0), "{}", String::from_utf8_lossy(&clean.stdout));
 }
 
+/// A spec that cannot be read is neither a finding (1) nor a clean result
+/// (0): a CI gate on `--fail-on` must not mistake it for either.
+#[test]
+fn an_unreadable_spec_has_its_own_exit_code() {
+    let dir = temp_dir("unreadable");
+    let broken = dir.join("broken.yaml");
+    std::fs::write(&broken, "openapi: 3.0.3\ninfo: [not, a, mapping\n").expect("write");
+    let broken = broken.to_string_lossy().into_owned();
+    let missing = dir.join("missing.yaml").to_string_lossy().into_owned();
+    let runs: [&[&str]; 4] = [
+        &["review", &broken, "--fail-on", "error"],
+        &["review", &missing],
+        &["diff", "specs/aws/transfer.yaml", &broken, "--fail-on", "breaking"],
+        &["diff", &missing, "specs/aws/transfer.yaml"],
+    ];
+    for args in runs {
+        let out = support::apigen(args, Duration::from_secs(60));
+        let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(4), "{args:?}:\n{said}");
+        assert!(said.contains("broken.yaml") || said.contains("missing.yaml"), "{args:?} names no file:\n{said}");
+    }
+    let help = support::apigen(&["--help"], Duration::from_secs(60));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("  4  review and diff: a spec could not be read"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// The scenario: shorten UserName's maxLength and drop the 500.
 fn shortened_aws_copy(dir: &Path) -> PathBuf {
     let text = std::fs::read_to_string(support::root().join("specs/aws/transfer.yaml")).expect("read");

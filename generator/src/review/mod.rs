@@ -64,6 +64,10 @@ pub struct ApiReview {
     /// Empty when the API could not be lowered (the findings say why).
     pub operations: Vec<summary::Operation>,
     pub findings: Vec<Finding<Severity>>,
+    /// The API could not be read or lowered (a finding says why): nothing
+    /// was reviewed, which `apigen review` tells apart from a clean result.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unreadable: bool,
 }
 
 impl ApiReview {
@@ -87,6 +91,7 @@ pub fn review_api(spec: &ApiSpec) -> ApiReview {
         overlays: spec.overlays.clone(),
         operations: Vec::new(),
         findings,
+        unreadable: false,
     };
     let diagnostics =
         match source::load(&spec.sources, &spec.overlays).and_then(|l| crate::lower::lower_loaded(spec, l)) {
@@ -96,7 +101,10 @@ pub fn review_api(spec: &ApiSpec) -> ApiReview {
                 review.version = api.version.clone();
                 api.diagnostics
             }
-            Err(e) => e.diagnostics,
+            Err(e) => {
+                review.unreadable = true;
+                e.diagnostics
+            }
         };
     // What generation would refuse or warn about, unless a rule already
     // said it of that node (or of a node inside it).

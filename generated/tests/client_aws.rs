@@ -46,7 +46,8 @@ async fn request_is_awsjson_and_signed() {
         .mount(&server)
         .await;
     client(&server)
-        .delete_ssh_public_key(&request())
+        .delete_ssh_public_key(request())
+        .send()
         .await
         .unwrap();
     let req = &received(&server).await[0];
@@ -94,7 +95,7 @@ async fn error_codes_pick_the_variant_whatever_their_form() {
         .mount(&server)
         .await;
     let c = client(&server);
-    match c.delete_ssh_public_key(&request()).await {
+    match c.delete_ssh_public_key(request()).send().await {
         Err(Error::Response(DeleteSshPublicKeyError::ResourceNotFoundException(e))) => assert_eq!(
             e,
             ResourceNotFoundException {
@@ -105,13 +106,13 @@ async fn error_codes_pick_the_variant_whatever_their_form() {
         ),
         other => panic!("expected ResourceNotFoundException, got {other:?}"),
     }
-    match c.delete_ssh_public_key(&request()).await {
+    match c.delete_ssh_public_key(request()).send().await {
         Err(Error::Response(DeleteSshPublicKeyError::InvalidRequestException(e))) => {
             assert_eq!(e.message, "bad")
         }
         other => panic!("expected InvalidRequestException, got {other:?}"),
     }
-    match c.delete_ssh_public_key(&request()).await {
+    match c.delete_ssh_public_key(request()).send().await {
         Err(Error::Undocumented(raw)) => {
             assert_eq!(
                 (raw.status.as_u16(), raw.error_code.as_deref()),
@@ -132,7 +133,11 @@ async fn throttling_and_server_errors_are_retried() {
         ))
         .mount(&server)
         .await;
-    match client(&server).delete_ssh_public_key(&request()).await {
+    match client(&server)
+        .delete_ssh_public_key(request())
+        .send()
+        .await
+    {
         Err(Error::Response(DeleteSshPublicKeyError::ThrottlingException(e))) => {
             assert_eq!(e.message.as_deref(), Some("slow"))
         }
@@ -154,7 +159,8 @@ async fn throttling_and_server_errors_are_retried() {
         .mount(&server)
         .await;
     client(&server)
-        .delete_ssh_public_key(&request())
+        .delete_ssh_public_key(request())
+        .send()
         .await
         .unwrap();
     assert_eq!(received(&server).await.len(), 2);
@@ -183,7 +189,8 @@ async fn amz_retry_after_is_in_milliseconds() {
         .await;
     let start = Instant::now();
     client(&server)
-        .delete_ssh_public_key(&request())
+        .delete_ssh_public_key(request())
+        .send()
         .await
         .unwrap();
     let waited = start.elapsed();

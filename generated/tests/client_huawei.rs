@@ -39,10 +39,14 @@ async fn token_204_and_documented_400() {
     .unwrap();
 
     assert_eq!(
-        client.delete_keypair(PROJECT, "my-keypair").await.unwrap(),
+        client
+            .delete_keypair(PROJECT, "my-keypair")
+            .send()
+            .await
+            .unwrap(),
         ()
     );
-    match client.delete_keypair(PROJECT, "missing").await {
+    match client.delete_keypair(PROJECT, "missing").send().await {
         Err(Error::Response(DeleteKeypairError::BadRequest(ErrorRsp {
             error_code,
             error_msg,
@@ -73,7 +77,11 @@ async fn aksk_requests_are_signed_like_the_sdk() {
     let key = AkSk::new("HUAWEITESTAK", "HUAWEITESTSK").project_id(PROJECT);
     let client =
         Client::with_config(Credentials::new().ak_sk_signature(key), config(&server)).unwrap();
-    client.delete_keypair(PROJECT, "a b/c").await.unwrap();
+    client
+        .delete_keypair(PROJECT, "a b/c")
+        .send()
+        .await
+        .unwrap();
 
     let req = &received(&server).await[0];
     assert_eq!(
@@ -123,7 +131,7 @@ fn signature_matches_the_official_sdk() {
 async fn missing_credentials_send_nothing() {
     let server = MockServer::start().await;
     let client = Client::with_config(Credentials::new(), config(&server)).unwrap();
-    match client.delete_keypair(PROJECT, "k").await {
+    match client.delete_keypair(PROJECT, "k").send().await {
         Err(Error::Request(e)) => {
             assert!(e.to_string().contains("XAuthToken | AkSkSignature"), "{e}")
         }

@@ -35,7 +35,7 @@ async fn client_answering(status: u16, body: &str) -> (MockServer, Client) {
 #[tokio::test]
 async fn no_content_is_success_and_the_sdk_headers_are_sent() {
     let (server, client) = client_answering(204, "").await;
-    client.delete_ssh_key("sshk_abc123").await.unwrap();
+    client.delete_ssh_key("sshk_abc123").send().await.unwrap();
     let req = &received(&server).await[0];
     assert_eq!(req.method.as_str(), "DELETE");
     assert_eq!(req.url.path(), "/api/v1/user/ssh-keys/sshk_abc123");
@@ -82,7 +82,7 @@ async fn each_documented_error_status_has_its_variant() {
     ];
     for (status, body, expected) in cases {
         let (_server, client) = client_answering(status, body).await;
-        match client.delete_ssh_key("sshk_abc123").await {
+        match client.delete_ssh_key("sshk_abc123").send().await {
             Err(Error::Response(e)) => assert_eq!(e, expected, "status {status}"),
             other => panic!("status {status}: expected a documented error, got {other:?}"),
         }
@@ -92,7 +92,7 @@ async fn each_documented_error_status_has_its_variant() {
 #[tokio::test]
 async fn an_undocumented_status_keeps_status_headers_and_body() {
     let (_server, client) = client_answering(418, r#"{"detail":"teapot"}"#).await;
-    match client.delete_ssh_key("k").await {
+    match client.delete_ssh_key("k").send().await {
         Err(Error::Undocumented(raw)) => {
             assert_eq!(raw.status.as_u16(), 418);
             assert_eq!(raw.headers["x-request-id"], "req-1");
@@ -105,7 +105,7 @@ async fn an_undocumented_status_keeps_status_headers_and_body() {
 #[tokio::test]
 async fn a_documented_status_with_the_wrong_body_is_a_decode_error() {
     let (_server, client) = client_answering(404, "<html>not found</html>").await;
-    match client.delete_ssh_key("k").await {
+    match client.delete_ssh_key("k").send().await {
         Err(Error::Decode { response, .. }) => {
             assert_eq!(&response.body[..], b"<html>not found</html>")
         }
@@ -133,7 +133,7 @@ async fn path_values_never_change_the_route() {
         ("a\0b", "/api/v1/user/ssh-keys/a%00b"),
     ];
     for (value, _) in &cases {
-        client.delete_ssh_key(value).await.unwrap();
+        client.delete_ssh_key(*value).send().await.unwrap();
     }
     let paths: Vec<String> = received(&server)
         .await
@@ -153,7 +153,7 @@ async fn dot_segments_and_empty_values_are_refused_before_sending() {
     let client =
         Client::with_config(Credentials::new().api_key_header("k"), config(&server)).unwrap();
     for value in ["", ".", ".."] {
-        match client.delete_ssh_key(value).await {
+        match client.delete_ssh_key(value).send().await {
             Err(Error::Request(e)) => assert!(e.to_string().contains("key_id"), "{e}"),
             other => panic!("{value:?}: expected a request error, got {other:?}"),
         }
@@ -173,7 +173,7 @@ async fn base_url_with_a_prefix_and_user_agent() {
         .base_url(format!("{}/prefix/", server.uri()))
         .user_agent("my-app/1.0");
     let client = Client::with_config(Credentials::new().api_key_header("k"), config).unwrap();
-    client.delete_ssh_key("k").await.unwrap();
+    client.delete_ssh_key("k").send().await.unwrap();
     assert_eq!(
         header(&received(&server).await[0], "user-agent"),
         Some("my-app/1.0")

@@ -42,6 +42,7 @@ async fn detach_success_is_the_documented_body() {
     let ok = client(&server)
         .await
         .detach_ssh(99999, 12345)
+        .send()
         .await
         .unwrap();
     assert_eq!(
@@ -84,7 +85,7 @@ async fn detach_documented_errors() {
         .mount(&server)
         .await;
     let c = client(&server).await;
-    match c.detach_ssh(1, 2).await {
+    match c.detach_ssh(1, 2).send().await {
         Err(Error::Response(DetachSshError::NotFound(body))) => assert_eq!(
             body,
             DetachSshResponse404 {
@@ -95,14 +96,14 @@ async fn detach_documented_errors() {
         ),
         other => panic!("expected 404, got {other:?}"),
     }
-    match c.detach_ssh(1, 3).await {
+    match c.detach_ssh(1, 3).send().await {
         Err(Error::Response(DetachSshError::InternalServerError(body))) => {
             assert_eq!(body.error.as_deref(), Some("delete_ssh_from_instance"))
         }
         other => panic!("expected 500, got {other:?}"),
     }
     // An enum value the spec does not list still decodes.
-    match c.detach_ssh(1, 4).await {
+    match c.detach_ssh(1, 4).send().await {
         Err(Error::Response(DetachSshError::BadRequest(body))) => {
             assert_eq!(
                 body.error.map(String::from).as_deref(),
@@ -136,16 +137,16 @@ async fn delete_api_key_success_is_a_json_string() {
         .await;
     let c = client(&server).await;
     assert_eq!(
-        c.delete_api_key(123).await.unwrap(),
+        c.delete_api_key(123).send().await.unwrap(),
         "Successfully Deleted API Key"
     );
-    match c.delete_api_key(124).await {
+    match c.delete_api_key(124).send().await {
         Err(Error::Response(DeleteApiKeyError::Unauthorized(VastError { error, .. }))) => {
             assert_eq!(error.as_deref(), Some("auth_error"))
         }
         other => panic!("expected 401, got {other:?}"),
     }
-    match c.delete_api_key(125).await {
+    match c.delete_api_key(125).send().await {
         Err(Error::Response(DeleteApiKeyError::Forbidden(body))) => {
             assert_eq!(body.msg.as_deref(), Some("not yours"))
         }
@@ -165,13 +166,13 @@ async fn delete_api_key_400_and_404_are_typed() {
         .mount(&server)
         .await;
     let c = client(&server).await;
-    match c.delete_api_key(1).await {
+    match c.delete_api_key(1).send().await {
         Err(Error::Response(DeleteApiKeyError::BadRequest(b))) => {
             assert_eq!(b.msg.as_deref(), Some("no id"))
         }
         other => panic!("expected 400, got {other:?}"),
     }
-    match c.delete_api_key(2).await {
+    match c.delete_api_key(2).send().await {
         Err(Error::Response(DeleteApiKeyError::NotFound(b))) => {
             assert_eq!(b.msg.as_deref(), Some("gone"))
         }
@@ -193,7 +194,14 @@ async fn too_many_requests_is_retried_until_success() {
         .expect(1)
         .mount(&server)
         .await;
-    assert!(client(&server).await.delete_api_key(123).await.is_ok());
+    assert!(
+        client(&server)
+            .await
+            .delete_api_key(123)
+            .send()
+            .await
+            .is_ok()
+    );
     assert_eq!(received(&server).await.len(), 3);
 }
 
@@ -204,7 +212,7 @@ async fn attempts_are_bounded_and_the_last_answer_is_typed() {
         .respond_with(json(429, r#"{"detail":"slow down"}"#))
         .mount(&server)
         .await;
-    match client(&server).await.detach_ssh(1, 2).await {
+    match client(&server).await.detach_ssh(1, 2).send().await {
         Err(Error::Response(DetachSshError::TooManyRequests(b))) => {
             assert_eq!(b.detail.as_deref(), Some("slow down"))
         }
@@ -222,7 +230,9 @@ async fn attempts_are_bounded_and_the_last_answer_is_typed() {
         config(&server).retry(fast_retries().max_attempts(5)),
     )
     .unwrap();
-    assert!(matches!(c.detach_ssh(1, 2).await, Err(Error::Undocumented(r)) if r.status == 503));
+    assert!(
+        matches!(c.detach_ssh(1, 2).send().await, Err(Error::Undocumented(r)) if r.status == 503)
+    );
     assert_eq!(received(&server).await.len(), 5);
 
     let server = MockServer::start().await;
@@ -235,7 +245,7 @@ async fn attempts_are_bounded_and_the_last_answer_is_typed() {
         config(&server).retry(RetryPolicy::disabled()),
     )
     .unwrap();
-    assert!(c.detach_ssh(1, 2).await.is_err());
+    assert!(c.detach_ssh(1, 2).send().await.is_err());
     assert_eq!(
         received(&server).await.len(),
         1,
@@ -256,7 +266,12 @@ async fn retry_after_is_honoured_up_to_the_cap() {
         .mount(&server)
         .await;
     let start = Instant::now();
-    client(&server).await.delete_api_key(1).await.unwrap();
+    client(&server)
+        .await
+        .delete_api_key(1)
+        .send()
+        .await
+        .unwrap();
     assert!(
         start.elapsed() >= Duration::from_secs(1),
         "waited {:?}",
@@ -271,7 +286,14 @@ async fn retry_after_is_honoured_up_to_the_cap() {
         .mount(&server)
         .await;
     let start = Instant::now();
-    assert!(client(&server).await.delete_api_key(1).await.is_err());
+    assert!(
+        client(&server)
+            .await
+            .delete_api_key(1)
+            .send()
+            .await
+            .is_err()
+    );
     assert!(start.elapsed() < Duration::from_secs(5));
     assert_eq!(received(&server).await.len(), 1);
 }

@@ -234,7 +234,7 @@ async fn delete_ssh_public_key_against_moto() {
     // 1. The seeded key: deleted. The id is moto's `<server>:<user>:public_key:<time>`, not the
     //    documented `key-` + 17 hex; the client sends it unchanged.
     let delete = request(&seed.server_id, &seed.user_name, &seed.ssh_public_key_id);
-    let first = client.delete_ssh_public_key(&delete).await;
+    let first = client.delete_ssh_public_key(delete.clone()).send().await;
     assert!(
         matches!(first, Ok(())),
         "first delete of the seeded key: expected Ok(()), got {first:?}"
@@ -243,7 +243,7 @@ async fn delete_ssh_public_key_against_moto() {
     // 2. The same key again: gone. moto's code is not a documented AWS one.
     let again = expect_undocumented(
         "second delete",
-        client.delete_ssh_public_key(&delete).await,
+        client.delete_ssh_public_key(delete).send().await,
         "PublicKeyNotFound",
     );
     assert!(
@@ -256,7 +256,7 @@ async fn delete_ssh_public_key_against_moto() {
     let no_user = request(&seed.server_id, "nobody", &seed.ssh_public_key_id);
     expect_undocumented(
         "unknown user",
-        client.delete_ssh_public_key(&no_user).await,
+        client.delete_ssh_public_key(no_user).send().await,
         "UserNotFound",
     );
 
@@ -264,7 +264,7 @@ async fn delete_ssh_public_key_against_moto() {
     let no_server = request(UNKNOWN_SERVER_ID, &seed.user_name, &seed.ssh_public_key_id);
     expect_undocumented(
         "unknown server",
-        client.delete_ssh_public_key(&no_server).await,
+        client.delete_ssh_public_key(no_server).send().await,
         "ServerNotFound",
     );
 

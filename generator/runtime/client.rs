@@ -30,6 +30,34 @@ impl RawResponse {
     }
 }
 
+/// A documented success: the decoded value with the response's status and
+/// every header, documented or not (request ids, rate limits, ETags).
+#[derive(Clone, Debug)]
+pub struct Success<T> {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub value: T,
+}
+
+impl<T> Success<T> {
+    /// The value with the status and headers of `response` (its body,
+    /// already decoded into `value`, is not kept twice).
+    pub fn new(response: RawResponse, value: T) -> Self {
+        Success { status: response.status, headers: response.headers, value }
+    }
+
+    /// The decoded value alone.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+
+    /// A header's value as text, when the response carries it once and it
+    /// is visible ASCII.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
 /// Everything an operation can fail with. `E` is the operation's own enum of
 /// documented error responses.
 #[derive(Debug)]
@@ -47,6 +75,9 @@ pub enum Error<E> {
     Request(RequestError),
     /// The request could not be sent or the response not read.
     Transport(reqwest::Error),
+    /// A page of a paginated walk points at a page already fetched
+    /// (`cursor`: its cursor or URL); the walk ends instead of looping.
+    RepeatedPage { cursor: String },
 }
 
 impl<E> Error<E> {
@@ -83,6 +114,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             }
             Error::Request(e) => write!(f, "{e}"),
             Error::Transport(e) => write!(f, "transport error: {e}"),
+            Error::RepeatedPage { cursor } => write!(f, "the next page `{cursor}` was already fetched: the pages loop"),
         }
     }
 }
@@ -514,7 +546,8 @@ const FORM: &percent_encoding::AsciiSet =
 pub struct Call<'a, S> {
     pub operation: &'static str,
     pub method: reqwest::Method,
-    /// Path with every parameter already encoded by [`segment`].
+    /// Path with every parameter already encoded by [`segment`], or the
+    /// whole URL of a next page.
     pub path: String,
     pub query: Vec<(QueryName, String)>,
     pub headers: Vec<(&'static str, String)>,
@@ -578,7 +611,12 @@ impl Transport {
     }
 
     fn build<S>(&self, call: &Call<'_, S>) -> Result<reqwest::Request, RequestError> {
-        let text = format!("{}{}", self.base_url, call.path);
+        // A followed next page is a whole URL (checked by
+        // `paginate::follow`); documented paths start with `/`.
+        let text = match call.path.starts_with("http://") || call.path.starts_with("https://") {
+            true => call.path.clone(),
+            false => format!("{}{}", self.base_url, call.path),
+        };
         let mut url = reqwest::Url::parse(&text).map_err(|e| RequestError(format!("URL `{text}`: {e}")))?;
         if !call.query.is_empty() {
             url.query_pairs_mut().extend_pairs(call.query.iter().map(|(k, v)| (k.as_ref(), v.as_str())));

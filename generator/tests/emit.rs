@@ -108,6 +108,6 @@ fn shapes_that_used_to_lose_values() {
     assert!(types.contains("Priority::") && types.contains("::serde_json::Value::from(-3i64)"));
     let client = &files["src/shapes/client.rs"];
     assert!(client.contains("runtime::client::json_param(\"sort\", item)?"), "{client}");
-    assert!(client.contains("runtime::client::deep_object(\"near\", &value, &mut query)?"));
-    assert!(client.contains("runtime::client::form_object(\"filter\", &value, &mut query)?"));
+    assert!(client.contains("runtime::client::deep_object(\"near\", value, &mut query)?"));
+    assert!(client.contains("runtime::client::form_object(\"filter\", value, &mut query)?"));
 }

@@ -255,6 +255,38 @@ fn diff_classifies_each_kind_of_change() {
     }
     // A shared component changed once is reported once.
     assert_eq!(diffs[0].changes.iter().filter(|c| c.rule == "enum.widened").count(), 1);
+    // An optional parameter is a builder method: existing calls compile;
+    // a required one is a new argument of the method.
+    let breaks = |rule: &str| {
+        let c = diffs[0].changes.iter().find(|c| c.rule == rule).expect(rule);
+        serde_json::to_value(c.breaks).expect("breaks")
+    };
+    assert_eq!(breaks("parameter.added"), serde_json::Value::Null);
+    assert_eq!(breaks("parameter.added-required"), "both");
+}
+
+#[test]
+fn a_parameter_or_body_made_optional_breaks_only_the_rust_call() {
+    let dir = std::env::temp_dir().join(format!("apigen-now-optional-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let spec = |required: bool| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /items:\n    post:\n      operationId: addItem\n\
+             \x20     parameters:\n        - {{name: tag, in: query, required: {required}, schema: {{type: string}}}}\n\
+             \x20     requestBody:\n        required: {required}\n        content:\n          application/json:\n\
+             \x20           schema: {{type: object}}\n      responses:\n        '204': {{description: done}}\n"
+        )
+    };
+    let (old, new) = (dir.join("old.yaml"), dir.join("new.yaml"));
+    std::fs::write(&old, spec(true)).expect("old");
+    std::fs::write(&new, spec(false)).expect("new");
+    let diffs = review::diff::diff(&old.to_string_lossy(), &new.to_string_lossy()).expect("diff");
+    std::fs::remove_dir_all(&dir).ok();
+    for rule in ["parameter.now-optional", "body.now-optional"] {
+        let c = diffs[0].changes.iter().find(|c| c.rule == rule).unwrap_or_else(|| panic!("{rule}: {diffs:#?}"));
+        assert_eq!(c.severity, Class::Info, "{rule}: fine on the wire");
+        assert_eq!(serde_json::to_value(c.breaks).expect("breaks"), "rust", "{rule}");
+    }
 }
 
 #[test]

@@ -43,59 +43,11 @@ impl Client {
     /// Deletes a user's Secure Shell (SSH) public key.
     ///
     /// `POST /` (`X-Amz-Target: TransferService.DeleteSshPublicKey`)
-    pub async fn delete_ssh_public_key(
+    pub fn delete_ssh_public_key(
         &self,
-        body: &types::DeleteSshPublicKeyRequest,
-    ) -> Result<(), Error<DeleteSshPublicKeyError>> {
-        let headers: Vec<(&'static str, String)> = vec![(
-            "X-Amz-Target",
-            "TransferService.DeleteSshPublicKey".to_owned(),
-        )];
-        let call = runtime::client::Call {
-            operation: "delete_ssh_public_key",
-            method: reqwest::Method::POST,
-            path: "/".to_owned(),
-            query: Vec::new(),
-            headers,
-            body: Some(runtime::client::Body::json(
-                "application/x-amz-json-1.1",
-                body,
-            )?),
-            idempotent: true,
-            security: &[&[Scheme::SigV4]],
-            error_code: runtime::aws_json::error_code,
-            transient: runtime::aws_json::transient,
-        };
-        let response = self.transport.execute(&self.credentials, call).await?;
-        match response.status.as_u16() {
-            200 => Ok(()),
-            _ => match response.error_code.as_deref() {
-                Some("InvalidRequestException") => Err(Error::Response(
-                    DeleteSshPublicKeyError::InvalidRequestException(runtime::client::json(
-                        &response,
-                    )?),
-                )),
-                Some("ResourceNotFoundException") => Err(Error::Response(
-                    DeleteSshPublicKeyError::ResourceNotFoundException(runtime::client::json(
-                        &response,
-                    )?),
-                )),
-                Some("ThrottlingException") => Err(Error::Response(
-                    DeleteSshPublicKeyError::ThrottlingException(runtime::client::json(&response)?),
-                )),
-                Some("InternalServiceError") => Err(Error::Response(
-                    DeleteSshPublicKeyError::InternalServiceError(runtime::client::json(
-                        &response,
-                    )?),
-                )),
-                Some("ServiceUnavailableException") => Err(Error::Response(
-                    DeleteSshPublicKeyError::ServiceUnavailableException(runtime::client::json(
-                        &response,
-                    )?),
-                )),
-                _ => Err(Error::Undocumented(response)),
-            },
-        }
+        body: types::DeleteSshPublicKeyRequest,
+    ) -> DeleteSshPublicKeyBuilder<'_> {
+        DeleteSshPublicKeyBuilder { client: self, body }
     }
 }
 
@@ -149,6 +101,88 @@ impl runtime::client::Authorize for Credentials {
                 None => Ok(()),
             },
         }
+    }
+}
+
+/// A request of [`Client::delete_ssh_public_key`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteSshPublicKeyBuilder<'a> {
+    client: &'a Client,
+    body: types::DeleteSshPublicKeyRequest,
+}
+
+impl DeleteSshPublicKeyBuilder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<(), Error<DeleteSshPublicKeyError>> {
+        self.send_with_response()
+            .await
+            .map(runtime::client::Success::into_value)
+    }
+
+    /// Sends the request: the success value with the response's status
+    /// and every header (request ids, rate limits, ETags).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<runtime::client::Success<()>, Error<DeleteSshPublicKeyError>> {
+        let headers: Vec<(&'static str, String)> = vec![(
+            "X-Amz-Target",
+            "TransferService.DeleteSshPublicKey".to_owned(),
+        )];
+        let call = runtime::client::Call {
+            operation: "delete_ssh_public_key",
+            method: reqwest::Method::POST,
+            path: "/".to_owned(),
+            query: Vec::new(),
+            headers,
+            body: Some({
+                let body = &self.body;
+                runtime::client::Body::json("application/x-amz-json-1.1", body)?
+            }),
+            idempotent: true,
+            security: &[&[Scheme::SigV4]],
+            error_code: runtime::aws_json::error_code,
+            transient: runtime::aws_json::transient,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(&self.client.credentials, call)
+            .await?;
+        match response.status.as_u16() {
+            200 => {}
+            _ => {
+                return match response.error_code.as_deref() {
+                    Some("InvalidRequestException") => Err(Error::Response(
+                        DeleteSshPublicKeyError::InvalidRequestException(runtime::client::json(
+                            &response,
+                        )?),
+                    )),
+                    Some("ResourceNotFoundException") => Err(Error::Response(
+                        DeleteSshPublicKeyError::ResourceNotFoundException(runtime::client::json(
+                            &response,
+                        )?),
+                    )),
+                    Some("ThrottlingException") => Err(Error::Response(
+                        DeleteSshPublicKeyError::ThrottlingException(runtime::client::json(
+                            &response,
+                        )?),
+                    )),
+                    Some("InternalServiceError") => Err(Error::Response(
+                        DeleteSshPublicKeyError::InternalServiceError(runtime::client::json(
+                            &response,
+                        )?),
+                    )),
+                    Some("ServiceUnavailableException") => Err(Error::Response(
+                        DeleteSshPublicKeyError::ServiceUnavailableException(
+                            runtime::client::json(&response)?,
+                        ),
+                    )),
+                    _ => Err(Error::Undocumented(response)),
+                };
+            }
+        };
+        Ok(runtime::client::Success::new(response, ()))
     }
 }
 

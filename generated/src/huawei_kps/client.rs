@@ -45,36 +45,15 @@ impl Client {
     /// 删除SSH密钥对。
     ///
     /// `DELETE /v3/{project_id}/keypairs/{keypair_name}`
-    pub async fn delete_keypair(
+    pub fn delete_keypair(
         &self,
-        project_id: &str,
-        keypair_name: &str,
-    ) -> Result<(), Error<DeleteKeypairError>> {
-        let call = runtime::client::Call {
-            operation: "delete_keypair",
-            method: reqwest::Method::DELETE,
-            path: [
-                "/v3/",
-                &runtime::client::segment("project_id", project_id)?,
-                "/keypairs/",
-                &runtime::client::segment("keypair_name", keypair_name)?,
-            ]
-            .concat(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
-            security: &[&[Scheme::XAuthToken], &[Scheme::AkSkSignature]],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self.transport.execute(&self.credentials, call).await?;
-        match response.status.as_u16() {
-            204 => Ok(()),
-            400 => Err(Error::Response(DeleteKeypairError::BadRequest(
-                runtime::client::json(&response)?,
-            ))),
-            _ => Err(Error::Undocumented(response)),
+        project_id: impl Into<String>,
+        keypair_name: impl Into<String>,
+    ) -> DeleteKeypairBuilder<'_> {
+        DeleteKeypairBuilder {
+            client: self,
+            project_id: project_id.into(),
+            keypair_name: keypair_name.into(),
         }
     }
 }
@@ -149,6 +128,64 @@ impl runtime::client::Authorize for Credentials {
                 None => Ok(()),
             },
         }
+    }
+}
+
+/// A request of [`Client::delete_keypair`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteKeypairBuilder<'a> {
+    client: &'a Client,
+    project_id: String,
+    keypair_name: String,
+}
+
+impl DeleteKeypairBuilder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<(), Error<DeleteKeypairError>> {
+        self.send_with_response()
+            .await
+            .map(runtime::client::Success::into_value)
+    }
+
+    /// Sends the request: the success value with the response's status
+    /// and every header (request ids, rate limits, ETags).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<runtime::client::Success<()>, Error<DeleteKeypairError>> {
+        let call = runtime::client::Call {
+            operation: "delete_keypair",
+            method: reqwest::Method::DELETE,
+            path: [
+                "/v3/",
+                &runtime::client::segment("project_id", self.project_id)?,
+                "/keypairs/",
+                &runtime::client::segment("keypair_name", self.keypair_name)?,
+            ]
+            .concat(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            idempotent: true,
+            security: &[&[Scheme::XAuthToken], &[Scheme::AkSkSignature]],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(&self.client.credentials, call)
+            .await?;
+        match response.status.as_u16() {
+            204 => {}
+            400 => {
+                return Err(Error::Response(DeleteKeypairError::BadRequest(
+                    runtime::client::json(&response)?,
+                )));
+            }
+            _ => return Err(Error::Undocumented(response)),
+        };
+        Ok(runtime::client::Success::new(response, ()))
     }
 }
 

@@ -45,39 +45,10 @@ impl Client {
     /// Soft-deletes an SSH key. Key must belong to the authenticated user.
     ///
     /// `DELETE /api/v1/user/ssh-keys/{key_id}`
-    pub async fn delete_ssh_key(&self, key_id: &str) -> Result<(), Error<DeleteSshKeyError>> {
-        let call = runtime::client::Call {
-            operation: "delete_ssh_key",
-            method: reqwest::Method::DELETE,
-            path: [
-                "/api/v1/user/ssh-keys/",
-                &runtime::client::segment("key_id", key_id)?,
-            ]
-            .concat(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
-            security: &[&[Scheme::ApiKeyHeader]],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self.transport.execute(&self.credentials, call).await?;
-        match response.status.as_u16() {
-            204 => Ok(()),
-            400 => Err(Error::Response(DeleteSshKeyError::BadRequest(
-                runtime::client::json(&response)?,
-            ))),
-            401 => Err(Error::Response(DeleteSshKeyError::Unauthorized(
-                runtime::client::json(&response)?,
-            ))),
-            404 => Err(Error::Response(DeleteSshKeyError::NotFound(
-                runtime::client::json(&response)?,
-            ))),
-            422 => Err(Error::Response(DeleteSshKeyError::UnprocessableContent(
-                runtime::client::json(&response)?,
-            ))),
-            _ => Err(Error::Undocumented(response)),
+    pub fn delete_ssh_key(&self, key_id: impl Into<String>) -> DeleteSshKeyBuilder<'_> {
+        DeleteSshKeyBuilder {
+            client: self,
+            key_id: key_id.into(),
         }
     }
 }
@@ -132,6 +103,76 @@ impl runtime::client::Authorize for Credentials {
                 None => Ok(()),
             },
         }
+    }
+}
+
+/// A request of [`Client::delete_ssh_key`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteSshKeyBuilder<'a> {
+    client: &'a Client,
+    key_id: String,
+}
+
+impl DeleteSshKeyBuilder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<(), Error<DeleteSshKeyError>> {
+        self.send_with_response()
+            .await
+            .map(runtime::client::Success::into_value)
+    }
+
+    /// Sends the request: the success value with the response's status
+    /// and every header (request ids, rate limits, ETags).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<runtime::client::Success<()>, Error<DeleteSshKeyError>> {
+        let call = runtime::client::Call {
+            operation: "delete_ssh_key",
+            method: reqwest::Method::DELETE,
+            path: [
+                "/api/v1/user/ssh-keys/",
+                &runtime::client::segment("key_id", self.key_id)?,
+            ]
+            .concat(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            idempotent: true,
+            security: &[&[Scheme::ApiKeyHeader]],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(&self.client.credentials, call)
+            .await?;
+        match response.status.as_u16() {
+            204 => {}
+            400 => {
+                return Err(Error::Response(DeleteSshKeyError::BadRequest(
+                    runtime::client::json(&response)?,
+                )));
+            }
+            401 => {
+                return Err(Error::Response(DeleteSshKeyError::Unauthorized(
+                    runtime::client::json(&response)?,
+                )));
+            }
+            404 => {
+                return Err(Error::Response(DeleteSshKeyError::NotFound(
+                    runtime::client::json(&response)?,
+                )));
+            }
+            422 => {
+                return Err(Error::Response(DeleteSshKeyError::UnprocessableContent(
+                    runtime::client::json(&response)?,
+                )));
+            }
+            _ => return Err(Error::Undocumented(response)),
+        };
+        Ok(runtime::client::Success::new(response, ()))
     }
 }
 

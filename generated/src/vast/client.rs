@@ -47,46 +47,11 @@ impl Client {
     /// CLI Usage: `vastai detach <instance_id> <ssh_key_id>`
     ///
     /// `DELETE /api/v0/instances/{id}/ssh/{ssh_key_id}/`
-    pub async fn detach_ssh(
-        &self,
-        id: i64,
-        ssh_key_id: i64,
-    ) -> Result<types::DetachSshResponse200, Error<DetachSshError>> {
-        let call = runtime::client::Call {
-            operation: "detach_ssh",
-            method: reqwest::Method::DELETE,
-            path: [
-                "/api/v0/instances/",
-                &runtime::client::segment("id", id)?,
-                "/ssh/",
-                &runtime::client::segment("ssh_key_id", ssh_key_id)?,
-                "/",
-            ]
-            .concat(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
-            security: &[&[Scheme::BearerAuth]],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self.transport.execute(&self.credentials, call).await?;
-        match response.status.as_u16() {
-            200 => Ok(runtime::client::json(&response)?),
-            400 => Err(Error::Response(DetachSshError::BadRequest(
-                runtime::client::json(&response)?,
-            ))),
-            404 => Err(Error::Response(DetachSshError::NotFound(
-                runtime::client::json(&response)?,
-            ))),
-            429 => Err(Error::Response(DetachSshError::TooManyRequests(
-                runtime::client::json(&response)?,
-            ))),
-            500 => Err(Error::Response(DetachSshError::InternalServerError(
-                runtime::client::json(&response)?,
-            ))),
-            _ => Err(Error::Undocumented(response)),
+    pub fn detach_ssh(&self, id: i64, ssh_key_id: i64) -> DetachSshBuilder<'_> {
+        DetachSshBuilder {
+            client: self,
+            id,
+            ssh_key_id,
         }
     }
 
@@ -98,44 +63,8 @@ impl Client {
     /// CLI Usage: `vastai delete api-key <id>`
     ///
     /// `DELETE /api/v0/auth/apikeys/{id}/`
-    pub async fn delete_api_key(&self, id: i64) -> Result<String, Error<DeleteApiKeyError>> {
-        let call = runtime::client::Call {
-            operation: "delete_api_key",
-            method: reqwest::Method::DELETE,
-            path: [
-                "/api/v0/auth/apikeys/",
-                &runtime::client::segment("id", id)?,
-                "/",
-            ]
-            .concat(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
-            security: &[&[Scheme::BearerAuth]],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self.transport.execute(&self.credentials, call).await?;
-        match response.status.as_u16() {
-            200 => Ok(runtime::client::json(&response)?),
-            400 => Err(Error::Response(DeleteApiKeyError::BadRequest(
-                runtime::client::json(&response)?,
-            ))),
-            401 => Err(Error::Response(DeleteApiKeyError::Unauthorized(
-                runtime::client::json(&response)?,
-            ))),
-            403 => Err(Error::Response(DeleteApiKeyError::Forbidden(
-                runtime::client::json(&response)?,
-            ))),
-            404 => Err(Error::Response(DeleteApiKeyError::NotFound(
-                runtime::client::json(&response)?,
-            ))),
-            429 => Err(Error::Response(DeleteApiKeyError::TooManyRequests(
-                runtime::client::json(&response)?,
-            ))),
-            _ => Err(Error::Undocumented(response)),
-        }
+    pub fn delete_api_key(&self, id: i64) -> DeleteApiKeyBuilder<'_> {
+        DeleteApiKeyBuilder { client: self, id }
     }
 }
 
@@ -192,6 +121,80 @@ impl runtime::client::Authorize for Credentials {
     }
 }
 
+/// A request of [`Client::detach_ssh`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DetachSshBuilder<'a> {
+    client: &'a Client,
+    id: i64,
+    ssh_key_id: i64,
+}
+
+impl DetachSshBuilder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<types::DetachSshResponse200, Error<DetachSshError>> {
+        self.send_with_response()
+            .await
+            .map(runtime::client::Success::into_value)
+    }
+
+    /// Sends the request: the success value with the response's status
+    /// and every header (request ids, rate limits, ETags).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<runtime::client::Success<types::DetachSshResponse200>, Error<DetachSshError>> {
+        let call = runtime::client::Call {
+            operation: "detach_ssh",
+            method: reqwest::Method::DELETE,
+            path: [
+                "/api/v0/instances/",
+                &runtime::client::segment("id", self.id)?,
+                "/ssh/",
+                &runtime::client::segment("ssh_key_id", self.ssh_key_id)?,
+                "/",
+            ]
+            .concat(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            idempotent: true,
+            security: &[&[Scheme::BearerAuth]],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(&self.client.credentials, call)
+            .await?;
+        let value = match response.status.as_u16() {
+            200 => runtime::client::json(&response)?,
+            400 => {
+                return Err(Error::Response(DetachSshError::BadRequest(
+                    runtime::client::json(&response)?,
+                )));
+            }
+            404 => {
+                return Err(Error::Response(DetachSshError::NotFound(
+                    runtime::client::json(&response)?,
+                )));
+            }
+            429 => {
+                return Err(Error::Response(DetachSshError::TooManyRequests(
+                    runtime::client::json(&response)?,
+                )));
+            }
+            500 => {
+                return Err(Error::Response(DetachSshError::InternalServerError(
+                    runtime::client::json(&response)?,
+                )));
+            }
+            _ => return Err(Error::Undocumented(response)),
+        };
+        Ok(runtime::client::Success::new(response, value))
+    }
+}
+
 /// Documented error responses of [`Client::detach_ssh`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum DetachSshError {
@@ -203,6 +206,82 @@ pub enum DetachSshError {
     TooManyRequests(types::DetachSshResponse429),
     /// 500: Internal Server Error
     InternalServerError(types::DetachSshResponse500),
+}
+
+/// A request of [`Client::delete_api_key`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteApiKeyBuilder<'a> {
+    client: &'a Client,
+    id: i64,
+}
+
+impl DeleteApiKeyBuilder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<String, Error<DeleteApiKeyError>> {
+        self.send_with_response()
+            .await
+            .map(runtime::client::Success::into_value)
+    }
+
+    /// Sends the request: the success value with the response's status
+    /// and every header (request ids, rate limits, ETags).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<runtime::client::Success<String>, Error<DeleteApiKeyError>> {
+        let call = runtime::client::Call {
+            operation: "delete_api_key",
+            method: reqwest::Method::DELETE,
+            path: [
+                "/api/v0/auth/apikeys/",
+                &runtime::client::segment("id", self.id)?,
+                "/",
+            ]
+            .concat(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            idempotent: true,
+            security: &[&[Scheme::BearerAuth]],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(&self.client.credentials, call)
+            .await?;
+        let value = match response.status.as_u16() {
+            200 => runtime::client::json(&response)?,
+            400 => {
+                return Err(Error::Response(DeleteApiKeyError::BadRequest(
+                    runtime::client::json(&response)?,
+                )));
+            }
+            401 => {
+                return Err(Error::Response(DeleteApiKeyError::Unauthorized(
+                    runtime::client::json(&response)?,
+                )));
+            }
+            403 => {
+                return Err(Error::Response(DeleteApiKeyError::Forbidden(
+                    runtime::client::json(&response)?,
+                )));
+            }
+            404 => {
+                return Err(Error::Response(DeleteApiKeyError::NotFound(
+                    runtime::client::json(&response)?,
+                )));
+            }
+            429 => {
+                return Err(Error::Response(DeleteApiKeyError::TooManyRequests(
+                    runtime::client::json(&response)?,
+                )));
+            }
+            _ => return Err(Error::Undocumented(response)),
+        };
+        Ok(runtime::client::Success::new(response, value))
+    }
 }
 
 /// Documented error responses of [`Client::delete_api_key`].

@@ -65,8 +65,3 @@ pub fn integer_bounds(format: Option<&str>) -> (i64, u64) {
         _ => (i64::MIN, i64::MAX as u64),
     }
 }
-
-/// Whether values of `t` are plain data passed by value (`Copy`).
-pub fn is_copy(t: &TypeRef) -> bool {
-    matches!(t, TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean)
-}

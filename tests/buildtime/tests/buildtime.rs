@@ -22,9 +22,9 @@ async fn build_time_vast_client_against_fake_cloud() {
     let (addr, _handle) = fake_cloud::spawn(fake_cloud::State::default_for(fake_cloud::Vendor::Vast)).await.unwrap();
     let credentials = vast::client::Credentials::new().bearer_auth(VAST_KEY);
     let client = vast::client::Client::with_config(credentials, quick_config(addr)).unwrap();
-    let detached = client.detach_ssh(99999, 12345).await.unwrap();
+    let detached = client.detach_ssh(99999, 12345).send().await.unwrap();
     assert_eq!(detached.msg.as_deref(), Some("SSH key removed from instance."));
-    match client.detach_ssh(99999, 12345).await {
+    match client.detach_ssh(99999, 12345).send().await {
         Err(vast::runtime::client::Error::Response(vast::client::DetachSshError::NotFound(body))) => {
             assert_eq!(body.error, Some(vast::types::DetachSshResponse404Error::NoSuchSshKey));
         }
@@ -44,8 +44,8 @@ async fn build_time_transfer_client_signs_requests_fake_cloud_verifies() {
         ssh_public_key_id: "key-0123456789abcdef0".into(),
         user_name: "my_user".into(),
     };
-    client.delete_ssh_public_key(&request).await.unwrap();
-    match client.delete_ssh_public_key(&request).await {
+    client.delete_ssh_public_key(request.clone()).send().await.unwrap();
+    match client.delete_ssh_public_key(request).send().await {
         Err(transfer::runtime::client::Error::Response(
             transfer::client::DeleteSshPublicKeyError::ResourceNotFoundException(e),
         )) => assert_eq!(e.resource_type, "SshPublicKey"),
@@ -94,13 +94,13 @@ async fn build_time_server_answers_build_time_client() {
 
     let credentials = vast::client::Credentials::new().bearer_auth(VAST_KEY);
     let client = vast::client::Client::with_config(credentials, quick_config(addr)).unwrap();
-    let answer = client.detach_ssh(7, 42).await.unwrap();
+    let answer = client.detach_ssh(7, 42).send().await.unwrap();
     assert_eq!(answer.msg.as_deref(), Some("detached 42"));
     assert_eq!(*detacher.calls.lock().unwrap(), vec![("user-1".to_string(), 7, 42)]);
 
     let wrong = vast::client::Credentials::new().bearer_auth("not-the-key");
     let client = vast::client::Client::with_config(wrong, quick_config(addr)).unwrap();
-    match client.detach_ssh(7, 42).await {
+    match client.detach_ssh(7, 42).send().await {
         Err(vast::runtime::client::Error::Undocumented(raw)) => {
             assert_eq!(raw.status, 401);
             let body: serde_json::Value = serde_json::from_slice(&raw.body).unwrap();

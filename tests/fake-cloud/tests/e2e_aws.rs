@@ -79,18 +79,19 @@ fn expect_undocumented(what: &str, outcome: Outcome) -> (u16, String) {
 async fn delete_once_then_resource_not_found() {
     let fake = Fake::default_for(Vendor::Aws).await;
     let c = client(&fake);
-    c.delete_ssh_public_key(&request(SERVER, USER, KEY0)).await.expect("first delete");
+    c.delete_ssh_public_key(request(SERVER, USER, KEY0)).send().await.expect("first delete");
     assert_eq!(keys(&fake), json!([KEY1]));
     expect_not_found(
         "second delete",
-        c.delete_ssh_public_key(&request(SERVER, USER, KEY0)).await,
+        c.delete_ssh_public_key(request(SERVER, USER, KEY0)).send().await,
         KEY0,
         "SshPublicKey",
     );
     assert_eq!(fake.requests("delete_ssh_public_key"), 2, "not found is not retried");
     // Any region signs for the same world.
     client_as(&fake, "AKIDTEST", "SECRETTEST", "eu-west-3")
-        .delete_ssh_public_key(&request(SERVER, USER, KEY1))
+        .delete_ssh_public_key(request(SERVER, USER, KEY1))
+        .send()
         .await
         .expect("another region");
     assert_eq!(keys(&fake), json!([]));
@@ -106,19 +107,29 @@ async fn unknown_server_user_and_other_accounts() {
     let fake = Fake::start(common::parse(Vendor::Aws, doc)).await;
     let c = client(&fake);
     let other = "s-00000000000000000";
-    expect_not_found("unknown server", c.delete_ssh_public_key(&request(other, USER, KEY0)).await, other, "Server");
-    expect_not_found("unknown user", c.delete_ssh_public_key(&request(SERVER, "nobody", KEY0)).await, "nobody", "User");
+    expect_not_found(
+        "unknown server",
+        c.delete_ssh_public_key(request(other, USER, KEY0)).send().await,
+        other,
+        "Server",
+    );
+    expect_not_found(
+        "unknown user",
+        c.delete_ssh_public_key(request(SERVER, "nobody", KEY0)).send().await,
+        "nobody",
+        "User",
+    );
     let missing = "key-0000000000000000f";
     expect_not_found(
         "unknown key",
-        c.delete_ssh_public_key(&request(SERVER, USER, missing)).await,
+        c.delete_ssh_public_key(request(SERVER, USER, missing)).send().await,
         missing,
         "SshPublicKey",
     );
     let stranger = client_as(&fake, "AKIDOTHER", "OTHERSECRET", "us-east-1");
     expect_not_found(
         "another account's server",
-        stranger.delete_ssh_public_key(&request(SERVER, USER, KEY0)).await,
+        stranger.delete_ssh_public_key(request(SERVER, USER, KEY0)).send().await,
         SERVER,
         "Server",
     );
@@ -137,7 +148,7 @@ async fn malformed_input_is_invalid_request() {
         ("UserName too short", request(SERVER, "ab", KEY0)),
         ("UserName with a slash", request(SERVER, "my_user/../x", KEY0)),
     ] {
-        let message = expect_invalid(what, c.delete_ssh_public_key(&req).await);
+        let message = expect_invalid(what, c.delete_ssh_public_key(req).send().await);
         assert!(!message.is_empty(), "{what}");
     }
     // Not JSON, a missing member, a wrong type.
@@ -162,19 +173,21 @@ async fn signatures_are_verified() {
     let (status, _) = expect_undocumented(
         "wrong secret",
         client_as(&fake, "AKIDTEST", "WRONGSECRET", "us-east-1")
-            .delete_ssh_public_key(&request(SERVER, USER, KEY0))
+            .delete_ssh_public_key(request(SERVER, USER, KEY0))
+            .send()
             .await,
     );
     assert_eq!(status, 403);
     let (status, _) = expect_undocumented(
         "unknown access key",
         client_as(&fake, "AKIDNOBODY", "SECRETTEST", "us-east-1")
-            .delete_ssh_public_key(&request(SERVER, USER, KEY0))
+            .delete_ssh_public_key(request(SERVER, USER, KEY0))
+            .send()
             .await,
     );
     assert_eq!(status, 403);
     let none = Client::with_config(Credentials::new(), fake.config()).unwrap();
-    assert!(matches!(none.delete_ssh_public_key(&request(SERVER, USER, KEY0)).await, Err(Error::Request(_))));
+    assert!(matches!(none.delete_ssh_public_key(request(SERVER, USER, KEY0)).send().await, Err(Error::Request(_))));
     let body = json!({"ServerId": SERVER, "SshPublicKeyId": KEY0, "UserName": USER}).to_string();
     let unsigned =
         [("X-Amz-Target", "TransferService.DeleteSshPublicKey"), ("Content-Type", "application/x-amz-json-1.1")];
@@ -205,7 +218,7 @@ async fn every_documented_error_code_can_be_injected() {
     .await;
     let c = client(&fake);
     let req = request(SERVER, USER, KEY0);
-    let call = || c.delete_ssh_public_key(&req);
+    let call = || c.delete_ssh_public_key(req.clone()).send();
     assert_eq!(expect_invalid("injected", call().await), "bad");
     let e = expect_not_found("injected", call().await, "r", "Server");
     assert_eq!(e.message, "gone");
@@ -244,9 +257,9 @@ async fn retries_on_injected_throttling_and_503() {
     )
     .await;
     let c = client(&fake);
-    c.delete_ssh_public_key(&request(SERVER, USER, KEY0)).await.expect("throttled, a raw 503, then deleted");
+    c.delete_ssh_public_key(request(SERVER, USER, KEY0)).send().await.expect("throttled, a raw 503, then deleted");
     assert_eq!(fake.requests("delete_ssh_public_key"), 3);
-    c.delete_ssh_public_key(&request(SERVER, USER, KEY1)).await.expect("faults used up");
+    c.delete_ssh_public_key(request(SERVER, USER, KEY1)).send().await.expect("faults used up");
     assert_eq!(fake.requests("delete_ssh_public_key"), 4);
     assert_eq!(keys(&fake), json!([]));
 
@@ -257,7 +270,7 @@ async fn retries_on_injected_throttling_and_503() {
         fake.config().retry(RetryPolicy::disabled()),
     )
     .unwrap();
-    match once.delete_ssh_public_key(&request(SERVER, USER, KEY0)).await {
+    match once.delete_ssh_public_key(request(SERVER, USER, KEY0)).send().await {
         Err(Error::Undocumented(raw)) => assert_eq!((raw.status.as_u16(), raw.error_code), (503, None)),
         other => panic!("expected the raw 503, got {other:?}"),
     }

@@ -59,9 +59,9 @@ fn expect_401(what: &str, result: Result<(), Error<DeleteKeypairError>>) {
 async fn token_delete_once_then_400() {
     let fake = Fake::default_for(Vendor::Huawei).await;
     let c = token_client(&fake);
-    c.delete_keypair(PROJECT, "my-keypair").await.expect("204");
+    c.delete_keypair(PROJECT, "my-keypair").send().await.expect("204");
     assert_eq!(keypairs(&fake), json!(["my-keypair-2"]));
-    let body = expect_400("second delete", c.delete_keypair(PROJECT, "my-keypair").await, "KPS.0002");
+    let body = expect_400("second delete", c.delete_keypair(PROJECT, "my-keypair").send().await, "KPS.0002");
     assert_eq!(body.error_msg.as_deref(), Some("The keypair does not exist."));
     assert_eq!(fake.requests("delete_keypair"), 2);
 }
@@ -69,12 +69,16 @@ async fn token_delete_once_then_400() {
 #[tokio::test]
 async fn aksk_signed_delete_is_verified() {
     let fake = Fake::default_for(Vendor::Huawei).await;
-    aksk_client(&fake, "HUAWEITESTSK").delete_keypair(PROJECT, "my-keypair-2").await.expect("a good signature: 204");
+    aksk_client(&fake, "HUAWEITESTSK")
+        .delete_keypair(PROJECT, "my-keypair-2")
+        .send()
+        .await
+        .expect("a good signature: 204");
     assert_eq!(keypairs(&fake), json!(["my-keypair"]));
-    expect_401("wrong SK", aksk_client(&fake, "WRONGSK").delete_keypair(PROJECT, "my-keypair").await);
+    expect_401("wrong SK", aksk_client(&fake, "WRONGSK").delete_keypair(PROJECT, "my-keypair").send().await);
     let stranger = AkSk::new("UNKNOWNAK", "HUAWEITESTSK").project_id(PROJECT);
     let stranger = Client::with_config(Credentials::new().ak_sk_signature(stranger), fake.config()).unwrap();
-    expect_401("unknown AK", stranger.delete_keypair(PROJECT, "my-keypair").await);
+    expect_401("unknown AK", stranger.delete_keypair(PROJECT, "my-keypair").send().await);
     assert_eq!(keypairs(&fake), json!(["my-keypair"]), "rejected requests delete nothing");
 }
 
@@ -82,9 +86,12 @@ async fn aksk_signed_delete_is_verified() {
 async fn wrong_and_missing_credentials() {
     let fake = Fake::default_for(Vendor::Huawei).await;
     let wrong = Client::with_config(Credentials::new().x_auth_token("not_a_token"), fake.config()).unwrap();
-    expect_401("wrong token", wrong.delete_keypair(PROJECT, "my-keypair").await);
+    expect_401("wrong token", wrong.delete_keypair(PROJECT, "my-keypair").send().await);
     let none = Client::with_config(Credentials::new(), fake.config()).unwrap();
-    assert!(matches!(none.delete_keypair(PROJECT, "my-keypair").await, Err(Error::Request(_))), "nothing is sent");
+    assert!(
+        matches!(none.delete_keypair(PROJECT, "my-keypair").send().await, Err(Error::Request(_))),
+        "nothing is sent"
+    );
     let target = format!("/v3/{PROJECT}/keypairs/my-keypair");
     let reply = fake.http("DELETE", &target, &[("Content-Type", "application/json")], "").await;
     assert_eq!(reply.status, 401, "{reply:?}");
@@ -113,12 +120,12 @@ async fn the_project_must_be_the_callers() {
     let c = token_client(&fake);
     expect_400(
         "another user's project",
-        c.delete_keypair("ffffffffffffffffffffffffffffffff", "theirs").await,
+        c.delete_keypair("ffffffffffffffffffffffffffffffff", "theirs").send().await,
         "KPS.0001",
     );
     expect_400(
         "an unknown project",
-        c.delete_keypair("00000000000000000000000000000000", "my-keypair").await,
+        c.delete_keypair("00000000000000000000000000000000", "my-keypair").send().await,
         "KPS.0001",
     );
     assert_eq!(fake.state()["resources"]["projects"][1]["keypairs"], json!(["theirs"]));
@@ -132,13 +139,13 @@ async fn names_are_one_percent_encoded_segment() {
     let fake = Fake::start(common::parse(Vendor::Huawei, doc)).await;
     let signed = aksk_client(&fake, "HUAWEITESTSK");
     // Encoded as the SDK does (`a%20b%2Fc`), signed over that path, and decoded as one name.
-    signed.delete_keypair(PROJECT, "a b/c").await.expect("a b/c");
-    signed.delete_keypair(PROJECT, "my-keypair%2F..").await.expect("a literal %2F");
-    signed.delete_keypair(PROJECT, "ключ").await.expect("non-ASCII");
-    expect_400("a b/c again", signed.delete_keypair(PROJECT, "a b/c").await, "KPS.0002");
-    expect_400("a prefix of a name", signed.delete_keypair(PROJECT, "my-key").await, "KPS.0002");
+    signed.delete_keypair(PROJECT, "a b/c").send().await.expect("a b/c");
+    signed.delete_keypair(PROJECT, "my-keypair%2F..").send().await.expect("a literal %2F");
+    signed.delete_keypair(PROJECT, "ключ").send().await.expect("non-ASCII");
+    expect_400("a b/c again", signed.delete_keypair(PROJECT, "a b/c").send().await, "KPS.0002");
+    expect_400("a prefix of a name", signed.delete_keypair(PROJECT, "my-key").send().await, "KPS.0002");
     // `..` cannot be a segment: the client refuses, and on the wire it matches no route.
-    assert!(matches!(signed.delete_keypair(PROJECT, "..").await, Err(Error::Request(_))));
+    assert!(matches!(signed.delete_keypair(PROJECT, "..").send().await, Err(Error::Request(_))));
     let auth = [("X-Auth-Token", TOKEN)];
     for target in [
         format!("/v3/{PROJECT}/keypairs/my-keypair/"),
@@ -170,14 +177,14 @@ async fn injected_faults() {
     )
     .await;
     let c = token_client(&fake);
-    let body = expect_400("typed 400", c.delete_keypair(PROJECT, "my-keypair").await, "KPS.XXX");
+    let body = expect_400("typed 400", c.delete_keypair(PROJECT, "my-keypair").send().await, "KPS.XXX");
     assert_eq!(body, ErrorRsp { error_code: Some("KPS.XXX".into()), error_msg: Some("XXX".into()) });
-    match c.delete_keypair(PROJECT, "my-keypair").await {
+    match c.delete_keypair(PROJECT, "my-keypair").send().await {
         Err(Error::Undocumented(raw)) => assert_eq!((raw.status.as_u16(), raw.text().as_ref()), (500, "boom")),
         other => panic!("expected the raw 500 (not retried), got {other:?}"),
     }
     assert_eq!(fake.requests("delete_keypair"), 2);
-    c.delete_keypair(PROJECT, "my-keypair").await.expect("429 retried, then 204");
+    c.delete_keypair(PROJECT, "my-keypair").send().await.expect("429 retried, then 204");
     assert_eq!(fake.requests("delete_keypair"), 4);
     assert_eq!(keypairs(&fake), json!(["my-keypair-2"]));
 }

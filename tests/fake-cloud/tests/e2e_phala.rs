@@ -35,14 +35,14 @@ fn key_ids(fake: &Fake) -> Vec<String> {
 async fn delete_once_then_not_found() {
     let fake = Fake::default_for(Vendor::Phala).await;
     let c = client(&fake);
-    assert_eq!(c.delete_ssh_key("sshk_test1").await.unwrap(), ());
+    assert_eq!(c.delete_ssh_key("sshk_test1").send().await.unwrap(), ());
     assert_eq!(key_ids(&fake), ["sshk_test2"]);
-    match c.delete_ssh_key("sshk_test1").await {
+    match c.delete_ssh_key("sshk_test1").send().await {
         Err(Error::Response(DeleteSshKeyError::NotFound(body))) => assert_eq!(body, detail("SSH key not found")),
         other => panic!("second delete: expected 404, got {other:?}"),
     }
     assert_eq!(fake.requests("delete_ssh_key"), 2);
-    c.delete_ssh_key("sshk_test2").await.unwrap();
+    c.delete_ssh_key("sshk_test2").send().await.unwrap();
     assert!(key_ids(&fake).is_empty());
     // A graceful stop, with the client's keep-alive connection still open.
     let addr = fake.addr;
@@ -58,7 +58,7 @@ async fn another_users_key_is_not_found() {
     let mut doc = State::default_for(Vendor::Phala).to_json();
     doc["resources"]["ssh_keys"].as_array_mut().unwrap().push(json!({"id": "sshk_other", "user": "someone_else"}));
     let fake = Fake::start(common::parse(Vendor::Phala, doc)).await;
-    match client(&fake).delete_ssh_key("sshk_other").await {
+    match client(&fake).delete_ssh_key("sshk_other").send().await {
         Err(Error::Response(DeleteSshKeyError::NotFound(body))) => assert_eq!(body, detail("SSH key not found")),
         other => panic!("expected 404, got {other:?}"),
     }
@@ -79,7 +79,7 @@ async fn every_documented_status() {
     )
     .await;
     let c = client(&fake);
-    match c.delete_ssh_key("sshk_test1").await {
+    match c.delete_ssh_key("sshk_test1").send().await {
         Err(Error::Response(DeleteSshKeyError::UnprocessableContent(body))) => assert_eq!(
             body,
             HttpValidationError {
@@ -96,7 +96,7 @@ async fn every_documented_status() {
         other => panic!("expected 422, got {other:?}"),
     }
     for (expected, text) in [(400, "Invalid key ID format"), (401, "Not authenticated"), (404, "SSH key not found")] {
-        match (expected, c.delete_ssh_key("sshk_test1").await) {
+        match (expected, c.delete_ssh_key("sshk_test1").send().await) {
             (400, Err(Error::Response(DeleteSshKeyError::BadRequest(body))))
             | (401, Err(Error::Response(DeleteSshKeyError::Unauthorized(body))))
             | (404, Err(Error::Response(DeleteSshKeyError::NotFound(body)))) => assert_eq!(body, detail(text)),
@@ -104,7 +104,7 @@ async fn every_documented_status() {
         }
     }
     assert_eq!(key_ids(&fake), ["sshk_test1", "sshk_test2"], "faults change nothing");
-    c.delete_ssh_key("sshk_test1").await.expect("faults used up: 204");
+    c.delete_ssh_key("sshk_test1").send().await.expect("faults used up: 204");
     assert_eq!(fake.requests("delete_ssh_key"), 5, "none of them retried");
 }
 
@@ -113,7 +113,7 @@ async fn bad_key_ids_are_400_and_touch_nothing() {
     let fake = Fake::default_for(Vendor::Phala).await;
     let c = client(&fake);
     for id in ["bad!", "a b", "sshk_test1/../sshk_test2", "sshk_test1?x=1", "sshk_test1#x", "%2e%2e", "ssh\u{e9}"] {
-        match c.delete_ssh_key(id).await {
+        match c.delete_ssh_key(id).send().await {
             Err(Error::Response(DeleteSshKeyError::BadRequest(body))) => {
                 assert_eq!(body, detail("Invalid key ID format"), "{id:?}")
             }
@@ -122,7 +122,7 @@ async fn bad_key_ids_are_400_and_touch_nothing() {
     }
     // `..` and `.` cannot be one path segment: the client refuses to send them.
     for id in ["..", "."] {
-        assert!(matches!(c.delete_ssh_key(id).await, Err(Error::Request(_))), "{id:?}");
+        assert!(matches!(c.delete_ssh_key(id).send().await, Err(Error::Request(_))), "{id:?}");
     }
     // On the wire, dot segments and extra segments match no route.
     let auth = [("X-API-Key", KEY)];
@@ -143,12 +143,12 @@ async fn bad_key_ids_are_400_and_touch_nothing() {
 async fn wrong_and_missing_credentials() {
     let fake = Fake::default_for(Vendor::Phala).await;
     let wrong = Client::with_config(Credentials::new().api_key_header("phak_wrong"), fake.config()).unwrap();
-    match wrong.delete_ssh_key("sshk_test1").await {
+    match wrong.delete_ssh_key("sshk_test1").send().await {
         Err(Error::Response(DeleteSshKeyError::Unauthorized(body))) => assert!(!body.detail.is_empty()),
         other => panic!("expected 401, got {other:?}"),
     }
     let none = Client::with_config(Credentials::new(), fake.config()).unwrap();
-    assert!(matches!(none.delete_ssh_key("sshk_test1").await, Err(Error::Request(_))), "nothing is sent");
+    assert!(matches!(none.delete_ssh_key("sshk_test1").send().await, Err(Error::Request(_))), "nothing is sent");
     // What the SDK sends, minus the key; and a bearer token, which Phala does not take.
     for headers in [&[("Content-Type", "application/json")][..], &[("Authorization", "Bearer phak_test_key")][..]] {
         let reply = fake.http("DELETE", "/api/v1/user/ssh-keys/sshk_test1", headers, "").await;
@@ -174,6 +174,6 @@ async fn a_load_balancer_503_is_retried() {
         json!([raw_fault("delete_ssh_key", 503, json!({"Retry-After": "0"}), json!("upstream connect error"), 1)]),
     )
     .await;
-    client(&fake).delete_ssh_key("sshk_test1").await.expect("503, then 204");
+    client(&fake).delete_ssh_key("sshk_test1").send().await.expect("503, then 204");
     assert_eq!(fake.requests("delete_ssh_key"), 2);
 }

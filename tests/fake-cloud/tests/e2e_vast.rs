@@ -41,24 +41,24 @@ async fn detach_once_then_not_found() {
     let fake = Fake::default_for(Vendor::Vast).await;
     let c = client(&fake);
     assert_eq!(
-        c.detach_ssh(99999, 12345).await.unwrap(),
+        c.detach_ssh(99999, 12345).send().await.unwrap(),
         DetachSshResponse200 { success: Some(true), msg: Some("SSH key removed from instance.".into()) }
     );
     assert_eq!(fake.state()["resources"]["instances"][0]["ssh_keys"], json!([12346]), "12345 is detached");
-    match c.detach_ssh(99999, 12345).await {
+    match c.detach_ssh(99999, 12345).send().await {
         Err(Error::Response(DetachSshError::NotFound(body))) => {
             assert_eq!(body, not_found(DetachSshResponse404Error::NoSuchSshKey, "SSH key not found."))
         }
         other => panic!("second detach: expected 404 no_such_ssh_key, got {other:?}"),
     }
-    match c.detach_ssh(11111, 12346).await {
+    match c.detach_ssh(11111, 12346).send().await {
         Err(Error::Response(DetachSshError::NotFound(body))) => {
             assert_eq!(body, not_found(DetachSshResponse404Error::NoSuchInstance, "Instance not found."))
         }
         other => panic!("unknown instance: expected 404 no_such_instance, got {other:?}"),
     }
     assert_eq!(fake.requests("detach_ssh"), 3, "404 is not retried");
-    c.detach_ssh(99999, 12346).await.expect("the other key is still attached");
+    c.detach_ssh(99999, 12346).send().await.expect("the other key is still attached");
 }
 
 #[tokio::test]
@@ -69,13 +69,13 @@ async fn another_users_instance_and_api_key() {
     doc["resources"]["api_keys"].as_array_mut().unwrap().push(json!({"id": 125, "user": "other"}));
     let fake = Fake::start(common::parse(Vendor::Vast, doc)).await;
     let c = client(&fake);
-    match c.detach_ssh(7, 1).await {
+    match c.detach_ssh(7, 1).send().await {
         Err(Error::Response(DetachSshError::NotFound(body))) => {
             assert_eq!(body.error, Some(DetachSshResponse404Error::NoSuchInstance), "not visible to test_user")
         }
         other => panic!("expected 404, got {other:?}"),
     }
-    match c.delete_api_key(125).await {
+    match c.delete_api_key(125).send().await {
         Err(Error::Response(DeleteApiKeyError::Forbidden(body))) => assert_eq!(
             body,
             DeleteApiKeyResponse403 { msg: Some("You do not have permission to delete this API Key.".into()) }
@@ -83,8 +83,8 @@ async fn another_users_instance_and_api_key() {
         other => panic!("expected 403, got {other:?}"),
     }
     let other = Client::with_config(Credentials::new().bearer_auth("other_key"), fake.config()).unwrap();
-    other.detach_ssh(7, 1).await.expect("the owner detaches");
-    assert_eq!(other.delete_api_key(125).await.unwrap(), "Successfully Deleted API Key");
+    other.detach_ssh(7, 1).send().await.expect("the owner detaches");
+    assert_eq!(other.delete_api_key(125).send().await.unwrap(), "Successfully Deleted API Key");
 }
 
 #[tokio::test]
@@ -96,7 +96,7 @@ async fn delete_api_key_statuses() {
     .await;
     let c = client(&fake);
     // 429, three attempts (the default policy), then the typed body.
-    match c.delete_api_key(123).await {
+    match c.delete_api_key(123).send().await {
         Err(Error::Response(DeleteApiKeyError::TooManyRequests(body))) => assert_eq!(
             body,
             DeleteApiKeyResponse429 { detail: Some("API requests too frequent endpoint threshold=2.0".into()) }
@@ -105,15 +105,15 @@ async fn delete_api_key_statuses() {
     }
     assert_eq!(fake.requests("delete_api_key"), 3);
     // 200: a JSON string. Then 404 for the same id.
-    assert_eq!(c.delete_api_key(123).await.unwrap(), "Successfully Deleted API Key");
-    match c.delete_api_key(123).await {
+    assert_eq!(c.delete_api_key(123).send().await.unwrap(), "Successfully Deleted API Key");
+    match c.delete_api_key(123).send().await {
         Err(Error::Response(DeleteApiKeyError::NotFound(body))) => {
             assert_eq!(body, DeleteApiKeyResponse404 { msg: Some("API Key not found.".into()) })
         }
         other => panic!("second delete: expected 404, got {other:?}"),
     }
     // 400: ids start at 1 (the spec's `minimum`); the stub rejects 0 in Vast's error body.
-    match c.delete_api_key(0).await {
+    match c.delete_api_key(0).send().await {
         Err(Error::Response(DeleteApiKeyError::BadRequest(body))) => {
             assert!(body.msg.as_deref().is_some_and(|m| m.starts_with("Invalid request parameters")), "{body:?}")
         }
@@ -121,7 +121,7 @@ async fn delete_api_key_statuses() {
     }
     // 401: the documented `Error` body, from the stub's authentication.
     let wrong = Client::with_config(Credentials::new().bearer_auth("not_the_key"), fake.config()).unwrap();
-    match wrong.delete_api_key(124).await {
+    match wrong.delete_api_key(124).send().await {
         Err(Error::Response(DeleteApiKeyError::Unauthorized(body))) => assert_eq!(
             body,
             VastError { success: Some(false), error: Some("auth_error".into()), msg: Some("Invalid user key".into()) }
@@ -148,7 +148,7 @@ async fn every_documented_detach_status_can_be_injected() {
     )
     .await;
     let c = client(&fake);
-    match c.detach_ssh(99999, 12345).await {
+    match c.detach_ssh(99999, 12345).send().await {
         Err(Error::Response(DetachSshError::BadRequest(body))) => assert_eq!(
             body,
             DetachSshResponse400 {
@@ -159,7 +159,7 @@ async fn every_documented_detach_status_can_be_injected() {
         ),
         other => panic!("expected 400, got {other:?}"),
     }
-    match c.detach_ssh(99999, 12345).await {
+    match c.detach_ssh(99999, 12345).send().await {
         Err(Error::Response(DetachSshError::InternalServerError(body))) => assert_eq!(
             body,
             DetachSshResponse500 {
@@ -171,13 +171,13 @@ async fn every_documented_detach_status_can_be_injected() {
         other => panic!("expected 500, got {other:?}"),
     }
     assert_eq!(fake.requests("detach_ssh"), 2, "500 is not retried");
-    match c.detach_ssh(99999, 12345).await {
+    match c.detach_ssh(99999, 12345).send().await {
         Err(Error::Response(DetachSshError::NotFound(body))) => {
             assert_eq!(body, not_found(DetachSshResponse404Error::NoSuchInstance, "Instance not found."))
         }
         other => panic!("expected 404, got {other:?}"),
     }
-    match c.detach_ssh(99999, 12345).await {
+    match c.detach_ssh(99999, 12345).send().await {
         Err(Error::Response(DetachSshError::TooManyRequests(body))) => assert_eq!(
             body,
             DetachSshResponse429 { detail: Some("API requests too frequent endpoint threshold=2.0".into()) }
@@ -186,32 +186,32 @@ async fn every_documented_detach_status_can_be_injected() {
     }
     assert_eq!(fake.requests("detach_ssh"), 6, "the 429 was sent 3 times");
     assert_eq!(fake.state()["resources"]["instances"][0]["ssh_keys"], json!([12345, 12346]), "faults change nothing");
-    c.detach_ssh(99999, 12345).await.expect("faults used up: the real answer");
+    c.detach_ssh(99999, 12345).send().await.expect("faults used up: the real answer");
 
-    match c.delete_api_key(123).await {
+    match c.delete_api_key(123).send().await {
         Err(Error::Response(DeleteApiKeyError::Unauthorized(body))) => {
             assert_eq!(body.error.as_deref(), Some("auth_error"))
         }
         other => panic!("expected 401, got {other:?}"),
     }
-    match c.delete_api_key(123).await {
+    match c.delete_api_key(123).send().await {
         Err(Error::Response(DeleteApiKeyError::BadRequest(body))) => {
             assert_eq!(body, DeleteApiKeyResponse400 { msg: Some("API Key ID not provided.".into()) })
         }
         other => panic!("expected 400, got {other:?}"),
     }
-    match c.delete_api_key(123).await {
+    match c.delete_api_key(123).send().await {
         Err(Error::Response(DeleteApiKeyError::Forbidden(body))) => assert!(body.msg.is_some()),
         other => panic!("expected 403, got {other:?}"),
     }
-    match c.delete_api_key(123).await {
+    match c.delete_api_key(123).send().await {
         Err(Error::Response(DeleteApiKeyError::NotFound(body))) => {
             assert_eq!(body.msg.as_deref(), Some("API Key not found."))
         }
         other => panic!("expected 404, got {other:?}"),
     }
     assert!(fake.handle.state().faults.is_empty(), "every fault used");
-    assert_eq!(c.delete_api_key(123).await.unwrap(), "Successfully Deleted API Key");
+    assert_eq!(c.delete_api_key(123).send().await.unwrap(), "Successfully Deleted API Key");
 }
 
 #[tokio::test]
@@ -231,9 +231,9 @@ async fn retries_on_injected_429_and_503() {
     )
     .await;
     let c = client(&fake);
-    c.detach_ssh(99999, 12345).await.expect("429, 429, then the real 200");
+    c.detach_ssh(99999, 12345).send().await.expect("429, 429, then the real 200");
     assert_eq!(fake.requests("detach_ssh"), 3);
-    assert_eq!(c.delete_api_key(123).await.unwrap(), "Successfully Deleted API Key", "503, 503, then 200");
+    assert_eq!(c.delete_api_key(123).send().await.unwrap(), "Successfully Deleted API Key", "503, 503, then 200");
     assert_eq!(fake.requests("delete_api_key"), 3);
 
     // Without retries the load balancer's 503 is an undocumented answer, kept whole.
@@ -244,14 +244,14 @@ async fn retries_on_injected_429_and_503() {
     .await;
     let once =
         Client::with_config(Credentials::new().bearer_auth(KEY), fake.config().retry(RetryPolicy::disabled())).unwrap();
-    match once.detach_ssh(99999, 12345).await {
+    match once.detach_ssh(99999, 12345).send().await {
         Err(Error::Undocumented(raw)) => {
             assert_eq!((raw.status.as_u16(), raw.text().as_ref()), (503, "<html>busy</html>"));
             assert_eq!(raw.headers.get("content-type").and_then(|v| v.to_str().ok()), Some("text/html"));
         }
         other => panic!("expected the raw 503, got {other:?}"),
     }
-    once.detach_ssh(99999, 12345).await.expect("then the real answer");
+    once.detach_ssh(99999, 12345).send().await.expect("then the real answer");
 }
 
 /// A raw fault stands for a box in front of the service: it answers before
@@ -283,7 +283,7 @@ async fn wrong_and_missing_credentials() {
     let fake = Fake::default_for(Vendor::Vast).await;
     // detach_ssh documents no 401: the stub's answer reaches the client as undocumented, in Vast's error body.
     let wrong = Client::with_config(Credentials::new().bearer_auth("nope"), fake.config()).unwrap();
-    match wrong.detach_ssh(99999, 12345).await {
+    match wrong.detach_ssh(99999, 12345).send().await {
         Err(Error::Undocumented(raw)) => {
             assert_eq!(raw.status.as_u16(), 401);
             let body: serde_json::Value = serde_json::from_slice(&raw.body).unwrap();
@@ -293,7 +293,7 @@ async fn wrong_and_missing_credentials() {
     }
     // A client without credentials sends nothing.
     let none = Client::with_config(Credentials::new(), fake.config()).unwrap();
-    assert!(matches!(none.detach_ssh(99999, 12345).await, Err(Error::Request(_))));
+    assert!(matches!(none.detach_ssh(99999, 12345).send().await, Err(Error::Request(_))));
     // On the wire: no header, an empty bearer, another scheme.
     for headers in [&[][..], &[("Authorization", "Bearer ")][..], &[("Authorization", "Basic dmFzdA==")][..]] {
         let reply = fake.http("DELETE", DETACH_PATH, headers, "{}").await;
@@ -365,18 +365,18 @@ async fn the_example_state_file_loads_and_behaves() {
     let fake = Fake::start(state).await;
     let c = client(&fake);
     // The file: detach_ssh answers 429 twice (retried), then works; its instance 4242 has key 7.
-    c.detach_ssh(4242, 7).await.expect("retried past the two 429s");
+    c.detach_ssh(4242, 7).send().await.expect("retried past the two 429s");
     assert_eq!(fake.requests("detach_ssh"), 3);
     let once =
         Client::with_config(Credentials::new().bearer_auth(KEY), fake.config().retry(RetryPolicy::disabled())).unwrap();
-    match once.delete_api_key(123).await {
+    match once.delete_api_key(123).send().await {
         Err(Error::Undocumented(raw)) => {
             assert_eq!(raw.status.as_u16(), 503);
             assert_eq!(raw.headers.get("retry-after").and_then(|v| v.to_str().ok()), Some("0"));
         }
         other => panic!("expected the file's raw 503, got {other:?}"),
     }
-    assert_eq!(once.delete_api_key(123).await.unwrap(), "Successfully Deleted API Key");
+    assert_eq!(once.delete_api_key(123).send().await.unwrap(), "Successfully Deleted API Key");
 }
 
 #[test]

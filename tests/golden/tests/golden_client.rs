@@ -95,7 +95,7 @@ async fn typed_form_bodies_are_encoded_with_brackets() {
                 timeout: Some(60),
             }]),
         };
-        c.update_workflow("ci.yml", &body).await.unwrap();
+        c.update_workflow("ci.yml", body).send().await.unwrap();
     })
     .await;
     assert!(
@@ -125,7 +125,12 @@ async fn union_path_segments_deep_objects_and_form_objects() {
         };
         let expand = ["data.customer".to_string(), "data.invoice".to_string()];
         let id = GetWorkflowWorkflowId::String("ci.yml".into());
-        c.get_workflow(&id, Some("q"), Some(&created), Some(&expand), Some(&filter))
+        c.get_workflow(id)
+            .query("q")
+            .created(created)
+            .expand(expand)
+            .filter(filter)
+            .send()
             .await
             .unwrap();
     })
@@ -141,15 +146,11 @@ async fn union_path_segments_deep_objects_and_form_objects() {
 async fn scalar_union_members_print_as_themselves() {
     let line = request_line(async |c| {
         let id = GetWorkflowWorkflowId::Integer(42);
-        c.get_workflow(
-            &id,
-            None,
-            Some(&GetWorkflowCreated::Integer(1700000000)),
-            None,
-            None,
-        )
-        .await
-        .unwrap();
+        c.get_workflow(id)
+            .created(GetWorkflowCreated::Integer(1700000000))
+            .send()
+            .await
+            .unwrap();
     })
     .await;
     assert_eq!(line, "GET /workflows/42?created=1700000000 HTTP/1.1");
@@ -215,7 +216,7 @@ async fn typed_multipart_bodies_are_parts_a_parser_reads() {
             notes: Some(None),
             ..artifact(file, logs, &["file"])
         };
-        c.upload_artifact("ci.yml", &body).await.unwrap();
+        c.upload_artifact("ci.yml", body).send().await.unwrap();
     })
     .await;
     assert!(
@@ -287,7 +288,7 @@ async fn absent_optional_multipart_properties_are_left_out() {
             file: Binary::from("x"),
             ..Default::default()
         };
-        c.upload_artifact("ci.yml", &body).await.unwrap();
+        c.upload_artifact("ci.yml", body).send().await.unwrap();
     })
     .await;
     let content_type = head
@@ -440,7 +441,11 @@ async fn the_stub_decodes_the_form_bodies_the_client_sends() {
             },
         ]),
     };
-    client.update_workflow("ci.yml", &update).await.unwrap();
+    client
+        .update_workflow("ci.yml", update.clone())
+        .send()
+        .await
+        .unwrap();
     let file = Binary::new(vec![0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, b'\r', b'\n'])
         .with_file_name("out \"1\".zip")
         .with_content_type("application/zip");
@@ -453,7 +458,11 @@ async fn the_stub_decodes_the_form_bodies_the_client_sends() {
             .with_content_type("application/json"),
     ];
     let upload = artifact(file, logs, &["file", "logs"]);
-    client.upload_artifact("ci.yml", &upload).await.unwrap();
+    client
+        .upload_artifact("ci.yml", upload.clone())
+        .send()
+        .await
+        .unwrap();
     // Only what is required, with one log file: still an array.
     let small = UploadArtifactRequest {
         name: "n".into(),
@@ -467,7 +476,11 @@ async fn the_stub_decodes_the_form_bodies_the_client_sends() {
         ]),
         ..Default::default()
     };
-    client.upload_artifact("ci.yml", &small).await.unwrap();
+    client
+        .upload_artifact("ci.yml", small.clone())
+        .send()
+        .await
+        .unwrap();
     let updates = api.updates.lock().unwrap();
     assert_eq!(
         *updates,
@@ -603,7 +616,7 @@ async fn a_malformed_form_body_is_the_vendors_validation_answer() {
 #[tokio::test]
 async fn headers_the_stub_sets_are_read_back_typed() {
     let client = served().await;
-    let WithHeaders { body, headers } = client.get_report("q3").await.unwrap();
+    let WithHeaders { body, headers } = client.get_report("q3").send().await.unwrap();
     assert_eq!(body.title.as_deref(), Some("report q3"));
     assert_eq!(
         headers,
@@ -618,13 +631,13 @@ async fn headers_the_stub_sets_are_read_back_typed() {
             x_cache: Some(GetReportResponse200XCache::Hit),
         }
     );
-    match client.get_report("slow").await {
+    match client.get_report("slow").send().await {
         Err(Error::Response(GetReportError::TooManyRequests { headers })) => {
             assert_eq!(headers, GetReportTooManyRequestsHeaders { retry_after: 3 });
         }
         other => panic!("{other:?}"),
     }
-    match client.get_report("gone").await {
+    match client.get_report("gone").send().await {
         Err(Error::Response(GetReportError::Status4xx {
             status,
             body,
@@ -643,7 +656,7 @@ async fn headers_the_stub_sets_are_read_back_typed() {
         }
         other => panic!("{other:?}"),
     }
-    match client.create_report().await.unwrap() {
+    match client.create_report().send().await.unwrap() {
         CreateReportResponse::Created { headers } => {
             assert_eq!(
                 headers,
@@ -658,7 +671,7 @@ async fn headers_the_stub_sets_are_read_back_typed() {
 
 #[tokio::test]
 async fn a_header_value_no_header_can_carry_is_not_sent() {
-    match served().await.get_report("broken").await {
+    match served().await.get_report("broken").send().await {
         Err(Error::Undocumented(raw)) => {
             assert_eq!(raw.status, 500, "the stub's internal error: {}", raw.text());
             assert!(
@@ -677,7 +690,7 @@ async fn a_missing_required_header_is_a_decode_error_keeping_the_response() {
             .await;
     let client =
         Client::with_config(Credentials::new(), ClientConfig::new().base_url(url)).unwrap();
-    match client.get_report("q3").await {
+    match client.get_report("q3").send().await {
         Err(Error::Decode { response, message }) => {
             assert_eq!(
                 message,
@@ -704,7 +717,7 @@ async fn a_required_header_that_does_not_parse_is_a_decode_error() {
         .base_url(url)
         .retry(RetryPolicy::disabled());
     let client = Client::with_config(Credentials::new(), config).unwrap();
-    match client.get_report("q3").await {
+    match client.get_report("q3").send().await {
         Err(Error::Decode { response, message }) => {
             assert_eq!(response.status.as_u16(), 429);
             assert!(
@@ -728,7 +741,7 @@ async fn a_parameter_serde_cannot_write_is_a_request_error_naming_it() {
         }];
         // The loopback server answers 204, which `search` does not document.
         assert!(matches!(
-            c.search(Some(&sort), None).await,
+            c.search().sort(sort).send().await,
             Err(Error::Undocumented(_))
         ));
     })
@@ -744,7 +757,9 @@ async fn a_parameter_serde_cannot_write_is_a_request_error_naming_it() {
     )
     .unwrap();
     match client
-        .search(None, Some(&Shape::Label("north".into())))
+        .search()
+        .near(Shape::Label("north".into()))
+        .send()
         .await
     {
         Err(Error::Request(e)) => {
@@ -768,7 +783,7 @@ async fn a_parameter_serde_cannot_write_is_a_request_error_naming_it() {
 #[tokio::test]
 async fn a_response_body_serde_cannot_write_is_the_stubs_internal_error() {
     let client = served().await;
-    match client.search(None, None).await {
+    match client.search().send().await {
         Err(Error::Undocumented(raw)) => {
             assert_eq!(raw.status, 500);
             assert_eq!(raw.headers["content-type"], "application/problem+json");
@@ -786,7 +801,7 @@ async fn a_response_body_serde_cannot_write_is_the_stubs_internal_error() {
     }))
     .await;
     assert_eq!(
-        circles.search(None, None).await.unwrap(),
+        circles.search().send().await.unwrap(),
         Shape::Circle(Circle { radius: 1.5 })
     );
 }
@@ -818,5 +833,50 @@ fn non_string_enum_values_round_trip() {
     assert_eq!(
         serde_json::from_value::<Priority>(json!(-3.0)).unwrap(),
         Priority::Unknown(json!(-3.0))
+    );
+}
+
+#[tokio::test]
+async fn a_whole_success_keeps_status_and_undocumented_headers() {
+    let (url, server) = answering(
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-request-id: req-7\r\n\
+          etag: \"v3\"\r\ncontent-length: 15\r\n\r\n{\"name\":\"root\"}",
+    )
+    .await;
+    let client =
+        Client::with_config(Credentials::new(), ClientConfig::new().base_url(url)).unwrap();
+    let whole = client
+        .get_items_id("a b")
+        .id_query(7)
+        .send_with_response()
+        .await
+        .unwrap();
+    assert_eq!(whole.status.as_u16(), 200);
+    assert_eq!(whole.header("x-request-id"), Some("req-7"));
+    assert_eq!(whole.header("ETag"), Some("\"v3\""));
+    assert_eq!(whole.value.name, "root");
+    let (head, _) = server.await.unwrap();
+    assert!(
+        head.starts_with("GET /items/a%20b?id=7 HTTP/1.1\r\n"),
+        "{head}"
+    );
+}
+
+#[tokio::test]
+async fn a_request_is_a_value_that_can_be_kept_and_sent_later() {
+    let (url, server) = one_exchange().await;
+    let client =
+        Client::with_config(Credentials::new(), ClientConfig::new().base_url(url)).unwrap();
+    let base = client.get_items_id("n/1");
+    // A clone keeps every value set so far; setting more changes only it.
+    let with_query = base.clone().id_query(3);
+    let debug = format!("{with_query:?}");
+    assert!(debug.contains("id_query: Some(3)"), "{debug}");
+    assert!(format!("{base:?}").contains("id_query: None"));
+    let _ = with_query.send().await;
+    let (head, _) = server.await.unwrap();
+    assert!(
+        head.starts_with("GET /items/n%2F1?id=3 HTTP/1.1\r\n"),
+        "{head}"
     );
 }

@@ -2,6 +2,7 @@
 //! async method per operation.
 
 mod auth;
+mod builder;
 mod operation;
 mod protocol;
 

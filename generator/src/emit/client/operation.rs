@@ -4,10 +4,11 @@
 //! type documented for that status, never by trying shapes in turn.
 
 use super::auth::requirements;
+use super::builder::{self, Value};
 use super::protocol::{Wire, wire};
 use crate::emit::docs::{doc, paragraph};
 use crate::emit::headers;
-use crate::emit::rust_type::{is_copy, rust_type};
+use crate::emit::rust_type::rust_type;
 use crate::emit::shape::{
     FormBody, Kind, displayable, form_body, json_media, kind, method_str, ordered_params, preferred, resolve,
     status_doc, strip_nullable,
@@ -29,19 +30,13 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
     let types = quote! { types:: };
     let name = format_ident!("{}", op.name);
     let error_ident = format_ident!("{}Error", op.type_name);
+    let request_ident = format_ident!("{}Builder", op.type_name);
 
-    let renamed = arguments(op);
+    let renamed = builder::renamed(ordered_params(op));
     let params: Vec<&Parameter> = renamed.iter().collect();
-    let mut args: Vec<TokenStream> = params
-        .iter()
-        .map(|p| {
-            let ident = format_ident!("{}", p.rust_name);
-            let ty = arg_type(api, p);
-            quote! { #ident: #ty }
-        })
-        .collect();
-    let (body_arg, body_expr) = body(api, op, &wire, &types);
-    args.extend(body_arg);
+    let mut slots: Vec<builder::Slot> = params.iter().map(|p| builder::parameter(p)).collect();
+    let (body_slot, body_expr) = body(api, op, &wire);
+    slots.extend(body_slot);
 
     let path = path_expr(op, &params);
     let query_setup = collect(api, &params, Location::Query, quote! { query }, &[]);
@@ -63,7 +58,7 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
     let http_method = format_ident!("{}", format!("{:?}", op.method).to_uppercase());
 
     let (ok_ty, success_enum) = success(op, &types);
-    let (arms, error_enum) = responses(op, &error_ident, &types);
+    let (decode, error_enum) = responses(op, &error_ident, &ok_ty, &types);
 
     let mut docs = doc(op.summary.as_deref(), op.description.as_deref());
     let route = match &op.target {
@@ -71,14 +66,16 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
         None => format!("`{} {}`", method_str(op.method), op.path),
     };
     docs.extend(paragraph(&route));
-    let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
-    let many = (args.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
 
-    let method = quote! {
-        #docs
-        #deprecated
-        #many
-        pub async fn #name(&self, #(#args),*) -> Result<#ok_ty, Error<#error_ident>> {
+    let methods = quote! {
+        /// Sends the request: the documented success value, or the error.
+        pub async fn send(self) -> Result<#ok_ty, Error<#error_ident>> {
+            self.send_with_response().await.map(runtime::client::Success::into_value)
+        }
+
+        /// Sends the request: the success value with the response's status
+        /// and every header (request ids, rate limits, ETags).
+        pub async fn send_with_response(self) -> Result<runtime::client::Success<#ok_ty>, Error<#error_ident>> {
             #query_setup
             #header_setup
             let call = runtime::client::Call {
@@ -93,13 +90,22 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
                 error_code: #error_code,
                 transient: #transient,
             };
-            let response = self.transport.execute(&self.credentials, call).await?;
-            #arms
+            let response = self.client.transport.execute(&self.client.credentials, call).await?;
+            #decode
         }
     };
+    let emitted = builder::emit(&builder::Request {
+        method: &name,
+        ident: &request_ident,
+        docs,
+        deprecated: op.deprecated,
+        slots: &slots,
+        methods,
+    });
     let headers = op.responses.iter().filter_map(|r| headers::of(op, r)).map(|h| decoded_headers(&h));
-    let enums = quote! { #success_enum #error_enum #(#headers)* };
-    Emitted { method, enums }
+    let builder = emitted.builder;
+    let enums = quote! { #builder #success_enum #error_enum #(#headers)* };
+    Emitted { method: emitted.method, enums }
 }
 
 /// A response's headers struct and how it is read from a response.
@@ -129,62 +135,6 @@ fn decoded_headers(h: &headers::Headers<'_>) -> TokenStream {
     }
 }
 
-/// Names the method body binds itself (and the body argument): a
-/// parameter of the same name (Netlify's `query`) is renamed `query_param`.
-const LOCALS: &[&str] = &["body", "call", "headers", "query", "response"];
-
-/// The operation's parameters in argument order, named so that none
-/// collides with a local of the method.
-fn arguments(op: &Operation) -> Vec<Parameter> {
-    let params = ordered_params(op);
-    let mut taken: Vec<String> = params.iter().map(|p| p.rust_name.clone()).collect();
-    params
-        .into_iter()
-        .cloned()
-        .map(|mut p| {
-            if LOCALS.contains(&p.rust_name.as_str()) {
-                let base = format!("{}_param", p.rust_name);
-                let name = (1..).map(|i| if i == 1 { base.clone() } else { format!("{base}{i}") });
-                p.rust_name = name.into_iter().find(|n| !taken.contains(n)).unwrap_or(base);
-                taken.push(p.rust_name.clone());
-            }
-            p
-        })
-        .collect()
-}
-
-/// The type a parameter's value is taken as: borrowed where it is data,
-/// by value where it is `Copy`, `Option` when not required.
-fn arg_type(api: &Api, p: &Parameter) -> TokenStream {
-    let t = strip_nullable(&p.ty);
-    let ty = match t {
-        TypeRef::String { .. } | TypeRef::Binary => quote! { &str },
-        TypeRef::Array { items, .. } => {
-            let i = rust_type(items, &quote! { types:: });
-            quote! { &[#i] }
-        }
-        t if is_copy(t) => rust_type(t, &quote! { types:: }),
-        t if is_scalar_alias(api, t) && alias_is_copy(api, t) => rust_type(t, &quote! { types:: }),
-        t => {
-            let r = rust_type(t, &quote! { types:: });
-            quote! { &#r }
-        }
-    };
-    if p.required {
-        ty
-    } else {
-        quote! { Option<#ty> }
-    }
-}
-
-fn is_scalar_alias(api: &Api, t: &TypeRef) -> bool {
-    matches!(t, TypeRef::Named { .. }) && !matches!(resolve(api, t), TypeRef::Named { .. })
-}
-
-fn alias_is_copy(api: &Api, t: &TypeRef) -> bool {
-    is_copy(resolve(api, t))
-}
-
 /// Whether `t` is a struct or a map (which `form` explodes into pairs).
 fn is_object(api: &Api, t: &TypeRef) -> bool {
     match resolve(api, strip_nullable(t)) {
@@ -211,9 +161,12 @@ fn path_expr(op: &Operation, params: &[&Parameter]) -> TokenStream {
                     literal.clear();
                 }
                 let ident = format_ident!("{}", p.rust_name);
+                // Moved out of the request, unless the template repeats it.
+                let once = op.path.matches(&format!("{{{name}}}")).count() == 1;
                 let value = match strip_nullable(&p.ty) {
-                    TypeRef::Array { .. } => quote! { runtime::client::join(#ident, ",") },
-                    _ => quote! { #ident },
+                    TypeRef::Array { .. } => quote! { runtime::client::join(&self.#ident, ",") },
+                    _ if once => quote! { self.#ident },
+                    _ => quote! { &self.#ident },
                 };
                 pieces.push(quote! { &runtime::client::segment(#name, #value)? });
             }
@@ -260,9 +213,9 @@ fn collect(
         };
         let push = push_value(api, p, &name, &var);
         if p.required {
-            quote! { { let value = #ident; #push } }
+            quote! { { let value = &self.#ident; #push } }
         } else {
-            quote! { if let Some(value) = #ident { #push } }
+            quote! { if let Some(value) = &self.#ident { #push } }
         }
     });
     Some(quote! { let mut #var: Vec<#elem> = vec![#(#fixed),*]; #(#pushes)* })
@@ -273,7 +226,7 @@ fn push_value(api: &Api, p: &Parameter, name: &TokenStream, var: &TokenStream) -
     let wire = &p.name;
     match strip_nullable(&p.ty) {
         _ if query && p.style == Style::DeepObject => quote! {
-            runtime::client::deep_object(#wire, &value, &mut #var)?;
+            runtime::client::deep_object(#wire, value, &mut #var)?;
         },
         TypeRef::Array { items, .. } if query && p.explode && displayable(api, items) => quote! {
             for item in value { #var.push((#name, runtime::client::param(item))); }
@@ -303,9 +256,9 @@ fn push_value(api: &Api, p: &Parameter, name: &TokenStream, var: &TokenStream) -
         }
         t if displayable(api, t) => quote! { #var.push((#name, runtime::client::param(value))); },
         t if query && p.explode && is_object(api, t) => quote! {
-            runtime::client::form_object(#wire, &value, &mut #var)?;
+            runtime::client::form_object(#wire, value, &mut #var)?;
         },
-        _ => quote! { #var.push((#name, runtime::client::json_param(#wire, &value)?)); },
+        _ => quote! { #var.push((#name, runtime::client::json_param(#wire, value)?)); },
     }
 }
 
@@ -332,8 +285,9 @@ fn headers(api: &Api, params: &[&Parameter], wire: &Wire) -> Option<TokenStream>
     })
 }
 
-/// Body argument and the `Option<Body>` expression.
-fn body(api: &Api, op: &Operation, wire: &Wire, types: &TokenStream) -> (Option<TokenStream>, TokenStream) {
+/// The body's builder slot and the `Option<Body>` expression, which reads
+/// the body through the reference `body`.
+fn body(api: &Api, op: &Operation, wire: &Wire) -> (Option<builder::Slot>, TokenStream) {
     let Some(b) = &op.body else {
         return match wire.empty_body {
             Some((ct, text)) => (
@@ -345,42 +299,26 @@ fn body(api: &Api, op: &Operation, wire: &Wire, types: &TokenStream) -> (Option<
     };
     let Some(content) = preferred(&b.contents) else { return (None, quote! { None }) };
     let ct = content.media_type.as_str();
-    let (ty, make) = match (kind(content), &content.ty, form_body(api, content)) {
+    let (slot, make) = match (kind(content), &content.ty, form_body(api, content)) {
         // A typed form: the caller gives the struct, the runtime encodes it.
-        (_, _, Some(FormBody::UrlEncoded(t))) => {
-            let r = rust_type(t, types);
-            (quote! { &#r }, quote! { runtime::client::Body::form(#ct, body)? })
-        }
+        (_, _, Some(FormBody::UrlEncoded(t))) => (Value::Typed(t), quote! { runtime::client::Body::form(#ct, body)? }),
         // A typed multipart body: the caller gives the struct, one part per
         // property.
         (_, _, Some(FormBody::Multipart(t, fields, additional))) => {
-            let r = rust_type(t, types);
-            (quote! { &#r }, multipart_body(api, content, fields, additional))
+            (Value::Typed(t), multipart_body(api, content, fields, additional))
         }
-        (Kind::Json, Some(t), _) => {
-            let ty = match strip_nullable(t) {
-                TypeRef::String { .. } => quote! { &str },
-                TypeRef::Array { items, .. } => {
-                    let i = rust_type(items, types);
-                    quote! { &[#i] }
-                }
-                t => {
-                    let r = rust_type(t, types);
-                    quote! { &#r }
-                }
-            };
-            (ty, quote! { runtime::client::Body::json(#ct, body)? })
-        }
-        (Kind::Text, _, _) => (quote! { &str }, quote! { runtime::client::Body::text(#ct, body) }),
+        (Kind::Json, Some(t), _) => (Value::Typed(t), quote! { runtime::client::Body::json(#ct, body)? }),
+        (Kind::Text, _, _) => (Value::Text, quote! { runtime::client::Body::text(#ct, body) }),
         // Bytes as given: octet streams, and media types (untyped forms and
         // multipart bodies) the caller encodes.
-        _ => (quote! { runtime::client::Bytes }, quote! { runtime::client::Body::bytes(#ct, body) }),
+        _ => (Value::Bytes, quote! { runtime::client::Body::bytes(#ct, body.clone()) }),
     };
-    if b.required {
-        (Some(quote! { body: #ty }), quote! { Some(#make) })
-    } else {
-        (Some(quote! { body: Option<#ty> }), quote! { match body { Some(body) => Some(#make), None => None } })
-    }
+    let slot = builder::body(slot, b.required, b.description.as_deref());
+    let expr = match b.required {
+        true => quote! { Some({ let body = &self.body; #make }) },
+        false => quote! { match &self.body { Some(body) => Some(#make), None => None } },
+    };
+    (Some(slot), expr)
 }
 
 /// A `multipart/form-data` body from the struct `body`: binary (and
@@ -538,8 +476,14 @@ fn success(op: &Operation, types: &TokenStream) -> (TokenStream, TokenStream) {
     }
 }
 
-/// The `match` on the response, and the operation's error enum.
-fn responses(op: &Operation, error_ident: &proc_macro2::Ident, types: &TokenStream) -> (TokenStream, TokenStream) {
+/// The `match` on the response (ending the method: a `Success`, or an
+/// error), and the operation's error enum.
+fn responses(
+    op: &Operation,
+    error_ident: &proc_macro2::Ident,
+    ok_type: &TokenStream,
+    types: &TokenStream,
+) -> (TokenStream, TokenStream) {
     let ok: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
     let success_ident = format_ident!("{}Response", op.type_name);
     let mut arms = Vec::new();
@@ -554,9 +498,10 @@ fn responses(op: &Operation, error_ident: &proc_macro2::Ident, types: &TokenStre
             }
             _ => variant(op, r, &success_ident, types).1,
         };
-        arms.push(quote! { #pat => Ok(#value), });
+        arms.push(quote! { #pat => #value, });
     }
     let mut variants = Vec::new();
+    let mut errors = Vec::new();
     let mut fallback = quote! { Err(Error::Undocumented(response)) };
     let mut code_arms = Vec::new();
     for r in op.responses.iter().filter(|r| !r.status.is_success()) {
@@ -582,7 +527,7 @@ fn responses(op: &Operation, error_ident: &proc_macro2::Ident, types: &TokenStre
             fallback = quote! { Err(Error::Response(#make)) };
         } else {
             let pat = status::pattern(r.status, quote! { _ });
-            arms.push(quote! { #pat => Err(Error::Response(#make)), });
+            errors.push((pat, quote! { Err(Error::Response(#make)) }));
         }
     }
     if !code_arms.is_empty() {
@@ -600,10 +545,33 @@ fn responses(op: &Operation, error_ident: &proc_macro2::Ident, types: &TokenStre
         #[derive(Clone, Debug, PartialEq)]
         pub enum #error_ident { #(#decls)* }
     };
-    let body = quote! {
-        match response.status.as_u16() {
-            #(#arms)*
-            _ => #fallback,
+    // Without a documented success every status is an error: the match is
+    // the method's result itself.
+    let body = match ok.is_empty() {
+        true if errors.is_empty() => fallback,
+        true => {
+            let errors = errors.iter().map(|(pat, e)| quote! { #pat => #e, });
+            quote! {
+                match response.status.as_u16() {
+                    #(#errors)*
+                    _ => #fallback,
+                }
+            }
+        }
+        false => {
+            let errors = errors.iter().map(|(pat, e)| quote! { #pat => return #e, });
+            let decoded = quote! {
+                match response.status.as_u16() {
+                    #(#arms)*
+                    #(#errors)*
+                    _ => return #fallback,
+                }
+            };
+            // A success without a body or headers has nothing to bind.
+            match ok_type.to_string() == "()" {
+                true => quote! { #decoded; Ok(runtime::client::Success::new(response, ())) },
+                false => quote! { let value = #decoded; Ok(runtime::client::Success::new(response, value)) },
+            }
         }
     };
     (body, error_enum)

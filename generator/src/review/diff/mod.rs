@@ -346,6 +346,11 @@ impl Cx<'_> {
                 let fix = "keep it optional, with a default";
                 self.push(Class::Breaking, "parameter.now-required", In::New, &new_at, message, fix);
             }
+            if p.required && !q.required {
+                // Fine on the wire; the Rust argument becomes a builder method.
+                let message = format!("`{}`: parameter `{}` is now optional", n.id, q.name);
+                self.push(Class::Info, "parameter.now-optional", In::New, &new_at, message, "");
+            }
             let label = format!("`{}` parameter `{}`", n.id, q.name);
             self.default_change(&p.default, &q.default, Dir::Request, &label, &new_at);
             let values = q.default.iter().chain(&q.examples).cloned().collect();
@@ -383,6 +388,10 @@ impl Cx<'_> {
                 if b.required && !a.required {
                     let message = format!("`{}`: the request body is now required", n.id);
                     self.push(Class::Breaking, "body.now-required", In::New, &body_at, message, "keep it optional");
+                }
+                if a.required && !b.required {
+                    let message = format!("`{}`: the request body is now optional", n.id);
+                    self.push(Class::Info, "body.now-optional", In::New, &body_at, message, "");
                 }
                 for c in &a.contents {
                     match b.contents.iter().find(|d| d.media_type == c.media_type) {

@@ -40,22 +40,25 @@ impl Breaks {
 }
 
 /// Whether a change of `rule` (in a type of direction `dir`) breaks code
-/// written against the generated crate. Operations are methods,
-/// parameters and the body are positional arguments (`Option<T>` when
-/// optional), response statuses are enum arms, schemas are structs with
-/// public fields, enums and unions are Rust enums; constraints and 2020-12
-/// keywords are checked values, not types.
+/// written against the generated crate. Operations are methods returning
+/// a request builder: required parameters and a required body are the
+/// method's arguments, optional ones are builder methods (so a new
+/// optional one breaks nobody); response statuses are enum arms, schemas
+/// are structs with public fields, enums and unions are Rust enums;
+/// constraints and 2020-12 keywords are checked values, not types.
 pub fn breaks_rust_api(rule: &str, dir: Option<Dir>) -> bool {
     match rule {
-        // A method, an argument or an arm appears, goes, or changes type.
+        // A method, an argument, a builder method or an arm appears where
+        // callers must use it, goes, or changes type.
         "operation.removed"
-        | "parameter.added"
         | "parameter.added-required"
         | "parameter.removed"
         | "parameter.now-required"
+        | "parameter.now-optional"
         | "body.added-required"
         | "body.removed"
         | "body.now-required"
+        | "body.now-optional"
         | "response.removed"
         | "response.added"
         | "response.body-removed" => true,

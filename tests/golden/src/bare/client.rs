@@ -41,140 +41,46 @@ impl Client {
 
     ///
     /// `GET /ping`
-    pub async fn get_ping(
-        &self,
-        n: Option<&[i64]>,
-        x_trace: &str,
-    ) -> Result<(), Error<GetPingError>> {
-        let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
-        if let Some(value) = n {
-            for item in value {
-                query.push(("n".into(), runtime::client::param(item)));
-            }
-        }
-        let mut headers: Vec<(&'static str, String)> = vec![];
-        {
-            let value = x_trace;
-            headers.push(("X-Trace", runtime::client::param(value)));
-        }
-        let call = runtime::client::Call {
-            operation: "get_ping",
-            method: reqwest::Method::GET,
-            path: "/ping".to_owned(),
-            query,
-            headers,
-            body: None,
-            idempotent: true,
-            security: &[&[], &[Scheme::Key]],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self.transport.execute(&self.credentials, call).await?;
-        match response.status.as_u16() {
-            204 => Ok(()),
-            _ => Err(Error::Undocumented(response)),
+    pub fn get_ping(&self, x_trace: impl Into<String>) -> GetPingBuilder<'_> {
+        GetPingBuilder {
+            client: self,
+            n: None,
+            x_trace: x_trace.into(),
         }
     }
 
     ///
     /// `HEAD /ping`
-    pub async fn head_ping(&self) -> Result<(), Error<HeadPingError>> {
-        let call = runtime::client::Call {
-            operation: "head_ping",
-            method: reqwest::Method::HEAD,
-            path: "/ping".to_owned(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
-            security: &[&[], &[Scheme::Key]],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self.transport.execute(&self.credentials, call).await?;
-        match response.status.as_u16() {
-            200 => Ok(()),
-            _ => Err(Error::Undocumented(response)),
-        }
+    pub fn head_ping(&self) -> HeadPingBuilder<'_> {
+        HeadPingBuilder { client: self }
     }
 
     ///
     /// `GET /files/{file_id}`
-    pub async fn get_files_file_id(
-        &self,
-        file_id: &str,
-    ) -> Result<String, Error<GetFilesFileIdError>> {
-        let call = runtime::client::Call {
-            operation: "get_files_file_id",
-            method: reqwest::Method::GET,
-            path: ["/files/", &runtime::client::segment("file_id", file_id)?].concat(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
-            security: &[&[], &[Scheme::Key]],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self.transport.execute(&self.credentials, call).await?;
-        match response.status.as_u16() {
-            200 => Ok(runtime::client::text(&response)?),
-            _ => Err(Error::Undocumented(response)),
+    pub fn get_files_file_id(&self, file_id: impl Into<String>) -> GetFilesFileIdBuilder<'_> {
+        GetFilesFileIdBuilder {
+            client: self,
+            file_id: file_id.into(),
         }
     }
 
     ///
     /// `DELETE /files/{id}`
-    pub async fn delete_files_id(&self, id: i64) -> Result<(), Error<DeleteFilesIdError>> {
-        let call = runtime::client::Call {
-            operation: "delete_files_id",
-            method: reqwest::Method::DELETE,
-            path: ["/files/", &runtime::client::segment("id", id)?].concat(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
-            security: &[&[], &[Scheme::Key]],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self.transport.execute(&self.credentials, call).await?;
-        match response.status.as_u16() {
-            204 => Ok(()),
-            _ => Err(Error::Undocumented(response)),
-        }
+    pub fn delete_files_id(&self, id: i64) -> DeleteFilesIdBuilder<'_> {
+        DeleteFilesIdBuilder { client: self, id }
     }
 
     ///
     /// `GET /files/{name}/v{version}.json`
-    pub async fn get_files_name_v_version_json(
+    pub fn get_files_name_v_version_json(
         &self,
-        name: &str,
+        name: impl Into<String>,
         version: i64,
-    ) -> Result<String, Error<GetFilesNameVVersionJsonError>> {
-        let call = runtime::client::Call {
-            operation: "get_files_name_v_version_json",
-            method: reqwest::Method::GET,
-            path: [
-                "/files/",
-                &runtime::client::segment("name", name)?,
-                "/v",
-                &runtime::client::segment("version", version)?,
-                ".json",
-            ]
-            .concat(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
-            security: &[&[], &[Scheme::Key]],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self.transport.execute(&self.credentials, call).await?;
-        match response.status.as_u16() {
-            200 => Ok(runtime::client::text(&response)?),
-            _ => Err(Error::Undocumented(response)),
+    ) -> GetFilesNameVVersionJsonBuilder<'_> {
+        GetFilesNameVVersionJsonBuilder {
+            client: self,
+            name: name.into(),
+            version,
         }
     }
 }
@@ -242,18 +148,276 @@ impl runtime::client::Authorize for Credentials {
     }
 }
 
+/// A request of [`Client::get_ping`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetPingBuilder<'a> {
+    client: &'a Client,
+    n: Option<Vec<i64>>,
+    x_trace: String,
+}
+
+impl GetPingBuilder<'_> {
+    pub fn n(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.n = Some(value.into());
+        self
+    }
+
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<(), Error<GetPingError>> {
+        self.send_with_response()
+            .await
+            .map(runtime::client::Success::into_value)
+    }
+
+    /// Sends the request: the success value with the response's status
+    /// and every header (request ids, rate limits, ETags).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<runtime::client::Success<()>, Error<GetPingError>> {
+        let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
+        if let Some(value) = &self.n {
+            for item in value {
+                query.push(("n".into(), runtime::client::param(item)));
+            }
+        }
+        let mut headers: Vec<(&'static str, String)> = vec![];
+        {
+            let value = &self.x_trace;
+            headers.push(("X-Trace", runtime::client::param(value)));
+        }
+        let call = runtime::client::Call {
+            operation: "get_ping",
+            method: reqwest::Method::GET,
+            path: "/ping".to_owned(),
+            query,
+            headers,
+            body: None,
+            idempotent: true,
+            security: &[&[], &[Scheme::Key]],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(&self.client.credentials, call)
+            .await?;
+        match response.status.as_u16() {
+            204 => {}
+            _ => return Err(Error::Undocumented(response)),
+        };
+        Ok(runtime::client::Success::new(response, ()))
+    }
+}
+
 /// Documented error responses of [`Client::get_ping`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetPingError {}
+/// A request of [`Client::head_ping`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct HeadPingBuilder<'a> {
+    client: &'a Client,
+}
+
+impl HeadPingBuilder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<(), Error<HeadPingError>> {
+        self.send_with_response()
+            .await
+            .map(runtime::client::Success::into_value)
+    }
+
+    /// Sends the request: the success value with the response's status
+    /// and every header (request ids, rate limits, ETags).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<runtime::client::Success<()>, Error<HeadPingError>> {
+        let call = runtime::client::Call {
+            operation: "head_ping",
+            method: reqwest::Method::HEAD,
+            path: "/ping".to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            idempotent: true,
+            security: &[&[], &[Scheme::Key]],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(&self.client.credentials, call)
+            .await?;
+        match response.status.as_u16() {
+            200 => {}
+            _ => return Err(Error::Undocumented(response)),
+        };
+        Ok(runtime::client::Success::new(response, ()))
+    }
+}
+
 /// Documented error responses of [`Client::head_ping`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum HeadPingError {}
+/// A request of [`Client::get_files_file_id`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetFilesFileIdBuilder<'a> {
+    client: &'a Client,
+    file_id: String,
+}
+
+impl GetFilesFileIdBuilder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<String, Error<GetFilesFileIdError>> {
+        self.send_with_response()
+            .await
+            .map(runtime::client::Success::into_value)
+    }
+
+    /// Sends the request: the success value with the response's status
+    /// and every header (request ids, rate limits, ETags).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<runtime::client::Success<String>, Error<GetFilesFileIdError>> {
+        let call = runtime::client::Call {
+            operation: "get_files_file_id",
+            method: reqwest::Method::GET,
+            path: [
+                "/files/",
+                &runtime::client::segment("file_id", self.file_id)?,
+            ]
+            .concat(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            idempotent: true,
+            security: &[&[], &[Scheme::Key]],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(&self.client.credentials, call)
+            .await?;
+        let value = match response.status.as_u16() {
+            200 => runtime::client::text(&response)?,
+            _ => return Err(Error::Undocumented(response)),
+        };
+        Ok(runtime::client::Success::new(response, value))
+    }
+}
+
 /// Documented error responses of [`Client::get_files_file_id`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetFilesFileIdError {}
+/// A request of [`Client::delete_files_id`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteFilesIdBuilder<'a> {
+    client: &'a Client,
+    id: i64,
+}
+
+impl DeleteFilesIdBuilder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<(), Error<DeleteFilesIdError>> {
+        self.send_with_response()
+            .await
+            .map(runtime::client::Success::into_value)
+    }
+
+    /// Sends the request: the success value with the response's status
+    /// and every header (request ids, rate limits, ETags).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<runtime::client::Success<()>, Error<DeleteFilesIdError>> {
+        let call = runtime::client::Call {
+            operation: "delete_files_id",
+            method: reqwest::Method::DELETE,
+            path: ["/files/", &runtime::client::segment("id", self.id)?].concat(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            idempotent: true,
+            security: &[&[], &[Scheme::Key]],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(&self.client.credentials, call)
+            .await?;
+        match response.status.as_u16() {
+            204 => {}
+            _ => return Err(Error::Undocumented(response)),
+        };
+        Ok(runtime::client::Success::new(response, ()))
+    }
+}
+
 /// Documented error responses of [`Client::delete_files_id`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum DeleteFilesIdError {}
+/// A request of [`Client::get_files_name_v_version_json`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetFilesNameVVersionJsonBuilder<'a> {
+    client: &'a Client,
+    name: String,
+    version: i64,
+}
+
+impl GetFilesNameVVersionJsonBuilder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<String, Error<GetFilesNameVVersionJsonError>> {
+        self.send_with_response()
+            .await
+            .map(runtime::client::Success::into_value)
+    }
+
+    /// Sends the request: the success value with the response's status
+    /// and every header (request ids, rate limits, ETags).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<runtime::client::Success<String>, Error<GetFilesNameVVersionJsonError>> {
+        let call = runtime::client::Call {
+            operation: "get_files_name_v_version_json",
+            method: reqwest::Method::GET,
+            path: [
+                "/files/",
+                &runtime::client::segment("name", self.name)?,
+                "/v",
+                &runtime::client::segment("version", self.version)?,
+                ".json",
+            ]
+            .concat(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            idempotent: true,
+            security: &[&[], &[Scheme::Key]],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(&self.client.credentials, call)
+            .await?;
+        let value = match response.status.as_u16() {
+            200 => runtime::client::text(&response)?,
+            _ => return Err(Error::Undocumented(response)),
+        };
+        Ok(runtime::client::Success::new(response, value))
+    }
+}
+
 /// Documented error responses of [`Client::get_files_name_v_version_json`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetFilesNameVVersionJsonError {}

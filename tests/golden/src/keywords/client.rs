@@ -42,24 +42,8 @@ impl Client {
 
     ///
     /// `POST /orders`
-    pub async fn create_order(&self, body: &types::Order) -> Result<(), Error<CreateOrderError>> {
-        let call = runtime::client::Call {
-            operation: "create_order",
-            method: reqwest::Method::POST,
-            path: "/orders".to_owned(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: Some(runtime::client::Body::json("application/json", body)?),
-            idempotent: false,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self.transport.execute(&self.credentials, call).await?;
-        match response.status.as_u16() {
-            204 => Ok(()),
-            _ => Err(Error::Undocumented(response)),
-        }
+    pub fn create_order(&self, body: types::Order) -> CreateOrderBuilder<'_> {
+        CreateOrderBuilder { client: self, body }
     }
 }
 
@@ -89,6 +73,55 @@ impl runtime::client::Authorize for Credentials {
         _request: &mut reqwest::Request,
     ) -> Result<(), runtime::client::RequestError> {
         match scheme {}
+    }
+}
+
+/// A request of [`Client::create_order`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateOrderBuilder<'a> {
+    client: &'a Client,
+    body: types::Order,
+}
+
+impl CreateOrderBuilder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<(), Error<CreateOrderError>> {
+        self.send_with_response()
+            .await
+            .map(runtime::client::Success::into_value)
+    }
+
+    /// Sends the request: the success value with the response's status
+    /// and every header (request ids, rate limits, ETags).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<runtime::client::Success<()>, Error<CreateOrderError>> {
+        let call = runtime::client::Call {
+            operation: "create_order",
+            method: reqwest::Method::POST,
+            path: "/orders".to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Some({
+                let body = &self.body;
+                runtime::client::Body::json("application/json", body)?
+            }),
+            idempotent: false,
+            security: &[],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(&self.client.credentials, call)
+            .await?;
+        match response.status.as_u16() {
+            204 => {}
+            _ => return Err(Error::Undocumented(response)),
+        };
+        Ok(runtime::client::Success::new(response, ()))
     }
 }
 

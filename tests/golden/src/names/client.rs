@@ -42,49 +42,14 @@ impl Client {
 
     ///
     /// `PUT /names`
-    pub async fn names_2(&self, body: &types::Named) -> Result<types::Tagged, Error<Names2Error>> {
-        let call = runtime::client::Call {
-            operation: "names_2",
-            method: reqwest::Method::PUT,
-            path: "/names".to_owned(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: Some(runtime::client::Body::json("application/json", body)?),
-            idempotent: true,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self.transport.execute(&self.credentials, call).await?;
-        match response.status.as_u16() {
-            200 => Ok(runtime::client::json(&response)?),
-            400 => Err(Error::Response(Names2Error::BadRequest(
-                runtime::client::json(&response)?,
-            ))),
-            _ => Err(Error::Undocumented(response)),
-        }
+    pub fn names_2(&self, body: types::Named) -> Names2Builder<'_> {
+        Names2Builder { client: self, body }
     }
 
     ///
     /// `POST /names`
-    pub async fn names2(&self) -> Result<(), Error<Names2_2Error>> {
-        let call = runtime::client::Call {
-            operation: "names2",
-            method: reqwest::Method::POST,
-            path: "/names".to_owned(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotent: false,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self.transport.execute(&self.credentials, call).await?;
-        match response.status.as_u16() {
-            204 => Ok(()),
-            _ => Err(Error::Undocumented(response)),
-        }
+    pub fn names2(&self) -> Names2_2Builder<'_> {
+        Names2_2Builder { client: self }
     }
 }
 
@@ -117,11 +82,110 @@ impl runtime::client::Authorize for Credentials {
     }
 }
 
+/// A request of [`Client::names_2`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct Names2Builder<'a> {
+    client: &'a Client,
+    body: types::Named,
+}
+
+impl Names2Builder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<types::Tagged, Error<Names2Error>> {
+        self.send_with_response()
+            .await
+            .map(runtime::client::Success::into_value)
+    }
+
+    /// Sends the request: the success value with the response's status
+    /// and every header (request ids, rate limits, ETags).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<runtime::client::Success<types::Tagged>, Error<Names2Error>> {
+        let call = runtime::client::Call {
+            operation: "names_2",
+            method: reqwest::Method::PUT,
+            path: "/names".to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Some({
+                let body = &self.body;
+                runtime::client::Body::json("application/json", body)?
+            }),
+            idempotent: true,
+            security: &[],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(&self.client.credentials, call)
+            .await?;
+        let value = match response.status.as_u16() {
+            200 => runtime::client::json(&response)?,
+            400 => {
+                return Err(Error::Response(Names2Error::BadRequest(
+                    runtime::client::json(&response)?,
+                )));
+            }
+            _ => return Err(Error::Undocumented(response)),
+        };
+        Ok(runtime::client::Success::new(response, value))
+    }
+}
+
 /// Documented error responses of [`Client::names_2`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum Names2Error {
     /// 400: bad request
     BadRequest(types::Names2Response400),
+}
+
+/// A request of [`Client::names2`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct Names2_2Builder<'a> {
+    client: &'a Client,
+}
+
+impl Names2_2Builder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<(), Error<Names2_2Error>> {
+        self.send_with_response()
+            .await
+            .map(runtime::client::Success::into_value)
+    }
+
+    /// Sends the request: the success value with the response's status
+    /// and every header (request ids, rate limits, ETags).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<runtime::client::Success<()>, Error<Names2_2Error>> {
+        let call = runtime::client::Call {
+            operation: "names2",
+            method: reqwest::Method::POST,
+            path: "/names".to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            idempotent: false,
+            security: &[],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(&self.client.credentials, call)
+            .await?;
+        match response.status.as_u16() {
+            204 => {}
+            _ => return Err(Error::Undocumented(response)),
+        };
+        Ok(runtime::client::Success::new(response, ()))
+    }
 }
 
 /// Documented error responses of [`Client::names2`].

@@ -42,323 +42,96 @@ impl Client {
 
     ///
     /// `GET /items/{id}`
-    pub async fn get_items_id(
-        &self,
-        id: &str,
-        id_query: Option<i64>,
-        type_: Option<&types::GetItemsIdType>,
-    ) -> Result<types::Node, Error<GetItemsIdError>> {
-        let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
-        if let Some(value) = id_query {
-            query.push(("id".into(), runtime::client::param(value)));
-        }
-        if let Some(value) = type_ {
-            query.push(("type".into(), runtime::client::param(value)));
-        }
-        let call = runtime::client::Call {
-            operation: "get_items_id",
-            method: reqwest::Method::GET,
-            path: ["/items/", &runtime::client::segment("id", id)?].concat(),
-            query,
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self.transport.execute(&self.credentials, call).await?;
-        match response.status.as_u16() {
-            200 => Ok(runtime::client::json(&response)?),
-            400..=499 => Err(Error::Response(GetItemsIdError::Status4xx {
-                status: response.status,
-            })),
-            _ => Err(Error::Response(GetItemsIdError::Default {
-                status: response.status,
-            })),
+    pub fn get_items_id(&self, id: impl Into<String>) -> GetItemsIdBuilder<'_> {
+        GetItemsIdBuilder {
+            client: self,
+            id: id.into(),
+            id_query: None,
+            type_: None,
         }
     }
 
     ///
     /// `POST /new`
-    pub async fn new2(&self, body: Option<&types::New2Request>) -> Result<(), Error<New2Error>> {
-        let call = runtime::client::Call {
-            operation: "new2",
-            method: reqwest::Method::POST,
-            path: "/new".to_owned(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: match body {
-                Some(body) => Some(runtime::client::Body::json("application/json", body)?),
-                None => None,
-            },
-            idempotent: false,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self.transport.execute(&self.credentials, call).await?;
-        match response.status.as_u16() {
-            204 => Ok(()),
-            _ => Err(Error::Undocumented(response)),
+    pub fn new2(&self) -> New2Builder<'_> {
+        New2Builder {
+            client: self,
+            body: None,
         }
     }
 
     /// GitHub's shape, a path parameter that is a number or a name; a deepObject filter, Stripe's.
     ///
     /// `GET /workflows/{workflow_id}`
-    pub async fn get_workflow(
+    pub fn get_workflow(
         &self,
-        workflow_id: &types::GetWorkflowWorkflowId,
-        query_param: Option<&str>,
-        created: Option<&types::GetWorkflowCreated>,
-        expand: Option<&[String]>,
-        filter: Option<&types::GetWorkflowFilter>,
-    ) -> Result<(), Error<GetWorkflowError>> {
-        let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
-        if let Some(value) = query_param {
-            query.push(("query".into(), runtime::client::param(value)));
-        }
-        if let Some(value) = created {
-            runtime::client::deep_object("created", &value, &mut query)?;
-        }
-        if let Some(value) = expand {
-            runtime::client::deep_object("expand", &value, &mut query)?;
-        }
-        if let Some(value) = filter {
-            runtime::client::form_object("filter", &value, &mut query)?;
-        }
-        let call = runtime::client::Call {
-            operation: "get_workflow",
-            method: reqwest::Method::GET,
-            path: [
-                "/workflows/",
-                &runtime::client::segment("workflow_id", workflow_id)?,
-            ]
-            .concat(),
-            query,
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self.transport.execute(&self.credentials, call).await?;
-        match response.status.as_u16() {
-            204 => Ok(()),
-            _ => Err(Error::Undocumented(response)),
+        workflow_id: types::GetWorkflowWorkflowId,
+    ) -> GetWorkflowBuilder<'_> {
+        GetWorkflowBuilder {
+            client: self,
+            workflow_id,
+            query: None,
+            created: None,
+            expand: None,
+            filter: None,
         }
     }
 
     /// Stripe's shape, a form body with nested values.
     ///
     /// `POST /workflows/{workflow_id}`
-    pub async fn update_workflow(
+    pub fn update_workflow(
         &self,
-        workflow_id: &str,
-        body: &types::UpdateWorkflowRequest,
-    ) -> Result<(), Error<UpdateWorkflowError>> {
-        let call = runtime::client::Call {
-            operation: "update_workflow",
-            method: reqwest::Method::POST,
-            path: [
-                "/workflows/",
-                &runtime::client::segment("workflow_id", workflow_id)?,
-            ]
-            .concat(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: Some(runtime::client::Body::form(
-                "application/x-www-form-urlencoded",
-                body,
-            )?),
-            idempotent: false,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self.transport.execute(&self.credentials, call).await?;
-        match response.status.as_u16() {
-            204 => Ok(()),
-            _ => Err(Error::Undocumented(response)),
+        workflow_id: impl Into<String>,
+        body: types::UpdateWorkflowRequest,
+    ) -> UpdateWorkflowBuilder<'_> {
+        UpdateWorkflowBuilder {
+            client: self,
+            workflow_id: workflow_id.into(),
+            body,
         }
     }
 
     /// A multipart/form-data body (file uploads); Stripe's deepObject encoding of a part.
     ///
     /// `POST /workflows/{workflow_id}/artifacts`
-    pub async fn upload_artifact(
+    pub fn upload_artifact(
         &self,
-        workflow_id: &str,
-        body: &types::UploadArtifactRequest,
-    ) -> Result<(), Error<UploadArtifactError>> {
-        let call = runtime::client::Call {
-            operation: "upload_artifact",
-            method: reqwest::Method::POST,
-            path: [
-                "/workflows/",
-                &runtime::client::segment("workflow_id", workflow_id)?,
-                "/artifacts",
-            ]
-            .concat(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: Some({
-                let mut form = runtime::client::Multipart::new();
-                form.field("name", &body.name)?;
-                {
-                    let v = &body.file;
-                    form.file(
-                        "file",
-                        v.bytes.clone(),
-                        v.file_name.as_deref().unwrap_or("file"),
-                        v.content_type.as_deref().unwrap_or("application/zip"),
-                    );
-                }
-                if let Some(v) = &body.logs {
-                    for v in v.iter() {
-                        form.file(
-                            "logs",
-                            v.bytes.clone(),
-                            v.file_name.as_deref().unwrap_or("logs"),
-                            v.content_type
-                                .as_deref()
-                                .unwrap_or("application/octet-stream"),
-                        );
-                    }
-                }
-                if let Some(v) = &body.checksum {
-                    form.file(
-                        "checksum",
-                        runtime::client::Bytes::copy_from_slice(v.as_bytes()),
-                        "checksum",
-                        "application/octet-stream",
-                    );
-                }
-                form.field("size", &body.size)?;
-                form.field("public", &body.public)?;
-                form.field("kind", &body.kind)?;
-                form.field("labels", &body.labels)?;
-                form.field("meta", &body.meta)?;
-                form.deep_object("link", &body.link)?;
-                form.field("notes", &body.notes)?;
-                form.finish("multipart/form-data")
-            }),
-            idempotent: false,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self.transport.execute(&self.credentials, call).await?;
-        match response.status.as_u16() {
-            204 => Ok(()),
-            _ => Err(Error::Undocumented(response)),
+        workflow_id: impl Into<String>,
+        body: types::UploadArtifactRequest,
+    ) -> UploadArtifactBuilder<'_> {
+        UploadArtifactBuilder {
+            client: self,
+            workflow_id: workflow_id.into(),
+            body,
         }
     }
 
     /// Typed response headers (train-travel's RateLimit, GitHub's Link, AWS-style request ids).
     ///
     /// `GET /reports/{id}`
-    pub async fn get_report(
-        &self,
-        id: &str,
-    ) -> Result<
-        runtime::client::WithHeaders<types::GetReportResponse200, GetReportOkHeaders>,
-        Error<GetReportError>,
-    > {
-        let call = runtime::client::Call {
-            operation: "get_report",
-            method: reqwest::Method::GET,
-            path: ["/reports/", &runtime::client::segment("id", id)?].concat(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self.transport.execute(&self.credentials, call).await?;
-        match response.status.as_u16() {
-            200 => Ok(runtime::client::WithHeaders {
-                body: runtime::client::json(&response)?,
-                headers: GetReportOkHeaders::decode(&response)?,
-            }),
-            429 => Err(Error::Response(GetReportError::TooManyRequests {
-                headers: GetReportTooManyRequestsHeaders::decode(&response)?,
-            })),
-            400..=499 => Err(Error::Response(GetReportError::Status4xx {
-                status: response.status,
-                body: runtime::client::json(&response)?,
-                headers: GetReportStatus4xxHeaders::decode(&response)?,
-            })),
-            _ => Err(Error::Undocumented(response)),
+    pub fn get_report(&self, id: impl Into<String>) -> GetReportBuilder<'_> {
+        GetReportBuilder {
+            client: self,
+            id: id.into(),
         }
     }
 
     /// Two documented successes, each with its own headers.
     ///
     /// `POST /reports`
-    pub async fn create_report(&self) -> Result<CreateReportResponse, Error<CreateReportError>> {
-        let call = runtime::client::Call {
-            operation: "create_report",
-            method: reqwest::Method::POST,
-            path: "/reports".to_owned(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotent: false,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self.transport.execute(&self.credentials, call).await?;
-        match response.status.as_u16() {
-            201 => Ok(CreateReportResponse::Created {
-                headers: CreateReportCreatedHeaders::decode(&response)?,
-            }),
-            202 => Ok(CreateReportResponse::Accepted {
-                body: runtime::client::json(&response)?,
-                headers: CreateReportAcceptedHeaders::decode(&response)?,
-            }),
-            _ => Err(Error::Undocumented(response)),
-        }
+    pub fn create_report(&self) -> CreateReportBuilder<'_> {
+        CreateReportBuilder { client: self }
     }
 
     /// Query values with no form encoding (sent as JSON text), a union a discriminator cannot tag (a string member: serde refuses to write it), and a callback apigen does not generate (reported, not dropped).
     ///
     /// `GET /search`
-    pub async fn search(
-        &self,
-        sort: Option<&[types::SearchSortItem]>,
-        near: Option<&types::Shape>,
-    ) -> Result<types::Shape, Error<SearchError>> {
-        let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
-        if let Some(value) = sort {
-            for item in value {
-                query.push(("sort".into(), runtime::client::json_param("sort", item)?));
-            }
-        }
-        if let Some(value) = near {
-            runtime::client::deep_object("near", &value, &mut query)?;
-        }
-        let call = runtime::client::Call {
-            operation: "search",
-            method: reqwest::Method::GET,
-            path: "/search".to_owned(),
-            query,
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self.transport.execute(&self.credentials, call).await?;
-        match response.status.as_u16() {
-            200 => Ok(runtime::client::json(&response)?),
-            _ => Err(Error::Undocumented(response)),
+    pub fn search(&self) -> SearchBuilder<'_> {
+        SearchBuilder {
+            client: self,
+            sort: None,
+            near: None,
         }
     }
 }
@@ -392,6 +165,80 @@ impl runtime::client::Authorize for Credentials {
     }
 }
 
+/// A request of [`Client::get_items_id`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetItemsIdBuilder<'a> {
+    client: &'a Client,
+    id: String,
+    id_query: Option<i64>,
+    type_: Option<types::GetItemsIdType>,
+}
+
+impl GetItemsIdBuilder<'_> {
+    pub fn id_query(mut self, value: i64) -> Self {
+        self.id_query = Some(value);
+        self
+    }
+
+    pub fn type_(mut self, value: types::GetItemsIdType) -> Self {
+        self.type_ = Some(value);
+        self
+    }
+
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<types::Node, Error<GetItemsIdError>> {
+        self.send_with_response()
+            .await
+            .map(runtime::client::Success::into_value)
+    }
+
+    /// Sends the request: the success value with the response's status
+    /// and every header (request ids, rate limits, ETags).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<runtime::client::Success<types::Node>, Error<GetItemsIdError>> {
+        let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
+        if let Some(value) = &self.id_query {
+            query.push(("id".into(), runtime::client::param(value)));
+        }
+        if let Some(value) = &self.type_ {
+            query.push(("type".into(), runtime::client::param(value)));
+        }
+        let call = runtime::client::Call {
+            operation: "get_items_id",
+            method: reqwest::Method::GET,
+            path: ["/items/", &runtime::client::segment("id", self.id)?].concat(),
+            query,
+            headers: Vec::new(),
+            body: None,
+            idempotent: true,
+            security: &[],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(&self.client.credentials, call)
+            .await?;
+        let value = match response.status.as_u16() {
+            200 => runtime::client::json(&response)?,
+            400..=499 => {
+                return Err(Error::Response(GetItemsIdError::Status4xx {
+                    status: response.status,
+                }));
+            }
+            _ => {
+                return Err(Error::Response(GetItemsIdError::Default {
+                    status: response.status,
+                }));
+            }
+        };
+        Ok(runtime::client::Success::new(response, value))
+    }
+}
+
 /// Documented error responses of [`Client::get_items_id`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetItemsIdError {
@@ -401,18 +248,379 @@ pub enum GetItemsIdError {
     Default { status: runtime::client::StatusCode },
 }
 
+/// A request of [`Client::new2`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct New2Builder<'a> {
+    client: &'a Client,
+    body: Option<types::New2Request>,
+}
+
+impl New2Builder<'_> {
+    pub fn body(mut self, value: types::New2Request) -> Self {
+        self.body = Some(value);
+        self
+    }
+
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<(), Error<New2Error>> {
+        self.send_with_response()
+            .await
+            .map(runtime::client::Success::into_value)
+    }
+
+    /// Sends the request: the success value with the response's status
+    /// and every header (request ids, rate limits, ETags).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<runtime::client::Success<()>, Error<New2Error>> {
+        let call = runtime::client::Call {
+            operation: "new2",
+            method: reqwest::Method::POST,
+            path: "/new".to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: match &self.body {
+                Some(body) => Some(runtime::client::Body::json("application/json", body)?),
+                None => None,
+            },
+            idempotent: false,
+            security: &[],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(&self.client.credentials, call)
+            .await?;
+        match response.status.as_u16() {
+            204 => {}
+            _ => return Err(Error::Undocumented(response)),
+        };
+        Ok(runtime::client::Success::new(response, ()))
+    }
+}
+
 /// Documented error responses of [`Client::new2`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum New2Error {}
+/// A request of [`Client::get_workflow`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetWorkflowBuilder<'a> {
+    client: &'a Client,
+    workflow_id: types::GetWorkflowWorkflowId,
+    query: Option<String>,
+    created: Option<types::GetWorkflowCreated>,
+    expand: Option<Vec<String>>,
+    filter: Option<types::GetWorkflowFilter>,
+}
+
+impl GetWorkflowBuilder<'_> {
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
+        self
+    }
+
+    pub fn created(mut self, value: types::GetWorkflowCreated) -> Self {
+        self.created = Some(value);
+        self
+    }
+
+    pub fn expand(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.expand = Some(value.into());
+        self
+    }
+
+    pub fn filter(mut self, value: types::GetWorkflowFilter) -> Self {
+        self.filter = Some(value);
+        self
+    }
+
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<(), Error<GetWorkflowError>> {
+        self.send_with_response()
+            .await
+            .map(runtime::client::Success::into_value)
+    }
+
+    /// Sends the request: the success value with the response's status
+    /// and every header (request ids, rate limits, ETags).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<runtime::client::Success<()>, Error<GetWorkflowError>> {
+        let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
+        if let Some(value) = &self.query {
+            query.push(("query".into(), runtime::client::param(value)));
+        }
+        if let Some(value) = &self.created {
+            runtime::client::deep_object("created", value, &mut query)?;
+        }
+        if let Some(value) = &self.expand {
+            runtime::client::deep_object("expand", value, &mut query)?;
+        }
+        if let Some(value) = &self.filter {
+            runtime::client::form_object("filter", value, &mut query)?;
+        }
+        let call = runtime::client::Call {
+            operation: "get_workflow",
+            method: reqwest::Method::GET,
+            path: [
+                "/workflows/",
+                &runtime::client::segment("workflow_id", self.workflow_id)?,
+            ]
+            .concat(),
+            query,
+            headers: Vec::new(),
+            body: None,
+            idempotent: true,
+            security: &[],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(&self.client.credentials, call)
+            .await?;
+        match response.status.as_u16() {
+            204 => {}
+            _ => return Err(Error::Undocumented(response)),
+        };
+        Ok(runtime::client::Success::new(response, ()))
+    }
+}
+
 /// Documented error responses of [`Client::get_workflow`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetWorkflowError {}
+/// A request of [`Client::update_workflow`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UpdateWorkflowBuilder<'a> {
+    client: &'a Client,
+    workflow_id: String,
+    body: types::UpdateWorkflowRequest,
+}
+
+impl UpdateWorkflowBuilder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<(), Error<UpdateWorkflowError>> {
+        self.send_with_response()
+            .await
+            .map(runtime::client::Success::into_value)
+    }
+
+    /// Sends the request: the success value with the response's status
+    /// and every header (request ids, rate limits, ETags).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<runtime::client::Success<()>, Error<UpdateWorkflowError>> {
+        let call = runtime::client::Call {
+            operation: "update_workflow",
+            method: reqwest::Method::POST,
+            path: [
+                "/workflows/",
+                &runtime::client::segment("workflow_id", self.workflow_id)?,
+            ]
+            .concat(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Some({
+                let body = &self.body;
+                runtime::client::Body::form("application/x-www-form-urlencoded", body)?
+            }),
+            idempotent: false,
+            security: &[],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(&self.client.credentials, call)
+            .await?;
+        match response.status.as_u16() {
+            204 => {}
+            _ => return Err(Error::Undocumented(response)),
+        };
+        Ok(runtime::client::Success::new(response, ()))
+    }
+}
+
 /// Documented error responses of [`Client::update_workflow`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum UpdateWorkflowError {}
+/// A request of [`Client::upload_artifact`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UploadArtifactBuilder<'a> {
+    client: &'a Client,
+    workflow_id: String,
+    body: types::UploadArtifactRequest,
+}
+
+impl UploadArtifactBuilder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<(), Error<UploadArtifactError>> {
+        self.send_with_response()
+            .await
+            .map(runtime::client::Success::into_value)
+    }
+
+    /// Sends the request: the success value with the response's status
+    /// and every header (request ids, rate limits, ETags).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<runtime::client::Success<()>, Error<UploadArtifactError>> {
+        let call = runtime::client::Call {
+            operation: "upload_artifact",
+            method: reqwest::Method::POST,
+            path: [
+                "/workflows/",
+                &runtime::client::segment("workflow_id", self.workflow_id)?,
+                "/artifacts",
+            ]
+            .concat(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Some({
+                let body = &self.body;
+                {
+                    let mut form = runtime::client::Multipart::new();
+                    form.field("name", &body.name)?;
+                    {
+                        let v = &body.file;
+                        form.file(
+                            "file",
+                            v.bytes.clone(),
+                            v.file_name.as_deref().unwrap_or("file"),
+                            v.content_type.as_deref().unwrap_or("application/zip"),
+                        );
+                    }
+                    if let Some(v) = &body.logs {
+                        for v in v.iter() {
+                            form.file(
+                                "logs",
+                                v.bytes.clone(),
+                                v.file_name.as_deref().unwrap_or("logs"),
+                                v.content_type
+                                    .as_deref()
+                                    .unwrap_or("application/octet-stream"),
+                            );
+                        }
+                    }
+                    if let Some(v) = &body.checksum {
+                        form.file(
+                            "checksum",
+                            runtime::client::Bytes::copy_from_slice(v.as_bytes()),
+                            "checksum",
+                            "application/octet-stream",
+                        );
+                    }
+                    form.field("size", &body.size)?;
+                    form.field("public", &body.public)?;
+                    form.field("kind", &body.kind)?;
+                    form.field("labels", &body.labels)?;
+                    form.field("meta", &body.meta)?;
+                    form.deep_object("link", &body.link)?;
+                    form.field("notes", &body.notes)?;
+                    form.finish("multipart/form-data")
+                }
+            }),
+            idempotent: false,
+            security: &[],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(&self.client.credentials, call)
+            .await?;
+        match response.status.as_u16() {
+            204 => {}
+            _ => return Err(Error::Undocumented(response)),
+        };
+        Ok(runtime::client::Success::new(response, ()))
+    }
+}
+
 /// Documented error responses of [`Client::upload_artifact`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum UploadArtifactError {}
+/// A request of [`Client::get_report`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetReportBuilder<'a> {
+    client: &'a Client,
+    id: String,
+}
+
+impl GetReportBuilder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        runtime::client::WithHeaders<types::GetReportResponse200, GetReportOkHeaders>,
+        Error<GetReportError>,
+    > {
+        self.send_with_response()
+            .await
+            .map(runtime::client::Success::into_value)
+    }
+
+    /// Sends the request: the success value with the response's status
+    /// and every header (request ids, rate limits, ETags).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        runtime::client::Success<
+            runtime::client::WithHeaders<types::GetReportResponse200, GetReportOkHeaders>,
+        >,
+        Error<GetReportError>,
+    > {
+        let call = runtime::client::Call {
+            operation: "get_report",
+            method: reqwest::Method::GET,
+            path: ["/reports/", &runtime::client::segment("id", self.id)?].concat(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            idempotent: true,
+            security: &[],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(&self.client.credentials, call)
+            .await?;
+        let value = match response.status.as_u16() {
+            200 => runtime::client::WithHeaders {
+                body: runtime::client::json(&response)?,
+                headers: GetReportOkHeaders::decode(&response)?,
+            },
+            429 => {
+                return Err(Error::Response(GetReportError::TooManyRequests {
+                    headers: GetReportTooManyRequestsHeaders::decode(&response)?,
+                }));
+            }
+            400..=499 => {
+                return Err(Error::Response(GetReportError::Status4xx {
+                    status: response.status,
+                    body: runtime::client::json(&response)?,
+                    headers: GetReportStatus4xxHeaders::decode(&response)?,
+                }));
+            }
+            _ => return Err(Error::Undocumented(response)),
+        };
+        Ok(runtime::client::Success::new(response, value))
+    }
+}
+
 /// Documented error responses of [`Client::get_report`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetReportError {
@@ -505,6 +713,57 @@ impl GetReportStatus4xxHeaders {
     }
 }
 
+/// A request of [`Client::create_report`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateReportBuilder<'a> {
+    client: &'a Client,
+}
+
+impl CreateReportBuilder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<CreateReportResponse, Error<CreateReportError>> {
+        self.send_with_response()
+            .await
+            .map(runtime::client::Success::into_value)
+    }
+
+    /// Sends the request: the success value with the response's status
+    /// and every header (request ids, rate limits, ETags).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<runtime::client::Success<CreateReportResponse>, Error<CreateReportError>> {
+        let call = runtime::client::Call {
+            operation: "create_report",
+            method: reqwest::Method::POST,
+            path: "/reports".to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            idempotent: false,
+            security: &[],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(&self.client.credentials, call)
+            .await?;
+        let value = match response.status.as_u16() {
+            201 => CreateReportResponse::Created {
+                headers: CreateReportCreatedHeaders::decode(&response)?,
+            },
+            202 => CreateReportResponse::Accepted {
+                body: runtime::client::json(&response)?,
+                headers: CreateReportAcceptedHeaders::decode(&response)?,
+            },
+            _ => return Err(Error::Undocumented(response)),
+        };
+        Ok(runtime::client::Success::new(response, value))
+    }
+}
+
 /// Documented success responses of [`Client::create_report`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum CreateReportResponse {
@@ -555,6 +814,72 @@ impl CreateReportAcceptedHeaders {
         Ok(Self {
             retry_after: runtime::client::header(response, "Retry-After")?,
         })
+    }
+}
+
+/// A request of [`Client::search`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct SearchBuilder<'a> {
+    client: &'a Client,
+    sort: Option<Vec<types::SearchSortItem>>,
+    near: Option<types::Shape>,
+}
+
+impl SearchBuilder<'_> {
+    pub fn sort(mut self, value: impl Into<Vec<types::SearchSortItem>>) -> Self {
+        self.sort = Some(value.into());
+        self
+    }
+
+    pub fn near(mut self, value: types::Shape) -> Self {
+        self.near = Some(value);
+        self
+    }
+
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<types::Shape, Error<SearchError>> {
+        self.send_with_response()
+            .await
+            .map(runtime::client::Success::into_value)
+    }
+
+    /// Sends the request: the success value with the response's status
+    /// and every header (request ids, rate limits, ETags).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<runtime::client::Success<types::Shape>, Error<SearchError>> {
+        let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
+        if let Some(value) = &self.sort {
+            for item in value {
+                query.push(("sort".into(), runtime::client::json_param("sort", item)?));
+            }
+        }
+        if let Some(value) = &self.near {
+            runtime::client::deep_object("near", value, &mut query)?;
+        }
+        let call = runtime::client::Call {
+            operation: "search",
+            method: reqwest::Method::GET,
+            path: "/search".to_owned(),
+            query,
+            headers: Vec::new(),
+            body: None,
+            idempotent: true,
+            security: &[],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(&self.client.credentials, call)
+            .await?;
+        let value = match response.status.as_u16() {
+            200 => runtime::client::json(&response)?,
+            _ => return Err(Error::Undocumented(response)),
+        };
+        Ok(runtime::client::Success::new(response, value))
     }
 }
 

@@ -478,3 +478,6 @@ fn note(cx: &mut Ctx, at: &str, message: String) {
         .help("if the operation is paginated, declare how with `x-apigen-pagination` (specs/EXTENSIONS.md)");
     cx.sink.push(Diagnostic { severity: Severity::Info, ..d });
 }
+
+#[cfg(test)]
+mod tests;

@@ -30,7 +30,8 @@ pub struct Operation {
 #[derive(Debug, Serialize)]
 pub struct Pagination {
     /// How pages are walked, in a few words: `cursor starting_after ←
-    /// last item's id, until has_more is false; items data: Customer`.
+    /// last item's id, until has_more is false; items: data of 200, each
+    /// Customer`.
     pub description: String,
     /// Why lowering decided so.
     pub reason: String,
@@ -126,8 +127,8 @@ fn operation(api: &Api, op: &ir::Operation) -> Operation {
     }
 }
 
-/// `Link header rel="next"; items (the body): array of Repo`, `cursor
-/// pageToken ← nextPageToken, until it is empty; items items: Book`.
+/// `Link header rel="next"; items: the body of 200, each Repo`, `cursor
+/// pageToken ← nextPageToken, until it is empty; items: books of 200, each Book`.
 fn pagination(api: &Api, p: &ir::Pagination) -> String {
     let path = |p: &[String]| p.join(".");
     let next = match &p.next {
@@ -146,7 +147,7 @@ fn pagination(api: &Api, p: &ir::Pagination) -> String {
         }
     };
     let items = if p.items.is_empty() { "the body".to_string() } else { path(&p.items) };
-    format!("{next}; items {items}: {} (response {})", describe(api, &p.item), p.status)
+    format!("{next}; items: {items} of {}, each {}", p.status, describe(api, &p.item))
 }
 
 fn fields(api: &Api, ty: &TypeRef) -> Vec<Parameter> {

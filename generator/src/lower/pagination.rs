@@ -386,11 +386,11 @@ fn items_of(types: &Types, body: &TypeRef) -> Option<(Vec<String>, TypeRef)> {
         return Some((Vec::new(), item.clone()));
     }
     let fs = fields(types, body)?;
-    let array = |f: &&Field| array_item(types, &f.ty).is_some();
+    let arrays: Vec<&Field> = fs.into_iter().filter(|f| array_item(types, &f.ty).is_some()).collect();
     let f = ["items", "data", "value", "results"]
         .iter()
-        .find_map(|name| fs.iter().filter(array).find(|f| f.name == *name))
-        .or_else(|| match fs.iter().filter(array).collect::<Vec<_>>()[..] {
+        .find_map(|name| arrays.iter().find(|f| f.name == *name))
+        .or(match &arrays[..] {
             [only] => Some(only),
             _ => None,
         })?;
@@ -416,16 +416,30 @@ fn deref<'a>(types: &'a Types, t: &'a TypeRef) -> &'a TypeRef {
     }
 }
 
-fn fields<'a>(types: &'a Types, t: &'a TypeRef) -> Option<&'a [Field]> {
-    let TypeRef::Named { name } = deref(types, t) else { return None };
-    match &types.get(name)?.kind {
-        TypeKind::Struct { fields, .. } => Some(fields),
-        _ => None,
+/// The properties of an object type: a struct's fields, or those of every
+/// part of an `allOf` lowering could not merge (Bitbucket's pages are
+/// `allOf: [page, {values}]`; on the wire they are one object).
+fn fields<'a>(types: &'a Types, t: &'a TypeRef) -> Option<Vec<&'a Field>> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut todo = vec![t];
+    while let Some(t) = todo.pop() {
+        let TypeRef::Named { name } = deref(types, t) else { return None };
+        // A part that comes back (a loop of `allOf`s) adds nothing new.
+        if !seen.insert(name.as_str()) {
+            continue;
+        }
+        match &types.get(name)?.kind {
+            TypeKind::Struct { fields, .. } => out.extend(fields),
+            TypeKind::AllOf { parts } => todo.extend(parts.iter().rev()),
+            _ => return None,
+        }
     }
+    Some(out)
 }
 
 fn field<'a>(types: &'a Types, t: &'a TypeRef, name: &str) -> Option<&'a TypeRef> {
-    fields(types, t)?.iter().find(|f| f.name == name).map(|f| &f.ty)
+    fields(types, t)?.into_iter().find(|f| f.name == name).map(|f| &f.ty)
 }
 
 fn at_path<'a>(types: &'a Types, t: &'a TypeRef, path: &[String]) -> Option<&'a TypeRef> {
@@ -438,7 +452,7 @@ fn find_nested<'a>(types: &'a Types, body: &'a TypeRef, name: &str) -> Option<(V
         return Some((vec![name.to_owned()], t));
     }
     fields(types, body)?
-        .iter()
+        .into_iter()
         .find_map(|f| field(types, &f.ty, name).map(|t| (vec![f.name.clone(), name.to_owned()], t)))
 }
 

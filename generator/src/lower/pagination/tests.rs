@@ -261,3 +261,16 @@ fn a_link_header_without_an_items_array_is_a_note_not_silence() {
     assert_eq!(d.severity, Severity::Info);
     assert_eq!(d.location.pointer, "/paths/~1repo/get/responses/200");
 }
+
+#[test]
+fn bitbucket_all_of_page_with_a_uri_next() {
+    let paths = "  /repositories:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/PaginatedRepos'}\n";
+    // As Bitbucket's: `Page` is an `allOf` itself, which keeps lowering
+    // from merging the parts of `PaginatedRepos` into one struct.
+    let components = "    Object:\n      type: object\n      properties:\n        type: {type: string}\n    Page:\n      allOf:\n        - $ref: '#/components/schemas/Object'\n        - type: object\n          properties:\n            pagelen: {type: integer}\n            next: {type: string, format: uri}\n    PaginatedRepos:\n      allOf:\n        - $ref: '#/components/schemas/Page'\n        - type: object\n          additionalProperties: true\n          properties:\n            values: {type: array, items: {$ref: '#/components/schemas/Repo'}}\n";
+    let api = lower(paths, components);
+    assert!(matches!(api.types["PaginatedRepos"].kind, crate::ir::TypeKind::AllOf { .. }), "not merged");
+    let p = only(&api).expect("detected through the allOf");
+    assert_eq!(p.items, path(&["values"]));
+    assert_eq!(p.next, NextPage::NextLink { field: path(&["next"]) });
+}

@@ -147,7 +147,13 @@ fn operation(
     let pagination = super::pagination::detect(
         cx,
         &types.types,
-        &super::pagination::Op { at, method, extensions: &op.extensions, parameters: &parameters, responses: &responses },
+        &super::pagination::Op {
+            at,
+            method,
+            extensions: &op.extensions,
+            parameters: &parameters,
+            responses: &responses,
+        },
     );
     let path = if target.is_some() { "/".to_string() } else { path.to_string() };
     Operation {

@@ -306,7 +306,9 @@ fn body_cursor(cx: &mut Ctx, types: &Types, op: &Op) -> Option<Pagination> {
             note(
                 cx,
                 &at,
-                format!("{status} has `has_more` and `data` and `starting_after` is a query parameter, but the items have no `id`; not paginated"),
+                format!(
+                    "{status} has `has_more` and `data` and `starting_after` is a query parameter, but the items have no `id`; not paginated"
+                ),
             );
             return None;
         }
@@ -339,7 +341,10 @@ fn body_cursor(cx: &mut Ctx, types: &Types, op: &Op) -> Option<Pagination> {
             note(
                 cx,
                 &at,
-                format!("{status} has `{}` and `{parameter}` is a query parameter, but the body has no items array; not paginated", dotted(&path)),
+                format!(
+                    "{status} has `{}` and `{parameter}` is a query parameter, but the body has no items array; not paginated",
+                    dotted(&path)
+                ),
             );
             return None;
         };
@@ -387,13 +392,12 @@ fn items_of(types: &Types, body: &TypeRef) -> Option<(Vec<String>, TypeRef)> {
     }
     let fs = fields(types, body)?;
     let arrays: Vec<&Field> = fs.into_iter().filter(|f| array_item(types, &f.ty).is_some()).collect();
-    let f = ["items", "data", "value", "results"]
-        .iter()
-        .find_map(|name| arrays.iter().find(|f| f.name == *name))
-        .or(match &arrays[..] {
+    let f = ["items", "data", "value", "results"].iter().find_map(|name| arrays.iter().find(|f| f.name == *name)).or(
+        match &arrays[..] {
             [only] => Some(only),
             _ => None,
-        })?;
+        },
+    )?;
     Some((vec![f.name.clone()], array_item(types, &f.ty)?.clone()))
 }
 

@@ -123,7 +123,10 @@ fn operation(api: &Api, op: &ir::Operation) -> Operation {
         parameters,
         body,
         responses,
-        pagination: op.pagination.as_ref().map(|p| Pagination { description: pagination(api, p), reason: p.reason.clone() }),
+        pagination: op
+            .pagination
+            .as_ref()
+            .map(|p| Pagination { description: pagination(api, p), reason: p.reason.clone() }),
     }
 }
 

@@ -96,7 +96,10 @@ fn google_next_page_token() {
             has_more: None
         }
     );
-    assert_eq!(p.reason, "response 200 has `nextPageToken` and `books`, and `pageToken` is an optional query parameter");
+    assert_eq!(
+        p.reason,
+        "response 200 has `nextPageToken` and `books`, and `pageToken` is an optional query parameter"
+    );
 }
 
 #[test]
@@ -243,10 +246,12 @@ fn near_misses_are_not_paginated() {
     // The token without its query parameter (nothing to feed it back to).
     assert_eq!(only(&lower(&token_op("nextPageToken", "books", "page"), "")), None);
     // A required query parameter cannot be left out of the first request.
-    let required = token_op("next_page_token", "items", "page_token").replace("in: query,", "in: query, required: true,");
+    let required =
+        token_op("next_page_token", "items", "page_token").replace("in: query,", "in: query, required: true,");
     assert_eq!(only(&lower(&required, "")), None);
     // Stripe-like without `starting_after`.
-    let no_cursor = token_op("has_more", "data", "limit").replace("has_more: {type: string}", "has_more: {type: boolean}");
+    let no_cursor =
+        token_op("has_more", "data", "limit").replace("has_more: {type: string}", "has_more: {type: boolean}");
     assert_eq!(only(&lower(&no_cursor, "")), None);
 }
 

@@ -240,6 +240,69 @@ pub struct Operation {
     /// Server override for this operation (empty: the API's servers).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub servers: Vec<Server>,
+    /// How to walk the pages of a paginated list operation, when lowering
+    /// recognised one (or `x-apigen-pagination` declared it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
+}
+
+/// A paginated list operation: where one page's items are, and how to ask
+/// for the next page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pagination {
+    /// The documented success status whose body is one page (e.g. 200).
+    pub status: u16,
+    /// JSON property path from the body root to the items array; empty
+    /// when the body itself is the array.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<String>,
+    /// The item type (the array's `items` TypeRef).
+    pub item: TypeRef,
+    pub next: NextPage,
+    /// Why lowering decided so, in words shown by `apigen review` (e.g.
+    /// "200 documents a `Link` header and its body is an array").
+    pub reason: String,
+}
+
+/// How the next page is requested.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum NextPage {
+    /// RFC 8288 `Link` response header, `rel="next"`: the next page is
+    /// that URL, requested as is.
+    LinkHeader,
+    /// A URL (absolute or relative to the server) in a body field: Azure
+    /// `x-ms-pageable` `nextLinkName`, a `next` field documented as
+    /// `format: uri`.
+    NextLink {
+        /// JSON property path from the body root to the URL.
+        field: Vec<String>,
+    },
+    /// A cursor fed back as a query parameter.
+    Cursor {
+        /// The query parameter's wire name (`starting_after`,
+        /// `page_token`, `pageToken`, `cursor`).
+        parameter: String,
+        /// Where the cursor comes from.
+        from: CursorSource,
+        /// A boolean body field that says whether there is another page
+        /// (Stripe `has_more`); when absent, an empty or missing cursor
+        /// ends the walk.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        has_more: Option<Vec<String>>,
+    },
+}
+
+/// Where a cursor's value is read from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CursorSource {
+    /// A body field (`next_page_token`, `nextPageToken`, `next_cursor`,
+    /// `next`): its JSON property path from the body root.
+    Field(Vec<String>),
+    /// A property of the page's last item (Stripe: `starting_after` = the
+    /// last item's `id`).
+    LastItem(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -5,6 +5,7 @@
 mod errors;
 mod keywords;
 mod operations;
+mod pagination;
 mod security;
 mod types;
 

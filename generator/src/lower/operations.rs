@@ -144,6 +144,17 @@ fn operation(
             )
         }
     };
+    let pagination = super::pagination::detect(
+        cx,
+        &types.types,
+        &super::pagination::Op {
+            at,
+            method,
+            extensions: &op.extensions,
+            parameters: &parameters,
+            responses: &responses,
+        },
+    );
     let path = if target.is_some() { "/".to_string() } else { path.to_string() };
     Operation {
         name,
@@ -162,6 +173,7 @@ fn operation(
         responses,
         security,
         servers: servers(if op.servers.is_empty() { &item.servers } else { &op.servers }),
+        pagination,
     }
 }
 

@@ -99,6 +99,9 @@ fn review_text(r: &ApiReview) -> String {
         for resp in &op.responses {
             let _ = writeln!(out, "    {} {}{}", resp.status, one_line(&resp.description), body_of(resp));
         }
+        if let Some(p) = &op.pagination {
+            let _ = writeln!(out, "    pagination: {} ({})", p.description, p.reason);
+        }
     }
     let _ = writeln!(out, "\n  findings: {}", review_counts(r));
     out + &findings_text(&r.findings)
@@ -114,11 +117,14 @@ fn review_md(r: &ApiReview) -> String {
                 params.push(format!("body{} {}: {}", required(b.required), b.media_types.join(", "), b.ty));
                 params.extend(b.fields.iter().map(|f| format!("· {}", parameter(f))));
             }
-            let responses: Vec<String> = op
+            let mut responses: Vec<String> = op
                 .responses
                 .iter()
                 .map(|r| format!("{} {}{}", r.status, one_line(&r.description), body_of(r)))
                 .collect();
+            if let Some(p) = &op.pagination {
+                responses.push(format!("pagination: {} ({})", p.description, p.reason));
+            }
             let _ = writeln!(
                 out,
                 "| `{}` | {} {}{} | {} | {} | {} |",

@@ -21,6 +21,20 @@ pub struct Operation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<Body>,
     pub responses: Vec<Response>,
+    /// The pagination lowering detected, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
+}
+
+/// A paginated list operation as review shows it.
+#[derive(Debug, Serialize)]
+pub struct Pagination {
+    /// How pages are walked, in a few words: `cursor starting_after ←
+    /// last item's id, until has_more is false; items: data of 200, each
+    /// Customer`.
+    pub description: String,
+    /// Why lowering decided so.
+    pub reason: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -109,7 +123,34 @@ fn operation(api: &Api, op: &ir::Operation) -> Operation {
         parameters,
         body,
         responses,
+        pagination: op
+            .pagination
+            .as_ref()
+            .map(|p| Pagination { description: pagination(api, p), reason: p.reason.clone() }),
     }
+}
+
+/// `Link header rel="next"; items: the body of 200, each Repo`, `cursor
+/// pageToken ← nextPageToken, until it is empty; items: books of 200, each Book`.
+fn pagination(api: &Api, p: &ir::Pagination) -> String {
+    let path = |p: &[String]| p.join(".");
+    let next = match &p.next {
+        ir::NextPage::LinkHeader => "Link header rel=\"next\"".to_string(),
+        ir::NextPage::NextLink { field } => format!("next link in {}", path(field)),
+        ir::NextPage::Cursor { parameter, from, has_more } => {
+            let from = match from {
+                ir::CursorSource::Field(f) => path(f),
+                ir::CursorSource::LastItem(name) => format!("last item's {name}"),
+            };
+            let until = match has_more {
+                Some(h) => format!("until {} is false", path(h)),
+                None => "until it is empty".to_string(),
+            };
+            format!("cursor {parameter} ← {from}, {until}")
+        }
+    };
+    let items = if p.items.is_empty() { "the body".to_string() } else { path(&p.items) };
+    format!("{next}; items: {items} of {}, each {}", p.status, describe(api, &p.item))
 }
 
 fn fields(api: &Api, ty: &TypeRef) -> Vec<Parameter> {

@@ -20,6 +20,8 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("base64", r#"version = "0.22""#),
     ("bytes", r#"version = "1""#),
     ("fastrand", r#"version = "2""#),
+    // Streams only (no executor, no macros); reqwest already builds it.
+    ("futures-util", r#"version = "0.3", default-features = false, features = ["std"]"#),
     ("form_urlencoded", r#"version = "1""#),
     ("hex", r#"version = "0.4""#),
     ("hmac", r#"version = "0.13""#),

@@ -19,6 +19,8 @@ pub struct Needs {
     pub newtype: bool,
     /// A `format: binary` value anywhere (`runtime::binary::Binary`).
     pub binary: bool,
+    /// A paginated operation (`runtime::paginate`).
+    pub paginate: bool,
 }
 
 impl Needs {
@@ -29,6 +31,7 @@ impl Needs {
             n.newtype |=
                 api.types.values().any(|t| matches!(&t.kind, TypeKind::Alias { ty } if ty.is_constrained_string()));
             n.binary |= mentions_binary(api);
+            n.paginate |= api.operations.iter().any(|o| o.pagination.is_some());
             for s in api.security_schemes.values() {
                 match s.kind {
                     SchemeKind::AwsSigV4 { .. } => n.sigv4 = true,
@@ -106,6 +109,13 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
             &["bytes", "fastrand", "percent-encoding", "reqwest", "rustls", "serde", "serde_json", "tokio"],
         ),
         m("retry", include_str!("../../runtime/retry.rs"), client, c, &["fastrand", "reqwest"]),
+        m(
+            "paginate",
+            include_str!("../../runtime/paginate.rs"),
+            client && needs.paginate,
+            c,
+            &["futures-util", "reqwest"],
+        ),
         m("auth", include_str!("../../runtime/auth.rs"), client, c, &["reqwest"]),
         m("basic", include_str!("../../runtime/basic.rs"), client && needs.basic, c, &["base64", "reqwest"]),
         m("aws_json", include_str!("../../runtime/aws_json.rs"), client && needs.aws_json, c, &["serde", "serde_json"]),
@@ -163,7 +173,8 @@ pub fn crates(ir: &Ir, options: Options) -> Vec<(&'static str, Option<Part>)> {
 #[cfg(test)]
 pub fn declared_crates() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
     let all = Options { client: true, server: true, ..Default::default() };
-    let needs = Needs { aws_json: true, sigv4: true, huawei: true, basic: true, newtype: true, binary: true };
+    let needs =
+        Needs { aws_json: true, sigv4: true, huawei: true, basic: true, newtype: true, binary: true, paginate: true };
     modules(needs, all).into_iter().map(|m| (m.name, m.text, m.crates)).collect()
 }
 

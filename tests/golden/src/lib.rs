@@ -19,3 +19,9 @@ pub mod names;
 
 /// Keywords 1
 pub mod keywords;
+
+/// GitHub REST (pagination excerpt) 23.0.2
+pub mod github_pages;
+
+/// Stripe API (pagination excerpt) Wed Oct 15 2025 13:53:19 GMT+0000 (Coordinated Universal Time)
+pub mod stripe_pages;

@@ -28,7 +28,8 @@ pub struct Slot {
 
 /// Field names of the builder itself and its methods: a parameter named so
 /// (a query parameter `client`, `send` or `body`) becomes `{name}_param`.
-pub const RESERVED: &[&str] = &["body", "client", "send", "send_with_response", "into_stream", "pages", "clone"];
+pub const RESERVED: &[&str] =
+    &["body", "client", "send", "send_with_response", "into_stream", "pages", "page_url", "clone"];
 
 /// The operation's parameters named so that none collides with the
 /// builder's own names.
@@ -138,6 +139,9 @@ pub struct Request<'a> {
     pub docs: TokenStream,
     pub deprecated: bool,
     pub slots: &'a [Slot],
+    /// Private `Option<String>` fields the builder's own methods set
+    /// (`page_url`, the next page of a walk), `None` at first.
+    pub hidden: Vec<Ident>,
     /// The builder's other methods (`send`, `send_with_response`, …).
     pub methods: TokenStream,
 }
@@ -165,13 +169,14 @@ pub fn emit(r: &Request<'_>) -> Emitted {
             (false, _) => quote! { #field: None },
         }
     });
+    let hidden = &r.hidden;
     let many = (required.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
     let method_tokens = quote! {
         #docs
         #deprecated
         #many
         pub fn #method(&self, #(#args),*) -> #ident<'_> {
-            #ident { client: self, #(#inits),* }
+            #ident { client: self, #(#inits,)* #(#hidden: None),* }
         }
     };
     let fields = r.slots.iter().map(|s| {
@@ -208,6 +213,7 @@ pub fn emit(r: &Request<'_>) -> Emitted {
         pub struct #ident<'a> {
             client: &'a Client,
             #(#fields)*
+            #(#hidden: Option<String>,)*
         }
 
         impl #ident<'_> {

@@ -4,6 +4,7 @@
 mod auth;
 mod builder;
 mod operation;
+mod paginate;
 mod protocol;
 
 use super::groups::{Groups, Split};

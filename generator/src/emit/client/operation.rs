@@ -58,6 +58,27 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
     let http_method = format_ident!("{}", format!("{:?}", op.method).to_uppercase());
 
     let (ok_ty, success_enum) = success(op, &types);
+    let paging = super::paginate::emit(api, op, &params, &ok_ty, &error_ident);
+    // A walk's next page may be a whole URL, query included.
+    let follows = paging.as_ref().is_some_and(|p| p.follows_urls);
+    let (path, query_field) = match follows {
+        true => {
+            let url = super::paginate::page_url();
+            let query = match &query_setup {
+                Some(_) => quote! { query: match self.#url { Some(_) => Vec::new(), None => query } },
+                None => query_field,
+            };
+            let path = quote! {
+                match &self.#url {
+                    Some(url) => runtime::paginate::follow(self.client.base_url(), url)?,
+                    None => #path,
+                }
+            };
+            (path, query)
+        }
+        false => (path, query_field),
+    };
+    let paging_methods = paging.map(|p| p.methods);
     let (decode, error_enum) = responses(op, &error_ident, &ok_ty, &types);
 
     let mut docs = doc(op.summary.as_deref(), op.description.as_deref());
@@ -93,6 +114,8 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
             let response = self.client.transport.execute(&self.client.credentials, call).await?;
             #decode
         }
+
+        #paging_methods
     };
     let emitted = builder::emit(&builder::Request {
         method: &name,
@@ -100,6 +123,7 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
         docs,
         deprecated: op.deprecated,
         slots: &slots,
+        hidden: follows.then(super::paginate::page_url).into_iter().collect(),
         methods,
     });
     let headers = op.responses.iter().filter_map(|r| headers::of(op, r)).map(|h| decoded_headers(&h));

@@ -16,6 +16,9 @@ pub mod client;
 pub mod retry;
 
 #[cfg(feature = "client")]
+pub mod paginate;
+
+#[cfg(feature = "client")]
 pub mod auth;
 
 #[cfg(feature = "server")]

@@ -25,3 +25,6 @@ pub mod github_pages;
 
 /// Stripe API (pagination excerpt) Wed Oct 15 2025 13:53:19 GMT+0000 (Coordinated Universal Time)
 pub mod stripe_pages;
+
+/// Wire 1
+pub mod wire;

@@ -538,7 +538,7 @@ impl Location {
 pub enum Items {
     /// Once per item (`?id=1&id=2`: an exploded query parameter).
     Repeated,
-    /// In one value, separated by the character (`?id=1,2`, `1|2`).
+    /// In one value, separated by the text (`?id=1,2`, `1|2`, `.a.b`).
     Delimited(&'static str),
 }
 

@@ -30,6 +30,8 @@ struct Row {
     /// How many warnings of each code: what apigen degraded.
     warning_codes: std::collections::BTreeMap<String, usize>,
     lines: usize,
+    /// Of `lines`, the client's (`client.rs` and `client/`).
+    client_lines: usize,
     generate: Duration,
     check: Option<(Result<(), String>, Duration)>,
     /// For an API split by tag: the largest tag's feature alone, checked.
@@ -134,6 +136,7 @@ fn generate(spec: &Path, out: &Path) -> Row {
         warnings: 0,
         warning_codes: Default::default(),
         lines: 0,
+        client_lines: 0,
         generate,
         check: None,
         one_tag: None,
@@ -147,7 +150,10 @@ fn generate(spec: &Path, out: &Path) -> Row {
             for d in ir.apis.iter().flat_map(|a| &a.diagnostics) {
                 *row.warning_codes.entry(d.code.clone()).or_default() += 1;
             }
-            row.lines = output.files.iter().filter(|(p, _)| p.ends_with(".rs")).map(|(_, t)| t.lines().count()).sum();
+            let rust = || output.files.iter().filter(|(p, _)| p.ends_with(".rs"));
+            row.lines = rust().map(|(_, t)| t.lines().count()).sum();
+            let client = |p: &str| p.ends_with("/client.rs") || p.contains("/client/");
+            row.client_lines = rust().filter(|(p, _)| client(p)).map(|(_, t)| t.lines().count()).sum();
             let dir = out.join(&name);
             if let Err(e) = apigen::output::replace_dir(&dir, &output.files) {
                 row.refused = Some(format!("cannot write {}: {e}", dir.display()));
@@ -229,9 +235,9 @@ fn touch(path: &Path) {
 
 fn print_table(rows: &[Row]) {
     println!(
-        "| spec | operations | types | warnings | warnings by kind | generated lines | generate | cargo check | check time | lines / op | check ms / op | largest tag alone |"
+        "| spec | operations | types | warnings | warnings by kind | generated lines | generate | cargo check | check time | lines / op | client lines / op | check ms / op | largest tag alone |"
     );
-    println!("|---|---:|---:|---:|---|---:|---:|---|---:|---:|---:|---|");
+    println!("|---|---:|---:|---:|---|---:|---:|---|---:|---:|---:|---:|---|");
     for r in rows {
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         let per_op = |x: f64| if r.operations == 0 { "".into() } else { format!("{:.0}", x / r.operations as f64) };
@@ -248,7 +254,7 @@ fn print_table(rows: &[Row]) {
         };
         let kinds: Vec<String> = r.warning_codes.iter().map(|(code, n)| format!("`{code}` {n}")).collect();
         println!(
-            "| {} | {} | {} | {} | {} | {} | {:.0} ms | {result} | {time} | {} | {per} | {one_tag} |",
+            "| {} | {} | {} | {} | {} | {} | {:.0} ms | {result} | {time} | {} | {} | {per} | {one_tag} |",
             r.spec,
             r.operations,
             r.types,
@@ -257,6 +263,7 @@ fn print_table(rows: &[Row]) {
             r.lines,
             ms(r.generate),
             per_op(r.lines as f64),
+            per_op(r.client_lines as f64),
         );
     }
 }

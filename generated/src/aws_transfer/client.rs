@@ -3,7 +3,8 @@
 //! Async client for AWS Transfer Family 2018-11-05.
 use super::types;
 use crate::runtime;
-use runtime::client::Error;
+use reqwest::Method;
+use runtime::client::{Error, Success, json};
 
 /// The documented server: Regional endpoint
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -40,6 +41,14 @@ impl Client {
         self.transport.base_url()
     }
 
+    /// Sends `call` with these credentials, retrying as configured.
+    async fn execute(
+        &self,
+        call: runtime::client::Call<'_, Scheme>,
+    ) -> Result<runtime::client::RawResponse, runtime::client::Failure> {
+        self.transport.execute(&self.credentials, call).await
+    }
+
     /// Deletes a user's Secure Shell (SSH) public key.
     ///
     /// `POST /` (`X-Amz-Target: TransferService.DeleteSshPublicKey`)
@@ -48,6 +57,28 @@ impl Client {
         body: types::DeleteSshPublicKeyRequest,
     ) -> DeleteSshPublicKeyBuilder<'_> {
         DeleteSshPublicKeyBuilder { client: self, body }
+    }
+}
+
+/// A call to `path` in this API's protocol; what an operation does
+/// not set is empty (query, headers, body, security).
+fn call(
+    operation: &'static str,
+    method: Method,
+    idempotent: bool,
+    path: String,
+) -> runtime::client::Call<'static, Scheme> {
+    runtime::client::Call {
+        operation,
+        method,
+        path,
+        query: Vec::new(),
+        headers: Vec::new(),
+        body: None,
+        idempotent,
+        security: &[],
+        error_code: runtime::aws_json::error_code,
+        transient: runtime::aws_json::transient,
     }
 }
 
@@ -115,74 +146,47 @@ pub struct DeleteSshPublicKeyBuilder<'a> {
 impl DeleteSshPublicKeyBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub async fn send(self) -> Result<(), Error<DeleteSshPublicKeyError>> {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<runtime::client::Success<()>, Error<DeleteSshPublicKeyError>> {
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(self) -> Result<Success<()>, Error<DeleteSshPublicKeyError>> {
         let headers: Vec<(&'static str, String)> = vec![(
             "X-Amz-Target",
             "TransferService.DeleteSshPublicKey".to_owned(),
         )];
+        let path = "/".to_owned();
         let call = runtime::client::Call {
-            operation: "delete_ssh_public_key",
-            method: reqwest::Method::POST,
-            path: "/".to_owned(),
-            query: Vec::new(),
             headers,
             body: Some({
                 let body = &self.body;
                 runtime::client::Body::json("application/x-amz-json-1.1", body)?
             }),
-            idempotent: true,
             security: &[&[Scheme::SigV4]],
-            error_code: runtime::aws_json::error_code,
-            transient: runtime::aws_json::transient,
+            ..call("delete_ssh_public_key", Method::POST, true, path)
         };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
+        let response = self.client.execute(call).await?;
         match response.status.as_u16() {
-            200 => {}
-            _ => {
-                return match response.error_code.as_deref() {
-                    Some("InvalidRequestException") => Err(Error::Response(
-                        DeleteSshPublicKeyError::InvalidRequestException(runtime::client::json(
-                            &response,
-                        )?),
-                    )),
-                    Some("ResourceNotFoundException") => Err(Error::Response(
-                        DeleteSshPublicKeyError::ResourceNotFoundException(runtime::client::json(
-                            &response,
-                        )?),
-                    )),
-                    Some("ThrottlingException") => Err(Error::Response(
-                        DeleteSshPublicKeyError::ThrottlingException(runtime::client::json(
-                            &response,
-                        )?),
-                    )),
-                    Some("InternalServiceError") => Err(Error::Response(
-                        DeleteSshPublicKeyError::InternalServiceError(runtime::client::json(
-                            &response,
-                        )?),
-                    )),
-                    Some("ServiceUnavailableException") => Err(Error::Response(
-                        DeleteSshPublicKeyError::ServiceUnavailableException(
-                            runtime::client::json(&response)?,
-                        ),
-                    )),
-                    _ => Err(Error::Undocumented(response)),
-                };
-            }
-        };
-        Ok(runtime::client::Success::new(response, ()))
+            200 => Ok(Success::new((), response)),
+            _ => match response.error_code.as_deref() {
+                Some("InvalidRequestException") => Err(Error::Response(
+                    DeleteSshPublicKeyError::InvalidRequestException(json(&response)?),
+                )),
+                Some("ResourceNotFoundException") => Err(Error::Response(
+                    DeleteSshPublicKeyError::ResourceNotFoundException(json(&response)?),
+                )),
+                Some("ThrottlingException") => Err(Error::Response(
+                    DeleteSshPublicKeyError::ThrottlingException(json(&response)?),
+                )),
+                Some("InternalServiceError") => Err(Error::Response(
+                    DeleteSshPublicKeyError::InternalServiceError(json(&response)?),
+                )),
+                Some("ServiceUnavailableException") => Err(Error::Response(
+                    DeleteSshPublicKeyError::ServiceUnavailableException(json(&response)?),
+                )),
+                _ => Err(Error::Undocumented(response)),
+            },
+        }
     }
 }
 

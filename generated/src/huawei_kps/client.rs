@@ -3,7 +3,8 @@
 //! Async client for Huawei Cloud KPS v3.
 use super::types;
 use crate::runtime;
-use runtime::client::Error;
+use reqwest::Method;
+use runtime::client::{Error, Success, json, segment};
 
 /// The documented server.
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -40,6 +41,14 @@ impl Client {
         self.transport.base_url()
     }
 
+    /// Sends `call` with these credentials, retrying as configured.
+    async fn execute(
+        &self,
+        call: runtime::client::Call<'_, Scheme>,
+    ) -> Result<runtime::client::RawResponse, runtime::client::Failure> {
+        self.transport.execute(&self.credentials, call).await
+    }
+
     /// 删除SSH密钥对
     ///
     /// 删除SSH密钥对。
@@ -55,6 +64,28 @@ impl Client {
             project_id: project_id.into(),
             keypair_name: keypair_name.into(),
         }
+    }
+}
+
+/// A call to `path` in this API's protocol; what an operation does
+/// not set is empty (query, headers, body, security).
+fn call(
+    operation: &'static str,
+    method: Method,
+    idempotent: bool,
+    path: String,
+) -> runtime::client::Call<'static, Scheme> {
+    runtime::client::Call {
+        operation,
+        method,
+        path,
+        query: Vec::new(),
+        headers: Vec::new(),
+        body: None,
+        idempotent,
+        security: &[],
+        error_code: runtime::client::no_error_code,
+        transient: runtime::retry::http_transient,
     }
 }
 
@@ -143,49 +174,28 @@ pub struct DeleteKeypairBuilder<'a> {
 impl DeleteKeypairBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub async fn send(self) -> Result<(), Error<DeleteKeypairError>> {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<runtime::client::Success<()>, Error<DeleteKeypairError>> {
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(self) -> Result<Success<()>, Error<DeleteKeypairError>> {
+        let path = format!(
+            "/v3/{}/keypairs/{}",
+            segment("project_id", self.project_id)?,
+            segment("keypair_name", self.keypair_name)?
+        );
         let call = runtime::client::Call {
-            operation: "delete_keypair",
-            method: reqwest::Method::DELETE,
-            path: [
-                "/v3/",
-                &runtime::client::segment("project_id", self.project_id)?,
-                "/keypairs/",
-                &runtime::client::segment("keypair_name", self.keypair_name)?,
-            ]
-            .concat(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
             security: &[&[Scheme::XAuthToken], &[Scheme::AkSkSignature]],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
+            ..call("delete_keypair", Method::DELETE, true, path)
         };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
+        let response = self.client.execute(call).await?;
         match response.status.as_u16() {
-            204 => {}
-            400 => {
-                return Err(Error::Response(DeleteKeypairError::BadRequest(
-                    runtime::client::json(&response)?,
-                )));
-            }
-            _ => return Err(Error::Undocumented(response)),
-        };
-        Ok(runtime::client::Success::new(response, ()))
+            204 => Ok(Success::new((), response)),
+            400 => Err(Error::Response(DeleteKeypairError::BadRequest(json(
+                &response,
+            )?))),
+            _ => Err(Error::Undocumented(response)),
+        }
     }
 }
 

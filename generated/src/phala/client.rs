@@ -3,7 +3,8 @@
 //! Async client for Phala Cloud API 0.1.0.
 use super::types;
 use crate::runtime;
-use runtime::client::Error;
+use reqwest::Method;
+use runtime::client::{Error, Success, json, segment};
 
 /// The documented server.
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -40,6 +41,14 @@ impl Client {
         self.transport.base_url()
     }
 
+    /// Sends `call` with these credentials, retrying as configured.
+    async fn execute(
+        &self,
+        call: runtime::client::Call<'_, Scheme>,
+    ) -> Result<runtime::client::RawResponse, runtime::client::Failure> {
+        self.transport.execute(&self.credentials, call).await
+    }
+
     /// Delete SSH key
     ///
     /// Soft-deletes an SSH key. Key must belong to the authenticated user.
@@ -50,6 +59,28 @@ impl Client {
             client: self,
             key_id: key_id.into(),
         }
+    }
+}
+
+/// A call to `path` in this API's protocol; what an operation does
+/// not set is empty (query, headers, body, security).
+fn call(
+    operation: &'static str,
+    method: Method,
+    idempotent: bool,
+    path: String,
+) -> runtime::client::Call<'static, Scheme> {
+    runtime::client::Call {
+        operation,
+        method,
+        path,
+        query: Vec::new(),
+        headers: Vec::new(),
+        body: None,
+        idempotent,
+        security: &[],
+        error_code: runtime::client::no_error_code,
+        transient: runtime::retry::http_transient,
     }
 }
 
@@ -117,62 +148,33 @@ pub struct DeleteSshKeyBuilder<'a> {
 impl DeleteSshKeyBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub async fn send(self) -> Result<(), Error<DeleteSshKeyError>> {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<runtime::client::Success<()>, Error<DeleteSshKeyError>> {
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(self) -> Result<Success<()>, Error<DeleteSshKeyError>> {
+        let path = format!("/api/v1/user/ssh-keys/{}", segment("key_id", self.key_id)?);
         let call = runtime::client::Call {
-            operation: "delete_ssh_key",
-            method: reqwest::Method::DELETE,
-            path: [
-                "/api/v1/user/ssh-keys/",
-                &runtime::client::segment("key_id", self.key_id)?,
-            ]
-            .concat(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
             security: &[&[Scheme::ApiKeyHeader]],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
+            ..call("delete_ssh_key", Method::DELETE, true, path)
         };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
+        let response = self.client.execute(call).await?;
         match response.status.as_u16() {
-            204 => {}
-            400 => {
-                return Err(Error::Response(DeleteSshKeyError::BadRequest(
-                    runtime::client::json(&response)?,
-                )));
-            }
-            401 => {
-                return Err(Error::Response(DeleteSshKeyError::Unauthorized(
-                    runtime::client::json(&response)?,
-                )));
-            }
-            404 => {
-                return Err(Error::Response(DeleteSshKeyError::NotFound(
-                    runtime::client::json(&response)?,
-                )));
-            }
-            422 => {
-                return Err(Error::Response(DeleteSshKeyError::UnprocessableContent(
-                    runtime::client::json(&response)?,
-                )));
-            }
-            _ => return Err(Error::Undocumented(response)),
-        };
-        Ok(runtime::client::Success::new(response, ()))
+            204 => Ok(Success::new((), response)),
+            400 => Err(Error::Response(DeleteSshKeyError::BadRequest(json(
+                &response,
+            )?))),
+            401 => Err(Error::Response(DeleteSshKeyError::Unauthorized(json(
+                &response,
+            )?))),
+            404 => Err(Error::Response(DeleteSshKeyError::NotFound(json(
+                &response,
+            )?))),
+            422 => Err(Error::Response(DeleteSshKeyError::UnprocessableContent(
+                json(&response)?,
+            ))),
+            _ => Err(Error::Undocumented(response)),
+        }
     }
 }
 

@@ -44,7 +44,7 @@ pub struct Success<T> {
 impl<T> Success<T> {
     /// The value with the status and headers of `response` (its body,
     /// already decoded into `value`, is not kept twice).
-    pub fn new(response: RawResponse, value: T) -> Self {
+    pub fn new(value: T, response: RawResponse) -> Self {
         Success {
             status: response.status,
             headers: response.headers,
@@ -942,6 +942,17 @@ pub fn no_error_code(_: &HeaderMap, _: &[u8]) -> Option<String> {
 /// Value of a header parameter or a query parameter element.
 pub fn param(value: impl fmt::Display) -> String {
     value.to_string()
+}
+
+/// Adds `name=value` (query, header or cookie) when the value is set.
+pub fn push<N: From<&'static str>, T: fmt::Display>(
+    out: &mut Vec<(N, String)>,
+    name: &'static str,
+    value: Option<&T>,
+) {
+    if let Some(value) = value {
+        out.push((name.into(), value.to_string()));
+    }
 }
 
 /// A query parameter's name: documented names are static, `deepObject`

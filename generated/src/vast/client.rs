@@ -3,7 +3,8 @@
 //! Async client for Vast.ai API 1.0.0.
 use super::types;
 use crate::runtime;
-use runtime::client::Error;
+use reqwest::Method;
+use runtime::client::{Error, Success, json, segment};
 
 /// The documented server: Production server
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -40,6 +41,14 @@ impl Client {
         self.transport.base_url()
     }
 
+    /// Sends `call` with these credentials, retrying as configured.
+    async fn execute(
+        &self,
+        call: runtime::client::Call<'_, Scheme>,
+    ) -> Result<runtime::client::RawResponse, runtime::client::Failure> {
+        self.transport.execute(&self.credentials, call).await
+    }
+
     /// detach ssh-key
     ///
     /// Detaches an SSH key from a specified instance, removing SSH access for that key.
@@ -65,6 +74,28 @@ impl Client {
     /// `DELETE /api/v0/auth/apikeys/{id}/`
     pub fn delete_api_key(&self, id: i64) -> DeleteApiKeyBuilder<'_> {
         DeleteApiKeyBuilder { client: self, id }
+    }
+}
+
+/// A call to `path` in this API's protocol; what an operation does
+/// not set is empty (query, headers, body, security).
+fn call(
+    operation: &'static str,
+    method: Method,
+    idempotent: bool,
+    path: String,
+) -> runtime::client::Call<'static, Scheme> {
+    runtime::client::Call {
+        operation,
+        method,
+        path,
+        query: Vec::new(),
+        headers: Vec::new(),
+        body: None,
+        idempotent,
+        security: &[],
+        error_code: runtime::client::no_error_code,
+        transient: runtime::retry::http_transient,
     }
 }
 
@@ -133,65 +164,37 @@ pub struct DetachSshBuilder<'a> {
 impl DetachSshBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub async fn send(self) -> Result<types::DetachSshResponse200, Error<DetachSshError>> {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
+    /// Sends the request: the success value with its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<runtime::client::Success<types::DetachSshResponse200>, Error<DetachSshError>> {
+    ) -> Result<Success<types::DetachSshResponse200>, Error<DetachSshError>> {
+        let path = format!(
+            "/api/v0/instances/{}/ssh/{}/",
+            segment("id", self.id)?,
+            segment("ssh_key_id", self.ssh_key_id)?
+        );
         let call = runtime::client::Call {
-            operation: "detach_ssh",
-            method: reqwest::Method::DELETE,
-            path: [
-                "/api/v0/instances/",
-                &runtime::client::segment("id", self.id)?,
-                "/ssh/",
-                &runtime::client::segment("ssh_key_id", self.ssh_key_id)?,
-                "/",
-            ]
-            .concat(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
             security: &[&[Scheme::BearerAuth]],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
+            ..call("detach_ssh", Method::DELETE, true, path)
         };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
-        let value = match response.status.as_u16() {
-            200 => runtime::client::json(&response)?,
-            400 => {
-                return Err(Error::Response(DetachSshError::BadRequest(
-                    runtime::client::json(&response)?,
-                )));
-            }
-            404 => {
-                return Err(Error::Response(DetachSshError::NotFound(
-                    runtime::client::json(&response)?,
-                )));
-            }
-            429 => {
-                return Err(Error::Response(DetachSshError::TooManyRequests(
-                    runtime::client::json(&response)?,
-                )));
-            }
-            500 => {
-                return Err(Error::Response(DetachSshError::InternalServerError(
-                    runtime::client::json(&response)?,
-                )));
-            }
-            _ => return Err(Error::Undocumented(response)),
-        };
-        Ok(runtime::client::Success::new(response, value))
+        let response = self.client.execute(call).await?;
+        match response.status.as_u16() {
+            200 => Ok(Success::new(json(&response)?, response)),
+            400 => Err(Error::Response(DetachSshError::BadRequest(json(
+                &response,
+            )?))),
+            404 => Err(Error::Response(DetachSshError::NotFound(json(&response)?))),
+            429 => Err(Error::Response(DetachSshError::TooManyRequests(json(
+                &response,
+            )?))),
+            500 => Err(Error::Response(DetachSshError::InternalServerError(json(
+                &response,
+            )?))),
+            _ => Err(Error::Undocumented(response)),
+        }
     }
 }
 
@@ -219,68 +222,36 @@ pub struct DeleteApiKeyBuilder<'a> {
 impl DeleteApiKeyBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub async fn send(self) -> Result<String, Error<DeleteApiKeyError>> {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<runtime::client::Success<String>, Error<DeleteApiKeyError>> {
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(self) -> Result<Success<String>, Error<DeleteApiKeyError>> {
+        let path = format!("/api/v0/auth/apikeys/{}/", segment("id", self.id)?);
         let call = runtime::client::Call {
-            operation: "delete_api_key",
-            method: reqwest::Method::DELETE,
-            path: [
-                "/api/v0/auth/apikeys/",
-                &runtime::client::segment("id", self.id)?,
-                "/",
-            ]
-            .concat(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
             security: &[&[Scheme::BearerAuth]],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
+            ..call("delete_api_key", Method::DELETE, true, path)
         };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
-        let value = match response.status.as_u16() {
-            200 => runtime::client::json(&response)?,
-            400 => {
-                return Err(Error::Response(DeleteApiKeyError::BadRequest(
-                    runtime::client::json(&response)?,
-                )));
-            }
-            401 => {
-                return Err(Error::Response(DeleteApiKeyError::Unauthorized(
-                    runtime::client::json(&response)?,
-                )));
-            }
-            403 => {
-                return Err(Error::Response(DeleteApiKeyError::Forbidden(
-                    runtime::client::json(&response)?,
-                )));
-            }
-            404 => {
-                return Err(Error::Response(DeleteApiKeyError::NotFound(
-                    runtime::client::json(&response)?,
-                )));
-            }
-            429 => {
-                return Err(Error::Response(DeleteApiKeyError::TooManyRequests(
-                    runtime::client::json(&response)?,
-                )));
-            }
-            _ => return Err(Error::Undocumented(response)),
-        };
-        Ok(runtime::client::Success::new(response, value))
+        let response = self.client.execute(call).await?;
+        match response.status.as_u16() {
+            200 => Ok(Success::new(json(&response)?, response)),
+            400 => Err(Error::Response(DeleteApiKeyError::BadRequest(json(
+                &response,
+            )?))),
+            401 => Err(Error::Response(DeleteApiKeyError::Unauthorized(json(
+                &response,
+            )?))),
+            403 => Err(Error::Response(DeleteApiKeyError::Forbidden(json(
+                &response,
+            )?))),
+            404 => Err(Error::Response(DeleteApiKeyError::NotFound(json(
+                &response,
+            )?))),
+            429 => Err(Error::Response(DeleteApiKeyError::TooManyRequests(json(
+                &response,
+            )?))),
+            _ => Err(Error::Undocumented(response)),
+        }
     }
 }
 

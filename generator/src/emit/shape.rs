@@ -186,9 +186,40 @@ pub fn mentions(tokens: &proc_macro2::TokenStream, name: &str) -> bool {
     })
 }
 
+/// Whether `tokens` name `name` unqualified (not after `::`, not as a
+/// method after `.`): what a `use` of that name serves.
+pub fn mentions_unqualified(tokens: &proc_macro2::TokenStream, name: &str) -> bool {
+    use proc_macro2::Spacing;
+    use proc_macro2::TokenTree;
+    // `::` is a joint `:` then `:`; a lone `:` (a field, a type) is not a path.
+    let (mut joint_colon, mut after_path) = (false, false);
+    for tt in tokens.clone() {
+        let found = match &tt {
+            TokenTree::Group(g) => mentions_unqualified(&g.stream(), name),
+            TokenTree::Ident(i) => i == name && !after_path,
+            _ => false,
+        };
+        if found {
+            return true;
+        }
+        let colon = matches!(&tt, TokenTree::Punct(p) if p.as_char() == ':');
+        after_path = (colon && joint_colon) || matches!(&tt, TokenTree::Punct(p) if p.as_char() == '.');
+        joint_colon = matches!(&tt, TokenTree::Punct(p) if p.as_char() == ':' && p.spacing() == Spacing::Joint);
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
-    use super::names_module;
+    use super::{mentions_unqualified, names_module};
+
+    #[test]
+    fn unqualified_names_are_told_from_paths_and_methods() {
+        let t = quote! { let b = runtime::client::Body::json(ct, body)?; x.json(); };
+        assert!(!mentions_unqualified(&t, "json"));
+        assert!(mentions_unqualified(&quote! { match s { 200 => Ok(json(&response)?) } }, "json"));
+        assert!(mentions_unqualified(&quote! { X { body: json(&response)? } }, "json"));
+    }
     use quote::quote;
 
     #[test]

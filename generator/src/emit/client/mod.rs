@@ -35,6 +35,43 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
         })
         .collect();
     let credentials = auth::emit(api);
+    let (error_code, transient) = protocol::responses(&api.protocol);
+    let call = (!api.operations.is_empty()).then(|| {
+        quote! {
+            /// A call to `path` in this API's protocol; what an operation does
+            /// not set is empty (query, headers, body, security).
+            fn call(
+                operation: &'static str,
+                method: Method,
+                idempotent: bool,
+                path: String,
+            ) -> runtime::client::Call<'static, Scheme> {
+                runtime::client::Call {
+                    operation,
+                    method,
+                    path,
+                    query: Vec::new(),
+                    headers: Vec::new(),
+                    body: None,
+                    idempotent,
+                    security: &[],
+                    error_code: #error_code,
+                    transient: #transient,
+                }
+            }
+        }
+    });
+    let execute = (!api.operations.is_empty()).then(|| {
+        quote! {
+            /// Sends `call` with these credentials, retrying as configured.
+            async fn execute(
+                &self,
+                call: runtime::client::Call<'_, Scheme>,
+            ) -> Result<runtime::client::RawResponse, runtime::client::Failure> {
+                self.transport.execute(&self.credentials, call).await
+            }
+        }
+    });
     let server = server(api);
     let title = format!(" Async client for {} {}.", api.title, api.version);
     let client_doc = format!(" A client for {}: one async method per operation.", api.title);
@@ -67,9 +104,12 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
                 self.transport.base_url()
             }
 
+            #execute
+
             #methods
         }
 
+        #call
         #credentials
         #enums
     };
@@ -78,11 +118,22 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
     let uses_types = super::shape::names_module(&body, "types");
     let uses_types = uses_types || grouped.values().any(|t| super::shape::names_module(t, "types"));
     let types_use = uses_types.then(|| quote! { use super::types; });
+    // The runtime's result types, by their short names where used.
+    let used = |name: &str| {
+        super::shape::mentions_unqualified(&body, name)
+            || grouped.values().any(|t| super::shape::mentions_unqualified(t, name))
+    };
+    let method_use = used("Method").then(|| quote! { use reqwest::Method; });
+    let results = ["Success", "WithHeaders", "json", "param", "push", "segment"]
+        .into_iter()
+        .filter(|n| used(n))
+        .map(|n| quote::format_ident!("{n}"));
     let main = quote! {
         #![doc = #title]
         #types_use
         use #runtime;
-        use runtime::client::Error;
+        use runtime::client::{Error #(, #results)*};
+        #method_use
         #body
     };
     Split::new(groups, main, grouped, "Client methods")

@@ -39,21 +39,11 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
     slots.extend(body_slot);
 
     let path = path_expr(op, &params);
-    let query_setup = collect(api, &params, Location::Query, quote! { query }, &[]);
+    let query_setup = collect(api, &params, Location::Query, quote! { query }, &[], false);
     let header_setup = headers(api, &params, &wire);
-    // An operation without parameters there builds no vector to fill.
-    let query_field = match &query_setup {
-        Some(_) => quote! { query },
-        None => quote! { query: Vec::new() },
-    };
-    let headers_field = match &header_setup {
-        Some(_) => quote! { headers },
-        None => quote! { headers: Vec::new() },
-    };
-    let security = requirements(api, &op.security);
-    let error_code = &wire.error_code;
-    let transient = &wire.transient;
-    let idempotent = op.idempotent;
+    // What the call sets beyond `call(…)`'s defaults.
+    let mut fields: Vec<TokenStream> = Vec::new();
+    let query_field = query_setup.as_ref().map(|_| quote! { query });
     let op_name = &op.name;
     let http_method = format_ident!("{}", format!("{:?}", op.method).to_uppercase());
 
@@ -64,10 +54,7 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
     let (path, query_field) = match follows {
         true => {
             let url = super::paginate::page_url();
-            let query = match &query_setup {
-                Some(_) => quote! { query: match self.#url { Some(_) => Vec::new(), None => query } },
-                None => query_field,
-            };
+            let query = query_field.map(|_| quote! { query: match self.#url { Some(_) => Vec::new(), None => query } });
             let path = quote! {
                 match &self.#url {
                     Some(url) => runtime::paginate::follow(self.client.base_url(), url)?,
@@ -78,8 +65,22 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
         }
         false => (path, query_field),
     };
+    fields.extend(query_field);
+    fields.extend(header_setup.as_ref().map(|_| quote! { headers }));
+    fields.extend(body_expr.map(|b| quote! { body: #b }));
+    if !op.security.alternatives.is_empty() {
+        let security = requirements(api, &op.security);
+        fields.push(quote! { security: #security });
+    }
+    let idempotent = op.idempotent;
+    let call = quote! { call(#op_name, Method::#http_method, #idempotent, path) };
+    let call = match fields.is_empty() {
+        true => quote! { let call = #call; },
+        false => quote! { let call = runtime::client::Call { #(#fields,)* ..#call }; },
+    };
+    let execute = quote! { #call let response = self.client.execute(call).await?; };
     let paging_methods = paging.map(|p| p.methods);
-    let (decode, error_enum) = responses(op, &error_ident, &ok_ty, &types);
+    let (decode, error_enum) = responses(op, &error_ident, &types);
 
     let mut docs = doc(op.summary.as_deref(), op.description.as_deref());
     let route = match &op.target {
@@ -91,27 +92,15 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
     let methods = quote! {
         /// Sends the request: the documented success value, or the error.
         pub async fn send(self) -> Result<#ok_ty, Error<#error_ident>> {
-            self.send_with_response().await.map(runtime::client::Success::into_value)
+            self.send_with_response().await.map(|r| r.value)
         }
 
-        /// Sends the request: the success value with the response's status
-        /// and every header (request ids, rate limits, ETags).
-        pub async fn send_with_response(self) -> Result<runtime::client::Success<#ok_ty>, Error<#error_ident>> {
+        /// Sends the request: the success value with its status and headers.
+        pub async fn send_with_response(self) -> Result<Success<#ok_ty>, Error<#error_ident>> {
             #query_setup
             #header_setup
-            let call = runtime::client::Call {
-                operation: #op_name,
-                method: reqwest::Method::#http_method,
-                path: #path,
-                #query_field,
-                #headers_field,
-                body: #body_expr,
-                idempotent: #idempotent,
-                security: #security,
-                error_code: #error_code,
-                transient: #transient,
-            };
-            let response = self.client.transport.execute(&self.client.credentials, call).await?;
+            let path = #path;
+            #execute
             #decode
         }
 
@@ -171,64 +160,65 @@ fn is_object(api: &Api, t: &TypeRef) -> bool {
 /// `["/a/", &segment("id", id)?, "/b"].concat()`: the documented path
 /// (trailing slash included) with each parameter encoded as one segment.
 fn path_expr(op: &Operation, params: &[&Parameter]) -> TokenStream {
-    let mut pieces: Vec<TokenStream> = Vec::new();
-    let mut literal = String::new();
+    // `format!("/orgs/{}/repos", …)`: the template as a reader knows it.
+    let mut template = String::new();
+    let mut args: Vec<TokenStream> = Vec::new();
+    let literal = |text: &str, template: &mut String| template.push_str(&text.replace('{', "{{").replace('}', "}}"));
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else { break };
         let name = &rest[start + 1..start + len];
         match params.iter().find(|p| p.location == Location::Path && p.name == name) {
             Some(p) => {
-                literal.push_str(&rest[..start]);
+                literal(&rest[..start], &mut template);
                 // Label and matrix styles start with literal text.
                 match p.style {
-                    Style::Label => literal.push('.'),
-                    Style::Matrix => literal.push_str(&format!(";{name}=")),
+                    Style::Label => template.push('.'),
+                    Style::Matrix => template.push_str(&format!(";{name}=")),
                     _ => {}
                 }
-                if !literal.is_empty() {
-                    pieces.push(quote! { #literal });
-                    literal.clear();
-                }
+                template.push_str("{}");
                 let ident = format_ident!("{}", p.rust_name);
                 // Moved out of the request, unless the template repeats it.
                 let once = op.path.matches(&format!("{{{name}}}")).count() == 1;
-                pieces.push(match strip_nullable(&p.ty) {
+                args.push(match strip_nullable(&p.ty) {
                     TypeRef::Array { .. } => {
                         let sep = match (p.style, p.explode) {
                             (Style::Label, true) => ".".to_owned(),
                             (Style::Matrix, true) => format!(";{name}="),
                             _ => ",".to_owned(),
                         };
-                        quote! { &runtime::client::list_segment(#name, &self.#ident, #sep)? }
+                        quote! { runtime::client::list_segment(#name, &self.#ident, #sep)? }
                     }
-                    _ if once => quote! { &runtime::client::segment(#name, self.#ident)? },
-                    _ => quote! { &runtime::client::segment(#name, &self.#ident)? },
+                    _ if once => quote! { segment(#name, self.#ident)? },
+                    _ => quote! { segment(#name, &self.#ident)? },
                 });
             }
             // A template variable with no parameter: sent as written.
-            None => literal.push_str(&rest[..start + len + 1]),
+            None => literal(&rest[..start + len + 1], &mut template),
         }
         rest = &rest[start + len + 1..];
     }
-    literal.push_str(rest);
-    if !literal.is_empty() {
-        pieces.push(quote! { #literal });
-    }
-    match pieces.as_slice() {
-        [only] => quote! { #only.to_owned() },
-        _ => quote! { [#(#pieces),*].concat() },
+    literal(rest, &mut template);
+    match args.is_empty() {
+        true => {
+            let text = op.path.clone();
+            quote! { #text.to_owned() }
+        }
+        false => quote! { format!(#template, #(#args),*) },
     }
 }
 
 /// `let query = …;`: a vector of `(name, value)` pairs of the parameters
 /// at `location`, starting with `fixed` ones; nothing when there are none.
+/// `more`: the caller pushes more, so the vector is mutable anyway.
 fn collect(
     api: &Api,
     params: &[&Parameter],
     location: Location,
     var: TokenStream,
     fixed: &[TokenStream],
+    more: bool,
 ) -> Option<TokenStream> {
     let ps: Vec<&&Parameter> = params.iter().filter(|p| p.location == location).collect();
     // Query names can be built (`deepObject`); header and cookie names are
@@ -240,21 +230,35 @@ fn collect(
     if ps.is_empty() {
         return (!fixed.is_empty()).then(|| quote! { let #var: Vec<#elem> = vec![#(#fixed),*]; });
     }
-    let pushes = ps.iter().map(|p| {
+    // Required plain values start the vector; the rest are pushed.
+    let mut init: Vec<TokenStream> = fixed.to_vec();
+    let mut pushes: Vec<TokenStream> = Vec::new();
+    for p in ps {
         let ident = format_ident!("{}", p.rust_name);
         let name = &p.name;
         let name = match location {
             Location::Query => quote! { #name.into() },
             _ => quote! { #name },
         };
-        let push = push_value(api, p, &name, &var);
-        if p.required {
-            quote! { { let value = &self.#ident; #push } }
-        } else {
-            quote! { if let Some(value) = &self.#ident { #push } }
+        // A plain value, the common case, is one line.
+        let structured = matches!(strip_nullable(&p.ty), TypeRef::Array { .. })
+            || (location == Location::Query && p.style == Style::DeepObject);
+        let wire = &p.name;
+        if !structured && displayable(api, &p.ty) {
+            match p.required {
+                true => init.push(quote! { (#name, param(&self.#ident)) }),
+                false => pushes.push(quote! { push(&mut #var, #wire, self.#ident.as_ref()); }),
+            }
+            continue;
         }
-    });
-    Some(quote! { let mut #var: Vec<#elem> = vec![#(#fixed),*]; #(#pushes)* })
+        let push = push_value(api, p, &name, &var);
+        pushes.push(match p.required {
+            true => quote! { { let value = &self.#ident; #push } },
+            false => quote! { if let Some(value) = &self.#ident { #push } },
+        });
+    }
+    let mutable = (more || !pushes.is_empty()).then(|| quote! { mut });
+    Some(quote! { let #mutable #var: Vec<#elem> = vec![#(#init),*]; #(#pushes)* })
 }
 
 fn push_value(api: &Api, p: &Parameter, name: &TokenStream, var: &TokenStream) -> TokenStream {
@@ -302,15 +306,16 @@ fn push_value(api: &Api, p: &Parameter, name: &TokenStream, var: &TokenStream) -
 /// cookie parameters (one `Cookie` header); nothing when there are none.
 fn headers(api: &Api, params: &[&Parameter], wire: &Wire) -> Option<TokenStream> {
     let fixed: Vec<TokenStream> = wire.headers.iter().map(|(n, v)| quote! { (#n, #v.to_owned()) }).collect();
-    let setup = collect(api, params, Location::Header, quote! { headers }, &fixed);
-    if !params.iter().any(|p| p.location == Location::Cookie) {
+    let cookie = params.iter().any(|p| p.location == Location::Cookie);
+    let setup = collect(api, params, Location::Header, quote! { headers }, &fixed, cookie);
+    if !cookie {
         return setup;
     }
     let setup = match setup {
         Some(setup) if params.iter().any(|p| p.location == Location::Header) => setup,
         _ => quote! { let mut headers: Vec<(&'static str, String)> = vec![#(#fixed),*]; },
     };
-    let cookies = collect(api, params, Location::Cookie, quote! { cookies }, &[]);
+    let cookies = collect(api, params, Location::Cookie, quote! { cookies }, &[], false);
     Some(quote! {
         #setup
         #cookies
@@ -321,19 +326,21 @@ fn headers(api: &Api, params: &[&Parameter], wire: &Wire) -> Option<TokenStream>
     })
 }
 
-/// The body's builder slot and the `Option<Body>` expression, which reads
-/// the body through the reference `body`.
-fn body(api: &Api, op: &Operation, wire: &Wire) -> (Option<builder::Slot>, TokenStream) {
+/// The body's builder slot and the `Option<Body>` expression (none: no
+/// body), which reads the body through the reference `body`.
+fn body(api: &Api, op: &Operation, wire: &Wire) -> (Option<builder::Slot>, Option<TokenStream>) {
     let Some(b) = &op.body else {
         return match wire.empty_body {
             Some((ct, text)) => (
                 None,
-                quote! { Some(runtime::client::Body::bytes(#ct, runtime::client::Bytes::from_static(#text.as_bytes()))) },
+                Some(
+                    quote! { Some(runtime::client::Body::bytes(#ct, runtime::client::Bytes::from_static(#text.as_bytes()))) },
+                ),
             ),
-            None => (None, quote! { None }),
+            None => (None, None),
         };
     };
-    let Some(content) = preferred(&b.contents) else { return (None, quote! { None }) };
+    let Some(content) = preferred(&b.contents) else { return (None, None) };
     let ct = content.media_type.as_str();
     let (slot, make) = match (kind(content), &content.ty, form_body(api, content)) {
         // A typed form: the caller gives the struct, the runtime encodes it.
@@ -354,7 +361,7 @@ fn body(api: &Api, op: &Operation, wire: &Wire) -> (Option<builder::Slot>, Token
         true => quote! { Some({ let body = &self.body; #make }) },
         false => quote! { match &self.body { Some(body) => Some(#make), None => None } },
     };
-    (Some(slot), expr)
+    (Some(slot), Some(expr))
 }
 
 /// A `multipart/form-data` body from the struct `body`: binary (and
@@ -433,7 +440,7 @@ fn file_part(api: &Api, t: &TypeRef, name: &str, content_type: &str) -> Option<T
 fn payload(r: &Response, types: &TokenStream) -> Option<(TokenStream, TokenStream)> {
     let content = preferred(&r.contents)?;
     Some(match (kind(content), &content.ty) {
-        (Kind::Json, Some(t)) => (rust_type(t, types), quote! { runtime::client::json(&response)? }),
+        (Kind::Json, Some(t)) => (rust_type(t, types), quote! { json(&response)? }),
         (Kind::Text, _) => (quote! { String }, quote! { runtime::client::text(&response)? }),
         _ => (quote! { runtime::client::Bytes }, quote! { response.body.clone() }),
     })
@@ -491,7 +498,7 @@ fn success(op: &Operation, types: &TokenStream) -> (TokenStream, TokenStream) {
             match headers::of(op, one) {
                 Some(h) => {
                     let h = &h.ident;
-                    (quote! { runtime::client::WithHeaders<#body, #h> }, quote! {})
+                    (quote! { WithHeaders<#body, #h> }, quote! {})
                 }
                 None => (body, quote! {}),
             }
@@ -514,12 +521,7 @@ fn success(op: &Operation, types: &TokenStream) -> (TokenStream, TokenStream) {
 
 /// The `match` on the response (ending the method: a `Success`, or an
 /// error), and the operation's error enum.
-fn responses(
-    op: &Operation,
-    error_ident: &proc_macro2::Ident,
-    ok_type: &TokenStream,
-    types: &TokenStream,
-) -> (TokenStream, TokenStream) {
+fn responses(op: &Operation, error_ident: &proc_macro2::Ident, types: &TokenStream) -> (TokenStream, TokenStream) {
     let ok: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
     let success_ident = format_ident!("{}Response", op.type_name);
     let mut arms = Vec::new();
@@ -530,11 +532,12 @@ fn responses(
             (1, Some(h)) => {
                 let body = payload(r, types).map_or(quote! { () }, |(_, d)| d);
                 let h = &h.ident;
-                quote! { runtime::client::WithHeaders { body: #body, headers: #h::decode(&response)? } }
+                quote! { WithHeaders { body: #body, headers: #h::decode(&response)? } }
             }
             _ => variant(op, r, &success_ident, types).1,
         };
-        arms.push(quote! { #pat => #value, });
+        // The value is decoded before the response moves into the result.
+        arms.push(quote! { #pat => Ok(Success::new(#value, response)), });
     }
     let mut variants = Vec::new();
     let mut errors = Vec::new();
@@ -551,7 +554,7 @@ fn responses(
                 if !variants.iter().any(|v: &(String, TokenStream)| v.0 == e.code) {
                     variants.push((e.code.clone(), quote! { #[doc = #d] #ident(#ty), }));
                     code_arms.push(quote! {
-                        Some(#code) => Err(Error::Response(#error_ident::#ident(runtime::client::json(&response)?))),
+                        Some(#code) => Err(Error::Response(#error_ident::#ident(json(&response)?))),
                     });
                 }
             }
@@ -581,34 +584,18 @@ fn responses(
         #[derive(Clone, Debug, PartialEq)]
         pub enum #error_ident { #(#decls)* }
     };
-    // Without a documented success every status is an error: the match is
-    // the method's result itself.
-    let body = match ok.is_empty() {
-        true if errors.is_empty() => fallback,
-        true => {
-            let errors = errors.iter().map(|(pat, e)| quote! { #pat => #e, });
-            quote! {
-                match response.status.as_u16() {
-                    #(#errors)*
-                    _ => #fallback,
-                }
+    // Every arm is the method's result; without any, the fallback alone.
+    let none = arms.is_empty() && errors.is_empty();
+    let errors = errors.iter().map(|(pat, e)| quote! { #pat => #e, });
+    let body = match none {
+        true => fallback,
+        false => quote! {
+            match response.status.as_u16() {
+                #(#arms)*
+                #(#errors)*
+                _ => #fallback,
             }
-        }
-        false => {
-            let errors = errors.iter().map(|(pat, e)| quote! { #pat => return #e, });
-            let decoded = quote! {
-                match response.status.as_u16() {
-                    #(#arms)*
-                    #(#errors)*
-                    _ => return #fallback,
-                }
-            };
-            // A success without a body or headers has nothing to bind.
-            match ok_type.to_string() == "()" {
-                true => quote! { #decoded; Ok(runtime::client::Success::new(response, ())) },
-                false => quote! { let value = #decoded; Ok(runtime::client::Success::new(response, value)) },
-            }
-        }
+        },
     };
     (body, error_enum)
 }

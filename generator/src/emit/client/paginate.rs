@@ -146,20 +146,15 @@ fn methods(
     next: TokenStream,
 ) -> TokenStream {
     quote! {
-        /// Every page, each fetched when the stream is polled past the page
-        /// before: the whole success (status, headers, value) of each. An
-        /// error ends the stream with that error; a page pointing back at
-        /// one already fetched ends it with `Error::RepeatedPage`.
-        pub fn pages(
-            self,
-        ) -> impl runtime::paginate::Stream<Item = Result<runtime::client::Success<#ok_ty>, Error<#error>>> {
+        /// Every page as a whole success, fetched as the stream is polled;
+        /// an error or a page seen before (`Error::RepeatedPage`) ends it.
+        pub fn pages(self) -> impl runtime::paginate::Stream<Item = Result<Success<#ok_ty>, Error<#error>>> {
             runtime::paginate::pages(self, Self::send_with_response, |request, page| { #next })
         }
 
-        /// Every item of every page, in order, the next page fetched only
-        /// when the items before it are consumed (see [`Self::pages`]).
+        /// Every item of every page, in order (see [`Self::pages`]).
         pub fn into_stream(self) -> impl runtime::paginate::Stream<Item = Result<#item, Error<#error>>> {
-            runtime::paginate::items(self.pages(), |page: runtime::client::Success<#ok_ty>| { #take_items })
+            runtime::paginate::items(self.pages(), |page: Success<#ok_ty>| { #take_items })
         }
     }
 }

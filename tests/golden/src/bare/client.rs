@@ -2,7 +2,8 @@
 
 //! Async client for Bare 1.
 use crate::runtime;
-use runtime::client::Error;
+use reqwest::Method;
+use runtime::client::{Error, Success, param, segment};
 
 /// The documented server.
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -37,6 +38,14 @@ impl Client {
     /// Where requests go.
     pub fn base_url(&self) -> &str {
         self.transport.base_url()
+    }
+
+    /// Sends `call` with these credentials, retrying as configured.
+    async fn execute(
+        &self,
+        call: runtime::client::Call<'_, Scheme>,
+    ) -> Result<runtime::client::RawResponse, runtime::client::Failure> {
+        self.transport.execute(&self.credentials, call).await
     }
 
     ///
@@ -82,6 +91,28 @@ impl Client {
             name: name.into(),
             version,
         }
+    }
+}
+
+/// A call to `path` in this API's protocol; what an operation does
+/// not set is empty (query, headers, body, security).
+fn call(
+    operation: &'static str,
+    method: Method,
+    idempotent: bool,
+    path: String,
+) -> runtime::client::Call<'static, Scheme> {
+    runtime::client::Call {
+        operation,
+        method,
+        path,
+        query: Vec::new(),
+        headers: Vec::new(),
+        body: None,
+        idempotent,
+        security: &[],
+        error_code: runtime::client::no_error_code,
+        transient: runtime::retry::http_transient,
     }
 }
 
@@ -165,49 +196,30 @@ impl GetPingBuilder<'_> {
 
     /// Sends the request: the documented success value, or the error.
     pub async fn send(self) -> Result<(), Error<GetPingError>> {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<runtime::client::Success<()>, Error<GetPingError>> {
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(self) -> Result<Success<()>, Error<GetPingError>> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         if let Some(value) = &self.n {
             for item in value {
                 query.push(("n".into(), runtime::client::param(item)));
             }
         }
-        let mut headers: Vec<(&'static str, String)> = vec![];
-        {
-            let value = &self.x_trace;
-            headers.push(("X-Trace", runtime::client::param(value)));
-        }
+        let headers: Vec<(&'static str, String)> = vec![("X-Trace", param(&self.x_trace))];
+        let path = "/ping".to_owned();
         let call = runtime::client::Call {
-            operation: "get_ping",
-            method: reqwest::Method::GET,
-            path: "/ping".to_owned(),
             query,
             headers,
-            body: None,
-            idempotent: true,
             security: &[&[], &[Scheme::Key]],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
+            ..call("get_ping", Method::GET, true, path)
         };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
+        let response = self.client.execute(call).await?;
         match response.status.as_u16() {
-            204 => {}
-            _ => return Err(Error::Undocumented(response)),
-        };
-        Ok(runtime::client::Success::new(response, ()))
+            204 => Ok(Success::new((), response)),
+            _ => Err(Error::Undocumented(response)),
+        }
     }
 }
 
@@ -224,38 +236,21 @@ pub struct HeadPingBuilder<'a> {
 impl HeadPingBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub async fn send(self) -> Result<(), Error<HeadPingError>> {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<runtime::client::Success<()>, Error<HeadPingError>> {
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(self) -> Result<Success<()>, Error<HeadPingError>> {
+        let path = "/ping".to_owned();
         let call = runtime::client::Call {
-            operation: "head_ping",
-            method: reqwest::Method::HEAD,
-            path: "/ping".to_owned(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
             security: &[&[], &[Scheme::Key]],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
+            ..call("head_ping", Method::HEAD, true, path)
         };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
+        let response = self.client.execute(call).await?;
         match response.status.as_u16() {
-            200 => {}
-            _ => return Err(Error::Undocumented(response)),
-        };
-        Ok(runtime::client::Success::new(response, ()))
+            200 => Ok(Success::new((), response)),
+            _ => Err(Error::Undocumented(response)),
+        }
     }
 }
 
@@ -273,42 +268,21 @@ pub struct GetFilesFileIdBuilder<'a> {
 impl GetFilesFileIdBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub async fn send(self) -> Result<String, Error<GetFilesFileIdError>> {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<runtime::client::Success<String>, Error<GetFilesFileIdError>> {
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(self) -> Result<Success<String>, Error<GetFilesFileIdError>> {
+        let path = format!("/files/{}", segment("file_id", self.file_id)?);
         let call = runtime::client::Call {
-            operation: "get_files_file_id",
-            method: reqwest::Method::GET,
-            path: [
-                "/files/",
-                &runtime::client::segment("file_id", self.file_id)?,
-            ]
-            .concat(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
             security: &[&[], &[Scheme::Key]],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
+            ..call("get_files_file_id", Method::GET, true, path)
         };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
-        let value = match response.status.as_u16() {
-            200 => runtime::client::text(&response)?,
-            _ => return Err(Error::Undocumented(response)),
-        };
-        Ok(runtime::client::Success::new(response, value))
+        let response = self.client.execute(call).await?;
+        match response.status.as_u16() {
+            200 => Ok(Success::new(runtime::client::text(&response)?, response)),
+            _ => Err(Error::Undocumented(response)),
+        }
     }
 }
 
@@ -326,38 +300,21 @@ pub struct DeleteFilesIdBuilder<'a> {
 impl DeleteFilesIdBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub async fn send(self) -> Result<(), Error<DeleteFilesIdError>> {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<runtime::client::Success<()>, Error<DeleteFilesIdError>> {
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(self) -> Result<Success<()>, Error<DeleteFilesIdError>> {
+        let path = format!("/files/{}", segment("id", self.id)?);
         let call = runtime::client::Call {
-            operation: "delete_files_id",
-            method: reqwest::Method::DELETE,
-            path: ["/files/", &runtime::client::segment("id", self.id)?].concat(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
             security: &[&[], &[Scheme::Key]],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
+            ..call("delete_files_id", Method::DELETE, true, path)
         };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
+        let response = self.client.execute(call).await?;
         match response.status.as_u16() {
-            204 => {}
-            _ => return Err(Error::Undocumented(response)),
-        };
-        Ok(runtime::client::Success::new(response, ()))
+            204 => Ok(Success::new((), response)),
+            _ => Err(Error::Undocumented(response)),
+        }
     }
 }
 
@@ -376,45 +333,27 @@ pub struct GetFilesNameVVersionJsonBuilder<'a> {
 impl GetFilesNameVVersionJsonBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub async fn send(self) -> Result<String, Error<GetFilesNameVVersionJsonError>> {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
+    /// Sends the request: the success value with its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<runtime::client::Success<String>, Error<GetFilesNameVVersionJsonError>> {
+    ) -> Result<Success<String>, Error<GetFilesNameVVersionJsonError>> {
+        let path = format!(
+            "/files/{}/v{}.json",
+            segment("name", self.name)?,
+            segment("version", self.version)?
+        );
         let call = runtime::client::Call {
-            operation: "get_files_name_v_version_json",
-            method: reqwest::Method::GET,
-            path: [
-                "/files/",
-                &runtime::client::segment("name", self.name)?,
-                "/v",
-                &runtime::client::segment("version", self.version)?,
-                ".json",
-            ]
-            .concat(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
             security: &[&[], &[Scheme::Key]],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
+            ..call("get_files_name_v_version_json", Method::GET, true, path)
         };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
-        let value = match response.status.as_u16() {
-            200 => runtime::client::text(&response)?,
-            _ => return Err(Error::Undocumented(response)),
-        };
-        Ok(runtime::client::Success::new(response, value))
+        let response = self.client.execute(call).await?;
+        match response.status.as_u16() {
+            200 => Ok(Success::new(runtime::client::text(&response)?, response)),
+            _ => Err(Error::Undocumented(response)),
+        }
     }
 }
 

@@ -3,7 +3,8 @@
 //! Async client for GitHub REST (pagination excerpt) 23.0.2.
 use super::types;
 use crate::runtime;
-use runtime::client::Error;
+use reqwest::Method;
+use runtime::client::{Error, Success, WithHeaders, json, push, segment};
 
 /// The documented server.
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -40,6 +41,14 @@ impl Client {
         self.transport.base_url()
     }
 
+    /// Sends `call` with these credentials, retrying as configured.
+    async fn execute(
+        &self,
+        call: runtime::client::Call<'_, Scheme>,
+    ) -> Result<runtime::client::RawResponse, runtime::client::Failure> {
+        self.transport.execute(&self.credentials, call).await
+    }
+
     /// List organization repositories
     ///
     /// `GET /orgs/{org}/repos`
@@ -54,6 +63,28 @@ impl Client {
             page: None,
             page_url: None,
         }
+    }
+}
+
+/// A call to `path` in this API's protocol; what an operation does
+/// not set is empty (query, headers, body, security).
+fn call(
+    operation: &'static str,
+    method: Method,
+    idempotent: bool,
+    path: String,
+) -> runtime::client::Call<'static, Scheme> {
+    runtime::client::Call {
+        operation,
+        method,
+        path,
+        query: Vec::new(),
+        headers: Vec::new(),
+        body: None,
+        idempotent,
+        security: &[],
+        error_code: runtime::client::no_error_code,
+        transient: runtime::retry::http_transient,
     }
 }
 
@@ -135,92 +166,56 @@ impl ReposListForOrgBuilder<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        runtime::client::WithHeaders<Vec<types::MinimalRepository>, ReposListForOrgOkHeaders>,
+        WithHeaders<Vec<types::MinimalRepository>, ReposListForOrgOkHeaders>,
         Error<ReposListForOrgError>,
     > {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
+    /// Sends the request: the success value with its status and headers.
     pub async fn send_with_response(
         self,
     ) -> Result<
-        runtime::client::Success<
-            runtime::client::WithHeaders<Vec<types::MinimalRepository>, ReposListForOrgOkHeaders>,
-        >,
+        Success<WithHeaders<Vec<types::MinimalRepository>, ReposListForOrgOkHeaders>>,
         Error<ReposListForOrgError>,
     > {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
-        if let Some(value) = &self.type_ {
-            query.push(("type".into(), runtime::client::param(value)));
-        }
-        if let Some(value) = &self.sort {
-            query.push(("sort".into(), runtime::client::param(value)));
-        }
-        if let Some(value) = &self.direction {
-            query.push(("direction".into(), runtime::client::param(value)));
-        }
-        if let Some(value) = &self.per_page {
-            query.push(("per_page".into(), runtime::client::param(value)));
-        }
-        if let Some(value) = &self.page {
-            query.push(("page".into(), runtime::client::param(value)));
-        }
+        push(&mut query, "type", self.type_.as_ref());
+        push(&mut query, "sort", self.sort.as_ref());
+        push(&mut query, "direction", self.direction.as_ref());
+        push(&mut query, "per_page", self.per_page.as_ref());
+        push(&mut query, "page", self.page.as_ref());
+        let path = match &self.page_url {
+            Some(url) => runtime::paginate::follow(self.client.base_url(), url)?,
+            None => format!("/orgs/{}/repos", segment("org", self.org)?),
+        };
         let call = runtime::client::Call {
-            operation: "repos_list_for_org",
-            method: reqwest::Method::GET,
-            path: match &self.page_url {
-                Some(url) => runtime::paginate::follow(self.client.base_url(), url)?,
-                None => [
-                    "/orgs/",
-                    &runtime::client::segment("org", self.org)?,
-                    "/repos",
-                ]
-                .concat(),
-            },
             query: match self.page_url {
                 Some(_) => Vec::new(),
                 None => query,
             },
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
+            ..call("repos_list_for_org", Method::GET, true, path)
         };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
-        let value = match response.status.as_u16() {
-            200 => runtime::client::WithHeaders {
-                body: runtime::client::json(&response)?,
-                headers: ReposListForOrgOkHeaders::decode(&response)?,
-            },
-            _ => return Err(Error::Undocumented(response)),
-        };
-        Ok(runtime::client::Success::new(response, value))
+        let response = self.client.execute(call).await?;
+        match response.status.as_u16() {
+            200 => Ok(Success::new(
+                WithHeaders {
+                    body: json(&response)?,
+                    headers: ReposListForOrgOkHeaders::decode(&response)?,
+                },
+                response,
+            )),
+            _ => Err(Error::Undocumented(response)),
+        }
     }
 
-    /// Every page, each fetched when the stream is polled past the page
-    /// before: the whole success (status, headers, value) of each. An
-    /// error ends the stream with that error; a page pointing back at
-    /// one already fetched ends it with `Error::RepeatedPage`.
+    /// Every page as a whole success, fetched as the stream is polled;
+    /// an error or a page seen before (`Error::RepeatedPage`) ends it.
     pub fn pages(
         self,
     ) -> impl runtime::paginate::Stream<
         Item = Result<
-            runtime::client::Success<
-                runtime::client::WithHeaders<
-                    Vec<types::MinimalRepository>,
-                    ReposListForOrgOkHeaders,
-                >,
-            >,
+            Success<WithHeaders<Vec<types::MinimalRepository>, ReposListForOrgOkHeaders>>,
             Error<ReposListForOrgError>,
         >,
     > {
@@ -232,8 +227,7 @@ impl ReposListForOrgBuilder<'_> {
         })
     }
 
-    /// Every item of every page, in order, the next page fetched only
-    /// when the items before it are consumed (see [`Self::pages`]).
+    /// Every item of every page, in order (see [`Self::pages`]).
     pub fn into_stream(
         self,
     ) -> impl runtime::paginate::Stream<
@@ -241,11 +235,8 @@ impl ReposListForOrgBuilder<'_> {
     > {
         runtime::paginate::items(
             self.pages(),
-            |page: runtime::client::Success<
-                runtime::client::WithHeaders<
-                    Vec<types::MinimalRepository>,
-                    ReposListForOrgOkHeaders,
-                >,
+            |page: Success<
+                WithHeaders<Vec<types::MinimalRepository>, ReposListForOrgOkHeaders>,
             >| { page.value.body },
         )
     }

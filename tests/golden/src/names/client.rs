@@ -3,7 +3,8 @@
 //! Async client for Names 1.
 use super::types;
 use crate::runtime;
-use runtime::client::Error;
+use reqwest::Method;
+use runtime::client::{Error, Success, json};
 
 /// The documented server.
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -40,6 +41,14 @@ impl Client {
         self.transport.base_url()
     }
 
+    /// Sends `call` with these credentials, retrying as configured.
+    async fn execute(
+        &self,
+        call: runtime::client::Call<'_, Scheme>,
+    ) -> Result<runtime::client::RawResponse, runtime::client::Failure> {
+        self.transport.execute(&self.credentials, call).await
+    }
+
     ///
     /// `PUT /names`
     pub fn names_2(&self, body: types::Named) -> Names2Builder<'_> {
@@ -50,6 +59,28 @@ impl Client {
     /// `POST /names`
     pub fn names2(&self) -> Names2_2Builder<'_> {
         Names2_2Builder { client: self }
+    }
+}
+
+/// A call to `path` in this API's protocol; what an operation does
+/// not set is empty (query, headers, body, security).
+fn call(
+    operation: &'static str,
+    method: Method,
+    idempotent: bool,
+    path: String,
+) -> runtime::client::Call<'static, Scheme> {
+    runtime::client::Call {
+        operation,
+        method,
+        path,
+        query: Vec::new(),
+        headers: Vec::new(),
+        body: None,
+        idempotent,
+        security: &[],
+        error_code: runtime::client::no_error_code,
+        transient: runtime::retry::http_transient,
     }
 }
 
@@ -93,46 +124,25 @@ pub struct Names2Builder<'a> {
 impl Names2Builder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub async fn send(self) -> Result<types::Tagged, Error<Names2Error>> {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<runtime::client::Success<types::Tagged>, Error<Names2Error>> {
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(self) -> Result<Success<types::Tagged>, Error<Names2Error>> {
+        let path = "/names".to_owned();
         let call = runtime::client::Call {
-            operation: "names_2",
-            method: reqwest::Method::PUT,
-            path: "/names".to_owned(),
-            query: Vec::new(),
-            headers: Vec::new(),
             body: Some({
                 let body = &self.body;
                 runtime::client::Body::json("application/json", body)?
             }),
-            idempotent: true,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
+            ..call("names_2", Method::PUT, true, path)
         };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
-        let value = match response.status.as_u16() {
-            200 => runtime::client::json(&response)?,
-            400 => {
-                return Err(Error::Response(Names2Error::BadRequest(
-                    runtime::client::json(&response)?,
-                )));
-            }
-            _ => return Err(Error::Undocumented(response)),
-        };
-        Ok(runtime::client::Success::new(response, value))
+        let response = self.client.execute(call).await?;
+        match response.status.as_u16() {
+            200 => Ok(Success::new(json(&response)?, response)),
+            400 => Err(Error::Response(Names2Error::BadRequest(json(&response)?))),
+            _ => Err(Error::Undocumented(response)),
+        }
     }
 }
 
@@ -153,38 +163,18 @@ pub struct Names2_2Builder<'a> {
 impl Names2_2Builder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub async fn send(self) -> Result<(), Error<Names2_2Error>> {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<runtime::client::Success<()>, Error<Names2_2Error>> {
-        let call = runtime::client::Call {
-            operation: "names2",
-            method: reqwest::Method::POST,
-            path: "/names".to_owned(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotent: false,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(self) -> Result<Success<()>, Error<Names2_2Error>> {
+        let path = "/names".to_owned();
+        let call = call("names2", Method::POST, false, path);
+        let response = self.client.execute(call).await?;
         match response.status.as_u16() {
-            204 => {}
-            _ => return Err(Error::Undocumented(response)),
-        };
-        Ok(runtime::client::Success::new(response, ()))
+            204 => Ok(Success::new((), response)),
+            _ => Err(Error::Undocumented(response)),
+        }
     }
 }
 

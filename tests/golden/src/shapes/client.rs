@@ -3,7 +3,8 @@
 //! Async client for Shapes 1.
 use super::types;
 use crate::runtime;
-use runtime::client::Error;
+use reqwest::Method;
+use runtime::client::{Error, Success, WithHeaders, json, push, segment};
 
 /// The documented server.
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -38,6 +39,14 @@ impl Client {
     /// Where requests go.
     pub fn base_url(&self) -> &str {
         self.transport.base_url()
+    }
+
+    /// Sends `call` with these credentials, retrying as configured.
+    async fn execute(
+        &self,
+        call: runtime::client::Call<'_, Scheme>,
+    ) -> Result<runtime::client::RawResponse, runtime::client::Failure> {
+        self.transport.execute(&self.credentials, call).await
     }
 
     ///
@@ -136,6 +145,28 @@ impl Client {
     }
 }
 
+/// A call to `path` in this API's protocol; what an operation does
+/// not set is empty (query, headers, body, security).
+fn call(
+    operation: &'static str,
+    method: Method,
+    idempotent: bool,
+    path: String,
+) -> runtime::client::Call<'static, Scheme> {
+    runtime::client::Call {
+        operation,
+        method,
+        path,
+        query: Vec::new(),
+        headers: Vec::new(),
+        body: None,
+        idempotent,
+        security: &[],
+        error_code: runtime::client::no_error_code,
+        transient: runtime::retry::http_transient,
+    }
+}
+
 /// Credentials for this API's security schemes. Set the ones you
 /// have: each operation uses the first of its documented
 /// alternatives whose schemes are all set.
@@ -188,54 +219,29 @@ impl GetItemsIdBuilder<'_> {
 
     /// Sends the request: the documented success value, or the error.
     pub async fn send(self) -> Result<types::Node, Error<GetItemsIdError>> {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<runtime::client::Success<types::Node>, Error<GetItemsIdError>> {
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(self) -> Result<Success<types::Node>, Error<GetItemsIdError>> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
-        if let Some(value) = &self.id_query {
-            query.push(("id".into(), runtime::client::param(value)));
-        }
-        if let Some(value) = &self.type_ {
-            query.push(("type".into(), runtime::client::param(value)));
-        }
+        push(&mut query, "id", self.id_query.as_ref());
+        push(&mut query, "type", self.type_.as_ref());
+        let path = format!("/items/{}", segment("id", self.id)?);
         let call = runtime::client::Call {
-            operation: "get_items_id",
-            method: reqwest::Method::GET,
-            path: ["/items/", &runtime::client::segment("id", self.id)?].concat(),
             query,
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
+            ..call("get_items_id", Method::GET, true, path)
         };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
-        let value = match response.status.as_u16() {
-            200 => runtime::client::json(&response)?,
-            400..=499 => {
-                return Err(Error::Response(GetItemsIdError::Status4xx {
-                    status: response.status,
-                }));
-            }
-            _ => {
-                return Err(Error::Response(GetItemsIdError::Default {
-                    status: response.status,
-                }));
-            }
-        };
-        Ok(runtime::client::Success::new(response, value))
+        let response = self.client.execute(call).await?;
+        match response.status.as_u16() {
+            200 => Ok(Success::new(json(&response)?, response)),
+            400..=499 => Err(Error::Response(GetItemsIdError::Status4xx {
+                status: response.status,
+            })),
+            _ => Err(Error::Response(GetItemsIdError::Default {
+                status: response.status,
+            })),
+        }
     }
 }
 
@@ -264,41 +270,24 @@ impl New2Builder<'_> {
 
     /// Sends the request: the documented success value, or the error.
     pub async fn send(self) -> Result<(), Error<New2Error>> {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<runtime::client::Success<()>, Error<New2Error>> {
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(self) -> Result<Success<()>, Error<New2Error>> {
+        let path = "/new".to_owned();
         let call = runtime::client::Call {
-            operation: "new2",
-            method: reqwest::Method::POST,
-            path: "/new".to_owned(),
-            query: Vec::new(),
-            headers: Vec::new(),
             body: match &self.body {
                 Some(body) => Some(runtime::client::Body::json("application/json", body)?),
                 None => None,
             },
-            idempotent: false,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
+            ..call("new2", Method::POST, false, path)
         };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
+        let response = self.client.execute(call).await?;
         match response.status.as_u16() {
-            204 => {}
-            _ => return Err(Error::Undocumented(response)),
-        };
-        Ok(runtime::client::Success::new(response, ()))
+            204 => Ok(Success::new((), response)),
+            _ => Err(Error::Undocumented(response)),
+        }
     }
 }
 
@@ -340,20 +329,13 @@ impl GetWorkflowBuilder<'_> {
 
     /// Sends the request: the documented success value, or the error.
     pub async fn send(self) -> Result<(), Error<GetWorkflowError>> {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<runtime::client::Success<()>, Error<GetWorkflowError>> {
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(self) -> Result<Success<()>, Error<GetWorkflowError>> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
-        if let Some(value) = &self.query {
-            query.push(("query".into(), runtime::client::param(value)));
-        }
+        push(&mut query, "query", self.query.as_ref());
         if let Some(value) = &self.created {
             runtime::client::deep_object("created", value, &mut query)?;
         }
@@ -363,32 +345,16 @@ impl GetWorkflowBuilder<'_> {
         if let Some(value) = &self.filter {
             runtime::client::form_object("filter", value, &mut query)?;
         }
+        let path = format!("/workflows/{}", segment("workflow_id", self.workflow_id)?);
         let call = runtime::client::Call {
-            operation: "get_workflow",
-            method: reqwest::Method::GET,
-            path: [
-                "/workflows/",
-                &runtime::client::segment("workflow_id", self.workflow_id)?,
-            ]
-            .concat(),
             query,
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
+            ..call("get_workflow", Method::GET, true, path)
         };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
+        let response = self.client.execute(call).await?;
         match response.status.as_u16() {
-            204 => {}
-            _ => return Err(Error::Undocumented(response)),
-        };
-        Ok(runtime::client::Success::new(response, ()))
+            204 => Ok(Success::new((), response)),
+            _ => Err(Error::Undocumented(response)),
+        }
     }
 }
 
@@ -407,45 +373,24 @@ pub struct UpdateWorkflowBuilder<'a> {
 impl UpdateWorkflowBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub async fn send(self) -> Result<(), Error<UpdateWorkflowError>> {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<runtime::client::Success<()>, Error<UpdateWorkflowError>> {
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(self) -> Result<Success<()>, Error<UpdateWorkflowError>> {
+        let path = format!("/workflows/{}", segment("workflow_id", self.workflow_id)?);
         let call = runtime::client::Call {
-            operation: "update_workflow",
-            method: reqwest::Method::POST,
-            path: [
-                "/workflows/",
-                &runtime::client::segment("workflow_id", self.workflow_id)?,
-            ]
-            .concat(),
-            query: Vec::new(),
-            headers: Vec::new(),
             body: Some({
                 let body = &self.body;
                 runtime::client::Body::form("application/x-www-form-urlencoded", body)?
             }),
-            idempotent: false,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
+            ..call("update_workflow", Method::POST, false, path)
         };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
+        let response = self.client.execute(call).await?;
         match response.status.as_u16() {
-            204 => {}
-            _ => return Err(Error::Undocumented(response)),
-        };
-        Ok(runtime::client::Success::new(response, ()))
+            204 => Ok(Success::new((), response)),
+            _ => Err(Error::Undocumented(response)),
+        }
     }
 }
 
@@ -464,27 +409,16 @@ pub struct UploadArtifactBuilder<'a> {
 impl UploadArtifactBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub async fn send(self) -> Result<(), Error<UploadArtifactError>> {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<runtime::client::Success<()>, Error<UploadArtifactError>> {
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(self) -> Result<Success<()>, Error<UploadArtifactError>> {
+        let path = format!(
+            "/workflows/{}/artifacts",
+            segment("workflow_id", self.workflow_id)?
+        );
         let call = runtime::client::Call {
-            operation: "upload_artifact",
-            method: reqwest::Method::POST,
-            path: [
-                "/workflows/",
-                &runtime::client::segment("workflow_id", self.workflow_id)?,
-                "/artifacts",
-            ]
-            .concat(),
-            query: Vec::new(),
-            headers: Vec::new(),
             body: Some({
                 let body = &self.body;
                 {
@@ -529,21 +463,13 @@ impl UploadArtifactBuilder<'_> {
                     form.finish("multipart/form-data")
                 }
             }),
-            idempotent: false,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
+            ..call("upload_artifact", Method::POST, false, path)
         };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
+        let response = self.client.execute(call).await?;
         match response.status.as_u16() {
-            204 => {}
-            _ => return Err(Error::Undocumented(response)),
-        };
-        Ok(runtime::client::Success::new(response, ()))
+            204 => Ok(Success::new((), response)),
+            _ => Err(Error::Undocumented(response)),
+        }
     }
 }
 
@@ -562,62 +488,39 @@ impl GetReportBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub async fn send(
         self,
-    ) -> Result<
-        runtime::client::WithHeaders<types::GetReportResponse200, GetReportOkHeaders>,
-        Error<GetReportError>,
-    > {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+    ) -> Result<WithHeaders<types::GetReportResponse200, GetReportOkHeaders>, Error<GetReportError>>
+    {
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
+    /// Sends the request: the success value with its status and headers.
     pub async fn send_with_response(
         self,
     ) -> Result<
-        runtime::client::Success<
-            runtime::client::WithHeaders<types::GetReportResponse200, GetReportOkHeaders>,
-        >,
+        Success<WithHeaders<types::GetReportResponse200, GetReportOkHeaders>>,
         Error<GetReportError>,
     > {
-        let call = runtime::client::Call {
-            operation: "get_report",
-            method: reqwest::Method::GET,
-            path: ["/reports/", &runtime::client::segment("id", self.id)?].concat(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
-        let value = match response.status.as_u16() {
-            200 => runtime::client::WithHeaders {
-                body: runtime::client::json(&response)?,
-                headers: GetReportOkHeaders::decode(&response)?,
-            },
-            429 => {
-                return Err(Error::Response(GetReportError::TooManyRequests {
-                    headers: GetReportTooManyRequestsHeaders::decode(&response)?,
-                }));
-            }
-            400..=499 => {
-                return Err(Error::Response(GetReportError::Status4xx {
-                    status: response.status,
-                    body: runtime::client::json(&response)?,
-                    headers: GetReportStatus4xxHeaders::decode(&response)?,
-                }));
-            }
-            _ => return Err(Error::Undocumented(response)),
-        };
-        Ok(runtime::client::Success::new(response, value))
+        let path = format!("/reports/{}", segment("id", self.id)?);
+        let call = call("get_report", Method::GET, true, path);
+        let response = self.client.execute(call).await?;
+        match response.status.as_u16() {
+            200 => Ok(Success::new(
+                WithHeaders {
+                    body: json(&response)?,
+                    headers: GetReportOkHeaders::decode(&response)?,
+                },
+                response,
+            )),
+            429 => Err(Error::Response(GetReportError::TooManyRequests {
+                headers: GetReportTooManyRequestsHeaders::decode(&response)?,
+            })),
+            400..=499 => Err(Error::Response(GetReportError::Status4xx {
+                status: response.status,
+                body: json(&response)?,
+                headers: GetReportStatus4xxHeaders::decode(&response)?,
+            })),
+            _ => Err(Error::Undocumented(response)),
+        }
     }
 }
 
@@ -723,44 +626,32 @@ pub struct CreateReportBuilder<'a> {
 impl CreateReportBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub async fn send(self) -> Result<CreateReportResponse, Error<CreateReportError>> {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
+    /// Sends the request: the success value with its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<runtime::client::Success<CreateReportResponse>, Error<CreateReportError>> {
-        let call = runtime::client::Call {
-            operation: "create_report",
-            method: reqwest::Method::POST,
-            path: "/reports".to_owned(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            idempotent: false,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
-        };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
-        let value = match response.status.as_u16() {
-            201 => CreateReportResponse::Created {
-                headers: CreateReportCreatedHeaders::decode(&response)?,
-            },
-            202 => CreateReportResponse::Accepted {
-                body: runtime::client::json(&response)?,
-                headers: CreateReportAcceptedHeaders::decode(&response)?,
-            },
-            _ => return Err(Error::Undocumented(response)),
-        };
-        Ok(runtime::client::Success::new(response, value))
+    ) -> Result<Success<CreateReportResponse>, Error<CreateReportError>> {
+        let path = "/reports".to_owned();
+        let call = call("create_report", Method::POST, false, path);
+        let response = self.client.execute(call).await?;
+        match response.status.as_u16() {
+            201 => Ok(Success::new(
+                CreateReportResponse::Created {
+                    headers: CreateReportCreatedHeaders::decode(&response)?,
+                },
+                response,
+            )),
+            202 => Ok(Success::new(
+                CreateReportResponse::Accepted {
+                    body: json(&response)?,
+                    headers: CreateReportAcceptedHeaders::decode(&response)?,
+                },
+                response,
+            )),
+            _ => Err(Error::Undocumented(response)),
+        }
     }
 }
 
@@ -839,16 +730,11 @@ impl SearchBuilder<'_> {
 
     /// Sends the request: the documented success value, or the error.
     pub async fn send(self) -> Result<types::Shape, Error<SearchError>> {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<runtime::client::Success<types::Shape>, Error<SearchError>> {
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(self) -> Result<Success<types::Shape>, Error<SearchError>> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         if let Some(value) = &self.sort {
             for item in value {
@@ -858,28 +744,16 @@ impl SearchBuilder<'_> {
         if let Some(value) = &self.near {
             runtime::client::deep_object("near", value, &mut query)?;
         }
+        let path = "/search".to_owned();
         let call = runtime::client::Call {
-            operation: "search",
-            method: reqwest::Method::GET,
-            path: "/search".to_owned(),
             query,
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
+            ..call("search", Method::GET, true, path)
         };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
-        let value = match response.status.as_u16() {
-            200 => runtime::client::json(&response)?,
-            _ => return Err(Error::Undocumented(response)),
-        };
-        Ok(runtime::client::Success::new(response, value))
+        let response = self.client.execute(call).await?;
+        match response.status.as_u16() {
+            200 => Ok(Success::new(json(&response)?, response)),
+            _ => Err(Error::Undocumented(response)),
+        }
     }
 }
 

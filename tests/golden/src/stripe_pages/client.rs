@@ -3,7 +3,8 @@
 //! Async client for Stripe API (pagination excerpt) Wed Oct 15 2025 13:53:19 GMT+0000 (Coordinated Universal Time).
 use super::types;
 use crate::runtime;
-use runtime::client::Error;
+use reqwest::Method;
+use runtime::client::{Error, Success, json, push};
 
 /// The documented server.
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -40,6 +41,14 @@ impl Client {
         self.transport.base_url()
     }
 
+    /// Sends `call` with these credentials, retrying as configured.
+    async fn execute(
+        &self,
+        call: runtime::client::Call<'_, Scheme>,
+    ) -> Result<runtime::client::RawResponse, runtime::client::Failure> {
+        self.transport.execute(&self.credentials, call).await
+    }
+
     /// <p>Returns a list of your customers. The customers are returned sorted by creation date, with the most recent customers appearing first.</p>
     ///
     /// `GET /v1/customers`
@@ -51,6 +60,28 @@ impl Client {
             limit: None,
             starting_after: None,
         }
+    }
+}
+
+/// A call to `path` in this API's protocol; what an operation does
+/// not set is empty (query, headers, body, security).
+fn call(
+    operation: &'static str,
+    method: Method,
+    idempotent: bool,
+    path: String,
+) -> runtime::client::Call<'static, Scheme> {
+    runtime::client::Call {
+        operation,
+        method,
+        path,
+        query: Vec::new(),
+        headers: Vec::new(),
+        body: None,
+        idempotent,
+        security: &[],
+        error_code: runtime::client::no_error_code,
+        transient: runtime::retry::http_transient,
     }
 }
 
@@ -121,65 +152,36 @@ impl GetCustomersBuilder<'_> {
 
     /// Sends the request: the documented success value, or the error.
     pub async fn send(self) -> Result<types::GetCustomersResponse200, Error<GetCustomersError>> {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
+    /// Sends the request: the success value with its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<runtime::client::Success<types::GetCustomersResponse200>, Error<GetCustomersError>>
-    {
+    ) -> Result<Success<types::GetCustomersResponse200>, Error<GetCustomersError>> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
-        if let Some(value) = &self.email {
-            query.push(("email".into(), runtime::client::param(value)));
-        }
-        if let Some(value) = &self.ending_before {
-            query.push(("ending_before".into(), runtime::client::param(value)));
-        }
-        if let Some(value) = &self.limit {
-            query.push(("limit".into(), runtime::client::param(value)));
-        }
-        if let Some(value) = &self.starting_after {
-            query.push(("starting_after".into(), runtime::client::param(value)));
-        }
+        push(&mut query, "email", self.email.as_ref());
+        push(&mut query, "ending_before", self.ending_before.as_ref());
+        push(&mut query, "limit", self.limit.as_ref());
+        push(&mut query, "starting_after", self.starting_after.as_ref());
+        let path = "/v1/customers".to_owned();
         let call = runtime::client::Call {
-            operation: "get_customers",
-            method: reqwest::Method::GET,
-            path: "/v1/customers".to_owned(),
             query,
-            headers: Vec::new(),
-            body: None,
-            idempotent: true,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
+            ..call("get_customers", Method::GET, true, path)
         };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
-        let value = match response.status.as_u16() {
-            200 => runtime::client::json(&response)?,
-            _ => return Err(Error::Undocumented(response)),
-        };
-        Ok(runtime::client::Success::new(response, value))
+        let response = self.client.execute(call).await?;
+        match response.status.as_u16() {
+            200 => Ok(Success::new(json(&response)?, response)),
+            _ => Err(Error::Undocumented(response)),
+        }
     }
 
-    /// Every page, each fetched when the stream is polled past the page
-    /// before: the whole success (status, headers, value) of each. An
-    /// error ends the stream with that error; a page pointing back at
-    /// one already fetched ends it with `Error::RepeatedPage`.
+    /// Every page as a whole success, fetched as the stream is polled;
+    /// an error or a page seen before (`Error::RepeatedPage`) ends it.
     pub fn pages(
         self,
     ) -> impl runtime::paginate::Stream<
-        Item = Result<
-            runtime::client::Success<types::GetCustomersResponse200>,
-            Error<GetCustomersError>,
-        >,
+        Item = Result<Success<types::GetCustomersResponse200>, Error<GetCustomersError>>,
     > {
         runtime::paginate::pages(self, Self::send_with_response, |request, page| {
             if !page.value.has_more {
@@ -196,15 +198,14 @@ impl GetCustomersBuilder<'_> {
         })
     }
 
-    /// Every item of every page, in order, the next page fetched only
-    /// when the items before it are consumed (see [`Self::pages`]).
+    /// Every item of every page, in order (see [`Self::pages`]).
     pub fn into_stream(
         self,
     ) -> impl runtime::paginate::Stream<Item = Result<types::Customer, Error<GetCustomersError>>>
     {
         runtime::paginate::items(
             self.pages(),
-            |page: runtime::client::Success<types::GetCustomersResponse200>| page.value.data,
+            |page: Success<types::GetCustomersResponse200>| page.value.data,
         )
     }
 }

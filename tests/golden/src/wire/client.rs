@@ -3,7 +3,8 @@
 //! Async client for Wire 1.
 use super::types;
 use crate::runtime;
-use runtime::client::Error;
+use reqwest::Method;
+use runtime::client::{Error, Success, push, segment};
 
 /// The documented server.
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -40,6 +41,14 @@ impl Client {
         self.transport.base_url()
     }
 
+    /// Sends `call` with these credentials, retrying as configured.
+    async fn execute(
+        &self,
+        call: runtime::client::Call<'_, Scheme>,
+    ) -> Result<runtime::client::RawResponse, runtime::client::Failure> {
+        self.transport.execute(&self.credentials, call).await
+    }
+
     ///
     /// `GET /things/{id}/{label}/{matrix}/{ids}`
     pub fn get_thing(
@@ -68,6 +77,28 @@ impl Client {
             x_slugs: None,
             session: None,
         }
+    }
+}
+
+/// A call to `path` in this API's protocol; what an operation does
+/// not set is empty (query, headers, body, security).
+fn call(
+    operation: &'static str,
+    method: Method,
+    idempotent: bool,
+    path: String,
+) -> runtime::client::Call<'static, Scheme> {
+    runtime::client::Call {
+        operation,
+        method,
+        path,
+        query: Vec::new(),
+        headers: Vec::new(),
+        body: None,
+        idempotent,
+        security: &[],
+        error_code: runtime::client::no_error_code,
+        transient: runtime::retry::http_transient,
     }
 }
 
@@ -186,29 +217,16 @@ impl GetThingBuilder<'_> {
 
     /// Sends the request: the documented success value, or the error.
     pub async fn send(self) -> Result<(), Error<GetThingError>> {
-        self.send_with_response()
-            .await
-            .map(runtime::client::Success::into_value)
+        self.send_with_response().await.map(|r| r.value)
     }
 
-    /// Sends the request: the success value with the response's status
-    /// and every header (request ids, rate limits, ETags).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<runtime::client::Success<()>, Error<GetThingError>> {
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(self) -> Result<Success<()>, Error<GetThingError>> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
-        if let Some(value) = &self.project {
-            query.push(("project".into(), runtime::client::param(value)));
-        }
-        if let Some(value) = &self.ref_ {
-            query.push(("ref".into(), runtime::client::param(value)));
-        }
-        if let Some(value) = &self.size {
-            query.push(("size".into(), runtime::client::param(value)));
-        }
-        if let Some(value) = &self.slug {
-            query.push(("slug".into(), runtime::client::param(value)));
-        }
+        push(&mut query, "project", self.project.as_ref());
+        push(&mut query, "ref", self.ref_.as_ref());
+        push(&mut query, "size", self.size.as_ref());
+        push(&mut query, "slug", self.slug.as_ref());
         if let Some(value) = &self.sizes {
             query.push(("sizes".into(), runtime::client::join(value, ",")));
         }
@@ -224,55 +242,34 @@ impl GetThingBuilder<'_> {
             query.push(("piped".into(), runtime::client::join(value, "|")));
         }
         let mut headers: Vec<(&'static str, String)> = vec![];
-        if let Some(value) = &self.x_size {
-            headers.push(("X-Size", runtime::client::param(value)));
-        }
-        if let Some(value) = &self.x_ref {
-            headers.push(("X-Ref", runtime::client::param(value)));
-        }
+        push(&mut headers, "X-Size", self.x_size.as_ref());
+        push(&mut headers, "X-Ref", self.x_ref.as_ref());
         if let Some(value) = &self.x_slugs {
             headers.push(("X-Slugs", runtime::client::join(value, ",")));
         }
         let mut cookies: Vec<(&'static str, String)> = vec![];
-        if let Some(value) = &self.session {
-            cookies.push(("session", runtime::client::param(value)));
-        }
+        push(&mut cookies, "session", self.session.as_ref());
         if !cookies.is_empty() {
             let pairs: Vec<String> = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
             headers.push(("Cookie", pairs.join("; ")));
         }
+        let path = format!(
+            "/things/{}/.{}/;matrix={}/{}",
+            segment("id", self.id)?,
+            segment("label", self.label)?,
+            segment("matrix", self.matrix)?,
+            runtime::client::list_segment("ids", &self.ids, ",")?
+        );
         let call = runtime::client::Call {
-            operation: "get_thing",
-            method: reqwest::Method::GET,
-            path: [
-                "/things/",
-                &runtime::client::segment("id", self.id)?,
-                "/.",
-                &runtime::client::segment("label", self.label)?,
-                "/;matrix=",
-                &runtime::client::segment("matrix", self.matrix)?,
-                "/",
-                &runtime::client::list_segment("ids", &self.ids, ",")?,
-            ]
-            .concat(),
             query,
             headers,
-            body: None,
-            idempotent: true,
-            security: &[],
-            error_code: runtime::client::no_error_code,
-            transient: runtime::retry::http_transient,
+            ..call("get_thing", Method::GET, true, path)
         };
-        let response = self
-            .client
-            .transport
-            .execute(&self.client.credentials, call)
-            .await?;
+        let response = self.client.execute(call).await?;
         match response.status.as_u16() {
-            204 => {}
-            _ => return Err(Error::Undocumented(response)),
-        };
-        Ok(runtime::client::Success::new(response, ()))
+            204 => Ok(Success::new((), response)),
+            _ => Err(Error::Undocumented(response)),
+        }
     }
 }
 

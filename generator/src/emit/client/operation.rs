@@ -10,8 +10,8 @@ use crate::emit::docs::{doc, paragraph};
 use crate::emit::headers;
 use crate::emit::rust_type::rust_type;
 use crate::emit::shape::{
-    FormBody, Kind, displayable, form_body, json_media, kind, method_str, ordered_params, preferred, resolve,
-    status_doc, strip_nullable,
+    FormBody, Kind, displayable, form_body, is_date_time, json_media, kind, method_str, ordered_params, preferred,
+    resolve, status_doc, strip_nullable, wire_display,
 };
 use crate::emit::status;
 use crate::ir::{
@@ -38,7 +38,7 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
     let (body_slot, body_expr) = body(api, op, &wire);
     slots.extend(body_slot);
 
-    let path = path_expr(op, &params);
+    let path = path_expr(api, op, &params);
     let query_setup = collect(api, &params, Location::Query, quote! { query }, &[]);
     let header_setup = headers(api, &params, &wire);
     // An operation without parameters there builds no vector to fill.
@@ -170,7 +170,7 @@ fn is_object(api: &Api, t: &TypeRef) -> bool {
 
 /// `["/a/", &segment("id", id)?, "/b"].concat()`: the documented path
 /// (trailing slash included) with each parameter encoded as one segment.
-fn path_expr(op: &Operation, params: &[&Parameter]) -> TokenStream {
+fn path_expr(api: &Api, op: &Operation, params: &[&Parameter]) -> TokenStream {
     let mut pieces: Vec<TokenStream> = Vec::new();
     let mut literal = String::new();
     let mut rest = op.path.as_str();
@@ -188,7 +188,11 @@ fn path_expr(op: &Operation, params: &[&Parameter]) -> TokenStream {
                 // Moved out of the request, unless the template repeats it.
                 let once = op.path.matches(&format!("{{{name}}}")).count() == 1;
                 let value = match strip_nullable(&p.ty) {
+                    TypeRef::Array { items, .. } if is_date_time(api, items) => quote! {
+                        runtime::client::join(&self.#ident.iter().map(runtime::formats::Rfc3339).collect::<Vec<_>>(), ",")
+                    },
                     TypeRef::Array { .. } => quote! { runtime::client::join(&self.#ident, ",") },
+                    t if is_date_time(api, t) => quote! { runtime::formats::Rfc3339(&self.#ident) },
                     _ if once => quote! { self.#ident },
                     _ => quote! { &self.#ident },
                 };
@@ -252,9 +256,10 @@ fn push_value(api: &Api, p: &Parameter, name: &TokenStream, var: &TokenStream) -
         _ if query && p.style == Style::DeepObject => quote! {
             runtime::client::deep_object(#wire, value, &mut #var)?;
         },
-        TypeRef::Array { items, .. } if query && p.explode && displayable(api, items) => quote! {
-            for item in value { #var.push((#name, runtime::client::param(item))); }
-        },
+        TypeRef::Array { items, .. } if query && p.explode && displayable(api, items) => {
+            let item = wire_display(api, items, quote! { item });
+            quote! { for item in value { #var.push((#name, runtime::client::param(#item))); } }
+        }
         // Structured elements have no form encoding: each goes as JSON.
         TypeRef::Array { .. } if query && p.explode => quote! {
             for item in value { #var.push((#name, runtime::client::json_param(#wire, item)?)); }
@@ -265,7 +270,12 @@ fn push_value(api: &Api, p: &Parameter, name: &TokenStream, var: &TokenStream) -
                 Style::PipeDelimited => "|",
                 _ => ",",
             };
-            if displayable(api, items) {
+            if is_date_time(api, items) {
+                quote! {
+                    let items: Vec<_> = value.iter().map(runtime::formats::Rfc3339).collect();
+                    #var.push((#name, runtime::client::join(&items, #sep)));
+                }
+            } else if displayable(api, items) {
                 quote! { #var.push((#name, runtime::client::join(value, #sep))); }
             } else {
                 // Structured elements (arrays of arrays): each as JSON.
@@ -278,7 +288,10 @@ fn push_value(api: &Api, p: &Parameter, name: &TokenStream, var: &TokenStream) -
                 }
             }
         }
-        t if displayable(api, t) => quote! { #var.push((#name, runtime::client::param(value))); },
+        t if displayable(api, t) => {
+            let value = wire_display(api, t, quote! { value });
+            quote! { #var.push((#name, runtime::client::param(#value))); }
+        }
         t if query && p.explode && is_object(api, t) => quote! {
             runtime::client::form_object(#wire, value, &mut #var)?;
         },

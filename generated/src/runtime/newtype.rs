@@ -29,13 +29,16 @@ impl fmt::Display for Invalid {
 
 impl std::error::Error for Invalid {}
 
+/// Whether a value matches a pattern (`runtime::pattern::Pattern::matches`).
+pub type Matches<'a> = &'a dyn Fn(&str) -> bool;
+
 /// A newtype's constraints: lengths in characters (code points), and a
 /// pattern with the matcher that checks it.
 pub struct Rules<'a> {
     pub type_name: &'static str,
     pub min_length: Option<usize>,
     pub max_length: Option<usize>,
-    pub pattern: Option<(&'static str, &'a dyn Fn(&str) -> bool)>,
+    pub pattern: Option<(&'static str, Matches<'a>)>,
 }
 
 /// `value` if it meets `rules`; else the first rule it breaks, with the
@@ -108,7 +111,7 @@ pub(crate) use string_newtype;
 mod tests {
     use super::*;
 
-    fn rules<'a>(pattern: Option<(&'static str, &'a dyn Fn(&str) -> bool)>) -> Rules<'a> {
+    fn rules<'a>(pattern: Option<(&'static str, Matches<'a>)>) -> Rules<'a> {
         Rules {
             type_name: "Name",
             min_length: Some(2),

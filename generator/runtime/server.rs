@@ -439,8 +439,8 @@ impl Location {
 pub enum Items {
     /// Once per item (`?id=1&id=2`: an exploded query parameter).
     Repeated,
-    /// In one value, separated by the character (`?id=1,2`, `1|2`).
-    Delimited(char),
+    /// In one value, separated by the text (`?id=1,2`, `1|2`, `.a.b`).
+    Delimited(&'static str),
 }
 
 impl Incoming {
@@ -1013,9 +1013,9 @@ mod tests {
         assert_eq!(cx.required::<String>(Location::Header, "x-trace", Parse::Text).as_deref(), Some("t-1"));
         assert_eq!(cx.optional::<String>(Location::Cookie, "theme", Parse::Text), Some(Some("dark".into())));
         assert_eq!(cx.required_list::<i64>(Location::Query, "id", Parse::Json, Items::Repeated), Some(vec![1, 2]));
-        let delimited = cx.optional_list::<i64>(Location::Query, "ids", Parse::Json, Items::Delimited('|'));
+        let delimited = cx.optional_list::<i64>(Location::Query, "ids", Parse::Json, Items::Delimited("|"));
         assert_eq!(delimited, Some(Some(vec![3, 4])));
-        assert_eq!(cx.optional_list::<i64>(Location::Header, "x-ids", Parse::Json, Items::Delimited(',')), Some(None));
+        assert_eq!(cx.optional_list::<i64>(Location::Header, "x-ids", Parse::Json, Items::Delimited(",")), Some(None));
         assert!(cx.violations.is_empty());
         // Missing when required, malformed either way: `None`, and located.
         assert_eq!(cx.required::<u32>(Location::Path, "id", Parse::Json), None);

@@ -788,6 +788,28 @@ pub fn segment(name: &str, value: impl fmt::Display) -> Result<String, RequestEr
     Ok(percent_encoding::utf8_percent_encode(&value, SEGMENT).to_string())
 }
 
+/// A list path parameter (RFC 6570 `{list}`, `{.list}`, `{;list}`): each
+/// item encoded as in [`segment`], joined by the style's literal
+/// separator (`,`, `.` or `;name=`), so that a `,` inside an item stays
+/// apart from the ones between items.
+pub fn list_segment<T: fmt::Display>(
+    name: &str,
+    values: &[T],
+    sep: &str,
+) -> Result<String, RequestError> {
+    let items: Vec<String> = values
+        .iter()
+        .map(|v| percent_encoding::utf8_percent_encode(&v.to_string(), SEGMENT).to_string())
+        .collect();
+    let joined = items.join(sep);
+    if joined.is_empty() || joined == "." || joined == ".." {
+        return Err(RequestError(format!(
+            "path parameter `{name}` is `{joined}`, which would change the route; no URL can carry it"
+        )));
+    }
+    Ok(joined)
+}
+
 /// All but RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`).
 const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')

@@ -538,8 +538,8 @@ impl Location {
 pub enum Items {
     /// Once per item (`?id=1&id=2`: an exploded query parameter).
     Repeated,
-    /// In one value, separated by the character (`?id=1,2`, `1|2`).
-    Delimited(char),
+    /// In one value, separated by the text (`?id=1,2`, `1|2`, `.a.b`).
+    Delimited(&'static str),
 }
 
 impl Incoming {
@@ -1321,14 +1321,14 @@ mod tests {
             Some(vec![1, 2])
         );
         let delimited =
-            cx.optional_list::<i64>(Location::Query, "ids", Parse::Json, Items::Delimited('|'));
+            cx.optional_list::<i64>(Location::Query, "ids", Parse::Json, Items::Delimited("|"));
         assert_eq!(delimited, Some(Some(vec![3, 4])));
         assert_eq!(
             cx.optional_list::<i64>(
                 Location::Header,
                 "x-ids",
                 Parse::Json,
-                Items::Delimited(',')
+                Items::Delimited(",")
             ),
             Some(None)
         );

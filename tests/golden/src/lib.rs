@@ -30,3 +30,6 @@ pub mod stripe_pages;
 ///
 /// Typed string formats (date-time, date, uuid) in paths, queries, headers and bodies; a union named from its members (issue 16: a uuid titled `id` and a `$ref` to a pattern string give `Id(Uuid)` and `Name(Name)`); a constrained-string newtype with a checking constructor.
 pub mod formats;
+
+/// Wire 1
+pub mod wire;

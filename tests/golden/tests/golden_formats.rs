@@ -60,6 +60,13 @@ impl server::Api for Events {
             },
         }
     }
+    async fn get_window(&self, input: server::GetWindowInput) -> server::GetWindowResponse {
+        assert_eq!(
+            input.span,
+            [at("2024-01-01T00:00:00Z"), at("2024-01-02T12:00:00.5Z")]
+        );
+        server::GetWindowResponse::NoContent
+    }
     async fn book_slot(&self, input: server::BookSlotInput) -> server::BookSlotResponse {
         let mut body = input.body.clone();
         body.at = input.at;

@@ -180,6 +180,12 @@ fn path_expr(api: &Api, op: &Operation, params: &[&Parameter]) -> TokenStream {
         match params.iter().find(|p| p.location == Location::Path && p.name == name) {
             Some(p) => {
                 literal.push_str(&rest[..start]);
+                // Label and matrix styles start with literal text.
+                match p.style {
+                    Style::Label => literal.push('.'),
+                    Style::Matrix => literal.push_str(&format!(";{name}=")),
+                    _ => {}
+                }
                 if !literal.is_empty() {
                     pieces.push(quote! { #literal });
                     literal.clear();
@@ -187,16 +193,26 @@ fn path_expr(api: &Api, op: &Operation, params: &[&Parameter]) -> TokenStream {
                 let ident = format_ident!("{}", p.rust_name);
                 // Moved out of the request, unless the template repeats it.
                 let once = op.path.matches(&format!("{{{name}}}")).count() == 1;
-                let value = match strip_nullable(&p.ty) {
-                    TypeRef::Array { items, .. } if is_date_time(api, items) => quote! {
-                        runtime::client::join(&self.#ident.iter().map(runtime::formats::Rfc3339).collect::<Vec<_>>(), ",")
-                    },
-                    TypeRef::Array { .. } => quote! { runtime::client::join(&self.#ident, ",") },
-                    t if is_date_time(api, t) => quote! { runtime::formats::Rfc3339(&self.#ident) },
-                    _ if once => quote! { self.#ident },
-                    _ => quote! { &self.#ident },
-                };
-                pieces.push(quote! { &runtime::client::segment(#name, #value)? });
+                pieces.push(match strip_nullable(&p.ty) {
+                    TypeRef::Array { items, .. } => {
+                        let sep = match (p.style, p.explode) {
+                            (Style::Label, true) => ".".to_owned(),
+                            (Style::Matrix, true) => format!(";{name}="),
+                            _ => ",".to_owned(),
+                        };
+                        // A date-time's `Display` is not its wire text.
+                        let values = match is_date_time(api, items) {
+                            true => quote! { &self.#ident.iter().map(runtime::formats::Rfc3339).collect::<Vec<_>>() },
+                            false => quote! { &self.#ident },
+                        };
+                        quote! { &runtime::client::list_segment(#name, #values, #sep)? }
+                    }
+                    t if is_date_time(api, t) => {
+                        quote! { &runtime::client::segment(#name, runtime::formats::Rfc3339(&self.#ident))? }
+                    }
+                    _ if once => quote! { &runtime::client::segment(#name, self.#ident)? },
+                    _ => quote! { &runtime::client::segment(#name, &self.#ident)? },
+                });
             }
             // A template variable with no parameter: sent as written.
             None => literal.push_str(&rest[..start + len + 1]),

@@ -54,10 +54,16 @@ pub fn emit(api: &Api, op: &Operation, checks: &Checks<'_>, routed: bool) -> Emi
         let serve_ident = format_ident!("serve_{}", op.name);
         let handle_ident = format_ident!("handle_{}", op.name);
         let d = format!(" Handles `{} {}`.", method_str(op.method), op.path);
-        let segments = super::protocol::route(&op.path)
-            .1
-            .into_iter()
-            .map(|(name, prefix, suffix)| quote! { (#name, #prefix, #suffix) });
+        let segments = super::protocol::route(&op.path).1.into_iter().map(|(name, prefix, suffix)| {
+            // Label and matrix values come after their style's literal text.
+            let lead = match params.iter().find(|p| p.location == Location::Path && p.name == name).map(|p| p.style) {
+                Some(Style::Label) => ".".to_owned(),
+                Some(Style::Matrix) => format!(";{name}="),
+                _ => String::new(),
+            };
+            let prefix = format!("{prefix}{lead}");
+            quote! { (#name, #prefix, #suffix) }
+        });
         quote! {
             #[doc = #d]
             #unreached
@@ -235,9 +241,14 @@ fn serve(
                 let parse = parse_mode(api, items);
                 let split = match (p.location, p.explode, p.style) {
                     (Location::Query, true, _) => quote! { Items::Repeated },
-                    (_, _, Style::SpaceDelimited) => quote! { Items::Delimited(' ') },
-                    (_, _, Style::PipeDelimited) => quote! { Items::Delimited('|') },
-                    _ => quote! { Items::Delimited(',') },
+                    (_, _, Style::SpaceDelimited) => quote! { Items::Delimited(" ") },
+                    (_, _, Style::PipeDelimited) => quote! { Items::Delimited("|") },
+                    (Location::Path, true, Style::Label) => quote! { Items::Delimited(".") },
+                    (Location::Path, true, Style::Matrix) => {
+                        let sep = format!(";{wire}=");
+                        quote! { Items::Delimited(#sep) }
+                    }
+                    _ => quote! { Items::Delimited(",") },
                 };
                 match required {
                     true => quote! { cx.required_list::<#item>(#location, #wire, #parse, #split) },

@@ -73,6 +73,19 @@ impl Client {
             body,
         }
     }
+
+    /// A list of date-times as one path segment (simple style, comma-separated).
+    ///
+    /// `GET /windows/{span}`
+    pub fn get_window(
+        &self,
+        span: impl Into<Vec<::chrono::DateTime<::chrono::Utc>>>,
+    ) -> GetWindowBuilder<'_> {
+        GetWindowBuilder {
+            client: self,
+            span: span.into(),
+        }
+    }
 }
 
 /// Credentials for this API's security schemes. Set the ones you
@@ -304,3 +317,64 @@ impl BookSlotBuilder<'_> {
 /// Documented error responses of [`Client::book_slot`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum BookSlotError {}
+/// A request of [`Client::get_window`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetWindowBuilder<'a> {
+    client: &'a Client,
+    span: Vec<::chrono::DateTime<::chrono::Utc>>,
+}
+
+impl GetWindowBuilder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<(), Error<GetWindowError>> {
+        self.send_with_response()
+            .await
+            .map(runtime::client::Success::into_value)
+    }
+
+    /// Sends the request: the success value with the response's status
+    /// and every header (request ids, rate limits, ETags).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<runtime::client::Success<()>, Error<GetWindowError>> {
+        let call = runtime::client::Call {
+            operation: "get_window",
+            method: reqwest::Method::GET,
+            path: [
+                "/windows/",
+                &runtime::client::list_segment(
+                    "span",
+                    &self
+                        .span
+                        .iter()
+                        .map(runtime::formats::Rfc3339)
+                        .collect::<Vec<_>>(),
+                    ",",
+                )?,
+            ]
+            .concat(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            idempotent: true,
+            security: &[],
+            error_code: runtime::client::no_error_code,
+            transient: runtime::retry::http_transient,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(&self.client.credentials, call)
+            .await?;
+        match response.status.as_u16() {
+            204 => {}
+            _ => return Err(Error::Undocumented(response)),
+        };
+        Ok(runtime::client::Success::new(response, ()))
+    }
+}
+
+/// Documented error responses of [`Client::get_window`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetWindowError {}

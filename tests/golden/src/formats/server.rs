@@ -94,6 +94,10 @@ pub trait Api: Send + Sync + 'static {
     ///
     /// `PUT /days/{day}/slots/{at}`
     fn book_slot(&self, input: BookSlotInput) -> impl Future<Output = BookSlotResponse> + Send;
+    /// A list of date-times as one path segment (simple style, comma-separated).
+    ///
+    /// `GET /windows/{span}`
+    fn get_window(&self, input: GetWindowInput) -> impl Future<Output = GetWindowResponse> + Send;
 }
 
 /// An `axum::Router` serving `api`: the documented routes (trailing
@@ -110,6 +114,7 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
             "/days/{p0}/slots/{p1}",
             axum::routing::put(handle_book_slot::<A>),
         )
+        .route("/windows/{p0}", axum::routing::get(handle_get_window::<A>))
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
         .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
         .with_state(api)
@@ -237,7 +242,7 @@ async fn serve_list_events<A: Api>(
         Location::Query,
         "between",
         Parse::Text,
-        Items::Delimited(','),
+        Items::Delimited(","),
     );
     let x_as_of =
         cx.optional::<::chrono::DateTime<::chrono::Utc>>(Location::Header, "X-As-Of", Parse::Text);
@@ -344,4 +349,85 @@ async fn serve_book_slot<A: Api>(
     cx.verdict()?;
     let input = BookSlotInput { day, at, body };
     Ok(api.book_slot(input).await.into_response())
+}
+
+/// What a `get_window` request carries, decoded and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetWindowInput {
+    /// `span` (path).
+    pub span: Vec<::chrono::DateTime<::chrono::Utc>>,
+}
+
+/// Every response `get_window` documents; nothing else can be sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetWindowResponse {
+    /// 204: known
+    NoContent,
+}
+
+impl GetWindowResponse {
+    /// The HTTP status this response is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NoContent => 204,
+        }
+    }
+
+    /// The documented response for `status` (and, where errors are
+    /// told apart by code, `code`) with a JSON `body`; an error if
+    /// the spec documents no such response or the body does not fit.
+    pub fn documented(
+        status: u16,
+        code: Option<&str>,
+        body: Option<::serde_json::Value>,
+    ) -> Result<Self, String> {
+        if body.is_some() {
+            return Err("no response of `get_window` has a body".to_owned());
+        }
+        match (status, code) {
+            (204, _) => Ok(Self::NoContent),
+            _ => Err(format!(
+                "status {status} (code {code:?}) is not documented for `get_window`"
+            )),
+        }
+    }
+
+    fn into_response(self) -> Response {
+        match self {
+            Self::NoContent => runtime::server::empty_response(204),
+        }
+    }
+}
+
+/// Handles `GET /windows/{span}`.
+async fn handle_get_window<A: Api>(
+    State(api): State<Arc<A>>,
+    path: PathParams,
+    request: Request,
+) -> Response {
+    let path = path.bind(&[("span", "", "")]);
+    serve_get_window(&*api, path, request)
+        .await
+        .unwrap_or_else(|r| FORMAT.reject(r))
+}
+
+/// Reads, authenticates and validates a `get_window` request, then calls the implementation.
+async fn serve_get_window<A: Api>(
+    api: &A,
+    path: PathParams,
+    request: Request,
+) -> Result<Response, Rejection> {
+    let mut cx = Incoming::read(request, path).await?;
+    let span = cx.required_list::<::chrono::DateTime<::chrono::Utc>>(
+        Location::Path,
+        "span",
+        Parse::Text,
+        Items::Delimited(","),
+    );
+    let (Some(span),) = (span,) else {
+        return Err(cx.invalid());
+    };
+    cx.verdict()?;
+    let input = GetWindowInput { span };
+    Ok(api.get_window(input).await.into_response())
 }

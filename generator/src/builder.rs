@@ -112,6 +112,14 @@ impl Builder {
         self
     }
 
+    /// Keep `format: date-time`, `date` and `uuid` strings as `String`
+    /// (off by default: they are `chrono::DateTime<chrono::Utc>`,
+    /// `chrono::NaiveDate` and `uuid::Uuid`).
+    pub fn string_formats(mut self, on: bool) -> Self {
+        self.options.string_formats = on;
+        self
+    }
+
     /// Print `cargo:rerun-if-changed` for every input and
     /// `cargo:warning` for every finding (on by default; turn off outside
     /// a build script).

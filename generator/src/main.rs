@@ -64,6 +64,10 @@ enum Command {
         /// a cargo feature of the tag's name (all on by default).
         #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
         by_tag: emit::ByTag,
+        /// Keep `format: date-time`, `date` and `uuid` strings as `String`
+        /// [default: `chrono::DateTime<Utc>`, `chrono::NaiveDate`, `uuid::Uuid`].
+        #[arg(long)]
+        string_formats: bool,
         /// The package name [default: DIR's name].
         #[arg(long = "crate", value_name = "NAME")]
         crate_name: Option<String>,
@@ -147,8 +151,8 @@ const UNREADABLE: u8 = 4;
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Generate { paths, out, client, server, by_tag, crate_name, verbose, quiet } => {
-            let options = emit::Options { client: client || !server, server, by_tag };
+        Command::Generate { paths, out, client, server, by_tag, string_formats, crate_name, verbose, quiet } => {
+            let options = emit::Options { client: client || !server, server, by_tag, string_formats };
             let report = Report { verbose, quiet };
             match generate(&paths, &out, options, crate_name, report) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -111,3 +111,73 @@ fn shapes_that_used_to_lose_values() {
     assert!(client.contains("runtime::client::deep_object(\"near\", value, &mut query)?"));
     assert!(client.contains("runtime::client::form_object(\"filter\", value, &mut query)?"));
 }
+
+/// `format: date-time`, `date` and `uuid` are chrono and uuid types by
+/// default, and the crate depends on both; `string_formats` keeps them
+/// `String` (constraints and all) and depends on neither.
+#[test]
+fn typed_formats_and_the_option_that_keeps_strings() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let spec = [root.join("tests/fixtures/formats.yaml")];
+    let typed = Options { client: true, server: true, ..Default::default() };
+    let strings = Options { string_formats: true, ..typed };
+    let out = apigen::generate(&spec, typed).unwrap().files;
+    let types = &out["src/formats/types.rs"];
+    assert!(types.contains("pub id: ::uuid::Uuid,"), "{types}");
+    assert!(types.contains("pub at: ::chrono::DateTime<::chrono::Utc>,"), "{types}");
+    assert!(types.contains("pub day: ::chrono::NaiveDate,"), "{types}");
+    assert!(types.contains("    Id(::uuid::Uuid),\n    Name(Name),\n"), "{types}");
+    let ir = apigen::ir(&spec).unwrap();
+    let manifest = apigen::emit::cargo_manifest(&ir, typed, "x");
+    assert!(manifest.contains("\nchrono = ") && manifest.contains("\nuuid = "), "{manifest}");
+
+    let out = apigen::generate(&spec, strings).unwrap().files;
+    let types = &out["src/formats/types.rs"];
+    assert!(types.contains("pub id: String,") && types.contains("pub at: String,"), "{types}");
+    assert!(!types.contains("chrono") && !types.contains("uuid::"), "{types}");
+    // The variant keeps the format's name; its value is the string.
+    assert!(types.contains("    Id(String),\n    Name(Name),\n"), "{types}");
+    assert!(!out.contains_key("src/runtime/formats.rs"));
+    let client = &out["src/formats/client.rs"];
+    assert!(client.contains("since: impl Into<String>"), "{client}");
+    let manifest = apigen::emit::cargo_manifest(&ir, strings, "x");
+    assert!(!manifest.contains("chrono") && !manifest.contains("uuid"), "{manifest}");
+}
+
+/// Union variants: the member's `title`, else the `$ref`'d type, else the
+/// typed format, else the kind; inline members with a title are named
+/// after it; names stay unique.
+#[test]
+fn union_variants_are_named_from_title_reference_or_format() {
+    let dir = std::env::temp_dir().join(format!("apigen-union-names-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("u.yaml");
+    std::fs::write(
+        &spec,
+        r#"
+openapi: 3.0.3
+info: {title: U, version: "1"}
+paths: {}
+components:
+  schemas:
+    Name: {type: string, pattern: '^[a-z]+$'}
+    U:
+      oneOf:
+        - {type: string, format: uuid, title: id}
+        - $ref: '#/components/schemas/Name'
+        - {type: object, title: full name, properties: {first: {type: string}}}
+        - {type: object, properties: {n: {type: integer}}}
+        - {type: string, title: Name}
+        - {type: integer}
+        - {type: string, format: date}
+"#,
+    )
+    .unwrap();
+    let ir = apigen::ir(&[&spec]).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    let api = &ir.apis[0];
+    let apigen::ir::TypeKind::OneOf { variants, .. } = &api.types["U"].kind else { panic!("{:?}", api.types["U"]) };
+    let names: Vec<&str> = variants.iter().map(|v| v.rust_name.as_str()).collect();
+    assert_eq!(names, ["Id", "Name", "FullName", "UVariant3", "Name2", "Integer", "Date"]);
+    assert!(api.types.contains_key("UFullName") && api.types.contains_key("UVariant3"));
+}

@@ -74,8 +74,10 @@ fn pipeline(name: &str, bytes: &[u8]) -> Result<(), String> {
     count("emitted");
     // Every other document is also split by tag (group modules, features).
     let by_tag = if api.operations.len() % 2 == 1 { emit::ByTag::Always } else { emit::ByTag::Auto };
-    let files =
-        emit::emit_unformatted(&ir::Ir { apis: vec![api] }, emit::Options { client: true, server: true, by_tag });
+    let files = emit::emit_unformatted(
+        &ir::Ir { apis: vec![api] },
+        emit::Options { client: true, server: true, by_tag, string_formats: false },
+    );
     for (file, text) in &files {
         if file.ends_with(".rs") && !file.starts_with("src/runtime/") {
             rust_is_sound(file, text)?;

@@ -30,6 +30,22 @@ impl DeleteSshPublicKeyRequestServerId {
     pub const MIN_LENGTH: usize = 19;
     /// Maximum length, in characters.
     pub const MAX_LENGTH: usize = 19;
+    /// The value, checked as the server stub checks it (lengths in
+    /// characters, the ECMA-262 pattern); a value that breaks a
+    /// constraint is an error keeping it. `From` and the public field
+    /// do not check.
+    pub fn new(value: impl Into<String>) -> Result<Self, runtime::newtype::Invalid> {
+        static PATTERN: runtime::pattern::Pattern =
+            runtime::pattern::Pattern::new("^s-([0-9a-f]{17})$");
+        let rules = runtime::newtype::Rules {
+            type_name: "DeleteSshPublicKeyRequestServerId",
+            min_length: Some(19),
+            max_length: Some(19),
+            pattern: Some((PATTERN.source(), &|v| PATTERN.matches(v))),
+        };
+
+        runtime::newtype::check(value.into(), rules).map(Self)
+    }
 }
 
 runtime::newtype::string_newtype!(DeleteSshPublicKeyRequestServerId);
@@ -46,6 +62,22 @@ impl DeleteSshPublicKeyRequestSshPublicKeyId {
     pub const MIN_LENGTH: usize = 21;
     /// Maximum length, in characters.
     pub const MAX_LENGTH: usize = 21;
+    /// The value, checked as the server stub checks it (lengths in
+    /// characters, the ECMA-262 pattern); a value that breaks a
+    /// constraint is an error keeping it. `From` and the public field
+    /// do not check.
+    pub fn new(value: impl Into<String>) -> Result<Self, runtime::newtype::Invalid> {
+        static PATTERN: runtime::pattern::Pattern =
+            runtime::pattern::Pattern::new("^key-[0-9a-f]{17}$");
+        let rules = runtime::newtype::Rules {
+            type_name: "DeleteSshPublicKeyRequestSshPublicKeyId",
+            min_length: Some(21),
+            max_length: Some(21),
+            pattern: Some((PATTERN.source(), &|v| PATTERN.matches(v))),
+        };
+
+        runtime::newtype::check(value.into(), rules).map(Self)
+    }
 }
 
 runtime::newtype::string_newtype!(DeleteSshPublicKeyRequestSshPublicKeyId);
@@ -62,6 +94,22 @@ impl DeleteSshPublicKeyRequestUserName {
     pub const MIN_LENGTH: usize = 3;
     /// Maximum length, in characters.
     pub const MAX_LENGTH: usize = 100;
+    /// The value, checked as the server stub checks it (lengths in
+    /// characters, the ECMA-262 pattern); a value that breaks a
+    /// constraint is an error keeping it. `From` and the public field
+    /// do not check.
+    pub fn new(value: impl Into<String>) -> Result<Self, runtime::newtype::Invalid> {
+        static PATTERN: runtime::pattern::Pattern =
+            runtime::pattern::Pattern::new("^[\\w][\\w@.-]{2,99}$");
+        let rules = runtime::newtype::Rules {
+            type_name: "DeleteSshPublicKeyRequestUserName",
+            min_length: Some(3),
+            max_length: Some(100),
+            pattern: Some((PATTERN.source(), &|v| PATTERN.matches(v))),
+        };
+
+        runtime::newtype::check(value.into(), rules).map(Self)
+    }
 }
 
 runtime::newtype::string_newtype!(DeleteSshPublicKeyRequestUserName);

@@ -7,6 +7,8 @@ pub mod nullable;
 
 pub mod newtype;
 
+pub mod pattern;
+
 #[cfg(feature = "client")]
 pub mod client;
 

@@ -10,7 +10,6 @@
 
 use serde_json::Value;
 use std::fmt::Write as _;
-use std::sync::OnceLock;
 
 /// One element of a location: an object key or an array index.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,36 +58,9 @@ impl Violation {
     }
 }
 
-/// A compiled-once ECMA-262 pattern.
-pub struct Pattern {
-    source: &'static str,
-    regex: OnceLock<Option<regress::Regex>>,
-}
-
-impl Pattern {
-    pub const fn new(source: &'static str) -> Pattern {
-        Pattern {
-            source,
-            regex: OnceLock::new(),
-        }
-    }
-
-    pub fn source(&self) -> &'static str {
-        self.source
-    }
-
-    /// Whether `value` matches. A pattern `regress` cannot compile checks
-    /// nothing (the generator reports such patterns).
-    pub fn matches(&self, value: &str) -> bool {
-        match self
-            .regex
-            .get_or_init(|| regress::Regex::new(self.source).ok())
-        {
-            Some(re) => re.find(value).is_some(),
-            None => true,
-        }
-    }
-}
+// Patterns are in a module of their own: constrained-string newtypes use
+// them in every build, not only with the server.
+pub use super::pattern::Pattern;
 
 /// String constraints.
 pub struct Text {

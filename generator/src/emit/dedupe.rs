@@ -99,7 +99,7 @@ fn target<'a>(name: &'a str, types: &'a BTreeMap<String, NamedType>, merged: &'a
 }
 
 /// Calls `f` on every type reference inside `kind`, outermost first.
-fn for_each_ref(kind: &mut TypeKind, f: &mut dyn FnMut(&mut TypeRef)) {
+pub(super) fn for_each_ref(kind: &mut TypeKind, f: &mut dyn FnMut(&mut TypeRef)) {
     let refs: Vec<&mut TypeRef> = match kind {
         TypeKind::Struct { fields, additional } => {
             fields.iter_mut().map(|x| &mut x.ty).chain(additional.as_mut().map(|a| &mut a.ty)).collect()
@@ -125,7 +125,7 @@ fn for_each_ref(kind: &mut TypeKind, f: &mut dyn FnMut(&mut TypeRef)) {
     refs.into_iter().for_each(|r| walk(r, f));
 }
 
-fn walk(t: &mut TypeRef, f: &mut dyn FnMut(&mut TypeRef)) {
+pub(super) fn walk(t: &mut TypeRef, f: &mut dyn FnMut(&mut TypeRef)) {
     f(t);
     match t {
         TypeRef::Array { items: inner, .. } | TypeRef::Map { values: inner } | TypeRef::Nullable { inner } => {

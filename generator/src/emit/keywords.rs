@@ -39,7 +39,9 @@ pub fn inline(checks: &Checks<'_>, t: &NamedType, ty: &TypeRef, value: &TokenStr
             for (pattern, sub) in &k.pattern_properties {
                 let Subschema::Type(sub) = sub else { continue };
                 let scalar = matches!(sub, TypeRef::String { .. } | TypeRef::Integer { .. } | TypeRef::Number { .. });
-                if !scalar || std::mem::discriminant(sub) != std::mem::discriminant(values.as_ref()) {
+                // A typed value (a date-time) is not text a string check reads.
+                let typed = super::formats::is_typed(sub) || super::formats::is_typed(values);
+                if !scalar || typed || std::mem::discriminant(sub) != std::mem::discriminant(values.as_ref()) {
                     continue;
                 }
                 let check = checks.check(sub, &quote! { item });
@@ -79,7 +81,7 @@ fn contains(checks: &Checks<'_>, k: &Keywords, items: &TypeRef, value: &TokenStr
     let Some(Subschema::Type(sub)) = &k.contains else { return quote! {} };
     let Some(values) = enumerated(checks, sub) else { return quote! {} };
     let literals: Vec<TokenStream> = match items {
-        TypeRef::String { .. } => {
+        TypeRef::String { .. } if !super::formats::is_typed(items) => {
             values.iter().filter_map(Value::as_str).map(|s| Literal::string(s).into_token_stream()).collect()
         }
         TypeRef::Integer { .. } => {

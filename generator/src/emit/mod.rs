@@ -11,6 +11,7 @@ mod dedupe;
 mod docs;
 mod error_codes;
 mod format;
+mod formats;
 mod groups;
 mod headers;
 mod inline;
@@ -42,6 +43,10 @@ pub struct Options {
     pub server: bool,
     /// Whether each tag's operations sit behind a cargo feature.
     pub by_tag: ByTag,
+    /// Keep `format: date-time`, `date` and `uuid` strings as `String`
+    /// instead of `chrono::DateTime<chrono::Utc>`, `chrono::NaiveDate` and
+    /// `uuid::Uuid`.
+    pub string_formats: bool,
 }
 
 /// When an API is split by tag into cargo features (a generated crate
@@ -60,7 +65,7 @@ pub enum ByTag {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { client: true, server: true, by_tag: ByTag::Auto }
+        Options { client: true, server: true, by_tag: ByTag::Auto, string_formats: false }
     }
 }
 
@@ -115,6 +120,7 @@ pub enum Step<'a> {
 
 /// The crate layout, telling `progress` what it is doing.
 pub fn emit_crate(ir: &Ir, options: Options, progress: &(dyn Fn(Step<'_>) + Sync)) -> Files {
+    let ir = &formats::plan(ir, options);
     let per_operation = usize::from(options.client) + usize::from(options.server);
     progress(Step::Start(ir.apis.iter().map(|a| a.types.len() + a.operations.len() * per_operation).sum()));
     let mut files = Files::new();
@@ -160,7 +166,8 @@ pub fn emit_crate(ir: &Ir, options: Options, progress: &(dyn Fn(Step<'_>) + Sync
 /// cargo features and no absolute paths: what a build script writes to
 /// `OUT_DIR` for `include!`.
 pub fn emit_module(api: &Api, module: &str, options: Options) -> Output {
-    let ir = Ir { apis: vec![api.clone()] };
+    let ir = formats::plan(&Ir { apis: vec![api.clone()] }, options);
+    let api = &ir.apis[0];
     let mut files = Files::new();
     files.extend(runtime::files(&ir, options, Layout::Module));
     let base = common_dir(&ir);

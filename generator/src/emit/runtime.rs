@@ -17,19 +17,35 @@ pub struct Needs {
     pub basic: bool,
     /// A constrained-string newtype (its conversions come from a macro).
     pub newtype: bool,
+    /// A constrained-string newtype with a pattern (its checking
+    /// constructor matches it with `regress`, as the server stub does).
+    pub pattern: bool,
     /// A `format: binary` value anywhere (`runtime::binary::Binary`).
     pub binary: bool,
     /// A paginated operation (`runtime::paginate`).
     pub paginate: bool,
+    /// A `format: date-time` or `date` value (`chrono`).
+    pub chrono: bool,
+    /// A `format: uuid` value (`uuid`).
+    pub uuid: bool,
 }
 
 impl Needs {
     pub fn of(ir: &Ir) -> Needs {
         let mut n = Needs::default();
+        (n.chrono, n.uuid) = super::formats::crates(ir);
         for api in &ir.apis {
             n.aws_json |= matches!(api.protocol, Protocol::AwsJson1_1 { .. });
-            n.newtype |=
-                api.types.values().any(|t| matches!(&t.kind, TypeKind::Alias { ty } if ty.is_constrained_string()));
+            let newtypes = api.types.values().filter_map(|t| match &t.kind {
+                TypeKind::Alias { ty: TypeRef::String { constraints, .. } } if !constraints.is_empty() => {
+                    Some(constraints)
+                }
+                _ => None,
+            });
+            for c in newtypes {
+                n.newtype = true;
+                n.pattern |= c.pattern.is_some();
+            }
             n.binary |= mentions_binary(api);
             n.paginate |= api.operations.iter().any(|o| o.pagination.is_some());
             for s in api.security_schemes.values() {
@@ -100,6 +116,16 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
     vec![
         m("nullable", include_str!("../../runtime/nullable.rs"), true, None, &["serde"]),
         m("newtype", include_str!("../../runtime/newtype.rs"), needs.newtype, None, &[]),
+        // Newtypes' constructors check patterns in every build; otherwise
+        // only the server does.
+        m(
+            "pattern",
+            include_str!("../../runtime/pattern.rs"),
+            needs.pattern || server,
+            if needs.pattern { None } else { s },
+            &["regress"],
+        ),
+        m("formats", include_str!("../../runtime/formats.rs"), needs.chrono, None, &["chrono"]),
         m("binary", include_str!("../../runtime/binary.rs"), needs.binary, None, &["bytes", "serde", "serde_json"]),
         m(
             "client",
@@ -154,7 +180,7 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
             s,
             &["bytes", "form_urlencoded", "serde", "serde_json", "serde_path_to_error"],
         ),
-        m("validate", include_str!("../../runtime/validate.rs"), server, s, &["regress", "serde_json"]),
+        m("validate", include_str!("../../runtime/validate.rs"), server, s, &["serde_json"]),
         m("server_basic", include_str!("../../runtime/server_basic.rs"), server && needs.basic, s, &["base64"]),
         m("huawei_verify", include_str!("../../runtime/huawei_verify.rs"), server && needs.huawei, s, &[]),
         m("sigv4_verify", include_str!("../../runtime/sigv4_verify.rs"), server && needs.sigv4, s, SIGV4),
@@ -164,8 +190,13 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
 /// Every crate the runtime modules in use name, with the part whose
 /// module names it (`None`: a module every part uses).
 pub fn crates(ir: &Ir, options: Options) -> Vec<(&'static str, Option<Part>)> {
-    let wanted = modules(Needs::of(ir), options).into_iter().filter(|m| m.wanted);
-    wanted.flat_map(|m| m.crates.iter().map(move |k| (*k, m.part))).collect()
+    let needs = Needs::of(ir);
+    let wanted = modules(needs, options).into_iter().filter(|m| m.wanted);
+    let mut crates: Vec<_> = wanted.flat_map(|m| m.crates.iter().map(move |k| (*k, m.part))).collect();
+    // Named by `types` itself, not by a runtime module.
+    crates.extend(needs.chrono.then_some(("chrono", None)));
+    crates.extend(needs.uuid.then_some(("uuid", None)));
+    crates
 }
 
 /// The names of the runtime files and the crates each names, for a test
@@ -173,8 +204,18 @@ pub fn crates(ir: &Ir, options: Options) -> Vec<(&'static str, Option<Part>)> {
 #[cfg(test)]
 pub fn declared_crates() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
     let all = Options { client: true, server: true, ..Default::default() };
-    let needs =
-        Needs { aws_json: true, sigv4: true, huawei: true, basic: true, newtype: true, binary: true, paginate: true };
+    let needs = Needs {
+        aws_json: true,
+        sigv4: true,
+        huawei: true,
+        basic: true,
+        newtype: true,
+        pattern: true,
+        binary: true,
+        paginate: true,
+        chrono: true,
+        uuid: true,
+    };
     modules(needs, all).into_iter().map(|m| (m.name, m.text, m.crates)).collect()
 }
 

@@ -12,7 +12,9 @@ pub fn rust_type(t: &TypeRef, prefix: &TokenStream) -> TokenStream {
             let n = format_ident!("{name}");
             quote! { #prefix #n }
         }
-        TypeRef::String { .. } => quote! { String },
+        TypeRef::String { format, .. } => {
+            super::formats::rust_type(format.as_deref()).unwrap_or_else(|| quote! { String })
+        }
         TypeRef::Integer { format, .. } => integer(format.as_deref()),
         TypeRef::Number { format, .. } => match format.as_deref() {
             Some("float") => quote! { f32 },

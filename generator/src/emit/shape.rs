@@ -128,6 +128,22 @@ pub fn displayable(api: &Api, t: &TypeRef) -> bool {
     displayable_at(api, t, 0)
 }
 
+/// Whether `t` is a `format: date-time` value, whose `Display` is not its
+/// wire text: parameters wrap it in `runtime::formats::Rfc3339`.
+pub fn is_date_time(api: &Api, t: &TypeRef) -> bool {
+    super::formats::is(resolve(api, strip_nullable(t)), "date-time")
+}
+
+/// `value` (an expression of type `&T`) as something whose `Display` is
+/// its wire text.
+pub fn wire_display(api: &Api, t: &TypeRef, value: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    if is_date_time(api, t) {
+        quote! { runtime::formats::Rfc3339(#value) }
+    } else {
+        value
+    }
+}
+
 /// `depth` stops unions that contain themselves.
 fn displayable_at(api: &Api, t: &TypeRef, depth: usize) -> bool {
     match resolve(api, strip_nullable(t)) {

@@ -356,12 +356,17 @@ fn untagged(api: &Api, name: &proc_macro2::Ident, variants: &[Variant]) -> Token
         }
     });
     let display = super::shape::scalar_variants(api, variants).then(|| {
-        let idents = variants.iter().map(|v| format_ident!("{}", v.rust_name));
+        // A date-time's `Display` is not its wire text; its RFC 3339 is.
+        let arms = variants.iter().map(|v| {
+            let ident = format_ident!("{}", v.rust_name);
+            let value = super::shape::wire_display(api, &v.ty, quote! { v });
+            quote! { Self::#ident(v) => #value.fmt(f), }
+        });
         quote! {
             impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     match self {
-                        #(Self::#idents(v) => v.fmt(f),)*
+                        #(#arms)*
                     }
                 }
             }
@@ -393,8 +398,8 @@ fn all_of(name: &proc_macro2::Ident, parts: &[TypeRef]) -> TokenStream {
 }
 
 /// A string with a pattern or length bounds: its own type, carrying the
-/// constraints as constants. Clients send whatever they are given; servers
-/// check these.
+/// constraints as constants, with a checking constructor `new`. Clients
+/// send whatever they are given; servers check these.
 fn newtype(name: &proc_macro2::Ident, c: &crate::ir::StringConstraints) -> TokenStream {
     let pattern = c.pattern.as_ref().map(|p| {
         let d = format!(" ECMA-262 pattern the value must match: `{}`.", p.replace('`', "\\`"));
@@ -411,6 +416,7 @@ fn newtype(name: &proc_macro2::Ident, c: &crate::ir::StringConstraints) -> Token
         pub const MAX_LENGTH: usize = #n; }
     });
     let default = empty_fits(c).then(|| quote! { Default, });
+    let new = checking_constructor(name, c);
     quote! {
         #[derive(Clone, Debug, #default PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
@@ -419,8 +425,47 @@ fn newtype(name: &proc_macro2::Ident, c: &crate::ir::StringConstraints) -> Token
             #pattern
             #min
             #max
+            #new
         }
         runtime::newtype::string_newtype!(#name);
+    }
+}
+
+/// `new`: the value if it meets the constraints as the server stub checks
+/// them (lengths in characters, the pattern with the same ECMA-262 engine),
+/// else `runtime::newtype::Invalid` keeping it.
+fn checking_constructor(name: &proc_macro2::Ident, c: &crate::ir::StringConstraints) -> TokenStream {
+    let opt = |n: Option<u64>| match n {
+        Some(n) => {
+            let n = proc_macro2::Literal::u64_unsuffixed(n);
+            quote! { Some(#n) }
+        }
+        None => quote! { None },
+    };
+    let (min, max) = (opt(c.min_length), opt(c.max_length));
+    let (statics, pattern) = match &c.pattern {
+        Some(p) => (
+            quote! { static PATTERN: runtime::pattern::Pattern = runtime::pattern::Pattern::new(#p); },
+            quote! { Some((PATTERN.source(), &|v| PATTERN.matches(v))) },
+        ),
+        None => (quote! {}, quote! { None }),
+    };
+    let type_name = name.to_string();
+    quote! {
+        /// The value, checked as the server stub checks it (lengths in
+        /// characters, the ECMA-262 pattern); a value that breaks a
+        /// constraint is an error keeping it. `From` and the public field
+        /// do not check.
+        pub fn new(value: impl Into<String>) -> Result<Self, runtime::newtype::Invalid> {
+            #statics
+            let rules = runtime::newtype::Rules {
+                type_name: #type_name,
+                min_length: #min,
+                max_length: #max,
+                pattern: #pattern,
+            };
+            runtime::newtype::check(value.into(), rules).map(Self)
+        }
     }
 }
 

@@ -489,20 +489,35 @@ impl<'a> TypeSpace<'a> {
         TypeKind::Struct { additional: additional.map(|ty| additional_field(&fields, ty)), fields }
     }
 
+    /// A union's variants, each named from the member's `title`, else the
+    /// type a `$ref` names (or the inline definition's name), else its
+    /// typed format (`Uuid`, `DateTime`, `Date`), else its kind (`String`,
+    /// `Integer`); unique within the union, in the order written. An
+    /// inline definition with a title is named `{Union}{Title}`, else
+    /// `{Union}Variant{i}`.
     fn variants(&mut self, name: &str, list: &[ReferenceOr<Schema>], at: &str) -> Vec<Variant> {
         let mut namer = Namer::new();
         list.iter()
             .enumerate()
             .map(|(i, v)| {
                 let here = ptr(at, &i.to_string());
-                let ty = self.lower(v, &format!("{name}Variant{i}"), &here);
-                let label = match &ty {
-                    TypeRef::Named { name } => name.clone(),
-                    TypeRef::Nullable { inner } => match inner.as_ref() {
+                let title = match v {
+                    ReferenceOr::Item(s) => s.schema_data.title.as_deref().map(camel).filter(|t| !t.is_empty()),
+                    ReferenceOr::Reference { .. } => None,
+                };
+                let ctx = match &title {
+                    Some(t) => format!("{name}{t}"),
+                    None => format!("{name}Variant{i}"),
+                };
+                let ty = self.lower(v, &ctx, &here);
+                let label = match (&title, &ty) {
+                    (Some(t), _) => t.clone(),
+                    (None, TypeRef::Named { name }) => name.clone(),
+                    (None, TypeRef::Nullable { inner }) => match inner.as_ref() {
                         TypeRef::Named { name } => name.clone(),
                         _ => format!("Variant{i}"),
                     },
-                    other => kind_label(other).to_string(),
+                    (None, other) => format_label(other).unwrap_or_else(|| kind_label(other)).to_string(),
                 };
                 Variant { rust_name: namer.claim(&camel(&label)), ty }
             })
@@ -700,6 +715,19 @@ fn needs_definition(s: &Shape) -> bool {
         || s.one_of.len() > 1
         || s.any_of.len() > 1
         || !s.all_of.is_empty()
+}
+
+/// The label of a string whose format has a Rust type of its own.
+fn format_label(t: &TypeRef) -> Option<&'static str> {
+    match t {
+        TypeRef::String { format: Some(f), .. } => match f.as_str() {
+            "date-time" => Some("DateTime"),
+            "date" => Some("Date"),
+            "uuid" => Some("Uuid"),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 fn kind_label(t: &TypeRef) -> &'static str {

@@ -26,5 +26,10 @@ pub mod github_pages;
 /// Stripe API (pagination excerpt) Wed Oct 15 2025 13:53:19 GMT+0000 (Coordinated Universal Time)
 pub mod stripe_pages;
 
+/// Formats 1
+///
+/// Typed string formats (date-time, date, uuid) in paths, queries, headers and bodies; a union named from its members (issue 16: a uuid titled `id` and a `$ref` to a pattern string give `Id(Uuid)` and `Name(Name)`); a constrained-string newtype with a checking constructor.
+pub mod formats;
+
 /// Wire 1
 pub mod wire;

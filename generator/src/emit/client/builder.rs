@@ -94,6 +94,10 @@ pub fn body(value: Value<'_>, required: bool, description: Option<&str>) -> Slot
 
 fn owned(t: &TypeRef) -> (TokenStream, TokenStream, bool) {
     match t {
+        t @ TypeRef::String { .. } if crate::emit::formats::is_typed(t) => {
+            let r = rust_type(t, &quote! { types:: });
+            (r.clone(), r, false)
+        }
         TypeRef::String { .. } | TypeRef::Binary => (quote! { String }, quote! { impl Into<String> }, true),
         TypeRef::Array { items, .. } => {
             let i = rust_type(items, &quote! { types:: });

@@ -10,8 +10,8 @@ use crate::emit::docs::{doc, paragraph};
 use crate::emit::headers;
 use crate::emit::rust_type::rust_type;
 use crate::emit::shape::{
-    FormBody, Kind, displayable, form_body, json_media, kind, method_str, ordered_params, preferred, resolve,
-    status_doc, strip_nullable,
+    FormBody, Kind, displayable, form_body, is_date_time, json_media, kind, method_str, ordered_params, preferred,
+    resolve, status_doc, strip_nullable, wire_display,
 };
 use crate::emit::status;
 use crate::ir::{
@@ -38,7 +38,7 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
     let (body_slot, body_expr) = body(api, op, &wire);
     slots.extend(body_slot);
 
-    let path = path_expr(op, &params);
+    let path = path_expr(api, op, &params);
     let query_setup = collect(api, &params, Location::Query, quote! { query }, &[], false);
     let header_setup = headers(api, &params, &wire);
     // What the call sets beyond `call(…)`'s defaults.
@@ -159,7 +159,7 @@ fn is_object(api: &Api, t: &TypeRef) -> bool {
 
 /// `["/a/", &segment("id", id)?, "/b"].concat()`: the documented path
 /// (trailing slash included) with each parameter encoded as one segment.
-fn path_expr(op: &Operation, params: &[&Parameter]) -> TokenStream {
+fn path_expr(api: &Api, op: &Operation, params: &[&Parameter]) -> TokenStream {
     // `format!("/orgs/{}/repos", …)`: the template as a reader knows it.
     let mut template = String::new();
     let mut args: Vec<TokenStream> = Vec::new();
@@ -182,13 +182,21 @@ fn path_expr(op: &Operation, params: &[&Parameter]) -> TokenStream {
                 // Moved out of the request, unless the template repeats it.
                 let once = op.path.matches(&format!("{{{name}}}")).count() == 1;
                 args.push(match strip_nullable(&p.ty) {
-                    TypeRef::Array { .. } => {
+                    TypeRef::Array { items, .. } => {
                         let sep = match (p.style, p.explode) {
                             (Style::Label, true) => ".".to_owned(),
                             (Style::Matrix, true) => format!(";{name}="),
                             _ => ",".to_owned(),
                         };
-                        quote! { runtime::client::list_segment(#name, &self.#ident, #sep)? }
+                        // A date-time's `Display` is not its wire text.
+                        let values = match is_date_time(api, items) {
+                            true => quote! { &self.#ident.iter().map(runtime::formats::Rfc3339).collect::<Vec<_>>() },
+                            false => quote! { &self.#ident },
+                        };
+                        quote! { runtime::client::list_segment(#name, #values, #sep)? }
+                    }
+                    t if is_date_time(api, t) => {
+                        quote! { segment(#name, runtime::formats::Rfc3339(&self.#ident))? }
                     }
                     _ if once => quote! { segment(#name, self.#ident)? },
                     _ => quote! { segment(#name, &self.#ident)? },
@@ -240,9 +248,11 @@ fn collect(
             Location::Query => quote! { #name.into() },
             _ => quote! { #name },
         };
-        // A plain value, the common case, is one line.
+        // A plain value, the common case, is one line (a date-time's
+        // `Display` is not its wire text: it goes through `push_value`).
         let structured = matches!(strip_nullable(&p.ty), TypeRef::Array { .. })
-            || (location == Location::Query && p.style == Style::DeepObject);
+            || (location == Location::Query && p.style == Style::DeepObject)
+            || is_date_time(api, &p.ty);
         let wire = &p.name;
         if !structured && displayable(api, &p.ty) {
             match p.required {
@@ -268,9 +278,10 @@ fn push_value(api: &Api, p: &Parameter, name: &TokenStream, var: &TokenStream) -
         _ if query && p.style == Style::DeepObject => quote! {
             runtime::client::deep_object(#wire, value, &mut #var)?;
         },
-        TypeRef::Array { items, .. } if query && p.explode && displayable(api, items) => quote! {
-            for item in value { #var.push((#name, runtime::client::param(item))); }
-        },
+        TypeRef::Array { items, .. } if query && p.explode && displayable(api, items) => {
+            let item = wire_display(api, items, quote! { item });
+            quote! { for item in value { #var.push((#name, runtime::client::param(#item))); } }
+        }
         // Structured elements have no form encoding: each goes as JSON.
         TypeRef::Array { .. } if query && p.explode => quote! {
             for item in value { #var.push((#name, runtime::client::json_param(#wire, item)?)); }
@@ -281,7 +292,12 @@ fn push_value(api: &Api, p: &Parameter, name: &TokenStream, var: &TokenStream) -
                 Style::PipeDelimited => "|",
                 _ => ",",
             };
-            if displayable(api, items) {
+            if is_date_time(api, items) {
+                quote! {
+                    let items: Vec<_> = value.iter().map(runtime::formats::Rfc3339).collect();
+                    #var.push((#name, runtime::client::join(&items, #sep)));
+                }
+            } else if displayable(api, items) {
                 quote! { #var.push((#name, runtime::client::join(value, #sep))); }
             } else {
                 // Structured elements (arrays of arrays): each as JSON.
@@ -294,7 +310,10 @@ fn push_value(api: &Api, p: &Parameter, name: &TokenStream, var: &TokenStream) -
                 }
             }
         }
-        t if displayable(api, t) => quote! { #var.push((#name, runtime::client::param(value))); },
+        t if displayable(api, t) => {
+            let value = wire_display(api, t, quote! { value });
+            quote! { #var.push((#name, runtime::client::param(#value))); }
+        }
         t if query && p.explode && is_object(api, t) => quote! {
             runtime::client::form_object(#wire, value, &mut #var)?;
         },

@@ -71,7 +71,9 @@ pub fn emit(api: &Api, op: &Operation, params: &[&Parameter], ok_ty: &TokenStrea
         }
         NextPage::Cursor { parameter, from, has_more } => {
             let param = params.iter().find(|q| q.location == Location::Query && &q.name == parameter)?;
-            if !matches!(strip_nullable(&param.ty), TypeRef::String { .. }) {
+            // A text cursor (not a date-time or uuid, which are not `String`).
+            let ty = strip_nullable(&param.ty);
+            if !matches!(ty, TypeRef::String { .. }) || crate::emit::formats::is_typed(ty) {
                 return None;
             }
             let more = match has_more {

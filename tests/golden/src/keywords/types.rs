@@ -30,6 +30,21 @@ pub struct OrderLabelsPropertyNames(pub String);
 impl OrderLabelsPropertyNames {
     /// ECMA-262 pattern the value must match: `^[a-z-]+$`.
     pub const PATTERN: &'static str = "^[a-z-]+$";
+    /// The value, checked as the server stub checks it (lengths in
+    /// characters, the ECMA-262 pattern); a value that breaks a
+    /// constraint is an error keeping it. `From` and the public field
+    /// do not check.
+    pub fn new(value: impl Into<String>) -> Result<Self, runtime::newtype::Invalid> {
+        static PATTERN: runtime::pattern::Pattern = runtime::pattern::Pattern::new("^[a-z-]+$");
+        let rules = runtime::newtype::Rules {
+            type_name: "OrderLabelsPropertyNames",
+            min_length: None,
+            max_length: None,
+            pattern: Some((PATTERN.source(), &|v| PATTERN.matches(v))),
+        };
+
+        runtime::newtype::check(value.into(), rules).map(Self)
+    }
 }
 
 runtime::newtype::string_newtype!(OrderLabelsPropertyNames);

@@ -7,6 +7,10 @@ pub mod nullable;
 
 pub mod newtype;
 
+pub mod pattern;
+
+pub mod formats;
+
 pub mod binary;
 
 #[cfg(feature = "client")]

@@ -29,6 +29,20 @@ pub struct Code(pub String);
 impl Code {
     /// Minimum length, in characters.
     pub const MIN_LENGTH: usize = 2;
+    /// The value, checked as the server stub checks it (lengths in
+    /// characters, the ECMA-262 pattern); a value that breaks a
+    /// constraint is an error keeping it. `From` and the public field
+    /// do not check.
+    pub fn new(value: impl Into<String>) -> Result<Self, runtime::newtype::Invalid> {
+        let rules = runtime::newtype::Rules {
+            type_name: "Code",
+            min_length: Some(2),
+            max_length: None,
+            pattern: None,
+        };
+
+        runtime::newtype::check(value.into(), rules).map(Self)
+    }
 }
 
 runtime::newtype::string_newtype!(Code);
@@ -274,6 +288,20 @@ pub struct Note(pub String);
 impl Note {
     /// Maximum length, in characters.
     pub const MAX_LENGTH: usize = 10;
+    /// The value, checked as the server stub checks it (lengths in
+    /// characters, the ECMA-262 pattern); a value that breaks a
+    /// constraint is an error keeping it. `From` and the public field
+    /// do not check.
+    pub fn new(value: impl Into<String>) -> Result<Self, runtime::newtype::Invalid> {
+        let rules = runtime::newtype::Rules {
+            type_name: "Note",
+            min_length: None,
+            max_length: Some(10),
+            pattern: None,
+        };
+
+        runtime::newtype::check(value.into(), rules).map(Self)
+    }
 }
 
 runtime::newtype::string_newtype!(Note);
@@ -372,6 +400,21 @@ pub struct Slug(pub String);
 impl Slug {
     /// ECMA-262 pattern the value must match: `^[a-z]+$`.
     pub const PATTERN: &'static str = "^[a-z]+$";
+    /// The value, checked as the server stub checks it (lengths in
+    /// characters, the ECMA-262 pattern); a value that breaks a
+    /// constraint is an error keeping it. `From` and the public field
+    /// do not check.
+    pub fn new(value: impl Into<String>) -> Result<Self, runtime::newtype::Invalid> {
+        static PATTERN: runtime::pattern::Pattern = runtime::pattern::Pattern::new("^[a-z]+$");
+        let rules = runtime::newtype::Rules {
+            type_name: "Slug",
+            min_length: None,
+            max_length: None,
+            pattern: Some((PATTERN.source(), &|v| PATTERN.matches(v))),
+        };
+
+        runtime::newtype::check(value.into(), rules).map(Self)
+    }
 }
 
 runtime::newtype::string_newtype!(Slug);
@@ -384,6 +427,21 @@ pub struct Tag(pub String);
 impl Tag {
     /// ECMA-262 pattern the value must match: `^[a-z]*$`.
     pub const PATTERN: &'static str = "^[a-z]*$";
+    /// The value, checked as the server stub checks it (lengths in
+    /// characters, the ECMA-262 pattern); a value that breaks a
+    /// constraint is an error keeping it. `From` and the public field
+    /// do not check.
+    pub fn new(value: impl Into<String>) -> Result<Self, runtime::newtype::Invalid> {
+        static PATTERN: runtime::pattern::Pattern = runtime::pattern::Pattern::new("^[a-z]*$");
+        let rules = runtime::newtype::Rules {
+            type_name: "Tag",
+            min_length: None,
+            max_length: None,
+            pattern: Some((PATTERN.source(), &|v| PATTERN.matches(v))),
+        };
+
+        runtime::newtype::check(value.into(), rules).map(Self)
+    }
 }
 
 runtime::newtype::string_newtype!(Tag);

@@ -140,6 +140,22 @@ impl GetCustomersResponse200Url {
     pub const PATTERN: &'static str = "^/v1/customers";
     /// Maximum length, in characters.
     pub const MAX_LENGTH: usize = 5000;
+    /// The value, checked as the server stub checks it (lengths in
+    /// characters, the ECMA-262 pattern); a value that breaks a
+    /// constraint is an error keeping it. `From` and the public field
+    /// do not check.
+    pub fn new(value: impl Into<String>) -> Result<Self, runtime::newtype::Invalid> {
+        static PATTERN: runtime::pattern::Pattern =
+            runtime::pattern::Pattern::new("^/v1/customers");
+        let rules = runtime::newtype::Rules {
+            type_name: "GetCustomersResponse200Url",
+            min_length: None,
+            max_length: Some(5000),
+            pattern: Some((PATTERN.source(), &|v| PATTERN.matches(v))),
+        };
+
+        runtime::newtype::check(value.into(), rules).map(Self)
+    }
 }
 
 runtime::newtype::string_newtype!(GetCustomersResponse200Url);

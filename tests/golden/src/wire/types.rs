@@ -95,6 +95,21 @@ impl Slug {
     pub const PATTERN: &'static str = "^[a-z0-9-]+$";
     /// Maximum length, in characters.
     pub const MAX_LENGTH: usize = 40;
+    /// The value, checked as the server stub checks it (lengths in
+    /// characters, the ECMA-262 pattern); a value that breaks a
+    /// constraint is an error keeping it. `From` and the public field
+    /// do not check.
+    pub fn new(value: impl Into<String>) -> Result<Self, runtime::newtype::Invalid> {
+        static PATTERN: runtime::pattern::Pattern = runtime::pattern::Pattern::new("^[a-z0-9-]+$");
+        let rules = runtime::newtype::Rules {
+            type_name: "Slug",
+            min_length: None,
+            max_length: Some(40),
+            pattern: Some((PATTERN.source(), &|v| PATTERN.matches(v))),
+        };
+
+        runtime::newtype::check(value.into(), rules).map(Self)
+    }
 }
 
 runtime::newtype::string_newtype!(Slug);

@@ -55,11 +55,13 @@ pub fn emit(api: &Api, op: &Operation, params: &[&Parameter], ok_ty: &TokenStrea
         quote! { #steps #expr }
     };
     let none = quote! { return None };
-    let (next, follows_urls) = match &p.next {
+    let (next, key, field, follows_urls) = match &p.next {
         NextPage::LinkHeader => (
             quote! {
                 let url = runtime::paginate::next_link(&page.headers)?;
             },
+            format_ident!("url"),
+            page_url(),
             true,
         ),
         NextPage::NextLink { field } => {
@@ -67,7 +69,7 @@ pub fn emit(api: &Api, op: &Operation, params: &[&Parameter], ok_ty: &TokenStrea
             if !matches!(resolve(api, strip_nullable(&ty)), TypeRef::String { .. }) {
                 return None;
             }
-            (quote! { #steps let url = #expr.to_string(); }, true)
+            (quote! { #steps let url = #expr.to_string(); }, format_ident!("url"), page_url(), true)
         }
         NextPage::Cursor { parameter, from, has_more } => {
             let param = params.iter().find(|q| q.location == Location::Query && &q.name == parameter)?;
@@ -107,24 +109,16 @@ pub fn emit(api: &Api, op: &Operation, params: &[&Parameter], ok_ty: &TokenStrea
                 }
             };
             let field = format_ident!("{}", param.rust_name);
-            let methods = methods(
-                ok_ty,
-                error,
-                &item,
-                &take_items,
-                quote! {
-                    #more
-                    #cursor
-                    if cursor.is_empty() { #none }
-                    let mut next = request.clone();
-                    next.#field = Some(cursor.clone());
-                    Some((next, cursor))
-                },
-            );
-            return Some(Paging { follows_urls: false, methods });
+            let steps = quote! {
+                #more
+                #cursor
+                if cursor.is_empty() { #none }
+            };
+            (steps, format_ident!("cursor"), field, false)
         }
     };
-    let field = page_url();
+    // The next request is this one with the cursor or URL set; the value is
+    // also the page's key, for telling a loop.
     let methods = methods(
         ok_ty,
         error,
@@ -133,8 +127,8 @@ pub fn emit(api: &Api, op: &Operation, params: &[&Parameter], ok_ty: &TokenStrea
         quote! {
             #next
             let mut next = request.clone();
-            next.#field = Some(url.clone());
-            Some((next, url))
+            next.#field = Some(#key.clone());
+            Some((next, #key))
         },
     );
     Some(Paging { follows_urls, methods })

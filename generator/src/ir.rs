@@ -205,6 +205,23 @@ impl Method {
     }
 }
 
+/// What a path template matches, with parameter names left out: two
+/// templates with the same shape match the same requests. Literal text
+/// around a segment's one parameter is kept (`/files/{}.json` is not
+/// `/files/{}`, OData's `fn(param={})` is not `{}`); a segment of several
+/// parameters (`{base}...{head}`) is matched as one value, so it is `{}`.
+pub fn path_shape(path: &str) -> String {
+    let segments: Vec<String> = path
+        .split('/')
+        .map(|seg| match (seg.find('{'), seg.rfind('}')) {
+            (Some(open), Some(close)) if open < close && seg[open + 1..close].contains(['{', '}']) => "{}".to_owned(),
+            (Some(open), Some(close)) if open < close => format!("{}{{}}{}", &seg[..open], &seg[close + 1..]),
+            _ => seg.to_owned(),
+        })
+        .collect();
+    segments.join("/")
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Operation {
     /// Rust method name: snake_case, unique within the API, not a keyword.

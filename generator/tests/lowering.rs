@@ -172,3 +172,24 @@ fn error_codes_and_statuses_get_distinct_variants() {
         json!([{"code": "NotFound", "rust_name": "NotFound", "type": {"kind": "named", "name": "NotFound"}}])
     );
 }
+
+/// `route.ambiguous` fires only for paths that match the same requests:
+/// the literal text around a value (`{name}.json`, OData's
+/// `fn(param={value})`) tells paths apart, a parameter's name does not.
+#[test]
+fn only_paths_that_match_the_same_requests_are_ambiguous() {
+    let (_, ir) = ir("tests/fixtures/bare.yaml");
+    let ambiguous: Vec<&str> = ir["apis"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "route.ambiguous")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ambiguous,
+        [
+            "`GET /notebooks/{key}` and `GET /notebooks/{id}` match the same requests; server stubs route only `/notebooks/{id}`"
+        ]
+    );
+}

@@ -32,7 +32,7 @@ pub fn operations(cx: &mut Ctx, types: &mut TypeSpace) -> Vec<Operation> {
         names.reserve(taken);
     }
     let mut ids: HashMap<String, String> = HashMap::new();
-    // (method, path with every templated segment blanked) → first path.
+    // (method, path shape) → first path with that shape.
     let mut shapes: HashMap<(String, String), String> = HashMap::new();
     for (path, item) in cx.openapi.paths.iter() {
         let item_at = ptr("/paths", path);
@@ -59,8 +59,7 @@ pub fn operations(cx: &mut Ctx, types: &mut TypeSpace) -> Vec<Operation> {
                 continue;
             }
             ids.insert(id.clone(), at.clone());
-            let shape: Vec<&str> = path.split('/').map(|s| if s.contains('{') { "{}" } else { s }).collect();
-            let key = (method_str.to_string(), shape.join("/"));
+            let key = (method_str.to_string(), crate::ir::path_shape(path));
             if let Some(first) = shapes.get(&key) {
                 let upper = method_str.to_uppercase();
                 cx.sink.push(

@@ -56,6 +56,37 @@ impl Api for Bare {
         self.saw(format!("json {} {}", input.name, input.version));
         GetFilesNameVVersionJsonResponse::Ok(format!("{}@{}", input.name, input.version))
     }
+    async fn get_files_name_json(
+        &self,
+        _: Option<&'static str>,
+        input: GetFilesNameJsonInput,
+    ) -> GetFilesNameJsonResponse {
+        self.saw(format!("named {}", input.name));
+        GetFilesNameJsonResponse::Ok(input.name)
+    }
+    async fn get_notebooks_id(
+        &self,
+        _: Option<&'static str>,
+        input: GetNotebooksIdInput,
+    ) -> GetNotebooksIdResponse {
+        self.saw(format!("notebook {}", input.id));
+        GetNotebooksIdResponse::Ok(input.id.to_string())
+    }
+    async fn get_notebooks_fn_param_value(
+        &self,
+        _: Option<&'static str>,
+        input: GetNotebooksFnParamValueInput,
+    ) -> GetNotebooksFnParamValueResponse {
+        self.saw(format!("fn {}", input.value));
+        GetNotebooksFnParamValueResponse::Ok(input.value)
+    }
+    async fn get_notebooks_key(
+        &self,
+        _: Option<&'static str>,
+        _: GetNotebooksKeyInput,
+    ) -> GetNotebooksKeyResponse {
+        unreachable!("`/notebooks/{{key}}` matches what `/notebooks/{{id}}` does: it is not routed")
+    }
 }
 
 async fn send(
@@ -109,6 +140,79 @@ async fn routes_axum_could_not_take_as_written() {
     assert_eq!(
         *api.seen.lock().unwrap(),
         ["get a b", "delete 7", "json x 3"]
+    );
+}
+
+/// Operations whose paths differ only in the literal text around a
+/// value share an axum route; the text decides, as a reader of the spec
+/// would: the most literal path first, the plain one for the rest.
+#[tokio::test]
+async fn literal_text_inside_a_segment_picks_the_operation() {
+    let api = Arc::new(Bare::default());
+    let app = router(api.clone());
+    assert_eq!(
+        send(&app, "GET", "/files/report.json", &[]).await,
+        (StatusCode::OK, "report".into())
+    );
+    assert_eq!(
+        send(&app, "GET", "/files/report.txt", &[]).await,
+        (StatusCode::OK, "report.txt".into())
+    );
+    assert_eq!(
+        send(&app, "GET", "/notebooks/fn(param=abc)", &[]).await,
+        (StatusCode::OK, "abc".into())
+    );
+    assert_eq!(
+        send(&app, "GET", "/notebooks/42", &[]).await,
+        (StatusCode::OK, "42".into())
+    );
+    // Each operation validates its own parameters: `value` has at most 3
+    // characters, `id` is an integer.
+    assert_eq!(
+        send(&app, "GET", "/notebooks/fn(param=abcd)", &[]).await.0,
+        400
+    );
+    assert_eq!(send(&app, "GET", "/notebooks/abc", &[]).await.0, 400);
+    assert_eq!(
+        *api.seen.lock().unwrap(),
+        ["named report", "get report.txt", "fn abc", "notebook 42"]
+    );
+}
+
+/// The generated client writes the literal text around each value, so
+/// its requests reach the operation it called.
+#[tokio::test]
+async fn the_client_reaches_each_operation_of_a_shared_route() {
+    let api = Arc::new(Bare::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = router(api.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let client = golden::bare::client::Client::with_config(
+        golden::bare::client::Credentials::new(),
+        golden::runtime::client::ClientConfig::new().base_url(base),
+    )
+    .unwrap();
+    assert_eq!(
+        client.get_files_name_json("a b").send().await.unwrap(),
+        "a b"
+    );
+    assert_eq!(
+        client.get_files_file_id("a.json2").send().await.unwrap(),
+        "a.json2"
+    );
+    assert_eq!(
+        client
+            .get_notebooks_fn_param_value("x)y")
+            .send()
+            .await
+            .unwrap(),
+        "x)y"
+    );
+    assert_eq!(client.get_notebooks_id(7).send().await.unwrap(), "7");
+    assert_eq!(
+        *api.seen.lock().unwrap(),
+        ["named a b", "get a.json2", "fn x)y", "notebook 7"]
     );
 }
 

@@ -18,7 +18,7 @@ use quote::quote;
 
 pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: &dyn Fn()) -> Split {
     let checks = Checks::new(api);
-    let shadowed = protocol::shadowed(api);
+    let shadowed = protocol::shadowed(api, groups);
     let ops: Vec<(Option<String>, operation::Emitted)> = api
         .operations
         .iter()
@@ -34,7 +34,8 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
         let method = &o.trait_method;
         quote! { #gate #method }
     });
-    let (items, mut grouped) = Split::sort(ops.iter().map(|(g, o)| (g.clone(), o.items.clone())));
+    let pickers = protocol::pickers(api, groups);
+    let (items, mut grouped) = Split::sort(ops.iter().map(|(g, o)| (g.clone(), o.items.clone())).chain(pickers));
     let routes = protocol::routes(api, groups);
     for (g, group_routes) in protocol::group_routes(api, groups) {
         grouped.entry(g).or_default().extend(group_routes);

@@ -54,21 +54,12 @@ pub fn emit(api: &Api, op: &Operation, checks: &Checks<'_>, routed: bool) -> Emi
         let serve_ident = format_ident!("serve_{}", op.name);
         let handle_ident = format_ident!("handle_{}", op.name);
         let d = format!(" Handles `{} {}`.", method_str(op.method), op.path);
-        let segments = super::protocol::route(&op.path).1.into_iter().map(|(name, prefix, suffix)| {
-            // Label and matrix values come after their style's literal text.
-            let lead = match params.iter().find(|p| p.location == Location::Path && p.name == name).map(|p| p.style) {
-                Some(Style::Label) => ".".to_owned(),
-                Some(Style::Matrix) => format!(";{name}="),
-                _ => String::new(),
-            };
-            let prefix = format!("{prefix}{lead}");
-            quote! { (#name, #prefix, #suffix) }
-        });
+        let segments = super::protocol::path_segments(op);
         quote! {
             #[doc = #d]
             #unreached
             async fn #handle_ident<A: Api>(State(api): State<Arc<A>>, path: PathParams, request: Request) -> Response {
-                let path = path.bind(&[#(#segments),*]);
+                let path = path.bind(&#segments);
                 #serve_ident(&*api, path, request).await.unwrap_or_else(|r| FORMAT.reject(r))
             }
         }

@@ -92,6 +92,42 @@ impl Client {
             version,
         }
     }
+
+    ///
+    /// `GET /files/{name}.json`
+    pub fn get_files_name_json(&self, name: impl Into<String>) -> GetFilesNameJsonBuilder<'_> {
+        GetFilesNameJsonBuilder {
+            client: self,
+            name: name.into(),
+        }
+    }
+
+    ///
+    /// `GET /notebooks/{id}`
+    pub fn get_notebooks_id(&self, id: i64) -> GetNotebooksIdBuilder<'_> {
+        GetNotebooksIdBuilder { client: self, id }
+    }
+
+    ///
+    /// `GET /notebooks/fn(param={value})`
+    pub fn get_notebooks_fn_param_value(
+        &self,
+        value: impl Into<String>,
+    ) -> GetNotebooksFnParamValueBuilder<'_> {
+        GetNotebooksFnParamValueBuilder {
+            client: self,
+            value: value.into(),
+        }
+    }
+
+    ///
+    /// `GET /notebooks/{key}`
+    pub fn get_notebooks_key(&self, key: impl Into<String>) -> GetNotebooksKeyBuilder<'_> {
+        GetNotebooksKeyBuilder {
+            client: self,
+            key: key.into(),
+        }
+    }
 }
 
 /// A call to `path` in this API's protocol; what an operation does
@@ -360,3 +396,133 @@ impl GetFilesNameVVersionJsonBuilder<'_> {
 /// Documented error responses of [`Client::get_files_name_v_version_json`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetFilesNameVVersionJsonError {}
+/// A request of [`Client::get_files_name_json`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetFilesNameJsonBuilder<'a> {
+    client: &'a Client,
+    name: String,
+}
+
+impl GetFilesNameJsonBuilder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<String, Error<GetFilesNameJsonError>> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(self) -> Result<Success<String>, Error<GetFilesNameJsonError>> {
+        let path = format!("/files/{}.json", segment("name", self.name)?);
+        let call = runtime::client::Call {
+            security: &[&[], &[Scheme::Key]],
+            ..call("get_files_name_json", Method::GET, true, path)
+        };
+        let response = self.client.execute(call).await?;
+        match response.status.as_u16() {
+            200 => Ok(Success::new(runtime::client::text(&response)?, response)),
+            _ => Err(Error::Undocumented(response)),
+        }
+    }
+}
+
+/// Documented error responses of [`Client::get_files_name_json`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetFilesNameJsonError {}
+/// A request of [`Client::get_notebooks_id`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetNotebooksIdBuilder<'a> {
+    client: &'a Client,
+    id: i64,
+}
+
+impl GetNotebooksIdBuilder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<String, Error<GetNotebooksIdError>> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(self) -> Result<Success<String>, Error<GetNotebooksIdError>> {
+        let path = format!("/notebooks/{}", segment("id", self.id)?);
+        let call = runtime::client::Call {
+            security: &[&[], &[Scheme::Key]],
+            ..call("get_notebooks_id", Method::GET, true, path)
+        };
+        let response = self.client.execute(call).await?;
+        match response.status.as_u16() {
+            200 => Ok(Success::new(runtime::client::text(&response)?, response)),
+            _ => Err(Error::Undocumented(response)),
+        }
+    }
+}
+
+/// Documented error responses of [`Client::get_notebooks_id`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetNotebooksIdError {}
+/// A request of [`Client::get_notebooks_fn_param_value`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetNotebooksFnParamValueBuilder<'a> {
+    client: &'a Client,
+    value: String,
+}
+
+impl GetNotebooksFnParamValueBuilder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<String, Error<GetNotebooksFnParamValueError>> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Success<String>, Error<GetNotebooksFnParamValueError>> {
+        let path = format!("/notebooks/fn(param={})", segment("value", self.value)?);
+        let call = runtime::client::Call {
+            security: &[&[], &[Scheme::Key]],
+            ..call("get_notebooks_fn_param_value", Method::GET, true, path)
+        };
+        let response = self.client.execute(call).await?;
+        match response.status.as_u16() {
+            200 => Ok(Success::new(runtime::client::text(&response)?, response)),
+            _ => Err(Error::Undocumented(response)),
+        }
+    }
+}
+
+/// Documented error responses of [`Client::get_notebooks_fn_param_value`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetNotebooksFnParamValueError {}
+/// A request of [`Client::get_notebooks_key`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetNotebooksKeyBuilder<'a> {
+    client: &'a Client,
+    key: String,
+}
+
+impl GetNotebooksKeyBuilder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<String, Error<GetNotebooksKeyError>> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(self) -> Result<Success<String>, Error<GetNotebooksKeyError>> {
+        let path = format!("/notebooks/{}", segment("key", self.key)?);
+        let call = runtime::client::Call {
+            security: &[&[], &[Scheme::Key]],
+            ..call("get_notebooks_key", Method::GET, true, path)
+        };
+        let response = self.client.execute(call).await?;
+        match response.status.as_u16() {
+            200 => Ok(Success::new(runtime::client::text(&response)?, response)),
+            _ => Err(Error::Undocumented(response)),
+        }
+    }
+}
+
+/// Documented error responses of [`Client::get_notebooks_key`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetNotebooksKeyError {}

@@ -129,6 +129,34 @@ pub trait Api: Send + Sync + 'static {
         caller: Option<Self::Caller>,
         input: GetFilesNameVVersionJsonInput,
     ) -> impl Future<Output = GetFilesNameVVersionJsonResponse> + Send;
+    ///
+    /// `GET /files/{name}.json`
+    fn get_files_name_json(
+        &self,
+        caller: Option<Self::Caller>,
+        input: GetFilesNameJsonInput,
+    ) -> impl Future<Output = GetFilesNameJsonResponse> + Send;
+    ///
+    /// `GET /notebooks/{id}`
+    fn get_notebooks_id(
+        &self,
+        caller: Option<Self::Caller>,
+        input: GetNotebooksIdInput,
+    ) -> impl Future<Output = GetNotebooksIdResponse> + Send;
+    ///
+    /// `GET /notebooks/fn(param={value})`
+    fn get_notebooks_fn_param_value(
+        &self,
+        caller: Option<Self::Caller>,
+        input: GetNotebooksFnParamValueInput,
+    ) -> impl Future<Output = GetNotebooksFnParamValueResponse> + Send;
+    ///
+    /// `GET /notebooks/{key}`
+    fn get_notebooks_key(
+        &self,
+        caller: Option<Self::Caller>,
+        input: GetNotebooksKeyInput,
+    ) -> impl Future<Output = GetNotebooksKeyResponse> + Send;
 }
 
 /// An `axum::Router` serving `api`: the documented routes (trailing
@@ -143,11 +171,15 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
         )
         .route(
             "/files/{p0}",
-            axum::routing::get(handle_get_files_file_id::<A>).delete(handle_delete_files_id::<A>),
+            axum::routing::get(pick_get_files_file_id::<A>).delete(handle_delete_files_id::<A>),
         )
         .route(
             "/files/{p0}/{p1}",
             axum::routing::get(handle_get_files_name_v_version_json::<A>),
+        )
+        .route(
+            "/notebooks/{p0}",
+            axum::routing::get(pick_get_notebooks_id::<A>),
         )
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
         .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
@@ -605,4 +637,345 @@ async fn serve_get_files_name_v_version_json<A: Api>(
         .get_files_name_v_version_json(caller, input)
         .await
         .into_response())
+}
+
+/// What a `get_files_name_json` request carries, decoded and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetFilesNameJsonInput {
+    /// `name` (path).
+    pub name: String,
+}
+
+/// Every response `get_files_name_json` documents; nothing else can be sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetFilesNameJsonResponse {
+    /// 200: ok
+    Ok(String),
+}
+
+impl GetFilesNameJsonResponse {
+    /// The HTTP status this response is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Ok(_) => 200,
+        }
+    }
+
+    /// The documented response for `status` (and, where errors are
+    /// told apart by code, `code`) with a JSON `body`; an error if
+    /// the spec documents no such response or the body does not fit.
+    pub fn documented(
+        status: u16,
+        code: Option<&str>,
+        body: Option<::serde_json::Value>,
+    ) -> Result<Self, String> {
+        let body = body.unwrap_or(::serde_json::Value::Null);
+        match (status, code) {
+            (200, _) => Ok(Self::Ok(runtime::server::from_json(body)?)),
+            _ => Err(format!(
+                "status {status} (code {code:?}) is not documented for `get_files_name_json`"
+            )),
+        }
+    }
+
+    fn into_response(self) -> Response {
+        match self {
+            Self::Ok(body) => runtime::server::text_response(200, "text/plain", body),
+        }
+    }
+}
+
+/// Handles `GET /files/{name}.json`.
+async fn handle_get_files_name_json<A: Api>(
+    State(api): State<Arc<A>>,
+    path: PathParams,
+    request: Request,
+) -> Response {
+    let path = path.bind(&[("name", "", ".json")]);
+    serve_get_files_name_json(&*api, path, request)
+        .await
+        .unwrap_or_else(|r| FORMAT.reject(r))
+}
+
+/// Reads, authenticates and validates a `get_files_name_json` request, then calls the implementation.
+async fn serve_get_files_name_json<A: Api>(
+    api: &A,
+    path: PathParams,
+    request: Request,
+) -> Result<Response, Rejection> {
+    let mut cx = Incoming::read(request, path).await?;
+    let caller = authenticate(api, &cx, &[&[], &[Scheme::Key]]).await?;
+    let name = cx.required::<String>(Location::Path, "name", Parse::Text);
+    let (Some(name),) = (name,) else {
+        return Err(cx.invalid());
+    };
+    cx.verdict()?;
+    let input = GetFilesNameJsonInput { name };
+    Ok(api.get_files_name_json(caller, input).await.into_response())
+}
+
+/// What a `get_notebooks_id` request carries, decoded and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetNotebooksIdInput {
+    /// `id` (path).
+    pub id: i64,
+}
+
+/// Every response `get_notebooks_id` documents; nothing else can be sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetNotebooksIdResponse {
+    /// 200: ok
+    Ok(String),
+}
+
+impl GetNotebooksIdResponse {
+    /// The HTTP status this response is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Ok(_) => 200,
+        }
+    }
+
+    /// The documented response for `status` (and, where errors are
+    /// told apart by code, `code`) with a JSON `body`; an error if
+    /// the spec documents no such response or the body does not fit.
+    pub fn documented(
+        status: u16,
+        code: Option<&str>,
+        body: Option<::serde_json::Value>,
+    ) -> Result<Self, String> {
+        let body = body.unwrap_or(::serde_json::Value::Null);
+        match (status, code) {
+            (200, _) => Ok(Self::Ok(runtime::server::from_json(body)?)),
+            _ => Err(format!(
+                "status {status} (code {code:?}) is not documented for `get_notebooks_id`"
+            )),
+        }
+    }
+
+    fn into_response(self) -> Response {
+        match self {
+            Self::Ok(body) => runtime::server::text_response(200, "text/plain", body),
+        }
+    }
+}
+
+/// Handles `GET /notebooks/{id}`.
+async fn handle_get_notebooks_id<A: Api>(
+    State(api): State<Arc<A>>,
+    path: PathParams,
+    request: Request,
+) -> Response {
+    let path = path.bind(&[("id", "", "")]);
+    serve_get_notebooks_id(&*api, path, request)
+        .await
+        .unwrap_or_else(|r| FORMAT.reject(r))
+}
+
+/// Reads, authenticates and validates a `get_notebooks_id` request, then calls the implementation.
+async fn serve_get_notebooks_id<A: Api>(
+    api: &A,
+    path: PathParams,
+    request: Request,
+) -> Result<Response, Rejection> {
+    let mut cx = Incoming::read(request, path).await?;
+    let caller = authenticate(api, &cx, &[&[], &[Scheme::Key]]).await?;
+    let id = cx.required::<i64>(Location::Path, "id", Parse::Json);
+    let (Some(id),) = (id,) else {
+        return Err(cx.invalid());
+    };
+    cx.verdict()?;
+    let input = GetNotebooksIdInput { id };
+    Ok(api.get_notebooks_id(caller, input).await.into_response())
+}
+
+/// What a `get_notebooks_fn_param_value` request carries, decoded and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetNotebooksFnParamValueInput {
+    /// `value` (path).
+    pub value: String,
+}
+
+/// Every response `get_notebooks_fn_param_value` documents; nothing else can be sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetNotebooksFnParamValueResponse {
+    /// 200: ok
+    Ok(String),
+}
+
+impl GetNotebooksFnParamValueResponse {
+    /// The HTTP status this response is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Ok(_) => 200,
+        }
+    }
+
+    /// The documented response for `status` (and, where errors are
+    /// told apart by code, `code`) with a JSON `body`; an error if
+    /// the spec documents no such response or the body does not fit.
+    pub fn documented(
+        status: u16,
+        code: Option<&str>,
+        body: Option<::serde_json::Value>,
+    ) -> Result<Self, String> {
+        let body = body.unwrap_or(::serde_json::Value::Null);
+        match (status, code) {
+            (200, _) => Ok(Self::Ok(runtime::server::from_json(body)?)),
+            _ => Err(format!(
+                "status {status} (code {code:?}) is not documented for `get_notebooks_fn_param_value`"
+            )),
+        }
+    }
+
+    fn into_response(self) -> Response {
+        match self {
+            Self::Ok(body) => runtime::server::text_response(200, "text/plain", body),
+        }
+    }
+}
+
+/// Handles `GET /notebooks/fn(param={value})`.
+async fn handle_get_notebooks_fn_param_value<A: Api>(
+    State(api): State<Arc<A>>,
+    path: PathParams,
+    request: Request,
+) -> Response {
+    let path = path.bind(&[("value", "fn(param=", ")")]);
+    serve_get_notebooks_fn_param_value(&*api, path, request)
+        .await
+        .unwrap_or_else(|r| FORMAT.reject(r))
+}
+
+/// Reads, authenticates and validates a `get_notebooks_fn_param_value` request, then calls the implementation.
+async fn serve_get_notebooks_fn_param_value<A: Api>(
+    api: &A,
+    path: PathParams,
+    request: Request,
+) -> Result<Response, Rejection> {
+    let mut cx = Incoming::read(request, path).await?;
+    let caller = authenticate(api, &cx, &[&[], &[Scheme::Key]]).await?;
+    let value = cx.required::<String>(Location::Path, "value", Parse::Text);
+    let (Some(value),) = (value,) else {
+        return Err(cx.invalid());
+    };
+    cx.check(Location::Path, "value", |c| {
+        let v = &value;
+        c.string(
+            v,
+            &runtime::validate::Text {
+                min_length: None,
+                max_length: Some(3),
+                pattern: None,
+            },
+        );
+    });
+    cx.verdict()?;
+    let input = GetNotebooksFnParamValueInput { value };
+    Ok(api
+        .get_notebooks_fn_param_value(caller, input)
+        .await
+        .into_response())
+}
+
+/// What a `get_notebooks_key` request carries, decoded and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetNotebooksKeyInput {
+    /// `key` (path).
+    pub key: String,
+}
+
+/// Every response `get_notebooks_key` documents; nothing else can be sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetNotebooksKeyResponse {
+    /// 200: ok
+    Ok(String),
+}
+
+impl GetNotebooksKeyResponse {
+    /// The HTTP status this response is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Ok(_) => 200,
+        }
+    }
+
+    /// The documented response for `status` (and, where errors are
+    /// told apart by code, `code`) with a JSON `body`; an error if
+    /// the spec documents no such response or the body does not fit.
+    pub fn documented(
+        status: u16,
+        code: Option<&str>,
+        body: Option<::serde_json::Value>,
+    ) -> Result<Self, String> {
+        let body = body.unwrap_or(::serde_json::Value::Null);
+        match (status, code) {
+            (200, _) => Ok(Self::Ok(runtime::server::from_json(body)?)),
+            _ => Err(format!(
+                "status {status} (code {code:?}) is not documented for `get_notebooks_key`"
+            )),
+        }
+    }
+
+    #[allow(dead_code)]
+    fn into_response(self) -> Response {
+        match self {
+            Self::Ok(body) => runtime::server::text_response(200, "text/plain", body),
+        }
+    }
+}
+
+/// Handles `GET /notebooks/{key}`.
+#[allow(dead_code)]
+async fn handle_get_notebooks_key<A: Api>(
+    State(api): State<Arc<A>>,
+    path: PathParams,
+    request: Request,
+) -> Response {
+    let path = path.bind(&[("key", "", "")]);
+    serve_get_notebooks_key(&*api, path, request)
+        .await
+        .unwrap_or_else(|r| FORMAT.reject(r))
+}
+
+#[allow(dead_code)]
+/// Reads, authenticates and validates a `get_notebooks_key` request, then calls the implementation.
+async fn serve_get_notebooks_key<A: Api>(
+    api: &A,
+    path: PathParams,
+    request: Request,
+) -> Result<Response, Rejection> {
+    let mut cx = Incoming::read(request, path).await?;
+    let caller = authenticate(api, &cx, &[&[], &[Scheme::Key]]).await?;
+    let key = cx.required::<String>(Location::Path, "key", Parse::Text);
+    let (Some(key),) = (key,) else {
+        return Err(cx.invalid());
+    };
+    cx.verdict()?;
+    let input = GetNotebooksKeyInput { key };
+    Ok(api.get_notebooks_key(caller, input).await.into_response())
+}
+
+/// Passes `GET /files/{name}.json` or `/files/{file_id}` to the operation whose path it fits.
+async fn pick_get_files_file_id<A: Api>(
+    state: State<Arc<A>>,
+    path: PathParams,
+    request: Request,
+) -> Response {
+    if path.fits(&[("name", "", ".json")]) {
+        return handle_get_files_name_json(state, path, request).await;
+    }
+    handle_get_files_file_id(state, path, request).await
+}
+
+/// Passes `GET /notebooks/fn(param={value})` or `/notebooks/{id}` to the operation whose path it fits.
+async fn pick_get_notebooks_id<A: Api>(
+    state: State<Arc<A>>,
+    path: PathParams,
+    request: Request,
+) -> Response {
+    if path.fits(&[("value", "fn(param=", ")")]) {
+        return handle_get_notebooks_fn_param_value(state, path, request).await;
+    }
+    handle_get_notebooks_id(state, path, request).await
 }

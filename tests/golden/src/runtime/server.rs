@@ -453,6 +453,19 @@ impl PathParams {
         self
     }
 
+    /// Whether every captured segment has the literal text `segments`
+    /// (as [`PathParams::bind`] takes them) puts around its value: how a
+    /// route shared by `/files/{id}` and `/files/{name}.json` picks its
+    /// operation.
+    pub fn fits(&self, segments: &[(&str, &str, &str)]) -> bool {
+        let Some(raw) = &self.raw else { return false };
+        raw.iter().count() == segments.len()
+            && raw
+                .iter()
+                .zip(segments)
+                .all(|((_, value), segment)| inner(value, segment).is_some())
+    }
+
     /// The value of parameter `name`, without its segment's literal text.
     fn get(&self, name: &str) -> Option<&str> {
         let index = self.names.iter().position(|(n, _, _)| *n == name)?;

@@ -32,6 +32,11 @@ pub struct Api {
     pub errors: ErrorFormat,
     pub security_schemes: BTreeMap<String, SecurityScheme>,
     pub operations: Vec<Operation>,
+    /// Requests the API sends to you: 3.1 `webhooks` and 3.0/3.1
+    /// `callbacks`, each as an operation a receiver serves at
+    /// `/{name}` (its Rust name), in document order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub incoming: Vec<Operation>,
     /// Every named type, keyed by its Rust name.
     pub types: BTreeMap<String, NamedType>,
     /// Warnings found while reading and lowering (nothing is dropped

@@ -13,16 +13,22 @@ fn ir(path: &str) -> (Vec<u8>, Value) {
     (out.stdout, v)
 }
 
-/// A callback is not generated (the IR has none yet): it is reported
-/// where it is written, not dropped without a word.
+/// A callback is lowered like an operation, into the requests the API
+/// sends (`incoming`), named after its operation and routed by the
+/// receiver at `/{name}`.
 #[test]
-fn callbacks_are_reported_not_dropped() {
+fn callbacks_become_incoming_operations() {
     let (_, ir) = ir("tests/fixtures/shapes.yaml");
-    let diagnostics = ir["apis"][0]["diagnostics"].as_array().unwrap();
-    let callback = diagnostics.iter().find(|d| d["code"] == "unsupported.callback").expect("a callback diagnostic");
-    assert_eq!(callback["severity"], "warning");
-    assert_eq!(callback["location"]["pointer"], "/paths/~1search/get/callbacks/onResult");
-    assert_eq!(callback["message"], "callback `onResult` is not generated; ignored");
+    let api = &ir["apis"][0];
+    assert!(api["diagnostics"].as_array().unwrap().iter().all(|d| d["code"] != "unsupported.callback"));
+    let incoming = api["incoming"].as_array().expect("incoming operations");
+    assert_eq!(incoming.len(), 1);
+    let callback = &incoming[0];
+    assert_eq!(callback["name"], "search_on_result");
+    assert_eq!(callback["method"], "POST");
+    assert_eq!(callback["path"], "/search_on_result");
+    assert_eq!(callback["body"]["contents"][0]["type"], json!({"kind": "named", "name": "Shape"}));
+    assert_eq!(callback["security"], json!({"alternatives": []}));
 }
 
 #[test]

@@ -32,7 +32,7 @@ pub fn superseded(api: &Api) -> BTreeSet<&str> {
     }
     // Everything else is a root; a candidate any of it reaches is kept.
     let mut stack: Vec<&str> = api.types.keys().map(String::as_str).filter(|n| !candidates.contains(n)).collect();
-    for op in &api.operations {
+    for op in api.operations.iter().chain(&api.incoming) {
         op.parameters.iter().for_each(|p| p.ty.named_types(&mut stack));
         op.body.iter().flat_map(|b| &b.contents).filter_map(|c| c.ty.as_ref()).for_each(|t| t.named_types(&mut stack));
         for r in &op.responses {

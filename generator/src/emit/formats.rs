@@ -76,7 +76,7 @@ pub fn crates(ir: &Ir) -> (bool, bool) {
     let mut found = (false, false);
     for api in &ir.apis {
         let in_types = api.types.values().flat_map(|t| t.kind.refs());
-        let in_operations = api.operations.iter().flat_map(|op| {
+        let in_operations = api.operations.iter().chain(&api.incoming).flat_map(|op| {
             let params = op.parameters.iter().map(|p| &p.ty);
             let bodies = op.body.iter().flat_map(|b| &b.contents).filter_map(|c| c.ty.as_ref());
             let responses = op.responses.iter().flat_map(|r| {
@@ -96,7 +96,7 @@ fn for_each_ref(api: &mut Api, f: &mut dyn FnMut(&mut TypeRef)) {
         super::dedupe::for_each_ref(&mut t.kind, f);
         keywords(&mut t.keywords, f);
     }
-    for op in &mut api.operations {
+    for op in api.operations.iter_mut().chain(&mut api.incoming) {
         let params = op.parameters.iter_mut().map(|p| &mut p.ty);
         let bodies = op.body.iter_mut().flat_map(|b| &mut b.contents).filter_map(|c| c.ty.as_mut());
         let mut refs: Vec<&mut TypeRef> = params.chain(bodies).collect();

@@ -225,15 +225,30 @@ fn parts(
     let api = &dedupe::shared_shapes(api);
     let groups = groups::Groups::of(api, layout, options.by_tag, several_apis);
     let groups = groups.as_ref();
-    let client = options.client.then(|| layout.gate(Part::Client)).map(|cfg| quote! { #cfg pub mod client; });
-    let server = options.server.then(|| layout.gate(Part::Server)).map(|cfg| quote! { #cfg pub mod server; });
+    // A document of webhooks only (GitHub's webhooks description) has no
+    // API to call or serve: only its types and its receiver.
+    let only_incoming = api.operations.is_empty() && !api.incoming.is_empty();
+    let (want_client, want_server) = (options.client && !only_incoming, options.server && !only_incoming);
+    let client = want_client.then(|| layout.gate(Part::Client)).map(|cfg| quote! { #cfg pub mod client; });
+    let server = want_server.then(|| layout.gate(Part::Server)).map(|cfg| quote! { #cfg pub mod server; });
+    // Webhooks and callbacks: a server of their own, for the requests the
+    // API sends (`receiver::router`), built by the stub emitter.
+    let receiver_api = (options.server && !api.incoming.is_empty()).then(|| server::receiver_api(api));
+    let receiver = receiver_api.as_ref().map(|_| {
+        let cfg = layout.gate(Part::Server);
+        quote! { #cfg pub mod receiver; }
+    });
     // The three parts are independent: each is built and printed on its
     // own thread (tokens are not `Send`; each thread makes its own).
     let item = || progress(Step::Item);
-    let jobs: [(&str, bool, &(dyn Fn() -> groups::Split + Sync)); 3] = [
+    let receive = || {
+        server::emit(receiver_api.as_ref().expect("incoming operations"), server::Role::Receiver, layout, None, &item)
+    };
+    let jobs: [(&str, bool, &(dyn Fn() -> groups::Split + Sync)); 4] = [
         ("types", true, &|| types::emit(api, options.server, layout, groups, &item)),
-        ("client", options.client, &|| client::emit(api, layout, groups, &item)),
-        ("server", options.server, &|| server::emit(api, layout, groups, &item)),
+        ("client", want_client, &|| client::emit(api, layout, groups, &item)),
+        ("server", want_server, &|| server::emit(api, server::Role::Stub, layout, groups, &item)),
+        ("receiver", receiver_api.is_some(), &receive),
     ];
     let print = |name: &str, build: &(dyn Fn() -> groups::Split + Sync)| {
         let path = format!("{dir}/{name}.rs");
@@ -259,5 +274,6 @@ fn parts(
         pub mod types;
         #client
         #server
+        #receiver
     }
 }

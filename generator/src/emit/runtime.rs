@@ -83,7 +83,7 @@ fn mentions_binary(api: &Api) -> bool {
         TypeKind::Enum { .. } => false,
     });
     in_types
-        || api.operations.iter().any(|op| {
+        || api.operations.iter().chain(&api.incoming).any(|op| {
             op.parameters.iter().any(|p| has(&p.ty))
                 || op.body.iter().flat_map(|b| &b.contents).any(|c| c.ty.as_ref().is_some_and(has))
                 || op.responses.iter().any(|r| {

@@ -3,6 +3,7 @@
 //! Knows OpenAPI and the apigen extensions; knows nothing of Rust tokens.
 
 mod errors;
+mod incoming;
 mod keywords;
 mod operations;
 mod pagination;
@@ -36,6 +37,7 @@ fn lower(spec: &ApiSpec, openapi: &openapiv3::OpenAPI, prov: &Provenance, sink: 
     types.lower_components();
     let mut cx = operations::Ctx { openapi, prov, protocol: &protocol, schemes: &schemes, sink };
     let operations = operations::operations(&mut cx, &mut types);
+    let incoming = incoming::incoming(&mut cx, &mut types);
     types.mark_recursion();
     for d in types.diagnostics {
         // allOf merging can visit one schema twice; report each finding once.
@@ -55,6 +57,7 @@ fn lower(spec: &ApiSpec, openapi: &openapiv3::OpenAPI, prov: &Provenance, sink: 
         errors,
         security_schemes: schemes,
         operations,
+        incoming,
         types: types.types,
         diagnostics: Vec::new(),
     })

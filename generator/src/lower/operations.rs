@@ -94,7 +94,7 @@ pub fn operations(cx: &mut Ctx, types: &mut TypeSpace) -> Vec<Operation> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn operation(
+pub(super) fn operation(
     cx: &mut Ctx,
     types: &mut TypeSpace,
     path: &str,

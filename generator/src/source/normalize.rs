@@ -13,7 +13,8 @@
 //! | boolean schema `true` / `false`            | `{}` / `{not: {}}`                               |
 //! | `$ref` with sibling keywords               | `allOf: [{$ref}]` plus the siblings              |
 //! | `paths` missing (webhooks-only document)   | `paths: {}`                                      |
-//! | `webhooks`, `components/pathItems`         | reported and dropped / inlined into `paths`      |
+//! | `webhooks`                                 | kept under `x-apigen-webhooks` (a receiver)      |
+//! | `components/pathItems`                     | inlined into `paths`                             |
 //! | operation without `responses`              | `responses: {}` (3.0 requires them)              |
 //! | `contains`, `prefixItems`, `if`, `dependentRequired`, `patternProperties`, ... | moved under `x-apigen-keywords`, read into the IR's `Keywords` |
 //!
@@ -25,6 +26,9 @@
 use super::Provenance;
 use crate::diag::{Diagnostic, Result, Sink, ptr};
 use serde_json::{Map, Value, json};
+
+/// Where a document's `webhooks` are kept for lowering.
+pub const WEBHOOKS: &str = "x-apigen-webhooks";
 
 /// OpenAPI version family of a document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,19 +110,15 @@ pub fn normalize(doc: &mut Value, prov: &Provenance, sink: &mut Sink) -> Result<
     if version == Version::V31 {
         root.insert("openapi".into(), json!("3.0.3"));
     }
-    if let Some(webhooks) = root.shift_remove("webhooks")
-        && webhooks.as_object().is_some_and(|w| !w.is_empty())
-    {
-        n.sink.push(
-            Diagnostic::warning(
-                "unsupported.webhooks",
-                prov.locate("/webhooks"),
-                "webhooks are not generated; ignored",
-            )
-            .help(
-                "webhooks describe requests the API sends to you; generate a server for them from a separate document",
-            ),
-        );
+    // openapiv3 has no `webhooks`: they travel as an extension, normalised
+    // like paths, and lowering reads them back (`lower::incoming`).
+    if let Some(mut webhooks) = root.shift_remove("webhooks") {
+        if let Some(hooks) = webhooks.as_object_mut() {
+            for (name, item) in hooks.iter_mut() {
+                n.path_item(item, &ptr("/webhooks", name));
+            }
+        }
+        root.insert(WEBHOOKS.into(), webhooks);
     }
     inline_path_item_refs(root, &mut n)?;
     drop_mutual_tls(root, &mut n);
@@ -337,13 +337,6 @@ impl Normalizer<'_> {
                         for (name, cb) in cbs.iter_mut() {
                             let place = ptr(&here, name);
                             self.callback(cb, &place);
-                            // The IR has no callbacks yet: say so rather than let them vanish.
-                            self.warn(
-                                "unsupported.callback",
-                                &place,
-                                format!("callback `{name}` is not generated; ignored"),
-                                "callbacks describe requests the API sends to you; generate a server for them from a separate document",
-                            );
                         }
                     }
                 }
@@ -806,26 +799,33 @@ mod tests {
         );
     }
 
+    /// Callbacks stay where they are and webhooks move under
+    /// `x-apigen-webhooks`, both normalised like paths: the receiver is
+    /// generated from them (`lower::incoming`), nothing is dropped.
     #[test]
-    fn callbacks_are_reported_where_they_are_written() {
-        let hook = json!({"{$request.body#/url}": {"post": {"responses": {"200": {"description": "ok"}}}}});
-        let mut doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/subscribe": {
-            "post": {"callbacks": {"onEvent": hook, "onStop": {"$ref": "#/components/callbacks/Stop"}},
+    fn callbacks_and_webhooks_are_kept_for_the_receiver() {
+        let hook = json!({"{$request.body#/url}": {"post": {"requestBody": {"content": {"application/json": {
+            "schema": {"type": ["string", "null"]}}}}, "responses": {"200": {"description": "ok"}}}}});
+        let mut doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/subscribe": {
+            "post": {"callbacks": {"onEvent": hook},
                 "responses": {"201": {"description": "created"}}}}},
-            "components": {"callbacks": {"Stop": hook}}});
+            "webhooks": {"ping": {"post": {"requestBody": {"content": {"application/json": {
+                "schema": {"type": ["integer", "null"]}}}}}}}});
         let mut sink = Sink::default();
         normalize(&mut doc, &Provenance::single("t.yaml"), &mut sink).unwrap();
-        let found: Vec<(&str, &str)> =
-            sink.diagnostics.iter().map(|d| (d.code.as_str(), d.location.pointer.as_str())).collect();
+        assert_eq!(sink.diagnostics, []);
+        assert!(doc.get("webhooks").is_none());
+        let ping = &doc[WEBHOOKS]["ping"]["post"];
         assert_eq!(
-            found,
-            [
-                ("unsupported.callback", "/paths/~1subscribe/post/callbacks/onEvent"),
-                ("unsupported.callback", "/paths/~1subscribe/post/callbacks/onStop"),
-            ]
+            ping["requestBody"]["content"]["application/json"]["schema"],
+            json!({"type": "integer", "nullable": true})
         );
-        assert!(sink.diagnostics.iter().all(|d| d.severity == crate::diag::Severity::Warning));
-        assert!(sink.diagnostics[0].message.contains("`onEvent`"), "{}", sink.diagnostics[0].message);
+        assert_eq!(ping["responses"], json!({}), "3.0 requires responses");
+        let callback = &doc["paths"]["/subscribe"]["post"]["callbacks"]["onEvent"]["{$request.body#/url}"]["post"];
+        assert_eq!(
+            callback["requestBody"]["content"]["application/json"]["schema"],
+            json!({"type": "string", "nullable": true})
+        );
     }
 
     #[test]

@@ -33,3 +33,8 @@ pub mod formats;
 
 /// Wire 1
 pub mod wire;
+
+/// GitHub's official Webhooks OpenAPI spec + Octokit extension 12.1.0
+///
+/// Trimmed from GitHub's webhooks description (npm package @octokit/openapi-webhooks 12.1.0, generated/api.github.com.json): the `ping`, `star-created` and `star-deleted` webhooks and the components they use, unchanged. A webhooks-only document: no paths.
+pub mod github_hooks;

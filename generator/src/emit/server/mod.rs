@@ -16,7 +16,23 @@ use crate::ir::Api;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: &dyn Fn()) -> Split {
+/// The API a webhook receiver serves: the requests `api` sends (its
+/// webhooks and callbacks) as plain HTTP operations, each at `/{name}`,
+/// answered in `api`'s error format.
+pub fn receiver_api(api: &Api) -> Api {
+    Api { protocol: crate::ir::Protocol::Rest, operations: api.incoming.clone(), incoming: Vec::new(), ..api.clone() }
+}
+
+/// What a generated server is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The API itself (`server`).
+    Stub,
+    /// The requests the API sends ([`receiver_api`], `receiver`).
+    Receiver,
+}
+
+pub fn emit(api: &Api, role: Role, layout: Layout, groups: Option<&Groups>, operation_done: &dyn Fn()) -> Split {
     let checks = Checks::new(api);
     let shadowed = protocol::shadowed(api, groups);
     let ops: Vec<(Option<String>, operation::Emitted)> = api
@@ -66,9 +82,19 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
         matches!(s.kind, crate::ir::SchemeKind::AwsSigV4 { .. } | crate::ir::SchemeKind::HuaweiSdkHmacSha256 { .. })
     });
     let time = signs.then(|| quote! { use std::time::SystemTime; });
-    let title = format!(" Server stub for {} {}.", api.title, api.version);
+    let title = match role {
+        Role::Receiver => format!(
+            " Receiver for the webhooks and callbacks of {} {}: the requests the API sends to you, each routed at `/{{name}}` (nest the router where you subscribed).",
+            api.title, api.version
+        ),
+        Role::Stub => format!(" Server stub for {} {}.", api.title, api.version),
+    };
+    let implements = match role {
+        Role::Stub => "a server implements it",
+        Role::Receiver => "a receiver of its webhooks and callbacks implements it",
+    };
     let trait_doc = format!(
-        " {}, as a server implements it. Requests are routed, authenticated and validated before a method is called; a method can only answer what the spec documents.",
+        " {}, as {implements}. Requests are routed, authenticated and validated before a method is called; a method can only answer what the spec documents.",
         api.title
     );
     let body = quote! {

@@ -41,6 +41,16 @@ impl Client {
         self.transport.base_url()
     }
 
+    /// This client with a deadline for each call, covering every
+    /// attempt and every wait between them (`client.with_deadline(d).op(…).send()`
+    /// for one call); clones share the connection pool and the retry budget.
+    pub fn with_deadline(&self, deadline: std::time::Duration) -> Self {
+        Client {
+            transport: self.transport.with_deadline(deadline),
+            credentials: self.credentials.clone(),
+        }
+    }
+
     /// Sends `call` with these credentials, retrying as configured.
     async fn execute(
         &self,
@@ -77,17 +87,21 @@ impl Client {
     }
 }
 
-/// A call to `path` in this API's protocol; what an operation does
-/// not set is empty (query, headers, body, security).
+/// A call to `path` (documented as `template`) in this API's protocol;
+
+/// what an operation does not set is empty (query, headers, body,
+/// security).
 fn call(
     operation: &'static str,
     method: Method,
+    template: &'static str,
     idempotent: bool,
     path: String,
 ) -> runtime::client::Call<'static, Scheme> {
     runtime::client::Call {
         operation,
         method,
+        template,
         path,
         query: Vec::new(),
         headers: Vec::new(),
@@ -178,7 +192,13 @@ impl DetachSshBuilder<'_> {
         );
         let call = runtime::client::Call {
             security: &[&[Scheme::BearerAuth]],
-            ..call("detach_ssh", Method::DELETE, true, path)
+            ..call(
+                "detach_ssh",
+                Method::DELETE,
+                "/api/v0/instances/{id}/ssh/{ssh_key_id}/",
+                true,
+                path,
+            )
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -230,7 +250,13 @@ impl DeleteApiKeyBuilder<'_> {
         let path = format!("/api/v0/auth/apikeys/{}/", segment("id", self.id)?);
         let call = runtime::client::Call {
             security: &[&[Scheme::BearerAuth]],
-            ..call("delete_api_key", Method::DELETE, true, path)
+            ..call(
+                "delete_api_key",
+                Method::DELETE,
+                "/api/v0/auth/apikeys/{id}/",
+                true,
+                path,
+            )
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {

@@ -38,17 +38,20 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
     let (error_code, transient) = protocol::responses(&api.protocol);
     let call = (!api.operations.is_empty()).then(|| {
         quote! {
-            /// A call to `path` in this API's protocol; what an operation does
-            /// not set is empty (query, headers, body, security).
+            /// A call to `path` (documented as `template`) in this API's protocol;
+            /// what an operation does not set is empty (query, headers, body,
+            /// security).
             fn call(
                 operation: &'static str,
                 method: Method,
+                template: &'static str,
                 idempotent: bool,
                 path: String,
             ) -> runtime::client::Call<'static, Scheme> {
                 runtime::client::Call {
                     operation,
                     method,
+                    template,
                     path,
                     query: Vec::new(),
                     headers: Vec::new(),
@@ -102,6 +105,13 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
             /// Where requests go.
             pub fn base_url(&self) -> &str {
                 self.transport.base_url()
+            }
+
+            /// This client with a deadline for each call, covering every
+            /// attempt and every wait between them (`client.with_deadline(d).op(…).send()`
+            /// for one call); clones share the connection pool and the retry budget.
+            pub fn with_deadline(&self, deadline: std::time::Duration) -> Self {
+                Client { transport: self.transport.with_deadline(deadline), credentials: self.credentials.clone() }
             }
 
             #execute

@@ -40,6 +40,16 @@ impl Client {
         self.transport.base_url()
     }
 
+    /// This client with a deadline for each call, covering every
+    /// attempt and every wait between them (`client.with_deadline(d).op(…).send()`
+    /// for one call); clones share the connection pool and the retry budget.
+    pub fn with_deadline(&self, deadline: std::time::Duration) -> Self {
+        Client {
+            transport: self.transport.with_deadline(deadline),
+            credentials: self.credentials.clone(),
+        }
+    }
+
     /// Sends `call` with these credentials, retrying as configured.
     async fn execute(
         &self,
@@ -94,17 +104,21 @@ impl Client {
     }
 }
 
-/// A call to `path` in this API's protocol; what an operation does
-/// not set is empty (query, headers, body, security).
+/// A call to `path` (documented as `template`) in this API's protocol;
+
+/// what an operation does not set is empty (query, headers, body,
+/// security).
 fn call(
     operation: &'static str,
     method: Method,
+    template: &'static str,
     idempotent: bool,
     path: String,
 ) -> runtime::client::Call<'static, Scheme> {
     runtime::client::Call {
         operation,
         method,
+        template,
         path,
         query: Vec::new(),
         headers: Vec::new(),
@@ -213,7 +227,7 @@ impl GetPingBuilder<'_> {
             query,
             headers,
             security: &[&[], &[Scheme::Key]],
-            ..call("get_ping", Method::GET, true, path)
+            ..call("get_ping", Method::GET, "/ping", true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -244,7 +258,7 @@ impl HeadPingBuilder<'_> {
         let path = "/ping".to_owned();
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
-            ..call("head_ping", Method::HEAD, true, path)
+            ..call("head_ping", Method::HEAD, "/ping", true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -276,7 +290,13 @@ impl GetFilesFileIdBuilder<'_> {
         let path = format!("/files/{}", segment("file_id", self.file_id)?);
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
-            ..call("get_files_file_id", Method::GET, true, path)
+            ..call(
+                "get_files_file_id",
+                Method::GET,
+                "/files/{file_id}",
+                true,
+                path,
+            )
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -308,7 +328,7 @@ impl DeleteFilesIdBuilder<'_> {
         let path = format!("/files/{}", segment("id", self.id)?);
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
-            ..call("delete_files_id", Method::DELETE, true, path)
+            ..call("delete_files_id", Method::DELETE, "/files/{id}", true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -347,7 +367,13 @@ impl GetFilesNameVVersionJsonBuilder<'_> {
         );
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
-            ..call("get_files_name_v_version_json", Method::GET, true, path)
+            ..call(
+                "get_files_name_v_version_json",
+                Method::GET,
+                "/files/{name}/v{version}.json",
+                true,
+                path,
+            )
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {

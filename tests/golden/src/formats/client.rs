@@ -41,6 +41,16 @@ impl Client {
         self.transport.base_url()
     }
 
+    /// This client with a deadline for each call, covering every
+    /// attempt and every wait between them (`client.with_deadline(d).op(…).send()`
+    /// for one call); clones share the connection pool and the retry budget.
+    pub fn with_deadline(&self, deadline: std::time::Duration) -> Self {
+        Client {
+            transport: self.transport.with_deadline(deadline),
+            credentials: self.credentials.clone(),
+        }
+    }
+
     /// Sends `call` with these credentials, retrying as configured.
     async fn execute(
         &self,
@@ -97,17 +107,21 @@ impl Client {
     }
 }
 
-/// A call to `path` in this API's protocol; what an operation does
-/// not set is empty (query, headers, body, security).
+/// A call to `path` (documented as `template`) in this API's protocol;
+
+/// what an operation does not set is empty (query, headers, body,
+/// security).
 fn call(
     operation: &'static str,
     method: Method,
+    template: &'static str,
     idempotent: bool,
     path: String,
 ) -> runtime::client::Call<'static, Scheme> {
     runtime::client::Call {
         operation,
         method,
+        template,
         path,
         query: Vec::new(),
         headers: Vec::new(),
@@ -223,7 +237,13 @@ impl ListEventsBuilder<'_> {
         let call = runtime::client::Call {
             query,
             headers,
-            ..call("list_events", Method::GET, true, path)
+            ..call(
+                "list_events",
+                Method::GET,
+                "/targets/{target}/events",
+                true,
+                path,
+            )
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -291,7 +311,13 @@ impl BookSlotBuilder<'_> {
                 let body = &self.body;
                 runtime::client::Body::json("application/json", body)?
             }),
-            ..call("book_slot", Method::PUT, true, path)
+            ..call(
+                "book_slot",
+                Method::PUT,
+                "/days/{day}/slots/{at}",
+                true,
+                path,
+            )
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -332,7 +358,7 @@ impl GetWindowBuilder<'_> {
                 ","
             )?
         );
-        let call = call("get_window", Method::GET, true, path);
+        let call = call("get_window", Method::GET, "/windows/{span}", true, path);
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),

@@ -41,6 +41,16 @@ impl Client {
         self.transport.base_url()
     }
 
+    /// This client with a deadline for each call, covering every
+    /// attempt and every wait between them (`client.with_deadline(d).op(…).send()`
+    /// for one call); clones share the connection pool and the retry budget.
+    pub fn with_deadline(&self, deadline: std::time::Duration) -> Self {
+        Client {
+            transport: self.transport.with_deadline(deadline),
+            credentials: self.credentials.clone(),
+        }
+    }
+
     /// Sends `call` with these credentials, retrying as configured.
     async fn execute(
         &self,
@@ -62,17 +72,21 @@ impl Client {
     }
 }
 
-/// A call to `path` in this API's protocol; what an operation does
-/// not set is empty (query, headers, body, security).
+/// A call to `path` (documented as `template`) in this API's protocol;
+
+/// what an operation does not set is empty (query, headers, body,
+/// security).
 fn call(
     operation: &'static str,
     method: Method,
+    template: &'static str,
     idempotent: bool,
     path: String,
 ) -> runtime::client::Call<'static, Scheme> {
     runtime::client::Call {
         operation,
         method,
+        template,
         path,
         query: Vec::new(),
         headers: Vec::new(),
@@ -135,7 +149,7 @@ impl Names2Builder<'_> {
                 let body = &self.body;
                 runtime::client::Body::json("application/json", body)?
             }),
-            ..call("names_2", Method::PUT, true, path)
+            ..call("names_2", Method::PUT, "/names", true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -169,7 +183,7 @@ impl Names2_2Builder<'_> {
     /// Sends the request: the success value with its status and headers.
     pub async fn send_with_response(self) -> Result<Success<()>, Error<Names2_2Error>> {
         let path = "/names".to_owned();
-        let call = call("names2", Method::POST, false, path);
+        let call = call("names2", Method::POST, "/names", false, path);
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),

@@ -41,6 +41,16 @@ impl Client {
         self.transport.base_url()
     }
 
+    /// This client with a deadline for each call, covering every
+    /// attempt and every wait between them (`client.with_deadline(d).op(…).send()`
+    /// for one call); clones share the connection pool and the retry budget.
+    pub fn with_deadline(&self, deadline: std::time::Duration) -> Self {
+        Client {
+            transport: self.transport.with_deadline(deadline),
+            credentials: self.credentials.clone(),
+        }
+    }
+
     /// Sends `call` with these credentials, retrying as configured.
     async fn execute(
         &self,
@@ -145,17 +155,21 @@ impl Client {
     }
 }
 
-/// A call to `path` in this API's protocol; what an operation does
-/// not set is empty (query, headers, body, security).
+/// A call to `path` (documented as `template`) in this API's protocol;
+
+/// what an operation does not set is empty (query, headers, body,
+/// security).
 fn call(
     operation: &'static str,
     method: Method,
+    template: &'static str,
     idempotent: bool,
     path: String,
 ) -> runtime::client::Call<'static, Scheme> {
     runtime::client::Call {
         operation,
         method,
+        template,
         path,
         query: Vec::new(),
         headers: Vec::new(),
@@ -230,7 +244,7 @@ impl GetItemsIdBuilder<'_> {
         let path = format!("/items/{}", segment("id", self.id)?);
         let call = runtime::client::Call {
             query,
-            ..call("get_items_id", Method::GET, true, path)
+            ..call("get_items_id", Method::GET, "/items/{id}", true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -281,7 +295,7 @@ impl New2Builder<'_> {
                 Some(body) => Some(runtime::client::Body::json("application/json", body)?),
                 None => None,
             },
-            ..call("new2", Method::POST, false, path)
+            ..call("new2", Method::POST, "/new", false, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -348,7 +362,13 @@ impl GetWorkflowBuilder<'_> {
         let path = format!("/workflows/{}", segment("workflow_id", self.workflow_id)?);
         let call = runtime::client::Call {
             query,
-            ..call("get_workflow", Method::GET, true, path)
+            ..call(
+                "get_workflow",
+                Method::GET,
+                "/workflows/{workflow_id}",
+                true,
+                path,
+            )
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -384,7 +404,13 @@ impl UpdateWorkflowBuilder<'_> {
                 let body = &self.body;
                 runtime::client::Body::form("application/x-www-form-urlencoded", body)?
             }),
-            ..call("update_workflow", Method::POST, false, path)
+            ..call(
+                "update_workflow",
+                Method::POST,
+                "/workflows/{workflow_id}",
+                false,
+                path,
+            )
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -463,7 +489,13 @@ impl UploadArtifactBuilder<'_> {
                     form.finish("multipart/form-data")
                 }
             }),
-            ..call("upload_artifact", Method::POST, false, path)
+            ..call(
+                "upload_artifact",
+                Method::POST,
+                "/workflows/{workflow_id}/artifacts",
+                false,
+                path,
+            )
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -501,7 +533,7 @@ impl GetReportBuilder<'_> {
         Error<GetReportError>,
     > {
         let path = format!("/reports/{}", segment("id", self.id)?);
-        let call = call("get_report", Method::GET, true, path);
+        let call = call("get_report", Method::GET, "/reports/{id}", true, path);
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
             200 => Ok(Success::new(
@@ -634,7 +666,7 @@ impl CreateReportBuilder<'_> {
         self,
     ) -> Result<Success<CreateReportResponse>, Error<CreateReportError>> {
         let path = "/reports".to_owned();
-        let call = call("create_report", Method::POST, false, path);
+        let call = call("create_report", Method::POST, "/reports", false, path);
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
             201 => Ok(Success::new(
@@ -747,7 +779,7 @@ impl SearchBuilder<'_> {
         let path = "/search".to_owned();
         let call = runtime::client::Call {
             query,
-            ..call("search", Method::GET, true, path)
+            ..call("search", Method::GET, "/search", true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {

@@ -41,6 +41,16 @@ impl Client {
         self.transport.base_url()
     }
 
+    /// This client with a deadline for each call, covering every
+    /// attempt and every wait between them (`client.with_deadline(d).op(…).send()`
+    /// for one call); clones share the connection pool and the retry budget.
+    pub fn with_deadline(&self, deadline: std::time::Duration) -> Self {
+        Client {
+            transport: self.transport.with_deadline(deadline),
+            credentials: self.credentials.clone(),
+        }
+    }
+
     /// Sends `call` with these credentials, retrying as configured.
     async fn execute(
         &self,
@@ -80,17 +90,21 @@ impl Client {
     }
 }
 
-/// A call to `path` in this API's protocol; what an operation does
-/// not set is empty (query, headers, body, security).
+/// A call to `path` (documented as `template`) in this API's protocol;
+
+/// what an operation does not set is empty (query, headers, body,
+/// security).
 fn call(
     operation: &'static str,
     method: Method,
+    template: &'static str,
     idempotent: bool,
     path: String,
 ) -> runtime::client::Call<'static, Scheme> {
     runtime::client::Call {
         operation,
         method,
+        template,
         path,
         query: Vec::new(),
         headers: Vec::new(),
@@ -263,7 +277,13 @@ impl GetThingBuilder<'_> {
         let call = runtime::client::Call {
             query,
             headers,
-            ..call("get_thing", Method::GET, true, path)
+            ..call(
+                "get_thing",
+                Method::GET,
+                "/things/{id}/{label}/{matrix}/{ids}",
+                true,
+                path,
+            )
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {

@@ -244,18 +244,18 @@ impl Tokens {
             *left = (*left + retry_cost.max(1)).min(budget.capacity);
         }
     }
-
-    /// Tokens left.
-    #[cfg(test)]
-    fn left(&self) -> u32 {
-        *self.left.lock().unwrap_or_else(PoisonError::into_inner)
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use reqwest::header::{HeaderMap, HeaderValue};
+
+    impl Tokens {
+        fn left(&self) -> u32 {
+            *self.left.lock().unwrap()
+        }
+    }
 
     fn answer(status: u16, retry_after: &str) -> Result<RawResponse, reqwest::Error> {
         let mut headers = HeaderMap::new();

@@ -87,10 +87,8 @@ impl Client {
     }
 }
 
-/// A call to `path` (documented as `template`) in this API's protocol;
-
-/// what an operation does not set is empty (query, headers, body,
-/// security).
+/// A call to `path` (documented as `template`) in this API's protocol.
+/// What an operation does not set is empty (query, headers, body, security).
 fn call(
     operation: &'static str,
     method: Method,

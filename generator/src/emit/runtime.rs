@@ -148,7 +148,13 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
         m("sigv4", include_str!("../../runtime/sigv4.rs"), client && needs.sigv4, c, SIGV4_CLIENT),
         m("huawei", include_str!("../../runtime/huawei.rs"), client && needs.huawei, c, &["reqwest"]),
         // Clients read `Retry-After` dates with it.
-        m("timestamp", include_str!("../../runtime/timestamp.rs"), client || (server && signing), if signing { e } else { c }, &[]),
+        m(
+            "timestamp",
+            include_str!("../../runtime/timestamp.rs"),
+            client || (server && signing),
+            if signing { e } else { c },
+            &[],
+        ),
         m(
             "huawei_signature",
             include_str!("../../runtime/huawei_signature.rs"),

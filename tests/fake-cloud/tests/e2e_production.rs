@@ -155,8 +155,7 @@ async fn an_interceptor_can_answer_without_a_server() {
     let answer = client.delete_ssh_key("sshk_1").send_with_response().await.expect("answered by the interceptor");
     assert_eq!(answer.header("x-seen"), Some("yes"), "response interceptors see it too");
     let seen = canned.seen.lock().unwrap().clone();
-    let expected =
-        Attempt { operation: "delete_ssh_key", template: "/api/v1/user/ssh-keys/{key_id}", number: 1 };
+    let expected = Attempt { operation: "delete_ssh_key", template: "/api/v1/user/ssh-keys/{key_id}", number: 1 };
     assert_eq!(seen, [expected]);
     assert_eq!(canned.responses.load(Ordering::SeqCst), 1);
 }

@@ -127,7 +127,8 @@ async fn a_retried_call_is_one_span_with_a_retry_event_and_no_secret() {
     ];
     assert_eq!(call, fields(&expected));
     let events = recorder.events.lock().unwrap().clone();
-    let retries: Vec<&Record> = events.iter().filter(|e| e.fields.get("message").is_some_and(|m| m == "retrying")).collect();
+    let retries: Vec<&Record> =
+        events.iter().filter(|e| e.fields.get("message").is_some_and(|m| m == "retrying")).collect();
     assert_eq!(retries.len(), 1, "{events:?}");
     let expected = [("message", "retrying"), ("attempt", "1"), ("reason", "status 503"), ("wait_ms", "0")];
     assert_eq!(retries[0].fields, fields(&expected));
@@ -166,4 +167,3 @@ fn debug_output_shows_no_credential() {
         assert!(!text.contains(secret), "{secret} in {text}");
     }
 }
-

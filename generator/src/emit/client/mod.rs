@@ -38,9 +38,8 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
     let (error_code, transient) = protocol::responses(&api.protocol);
     let call = (!api.operations.is_empty()).then(|| {
         quote! {
-            /// A call to `path` (documented as `template`) in this API's protocol;
-            /// what an operation does not set is empty (query, headers, body,
-            /// security).
+            /// A call to `path` (documented as `template`) in this API's protocol.
+            /// What an operation does not set is empty (query, headers, body, security).
             fn call(
                 operation: &'static str,
                 method: Method,

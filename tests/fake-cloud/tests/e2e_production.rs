@@ -110,7 +110,11 @@ async fn an_interceptors_header_is_covered_by_the_huawei_signature() {
     let fake = Fake::default_for(Vendor::Huawei).await;
     let client = |url: String| {
         let key = AkSk::new("HUAWEITESTAK", HUAWEI_SK).project_id(HUAWEI_PROJECT);
-        let config = ClientConfig::new().base_url(url).retry(RetryPolicy::disabled()).interceptor(Correlate);
+        // A closure is an interceptor too.
+        let correlate = |_: &Attempt, request: &mut reqwest::Request| {
+            request.headers_mut().insert("x-correlation-id", reqwest::header::HeaderValue::from_static("corr-0001"));
+        };
+        let config = ClientConfig::new().base_url(url).retry(RetryPolicy::disabled()).interceptor(correlate);
         huawei_kps::client::Client::with_config(huawei_kps::client::Credentials::new().ak_sk_signature(key), config)
             .unwrap()
     };

@@ -70,19 +70,18 @@ impl Client {
     }
 }
 
-/// A call to `path` (documented as `template`) in this API's protocol.
-/// What an operation does not set is empty (query, headers, body, security).
+/// A call to `path` in this API's protocol; what an operation does
+/// not set is empty (query, headers, body, security).
 fn call(
     operation: &'static str,
     method: Method,
-    template: &'static str,
     idempotent: bool,
     path: String,
 ) -> runtime::client::Call<'static, Scheme> {
     runtime::client::Call {
         operation,
         method,
-        template,
+        template: template(operation),
         path,
         query: Vec::new(),
         headers: Vec::new(),
@@ -91,6 +90,14 @@ fn call(
         security: &[],
         error_code: runtime::aws_json::error_code,
         transient: runtime::aws_json::transient,
+    }
+}
+
+/// Each operation's documented path template, as traces show it.
+fn template(operation: &str) -> &'static str {
+    match operation {
+        "delete_ssh_public_key" => "/",
+        _ => "",
     }
 }
 
@@ -175,7 +182,7 @@ impl DeleteSshPublicKeyBuilder<'_> {
                 runtime::client::Body::json("application/x-amz-json-1.1", body)?
             }),
             security: &[&[Scheme::SigV4]],
-            ..call("delete_ssh_public_key", Method::POST, "/", true, path)
+            ..call("delete_ssh_public_key", Method::POST, true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {

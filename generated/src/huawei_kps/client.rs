@@ -77,19 +77,18 @@ impl Client {
     }
 }
 
-/// A call to `path` (documented as `template`) in this API's protocol.
-/// What an operation does not set is empty (query, headers, body, security).
+/// A call to `path` in this API's protocol; what an operation does
+/// not set is empty (query, headers, body, security).
 fn call(
     operation: &'static str,
     method: Method,
-    template: &'static str,
     idempotent: bool,
     path: String,
 ) -> runtime::client::Call<'static, Scheme> {
     runtime::client::Call {
         operation,
         method,
-        template,
+        template: template(operation),
         path,
         query: Vec::new(),
         headers: Vec::new(),
@@ -98,6 +97,14 @@ fn call(
         security: &[],
         error_code: runtime::client::no_error_code,
         transient: runtime::retry::http_transient,
+    }
+}
+
+/// Each operation's documented path template, as traces show it.
+fn template(operation: &str) -> &'static str {
+    match operation {
+        "delete_keypair" => "/v3/{project_id}/keypairs/{keypair_name}",
+        _ => "",
     }
 }
 
@@ -198,13 +205,7 @@ impl DeleteKeypairBuilder<'_> {
         );
         let call = runtime::client::Call {
             security: &[&[Scheme::XAuthToken], &[Scheme::AkSkSignature]],
-            ..call(
-                "delete_keypair",
-                Method::DELETE,
-                "/v3/{project_id}/keypairs/{keypair_name}",
-                true,
-                path,
-            )
+            ..call("delete_keypair", Method::DELETE, true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {

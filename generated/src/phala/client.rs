@@ -72,19 +72,18 @@ impl Client {
     }
 }
 
-/// A call to `path` (documented as `template`) in this API's protocol.
-/// What an operation does not set is empty (query, headers, body, security).
+/// A call to `path` in this API's protocol; what an operation does
+/// not set is empty (query, headers, body, security).
 fn call(
     operation: &'static str,
     method: Method,
-    template: &'static str,
     idempotent: bool,
     path: String,
 ) -> runtime::client::Call<'static, Scheme> {
     runtime::client::Call {
         operation,
         method,
-        template,
+        template: template(operation),
         path,
         query: Vec::new(),
         headers: Vec::new(),
@@ -93,6 +92,14 @@ fn call(
         security: &[],
         error_code: runtime::client::no_error_code,
         transient: runtime::retry::http_transient,
+    }
+}
+
+/// Each operation's documented path template, as traces show it.
+fn template(operation: &str) -> &'static str {
+    match operation {
+        "delete_ssh_key" => "/api/v1/user/ssh-keys/{key_id}",
+        _ => "",
     }
 }
 
@@ -168,13 +175,7 @@ impl DeleteSshKeyBuilder<'_> {
         let path = format!("/api/v1/user/ssh-keys/{}", segment("key_id", self.key_id)?);
         let call = runtime::client::Call {
             security: &[&[Scheme::ApiKeyHeader]],
-            ..call(
-                "delete_ssh_key",
-                Method::DELETE,
-                "/api/v1/user/ssh-keys/{key_id}",
-                true,
-                path,
-            )
+            ..call("delete_ssh_key", Method::DELETE, true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {

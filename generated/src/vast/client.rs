@@ -87,19 +87,18 @@ impl Client {
     }
 }
 
-/// A call to `path` (documented as `template`) in this API's protocol.
-/// What an operation does not set is empty (query, headers, body, security).
+/// A call to `path` in this API's protocol; what an operation does
+/// not set is empty (query, headers, body, security).
 fn call(
     operation: &'static str,
     method: Method,
-    template: &'static str,
     idempotent: bool,
     path: String,
 ) -> runtime::client::Call<'static, Scheme> {
     runtime::client::Call {
         operation,
         method,
-        template,
+        template: template(operation),
         path,
         query: Vec::new(),
         headers: Vec::new(),
@@ -108,6 +107,15 @@ fn call(
         security: &[],
         error_code: runtime::client::no_error_code,
         transient: runtime::retry::http_transient,
+    }
+}
+
+/// Each operation's documented path template, as traces show it.
+fn template(operation: &str) -> &'static str {
+    match operation {
+        "detach_ssh" => "/api/v0/instances/{id}/ssh/{ssh_key_id}/",
+        "delete_api_key" => "/api/v0/auth/apikeys/{id}/",
+        _ => "",
     }
 }
 
@@ -190,13 +198,7 @@ impl DetachSshBuilder<'_> {
         );
         let call = runtime::client::Call {
             security: &[&[Scheme::BearerAuth]],
-            ..call(
-                "detach_ssh",
-                Method::DELETE,
-                "/api/v0/instances/{id}/ssh/{ssh_key_id}/",
-                true,
-                path,
-            )
+            ..call("detach_ssh", Method::DELETE, true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -248,13 +250,7 @@ impl DeleteApiKeyBuilder<'_> {
         let path = format!("/api/v0/auth/apikeys/{}/", segment("id", self.id)?);
         let call = runtime::client::Call {
             security: &[&[Scheme::BearerAuth]],
-            ..call(
-                "delete_api_key",
-                Method::DELETE,
-                "/api/v0/auth/apikeys/{id}/",
-                true,
-                path,
-            )
+            ..call("delete_api_key", Method::DELETE, true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {

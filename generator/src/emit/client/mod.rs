@@ -38,19 +38,18 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
     let (error_code, transient) = protocol::responses(&api.protocol);
     let call = (!api.operations.is_empty()).then(|| {
         quote! {
-            /// A call to `path` (documented as `template`) in this API's protocol.
-            /// What an operation does not set is empty (query, headers, body, security).
+            /// A call to `path` in this API's protocol; what an operation does
+            /// not set is empty (query, headers, body, security).
             fn call(
                 operation: &'static str,
                 method: Method,
-                template: &'static str,
                 idempotent: bool,
                 path: String,
             ) -> runtime::client::Call<'static, Scheme> {
                 runtime::client::Call {
                     operation,
                     method,
-                    template,
+                    template: template(operation),
                     path,
                     query: Vec::new(),
                     headers: Vec::new(),
@@ -59,6 +58,23 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
                     security: &[],
                     error_code: #error_code,
                     transient: #transient,
+                }
+            }
+        }
+    });
+    // Looked up here rather than passed by each operation: a fifth
+    // argument makes rustfmt wrap most `call(…)`s over six lines.
+    let templates = (!api.operations.is_empty()).then(|| {
+        let arms = api.operations.iter().map(|op| {
+            let (name, path) = (&op.name, &op.path);
+            quote! { #name => #path, }
+        });
+        quote! {
+            /// Each operation's documented path template, as traces show it.
+            fn template(operation: &str) -> &'static str {
+                match operation {
+                    #(#arms)*
+                    _ => "",
                 }
             }
         }
@@ -119,6 +135,7 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
         }
 
         #call
+        #templates
         #credentials
         #enums
     };

@@ -73,8 +73,7 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
         fields.push(quote! { security: #security });
     }
     let idempotent = op.idempotent;
-    let template = &op.path;
-    let call = quote! { call(#op_name, Method::#http_method, #template, #idempotent, path) };
+    let call = quote! { call(#op_name, Method::#http_method, #idempotent, path) };
     let call = match fields.is_empty() {
         true => quote! { let call = #call; },
         false => quote! { let call = runtime::client::Call { #(#fields,)* ..#call }; },

@@ -104,19 +104,18 @@ impl Client {
     }
 }
 
-/// A call to `path` (documented as `template`) in this API's protocol.
-/// What an operation does not set is empty (query, headers, body, security).
+/// A call to `path` in this API's protocol; what an operation does
+/// not set is empty (query, headers, body, security).
 fn call(
     operation: &'static str,
     method: Method,
-    template: &'static str,
     idempotent: bool,
     path: String,
 ) -> runtime::client::Call<'static, Scheme> {
     runtime::client::Call {
         operation,
         method,
-        template,
+        template: template(operation),
         path,
         query: Vec::new(),
         headers: Vec::new(),
@@ -125,6 +124,18 @@ fn call(
         security: &[],
         error_code: runtime::client::no_error_code,
         transient: runtime::retry::http_transient,
+    }
+}
+
+/// Each operation's documented path template, as traces show it.
+fn template(operation: &str) -> &'static str {
+    match operation {
+        "get_ping" => "/ping",
+        "head_ping" => "/ping",
+        "get_files_file_id" => "/files/{file_id}",
+        "delete_files_id" => "/files/{id}",
+        "get_files_name_v_version_json" => "/files/{name}/v{version}.json",
+        _ => "",
     }
 }
 
@@ -225,7 +236,7 @@ impl GetPingBuilder<'_> {
             query,
             headers,
             security: &[&[], &[Scheme::Key]],
-            ..call("get_ping", Method::GET, "/ping", true, path)
+            ..call("get_ping", Method::GET, true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -256,7 +267,7 @@ impl HeadPingBuilder<'_> {
         let path = "/ping".to_owned();
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
-            ..call("head_ping", Method::HEAD, "/ping", true, path)
+            ..call("head_ping", Method::HEAD, true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -288,13 +299,7 @@ impl GetFilesFileIdBuilder<'_> {
         let path = format!("/files/{}", segment("file_id", self.file_id)?);
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
-            ..call(
-                "get_files_file_id",
-                Method::GET,
-                "/files/{file_id}",
-                true,
-                path,
-            )
+            ..call("get_files_file_id", Method::GET, true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -326,7 +331,7 @@ impl DeleteFilesIdBuilder<'_> {
         let path = format!("/files/{}", segment("id", self.id)?);
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
-            ..call("delete_files_id", Method::DELETE, "/files/{id}", true, path)
+            ..call("delete_files_id", Method::DELETE, true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -365,13 +370,7 @@ impl GetFilesNameVVersionJsonBuilder<'_> {
         );
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
-            ..call(
-                "get_files_name_v_version_json",
-                Method::GET,
-                "/files/{name}/v{version}.json",
-                true,
-                path,
-            )
+            ..call("get_files_name_v_version_json", Method::GET, true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {

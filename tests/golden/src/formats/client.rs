@@ -107,19 +107,18 @@ impl Client {
     }
 }
 
-/// A call to `path` (documented as `template`) in this API's protocol.
-/// What an operation does not set is empty (query, headers, body, security).
+/// A call to `path` in this API's protocol; what an operation does
+/// not set is empty (query, headers, body, security).
 fn call(
     operation: &'static str,
     method: Method,
-    template: &'static str,
     idempotent: bool,
     path: String,
 ) -> runtime::client::Call<'static, Scheme> {
     runtime::client::Call {
         operation,
         method,
-        template,
+        template: template(operation),
         path,
         query: Vec::new(),
         headers: Vec::new(),
@@ -128,6 +127,16 @@ fn call(
         security: &[],
         error_code: runtime::client::no_error_code,
         transient: runtime::retry::http_transient,
+    }
+}
+
+/// Each operation's documented path template, as traces show it.
+fn template(operation: &str) -> &'static str {
+    match operation {
+        "list_events" => "/targets/{target}/events",
+        "book_slot" => "/days/{day}/slots/{at}",
+        "get_window" => "/windows/{span}",
+        _ => "",
     }
 }
 
@@ -235,13 +244,7 @@ impl ListEventsBuilder<'_> {
         let call = runtime::client::Call {
             query,
             headers,
-            ..call(
-                "list_events",
-                Method::GET,
-                "/targets/{target}/events",
-                true,
-                path,
-            )
+            ..call("list_events", Method::GET, true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -309,13 +312,7 @@ impl BookSlotBuilder<'_> {
                 let body = &self.body;
                 runtime::client::Body::json("application/json", body)?
             }),
-            ..call(
-                "book_slot",
-                Method::PUT,
-                "/days/{day}/slots/{at}",
-                true,
-                path,
-            )
+            ..call("book_slot", Method::PUT, true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -356,7 +353,7 @@ impl GetWindowBuilder<'_> {
                 ","
             )?
         );
-        let call = call("get_window", Method::GET, "/windows/{span}", true, path);
+        let call = call("get_window", Method::GET, true, path);
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),

@@ -76,19 +76,18 @@ impl Client {
     }
 }
 
-/// A call to `path` (documented as `template`) in this API's protocol.
-/// What an operation does not set is empty (query, headers, body, security).
+/// A call to `path` in this API's protocol; what an operation does
+/// not set is empty (query, headers, body, security).
 fn call(
     operation: &'static str,
     method: Method,
-    template: &'static str,
     idempotent: bool,
     path: String,
 ) -> runtime::client::Call<'static, Scheme> {
     runtime::client::Call {
         operation,
         method,
-        template,
+        template: template(operation),
         path,
         query: Vec::new(),
         headers: Vec::new(),
@@ -97,6 +96,14 @@ fn call(
         security: &[],
         error_code: runtime::client::no_error_code,
         transient: runtime::retry::http_transient,
+    }
+}
+
+/// Each operation's documented path template, as traces show it.
+fn template(operation: &str) -> &'static str {
+    match operation {
+        "repos_list_for_org" => "/orgs/{org}/repos",
+        _ => "",
     }
 }
 
@@ -206,13 +213,7 @@ impl ReposListForOrgBuilder<'_> {
                 Some(_) => Vec::new(),
                 None => query,
             },
-            ..call(
-                "repos_list_for_org",
-                Method::GET,
-                "/orgs/{org}/repos",
-                true,
-                path,
-            )
+            ..call("repos_list_for_org", Method::GET, true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {

@@ -72,19 +72,18 @@ impl Client {
     }
 }
 
-/// A call to `path` (documented as `template`) in this API's protocol.
-/// What an operation does not set is empty (query, headers, body, security).
+/// A call to `path` in this API's protocol; what an operation does
+/// not set is empty (query, headers, body, security).
 fn call(
     operation: &'static str,
     method: Method,
-    template: &'static str,
     idempotent: bool,
     path: String,
 ) -> runtime::client::Call<'static, Scheme> {
     runtime::client::Call {
         operation,
         method,
-        template,
+        template: template(operation),
         path,
         query: Vec::new(),
         headers: Vec::new(),
@@ -93,6 +92,15 @@ fn call(
         security: &[],
         error_code: runtime::client::no_error_code,
         transient: runtime::retry::http_transient,
+    }
+}
+
+/// Each operation's documented path template, as traces show it.
+fn template(operation: &str) -> &'static str {
+    match operation {
+        "names_2" => "/names",
+        "names2" => "/names",
+        _ => "",
     }
 }
 
@@ -147,7 +155,7 @@ impl Names2Builder<'_> {
                 let body = &self.body;
                 runtime::client::Body::json("application/json", body)?
             }),
-            ..call("names_2", Method::PUT, "/names", true, path)
+            ..call("names_2", Method::PUT, true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -181,7 +189,7 @@ impl Names2_2Builder<'_> {
     /// Sends the request: the success value with its status and headers.
     pub async fn send_with_response(self) -> Result<Success<()>, Error<Names2_2Error>> {
         let path = "/names".to_owned();
-        let call = call("names2", Method::POST, "/names", false, path);
+        let call = call("names2", Method::POST, false, path);
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),

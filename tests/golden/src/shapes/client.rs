@@ -155,19 +155,18 @@ impl Client {
     }
 }
 
-/// A call to `path` (documented as `template`) in this API's protocol.
-/// What an operation does not set is empty (query, headers, body, security).
+/// A call to `path` in this API's protocol; what an operation does
+/// not set is empty (query, headers, body, security).
 fn call(
     operation: &'static str,
     method: Method,
-    template: &'static str,
     idempotent: bool,
     path: String,
 ) -> runtime::client::Call<'static, Scheme> {
     runtime::client::Call {
         operation,
         method,
-        template,
+        template: template(operation),
         path,
         query: Vec::new(),
         headers: Vec::new(),
@@ -176,6 +175,21 @@ fn call(
         security: &[],
         error_code: runtime::client::no_error_code,
         transient: runtime::retry::http_transient,
+    }
+}
+
+/// Each operation's documented path template, as traces show it.
+fn template(operation: &str) -> &'static str {
+    match operation {
+        "get_items_id" => "/items/{id}",
+        "new2" => "/new",
+        "get_workflow" => "/workflows/{workflow_id}",
+        "update_workflow" => "/workflows/{workflow_id}",
+        "upload_artifact" => "/workflows/{workflow_id}/artifacts",
+        "get_report" => "/reports/{id}",
+        "create_report" => "/reports",
+        "search" => "/search",
+        _ => "",
     }
 }
 
@@ -242,7 +256,7 @@ impl GetItemsIdBuilder<'_> {
         let path = format!("/items/{}", segment("id", self.id)?);
         let call = runtime::client::Call {
             query,
-            ..call("get_items_id", Method::GET, "/items/{id}", true, path)
+            ..call("get_items_id", Method::GET, true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -293,7 +307,7 @@ impl New2Builder<'_> {
                 Some(body) => Some(runtime::client::Body::json("application/json", body)?),
                 None => None,
             },
-            ..call("new2", Method::POST, "/new", false, path)
+            ..call("new2", Method::POST, false, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -360,13 +374,7 @@ impl GetWorkflowBuilder<'_> {
         let path = format!("/workflows/{}", segment("workflow_id", self.workflow_id)?);
         let call = runtime::client::Call {
             query,
-            ..call(
-                "get_workflow",
-                Method::GET,
-                "/workflows/{workflow_id}",
-                true,
-                path,
-            )
+            ..call("get_workflow", Method::GET, true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -402,13 +410,7 @@ impl UpdateWorkflowBuilder<'_> {
                 let body = &self.body;
                 runtime::client::Body::form("application/x-www-form-urlencoded", body)?
             }),
-            ..call(
-                "update_workflow",
-                Method::POST,
-                "/workflows/{workflow_id}",
-                false,
-                path,
-            )
+            ..call("update_workflow", Method::POST, false, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -487,13 +489,7 @@ impl UploadArtifactBuilder<'_> {
                     form.finish("multipart/form-data")
                 }
             }),
-            ..call(
-                "upload_artifact",
-                Method::POST,
-                "/workflows/{workflow_id}/artifacts",
-                false,
-                path,
-            )
+            ..call("upload_artifact", Method::POST, false, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
@@ -531,7 +527,7 @@ impl GetReportBuilder<'_> {
         Error<GetReportError>,
     > {
         let path = format!("/reports/{}", segment("id", self.id)?);
-        let call = call("get_report", Method::GET, "/reports/{id}", true, path);
+        let call = call("get_report", Method::GET, true, path);
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
             200 => Ok(Success::new(
@@ -664,7 +660,7 @@ impl CreateReportBuilder<'_> {
         self,
     ) -> Result<Success<CreateReportResponse>, Error<CreateReportError>> {
         let path = "/reports".to_owned();
-        let call = call("create_report", Method::POST, "/reports", false, path);
+        let call = call("create_report", Method::POST, false, path);
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
             201 => Ok(Success::new(
@@ -777,7 +773,7 @@ impl SearchBuilder<'_> {
         let path = "/search".to_owned();
         let call = runtime::client::Call {
             query,
-            ..call("search", Method::GET, "/search", true, path)
+            ..call("search", Method::GET, true, path)
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {

@@ -131,13 +131,17 @@ async fn dispatch<A: Api>(State(api): State<Arc<A>>, request: Request) -> Respon
         Some(v) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
         None => String::new(),
     };
-    let outcome = match target.as_str() {
+    match target.as_str() {
         "TransferService.DeleteSshPublicKey" => {
-            serve_delete_ssh_public_key(&*api, PathParams::default(), request).await
+            runtime::server::handle(
+                "delete_ssh_public_key",
+                &FORMAT,
+                serve_delete_ssh_public_key(&*api, PathParams::default(), request),
+            )
+            .await
         }
-        _ => Err(Rejection::UnknownOperation(target)),
-    };
-    outcome.unwrap_or_else(|r| FORMAT.reject(r))
+        _ => FORMAT.reject(Rejection::UnknownOperation(target)),
+    }
 }
 
 /// Where this API's schemes read credentials (location, name): each

@@ -260,9 +260,12 @@ async fn handle_delete_keypair<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("project_id", "", ""), ("keypair_name", "", "")]);
-    serve_delete_keypair(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "delete_keypair",
+        &FORMAT,
+        serve_delete_keypair(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `delete_keypair` request, then calls the implementation.

@@ -238,9 +238,12 @@ async fn handle_delete_ssh_key<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("key_id", "", "")]);
-    serve_delete_ssh_key(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "delete_ssh_key",
+        &FORMAT,
+        serve_delete_ssh_key(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `delete_ssh_key` request, then calls the implementation.

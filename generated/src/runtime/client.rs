@@ -4,10 +4,18 @@
 //! send/retry loop, authentication hooks, RFC 3986 path segments and the
 //! status-first error type. Generated operations only describe a request
 //! ([`Call`]) and match the [`RawResponse`] on its status.
+//!
+//! Every call is one `tracing` span, `apigen.request`, with the operation
+//! id, the method, the documented path template (never the filled path),
+//! the attempt, the status and the elapsed time; each retry is an event
+//! with its reason and wait. Credentials never appear in them: they are
+//! added after the interceptors, and signed headers are marked sensitive.
 
-use super::retry::{Decision, RetryPolicy};
+use super::retry::{Decision, RetryPolicy, Tokens};
 use std::fmt;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+use tracing::Instrument;
 
 pub use bytes::Bytes;
 pub use reqwest::StatusCode;
@@ -87,6 +95,9 @@ pub enum Error<E> {
     /// A page of a paginated walk points at a page already fetched
     /// (`cursor`: its cursor or URL); the walk ends instead of looping.
     RepeatedPage { cursor: String },
+    /// The call's deadline ([`ClientConfig::deadline`]) passed before an
+    /// answer worth returning came back.
+    Deadline(DeadlineError),
 }
 
 impl<E> Error<E> {
@@ -131,6 +142,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 f,
                 "the next page `{cursor}` was already fetched: the pages loop"
             ),
+            Error::Deadline(e) => write!(f, "{e}"),
         }
     }
 }
@@ -156,6 +168,7 @@ impl<E> From<Failure> for Error<E> {
         match f {
             Failure::Request(e) => Error::Request(e),
             Failure::Transport(e) => Error::Transport(e),
+            Failure::Deadline(e) => Error::Deadline(e),
         }
     }
 }
@@ -186,7 +199,37 @@ impl std::error::Error for RequestError {}
 pub enum Failure {
     Request(RequestError),
     Transport(reqwest::Error),
+    Deadline(DeadlineError),
 }
+
+/// A call stopped by its deadline: during an attempt, or because the wait
+/// before the next one would pass it.
+#[derive(Debug)]
+pub struct DeadlineError {
+    /// The deadline the call had.
+    pub deadline: Duration,
+    /// Attempts started.
+    pub attempts: u32,
+    /// The transient answer that would have been retried, when the wait for
+    /// the next attempt is what passed the deadline.
+    pub last_response: Option<RawResponse>,
+}
+
+impl fmt::Display for DeadlineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the call's deadline of {:?} passed after {} attempt(s)",
+            self.deadline, self.attempts
+        )?;
+        match &self.last_response {
+            Some(r) => write!(f, "; the last answer was {}", r.status),
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for DeadlineError {}
 
 /// A documented body that could not be decoded.
 #[derive(Debug)]
@@ -234,7 +277,9 @@ pub struct ClientConfig {
     user_agent: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
+    deadline: Option<Duration>,
     retry: RetryPolicy,
+    interceptors: Interceptors,
     http: Option<reqwest::Client>,
 }
 
@@ -274,8 +319,23 @@ impl ClientConfig {
         self
     }
 
+    /// Time allowed for a whole call: every attempt and every wait between
+    /// them (default: none; `timeout` still bounds each attempt). A call
+    /// past it fails with [`Error::Deadline`]; a retry whose wait would
+    /// pass it is not waited for. Per call: `Client::with_deadline`.
+    pub fn deadline(mut self, d: Duration) -> Self {
+        self.deadline = Some(d);
+        self
+    }
+
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// Adds an interceptor; they run in the order added, on every attempt.
+    pub fn interceptor(mut self, interceptor: impl Interceptor) -> Self {
+        self.interceptors.0.push(Arc::new(interceptor));
         self
     }
 
@@ -325,7 +385,10 @@ impl ClientConfig {
         Ok(Transport {
             http,
             base_url: base.trim_end_matches('/').to_owned(),
+            deadline: self.deadline,
+            tokens: Tokens::new(self.retry.budget),
             retry: self.retry,
+            interceptors: self.interceptors,
         })
     }
 }
@@ -641,10 +704,92 @@ const FORM: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_');
 
+/// Acts on every request and response of a client ([`ClientConfig::interceptor`]):
+/// adds headers (correlation ids, idempotency keys), observes or rewrites
+/// responses, or answers without the network (tests).
+///
+/// `request` runs on every attempt once the request is built and before
+/// credentials are added and it is signed, so signatures cover what it
+/// adds, and it never sees a credential. `response` runs on every answer,
+/// a short-circuited one included, before the retry decision.
+pub trait Interceptor: Send + Sync + 'static {
+    /// May change the request; `Ok(Some(response))` answers this attempt
+    /// with `response` without sending anything; an error stops the call
+    /// as [`Error::Request`].
+    fn request(
+        &self,
+        attempt: &Attempt,
+        request: &mut reqwest::Request,
+    ) -> Result<Option<RawResponse>, RequestError> {
+        let _ = (attempt, request);
+        Ok(None)
+    }
+
+    /// May observe or change an answer.
+    fn response(&self, attempt: &Attempt, response: &mut RawResponse) {
+        let _ = (attempt, response);
+    }
+}
+
+/// A closure on every request: `|attempt, request| { … }`.
+impl<F: Fn(&Attempt, &mut reqwest::Request) + Send + Sync + 'static> Interceptor for F {
+    fn request(
+        &self,
+        attempt: &Attempt,
+        request: &mut reqwest::Request,
+    ) -> Result<Option<RawResponse>, RequestError> {
+        self(attempt, request);
+        Ok(None)
+    }
+}
+
+/// What an interceptor knows of the attempt at hand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Attempt {
+    /// The operation id (`delete_ssh_key`).
+    pub operation: &'static str,
+    /// The documented path template (`/api/v1/user/ssh-keys/{key_id}`).
+    pub template: &'static str,
+    /// 1 for the first attempt, 2 for the first retry…
+    pub number: u32,
+}
+
+/// A client's interceptors, in order.
+#[derive(Clone, Default)]
+struct Interceptors(Vec<Arc<dyn Interceptor>>);
+
+impl fmt::Debug for Interceptors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} interceptor(s)", self.0.len())
+    }
+}
+
+impl Interceptors {
+    /// Runs each in turn until one answers.
+    fn request(
+        &self,
+        attempt: &Attempt,
+        request: &mut reqwest::Request,
+    ) -> Result<Option<RawResponse>, RequestError> {
+        for i in &self.0 {
+            if let Some(answer) = i.request(attempt, request)? {
+                return Ok(Some(answer));
+            }
+        }
+        Ok(None)
+    }
+
+    fn response(&self, attempt: &Attempt, response: &mut RawResponse) {
+        self.0.iter().for_each(|i| i.response(attempt, response));
+    }
+}
+
 /// One operation's request, as a generated method describes it.
 pub struct Call<'a, S> {
     pub operation: &'static str,
     pub method: reqwest::Method,
+    /// The documented path template, as traces show it.
+    pub template: &'static str,
     /// Path with every parameter already encoded by [`segment`], or the
     /// whole URL of a next page.
     pub path: String,
@@ -660,12 +805,16 @@ pub struct Call<'a, S> {
     pub transient: fn(&RawResponse) -> bool,
 }
 
-/// A configured HTTP client for one API.
+/// A configured HTTP client for one API. Clones share the connection
+/// pool and the retry budget.
 #[derive(Clone, Debug)]
 pub struct Transport {
     http: reqwest::Client,
     base_url: String,
+    deadline: Option<Duration>,
     retry: RetryPolicy,
+    tokens: Tokens,
+    interceptors: Interceptors,
 }
 
 impl Transport {
@@ -673,52 +822,146 @@ impl Transport {
         &self.base_url
     }
 
-    /// Sends `call`, retrying as the policy allows, and returns the final
-    /// response whatever its status.
+    /// The same transport (pool and retry budget shared) with another
+    /// deadline for each call.
+    pub fn with_deadline(&self, deadline: Duration) -> Transport {
+        Transport {
+            deadline: Some(deadline),
+            ..self.clone()
+        }
+    }
+
+    /// Sends `call`, retrying as the policy, the budget and the deadline
+    /// allow, and returns the final response whatever its status; all of it
+    /// in one `apigen.request` span.
     pub async fn execute<A: Authorize>(
         &self,
         auth: &A,
         call: Call<'_, A::Scheme>,
     ) -> Result<RawResponse, Failure> {
+        let span = tracing::info_span!(
+            "apigen.request",
+            operation = call.operation,
+            method = %call.method,
+            path = call.template,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        let started = tokio::time::Instant::now();
+        let outcome = self
+            .attempts(auth, &call, started, &span)
+            .instrument(span.clone())
+            .await;
+        span.record("elapsed_ms", millis(started.elapsed()));
+        outcome
+    }
+
+    async fn attempts<A: Authorize>(
+        &self,
+        auth: &A,
+        call: &Call<'_, A::Scheme>,
+        started: tokio::time::Instant,
+        span: &tracing::Span,
+    ) -> Result<RawResponse, Failure> {
+        let deadline = self.deadline.map(|d| started + d);
+        let past_deadline = |attempts, last_response| {
+            let deadline = self.deadline.unwrap_or_default();
+            Failure::Deadline(DeadlineError {
+                deadline,
+                attempts,
+                last_response,
+            })
+        };
         let schemes = choose(auth, call.operation, call.security).map_err(Failure::Request)?;
-        let mut attempt = 1;
+        let (mut attempt, mut retry_cost) = (1, 0);
         loop {
-            let mut request = self.build(&call).map_err(Failure::Request)?;
-            for scheme in schemes {
-                auth.apply(*scheme, &mut request)
-                    .map_err(Failure::Request)?;
-            }
-            let outcome = match self.http.execute(request).await {
-                Ok(response) => {
-                    let status = response.status();
-                    let headers = response.headers().clone();
-                    match response.bytes().await {
-                        Ok(body) => {
-                            let error_code = (call.error_code)(&headers, &body);
-                            Ok(RawResponse {
-                                status,
-                                headers,
-                                body,
-                                error_code,
-                            })
-                        }
-                        Err(e) => Err(e),
+            span.record("attempt", attempt);
+            let this = Attempt {
+                operation: call.operation,
+                template: call.template,
+                number: attempt,
+            };
+            let mut request = self.build(call).map_err(Failure::Request)?;
+            let mut outcome = match self
+                .interceptors
+                .request(&this, &mut request)
+                .map_err(Failure::Request)?
+            {
+                Some(answer) => Ok(answer),
+                None => {
+                    for scheme in schemes {
+                        auth.apply(*scheme, &mut request)
+                            .map_err(Failure::Request)?;
+                    }
+                    let sent = self.send(request, call.error_code);
+                    match deadline {
+                        None => sent.await,
+                        Some(at) => tokio::time::timeout_at(at, sent)
+                            .await
+                            .map_err(|_| past_deadline(attempt, None))?,
                     }
                 }
-                Err(e) => Err(e),
             };
-            let decision = self
-                .retry
-                .decide(attempt, call.idempotent, &outcome, call.transient);
-            match (decision, outcome) {
-                (Decision::RetryAfter(delay), _) => {
-                    tokio::time::sleep(delay).await;
-                    attempt += 1;
-                }
-                (Decision::Stop, Ok(response)) => return Ok(response),
-                (Decision::Stop, Err(e)) => return Err(Failure::Transport(e)),
+            if let Ok(response) = &mut outcome {
+                self.interceptors.response(&this, response);
+                span.record("status", response.status.as_u16());
             }
+            let decision = self.retry.decide(
+                attempt,
+                call.idempotent,
+                &outcome,
+                call.transient,
+                SystemTime::now(),
+            );
+            if let Decision::RetryAfter(wait, cause) = decision {
+                let wait_ms = millis(wait);
+                if deadline.is_some_and(|at| tokio::time::Instant::now() + wait >= at) {
+                    tracing::info!(attempt, reason = %cause, wait_ms, "not retried: the wait would pass the deadline");
+                    return Err(past_deadline(attempt, outcome.ok()));
+                }
+                match self.tokens.take(cause) {
+                    Some(cost) => {
+                        tracing::info!(attempt, reason = %cause, wait_ms, "retrying");
+                        tokio::time::sleep(wait).await;
+                        (attempt, retry_cost) = (attempt + 1, cost);
+                        continue;
+                    }
+                    None => {
+                        tracing::info!(attempt, reason = %cause, "not retried: the retry budget is spent")
+                    }
+                }
+            }
+            return match outcome {
+                Ok(response) => {
+                    if response.status.is_success() {
+                        self.tokens.succeeded(retry_cost);
+                    }
+                    Ok(response)
+                }
+                // The URL may carry an API key in its query.
+                Err(e) => Err(Failure::Transport(e.without_url())),
+            };
         }
+    }
+
+    /// One attempt: the response with its whole body.
+    async fn send(
+        &self,
+        request: reqwest::Request,
+        error_code: fn(&HeaderMap, &[u8]) -> Option<String>,
+    ) -> Result<RawResponse, reqwest::Error> {
+        let response = self.http.execute(request).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?;
+        let error_code = error_code(&headers, &body);
+        Ok(RawResponse {
+            status,
+            headers,
+            body,
+            error_code,
+        })
     }
 
     fn build<S>(&self, call: &Call<'_, S>) -> Result<reqwest::Request, RequestError> {
@@ -808,6 +1051,11 @@ pub fn list_segment<T: fmt::Display>(
         )));
     }
     Ok(joined)
+}
+
+/// Whole milliseconds, as traces show durations.
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// All but RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`).

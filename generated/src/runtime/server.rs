@@ -16,6 +16,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use std::future::Future;
+use tracing::Instrument;
 
 pub use axum;
 pub use bytes::Bytes;
@@ -392,6 +393,22 @@ pub fn with_headers(
         }
         response.headers_mut().insert(name, value);
     }
+    response
+}
+
+/// Serves one request of `operation` inside a `tracing` span
+/// (`apigen.serve`, with the operation id and the answer's status); a
+/// rejection is answered in the API's format.
+pub async fn handle(
+    operation: &'static str,
+    format: &ErrorFormat,
+    served: impl Future<Output = Result<Response, Rejection>>,
+) -> Response {
+    let span = tracing::info_span!("apigen.serve", operation, status = tracing::field::Empty);
+    let response = async { served.await.unwrap_or_else(|r| format.reject(r)) }
+        .instrument(span.clone())
+        .await;
+    span.record("status", response.status().as_u16());
     response
 }
 

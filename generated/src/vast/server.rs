@@ -263,9 +263,12 @@ async fn handle_detach_ssh<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("id", "", ""), ("ssh_key_id", "", "")]);
-    serve_detach_ssh(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "detach_ssh",
+        &FORMAT,
+        serve_detach_ssh(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `detach_ssh` request, then calls the implementation.
@@ -372,9 +375,12 @@ async fn handle_delete_api_key<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("id", "", "")]);
-    serve_delete_api_key(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "delete_api_key",
+        &FORMAT,
+        serve_delete_api_key(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `delete_api_key` request, then calls the implementation.

@@ -132,7 +132,7 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
             include_str!("../../runtime/client.rs"),
             client,
             c,
-            &["bytes", "fastrand", "percent-encoding", "reqwest", "rustls", "serde", "serde_json", "tokio"],
+            &["bytes", "fastrand", "percent-encoding", "reqwest", "rustls", "serde", "serde_json", "tokio", "tracing"],
         ),
         m("retry", include_str!("../../runtime/retry.rs"), client, c, &["fastrand", "reqwest"]),
         m(
@@ -147,7 +147,14 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
         m("aws_json", include_str!("../../runtime/aws_json.rs"), client && needs.aws_json, c, &["serde", "serde_json"]),
         m("sigv4", include_str!("../../runtime/sigv4.rs"), client && needs.sigv4, c, SIGV4_CLIENT),
         m("huawei", include_str!("../../runtime/huawei.rs"), client && needs.huawei, c, &["reqwest"]),
-        m("timestamp", include_str!("../../runtime/timestamp.rs"), (client || server) && signing, e, &[]),
+        // Clients read `Retry-After` dates with it.
+        m(
+            "timestamp",
+            include_str!("../../runtime/timestamp.rs"),
+            client || (server && signing),
+            if signing { e } else { c },
+            &[],
+        ),
         m(
             "huawei_signature",
             include_str!("../../runtime/huawei_signature.rs"),

@@ -49,6 +49,7 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
                 runtime::client::Call {
                     operation,
                     method,
+                    template: template(operation),
                     path,
                     query: Vec::new(),
                     headers: Vec::new(),
@@ -57,6 +58,23 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
                     security: &[],
                     error_code: #error_code,
                     transient: #transient,
+                }
+            }
+        }
+    });
+    // Looked up here rather than passed by each operation: a fifth
+    // argument makes rustfmt wrap most `call(…)`s over six lines.
+    let templates = (!api.operations.is_empty()).then(|| {
+        let arms = api.operations.iter().map(|op| {
+            let (name, path) = (&op.name, &op.path);
+            quote! { #name => #path, }
+        });
+        quote! {
+            /// Each operation's documented path template, as traces show it.
+            fn template(operation: &str) -> &'static str {
+                match operation {
+                    #(#arms)*
+                    _ => "",
                 }
             }
         }
@@ -104,12 +122,20 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
                 self.transport.base_url()
             }
 
+            /// This client with a deadline for each call, covering every
+            /// attempt and every wait between them (`client.with_deadline(d).op(…).send()`
+            /// for one call); clones share the connection pool and the retry budget.
+            pub fn with_deadline(&self, deadline: std::time::Duration) -> Self {
+                Client { transport: self.transport.with_deadline(deadline), credentials: self.credentials.clone() }
+            }
+
             #execute
 
             #methods
         }
 
         #call
+        #templates
         #credentials
         #enums
     };

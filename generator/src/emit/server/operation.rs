@@ -53,6 +53,7 @@ pub fn emit(api: &Api, op: &Operation, checks: &Checks<'_>, routed: bool) -> Emi
     let handler = is_rest(api).then(|| {
         let serve_ident = format_ident!("serve_{}", op.name);
         let handle_ident = format_ident!("handle_{}", op.name);
+        let name_text = &op.name;
         let d = format!(" Handles `{} {}`.", method_str(op.method), op.path);
         let segments = super::protocol::path_segments(op);
         quote! {
@@ -60,7 +61,7 @@ pub fn emit(api: &Api, op: &Operation, checks: &Checks<'_>, routed: bool) -> Emi
             #unreached
             async fn #handle_ident<A: Api>(State(api): State<Arc<A>>, path: PathParams, request: Request) -> Response {
                 let path = path.bind(&#segments);
-                #serve_ident(&*api, path, request).await.unwrap_or_else(|r| FORMAT.reject(r))
+                runtime::server::handle(#name_text, &FORMAT, #serve_ident(&*api, path, request)).await
             }
         }
     });

@@ -232,7 +232,8 @@ pub fn dispatch(api: &Api) -> TokenStream {
     let arms = api.operations.iter().filter_map(|op| {
         let target = op.target.as_deref()?;
         let serve = format_ident!("serve_{}", op.name);
-        Some(quote! { #target => #serve(&*api, PathParams::default(), request).await, })
+        let name = &op.name;
+        Some(quote! { #target => runtime::server::handle(#name, &FORMAT, #serve(&*api, PathParams::default(), request)).await, })
     });
     quote! {
         /// Calls the operation named by `X-Amz-Target`.
@@ -242,11 +243,10 @@ pub fn dispatch(api: &Api) -> TokenStream {
                 Some(v) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
                 None => String::new(),
             };
-            let outcome = match target.as_str() {
+            match target.as_str() {
                 #(#arms)*
-                _ => Err(Rejection::UnknownOperation(target)),
-            };
-            outcome.unwrap_or_else(|r| FORMAT.reject(r))
+                _ => FORMAT.reject(Rejection::UnknownOperation(target)),
+            }
         }
     }
 }

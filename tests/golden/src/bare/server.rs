@@ -273,9 +273,7 @@ async fn handle_get_ping<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    serve_get_ping(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle("get_ping", &FORMAT, serve_get_ping(&*api, path, request)).await
 }
 
 /// Reads, authenticates and validates a `get_ping` request, then calls the implementation.
@@ -375,9 +373,7 @@ async fn handle_head_ping<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    serve_head_ping(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle("head_ping", &FORMAT, serve_head_ping(&*api, path, request)).await
 }
 
 /// Reads, authenticates and validates a `head_ping` request, then calls the implementation.
@@ -446,9 +442,12 @@ async fn handle_get_files_file_id<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("file_id", "", "")]);
-    serve_get_files_file_id(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "get_files_file_id",
+        &FORMAT,
+        serve_get_files_file_id(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `get_files_file_id` request, then calls the implementation.
@@ -523,9 +522,12 @@ async fn handle_delete_files_id<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("id", "", "")]);
-    serve_delete_files_id(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "delete_files_id",
+        &FORMAT,
+        serve_delete_files_id(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `delete_files_id` request, then calls the implementation.
@@ -600,9 +602,12 @@ async fn handle_get_files_name_v_version_json<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("name", "", ""), ("version", "v", ".json")]);
-    serve_get_files_name_v_version_json(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "get_files_name_v_version_json",
+        &FORMAT,
+        serve_get_files_name_v_version_json(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `get_files_name_v_version_json` request, then calls the implementation.

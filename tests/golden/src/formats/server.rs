@@ -220,9 +220,12 @@ async fn handle_list_events<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("target", "", "")]);
-    serve_list_events(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "list_events",
+        &FORMAT,
+        serve_list_events(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `list_events` request, then calls the implementation.
@@ -323,9 +326,7 @@ async fn handle_book_slot<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("day", "", ""), ("at", "", "")]);
-    serve_book_slot(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle("book_slot", &FORMAT, serve_book_slot(&*api, path, request)).await
 }
 
 /// Reads, authenticates and validates a `book_slot` request, then calls the implementation.
@@ -406,9 +407,12 @@ async fn handle_get_window<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("span", "", "")]);
-    serve_get_window(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "get_window",
+        &FORMAT,
+        serve_get_window(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `get_window` request, then calls the implementation.

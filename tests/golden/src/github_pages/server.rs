@@ -210,9 +210,12 @@ async fn handle_repos_list_for_org<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("org", "", "")]);
-    serve_repos_list_for_org(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "repos_list_for_org",
+        &FORMAT,
+        serve_repos_list_for_org(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `repos_list_for_org` request, then calls the implementation.

@@ -41,6 +41,16 @@ impl Client {
         self.transport.base_url()
     }
 
+    /// This client with a deadline for each call, covering every
+    /// attempt and every wait between them (`client.with_deadline(d).op(…).send()`
+    /// for one call); clones share the connection pool and the retry budget.
+    pub fn with_deadline(&self, deadline: std::time::Duration) -> Self {
+        Client {
+            transport: self.transport.with_deadline(deadline),
+            credentials: self.credentials.clone(),
+        }
+    }
+
     /// Sends `call` with these credentials, retrying as configured.
     async fn execute(
         &self,
@@ -67,6 +77,7 @@ fn call(
     runtime::client::Call {
         operation,
         method,
+        template: template(operation),
         path,
         query: Vec::new(),
         headers: Vec::new(),
@@ -75,6 +86,14 @@ fn call(
         security: &[],
         error_code: runtime::client::no_error_code,
         transient: runtime::retry::http_transient,
+    }
+}
+
+/// Each operation's documented path template, as traces show it.
+fn template(operation: &str) -> &'static str {
+    match operation {
+        "create_order" => "/orders",
+        _ => "",
     }
 }
 

@@ -159,9 +159,12 @@ async fn handle_create_order<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    serve_create_order(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "create_order",
+        &FORMAT,
+        serve_create_order(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `create_order` request, then calls the implementation.

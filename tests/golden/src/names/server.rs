@@ -165,9 +165,7 @@ async fn handle_names_2<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    serve_names_2(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle("names_2", &FORMAT, serve_names_2(&*api, path, request)).await
 }
 
 /// Reads, authenticates and validates a `names_2` request, then calls the implementation.
@@ -242,9 +240,7 @@ async fn handle_names2<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    serve_names2(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle("names2", &FORMAT, serve_names2(&*api, path, request)).await
 }
 
 /// Reads, authenticates and validates a `names2` request, then calls the implementation.

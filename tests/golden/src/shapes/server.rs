@@ -223,9 +223,12 @@ async fn handle_get_items_id<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("id", "", "")]);
-    serve_get_items_id(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "get_items_id",
+        &FORMAT,
+        serve_get_items_id(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `get_items_id` request, then calls the implementation.
@@ -308,9 +311,7 @@ async fn handle_new2<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    serve_new2(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle("new2", &FORMAT, serve_new2(&*api, path, request)).await
 }
 
 /// Reads, authenticates and validates a `new2` request, then calls the implementation.
@@ -397,9 +398,12 @@ async fn handle_get_workflow<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("workflow_id", "", "")]);
-    serve_get_workflow(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "get_workflow",
+        &FORMAT,
+        serve_get_workflow(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `get_workflow` request, then calls the implementation.
@@ -488,9 +492,12 @@ async fn handle_update_workflow<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("workflow_id", "", "")]);
-    serve_update_workflow(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "update_workflow",
+        &FORMAT,
+        serve_update_workflow(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `update_workflow` request, then calls the implementation.
@@ -567,9 +574,12 @@ async fn handle_upload_artifact<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("workflow_id", "", "")]);
-    serve_upload_artifact(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "upload_artifact",
+        &FORMAT,
+        serve_upload_artifact(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `upload_artifact` request, then calls the implementation.
@@ -780,9 +790,12 @@ async fn handle_get_report<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("id", "", "")]);
-    serve_get_report(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "get_report",
+        &FORMAT,
+        serve_get_report(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `get_report` request, then calls the implementation.
@@ -913,9 +926,12 @@ async fn handle_create_report<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    serve_create_report(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "create_report",
+        &FORMAT,
+        serve_create_report(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `create_report` request, then calls the implementation.
@@ -985,9 +1001,7 @@ async fn handle_search<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    serve_search(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle("search", &FORMAT, serve_search(&*api, path, request)).await
 }
 
 /// Reads, authenticates and validates a `search` request, then calls the implementation.

@@ -176,9 +176,12 @@ async fn handle_get_customers<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    serve_get_customers(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "get_customers",
+        &FORMAT,
+        serve_get_customers(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `get_customers` request, then calls the implementation.

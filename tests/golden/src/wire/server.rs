@@ -195,9 +195,7 @@ async fn handle_get_thing<A: Api>(
         ("matrix", ";matrix=", ""),
         ("ids", "", ""),
     ]);
-    serve_get_thing(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle("get_thing", &FORMAT, serve_get_thing(&*api, path, request)).await
 }
 
 /// Reads, authenticates and validates a `get_thing` request, then calls the implementation.

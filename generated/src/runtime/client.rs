@@ -367,12 +367,13 @@ pub trait Authorize {
     type Scheme: Copy + fmt::Debug;
     /// Whether credentials for `scheme` were given.
     fn has(&self, scheme: Self::Scheme) -> bool;
-    /// Adds `scheme`'s credentials to a request that is otherwise complete.
+    /// Adds `scheme`'s credentials to a request that is otherwise complete
+    /// (asking a provider for them if they come from one).
     fn apply(
         &self,
         scheme: Self::Scheme,
         request: &mut reqwest::Request,
-    ) -> Result<(), RequestError>;
+    ) -> impl std::future::Future<Output = Result<(), RequestError>> + Send;
 }
 
 /// The first documented alternative (OR) whose schemes (AND) all have
@@ -686,6 +687,7 @@ impl Transport {
             let mut request = self.build(&call).map_err(Failure::Request)?;
             for scheme in schemes {
                 auth.apply(*scheme, &mut request)
+                    .await
                     .map_err(Failure::Request)?;
             }
             let outcome = match self.http.execute(request).await {

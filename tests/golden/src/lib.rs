@@ -33,3 +33,6 @@ pub mod formats;
 
 /// Wire 1
 pub mod wire;
+
+/// Tokens 1
+pub mod tokens;

@@ -25,6 +25,9 @@ pub mod paginate;
 #[cfg(feature = "client")]
 pub mod auth;
 
+#[cfg(feature = "client")]
+pub mod oauth2;
+
 #[cfg(feature = "server")]
 pub mod server;
 

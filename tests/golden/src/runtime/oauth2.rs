@@ -85,11 +85,15 @@ impl ClientCredentials {
             )
         })?;
         let fail = |what: String| RequestError(format!("OAuth 2.0 token endpoint {url}: {what}"));
-        let mut form = form_urlencoded::Serializer::new(String::new());
-        form.append_pair("grant_type", "client_credentials");
-        if let Some(scopes) = self.scopes.as_ref().filter(|s| !s.is_empty()) {
-            form.append_pair("scope", &scopes.join(" "));
-        }
+        // Built before any await: the serializer is not `Send`.
+        let form = {
+            let mut form = form_urlencoded::Serializer::new(String::new());
+            form.append_pair("grant_type", "client_credentials");
+            if let Some(scopes) = self.scopes.as_ref().filter(|s| !s.is_empty()) {
+                form.append_pair("scope", &scopes.join(" "));
+            }
+            form.finish()
+        };
         // RFC 6749 §2.3.1: id and secret are form-encoded, then sent by
         // HTTP Basic (which every server must accept).
         let encode = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
@@ -105,7 +109,7 @@ impl ClientCredentials {
                 "application/x-www-form-urlencoded",
             )
             .header(reqwest::header::ACCEPT, "application/json")
-            .body(form.finish())
+            .body(form)
             .send()
             .await
             .map_err(|e| fail(format!("cannot fetch a token: {e}")))?;

@@ -7,6 +7,7 @@
 #[path = "e2e_common/mod.rs"]
 mod common;
 
+use aws_credential_types::provider::ProvideCredentials;
 use common::{Fake, raw_fault};
 use fake_cloud::{State, Vendor};
 use serde_json::json;
@@ -17,7 +18,6 @@ use vendor_apis::aws_transfer::types::{
 };
 use vendor_apis::runtime::client::Error;
 use vendor_apis::runtime::retry::RetryPolicy;
-use aws_credential_types::provider::ProvideCredentials;
 use vendor_apis::runtime::sigv4::{AwsAuth, AwsCredentials};
 
 const SERVER: &str = "s-01234567890abcdef";
@@ -316,7 +316,11 @@ impl ProvideCredentials for Rotating {
     }
 }
 
-fn client_with_provider(fake: &Fake, secret: &'static str, lifetime: std::time::Duration) -> (Client, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+fn client_with_provider(
+    fake: &Fake,
+    secret: &'static str,
+    lifetime: std::time::Duration,
+) -> (Client, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let provider = Rotating { calls: calls.clone(), secret, lifetime };
     let credentials = Credentials::new().sig_v4(AwsAuth::from_provider(provider, "us-east-1"));
@@ -331,12 +335,18 @@ async fn provided_credentials_sign_requests() {
     // every request: each request goes with a new session token, signed.
     let (c, calls) = client_with_provider(&fake, "SECRETTEST", std::time::Duration::from_secs(5));
     c.delete_ssh_public_key(request(SERVER, USER, KEY0)).send().await.expect("signed with the provider's credentials");
-    expect_not_found("second delete", c.delete_ssh_public_key(request(SERVER, USER, KEY0)).send().await, KEY0, "SshPublicKey");
+    expect_not_found(
+        "second delete",
+        c.delete_ssh_public_key(request(SERVER, USER, KEY0)).send().await,
+        KEY0,
+        "SshPublicKey",
+    );
     assert_eq!(calls.load(SeqCst), 2, "asked per request when about to expire");
     assert_eq!(keys(&fake), json!([KEY1]));
     // The emulator checks what the provider gives.
     let (wrong, _) = client_with_provider(&fake, "WRONGSECRET", std::time::Duration::from_secs(3600));
-    let (status, _) = expect_undocumented("wrong secret", wrong.delete_ssh_public_key(request(SERVER, USER, KEY1)).send().await);
+    let (status, _) =
+        expect_undocumented("wrong secret", wrong.delete_ssh_public_key(request(SERVER, USER, KEY1)).send().await);
     assert_eq!(status, 403);
     assert_eq!(keys(&fake), json!([KEY1]), "nothing deleted");
 }

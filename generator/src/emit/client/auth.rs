@@ -147,10 +147,7 @@ fn credential(kind: &SchemeKind) -> (TokenStream, TokenStream) {
                 Some(h) => quote! { Some(#h) },
                 None => quote! { None },
             };
-            (
-                quote! { runtime::huawei::AkSk },
-                quote! { runtime::huawei::sign(request, value, #date_header, #project) },
-            )
+            (quote! { runtime::huawei::AkSk }, quote! { runtime::huawei::sign(request, value, #date_header, #project) })
         }
     }
 }

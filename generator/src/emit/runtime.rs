@@ -152,7 +152,7 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
             include_str!("../../runtime/oauth2.rs"),
             client && needs.oauth2,
             c,
-            &["form_urlencoded", "reqwest", "serde_json"],
+            &["form_urlencoded", "reqwest", "rustls", "serde_json"],
         ),
         m("basic", include_str!("../../runtime/basic.rs"), client && needs.basic, c, &["base64", "reqwest"]),
         m("aws_json", include_str!("../../runtime/aws_json.rs"), client && needs.aws_json, c, &["serde", "serde_json"]),

@@ -23,7 +23,9 @@ pub struct ClientCredentials {
     token_url: Option<String>,
     scopes: Option<Vec<String>>,
     refresh_early: Duration,
-    http: reqwest::Client,
+    /// `None`: a client built for each fetch (fetches are rare: one per
+    /// token lifetime).
+    http: Option<reqwest::Client>,
     cache: Arc<Refreshing<Secret>>,
 }
 
@@ -39,7 +41,7 @@ impl ClientCredentials {
             token_url: None,
             scopes: None,
             refresh_early: Self::REFRESH_EARLY,
-            http: reqwest::Client::new(),
+            http: None,
             cache: Arc::new(Refreshing::new()),
         }
     }
@@ -65,7 +67,7 @@ impl ClientCredentials {
     /// The HTTP client that talks to the token endpoint (e.g. with a proxy
     /// or timeouts of your own).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
-        self.http = http;
+        self.http = Some(http);
         self
     }
 
@@ -97,8 +99,20 @@ impl ClientCredentials {
         // RFC 6749 §2.3.1: id and secret are form-encoded, then sent by
         // HTTP Basic (which every server must accept).
         let encode = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-        let sent = self
-            .http
+        let http = match &self.http {
+            Some(http) => http.clone(),
+            None => {
+                // As `ClientConfig::build`: rustls with ring; an error only
+                // means the process already chose a provider.
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                reqwest::Client::builder()
+                    .timeout(Duration::from_secs(30))
+                    .connect_timeout(Duration::from_secs(10))
+                    .build()
+                    .map_err(|e| fail(format!("cannot build an HTTP client: {e}")))?
+            }
+        };
+        let sent = http
             .post(url)
             .basic_auth(
                 encode(&self.client_id),

@@ -1,6 +1,6 @@
 //! HTTP Basic authentication.
 
-use super::auth::{Secret, authorization};
+use super::auth::{Secret, set_authorization};
 use super::client::RequestError;
 
 /// HTTP Basic credentials.
@@ -15,5 +15,5 @@ pub fn basic(request: &mut reqwest::Request, credentials: &Basic) -> Result<(), 
     use base64::Engine;
     let raw = format!("{}:{}", credentials.username, credentials.password.expose());
     let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
-    authorization(request, "Basic", &Secret::new(encoded))
+    set_authorization(request, "Basic", &Secret::new(encoded))
 }

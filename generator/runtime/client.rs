@@ -397,8 +397,13 @@ pub trait Authorize {
     type Scheme: Copy + fmt::Debug;
     /// Whether credentials for `scheme` were given.
     fn has(&self, scheme: Self::Scheme) -> bool;
-    /// Adds `scheme`'s credentials to a request that is otherwise complete.
-    fn apply(&self, scheme: Self::Scheme, request: &mut reqwest::Request) -> Result<(), RequestError>;
+    /// Adds `scheme`'s credentials to a request that is otherwise complete
+    /// (asking a provider for them if they come from one).
+    fn apply(
+        &self,
+        scheme: Self::Scheme,
+        request: &mut reqwest::Request,
+    ) -> impl std::future::Future<Output = Result<(), RequestError>> + Send;
 }
 
 /// The first documented alternative (OR) whose schemes (AND) all have
@@ -758,7 +763,7 @@ impl Transport {
                 Some(answer) => Ok(answer),
                 None => {
                     for scheme in schemes {
-                        auth.apply(*scheme, &mut request).map_err(Failure::Request)?;
+                        auth.apply(*scheme, &mut request).await.map_err(Failure::Request)?;
                     }
                     let sent = self.send(request, call.error_code);
                     match deadline {

@@ -109,7 +109,7 @@ pub struct Credentials {
     /// `SigV4`: AWS Signature Version 4, service `transfer`
     ///
     /// AWS Signature Version 4, signing name `transfer`.
-    pub sig_v4: Option<runtime::sigv4::AwsCredentials>,
+    pub sig_v4: Option<runtime::sigv4::AwsAuth>,
 }
 
 impl Credentials {
@@ -120,8 +120,8 @@ impl Credentials {
     /// `SigV4`: AWS Signature Version 4, service `transfer`
     ///
     /// AWS Signature Version 4, signing name `transfer`.
-    pub fn sig_v4(mut self, value: runtime::sigv4::AwsCredentials) -> Self {
-        self.sig_v4 = Some(value);
+    pub fn sig_v4(mut self, value: impl Into<runtime::sigv4::AwsAuth>) -> Self {
+        self.sig_v4 = Some(value.into());
         self
     }
 }
@@ -140,14 +140,14 @@ impl runtime::client::Authorize for Credentials {
         }
     }
 
-    fn apply(
+    async fn apply(
         &self,
         scheme: Scheme,
         request: &mut reqwest::Request,
     ) -> Result<(), runtime::client::RequestError> {
         match scheme {
             Scheme::SigV4 => match &self.sig_v4 {
-                Some(value) => runtime::sigv4::sign(request, value, "transfer"),
+                Some(value) => runtime::sigv4::sign(request, value, "transfer").await,
                 None => Ok(()),
             },
         }

@@ -120,7 +120,7 @@ pub struct Credentials {
     /// `XAuthToken`: an API key in the `X-Auth-Token` header
     ///
     /// 用户Token。 通过调用IAM服务获取用户Token接口获取（响应消息头中X-Subject-Token的值）。
-    pub x_auth_token: Option<runtime::auth::Secret>,
+    pub x_auth_token: Option<runtime::auth::Token>,
 }
 
 impl Credentials {
@@ -131,15 +131,15 @@ impl Credentials {
     /// `AkSkSignature`: Huawei Cloud AK/SK signing (SDK-HMAC-SHA256)
     ///
     /// AK/SK request signing (SDK-HMAC-SHA256) as done by the official SDK, with X-Sdk-Date and X-Project-Id headers.
-    pub fn ak_sk_signature(mut self, value: runtime::huawei::AkSk) -> Self {
-        self.ak_sk_signature = Some(value);
+    pub fn ak_sk_signature(mut self, value: impl Into<runtime::huawei::AkSk>) -> Self {
+        self.ak_sk_signature = Some(value.into());
         self
     }
 
     /// `XAuthToken`: an API key in the `X-Auth-Token` header
     ///
     /// 用户Token。 通过调用IAM服务获取用户Token接口获取（响应消息头中X-Subject-Token的值）。
-    pub fn x_auth_token(mut self, value: impl Into<runtime::auth::Secret>) -> Self {
+    pub fn x_auth_token(mut self, value: impl Into<runtime::auth::Token>) -> Self {
         self.x_auth_token = Some(value.into());
         self
     }
@@ -161,7 +161,7 @@ impl runtime::client::Authorize for Credentials {
         }
     }
 
-    fn apply(
+    async fn apply(
         &self,
         scheme: Scheme,
         request: &mut reqwest::Request,
@@ -174,7 +174,7 @@ impl runtime::client::Authorize for Credentials {
                 None => Ok(()),
             },
             Scheme::XAuthToken => match &self.x_auth_token {
-                Some(value) => runtime::auth::header(request, "X-Auth-Token", value),
+                Some(value) => runtime::auth::header(request, "X-Auth-Token", value).await,
                 None => Ok(()),
             },
         }

@@ -111,7 +111,7 @@ pub struct Credentials {
     /// `ApiKeyHeader`: an API key in the `X-API-Key` header
     ///
     /// Phala Cloud API key, as sent by the official SDK.
-    pub api_key_header: Option<runtime::auth::Secret>,
+    pub api_key_header: Option<runtime::auth::Token>,
 }
 
 impl Credentials {
@@ -122,7 +122,7 @@ impl Credentials {
     /// `ApiKeyHeader`: an API key in the `X-API-Key` header
     ///
     /// Phala Cloud API key, as sent by the official SDK.
-    pub fn api_key_header(mut self, value: impl Into<runtime::auth::Secret>) -> Self {
+    pub fn api_key_header(mut self, value: impl Into<runtime::auth::Token>) -> Self {
         self.api_key_header = Some(value.into());
         self
     }
@@ -142,14 +142,14 @@ impl runtime::client::Authorize for Credentials {
         }
     }
 
-    fn apply(
+    async fn apply(
         &self,
         scheme: Scheme,
         request: &mut reqwest::Request,
     ) -> Result<(), runtime::client::RequestError> {
         match scheme {
             Scheme::ApiKeyHeader => match &self.api_key_header {
-                Some(value) => runtime::auth::header(request, "X-API-Key", value),
+                Some(value) => runtime::auth::header(request, "X-API-Key", value).await,
                 None => Ok(()),
             },
         }

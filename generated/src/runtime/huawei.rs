@@ -18,7 +18,16 @@ pub struct AkSk {
     pub secret_key: Secret,
     /// Sent as the project header (`X-Project-Id`) when set.
     pub project_id: Option<String>,
+    /// Temporary AK/SK come with a token, sent (and signed) as
+    /// `X-Security-Token`, as the SDKs do.
+    pub security_token: Option<Secret>,
 }
+
+/// The variables Huawei Cloud's SDKs read (their `EnvCredentialProvider`).
+pub const ENV_AK: &str = "HUAWEICLOUD_SDK_AK";
+pub const ENV_SK: &str = "HUAWEICLOUD_SDK_SK";
+pub const ENV_PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
+pub const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
 
 impl AkSk {
     pub fn new(access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
@@ -26,12 +35,45 @@ impl AkSk {
             access_key: access_key.into(),
             secret_key: Secret::new(secret_key),
             project_id: None,
+            security_token: None,
         }
     }
 
     pub fn project_id(mut self, id: impl Into<String>) -> Self {
         self.project_id = Some(id.into());
         self
+    }
+
+    pub fn security_token(mut self, token: impl Into<String>) -> Self {
+        self.security_token = Some(Secret::new(token));
+        self
+    }
+
+    /// From the environment, as the Huawei Cloud SDKs read it:
+    /// `HUAWEICLOUD_SDK_AK` and `HUAWEICLOUD_SDK_SK` (required),
+    /// `HUAWEICLOUD_SDK_PROJECT_ID` and `HUAWEICLOUD_SDK_SECURITY_TOKEN`
+    /// (when set). The error names the missing variable.
+    pub fn from_env() -> Result<Self, RequestError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// As [`AkSk::from_env`], reading variables through `var`. Empty values
+    /// count as unset, as in the SDKs.
+    pub fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<Self, RequestError> {
+        let get = |name: &str| var(name).filter(|v| !v.is_empty());
+        let required = |name: &str| {
+            get(name).ok_or_else(|| {
+                RequestError(format!(
+                    "Huawei Cloud credentials: the environment variable {name} is not set"
+                ))
+            })
+        };
+        Ok(AkSk {
+            access_key: required(ENV_AK)?,
+            secret_key: Secret::new(required(ENV_SK)?),
+            project_id: get(ENV_PROJECT_ID),
+            security_token: get(ENV_SECURITY_TOKEN).map(Secret::new),
+        })
     }
 }
 
@@ -69,6 +111,10 @@ pub fn sign_at(
             name,
             HeaderValue::from_str(project).map_err(|_| bad("the project id"))?,
         );
+    }
+    if let Some(token) = &key.security_token {
+        let value = super::auth::sensitive("X-Security-Token", token.expose())?;
+        request.headers_mut().insert("X-Security-Token", value);
     }
     let mut signed: Vec<(String, String)> = request
         .headers()
@@ -108,4 +154,71 @@ pub fn sign_at(
     value.set_sensitive(true);
     request.headers_mut().insert(AUTHORIZATION, value);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| vars.get(name).cloned()
+    }
+
+    #[test]
+    fn reads_the_sdk_variables() {
+        let key = AkSk::from_lookup(lookup(&[
+            ("HUAWEICLOUD_SDK_AK", "AK1"),
+            ("HUAWEICLOUD_SDK_SK", "SK1"),
+            ("HUAWEICLOUD_SDK_PROJECT_ID", "p1"),
+            ("HUAWEICLOUD_SDK_SECURITY_TOKEN", "tok"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            key,
+            AkSk::new("AK1", "SK1")
+                .project_id("p1")
+                .security_token("tok")
+        );
+        let key = AkSk::from_lookup(lookup(&[
+            ("HUAWEICLOUD_SDK_AK", "AK1"),
+            ("HUAWEICLOUD_SDK_SK", "SK1"),
+        ]))
+        .unwrap();
+        assert_eq!(key, AkSk::new("AK1", "SK1"));
+    }
+
+    #[test]
+    fn names_the_missing_variable() {
+        let e = AkSk::from_lookup(lookup(&[("HUAWEICLOUD_SDK_SK", "SK1")])).unwrap_err();
+        assert!(e.0.contains("HUAWEICLOUD_SDK_AK"), "{e}");
+        let e = AkSk::from_lookup(lookup(&[
+            ("HUAWEICLOUD_SDK_AK", "AK1"),
+            ("HUAWEICLOUD_SDK_SK", ""),
+        ]))
+        .unwrap_err();
+        assert!(
+            e.0.contains("HUAWEICLOUD_SDK_SK") && !e.0.contains("AK1"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn security_token_is_sent_signed_and_redacted() {
+        let key = AkSk::new("AK", "SK").security_token("sts-token");
+        assert!(!format!("{key:?}").contains("sts-token"));
+        let mut request =
+            reqwest::Request::new(reqwest::Method::GET, "http://h/v1/x".parse().unwrap());
+        sign(&mut request, &key, "X-Sdk-Date", None).unwrap();
+        assert_eq!(request.headers()["x-security-token"], "sts-token");
+        let auth = request.headers()["authorization"].to_str().unwrap();
+        assert!(
+            auth.contains("SignedHeaders=x-sdk-date;x-security-token,"),
+            "{auth}"
+        );
+    }
 }

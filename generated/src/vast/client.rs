@@ -127,7 +127,7 @@ pub struct Credentials {
     /// `BearerAuth`: a bearer token (`Authorization: Bearer …`)
     ///
     /// API key must be provided in the Authorization header
-    pub bearer_auth: Option<runtime::auth::Secret>,
+    pub bearer_auth: Option<runtime::auth::Token>,
 }
 
 impl Credentials {
@@ -138,7 +138,7 @@ impl Credentials {
     /// `BearerAuth`: a bearer token (`Authorization: Bearer …`)
     ///
     /// API key must be provided in the Authorization header
-    pub fn bearer_auth(mut self, value: impl Into<runtime::auth::Secret>) -> Self {
+    pub fn bearer_auth(mut self, value: impl Into<runtime::auth::Token>) -> Self {
         self.bearer_auth = Some(value.into());
         self
     }
@@ -158,14 +158,14 @@ impl runtime::client::Authorize for Credentials {
         }
     }
 
-    fn apply(
+    async fn apply(
         &self,
         scheme: Scheme,
         request: &mut reqwest::Request,
     ) -> Result<(), runtime::client::RequestError> {
         match scheme {
             Scheme::BearerAuth => match &self.bearer_auth {
-                Some(value) => runtime::auth::authorization(request, "Bearer", value),
+                Some(value) => runtime::auth::authorization(request, "Bearer", value).await,
                 None => Ok(()),
             },
         }

@@ -43,7 +43,8 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("serde_path_to_error", r#"version = "0.1""#),
     ("sha2", r#"version = "0.11""#),
     ("subtle", r#"version = "2.6", default-features = false"#),
-    ("tokio", r#"version = "1", default-features = false, features = ["time"]"#),
+    // `sync`: the single-flight credential caches (runtime/auth.rs).
+    ("tokio", r#"version = "1", default-features = false, features = ["sync", "time"]"#),
     ("tracing", r#"version = "0.1", default-features = false, features = ["std"]"#),
     // `format: uuid` (+0.4 s over serde + serde_json, measured as chrono).
     ("uuid", r#"version = "1", default-features = false, features = ["serde", "std"]"#),

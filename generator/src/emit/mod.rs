@@ -6,7 +6,7 @@
 //! text, ordered (a `BTreeMap`) so that writing it is deterministic.
 
 mod cargo;
-mod client;
+pub(crate) mod client;
 mod dedupe;
 mod docs;
 mod error_codes;

@@ -15,6 +15,9 @@ pub struct Needs {
     pub sigv4: bool,
     pub huawei: bool,
     pub basic: bool,
+    /// An OAuth 2.0 scheme with a client-credentials token URL
+    /// (`runtime::oauth2`).
+    pub oauth2: bool,
     /// A constrained-string newtype (its conversions come from a macro).
     pub newtype: bool,
     /// A constrained-string newtype with a pattern (its checking
@@ -55,6 +58,7 @@ impl Needs {
                     SchemeKind::HttpBasic => n.basic = true,
                     _ => {}
                 }
+                n.oauth2 |= super::client::auth::client_credentials_url(&s.kind).is_some();
             }
         }
         n
@@ -142,7 +146,14 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
             c,
             &["futures-util", "reqwest"],
         ),
-        m("auth", include_str!("../../runtime/auth.rs"), client, c, &["reqwest"]),
+        m("auth", include_str!("../../runtime/auth.rs"), client, c, &["reqwest", "tokio"]),
+        m(
+            "oauth2",
+            include_str!("../../runtime/oauth2.rs"),
+            client && needs.oauth2,
+            c,
+            &["form_urlencoded", "reqwest", "rustls", "serde_json"],
+        ),
         m("basic", include_str!("../../runtime/basic.rs"), client && needs.basic, c, &["base64", "reqwest"]),
         m("aws_json", include_str!("../../runtime/aws_json.rs"), client && needs.aws_json, c, &["serde", "serde_json"]),
         m("sigv4", include_str!("../../runtime/sigv4.rs"), client && needs.sigv4, c, SIGV4_CLIENT),
@@ -216,6 +227,7 @@ pub fn declared_crates() -> Vec<(&'static str, &'static str, &'static [&'static 
         sigv4: true,
         huawei: true,
         basic: true,
+        oauth2: true,
         newtype: true,
         pattern: true,
         binary: true,

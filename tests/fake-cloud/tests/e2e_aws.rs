@@ -7,6 +7,7 @@
 #[path = "e2e_common/mod.rs"]
 mod common;
 
+use aws_credential_types::provider::ProvideCredentials;
 use common::{Fake, raw_fault};
 use fake_cloud::{State, Vendor};
 use serde_json::json;
@@ -17,7 +18,7 @@ use vendor_apis::aws_transfer::types::{
 };
 use vendor_apis::runtime::client::Error;
 use vendor_apis::runtime::retry::RetryPolicy;
-use vendor_apis::runtime::sigv4::AwsCredentials;
+use vendor_apis::runtime::sigv4::{AwsAuth, AwsCredentials};
 
 const SERVER: &str = "s-01234567890abcdef";
 const USER: &str = "my_user";
@@ -285,4 +286,90 @@ async fn unknown_targets_and_routes() {
     let reply = fake.http("GET", "/", &[], "").await;
     assert!(reply.status >= 400, "{reply:?}");
     assert_eq!(fake.requests("delete_ssh_public_key"), 0);
+}
+
+/// An `aws-credential-types` provider (as `aws-config`'s default chain is
+/// one) that counts its calls and gives each set of credentials a new
+/// session token; `secret` lets it hand out wrong ones.
+#[derive(Debug)]
+struct Rotating {
+    calls: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    secret: &'static str,
+    lifetime: std::time::Duration,
+}
+
+impl ProvideCredentials for Rotating {
+    fn provide_credentials<'a>(&'a self) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        let n = self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        let expiry = std::time::SystemTime::now() + self.lifetime;
+        let credentials = aws_credential_types::Credentials::new(
+            "AKIDTEST",
+            self.secret,
+            Some(format!("session-token-{n}")),
+            Some(expiry),
+            "test",
+        );
+        aws_credential_types::provider::future::ProvideCredentials::ready(Ok(credentials))
+    }
+}
+
+fn client_with_provider(
+    fake: &Fake,
+    secret: &'static str,
+    lifetime: std::time::Duration,
+) -> (Client, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let provider = Rotating { calls: calls.clone(), secret, lifetime };
+    let credentials = Credentials::new().sig_v4(AwsAuth::from_provider(provider, "us-east-1"));
+    (Client::with_config(credentials, fake.config()).unwrap(), calls)
+}
+
+#[tokio::test]
+async fn provided_credentials_sign_requests() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let fake = Fake::default_for(Vendor::Aws).await;
+    // Credentials expiring within the refresh margin are fetched again for
+    // every request: each request goes with a new session token, signed.
+    let (c, calls) = client_with_provider(&fake, "SECRETTEST", std::time::Duration::from_secs(5));
+    c.delete_ssh_public_key(request(SERVER, USER, KEY0)).send().await.expect("signed with the provider's credentials");
+    expect_not_found(
+        "second delete",
+        c.delete_ssh_public_key(request(SERVER, USER, KEY0)).send().await,
+        KEY0,
+        "SshPublicKey",
+    );
+    assert_eq!(calls.load(SeqCst), 2, "asked per request when about to expire");
+    assert_eq!(keys(&fake), json!([KEY1]));
+    // The emulator checks what the provider gives.
+    let (wrong, _) = client_with_provider(&fake, "WRONGSECRET", std::time::Duration::from_secs(3600));
+    let (status, _) =
+        expect_undocumented("wrong secret", wrong.delete_ssh_public_key(request(SERVER, USER, KEY1)).send().await);
+    assert_eq!(status, 403);
+    assert_eq!(keys(&fake), json!([KEY1]), "nothing deleted");
+}
+
+#[tokio::test]
+async fn provided_credentials_are_cached_until_near_expiry() {
+    let fake = Fake::default_for(Vendor::Aws).await;
+    let (c, calls) = client_with_provider(&fake, "SECRETTEST", std::time::Duration::from_secs(3600));
+    let deletes = [KEY0, KEY1, "key-0123456789abcdef2"].map(|key| {
+        let c = c.clone();
+        tokio::spawn(async move { c.delete_ssh_public_key(request(SERVER, USER, key)).send().await })
+    });
+    let outcomes = futures_join(deletes).await;
+    assert!(outcomes[0].is_ok() && outcomes[1].is_ok(), "{outcomes:?}");
+    expect_not_found("unknown key", outcomes.into_iter().nth(2).unwrap(), "key-0123456789abcdef2", "SshPublicKey");
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1, "one fetch for concurrent requests");
+    assert_eq!(keys(&fake), json!([]));
+}
+
+async fn futures_join<T: std::fmt::Debug>(tasks: [tokio::task::JoinHandle<T>; 3]) -> Vec<T> {
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
 }

@@ -211,3 +211,23 @@ async fn literal_dot_segments_match_no_route() {
     }
     assert_eq!(keypairs(&fake), json!(["my-keypair", "..", "."]));
 }
+
+/// AK/SK read as the SDKs read them from the environment (here through a
+/// lookup, as the environment is shared by parallel tests), with a
+/// temporary credential's security token: sent as `X-Security-Token`,
+/// covered by the signature the emulator verifies.
+#[tokio::test]
+async fn aksk_from_the_sdk_variables_with_a_security_token() {
+    let fake = Fake::default_for(Vendor::Huawei).await;
+    let vars = [
+        ("HUAWEICLOUD_SDK_AK", "HUAWEITESTAK"),
+        ("HUAWEICLOUD_SDK_SK", "HUAWEITESTSK"),
+        ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT),
+        ("HUAWEICLOUD_SDK_SECURITY_TOKEN", "temporary-token"),
+    ];
+    let key = AkSk::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())).unwrap();
+    assert_eq!(key.security_token.as_ref().map(|t| t.expose()), Some("temporary-token"));
+    let client = Client::with_config(Credentials::new().ak_sk_signature(key), fake.config()).unwrap();
+    client.delete_keypair(PROJECT, "my-keypair-2").send().await.expect("a good signature: 204");
+    assert_eq!(keypairs(&fake), json!(["my-keypair"]));
+}

@@ -38,3 +38,6 @@ pub mod wire;
 ///
 /// Trimmed from GitHub's webhooks description (npm package @octokit/openapi-webhooks 12.1.0, generated/api.github.com.json): the `ping`, `star-created` and `star-deleted` webhooks and the components they use, unchanged. A webhooks-only document: no paths.
 pub mod github_hooks;
+
+/// Tokens 1
+pub mod tokens;

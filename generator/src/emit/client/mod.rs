@@ -1,7 +1,7 @@
 //! The `client` module of one API: `Client`, its `Credentials`, and one
 //! async method per operation.
 
-mod auth;
+pub(super) mod auth;
 mod builder;
 mod operation;
 mod paginate;

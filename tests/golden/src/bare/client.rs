@@ -171,6 +171,10 @@ fn template(operation: &str) -> &'static str {
         "get_files_file_id" => "/files/{file_id}",
         "delete_files_id" => "/files/{id}",
         "get_files_name_v_version_json" => "/files/{name}/v{version}.json",
+        "get_files_name_json" => "/files/{name}.json",
+        "get_notebooks_id" => "/notebooks/{id}",
+        "get_notebooks_fn_param_value" => "/notebooks/fn(param={value})",
+        "get_notebooks_key" => "/notebooks/{key}",
         _ => "",
     }
 }
@@ -181,9 +185,9 @@ fn template(operation: &str) -> &'static str {
 #[derive(Clone, Debug, Default)]
 pub struct Credentials {
     /// `key`: an API key in the `session` cookie
-    pub key: Option<runtime::auth::Secret>,
+    pub key: Option<runtime::auth::Token>,
     /// `legacy`: an API key in the `X-Legacy-Key` header
-    pub legacy: Option<runtime::auth::Secret>,
+    pub legacy: Option<runtime::auth::Token>,
 }
 
 impl Credentials {
@@ -192,13 +196,13 @@ impl Credentials {
     }
 
     /// `key`: an API key in the `session` cookie
-    pub fn key(mut self, value: impl Into<runtime::auth::Secret>) -> Self {
+    pub fn key(mut self, value: impl Into<runtime::auth::Token>) -> Self {
         self.key = Some(value.into());
         self
     }
 
     /// `legacy`: an API key in the `X-Legacy-Key` header
-    pub fn legacy(mut self, value: impl Into<runtime::auth::Secret>) -> Self {
+    pub fn legacy(mut self, value: impl Into<runtime::auth::Token>) -> Self {
         self.legacy = Some(value.into());
         self
     }
@@ -220,18 +224,18 @@ impl runtime::client::Authorize for Credentials {
         }
     }
 
-    fn apply(
+    async fn apply(
         &self,
         scheme: Scheme,
         request: &mut reqwest::Request,
     ) -> Result<(), runtime::client::RequestError> {
         match scheme {
             Scheme::Key => match &self.key {
-                Some(value) => runtime::auth::cookie(request, "session", value),
+                Some(value) => runtime::auth::cookie(request, "session", value).await,
                 None => Ok(()),
             },
             Scheme::Legacy => match &self.legacy {
-                Some(value) => runtime::auth::header(request, "X-Legacy-Key", value),
+                Some(value) => runtime::auth::header(request, "X-Legacy-Key", value).await,
                 None => Ok(()),
             },
         }

@@ -697,9 +697,12 @@ async fn handle_get_files_name_json<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("name", "", ".json")]);
-    serve_get_files_name_json(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "get_files_name_json",
+        &FORMAT,
+        serve_get_files_name_json(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `get_files_name_json` request, then calls the implementation.
@@ -772,9 +775,12 @@ async fn handle_get_notebooks_id<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("id", "", "")]);
-    serve_get_notebooks_id(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "get_notebooks_id",
+        &FORMAT,
+        serve_get_notebooks_id(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `get_notebooks_id` request, then calls the implementation.
@@ -847,9 +853,12 @@ async fn handle_get_notebooks_fn_param_value<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("value", "fn(param=", ")")]);
-    serve_get_notebooks_fn_param_value(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "get_notebooks_fn_param_value",
+        &FORMAT,
+        serve_get_notebooks_fn_param_value(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `get_notebooks_fn_param_value` request, then calls the implementation.
@@ -938,9 +947,12 @@ async fn handle_get_notebooks_key<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("key", "", "")]);
-    serve_get_notebooks_key(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "get_notebooks_key",
+        &FORMAT,
+        serve_get_notebooks_key(&*api, path, request),
+    )
+    .await
 }
 
 #[allow(dead_code)]

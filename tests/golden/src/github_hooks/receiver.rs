@@ -201,9 +201,7 @@ async fn handle_ping<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    serve_ping(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle("ping", &FORMAT, serve_ping(&*api, path, request)).await
 }
 
 /// Reads, authenticates and validates a `ping` request, then calls the implementation.
@@ -340,9 +338,12 @@ async fn handle_star_created<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    serve_star_created(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "star_created",
+        &FORMAT,
+        serve_star_created(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `star_created` request, then calls the implementation.
@@ -479,9 +480,12 @@ async fn handle_star_deleted<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    serve_star_deleted(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "star_deleted",
+        &FORMAT,
+        serve_star_deleted(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `star_deleted` request, then calls the implementation.

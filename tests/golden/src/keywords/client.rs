@@ -117,7 +117,7 @@ impl runtime::client::Authorize for Credentials {
         match scheme {}
     }
 
-    fn apply(
+    async fn apply(
         &self,
         scheme: Scheme,
         _request: &mut reqwest::Request,

@@ -430,12 +430,13 @@ pub trait Authorize {
     type Scheme: Copy + fmt::Debug;
     /// Whether credentials for `scheme` were given.
     fn has(&self, scheme: Self::Scheme) -> bool;
-    /// Adds `scheme`'s credentials to a request that is otherwise complete.
+    /// Adds `scheme`'s credentials to a request that is otherwise complete
+    /// (asking a provider for them if they come from one).
     fn apply(
         &self,
         scheme: Self::Scheme,
         request: &mut reqwest::Request,
-    ) -> Result<(), RequestError>;
+    ) -> impl std::future::Future<Output = Result<(), RequestError>> + Send;
 }
 
 /// The first documented alternative (OR) whose schemes (AND) all have
@@ -892,6 +893,7 @@ impl Transport {
                 None => {
                     for scheme in schemes {
                         auth.apply(*scheme, &mut request)
+                            .await
                             .map_err(Failure::Request)?;
                     }
                     let sent = self.send(request, call.error_code);

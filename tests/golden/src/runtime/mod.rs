@@ -26,6 +26,9 @@ pub mod paginate;
 pub mod auth;
 
 #[cfg(feature = "client")]
+pub mod oauth2;
+
+#[cfg(feature = "client")]
 pub mod timestamp;
 
 #[cfg(feature = "server")]

@@ -162,9 +162,12 @@ async fn handle_search_on_result<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    serve_search_on_result(&*api, path, request)
-        .await
-        .unwrap_or_else(|r| FORMAT.reject(r))
+    runtime::server::handle(
+        "search_on_result",
+        &FORMAT,
+        serve_search_on_result(&*api, path, request),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `search_on_result` request, then calls the implementation.

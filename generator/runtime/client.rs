@@ -7,6 +7,7 @@ use super::retry::{Decision, RetryPolicy};
 use std::fmt;
 use std::time::Duration;
 
+pub use super::stream::{BodySource, ByteStream};
 pub use bytes::Bytes;
 pub use reqwest::StatusCode;
 pub use reqwest::header::HeaderMap;
@@ -358,19 +359,38 @@ fn choose<'s, A: Authorize>(
     Err(RequestError(format!("`{operation}` needs credentials for one of: {}", wanted.join(" | "))))
 }
 
-/// A request body, already serialised.
+/// A request body, already serialised, or a stream read as it is sent.
 #[derive(Clone, Debug)]
 pub struct Body {
     /// The media type sent as `Content-Type` (with its parameters, such as
     /// a multipart boundary).
     pub content_type: std::borrow::Cow<'static, str>,
+    /// The bytes (empty for a streamed body).
     pub bytes: Bytes,
+    /// A streamed body: sent once, so a call with one is never retried.
+    stream: Option<BodySource>,
 }
 
 impl Body {
     /// Bytes as given (octet streams, media types the caller encodes).
     pub fn bytes(content_type: &'static str, bytes: Bytes) -> Body {
-        Body { content_type: content_type.into(), bytes }
+        Body { content_type: content_type.into(), bytes, stream: None }
+    }
+
+    /// Bytes or a stream, as the caller gave them (binary bodies). A
+    /// signed request (SigV4, Huawei's SDK-HMAC-SHA256) cannot carry a
+    /// stream: the signature covers the body's hash, which would need the
+    /// body read twice; the signer refuses it with a [`RequestError`].
+    pub fn source(content_type: &'static str, source: BodySource) -> Body {
+        match source.as_bytes() {
+            Some(bytes) => Body::bytes(content_type, bytes.clone()),
+            None => Body { content_type: content_type.into(), bytes: Bytes::new(), stream: Some(source) },
+        }
+    }
+
+    /// Whether the body is a stream (sent once: the call is not retried).
+    pub fn is_stream(&self) -> bool {
+        self.stream.is_some()
     }
 
     /// A text body.
@@ -507,7 +527,7 @@ impl Multipart {
             out.extend_from_slice(b"\r\n");
         }
         out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        Body { content_type: format!("{content_type}; boundary={boundary}").into(), bytes: out.into() }
+        Body { content_type: format!("{content_type}; boundary={boundary}").into(), bytes: out.into(), stream: None }
     }
 }
 
@@ -577,6 +597,34 @@ impl Transport {
     /// Sends `call`, retrying as the policy allows, and returns the final
     /// response whatever its status.
     pub async fn execute<A: Authorize>(&self, auth: &A, call: Call<'_, A::Scheme>) -> Result<RawResponse, Failure> {
+        self.exchange(auth, call, None).await
+    }
+
+    /// As [`Transport::execute`], but a success (2xx) body is not read:
+    /// it is handed out as a [`ByteStream`], with the status and headers.
+    /// Other responses are read whole, as `execute` does, so that errors
+    /// decode as documented. Retries happen before a stream is handed out,
+    /// never after. `ClientConfig::timeout` bounds reading the stream too.
+    pub async fn execute_streaming<A: Authorize>(
+        &self,
+        auth: &A,
+        call: Call<'_, A::Scheme>,
+    ) -> Result<Received, Failure> {
+        let mut stream = None;
+        let response = self.exchange(auth, call, Some(&mut stream)).await?;
+        Ok(match stream {
+            Some(body) => Received::Streaming(Success { status: response.status, headers: response.headers, value: body }),
+            None => Received::Whole(response),
+        })
+    }
+
+    /// The retry loop; a 2xx body goes into `stream` when it is given.
+    async fn exchange<A: Authorize>(
+        &self,
+        auth: &A,
+        call: Call<'_, A::Scheme>,
+        mut stream: Option<&mut Option<ByteStream>>,
+    ) -> Result<RawResponse, Failure> {
         let schemes = choose(auth, call.operation, call.security).map_err(Failure::Request)?;
         let mut attempt = 1;
         loop {
@@ -585,20 +633,14 @@ impl Transport {
                 auth.apply(*scheme, &mut request).map_err(Failure::Request)?;
             }
             let outcome = match self.http.execute(request).await {
-                Ok(response) => {
-                    let status = response.status();
-                    let headers = response.headers().clone();
-                    match response.bytes().await {
-                        Ok(body) => {
-                            let error_code = (call.error_code)(&headers, &body);
-                            Ok(RawResponse { status, headers, body, error_code })
-                        }
-                        Err(e) => Err(e),
-                    }
-                }
+                Ok(response) => read(response, &call, stream.as_deref_mut()).await,
                 Err(e) => Err(e),
             };
-            let decision = self.retry.decide(attempt, call.idempotent, &outcome, call.transient);
+            let decision = match call.body.as_ref().is_some_and(Body::is_stream) {
+                // The stream has been read: there is nothing to send again.
+                true => Decision::Stop,
+                false => self.retry.decide(attempt, call.idempotent, &outcome, call.transient),
+            };
             match (decision, outcome) {
                 (Decision::RetryAfter(delay), _) => {
                     tokio::time::sleep(delay).await;
@@ -637,10 +679,56 @@ impl Transport {
             let content_type = reqwest::header::HeaderValue::from_str(&body.content_type)
                 .map_err(|_| RequestError(format!("the media type `{}` cannot be sent in an HTTP header", body.content_type)))?;
             headers.insert(reqwest::header::CONTENT_TYPE, content_type);
-            *request.body_mut() = Some(body.bytes.clone().into());
+            *request.body_mut() = Some(match &body.stream {
+                None => body.bytes.clone().into(),
+                Some(source) => {
+                    let stream = source
+                        .take_stream()
+                        .ok_or_else(|| RequestError("the streamed body was already sent: a stream is sent once".into()))?;
+                    if let Some(length) = stream.length() {
+                        headers.insert(reqwest::header::CONTENT_LENGTH, length.into());
+                    }
+                    reqwest::Body::wrap(super::stream::StreamBody::new(stream))
+                }
+            });
         }
         Ok(request)
     }
+}
+
+/// A response of [`Transport::execute_streaming`].
+#[derive(Debug)]
+pub enum Received {
+    /// A success, its body unread.
+    Streaming(Success<ByteStream>),
+    /// Any other response, read whole.
+    Whole(RawResponse),
+}
+
+/// Reads a response: whole, or, for a 2xx when `stream` is given, its
+/// status and headers only, the body going into `stream` unread.
+async fn read<S>(
+    response: reqwest::Response,
+    call: &Call<'_, S>,
+    stream: Option<&mut Option<ByteStream>>,
+) -> Result<RawResponse, reqwest::Error> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    if let Some(slot) = stream.filter(|_| status.is_success()) {
+        let length = response.content_length();
+        let chunks = futures_util::stream::unfold(response, |mut r| async move {
+            r.chunk().await.transpose().map(|chunk| (chunk, r))
+        });
+        let body = ByteStream::new(chunks);
+        *slot = Some(match length {
+            Some(n) => body.with_length(n),
+            None => body,
+        });
+        return Ok(RawResponse { status, headers, body: Bytes::new(), error_code: None });
+    }
+    let body = response.bytes().await?;
+    let error_code = (call.error_code)(&headers, &body);
+    Ok(RawResponse { status, headers, body, error_code })
 }
 
 fn host_header(url: &reqwest::Url) -> Option<reqwest::header::HeaderValue> {

@@ -127,12 +127,21 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
         ),
         m("formats", include_str!("../../runtime/formats.rs"), needs.chrono, None, &["chrono"]),
         m("binary", include_str!("../../runtime/binary.rs"), needs.binary, None, &["bytes", "serde", "serde_json"]),
+        // Clients take and give bodies as streams; stubs do for
+        // `x-apigen-stream` operations.
+        m(
+            "stream",
+            include_str!("../../runtime/stream.rs"),
+            client || server,
+            e,
+            &["bytes", "futures-util", "http-body", "tokio"],
+        ),
         m(
             "client",
             include_str!("../../runtime/client.rs"),
             client,
             c,
-            &["bytes", "fastrand", "percent-encoding", "reqwest", "rustls", "serde", "serde_json", "tokio"],
+            &["bytes", "fastrand", "futures-util", "percent-encoding", "reqwest", "rustls", "serde", "serde_json", "tokio"],
         ),
         m("retry", include_str!("../../runtime/retry.rs"), client, c, &["fastrand", "reqwest"]),
         m(
@@ -165,6 +174,7 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
                 "bytes",
                 "fastrand",
                 "form_urlencoded",
+                "futures-util",
                 "percent-encoding",
                 "serde",
                 "serde_json",

@@ -33,3 +33,6 @@ pub mod formats;
 
 /// Wire 1
 pub mod wire;
+
+/// Streams 1
+pub mod streams;

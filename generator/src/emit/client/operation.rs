@@ -278,6 +278,14 @@ fn collect(
         let wire = &p.name;
         if !structured && displayable(api, &p.ty) {
             match p.required {
+                // A number or boolean is `Copy`: passed by value (clippy).
+                true if matches!(
+                    resolve(api, strip_nullable(&p.ty)),
+                    TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean
+                ) =>
+                {
+                    init.push(quote! { (#name, param(self.#ident)) })
+                }
                 true => init.push(quote! { (#name, param(&self.#ident)) }),
                 false => pushes.push(quote! { push(&mut #var, #wire, self.#ident.as_ref()); }),
             }

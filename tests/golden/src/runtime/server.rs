@@ -522,8 +522,10 @@ pub struct Incoming {
     path: PathParams,
     query: Vec<(String, String)>,
     violations: Vec<Violation>,
-    /// The body unread, with its limit, for an operation that streams it.
-    unread: Option<(Body, usize)>,
+    /// The body unread, with its limit, for an operation that streams it
+    /// (in a mutex only to be `Sync`, as a handler's future must be `Send`
+    /// across awaits that borrow `Incoming`: axum's `Body` is not `Sync`).
+    unread: Option<std::sync::Mutex<(Body, usize)>>,
     /// Set when a streamed body went past its limit.
     overrun: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
@@ -616,7 +618,7 @@ impl Incoming {
             return Err(Rejection::PayloadTooLarge);
         }
         let (body, unread) = match stream {
-            true => (Bytes::new(), Some((body, limit))),
+            true => (Bytes::new(), Some(std::sync::Mutex::new((body, limit)))),
             false => (read_body(body, limit).await?, None),
         };
         let query = form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes())
@@ -650,7 +652,11 @@ impl Incoming {
     /// and [`Incoming::within_limit`] turns the answer into a 413.
     pub fn stream_body(&mut self, required: bool) -> Option<Option<ByteStream>> {
         let present = self.has_body();
-        let Some((body, limit)) = self.unread.take().filter(|_| present) else {
+        let unread = self.unread.take().filter(|_| present);
+        let Some((body, limit)) = unread.map(|u| {
+            u.into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        }) else {
             if required {
                 self.missing("body", "");
                 return None;

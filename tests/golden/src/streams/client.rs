@@ -100,6 +100,21 @@ impl Client {
         }
     }
 
+    /// A streamed body within this operation's own limit, enforced while it streams.
+    ///
+    /// `PUT /streamed-notes/{name}`
+    pub fn put_streamed_note(
+        &self,
+        name: impl Into<String>,
+        body: impl Into<runtime::client::BodySource>,
+    ) -> PutStreamedNoteBuilder<'_> {
+        PutStreamedNoteBuilder {
+            client: self,
+            name: name.into(),
+            body: body.into(),
+        }
+    }
+
     /// A body read whole within the API's limit (4 MiB).
     ///
     /// `PUT /buffered/{name}`
@@ -187,7 +202,7 @@ impl DownloadBlobBuilder<'_> {
         self,
     ) -> Result<Success<runtime::client::Bytes>, Error<DownloadBlobError>> {
         let query: Vec<(runtime::client::QueryName, String)> =
-            vec![("size".into(), param(&self.size))];
+            vec![("size".into(), param(self.size))];
         let path = format!("/blobs/{}", segment("name", self.name)?);
         let call = runtime::client::Call {
             query,
@@ -210,7 +225,7 @@ impl DownloadBlobBuilder<'_> {
         self,
     ) -> Result<Success<runtime::client::ByteStream>, Error<DownloadBlobError>> {
         let query: Vec<(runtime::client::QueryName, String)> =
-            vec![("size".into(), param(&self.size))];
+            vec![("size".into(), param(self.size))];
         let path = format!("/blobs/{}", segment("name", self.name)?);
         let call = runtime::client::Call {
             query,
@@ -322,6 +337,49 @@ impl PutNoteBuilder<'_> {
 /// Documented error responses of [`Client::put_note`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum PutNoteError {}
+/// A request of [`Client::put_streamed_note`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct PutStreamedNoteBuilder<'a> {
+    client: &'a Client,
+    name: String,
+    body: runtime::client::BodySource,
+}
+
+impl PutStreamedNoteBuilder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<types::Digest, Error<PutStreamedNoteError>> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Success<types::Digest>, Error<PutStreamedNoteError>> {
+        let path = format!("/streamed-notes/{}", segment("name", self.name)?);
+        let call = runtime::client::Call {
+            body: Some({
+                let body = &self.body;
+                runtime::client::Body::source("application/octet-stream", body.clone())
+            }),
+            ..call("put_streamed_note", Method::PUT, true, path)
+        };
+        let response = self.client.execute(call).await?;
+        match response.status.as_u16() {
+            201 => Ok(Success::new(json(&response)?, response)),
+            400 => Err(Error::Response(PutStreamedNoteError::BadRequest)),
+            _ => Err(Error::Undocumented(response)),
+        }
+    }
+}
+
+/// Documented error responses of [`Client::put_streamed_note`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum PutStreamedNoteError {
+    /// 400: the body broke off
+    BadRequest,
+}
+
 /// A request of [`Client::put_buffered`]: its methods set optional values, `send` runs it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]

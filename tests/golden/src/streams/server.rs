@@ -103,6 +103,13 @@ pub trait Api: Send + Sync + 'static {
     ///
     /// `PUT /notes/{name}`
     fn put_note(&self, input: PutNoteInput) -> impl Future<Output = PutNoteResponse> + Send;
+    /// A streamed body within this operation's own limit, enforced while it streams.
+    ///
+    /// `PUT /streamed-notes/{name}`
+    fn put_streamed_note(
+        &self,
+        input: PutStreamedNoteInput,
+    ) -> impl Future<Output = PutStreamedNoteResponse> + Send;
     /// A body read whole within the API's limit (4 MiB).
     ///
     /// `PUT /buffered/{name}`
@@ -124,6 +131,10 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
             axum::routing::get(handle_download_blob::<A>).put(handle_upload_blob::<A>),
         )
         .route("/notes/{p0}", axum::routing::put(handle_put_note::<A>))
+        .route(
+            "/streamed-notes/{p0}",
+            axum::routing::put(handle_put_streamed_note::<A>),
+        )
         .route(
             "/buffered/{p0}",
             axum::routing::put(handle_put_buffered::<A>),
@@ -389,6 +400,88 @@ async fn serve_put_note<A: Api>(
     cx.verdict()?;
     let input = PutNoteInput { name, body };
     Ok(api.put_note(input).await.into_response())
+}
+
+/// What a `put_streamed_note` request carries, decoded and validated.
+#[derive(Debug)]
+pub struct PutStreamedNoteInput {
+    /// `name` (path).
+    pub name: String,
+    pub body: runtime::server::ByteStream,
+}
+
+/// Every response `put_streamed_note` documents; nothing else can be sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PutStreamedNoteResponse {
+    /// 201: stored
+    Created(types::Digest),
+    /// 400: the body broke off
+    BadRequest,
+}
+
+impl PutStreamedNoteResponse {
+    /// The HTTP status this response is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Created(_) => 201,
+            Self::BadRequest => 400,
+        }
+    }
+
+    /// The documented response for `status` (and, where errors are
+    /// told apart by code, `code`) with a JSON `body`; an error if
+    /// the spec documents no such response or the body does not fit.
+    pub fn documented(
+        status: u16,
+        code: Option<&str>,
+        body: Option<::serde_json::Value>,
+    ) -> Result<Self, String> {
+        let body = body.unwrap_or(::serde_json::Value::Null);
+        match (status, code) {
+            (201, _) => Ok(Self::Created(runtime::server::from_json(body)?)),
+            (400, _) => Ok(Self::BadRequest),
+            _ => Err(format!(
+                "status {status} (code {code:?}) is not documented for `put_streamed_note`"
+            )),
+        }
+    }
+
+    fn into_response(self) -> Response {
+        match self {
+            Self::Created(body) => FORMAT.json("put_streamed_note", 201, "application/json", &body),
+            Self::BadRequest => runtime::server::empty_response(400),
+        }
+    }
+}
+
+/// Handles `PUT /streamed-notes/{name}`.
+async fn handle_put_streamed_note<A: Api>(
+    State(api): State<Arc<A>>,
+    path: PathParams,
+    request: Request,
+) -> Response {
+    let path = path.bind(&[("name", "", "")]);
+    serve_put_streamed_note(&*api, path, request)
+        .await
+        .unwrap_or_else(|r| FORMAT.reject(r))
+}
+
+/// Reads, authenticates and validates a `put_streamed_note` request, then calls the implementation.
+async fn serve_put_streamed_note<A: Api>(
+    api: &A,
+    path: PathParams,
+    request: Request,
+) -> Result<Response, Rejection> {
+    let mut cx = Incoming::streaming(request, path, 1024).await?;
+    cx.media_type_is("application/octet-stream")?;
+    let name = cx.required::<String>(Location::Path, "name", Parse::Text);
+    let body = cx.stream_body(true);
+    let (Some(name), Some(Some(body))) = (name, body) else {
+        return Err(cx.invalid());
+    };
+    cx.verdict()?;
+    let input = PutStreamedNoteInput { name, body };
+    cx.within_limit(api.put_streamed_note(input).await.into_response())
 }
 
 /// What a `put_buffered` request carries, decoded and validated.

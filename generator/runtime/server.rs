@@ -1102,6 +1102,8 @@ mod tests {
             path: PathParams::default(),
             query: query.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             violations: Vec::new(),
+            unread: None,
+            overrun: Default::default(),
         };
         assert_eq!(cx.required::<u32>(Location::Query, "limit", Parse::Json), Some(5));
         assert_eq!(cx.optional::<u32>(Location::Query, "limit", Parse::Json), Some(Some(5)));

@@ -1419,6 +1419,8 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             violations: Vec::new(),
+            unread: None,
+            overrun: Default::default(),
         };
         assert_eq!(
             cx.required::<u32>(Location::Query, "limit", Parse::Json),

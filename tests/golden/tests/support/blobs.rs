@@ -11,7 +11,6 @@ use golden::streams::server::{
 };
 use golden::streams::types::{Digest, Missing};
 use sha2::{Digest as _, Sha256};
-use std::future::Future;
 
 /// Chunks of a pattern repeating every 251 bytes, 64,256 bytes (256
 /// periods) each: every chunk is the same, so one buffer serves them all.
@@ -64,48 +63,33 @@ fn digest_of(bytes: &[u8]) -> Digest {
 pub struct Blobs;
 
 impl Api for Blobs {
-    fn download_blob(
-        &self,
-        input: DownloadBlobInput,
-    ) -> impl Future<Output = DownloadBlobResponse> + Send {
-        async move {
-            match input.name.as_str() {
-                "missing" => DownloadBlobResponse::NotFound(Missing { name: input.name }),
-                _ => DownloadBlobResponse::Ok(pattern(input.size as u64)),
-            }
+    async fn download_blob(&self, input: DownloadBlobInput) -> DownloadBlobResponse {
+        match input.name.as_str() {
+            "missing" => DownloadBlobResponse::NotFound(Missing { name: input.name }),
+            _ => DownloadBlobResponse::Ok(pattern(input.size as u64)),
         }
     }
 
-    fn upload_blob(&self, input: UploadBlobInput) -> impl Future<Output = UploadBlobResponse> + Send {
-        async move {
-            match digest(input.body).await {
-                Ok(d) => UploadBlobResponse::Created(d),
-                Err(_) => UploadBlobResponse::BadRequest,
-            }
+    async fn upload_blob(&self, input: UploadBlobInput) -> UploadBlobResponse {
+        match digest(input.body).await {
+            Ok(d) => UploadBlobResponse::Created(d),
+            Err(_) => UploadBlobResponse::BadRequest,
         }
     }
 
-    fn put_streamed_note(
-        &self,
-        input: PutStreamedNoteInput,
-    ) -> impl Future<Output = PutStreamedNoteResponse> + Send {
-        async move {
-            match digest(input.body).await {
-                Ok(d) => PutStreamedNoteResponse::Created(d),
-                // Past the limit: the stub answers 413 whatever this says.
-                Err(_) => PutStreamedNoteResponse::BadRequest,
-            }
+    async fn put_streamed_note(&self, input: PutStreamedNoteInput) -> PutStreamedNoteResponse {
+        match digest(input.body).await {
+            Ok(d) => PutStreamedNoteResponse::Created(d),
+            // Past the limit: the stub answers 413 whatever this says.
+            Err(_) => PutStreamedNoteResponse::BadRequest,
         }
     }
 
-    fn put_note(&self, input: PutNoteInput) -> impl Future<Output = PutNoteResponse> + Send {
-        async move { PutNoteResponse::Created(digest_of(&input.body)) }
+    async fn put_note(&self, input: PutNoteInput) -> PutNoteResponse {
+        PutNoteResponse::Created(digest_of(&input.body))
     }
 
-    fn put_buffered(
-        &self,
-        input: PutBufferedInput,
-    ) -> impl Future<Output = PutBufferedResponse> + Send {
-        async move { PutBufferedResponse::Created(digest_of(&input.body)) }
+    async fn put_buffered(&self, input: PutBufferedInput) -> PutBufferedResponse {
+        PutBufferedResponse::Created(digest_of(&input.body))
     }
 }

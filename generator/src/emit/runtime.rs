@@ -141,7 +141,17 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
             include_str!("../../runtime/client.rs"),
             client,
             c,
-            &["bytes", "fastrand", "futures-util", "percent-encoding", "reqwest", "rustls", "serde", "serde_json", "tokio"],
+            &[
+                "bytes",
+                "fastrand",
+                "futures-util",
+                "percent-encoding",
+                "reqwest",
+                "rustls",
+                "serde",
+                "serde_json",
+                "tokio",
+            ],
         ),
         m("retry", include_str!("../../runtime/retry.rs"), client, c, &["fastrand", "reqwest"]),
         m(

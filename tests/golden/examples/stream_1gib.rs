@@ -33,19 +33,31 @@ fn main() {
 /// Peak resident set of this process, in KiB.
 fn peak_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    let line = status.lines().find(|l| l.starts_with("VmHWM:")).expect("VmHWM");
-    line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).expect("a number")
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .expect("VmHWM");
+    line.split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .expect("a number")
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime")
 }
 
 /// The stub: prints its address, serves until stdin closes, then prints
 /// its peak memory.
 fn serve() {
     let rt = runtime();
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("a port");
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("a port");
     println!("{}", listener.local_addr().expect("an address"));
     std::io::stdout().flush().expect("stdout");
     let router = golden::streams::server::router(std::sync::Arc::new(blobs::Blobs));
@@ -58,7 +70,9 @@ fn serve() {
 fn client(direction: &str, address: &str, size: u64) {
     let rt = runtime();
     // A long transfer: the default 30 s per attempt would cut it.
-    let config = ClientConfig::new().base_url(format!("http://{address}")).timeout(Duration::from_secs(3600));
+    let config = ClientConfig::new()
+        .base_url(format!("http://{address}"))
+        .timeout(Duration::from_secs(3600));
     let client = Client::with_config(Credentials::new(), config).expect("a client");
     let expected = blobs::pattern_sha256(size);
     let start = Instant::now();
@@ -66,13 +80,30 @@ fn client(direction: &str, address: &str, size: u64) {
         match direction {
             "upload" => {
                 let source = BodySource::from_stream(blobs::pattern(size));
-                let digest = client.upload_blob("bench", source).send().await.expect("uploaded");
-                assert_eq!((digest.size as u64, digest.sha256), (size, expected), "the stub got every byte");
+                let digest = client
+                    .upload_blob("bench", source)
+                    .send()
+                    .await
+                    .expect("uploaded");
+                assert_eq!(
+                    (digest.size as u64, digest.sha256),
+                    (size, expected),
+                    "the stub got every byte"
+                );
             }
             _ => {
-                let body = client.download_blob("bench", size as i64).send_streaming().await.expect("a stream").value;
+                let body = client
+                    .download_blob("bench", size as i64)
+                    .send_streaming()
+                    .await
+                    .expect("a stream")
+                    .value;
                 let digest = blobs::digest(body).await.expect("read");
-                assert_eq!((digest.size as u64, digest.sha256), (size, expected), "every byte arrived");
+                assert_eq!(
+                    (digest.size as u64, digest.sha256),
+                    (size, expected),
+                    "every byte arrived"
+                );
             }
         }
     });
@@ -99,7 +130,11 @@ fn bench(mib: u64) {
             .args(["client", direction, address.trim(), &size.to_string()])
             .output()
             .expect("the client");
-        assert!(run.status.success(), "the client failed: {}", String::from_utf8_lossy(&run.stderr));
+        assert!(
+            run.status.success(),
+            "the client failed: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
         let text = String::from_utf8(run.stdout).expect("text");
         let mut fields = text.split_whitespace();
         let seconds: f64 = fields.next().and_then(|s| s.parse().ok()).expect("seconds");

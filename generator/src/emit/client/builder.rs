@@ -80,7 +80,9 @@ pub fn body(value: Value<'_>, required: bool, description: Option<&str>) -> Slot
         Value::Typed(t) => owned(strip_nullable(t)),
         Value::Text => (quote! { String }, quote! { impl Into<String> }, true),
         // Bytes or a stream (`Bytes`, `Vec<u8>`, `BodySource::from_reader`).
-        Value::Bytes => (quote! { runtime::client::BodySource }, quote! { impl Into<runtime::client::BodySource> }, true),
+        Value::Bytes => {
+            (quote! { runtime::client::BodySource }, quote! { impl Into<runtime::client::BodySource> }, true)
+        }
     };
     Slot {
         field: format_ident!("body"),

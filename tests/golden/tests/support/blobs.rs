@@ -6,8 +6,8 @@
 use golden::runtime::server::{ByteStream, Bytes};
 use golden::streams::server::{
     Api, DownloadBlobInput, DownloadBlobResponse, PutBufferedInput, PutBufferedResponse,
-    PutNoteInput, PutNoteResponse, PutStreamedNoteInput, PutStreamedNoteResponse,
-    UploadBlobInput, UploadBlobResponse,
+    PutNoteInput, PutNoteResponse, PutStreamedNoteInput, PutStreamedNoteResponse, UploadBlobInput,
+    UploadBlobResponse,
 };
 use golden::streams::types::{Digest, Missing};
 use sha2::{Digest as _, Sha256};
@@ -20,7 +20,12 @@ const CHUNK: usize = PERIOD * 256;
 fn chunk() -> Bytes {
     static CHUNK_BYTES: std::sync::OnceLock<Bytes> = std::sync::OnceLock::new();
     CHUNK_BYTES
-        .get_or_init(|| (0..CHUNK).map(|i| (i % PERIOD) as u8).collect::<Vec<u8>>().into())
+        .get_or_init(|| {
+            (0..CHUNK)
+                .map(|i| (i % PERIOD) as u8)
+                .collect::<Vec<u8>>()
+                .into()
+        })
         .clone()
 }
 
@@ -28,7 +33,12 @@ fn chunk() -> Bytes {
 pub fn pattern(size: u64) -> ByteStream {
     let chunks = futures_util::stream::unfold(size, |left| async move {
         let n = left.min(CHUNK as u64);
-        (n > 0).then(|| (Ok::<_, std::io::Error>(chunk().slice(..n as usize)), left - n))
+        (n > 0).then(|| {
+            (
+                Ok::<_, std::io::Error>(chunk().slice(..n as usize)),
+                left - n,
+            )
+        })
     });
     ByteStream::new(chunks).with_length(size)
 }
@@ -53,11 +63,17 @@ pub async fn digest(mut body: ByteStream) -> std::io::Result<Digest> {
         size += chunk.len() as i64;
         hash.update(&chunk);
     }
-    Ok(Digest { size, sha256: hex::encode(hash.finalize()) })
+    Ok(Digest {
+        size,
+        sha256: hex::encode(hash.finalize()),
+    })
 }
 
 fn digest_of(bytes: &[u8]) -> Digest {
-    Digest { size: bytes.len() as i64, sha256: hex::encode(Sha256::digest(bytes)) }
+    Digest {
+        size: bytes.len() as i64,
+        sha256: hex::encode(Sha256::digest(bytes)),
+    }
 }
 
 pub struct Blobs;

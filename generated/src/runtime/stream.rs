@@ -149,7 +149,7 @@ impl fmt::Debug for ByteStream {
     }
 }
 
-/// A [`ByteStream`] as an `http_body::Body`: what reqwest sends and axum
+/// A [`ByteStream`] as an `http_body::Body`: what reqwest sends and a stub
 /// answers with. The mutex only makes it `Sync` (reqwest asks for it); it
 /// is never contended, the body being polled by one task.
 pub(crate) struct StreamBody(Mutex<ByteStream>);

@@ -133,7 +133,13 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
             "stream",
             include_str!("../../runtime/stream.rs"),
             client || server,
-            e,
+            // Gated by the features the crate has (a client-only crate has
+            // no `server` feature to name).
+            match (client, server) {
+                (true, true) => e,
+                (true, false) => c,
+                _ => s,
+            },
             &["bytes", "futures-util", "http-body", "tokio"],
         ),
         m(

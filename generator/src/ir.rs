@@ -266,6 +266,16 @@ pub struct Operation {
     /// recognised one (or `x-apigen-pagination` declared it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
+    /// Largest request body a server stub reads, in bytes
+    /// (`x-apigen-body-limit` of the operation, else of the document);
+    /// `None`: the runtime's default (1 MiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_limit: Option<u64>,
+    /// Whether a server stub hands a binary request body to the
+    /// implementation, and takes a binary response from it, as a stream
+    /// (`x-apigen-stream`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stream: bool,
 }
 
 /// A paginated list operation: where one page's items are, and how to ask

@@ -9,6 +9,9 @@ pub mod newtype;
 
 pub mod pattern;
 
+#[cfg(any(feature = "client", feature = "server"))]
+pub mod stream;
+
 #[cfg(feature = "client")]
 pub mod client;
 

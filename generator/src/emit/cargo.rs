@@ -32,6 +32,8 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("futures-util", r#"version = "0.3", default-features = false, features = ["std"]"#),
     ("form_urlencoded", r#"version = "1""#),
     ("hex", r#"version = "0.4""#),
+    // Streamed bodies (reqwest and axum already build it).
+    ("http-body", r#"version = "1""#),
     ("hmac", r#"version = "0.13""#),
     ("percent-encoding", r#"version = "2""#),
     ("regress", r#"version = "0.10""#),

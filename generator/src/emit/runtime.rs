@@ -131,12 +131,38 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
         ),
         m("formats", include_str!("../../runtime/formats.rs"), needs.chrono, None, &["chrono"]),
         m("binary", include_str!("../../runtime/binary.rs"), needs.binary, None, &["bytes", "serde", "serde_json"]),
+        // Clients take and give bodies as streams; stubs do for
+        // `x-apigen-stream` operations.
+        m(
+            "stream",
+            include_str!("../../runtime/stream.rs"),
+            client || server,
+            // Gated by the features the crate has (a client-only crate has
+            // no `server` feature to name).
+            match (client, server) {
+                (true, true) => e,
+                (true, false) => c,
+                _ => s,
+            },
+            &["bytes", "futures-util", "http-body", "tokio"],
+        ),
         m(
             "client",
             include_str!("../../runtime/client.rs"),
             client,
             c,
-            &["bytes", "fastrand", "percent-encoding", "reqwest", "rustls", "serde", "serde_json", "tokio", "tracing"],
+            &[
+                "bytes",
+                "fastrand",
+                "futures-util",
+                "percent-encoding",
+                "reqwest",
+                "rustls",
+                "serde",
+                "serde_json",
+                "tokio",
+                "tracing",
+            ],
         ),
         m("retry", include_str!("../../runtime/retry.rs"), client, c, &["fastrand", "reqwest"]),
         m(
@@ -183,6 +209,7 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
                 "bytes",
                 "fastrand",
                 "form_urlencoded",
+                "futures-util",
                 "percent-encoding",
                 "serde",
                 "serde_json",

@@ -155,6 +155,16 @@ pub(super) fn operation(
         },
     );
     let path = if target.is_some() { "/".to_string() } else { path.to_string() };
+    let body_limit = body_limit(cx, op, at);
+    let stream = match ext("x-apigen-stream") {
+        None => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => {
+            let here = cx.prov.locate(&format!("{at}/x-apigen-stream"));
+            cx.sink.push(Diagnostic::error("extension.stream", here, "`x-apigen-stream` must be `true` or `false`"));
+            false
+        }
+    };
     Operation {
         name,
         type_name,
@@ -173,6 +183,28 @@ pub(super) fn operation(
         security,
         servers: servers(if op.servers.is_empty() { &item.servers } else { &op.servers }),
         pagination,
+        body_limit,
+        stream,
+    }
+}
+
+/// `x-apigen-body-limit` (bytes, a positive integer) of the operation, else
+/// of the document.
+fn body_limit(cx: &mut Ctx, op: &openapiv3::Operation, at: &str) -> Option<u64> {
+    const EXT: &str = "x-apigen-body-limit";
+    let (value, here) = match (op.extensions.get(EXT), cx.openapi.extensions.get(EXT)) {
+        (Some(v), _) => (v, format!("{at}/{EXT}")),
+        (None, Some(v)) => (v, format!("/{EXT}")),
+        (None, None) => return None,
+    };
+    match value.as_u64().filter(|n| *n > 0) {
+        Some(n) => Some(n),
+        None => {
+            let here = cx.prov.locate(&here);
+            let message = format!("`{EXT}` must be a positive number of bytes, not `{value}`");
+            cx.sink.push(Diagnostic::error("extension.body-limit", here, message).help("see specs/EXTENSIONS.md"));
+            None
+        }
     }
 }
 

@@ -41,3 +41,6 @@ pub mod github_hooks;
 
 /// Tokens 1
 pub mod tokens;
+
+/// Streams 1
+pub mod streams;

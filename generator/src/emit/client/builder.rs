@@ -29,7 +29,7 @@ pub struct Slot {
 /// Field names of the builder itself and its methods: a parameter named so
 /// (a query parameter `client`, `send` or `body`) becomes `{name}_param`.
 pub const RESERVED: &[&str] =
-    &["body", "client", "send", "send_with_response", "into_stream", "pages", "page_url", "clone"];
+    &["body", "client", "send", "send_with_response", "send_streaming", "into_stream", "pages", "page_url", "clone"];
 
 /// The operation's parameters named so that none collides with the
 /// builder's own names.
@@ -70,7 +70,7 @@ pub enum Value<'a> {
     /// A value of this type, encoded by the runtime (JSON, forms).
     Typed(&'a TypeRef),
     Text,
-    /// Bytes sent as given.
+    /// Bytes sent as given, or streamed.
     Bytes,
 }
 
@@ -79,7 +79,10 @@ pub fn body(value: Value<'_>, required: bool, description: Option<&str>) -> Slot
     let (owned, arg, into) = match value {
         Value::Typed(t) => owned(strip_nullable(t)),
         Value::Text => (quote! { String }, quote! { impl Into<String> }, true),
-        Value::Bytes => (quote! { runtime::client::Bytes }, quote! { impl Into<runtime::client::Bytes> }, true),
+        // Bytes or a stream (`Bytes`, `Vec<u8>`, `BodySource::from_reader`).
+        Value::Bytes => {
+            (quote! { runtime::client::BodySource }, quote! { impl Into<runtime::client::BodySource> }, true)
+        }
     };
     Slot {
         field: format_ident!("body"),

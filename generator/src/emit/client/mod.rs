@@ -90,6 +90,18 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
             }
         }
     });
+    // Only APIs with a binary download have `send_streaming`.
+    let execute_streaming = api.operations.iter().any(operation::downloads).then(|| {
+        quote! {
+            /// As `execute`, a success's body left unread, as a stream.
+            async fn execute_streaming(
+                &self,
+                call: runtime::client::Call<'_, Scheme>,
+            ) -> Result<runtime::client::Received, runtime::client::Failure> {
+                self.transport.execute_streaming(&self.credentials, call).await
+            }
+        }
+    });
     let server = server(api);
     let title = format!(" Async client for {} {}.", api.title, api.version);
     let client_doc = format!(" A client for {}: one async method per operation.", api.title);
@@ -130,6 +142,7 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
             }
 
             #execute
+            #execute_streaming
 
             #methods
         }

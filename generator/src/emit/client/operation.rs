@@ -81,6 +81,27 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
     let execute = quote! { #call let response = self.client.execute(call).await?; };
     let paging_methods = paging.map(|p| p.methods);
     let (decode, error_enum) = responses(op, &error_ident, &types);
+    // A binary download can also be read as it arrives.
+    let streaming = downloads(op).then(|| {
+        quote! {
+            /// Sends the request: a success's body as a stream, read as it
+            /// arrives (retries happen before it is handed out, never
+            /// after); an error response is read and decoded as by `send`.
+            pub async fn send_streaming(self) -> Result<Success<runtime::client::ByteStream>, Error<#error_ident>> {
+                #query_setup
+                #header_setup
+                let path = #path;
+                #call
+                let response = match self.client.execute_streaming(call).await? {
+                    runtime::client::Received::Streaming(success) => return Ok(success),
+                    runtime::client::Received::Whole(response) => response,
+                };
+                // Read whole: not a success, or one that came without a body.
+                let whole: Result<Success<runtime::client::Bytes>, Error<#error_ident>> = #decode;
+                whole.map(|s| Success { status: s.status, headers: s.headers, value: s.value.into() })
+            }
+        }
+    });
 
     let mut docs = doc(op.summary.as_deref(), op.description.as_deref());
     let route = match &op.target {
@@ -104,6 +125,7 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
             #decode
         }
 
+        #streaming
         #paging_methods
     };
     let emitted = builder::emit(&builder::Request {
@@ -256,6 +278,14 @@ fn collect(
         let wire = &p.name;
         if !structured && displayable(api, &p.ty) {
             match p.required {
+                // A number or boolean is `Copy`: passed by value (clippy).
+                true if matches!(
+                    resolve(api, strip_nullable(&p.ty)),
+                    TypeRef::Integer { .. } | TypeRef::Number { .. } | TypeRef::Boolean
+                ) =>
+                {
+                    init.push(quote! { (#name, param(self.#ident)) })
+                }
                 true => init.push(quote! { (#name, param(&self.#ident)) }),
                 false => pushes.push(quote! { push(&mut #var, #wire, self.#ident.as_ref()); }),
             }
@@ -373,7 +403,7 @@ fn body(api: &Api, op: &Operation, wire: &Wire) -> (Option<builder::Slot>, Optio
         (Kind::Text, _, _) => (Value::Text, quote! { runtime::client::Body::text(#ct, body) }),
         // Bytes as given: octet streams, and media types (untyped forms and
         // multipart bodies) the caller encodes.
-        _ => (Value::Bytes, quote! { runtime::client::Body::bytes(#ct, body.clone()) }),
+        _ => (Value::Bytes, quote! { runtime::client::Body::source(#ct, body.clone()) }),
     };
     let slot = builder::body(slot, b.required, b.description.as_deref());
     let expr = match b.required {
@@ -451,6 +481,19 @@ fn file_part(api: &Api, t: &TypeRef, name: &str, content_type: &str) -> Option<T
             Some(quote! { for v in v.iter() { #one } })
         }
         _ => None,
+    }
+}
+
+/// Whether an operation's one documented success is a binary body without
+/// documented headers: its client then has `send_streaming`.
+pub fn downloads(op: &Operation) -> bool {
+    let ok: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
+    match ok.as_slice() {
+        [one] => {
+            headers::of(op, one).is_none()
+                && preferred(&one.contents).is_some_and(|c| !matches!(kind(c), Kind::Json | Kind::Text))
+        }
+        _ => false,
     }
 }
 

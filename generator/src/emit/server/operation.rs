@@ -130,9 +130,10 @@ fn input_struct(api: &Api, op: &Operation, params: &[&Parameter], body_field: &I
         fields.push(quote! { #docs pub #body_field: #ty, });
     }
     let d = format!(" What a `{}` request carries, decoded and validated.", op.name);
+    let derive = derives(streams_body(api, op));
     quote! {
         #[doc = #d]
-        #[derive(Clone, Debug, PartialEq)]
+        #derive
         pub struct #ident {
             #(#fields)*
         }
@@ -160,8 +161,39 @@ fn body(api: &Api, op: &Operation) -> Option<(TokenStream, TokenStream)> {
             (ty.clone(), quote! { cx.json_body::<#ty>(#required) })
         }
         (Kind::Text, _, _) => (quote! { String }, quote! { cx.text_body(#required) }),
+        _ if op.stream => (quote! { runtime::server::ByteStream }, quote! { cx.stream_body(#required) }),
         _ => (quote! { runtime::server::Bytes }, quote! { cx.bytes_body(#required) }),
     })
+}
+
+/// Whether the request body reaches the implementation as a stream
+/// (`x-apigen-stream` on an operation with a binary body).
+fn streams_body(api: &Api, op: &Operation) -> bool {
+    op.stream && body(api, op).is_some_and(|(ty, _)| ty.to_string().ends_with("ByteStream"))
+}
+
+/// A stream is neither cloned nor compared: a type holding one derives
+/// `Debug` only.
+fn derives(stream: bool) -> TokenStream {
+    match stream {
+        true => quote! { #[derive(Debug)] },
+        false => quote! { #[derive(Clone, Debug, PartialEq)] },
+    }
+}
+
+/// How a stub reads the request: the body streamed, or read whole within
+/// the operation's limit (the runtime's default unless the spec sets one).
+fn read_request(api: &Api, op: &Operation) -> TokenStream {
+    let limit = op.body_limit.map(|n| {
+        let n = proc_macro2::Literal::u64_unsuffixed(n);
+        quote! { #n }
+    });
+    match (streams_body(api, op), limit) {
+        (true, Some(n)) => quote! { Incoming::streaming(request, path, #n).await? },
+        (true, None) => quote! { Incoming::streaming(request, path, runtime::server::BODY_LIMIT).await? },
+        (false, Some(n)) => quote! { Incoming::read_limited(request, path, #n).await? },
+        (false, None) => quote! { Incoming::read(request, path).await? },
+    }
 }
 
 /// How a parameter's text is read: as a string, or as JSON first.
@@ -307,10 +339,17 @@ fn serve(
         },
     };
     let d = format!(" Reads, authenticates and validates a `{}` request, then calls the implementation.", op.name);
+    let read = read_request(api, op);
+    let answer = quote! { api.#name(#call_caller input).await.into_response() };
+    // A streamed body may go past its limit after the call began.
+    let answer = match streams_body(api, op) {
+        true => quote! { cx.within_limit(#answer) },
+        false => quote! { Ok(#answer) },
+    };
     quote! {
         #[doc = #d]
         async fn #serve_ident<A: Api>(api: &A, path: PathParams, request: Request) -> Result<Response, Rejection> {
-            let mut cx = Incoming::read(request, path).await?;
+            let mut cx = #read;
             #authenticate
             #media
             #(#decode)*
@@ -318,7 +357,7 @@ fn serve(
             #(#validate)*
             cx.verdict()?;
             let input = #input_ident { #(#fields),* };
-            Ok(api.#name(#call_caller input).await.into_response())
+            #answer
         }
     }
 }
@@ -350,14 +389,17 @@ enum Payload {
     Json(String),
     Text(String),
     Bytes(String),
+    /// Bytes the implementation streams (`x-apigen-stream`).
+    Stream(String),
 }
 
-fn payload(r: &Response) -> Option<(TokenStream, Payload)> {
+fn payload(op: &Operation, r: &Response) -> Option<(TokenStream, Payload)> {
     let content = preferred(&r.contents)?;
     let media = if content.media_type.contains('*') { "application/json" } else { content.media_type.as_str() };
     Some(match (kind(content), &content.ty) {
         (Kind::Json, Some(t)) => (rust_type(t, &quote! { types:: }), Payload::Json(media.to_owned())),
         (Kind::Text, _) => (quote! { String }, Payload::Text(media.to_owned())),
+        _ if op.stream => (quote! { runtime::server::ByteStream }, Payload::Stream(media.to_owned())),
         _ => (quote! { runtime::server::Bytes }, Payload::Bytes(media.to_owned())),
     })
 }
@@ -369,7 +411,7 @@ fn variants(op: &Operation) -> Vec<Variant> {
             out.push(Variant {
                 ident: format_ident!("{}", r.rust_name),
                 docs: status_doc(r),
-                payload: payload(r),
+                payload: payload(op, r),
                 status: r.status,
                 code: None,
                 headers: headers::of(op, r)
@@ -484,6 +526,7 @@ fn responses(api: &Api, op: &Operation, ident: &Ident, unreached: Option<&TokenS
             (Some((_, Payload::Json(m))), None) => quote! { FORMAT.json(#op_name, #status, #m, &body) },
             (Some((_, Payload::Text(m))), None) => quote! { runtime::server::text_response(#status, #m, body) },
             (Some((_, Payload::Bytes(m))), None) => quote! { runtime::server::bytes_response(#status, #m, body) },
+            (Some((_, Payload::Stream(m))), None) => quote! { runtime::server::stream_response(#status, #m, body) },
         };
         match v.headers {
             Some(_) => quote! { #pattern => headers.write(#send), },
@@ -518,9 +561,10 @@ fn responses(api: &Api, op: &Operation, ident: &Ident, unreached: Option<&TokenS
     });
     let d = format!(" Every response `{}` documents; nothing else can be sent.", op.name);
     let err = format!("status {{status}} (code {{code:?}}) is not documented for `{}`", op.name);
+    let derive = derives(vs.iter().any(|v| matches!(v.payload, Some((_, Payload::Stream(_))))));
     quote! {
         #[doc = #d]
-        #[derive(Clone, Debug, PartialEq)]
+        #derive
         pub enum #ident {
             #(#decls)*
         }
@@ -571,6 +615,9 @@ fn documented_arms(op: &Operation, vs: &[Variant]) -> (Vec<TokenStream>, bool) {
             Some((_, Payload::Bytes(_))) => {
                 Some(quote! { runtime::server::from_json::<String>(body).map(runtime::server::Bytes::from)? })
             }
+            Some((_, Payload::Stream(_))) => Some(quote! {
+                runtime::server::ByteStream::from(runtime::server::from_json::<String>(body).map(runtime::server::Bytes::from)?)
+            }),
             Some(_) => Some(quote! { runtime::server::from_json(body)? }),
         };
         let status = status::pattern(v.status, quote! { 100..=599 });

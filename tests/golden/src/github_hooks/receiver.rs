@@ -114,7 +114,8 @@ pub trait Api: Send + Sync + 'static {
 }
 
 /// An `axum::Router` serving `api`: the documented routes (trailing
-/// slashes as written), bodies up to `runtime::server::BODY_LIMIT`,
+/// slashes as written), bodies up to `x-apigen-body-limit` (else
+/// `runtime::server::BODY_LIMIT`),
 /// and this API's error format for unknown routes, wrong methods,
 /// bad credentials and invalid requests.
 pub fn router<A: Api>(api: Arc<A>) -> axum::Router {

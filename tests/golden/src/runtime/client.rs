@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use tracing::Instrument;
 
+pub use super::stream::{BodySource, ByteStream};
 pub use bytes::Bytes;
 pub use reqwest::StatusCode;
 pub use reqwest::header::HeaderMap;
@@ -467,13 +468,16 @@ fn choose<'s, A: Authorize>(
     )))
 }
 
-/// A request body, already serialised.
+/// A request body, already serialised, or a stream read as it is sent.
 #[derive(Clone, Debug)]
 pub struct Body {
     /// The media type sent as `Content-Type` (with its parameters, such as
     /// a multipart boundary).
     pub content_type: std::borrow::Cow<'static, str>,
+    /// The bytes (empty for a streamed body).
     pub bytes: Bytes,
+    /// A streamed body: sent once, so a call with one is never retried.
+    stream: Option<BodySource>,
 }
 
 impl Body {
@@ -482,7 +486,28 @@ impl Body {
         Body {
             content_type: content_type.into(),
             bytes,
+            stream: None,
         }
+    }
+
+    /// Bytes or a stream, as the caller gave them (binary bodies). A
+    /// signed request (SigV4, Huawei's SDK-HMAC-SHA256) cannot carry a
+    /// stream: the signature covers the body's hash, which would need the
+    /// body read twice; the signer refuses it with a [`RequestError`].
+    pub fn source(content_type: &'static str, source: BodySource) -> Body {
+        match source.as_bytes() {
+            Some(bytes) => Body::bytes(content_type, bytes.clone()),
+            None => Body {
+                content_type: content_type.into(),
+                bytes: Bytes::new(),
+                stream: Some(source),
+            },
+        }
+    }
+
+    /// Whether the body is a stream (sent once: the call is not retried).
+    pub fn is_stream(&self) -> bool {
+        self.stream.is_some()
     }
 
     /// A text body.
@@ -661,6 +686,7 @@ impl Multipart {
         Body {
             content_type: format!("{content_type}; boundary={boundary}").into(),
             bytes: out.into(),
+            stream: None,
         }
     }
 }
@@ -840,6 +866,39 @@ impl Transport {
         auth: &A,
         call: Call<'_, A::Scheme>,
     ) -> Result<RawResponse, Failure> {
+        self.traced(auth, call, None).await
+    }
+
+    /// As [`Transport::execute`], but a success (2xx) body is not read:
+    /// it is handed out as a [`ByteStream`], with the status and headers.
+    /// Other responses are read whole, as `execute` does, so that errors
+    /// decode as documented. Retries happen before a stream is handed out,
+    /// never after. `ClientConfig::timeout` bounds reading the stream too.
+    pub async fn execute_streaming<A: Authorize>(
+        &self,
+        auth: &A,
+        call: Call<'_, A::Scheme>,
+    ) -> Result<Received, Failure> {
+        let mut stream = None;
+        let response = self.traced(auth, call, Some(&mut stream)).await?;
+        Ok(match stream {
+            Some(body) => Received::Streaming(Success {
+                status: response.status,
+                headers: response.headers,
+                value: body,
+            }),
+            None => Received::Whole(response),
+        })
+    }
+
+    /// The call in its `apigen.request` span; a 2xx body goes into
+    /// `stream` when it is given.
+    async fn traced<A: Authorize>(
+        &self,
+        auth: &A,
+        call: Call<'_, A::Scheme>,
+        stream: Option<&mut Option<ByteStream>>,
+    ) -> Result<RawResponse, Failure> {
         let span = tracing::info_span!(
             "apigen.request",
             operation = call.operation,
@@ -851,7 +910,7 @@ impl Transport {
         );
         let started = tokio::time::Instant::now();
         let outcome = self
-            .attempts(auth, &call, started, &span)
+            .attempts(auth, &call, started, &span, stream)
             .instrument(span.clone())
             .await;
         span.record("elapsed_ms", millis(started.elapsed()));
@@ -864,6 +923,7 @@ impl Transport {
         call: &Call<'_, A::Scheme>,
         started: tokio::time::Instant,
         span: &tracing::Span,
+        mut stream: Option<&mut Option<ByteStream>>,
     ) -> Result<RawResponse, Failure> {
         let deadline = self.deadline.map(|d| started + d);
         let past_deadline = |attempts, last_response| {
@@ -896,7 +956,7 @@ impl Transport {
                             .await
                             .map_err(Failure::Request)?;
                     }
-                    let sent = self.send(request, call.error_code);
+                    let sent = self.send(request, call, stream.as_deref_mut());
                     match deadline {
                         None => sent.await,
                         Some(at) => tokio::time::timeout_at(at, sent)
@@ -909,13 +969,17 @@ impl Transport {
                 self.interceptors.response(&this, response);
                 span.record("status", response.status.as_u16());
             }
-            let decision = self.retry.decide(
-                attempt,
-                call.idempotent,
-                &outcome,
-                call.transient,
-                SystemTime::now(),
-            );
+            let decision = match call.body.as_ref().is_some_and(Body::is_stream) {
+                // The stream has been read: there is nothing to send again.
+                true => Decision::Stop,
+                false => self.retry.decide(
+                    attempt,
+                    call.idempotent,
+                    &outcome,
+                    call.transient,
+                    SystemTime::now(),
+                ),
+            };
             if let Decision::RetryAfter(wait, cause) = decision {
                 let wait_ms = millis(wait);
                 if deadline.is_some_and(|at| tokio::time::Instant::now() + wait >= at) {
@@ -948,22 +1012,14 @@ impl Transport {
     }
 
     /// One attempt: the response with its whole body.
-    async fn send(
+    async fn send<S>(
         &self,
         request: reqwest::Request,
-        error_code: fn(&HeaderMap, &[u8]) -> Option<String>,
+        call: &Call<'_, S>,
+        stream: Option<&mut Option<ByteStream>>,
     ) -> Result<RawResponse, reqwest::Error> {
         let response = self.http.execute(request).await?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await?;
-        let error_code = error_code(&headers, &body);
-        Ok(RawResponse {
-            status,
-            headers,
-            body,
-            error_code,
-        })
+        read(response, call, stream).await
     }
 
     fn build<S>(&self, call: &Call<'_, S>) -> Result<reqwest::Request, RequestError> {
@@ -1003,10 +1059,68 @@ impl Transport {
                     ))
                 })?;
             headers.insert(reqwest::header::CONTENT_TYPE, content_type);
-            *request.body_mut() = Some(body.bytes.clone().into());
+            *request.body_mut() = Some(match &body.stream {
+                None => body.bytes.clone().into(),
+                Some(source) => {
+                    let stream = source.take_stream().ok_or_else(|| {
+                        RequestError(
+                            "the streamed body was already sent: a stream is sent once".into(),
+                        )
+                    })?;
+                    if let Some(length) = stream.length() {
+                        headers.insert(reqwest::header::CONTENT_LENGTH, length.into());
+                    }
+                    reqwest::Body::wrap(super::stream::StreamBody::new(stream))
+                }
+            });
         }
         Ok(request)
     }
+}
+
+/// A response of [`Transport::execute_streaming`].
+#[derive(Debug)]
+pub enum Received {
+    /// A success, its body unread.
+    Streaming(Success<ByteStream>),
+    /// Any other response, read whole.
+    Whole(RawResponse),
+}
+
+/// Reads a response: whole, or, for a 2xx when `stream` is given, its
+/// status and headers only, the body going into `stream` unread.
+async fn read<S>(
+    response: reqwest::Response,
+    call: &Call<'_, S>,
+    stream: Option<&mut Option<ByteStream>>,
+) -> Result<RawResponse, reqwest::Error> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    if let Some(slot) = stream.filter(|_| status.is_success()) {
+        let length = response.content_length();
+        let chunks = futures_util::stream::unfold(response, |mut r| async move {
+            r.chunk().await.transpose().map(|chunk| (chunk, r))
+        });
+        let body = ByteStream::new(chunks);
+        *slot = Some(match length {
+            Some(n) => body.with_length(n),
+            None => body,
+        });
+        return Ok(RawResponse {
+            status,
+            headers,
+            body: Bytes::new(),
+            error_code: None,
+        });
+    }
+    let body = response.bytes().await?;
+    let error_code = (call.error_code)(&headers, &body);
+    Ok(RawResponse {
+        status,
+        headers,
+        body,
+        error_code,
+    })
 }
 
 fn host_header(url: &reqwest::Url) -> Option<reqwest::header::HeaderValue> {

@@ -13,6 +13,9 @@ pub mod formats;
 
 pub mod binary;
 
+#[cfg(any(feature = "client", feature = "server"))]
+pub mod stream;
+
 #[cfg(feature = "client")]
 pub mod client;
 

@@ -18,11 +18,13 @@ use serde_json::{Map, Value};
 use std::future::Future;
 use tracing::Instrument;
 
+pub use super::stream::ByteStream;
 pub use axum;
 pub use bytes::Bytes;
 
-/// Largest request body a stub reads (1 MiB); a larger one is rejected
-/// before it is buffered.
+/// Largest request body a stub reads (1 MiB) unless the spec sets another
+/// limit (`x-apigen-body-limit`, for the API or an operation); a larger
+/// one is rejected (413) before it is buffered.
 pub const BODY_LIMIT: usize = 1 << 20;
 
 /// How an API answers rejections (generated from the spec's
@@ -329,6 +331,24 @@ pub fn bytes_response(status: u16, content_type: &'static str, body: Bytes) -> R
     response
 }
 
+/// A body sent as the implementation produces it, never buffered
+/// (`Content-Length` when the stream declares one, else chunked).
+pub fn stream_response(status: u16, content_type: &'static str, body: ByteStream) -> Response {
+    let length = body.length();
+    let mut response = Response::new(Body::new(super::stream::StreamBody::new(body)));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Some(n) = length {
+        response
+            .headers_mut()
+            .insert(CONTENT_LENGTH, HeaderValue::from(n));
+    }
+    response
+}
+
 pub fn empty_response(status: u16) -> Response {
     let mut response = Response::new(Body::empty());
     *response.status_mut() =
@@ -527,10 +547,17 @@ pub struct Incoming {
     pub method: Method,
     pub uri: Uri,
     pub headers: HeaderMap,
+    /// The body, read whole (empty when it is streamed).
     pub body: Bytes,
     path: PathParams,
     query: Vec<(String, String)>,
     violations: Vec<Violation>,
+    /// The body unread, with its limit, for an operation that streams it
+    /// (in a mutex only to be `Sync`, as a handler's future must be `Send`
+    /// across awaits that borrow `Incoming`: axum's `Body` is not `Sync`).
+    unread: Option<std::sync::Mutex<(Body, usize)>>,
+    /// Set when a streamed body went past its limit.
+    overrun: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// How a parameter's text becomes a value.
@@ -574,7 +601,36 @@ pub enum Items {
 
 impl Incoming {
     /// Reads the body (up to [`BODY_LIMIT`]) and the query string.
-    pub async fn read(request: Request, mut path: PathParams) -> Result<Incoming, Rejection> {
+    pub async fn read(request: Request, path: PathParams) -> Result<Incoming, Rejection> {
+        Self::read_limited(request, path, BODY_LIMIT).await
+    }
+
+    /// Reads the body (up to `limit` bytes: 413 beyond) and the query string.
+    pub async fn read_limited(
+        request: Request,
+        path: PathParams,
+        limit: usize,
+    ) -> Result<Incoming, Rejection> {
+        Self::start(request, path, limit, false).await
+    }
+
+    /// Reads the query string but not the body, which
+    /// [`Incoming::stream_body`] hands out as a stream of at most `limit`
+    /// bytes (413 beyond, declared or found while streaming).
+    pub async fn streaming(
+        request: Request,
+        path: PathParams,
+        limit: usize,
+    ) -> Result<Incoming, Rejection> {
+        Self::start(request, path, limit, true).await
+    }
+
+    async fn start(
+        request: Request,
+        mut path: PathParams,
+        limit: usize,
+        stream: bool,
+    ) -> Result<Incoming, Rejection> {
         let (parts, body) = request.into_parts();
         if let Some(why) = repeated_host(&parts) {
             return Err(Rejection::AmbiguousRequest(why));
@@ -588,10 +644,13 @@ impl Incoming {
             .headers
             .get(CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-        if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        if declared.is_some_and(|n| n > limit as u64) {
             return Err(Rejection::PayloadTooLarge);
         }
-        let body = read_body(body, BODY_LIMIT).await?;
+        let (body, unread) = match stream {
+            true => (Bytes::new(), Some(std::sync::Mutex::new((body, limit)))),
+            false => (read_body(body, limit).await?, None),
+        };
         let query = form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes())
             .into_owned()
             .collect();
@@ -612,7 +671,73 @@ impl Incoming {
             path,
             query,
             violations,
+            unread,
+            overrun: Default::default(),
         })
+    }
+
+    /// The unread body as a stream (see [`Incoming::streaming`]). A body
+    /// declared empty (`Content-Length: 0`, or neither a length nor
+    /// chunked encoding) counts as absent. Past the limit the stream fails
+    /// and [`Incoming::within_limit`] turns the answer into a 413.
+    pub fn stream_body(&mut self, required: bool) -> Option<Option<ByteStream>> {
+        let present = self.has_body();
+        let unread = self.unread.take().filter(|_| present);
+        let Some((body, limit)) = unread.map(|u| {
+            u.into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        }) else {
+            if required {
+                self.missing("body", "");
+                return None;
+            }
+            return Some(None);
+        };
+        let length = self
+            .headers
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+        let overrun = self.overrun.clone();
+        let mut seen = 0;
+        let chunks = futures_util::StreamExt::map(body.into_data_stream(), move |chunk| {
+            let chunk = chunk.map_err(std::io::Error::other)?;
+            seen += chunk.len();
+            if seen > limit {
+                overrun.store(true, std::sync::atomic::Ordering::Relaxed);
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("the body is over its limit of {limit} bytes"),
+                ));
+            }
+            Ok(chunk)
+        });
+        let stream = ByteStream::new(chunks);
+        Some(Some(match length {
+            Some(n) => stream.with_length(n),
+            None => stream,
+        }))
+    }
+
+    /// The implementation's answer, unless a streamed body went past its
+    /// limit: then the 413 the limit promises, whatever was answered.
+    pub fn within_limit(&self, response: Response) -> Result<Response, Rejection> {
+        match self.overrun.load(std::sync::atomic::Ordering::Relaxed) {
+            true => Err(Rejection::PayloadTooLarge),
+            false => Ok(response),
+        }
+    }
+
+    /// Whether the request carries a body (read, or declared to come).
+    fn has_body(&self) -> bool {
+        if self.unread.is_none() {
+            return !self.body.is_empty();
+        }
+        match self.headers.get(CONTENT_LENGTH) {
+            Some(n) => n.as_bytes() != b"0",
+            None => self
+                .headers
+                .contains_key(axum::http::header::TRANSFER_ENCODING),
+        }
     }
 
     /// Refuses a request that gives one of the API's credentials
@@ -949,7 +1074,7 @@ impl Incoming {
     /// Whether the body is declared as `expected` (a media type, or a
     /// `+json`/`x-amz-json` family for JSON). A body-less request passes.
     pub fn media_type_is(&self, expected: &str) -> Result<(), Rejection> {
-        if self.body.is_empty() {
+        if !self.has_body() {
             return Ok(());
         }
         let Some(got) = self.header("content-type") else {
@@ -1324,6 +1449,8 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             violations: Vec::new(),
+            unread: None,
+            overrun: Default::default(),
         };
         assert_eq!(
             cx.required::<u32>(Location::Query, "limit", Parse::Json),

@@ -180,6 +180,12 @@ fn type_groups(api: &Api, operations: &BTreeMap<String, String>) -> BTreeMap<Str
     let mut always: BTreeSet<&str> = BTreeSet::new();
     let mut stack: Vec<&str> =
         api.types.keys().map(String::as_str).filter(|n| reached.get(n).is_some_and(|g| g.len() > 1)).collect();
+    // So is what webhooks and callbacks use: their receiver is not split.
+    for op in &api.incoming {
+        for ty in operation_types(op) {
+            ty.named_types(&mut stack);
+        }
+    }
     while let Some(name) = stack.pop() {
         if always.insert(name) {
             push_refs(api, name, &mut stack);

@@ -153,13 +153,17 @@ pub async fn header(request: &mut reqwest::Request, name: &'static str, key: &To
 
 /// An API key in the query string.
 pub async fn query(request: &mut reqwest::Request, name: &'static str, key: &Token) -> Result<(), RequestError> {
-    request.url_mut().query_pairs_mut().append_pair(name, key.get().await?.expose());
+    // Asked before the URL is borrowed: the query serializer is not `Send`,
+    // and the future must be.
+    let key = key.get().await?;
+    request.url_mut().query_pairs_mut().append_pair(name, key.expose());
     Ok(())
 }
 
 /// An API key in a cookie.
 pub async fn cookie(request: &mut reqwest::Request, name: &'static str, key: &Token) -> Result<(), RequestError> {
-    let value = sensitive(name, &format!("{name}={}", key.get().await?.expose()))?;
+    let key = key.get().await?;
+    let value = sensitive(name, &format!("{name}={}", key.expose()))?;
     request.headers_mut().append(COOKIE, value);
     Ok(())
 }

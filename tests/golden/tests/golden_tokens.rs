@@ -2,11 +2,13 @@
 //! generated client over loopback: OAuth 2.0 client credentials fetched
 //! from a local token endpoint once for many concurrent calls and again
 //! after expiry, a token endpoint's refusal as a clear error, and a bearer
-//! token provider asked on every call.
+//! token provider asked on every call, and API keys from providers in the
+//! query and in a cookie (calls spawned on the runtime, so their futures
+//! must be `Send`).
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use golden::runtime::auth::{Secret, Token};
@@ -66,11 +68,28 @@ async fn whoami(headers: HeaderMap) -> impl IntoResponse {
     }
 }
 
+/// Answers with the key it was sent in the query (`api_key`) or in the
+/// `session` cookie.
+async fn keyed(uri: Uri, headers: HeaderMap) -> impl IntoResponse {
+    let query = uri
+        .query()
+        .and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("api_key=")));
+    let cookie = headers
+        .get("cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("session="));
+    match query.or(cookie) {
+        Some(key) => (StatusCode::OK, format!(r#"{{"token":"{key}"}}"#)),
+        None => (StatusCode::UNAUTHORIZED, String::new()),
+    }
+}
+
 async fn start(server: Server) -> (String, Arc<Server>) {
     let server = Arc::new(server);
     let router = Router::new()
         .route("/token", post(token))
         .route("/whoami", get(whoami))
+        .route("/keyed", get(keyed))
         .with_state(server.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -174,6 +193,22 @@ async fn a_bearer_token_provider_is_asked_on_every_call() {
     // A fixed token still goes as it is.
     let fixed = client_static(&url);
     assert_eq!(fixed.whoami().send().await.unwrap().token, "fixed");
+}
+
+#[tokio::test]
+async fn provided_api_keys_go_in_the_query_and_the_cookie_from_spawned_calls() {
+    let (url, _server) = start(Server::default()).await;
+    let provider = |key: &'static str| {
+        Token::provider(move || async move { Ok(Secret::new(key)) })
+    };
+    let in_query = client(&url, Credentials::new().query_key(provider("q-1")));
+    let in_cookie = client(&url, Credentials::new().session_key(provider("c-1")));
+    // `tokio::spawn` takes only `Send` futures: a call whose credential is
+    // awaited while the request's URL is borrowed would not compile here.
+    let query = tokio::spawn(async move { in_query.keyed().send().await });
+    let cookie = tokio::spawn(async move { in_cookie.keyed().send().await });
+    assert_eq!(query.await.unwrap().unwrap().token, "q-1");
+    assert_eq!(cookie.await.unwrap().unwrap().token, "c-1");
 }
 
 fn client_static(url: &str) -> Client {

@@ -170,10 +170,13 @@ pub async fn query(
     name: &'static str,
     key: &Token,
 ) -> Result<(), RequestError> {
+    // Asked before the URL is borrowed: the query serializer is not `Send`,
+    // and the future must be.
+    let key = key.get().await?;
     request
         .url_mut()
         .query_pairs_mut()
-        .append_pair(name, key.get().await?.expose());
+        .append_pair(name, key.expose());
     Ok(())
 }
 
@@ -183,7 +186,8 @@ pub async fn cookie(
     name: &'static str,
     key: &Token,
 ) -> Result<(), RequestError> {
-    let value = sensitive(name, &format!("{name}={}", key.get().await?.expose()))?;
+    let key = key.get().await?;
+    let value = sensitive(name, &format!("{name}={}", key.expose()))?;
     request.headers_mut().append(COOKIE, value);
     Ok(())
 }

@@ -70,6 +70,12 @@ impl Client {
     pub fn create_thing(&self) -> CreateThingBuilder<'_> {
         CreateThingBuilder { client: self }
     }
+
+    ///
+    /// `GET /keyed`
+    pub fn keyed(&self) -> KeyedBuilder<'_> {
+        KeyedBuilder { client: self }
+    }
 }
 
 /// A call to `path` in this API's protocol; what an operation does
@@ -100,6 +106,7 @@ fn template(operation: &str) -> &'static str {
     match operation {
         "whoami" => "/whoami",
         "create_thing" => "/things",
+        "keyed" => "/keyed",
         _ => "",
     }
 }
@@ -115,6 +122,10 @@ pub struct Credentials {
     pub bearer_auth: Option<runtime::auth::Token>,
     /// `oauth`: an OAuth 2.0 access token, sent as a bearer token
     pub oauth: Option<runtime::auth::Token>,
+    /// `queryKey`: an API key in the `api_key` query parameter
+    pub query_key: Option<runtime::auth::Token>,
+    /// `sessionKey`: an API key in the `session` cookie
+    pub session_key: Option<runtime::auth::Token>,
 }
 
 impl Credentials {
@@ -148,6 +159,18 @@ impl Credentials {
         )));
         self
     }
+
+    /// `queryKey`: an API key in the `api_key` query parameter
+    pub fn query_key(mut self, value: impl Into<runtime::auth::Token>) -> Self {
+        self.query_key = Some(value.into());
+        self
+    }
+
+    /// `sessionKey`: an API key in the `session` cookie
+    pub fn session_key(mut self, value: impl Into<runtime::auth::Token>) -> Self {
+        self.session_key = Some(value.into());
+        self
+    }
 }
 
 /// A security scheme of this API, as named in the spec.
@@ -156,6 +179,8 @@ pub enum Scheme {
     ApiKey,
     BearerAuth,
     Oauth,
+    QueryKey,
+    SessionKey,
 }
 
 impl runtime::client::Authorize for Credentials {
@@ -165,6 +190,8 @@ impl runtime::client::Authorize for Credentials {
             Scheme::ApiKey => self.api_key.is_some(),
             Scheme::BearerAuth => self.bearer_auth.is_some(),
             Scheme::Oauth => self.oauth.is_some(),
+            Scheme::QueryKey => self.query_key.is_some(),
+            Scheme::SessionKey => self.session_key.is_some(),
         }
     }
 
@@ -184,6 +211,14 @@ impl runtime::client::Authorize for Credentials {
             },
             Scheme::Oauth => match &self.oauth {
                 Some(value) => runtime::auth::authorization(request, "Bearer", value).await,
+                None => Ok(()),
+            },
+            Scheme::QueryKey => match &self.query_key {
+                Some(value) => runtime::auth::query(request, "api_key", value).await,
+                None => Ok(()),
+            },
+            Scheme::SessionKey => match &self.session_key {
+                Some(value) => runtime::auth::cookie(request, "session", value).await,
                 None => Ok(()),
             },
         }
@@ -254,3 +289,36 @@ impl CreateThingBuilder<'_> {
 /// Documented error responses of [`Client::create_thing`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum CreateThingError {}
+/// A request of [`Client::keyed`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct KeyedBuilder<'a> {
+    client: &'a Client,
+}
+
+impl KeyedBuilder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub async fn send(self) -> Result<types::KeyedResponse200, Error<KeyedError>> {
+        self.send_with_response().await.map(|r| r.value)
+    }
+
+    /// Sends the request: the success value with its status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Success<types::KeyedResponse200>, Error<KeyedError>> {
+        let path = "/keyed".to_owned();
+        let call = runtime::client::Call {
+            security: &[&[Scheme::QueryKey], &[Scheme::SessionKey]],
+            ..call("keyed", Method::GET, true, path)
+        };
+        let response = self.client.execute(call).await?;
+        match response.status.as_u16() {
+            200 => Ok(Success::new(json(&response)?, response)),
+            _ => Err(Error::Undocumented(response)),
+        }
+    }
+}
+
+/// Documented error responses of [`Client::keyed`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum KeyedError {}

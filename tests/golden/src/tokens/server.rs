@@ -115,6 +115,26 @@ pub trait Api: Send + Sync + 'static {
     /// `runtime::server::constant_time_eq`, so that response times do
     /// not tell how much of a guess was right.
     fn authenticate_oauth(&self, token: &str) -> impl Future<Output = Option<Self::Caller>> + Send;
+    /// `queryKey`: an API key in the `api_key` query parameter
+    ///
+    /// Returns the caller the credential belongs to, or `None` if it
+    /// is not valid. Compare it with known secrets through
+    /// `runtime::server::constant_time_eq`, so that response times do
+    /// not tell how much of a guess was right.
+    fn authenticate_query_key(
+        &self,
+        token: &str,
+    ) -> impl Future<Output = Option<Self::Caller>> + Send;
+    /// `sessionKey`: an API key in the `session` cookie
+    ///
+    /// Returns the caller the credential belongs to, or `None` if it
+    /// is not valid. Compare it with known secrets through
+    /// `runtime::server::constant_time_eq`, so that response times do
+    /// not tell how much of a guess was right.
+    fn authenticate_session_key(
+        &self,
+        token: &str,
+    ) -> impl Future<Output = Option<Self::Caller>> + Send;
     ///
     /// `GET /whoami`
     fn whoami(
@@ -129,6 +149,13 @@ pub trait Api: Send + Sync + 'static {
         caller: Self::Caller,
         input: CreateThingInput,
     ) -> impl Future<Output = CreateThingResponse> + Send;
+    ///
+    /// `GET /keyed`
+    fn keyed(
+        &self,
+        caller: Self::Caller,
+        input: KeyedInput,
+    ) -> impl Future<Output = KeyedResponse> + Send;
 }
 
 /// An `axum::Router` serving `api`: the documented routes (trailing
@@ -140,6 +167,7 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
     axum::Router::new()
         .route("/whoami", axum::routing::get(handle_whoami::<A>))
         .route("/things", axum::routing::post(handle_create_thing::<A>))
+        .route("/keyed", axum::routing::get(handle_keyed::<A>))
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
         .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
         .with_state(api)
@@ -147,7 +175,12 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
 
 /// Where this API's schemes read credentials (location, name): each
 /// may be given once.
-const CREDENTIALS: &[(&str, &str)] = &[("header", "authorization"), ("header", "x-api-key")];
+const CREDENTIALS: &[(&str, &str)] = &[
+    ("cookie", "session"),
+    ("header", "authorization"),
+    ("header", "x-api-key"),
+    ("query", "api_key"),
+];
 
 /// A security scheme of this API, as named in the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -155,6 +188,8 @@ enum Scheme {
     ApiKey,
     BearerAuth,
     Oauth,
+    QueryKey,
+    SessionKey,
 }
 
 /// The caller of the first satisfied alternative (`None`: anonymous).
@@ -181,6 +216,14 @@ async fn credential<A: Api>(api: &A, cx: &Incoming, scheme: Scheme) -> Outcome<A
         Scheme::Oauth => match cx.authorization("Bearer") {
             None => Outcome::Absent,
             Some(token) => Outcome::known(api.authenticate_oauth(token).await),
+        },
+        Scheme::QueryKey => match cx.query_value("api_key") {
+            None => Outcome::Absent,
+            Some(token) => Outcome::known(api.authenticate_query_key(token).await),
+        },
+        Scheme::SessionKey => match cx.cookie("session") {
+            None => Outcome::Absent,
+            Some(token) => Outcome::known(api.authenticate_session_key(token).await),
         },
     }
 }
@@ -330,4 +373,73 @@ async fn serve_create_thing<A: Api>(
     cx.verdict()?;
     let input = CreateThingInput {};
     Ok(api.create_thing(caller, input).await.into_response())
+}
+
+/// What a `keyed` request carries, decoded and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyedInput {}
+/// Every response `keyed` documents; nothing else can be sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum KeyedResponse {
+    /// 200: The key the server saw, from the query or the cookie.
+    Ok(types::KeyedResponse200),
+}
+
+impl KeyedResponse {
+    /// The HTTP status this response is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Ok(_) => 200,
+        }
+    }
+
+    /// The documented response for `status` (and, where errors are
+    /// told apart by code, `code`) with a JSON `body`; an error if
+    /// the spec documents no such response or the body does not fit.
+    pub fn documented(
+        status: u16,
+        code: Option<&str>,
+        body: Option<::serde_json::Value>,
+    ) -> Result<Self, String> {
+        let body = body.unwrap_or(::serde_json::Value::Null);
+        match (status, code) {
+            (200, _) => Ok(Self::Ok(runtime::server::from_json(body)?)),
+            _ => Err(format!(
+                "status {status} (code {code:?}) is not documented for `keyed`"
+            )),
+        }
+    }
+
+    fn into_response(self) -> Response {
+        match self {
+            Self::Ok(body) => FORMAT.json("keyed", 200, "application/json", &body),
+        }
+    }
+}
+
+/// Handles `GET /keyed`.
+async fn handle_keyed<A: Api>(
+    State(api): State<Arc<A>>,
+    path: PathParams,
+    request: Request,
+) -> Response {
+    let path = path.bind(&[]);
+    runtime::server::handle("keyed", &FORMAT, serve_keyed(&*api, path, request)).await
+}
+
+/// Reads, authenticates and validates a `keyed` request, then calls the implementation.
+async fn serve_keyed<A: Api>(
+    api: &A,
+    path: PathParams,
+    request: Request,
+) -> Result<Response, Rejection> {
+    let mut cx = Incoming::read(request, path).await?;
+    let Some(caller) =
+        authenticate(api, &cx, &[&[Scheme::QueryKey], &[Scheme::SessionKey]]).await?
+    else {
+        return Err(Rejection::Unauthenticated);
+    };
+    cx.verdict()?;
+    let input = KeyedInput {};
+    Ok(api.keyed(caller, input).await.into_response())
 }

@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WhoamiResponse200 {
+pub struct KeyedResponse200 {
     pub token: String,
 }
+
+pub type WhoamiResponse200 = KeyedResponse200;

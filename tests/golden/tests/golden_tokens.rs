@@ -198,9 +198,7 @@ async fn a_bearer_token_provider_is_asked_on_every_call() {
 #[tokio::test]
 async fn provided_api_keys_go_in_the_query_and_the_cookie_from_spawned_calls() {
     let (url, _server) = start(Server::default()).await;
-    let provider = |key: &'static str| {
-        Token::provider(move || async move { Ok(Secret::new(key)) })
-    };
+    let provider = |key: &'static str| Token::provider(move || async move { Ok(Secret::new(key)) });
     let in_query = client(&url, Credentials::new().query_key(provider("q-1")));
     let in_cookie = client(&url, Credentials::new().session_key(provider("c-1")));
     // `tokio::spawn` takes only `Send` futures: a call whose credential is

@@ -6,22 +6,27 @@
 //! - `types`: its data types;
 //! - `client` (feature `client`): an async client;
 //! - `server` (feature `server`): an axum server stub.
+#[rustfmt::skip]
 pub mod runtime;
 
 /// Phala Cloud API 0.1.0
+#[rustfmt::skip]
 pub mod phala;
 
 /// Vast.ai API 1.0.0
 ///
 /// Welcome to Vast.ai 's API documentation. Our API allows you to programmatically manage GPU instances, handle machine operations, and automate your AI/ML workflow. Whether you're running individual GPU instances or managing a fleet of machines, our API provides comprehensive control over all Vast.ai  platform features.
+#[rustfmt::skip]
 pub mod vast;
 
 /// Huawei Cloud KPS v3
 ///
 /// 密钥对管理服务 (Key Pair Service) API.
+#[rustfmt::skip]
 pub mod huawei_kps;
 
 /// AWS Transfer Family 2018-11-05
 ///
 /// AWS Transfer Family is a secure transfer service for moving files into and out of AWS storage services over SFTP, FTPS, FTP and AS2.
+#[rustfmt::skip]
 pub mod aws_transfer;

@@ -103,7 +103,7 @@ fn timed(spec: &Path) -> [Duration; 5] {
     let emit = start.elapsed();
     let start = Instant::now();
     let mut output = apigen::emit::Output { files, notes: Vec::new() };
-    output.format();
+    output.format(apigen::emit::Options { rustfmt: true, ..Default::default() });
     let format = start.elapsed();
     assert!(output.notes.is_empty(), "{:?}", output.notes);
     [parse_time, source, lower, emit, format]

@@ -120,6 +120,13 @@ impl Builder {
         self
     }
 
+    /// Format the module with rustfmt (off by default: it is written to
+    /// `OUT_DIR` for the compiler, and rustfmt would only move line breaks).
+    pub fn rustfmt(mut self, on: bool) -> Self {
+        self.options.rustfmt = on;
+        self
+    }
+
     /// Print `cargo:rerun-if-changed` for every input and
     /// `cargo:warning` for every finding (on by default; turn off outside
     /// a build script).

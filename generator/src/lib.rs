@@ -145,10 +145,12 @@ pub fn generate_crate(
     let start = Instant::now();
     let files = emit::emit_crate(&ir, options, progress);
     timings.emit += start.elapsed();
-    progress(emit::Step::Formatting);
+    if options.rustfmt {
+        progress(emit::Step::Formatting);
+    }
     let start = Instant::now();
     let mut output = emit::Output { files, notes: Vec::new() };
-    output.format();
+    output.format(options);
     output.files.insert("Cargo.toml".into(), emit::cargo_manifest(&ir, options, name));
     timings.format += start.elapsed();
     Ok((ir, output))

@@ -30,8 +30,17 @@ fn writes_one_self_contained_module() {
     assert!(generated.changed);
     let text = std::fs::read_to_string(&generated.path).unwrap();
     assert!(text.starts_with(apigen::emit::HEADER), "header");
-    let items: Vec<&str> = text.lines().filter(|l| !l.starts_with([' ', '}', '/']) && !l.is_empty()).collect();
-    assert_eq!(items, ["pub mod huawei_kps {"], "one item, so that include! works at any depth");
+    let file = syn::parse_file(&text).expect("the module parses");
+    let items: Vec<String> = file
+        .items
+        .iter()
+        .map(|i| match i {
+            syn::Item::Mod(m) => format!("mod {}", m.ident),
+            other => format!("{:?}", std::mem::discriminant(other)),
+        })
+        .collect();
+    assert_eq!(items, ["mod huawei_kps"], "one item, so that include! works at any depth");
+    assert!(file.attrs.is_empty(), "no inner attributes at the top, which include! refuses");
     assert!(!text.contains("feature ="), "no cargo features in a build-script module");
     assert!(!text.contains("crate::"), "no absolute paths: the module can sit anywhere");
     assert!(!text.contains("mod tests"), "the runtime's own tests stay in apigen");

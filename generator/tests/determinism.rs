@@ -2,7 +2,8 @@
 //! and the IR, are identical across processes (each with its own
 //! `HashMap` seed) and across thread counts (`APIGEN_THREADS=1`, where
 //! emission and rustfmt run one after another, and 8, more threads than
-//! this machine has cores).
+//! this machine has cores), printed by prettyplease alone (the default) or
+//! formatted by rustfmt (`--rustfmt`).
 
 mod support;
 
@@ -12,6 +13,10 @@ use std::process::Command;
 /// manifest (four APIs, overlays, Markdown pages) and Spotify's 88
 /// operations and 447 types.
 const INPUTS: [&str; 2] = ["specs/apis.yaml", "tests/corpus/spotify.json"];
+
+/// How each input is generated: the bundled APIs as printed, Spotify's
+/// through rustfmt (its processes run in parallel, largest file first).
+const FORMAT: [&[&str]; 2] = [&[], &["--rustfmt"]];
 
 fn apigen(args: &[&str], threads: u32) -> Vec<u8> {
     let out = Command::new(env!("CARGO_BIN_EXE_apigen"))
@@ -28,11 +33,13 @@ fn apigen(args: &[&str], threads: u32) -> Vec<u8> {
 fn generated_crates_are_byte_identical_across_runs_and_thread_counts() {
     let scratch = std::env::temp_dir().join(format!("apigen-determinism-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
-    for input in INPUTS {
+    for (input, format) in INPUTS.into_iter().zip(FORMAT) {
         let mut crates = Vec::new();
         for threads in [1, 8] {
             let out = scratch.join(format!("run{threads}/api"));
-            apigen(&["generate", input, "--out", out.to_str().unwrap(), "--client", "--server", "-q"], threads);
+            let mut args = vec!["generate", input, "--out", out.to_str().unwrap(), "--client", "--server", "-q"];
+            args.extend(format);
+            apigen(&args, threads);
             crates.push(support::tree(&out));
         }
         let (one, many) = (&crates[0], &crates[1]);

@@ -97,8 +97,10 @@ fn shapes_that_used_to_lose_values() {
     let types = &files["src/shapes/types.rs"];
     let derives = |name: &str| {
         let at = types.find(&format!("pub struct {name}(pub String)")).unwrap_or_else(|| panic!("{name}"));
-        let line = types[..at].lines().rev().find(|l| l.contains("#[derive(")).unwrap();
-        line.contains("Default")
+        // The derive list, on one line or wrapped over several.
+        let start = types[..at].rfind("#[derive(").unwrap();
+        let list = &types[start..start + types[start..].find(")]").unwrap()];
+        list.contains("Default")
     };
     assert!(!derives("Slug") && !derives("Code"), "an empty slug or code breaks its own constraint");
     assert!(derives("Note") && derives("Tag"));

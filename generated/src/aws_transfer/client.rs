@@ -3,8 +3,8 @@
 //! Async client for AWS Transfer Family 2018-11-05.
 use super::types;
 use crate::runtime;
-use reqwest::Method;
 use runtime::client::{Error, Success, json};
+use reqwest::Method;
 
 /// The documented server: Regional endpoint
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -66,7 +66,10 @@ impl Client {
         &self,
         body: types::DeleteSshPublicKeyRequest,
     ) -> DeleteSshPublicKeyBuilder<'_> {
-        DeleteSshPublicKeyBuilder { client: self, body }
+        DeleteSshPublicKeyBuilder {
+            client: self,
+            body,
+        }
     }
 }
 
@@ -146,10 +149,12 @@ impl runtime::client::Authorize for Credentials {
         request: &mut reqwest::Request,
     ) -> Result<(), runtime::client::RequestError> {
         match scheme {
-            Scheme::SigV4 => match &self.sig_v4 {
-                Some(value) => runtime::sigv4::sign(request, value, "transfer").await,
-                None => Ok(()),
-            },
+            Scheme::SigV4 => {
+                match &self.sig_v4 {
+                    Some(value) => runtime::sigv4::sign(request, value, "transfer").await,
+                    None => Ok(()),
+                }
+            }
         }
     }
 }
@@ -169,11 +174,12 @@ impl DeleteSshPublicKeyBuilder<'_> {
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<()>, Error<DeleteSshPublicKeyError>> {
-        let headers: Vec<(&'static str, String)> = vec![(
-            "X-Amz-Target",
-            "TransferService.DeleteSshPublicKey".to_owned(),
-        )];
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Success<()>, Error<DeleteSshPublicKeyError>> {
+        let headers: Vec<(&'static str, String)> = vec![
+            ("X-Amz-Target", "TransferService.DeleteSshPublicKey".to_owned())
+        ];
         let path = "/".to_owned();
         let call = runtime::client::Call {
             headers,
@@ -187,24 +193,56 @@ impl DeleteSshPublicKeyBuilder<'_> {
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
             200 => Ok(Success::new((), response)),
-            _ => match response.error_code.as_deref() {
-                Some("InvalidRequestException") => Err(Error::Response(
-                    DeleteSshPublicKeyError::InvalidRequestException(json(&response)?),
-                )),
-                Some("ResourceNotFoundException") => Err(Error::Response(
-                    DeleteSshPublicKeyError::ResourceNotFoundException(json(&response)?),
-                )),
-                Some("ThrottlingException") => Err(Error::Response(
-                    DeleteSshPublicKeyError::ThrottlingException(json(&response)?),
-                )),
-                Some("InternalServiceError") => Err(Error::Response(
-                    DeleteSshPublicKeyError::InternalServiceError(json(&response)?),
-                )),
-                Some("ServiceUnavailableException") => Err(Error::Response(
-                    DeleteSshPublicKeyError::ServiceUnavailableException(json(&response)?),
-                )),
-                _ => Err(Error::Undocumented(response)),
-            },
+            _ => {
+                match response.error_code.as_deref() {
+                    Some("InvalidRequestException") => {
+                        Err(
+                            Error::Response(
+                                DeleteSshPublicKeyError::InvalidRequestException(
+                                    json(&response)?,
+                                ),
+                            ),
+                        )
+                    }
+                    Some("ResourceNotFoundException") => {
+                        Err(
+                            Error::Response(
+                                DeleteSshPublicKeyError::ResourceNotFoundException(
+                                    json(&response)?,
+                                ),
+                            ),
+                        )
+                    }
+                    Some("ThrottlingException") => {
+                        Err(
+                            Error::Response(
+                                DeleteSshPublicKeyError::ThrottlingException(
+                                    json(&response)?,
+                                ),
+                            ),
+                        )
+                    }
+                    Some("InternalServiceError") => {
+                        Err(
+                            Error::Response(
+                                DeleteSshPublicKeyError::InternalServiceError(
+                                    json(&response)?,
+                                ),
+                            ),
+                        )
+                    }
+                    Some("ServiceUnavailableException") => {
+                        Err(
+                            Error::Response(
+                                DeleteSshPublicKeyError::ServiceUnavailableException(
+                                    json(&response)?,
+                                ),
+                            ),
+                        )
+                    }
+                    _ => Err(Error::Undocumented(response)),
+                }
+            }
         }
     }
 }

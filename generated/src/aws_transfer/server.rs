@@ -4,9 +4,9 @@
 #![allow(clippy::large_enum_variant)]
 use super::types;
 use crate::runtime;
+use runtime::server::{Incoming, Outcome, PathParams, Rejection};
 use axum::extract::{Request, State};
 use axum::response::Response;
-use runtime::server::{Incoming, Outcome, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -119,11 +119,15 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
     axum::Router::new()
         .route("/", axum::routing::post(dispatch::<A>))
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
-        .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
+        .method_not_allowed_fallback(|| async {
+            FORMAT.reject(Rejection::MethodNotAllowed)
+        })
         .with_state(api)
-        .layer(axum::middleware::map_response(
-            |response: Response| async move { runtime::server::stamp(&FORMAT, response) },
-        ))
+        .layer(
+            axum::middleware::map_response(|response: Response| async move {
+                runtime::server::stamp(&FORMAT, response)
+            }),
+        )
 }
 
 /// Calls the operation named by `X-Amz-Target`.
@@ -135,11 +139,11 @@ async fn dispatch<A: Api>(State(api): State<Arc<A>>, request: Request) -> Respon
     match target.as_str() {
         "TransferService.DeleteSshPublicKey" => {
             runtime::server::handle(
-                "delete_ssh_public_key",
-                &FORMAT,
-                serve_delete_ssh_public_key(&*api, PathParams::default(), request),
-            )
-            .await
+                    "delete_ssh_public_key",
+                    &FORMAT,
+                    serve_delete_ssh_public_key(&*api, PathParams::default(), request),
+                )
+                .await
         }
         _ => FORMAT.reject(Rejection::UnknownOperation(target)),
     }
@@ -162,31 +166,40 @@ async fn authenticate<A: Api>(
     alternatives: &[&[Scheme]],
 ) -> Result<Option<A::Caller>, Rejection> {
     cx.unambiguous(CREDENTIALS)?;
-    runtime::server::authenticate(alternatives, |scheme| credential(api, cx, scheme)).await
+    runtime::server::authenticate(alternatives, |scheme| credential(api, cx, scheme))
+        .await
 }
 
 /// Checks one scheme's credential on the request.
-async fn credential<A: Api>(api: &A, cx: &Incoming, scheme: Scheme) -> Outcome<A::Caller> {
+async fn credential<A: Api>(
+    api: &A,
+    cx: &Incoming,
+    scheme: Scheme,
+) -> Outcome<A::Caller> {
     match scheme {
-        Scheme::SigV4 => match runtime::sigv4_verify::claim(cx) {
-            None => Outcome::Absent,
-            Some(Err(r)) => Outcome::Rejected(r),
-            Some(Ok(claim)) => match api.sig_v4_secret(&claim.access_key_id).await {
-                None => Outcome::Rejected(Rejection::InvalidCredentials),
-                Some((secret, caller)) => {
-                    match runtime::sigv4_verify::verify(
-                        cx,
-                        &claim,
-                        &secret,
-                        "transfer",
-                        SystemTime::now(),
-                    ) {
-                        Ok(()) => Outcome::Caller(caller),
-                        Err(r) => Outcome::Rejected(r),
+        Scheme::SigV4 => {
+            match runtime::sigv4_verify::claim(cx) {
+                None => Outcome::Absent,
+                Some(Err(r)) => Outcome::Rejected(r),
+                Some(Ok(claim)) => {
+                    match api.sig_v4_secret(&claim.access_key_id).await {
+                        None => Outcome::Rejected(Rejection::InvalidCredentials),
+                        Some((secret, caller)) => {
+                            match runtime::sigv4_verify::verify(
+                                cx,
+                                &claim,
+                                &secret,
+                                "transfer",
+                                SystemTime::now(),
+                            ) {
+                                Ok(()) => Outcome::Caller(caller),
+                                Err(r) => Outcome::Rejected(r),
+                            }
+                        }
                     }
                 }
-            },
-        },
+            }
+        }
     }
 }
 
@@ -236,59 +249,86 @@ impl DeleteSshPublicKeyResponse {
     ) -> Result<Self, String> {
         let body = body.unwrap_or(::serde_json::Value::Null);
         match (status, code) {
-            (400, Some("InvalidRequestException")) => Ok(Self::InvalidRequestException(
-                runtime::server::from_json(body)?,
-            )),
-            (400, Some("ResourceNotFoundException")) => Ok(Self::ResourceNotFoundException(
-                runtime::server::from_json(body)?,
-            )),
+            (400, Some("InvalidRequestException")) => {
+                Ok(Self::InvalidRequestException(runtime::server::from_json(body)?))
+            }
+            (400, Some("ResourceNotFoundException")) => {
+                Ok(Self::ResourceNotFoundException(runtime::server::from_json(body)?))
+            }
             (400, Some("ThrottlingException")) => {
                 Ok(Self::ThrottlingException(runtime::server::from_json(body)?))
             }
-            (500, Some("InternalServiceError")) => Ok(Self::InternalServiceError(
-                runtime::server::from_json(body)?,
-            )),
-            (500, Some("ServiceUnavailableException")) => Ok(Self::ServiceUnavailableException(
-                runtime::server::from_json(body)?,
-            )),
+            (500, Some("InternalServiceError")) => {
+                Ok(Self::InternalServiceError(runtime::server::from_json(body)?))
+            }
+            (500, Some("ServiceUnavailableException")) => {
+                Ok(Self::ServiceUnavailableException(runtime::server::from_json(body)?))
+            }
             (200, _) => Ok(Self::Ok),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `delete_ssh_public_key`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `delete_ssh_public_key`"
+                    ),
+                )
+            }
         }
     }
 
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => runtime::server::bytes_response(
-                200,
-                "application/x-amz-json-1.1",
-                runtime::server::Bytes::from_static(b"{}"),
-            ),
-            Self::InvalidRequestException(body) => FORMAT.aws_error(
-                "delete_ssh_public_key",
-                400,
-                "InvalidRequestException",
-                &body,
-            ),
-            Self::ResourceNotFoundException(body) => FORMAT.aws_error(
-                "delete_ssh_public_key",
-                400,
-                "ResourceNotFoundException",
-                &body,
-            ),
+            Self::Ok => {
+                runtime::server::bytes_response(
+                    200,
+                    "application/x-amz-json-1.1",
+                    runtime::server::Bytes::from_static(b"{}"),
+                )
+            }
+            Self::InvalidRequestException(body) => {
+                FORMAT
+                    .aws_error(
+                        "delete_ssh_public_key",
+                        400,
+                        "InvalidRequestException",
+                        &body,
+                    )
+            }
+            Self::ResourceNotFoundException(body) => {
+                FORMAT
+                    .aws_error(
+                        "delete_ssh_public_key",
+                        400,
+                        "ResourceNotFoundException",
+                        &body,
+                    )
+            }
             Self::ThrottlingException(body) => {
-                FORMAT.aws_error("delete_ssh_public_key", 400, "ThrottlingException", &body)
+                FORMAT
+                    .aws_error(
+                        "delete_ssh_public_key",
+                        400,
+                        "ThrottlingException",
+                        &body,
+                    )
             }
             Self::InternalServiceError(body) => {
-                FORMAT.aws_error("delete_ssh_public_key", 500, "InternalServiceError", &body)
+                FORMAT
+                    .aws_error(
+                        "delete_ssh_public_key",
+                        500,
+                        "InternalServiceError",
+                        &body,
+                    )
             }
-            Self::ServiceUnavailableException(body) => FORMAT.aws_error(
-                "delete_ssh_public_key",
-                500,
-                "ServiceUnavailableException",
-                &body,
-            ),
+            Self::ServiceUnavailableException(body) => {
+                FORMAT
+                    .aws_error(
+                        "delete_ssh_public_key",
+                        500,
+                        "ServiceUnavailableException",
+                        &body,
+                    )
+            }
         }
     }
 }
@@ -314,8 +354,5 @@ async fn serve_delete_ssh_public_key<A: Api>(
     });
     cx.verdict()?;
     let input = DeleteSshPublicKeyInput { body };
-    Ok(api
-        .delete_ssh_public_key(caller, input)
-        .await
-        .into_response())
+    Ok(api.delete_ssh_public_key(caller, input).await.into_response())
 }

@@ -2,8 +2,8 @@
 
 //! Data types of AWS Transfer Family 2018-11-05.
 #![allow(clippy::large_enum_variant)]
-use crate::runtime;
 use serde::{Deserialize, Serialize};
+use crate::runtime;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeleteSshPublicKeyRequest {
@@ -35,8 +35,9 @@ impl DeleteSshPublicKeyRequestServerId {
     /// constraint is an error keeping it. `From` and the public field
     /// do not check.
     pub fn new(value: impl Into<String>) -> Result<Self, runtime::newtype::Invalid> {
-        static PATTERN: runtime::pattern::Pattern =
-            runtime::pattern::Pattern::new("^s-([0-9a-f]{17})$");
+        static PATTERN: runtime::pattern::Pattern = runtime::pattern::Pattern::new(
+            "^s-([0-9a-f]{17})$",
+        );
         let rules = runtime::newtype::Rules {
             type_name: "DeleteSshPublicKeyRequestServerId",
             min_length: Some(19),
@@ -67,8 +68,9 @@ impl DeleteSshPublicKeyRequestSshPublicKeyId {
     /// constraint is an error keeping it. `From` and the public field
     /// do not check.
     pub fn new(value: impl Into<String>) -> Result<Self, runtime::newtype::Invalid> {
-        static PATTERN: runtime::pattern::Pattern =
-            runtime::pattern::Pattern::new("^key-[0-9a-f]{17}$");
+        static PATTERN: runtime::pattern::Pattern = runtime::pattern::Pattern::new(
+            "^key-[0-9a-f]{17}$",
+        );
         let rules = runtime::newtype::Rules {
             type_name: "DeleteSshPublicKeyRequestSshPublicKeyId",
             min_length: Some(21),
@@ -99,8 +101,9 @@ impl DeleteSshPublicKeyRequestUserName {
     /// constraint is an error keeping it. `From` and the public field
     /// do not check.
     pub fn new(value: impl Into<String>) -> Result<Self, runtime::newtype::Invalid> {
-        static PATTERN: runtime::pattern::Pattern =
-            runtime::pattern::Pattern::new("^[\\w][\\w@.-]{2,99}$");
+        static PATTERN: runtime::pattern::Pattern = runtime::pattern::Pattern::new(
+            "^[\\w][\\w@.-]{2,99}$",
+        );
         let rules = runtime::newtype::Rules {
             type_name: "DeleteSshPublicKeyRequestUserName",
             min_length: Some(3),
@@ -161,26 +164,36 @@ pub struct ThrottlingException {
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for DeleteSshPublicKeyRequest {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
-        c.key("ServerId", |c| {
-            let v = &self.server_id;
-            runtime::validate::Validate::validate(v, c);
-        });
-        c.key("SshPublicKeyId", |c| {
-            let v = &self.ssh_public_key_id;
-            runtime::validate::Validate::validate(v, c);
-        });
-        c.key("UserName", |c| {
-            let v = &self.user_name;
-            runtime::validate::Validate::validate(v, c);
-        });
+        c.key(
+            "ServerId",
+            |c| {
+                let v = &self.server_id;
+                runtime::validate::Validate::validate(v, c);
+            },
+        );
+        c.key(
+            "SshPublicKeyId",
+            |c| {
+                let v = &self.ssh_public_key_id;
+                runtime::validate::Validate::validate(v, c);
+            },
+        );
+        c.key(
+            "UserName",
+            |c| {
+                let v = &self.user_name;
+                runtime::validate::Validate::validate(v, c);
+            },
+        );
     }
 }
 
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for DeleteSshPublicKeyRequestServerId {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
-        static PATTERN: runtime::validate::Pattern =
-            runtime::validate::Pattern::new("^s-([0-9a-f]{17})$");
+        static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
+            "^s-([0-9a-f]{17})$",
+        );
         c.string(
             &self.0,
             &runtime::validate::Text {
@@ -195,8 +208,9 @@ impl runtime::validate::Validate for DeleteSshPublicKeyRequestServerId {
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for DeleteSshPublicKeyRequestSshPublicKeyId {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
-        static PATTERN: runtime::validate::Pattern =
-            runtime::validate::Pattern::new("^key-[0-9a-f]{17}$");
+        static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
+            "^key-[0-9a-f]{17}$",
+        );
         c.string(
             &self.0,
             &runtime::validate::Text {
@@ -211,8 +225,9 @@ impl runtime::validate::Validate for DeleteSshPublicKeyRequestSshPublicKeyId {
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for DeleteSshPublicKeyRequestUserName {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
-        static PATTERN: runtime::validate::Pattern =
-            runtime::validate::Pattern::new("^[\\w][\\w@.-]{2,99}$");
+        static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
+            "^[\\w][\\w@.-]{2,99}$",
+        );
         c.string(
             &self.0,
             &runtime::validate::Text {

@@ -3,8 +3,8 @@
 //! Async client for Huawei Cloud KPS v3.
 use super::types;
 use crate::runtime;
-use reqwest::Method;
 use runtime::client::{Error, Success, json, segment};
+use reqwest::Method;
 
 /// The documented server.
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -167,16 +167,27 @@ impl runtime::client::Authorize for Credentials {
         request: &mut reqwest::Request,
     ) -> Result<(), runtime::client::RequestError> {
         match scheme {
-            Scheme::AkSkSignature => match &self.ak_sk_signature {
-                Some(value) => {
-                    runtime::huawei::sign(request, value, "X-Sdk-Date", Some("X-Project-Id"))
+            Scheme::AkSkSignature => {
+                match &self.ak_sk_signature {
+                    Some(value) => {
+                        runtime::huawei::sign(
+                            request,
+                            value,
+                            "X-Sdk-Date",
+                            Some("X-Project-Id"),
+                        )
+                    }
+                    None => Ok(()),
                 }
-                None => Ok(()),
-            },
-            Scheme::XAuthToken => match &self.x_auth_token {
-                Some(value) => runtime::auth::header(request, "X-Auth-Token", value).await,
-                None => Ok(()),
-            },
+            }
+            Scheme::XAuthToken => {
+                match &self.x_auth_token {
+                    Some(value) => {
+                        runtime::auth::header(request, "X-Auth-Token", value).await
+                    }
+                    None => Ok(()),
+                }
+            }
         }
     }
 }
@@ -197,11 +208,12 @@ impl DeleteKeypairBuilder<'_> {
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<()>, Error<DeleteKeypairError>> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Success<()>, Error<DeleteKeypairError>> {
         let path = format!(
-            "/v3/{}/keypairs/{}",
-            segment("project_id", self.project_id)?,
-            segment("keypair_name", self.keypair_name)?
+            "/v3/{}/keypairs/{}", segment("project_id", self.project_id) ?,
+            segment("keypair_name", self.keypair_name) ?
         );
         let call = runtime::client::Call {
             security: &[&[Scheme::XAuthToken], &[Scheme::AkSkSignature]],
@@ -210,9 +222,7 @@ impl DeleteKeypairBuilder<'_> {
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
-            400 => Err(Error::Response(DeleteKeypairError::BadRequest(json(
-                &response,
-            )?))),
+            400 => Err(Error::Response(DeleteKeypairError::BadRequest(json(&response)?))),
             _ => Err(Error::Undocumented(response)),
         }
     }

@@ -4,9 +4,9 @@
 #![allow(clippy::large_enum_variant)]
 use super::types;
 use crate::runtime;
+use runtime::server::{Incoming, Location, Outcome, Parse, PathParams, Rejection};
 use axum::extract::{Request, State};
 use axum::response::Response;
-use runtime::server::{Incoming, Location, Outcome, Parse, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -140,16 +140,23 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
             axum::routing::delete(handle_delete_keypair::<A>),
         )
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
-        .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
+        .method_not_allowed_fallback(|| async {
+            FORMAT.reject(Rejection::MethodNotAllowed)
+        })
         .with_state(api)
-        .layer(axum::middleware::map_response(
-            |response: Response| async move { runtime::server::stamp(&FORMAT, response) },
-        ))
+        .layer(
+            axum::middleware::map_response(|response: Response| async move {
+                runtime::server::stamp(&FORMAT, response)
+            }),
+        )
 }
 
 /// Where this API's schemes read credentials (location, name): each
 /// may be given once.
-const CREDENTIALS: &[(&str, &str)] = &[("header", "authorization"), ("header", "x-auth-token")];
+const CREDENTIALS: &[(&str, &str)] = &[
+    ("header", "authorization"),
+    ("header", "x-auth-token"),
+];
 
 /// A security scheme of this API, as named in the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -165,35 +172,46 @@ async fn authenticate<A: Api>(
     alternatives: &[&[Scheme]],
 ) -> Result<Option<A::Caller>, Rejection> {
     cx.unambiguous(CREDENTIALS)?;
-    runtime::server::authenticate(alternatives, |scheme| credential(api, cx, scheme)).await
+    runtime::server::authenticate(alternatives, |scheme| credential(api, cx, scheme))
+        .await
 }
 
 /// Checks one scheme's credential on the request.
-async fn credential<A: Api>(api: &A, cx: &Incoming, scheme: Scheme) -> Outcome<A::Caller> {
+async fn credential<A: Api>(
+    api: &A,
+    cx: &Incoming,
+    scheme: Scheme,
+) -> Outcome<A::Caller> {
     match scheme {
-        Scheme::AkSkSignature => match runtime::huawei_verify::claim(cx) {
-            None => Outcome::Absent,
-            Some(Err(r)) => Outcome::Rejected(r),
-            Some(Ok(claim)) => match api.ak_sk_signature_secret(&claim.access_key).await {
-                None => Outcome::Rejected(Rejection::InvalidCredentials),
-                Some((secret, caller)) => {
-                    match runtime::huawei_verify::verify(
-                        cx,
-                        &claim,
-                        &secret,
-                        "X-Sdk-Date",
-                        SystemTime::now(),
-                    ) {
-                        Ok(()) => Outcome::Caller(caller),
-                        Err(r) => Outcome::Rejected(r),
+        Scheme::AkSkSignature => {
+            match runtime::huawei_verify::claim(cx) {
+                None => Outcome::Absent,
+                Some(Err(r)) => Outcome::Rejected(r),
+                Some(Ok(claim)) => {
+                    match api.ak_sk_signature_secret(&claim.access_key).await {
+                        None => Outcome::Rejected(Rejection::InvalidCredentials),
+                        Some((secret, caller)) => {
+                            match runtime::huawei_verify::verify(
+                                cx,
+                                &claim,
+                                &secret,
+                                "X-Sdk-Date",
+                                SystemTime::now(),
+                            ) {
+                                Ok(()) => Outcome::Caller(caller),
+                                Err(r) => Outcome::Rejected(r),
+                            }
+                        }
                     }
                 }
-            },
-        },
-        Scheme::XAuthToken => match cx.header("X-Auth-Token") {
-            None => Outcome::Absent,
-            Some(token) => Outcome::known(api.authenticate_x_auth_token(token).await),
-        },
+            }
+        }
+        Scheme::XAuthToken => {
+            match cx.header("X-Auth-Token") {
+                None => Outcome::Absent,
+                Some(token) => Outcome::known(api.authenticate_x_auth_token(token).await),
+            }
+        }
     }
 }
 
@@ -240,16 +258,22 @@ impl DeleteKeypairResponse {
         match (status, code) {
             (204, _) => Ok(Self::NoContent),
             (400, _) => Ok(Self::BadRequest(runtime::server::from_json(body)?)),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `delete_keypair`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `delete_keypair`"
+                    ),
+                )
+            }
         }
     }
 
     fn into_response(self) -> Response {
         match self {
             Self::NoContent => runtime::server::empty_response(204),
-            Self::BadRequest(body) => FORMAT.json("delete_keypair", 400, "application/json", &body),
+            Self::BadRequest(body) => {
+                FORMAT.json("delete_keypair", 400, "application/json", &body)
+            }
         }
     }
 }
@@ -262,11 +286,11 @@ async fn handle_delete_keypair<A: Api>(
 ) -> Response {
     let path = path.bind(&[("project_id", "", ""), ("keypair_name", "", "")]);
     runtime::server::handle(
-        "delete_keypair",
-        &FORMAT,
-        serve_delete_keypair(&*api, path, request),
-    )
-    .await
+            "delete_keypair",
+            &FORMAT,
+            serve_delete_keypair(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `delete_keypair` request, then calls the implementation.
@@ -276,13 +300,17 @@ async fn serve_delete_keypair<A: Api>(
     request: Request,
 ) -> Result<Response, Rejection> {
     let mut cx = Incoming::read(request, path).await?;
-    let Some(caller) =
-        authenticate(api, &cx, &[&[Scheme::XAuthToken], &[Scheme::AkSkSignature]]).await?
-    else {
+    let Some(caller) = authenticate(
+            api,
+            &cx,
+            &[&[Scheme::XAuthToken], &[Scheme::AkSkSignature]],
+        )
+        .await? else {
         return Err(Rejection::Unauthenticated);
     };
     let project_id = cx.required::<String>(Location::Path, "project_id", Parse::Text);
-    let keypair_name = cx.required::<String>(Location::Path, "keypair_name", Parse::Text);
+    let keypair_name = cx
+        .required::<String>(Location::Path, "keypair_name", Parse::Text);
     let (Some(project_id), Some(keypair_name)) = (project_id, keypair_name) else {
         return Err(cx.invalid());
     };

@@ -3,8 +3,8 @@
 //! Async client for Phala Cloud API 0.1.0.
 use super::types;
 use crate::runtime;
-use reqwest::Method;
 use runtime::client::{Error, Success, json, segment};
+use reqwest::Method;
 
 /// The documented server.
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -148,10 +148,14 @@ impl runtime::client::Authorize for Credentials {
         request: &mut reqwest::Request,
     ) -> Result<(), runtime::client::RequestError> {
         match scheme {
-            Scheme::ApiKeyHeader => match &self.api_key_header {
-                Some(value) => runtime::auth::header(request, "X-API-Key", value).await,
-                None => Ok(()),
-            },
+            Scheme::ApiKeyHeader => {
+                match &self.api_key_header {
+                    Some(value) => {
+                        runtime::auth::header(request, "X-API-Key", value).await
+                    }
+                    None => Ok(()),
+                }
+            }
         }
     }
 }
@@ -171,8 +175,10 @@ impl DeleteSshKeyBuilder<'_> {
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<()>, Error<DeleteSshKeyError>> {
-        let path = format!("/api/v1/user/ssh-keys/{}", segment("key_id", self.key_id)?);
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Success<()>, Error<DeleteSshKeyError>> {
+        let path = format!("/api/v1/user/ssh-keys/{}", segment("key_id", self.key_id) ?);
         let call = runtime::client::Call {
             security: &[&[Scheme::ApiKeyHeader]],
             ..call("delete_ssh_key", Method::DELETE, true, path)
@@ -180,18 +186,18 @@ impl DeleteSshKeyBuilder<'_> {
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
-            400 => Err(Error::Response(DeleteSshKeyError::BadRequest(json(
-                &response,
-            )?))),
-            401 => Err(Error::Response(DeleteSshKeyError::Unauthorized(json(
-                &response,
-            )?))),
-            404 => Err(Error::Response(DeleteSshKeyError::NotFound(json(
-                &response,
-            )?))),
-            422 => Err(Error::Response(DeleteSshKeyError::UnprocessableContent(
-                json(&response)?,
-            ))),
+            400 => Err(Error::Response(DeleteSshKeyError::BadRequest(json(&response)?))),
+            401 => {
+                Err(Error::Response(DeleteSshKeyError::Unauthorized(json(&response)?)))
+            }
+            404 => Err(Error::Response(DeleteSshKeyError::NotFound(json(&response)?))),
+            422 => {
+                Err(
+                    Error::Response(
+                        DeleteSshKeyError::UnprocessableContent(json(&response)?),
+                    ),
+                )
+            }
             _ => Err(Error::Undocumented(response)),
         }
     }

@@ -4,9 +4,9 @@
 #![allow(clippy::large_enum_variant)]
 use super::types;
 use crate::runtime;
+use runtime::server::{Incoming, Location, Outcome, Parse, PathParams, Rejection};
 use axum::extract::{Request, State};
 use axum::response::Response;
-use runtime::server::{Incoming, Location, Outcome, Parse, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -124,7 +124,9 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
             axum::routing::delete(handle_delete_ssh_key::<A>),
         )
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
-        .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
+        .method_not_allowed_fallback(|| async {
+            FORMAT.reject(Rejection::MethodNotAllowed)
+        })
         .with_state(api)
 }
 
@@ -145,16 +147,25 @@ async fn authenticate<A: Api>(
     alternatives: &[&[Scheme]],
 ) -> Result<Option<A::Caller>, Rejection> {
     cx.unambiguous(CREDENTIALS)?;
-    runtime::server::authenticate(alternatives, |scheme| credential(api, cx, scheme)).await
+    runtime::server::authenticate(alternatives, |scheme| credential(api, cx, scheme))
+        .await
 }
 
 /// Checks one scheme's credential on the request.
-async fn credential<A: Api>(api: &A, cx: &Incoming, scheme: Scheme) -> Outcome<A::Caller> {
+async fn credential<A: Api>(
+    api: &A,
+    cx: &Incoming,
+    scheme: Scheme,
+) -> Outcome<A::Caller> {
     match scheme {
-        Scheme::ApiKeyHeader => match cx.header("X-API-Key") {
-            None => Outcome::Absent,
-            Some(token) => Outcome::known(api.authenticate_api_key_header(token).await),
-        },
+        Scheme::ApiKeyHeader => {
+            match cx.header("X-API-Key") {
+                None => Outcome::Absent,
+                Some(token) => {
+                    Outcome::known(api.authenticate_api_key_header(token).await)
+                }
+            }
+        }
     }
 }
 
@@ -208,23 +219,29 @@ impl DeleteSshKeyResponse {
             (400, _) => Ok(Self::BadRequest(runtime::server::from_json(body)?)),
             (401, _) => Ok(Self::Unauthorized(runtime::server::from_json(body)?)),
             (404, _) => Ok(Self::NotFound(runtime::server::from_json(body)?)),
-            (422, _) => Ok(Self::UnprocessableContent(runtime::server::from_json(
-                body,
-            )?)),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `delete_ssh_key`"
-            )),
+            (422, _) => Ok(Self::UnprocessableContent(runtime::server::from_json(body)?)),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `delete_ssh_key`"
+                    ),
+                )
+            }
         }
     }
 
     fn into_response(self) -> Response {
         match self {
             Self::NoContent => runtime::server::empty_response(204),
-            Self::BadRequest(body) => FORMAT.json("delete_ssh_key", 400, "application/json", &body),
+            Self::BadRequest(body) => {
+                FORMAT.json("delete_ssh_key", 400, "application/json", &body)
+            }
             Self::Unauthorized(body) => {
                 FORMAT.json("delete_ssh_key", 401, "application/json", &body)
             }
-            Self::NotFound(body) => FORMAT.json("delete_ssh_key", 404, "application/json", &body),
+            Self::NotFound(body) => {
+                FORMAT.json("delete_ssh_key", 404, "application/json", &body)
+            }
             Self::UnprocessableContent(body) => {
                 FORMAT.json("delete_ssh_key", 422, "application/json", &body)
             }
@@ -240,11 +257,11 @@ async fn handle_delete_ssh_key<A: Api>(
 ) -> Response {
     let path = path.bind(&[("key_id", "", "")]);
     runtime::server::handle(
-        "delete_ssh_key",
-        &FORMAT,
-        serve_delete_ssh_key(&*api, path, request),
-    )
-    .await
+            "delete_ssh_key",
+            &FORMAT,
+            serve_delete_ssh_key(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `delete_ssh_key` request, then calls the implementation.

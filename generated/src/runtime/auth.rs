@@ -111,17 +111,13 @@ pub struct Refreshing<T> {
 
 impl<T: Clone> Default for Refreshing<T> {
     fn default() -> Self {
-        Refreshing {
-            slot: tokio::sync::Mutex::new(None),
-        }
+        Refreshing { slot: tokio::sync::Mutex::new(None) }
     }
 }
 
 impl<T: Clone> Refreshing<T> {
     pub fn new() -> Self {
-        Refreshing {
-            slot: tokio::sync::Mutex::new(None),
-        }
+        Refreshing { slot: tokio::sync::Mutex::new(None) }
     }
 
     /// The kept value while it is fresh, else the one `fetch` returns with
@@ -144,48 +140,30 @@ impl<T: Clone> Refreshing<T> {
 }
 
 pub(crate) fn sensitive(name: &str, value: &str) -> Result<HeaderValue, RequestError> {
-    let mut v = HeaderValue::from_str(value).map_err(|_| {
-        RequestError(format!(
-            "the {name} credential cannot be sent in an HTTP header"
-        ))
-    })?;
+    let mut v = HeaderValue::from_str(value)
+        .map_err(|_| RequestError(format!("the {name} credential cannot be sent in an HTTP header")))?;
     v.set_sensitive(true);
     Ok(v)
 }
 
 /// An API key in a header (e.g. `X-API-Key`).
-pub async fn header(
-    request: &mut reqwest::Request,
-    name: &'static str,
-    key: &Token,
-) -> Result<(), RequestError> {
+pub async fn header(request: &mut reqwest::Request, name: &'static str, key: &Token) -> Result<(), RequestError> {
     let value = sensitive(name, key.get().await?.expose())?;
     request.headers_mut().insert(name, value);
     Ok(())
 }
 
 /// An API key in the query string.
-pub async fn query(
-    request: &mut reqwest::Request,
-    name: &'static str,
-    key: &Token,
-) -> Result<(), RequestError> {
+pub async fn query(request: &mut reqwest::Request, name: &'static str, key: &Token) -> Result<(), RequestError> {
     // Asked before the URL is borrowed: the query serializer is not `Send`,
     // and the future must be.
     let key = key.get().await?;
-    request
-        .url_mut()
-        .query_pairs_mut()
-        .append_pair(name, key.expose());
+    request.url_mut().query_pairs_mut().append_pair(name, key.expose());
     Ok(())
 }
 
 /// An API key in a cookie.
-pub async fn cookie(
-    request: &mut reqwest::Request,
-    name: &'static str,
-    key: &Token,
-) -> Result<(), RequestError> {
+pub async fn cookie(request: &mut reqwest::Request, name: &'static str, key: &Token) -> Result<(), RequestError> {
     let key = key.get().await?;
     let value = sensitive(name, &format!("{name}={}", key.expose()))?;
     request.headers_mut().append(COOKIE, value);
@@ -194,20 +172,12 @@ pub async fn cookie(
 
 /// `Authorization: {scheme} {credentials}` (`Bearer`, or another HTTP
 /// scheme), the credentials fixed or from a provider.
-pub async fn authorization(
-    request: &mut reqwest::Request,
-    scheme: &str,
-    token: &Token,
-) -> Result<(), RequestError> {
+pub async fn authorization(request: &mut reqwest::Request, scheme: &str, token: &Token) -> Result<(), RequestError> {
     set_authorization(request, scheme, &token.get().await?)
 }
 
 /// `Authorization: {scheme} {token}` with a value at hand.
-pub fn set_authorization(
-    request: &mut reqwest::Request,
-    scheme: &str,
-    token: &Secret,
-) -> Result<(), RequestError> {
+pub fn set_authorization(request: &mut reqwest::Request, scheme: &str, token: &Secret) -> Result<(), RequestError> {
     let value = sensitive(scheme, &format!("{scheme} {}", token.expose()))?;
     request.headers_mut().insert(AUTHORIZATION, value);
     Ok(())

@@ -9,10 +9,7 @@ use super::client::{HeaderMap, RawResponse};
 /// send `aws.protocoltests#FooError` and `FooError:http://internal.amazon.com/`
 /// forms for the same `FooError`.
 pub fn error_code(headers: &HeaderMap, body: &[u8]) -> Option<String> {
-    if let Some(v) = headers
-        .get("x-amzn-errortype")
-        .and_then(|v| v.to_str().ok())
-    {
+    if let Some(v) = headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok()) {
         return Some(sanitize(v).to_owned());
     }
     #[derive(serde::Deserialize)]

@@ -54,11 +54,7 @@ impl<T> Success<T> {
     /// The value with the status and headers of `response` (its body,
     /// already decoded into `value`, is not kept twice).
     pub fn new(value: T, response: RawResponse) -> Self {
-        Success {
-            status: response.status,
-            headers: response.headers,
-            value,
-        }
+        Success { status: response.status, headers: response.headers, value }
     }
 
     /// The decoded value alone.
@@ -84,10 +80,7 @@ pub enum Error<E> {
     Undocumented(RawResponse),
     /// A documented response whose body does not match its documented
     /// type; the response is kept whole.
-    Decode {
-        response: RawResponse,
-        message: String,
-    },
+    Decode { response: RawResponse, message: String },
     /// The request could not be built: missing credentials, a parameter no
     /// URL or header can carry, or a signing failure. Nothing was sent.
     Request(RequestError),
@@ -131,18 +124,11 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 write!(f, ": {}", r.text())
             }
             Error::Decode { response, message } => {
-                write!(
-                    f,
-                    "response {} does not match its documented type: {message}",
-                    response.status
-                )
+                write!(f, "response {} does not match its documented type: {message}", response.status)
             }
             Error::Request(e) => write!(f, "{e}"),
             Error::Transport(e) => write!(f, "transport error: {e}"),
-            Error::RepeatedPage { cursor } => write!(
-                f,
-                "the next page `{cursor}` was already fetched: the pages loop"
-            ),
+            Error::RepeatedPage { cursor } => write!(f, "the next page `{cursor}` was already fetched: the pages loop"),
             Error::Deadline(e) => write!(f, "{e}"),
         }
     }
@@ -176,10 +162,7 @@ impl<E> From<Failure> for Error<E> {
 
 impl<E> From<DecodeError> for Error<E> {
     fn from(e: DecodeError) -> Self {
-        Error::Decode {
-            response: *e.response,
-            message: e.message,
-        }
+        Error::Decode { response: *e.response, message: e.message }
     }
 }
 
@@ -218,11 +201,7 @@ pub struct DeadlineError {
 
 impl fmt::Display for DeadlineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the call's deadline of {:?} passed after {} attempt(s)",
-            self.deadline, self.attempts
-        )?;
+        write!(f, "the call's deadline of {:?} passed after {} attempt(s)", self.deadline, self.attempts)?;
         match &self.last_response {
             Some(r) => write!(f, "; the last answer was {}", r.status),
             None => Ok(()),
@@ -359,12 +338,9 @@ impl ClientConfig {
                 )));
             }
         };
-        let parsed = reqwest::Url::parse(&base)
-            .map_err(|e| BuildError::BaseUrl(format!("base URL `{base}`: {e}")))?;
+        let parsed = reqwest::Url::parse(&base).map_err(|e| BuildError::BaseUrl(format!("base URL `{base}`: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(BuildError::BaseUrl(format!(
-                "base URL `{base}` must be http or https"
-            )));
+            return Err(BuildError::BaseUrl(format!("base URL `{base}` must be http or https")));
         }
         let http = match self.http {
             Some(c) => c,
@@ -373,14 +349,11 @@ impl ClientConfig {
                 // means the process already chose a provider.
                 let _ = rustls::crypto::ring::default_provider().install_default();
                 reqwest::Client::builder()
-                    .user_agent(
-                        self.user_agent
-                            .unwrap_or_else(|| DEFAULT_USER_AGENT.to_owned()),
-                    )
-                    .timeout(self.timeout.unwrap_or(Duration::from_secs(30)))
-                    .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
-                    .build()
-                    .map_err(BuildError::Http)?
+                .user_agent(self.user_agent.unwrap_or_else(|| DEFAULT_USER_AGENT.to_owned()))
+                .timeout(self.timeout.unwrap_or(Duration::from_secs(30)))
+                .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
+                .build()
+                .map_err(BuildError::Http)?
             }
         };
         Ok(Transport {
@@ -409,11 +382,7 @@ fn expand(server: &Server, values: &[(String, String)]) -> Result<String, BuildE
         }
     }
     for (name, default, allowed) in server.variables {
-        let value = values
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map_or(*default, |(_, v)| v.as_str());
+        let value = values.iter().rev().find(|(n, _)| n == name).map_or(*default, |(_, v)| v.as_str());
         if !allowed.is_empty() && !allowed.contains(&value) {
             return Err(BuildError::ServerVariable(format!(
                 "server variable `{name}` is `{value}`; documented values: {}",
@@ -455,17 +424,9 @@ fn choose<'s, A: Authorize>(
     }
     let wanted: Vec<String> = security
         .iter()
-        .map(|alt| {
-            alt.iter()
-                .map(|s| format!("{s:?}"))
-                .collect::<Vec<_>>()
-                .join(" + ")
-        })
+        .map(|alt| alt.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(" + "))
         .collect();
-    Err(RequestError(format!(
-        "`{operation}` needs credentials for one of: {}",
-        wanted.join(" | ")
-    )))
+    Err(RequestError(format!("`{operation}` needs credentials for one of: {}", wanted.join(" | "))))
 }
 
 /// A request body, already serialised, or a stream read as it is sent.
@@ -483,11 +444,7 @@ pub struct Body {
 impl Body {
     /// Bytes as given (octet streams, media types the caller encodes).
     pub fn bytes(content_type: &'static str, bytes: Bytes) -> Body {
-        Body {
-            content_type: content_type.into(),
-            bytes,
-            stream: None,
-        }
+        Body { content_type: content_type.into(), bytes, stream: None }
     }
 
     /// Bytes or a stream, as the caller gave them (binary bodies). A
@@ -497,11 +454,7 @@ impl Body {
     pub fn source(content_type: &'static str, source: BodySource) -> Body {
         match source.as_bytes() {
             Some(bytes) => Body::bytes(content_type, bytes.clone()),
-            None => Body {
-                content_type: content_type.into(),
-                bytes: Bytes::new(),
-                stream: Some(source),
-            },
+            None => Body { content_type: content_type.into(), bytes: Bytes::new(), stream: Some(source) },
         }
     }
 
@@ -515,10 +468,7 @@ impl Body {
         Body::bytes(content_type, Bytes::copy_from_slice(text.as_bytes()))
     }
 
-    pub fn json<T: serde::Serialize + ?Sized>(
-        content_type: &'static str,
-        value: &T,
-    ) -> Result<Body, RequestError> {
+    pub fn json<T: serde::Serialize + ?Sized>(content_type: &'static str, value: &T) -> Result<Body, RequestError> {
         serde_json::to_vec(value)
             .map(|v| Body::bytes(content_type, v.into()))
             .map_err(|e| RequestError(format!("cannot serialise the request body: {e}")))
@@ -528,12 +478,8 @@ impl Body {
     /// arrays and objects in brackets (`items[0][price]=…`,
     /// `metadata[k]=…`), as Stripe and Rails-style services read them;
     /// `null` left out.
-    pub fn form<T: serde::Serialize + ?Sized>(
-        content_type: &'static str,
-        value: &T,
-    ) -> Result<Body, RequestError> {
-        let value = serde_json::to_value(value)
-            .map_err(|e| RequestError(format!("cannot serialise the request body: {e}")))?;
+    pub fn form<T: serde::Serialize + ?Sized>(content_type: &'static str, value: &T) -> Result<Body, RequestError> {
+        let value = serde_json::to_value(value).map_err(|e| RequestError(format!("cannot serialise the request body: {e}")))?;
         let serde_json::Value::Object(fields) = value else {
             return Err(RequestError("a form body must be an object".into()));
         };
@@ -542,10 +488,7 @@ impl Body {
             bracketed(k.clone().into(), v, &mut pairs);
         }
         let encode = |s: &str| percent_encoding::utf8_percent_encode(s, FORM).to_string();
-        let text: Vec<String> = pairs
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-            .collect();
+        let text: Vec<String> = pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
         Ok(Body::bytes(content_type, text.join("&").into()))
     }
 }
@@ -576,20 +519,13 @@ impl Multipart {
     /// A body with this boundary (deterministic output, for tests); should a
     /// part contain it, random characters are added to it.
     pub fn with_boundary(boundary: &str) -> Self {
-        Multipart {
-            boundary: Some(boundary.to_owned()),
-            parts: Vec::new(),
-        }
+        Multipart { boundary: Some(boundary.to_owned()), parts: Vec::new() }
     }
 
     /// One property: a string, number or boolean as a text part, an array or
     /// object as an `application/json` part; `null` (an absent `Option`)
     /// adds nothing.
-    pub fn field<T: serde::Serialize + ?Sized>(
-        &mut self,
-        name: &str,
-        value: &T,
-    ) -> Result<(), RequestError> {
+    pub fn field<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), RequestError> {
         match to_value(name, value)? {
             serde_json::Value::Null => {}
             serde_json::Value::String(s) => self.push(name, None, None, s.into()),
@@ -603,12 +539,7 @@ impl Multipart {
 
     /// One property as JSON text in a part of media type `content_type`
     /// (a documented `encoding.contentType`); `null` adds nothing.
-    pub fn json<T: serde::Serialize + ?Sized>(
-        &mut self,
-        name: &str,
-        value: &T,
-        content_type: &str,
-    ) -> Result<(), RequestError> {
+    pub fn json<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T, content_type: &str) -> Result<(), RequestError> {
         match to_value(name, value)? {
             serde_json::Value::Null => {}
             v => self.push(name, None, Some(content_type), v.to_string().into()),
@@ -619,11 +550,7 @@ impl Multipart {
     /// One property in `style: deepObject` (Stripe's multipart bodies): a
     /// text part per leaf, named with brackets (`file_link_data[create]`,
     /// `expand[0]`).
-    pub fn deep_object<T: serde::Serialize + ?Sized>(
-        &mut self,
-        name: &str,
-        value: &T,
-    ) -> Result<(), RequestError> {
+    pub fn deep_object<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), RequestError> {
         let mut pairs = Vec::new();
         bracketed(name.to_owned().into(), &to_value(name, value)?, &mut pairs);
         for (k, v) in pairs {
@@ -637,13 +564,7 @@ impl Multipart {
         self.push(name, Some(file_name), Some(content_type), bytes);
     }
 
-    fn push(
-        &mut self,
-        name: &str,
-        file_name: Option<&str>,
-        content_type: Option<&str>,
-        bytes: Bytes,
-    ) {
+    fn push(&mut self, name: &str, file_name: Option<&str>, content_type: Option<&str>, bytes: Bytes) {
         self.parts.push(Part {
             name: name.to_owned(),
             file_name: file_name.map(str::to_owned),
@@ -656,20 +577,13 @@ impl Multipart {
     /// boundary: one no part contains.
     pub fn finish(self, content_type: &str) -> Body {
         let mut boundary = self.boundary.unwrap_or_else(random_boundary);
-        while self
-            .parts
-            .iter()
-            .any(|p| contains(&p.bytes, boundary.as_bytes()))
-        {
+        while self.parts.iter().any(|p| contains(&p.bytes, boundary.as_bytes())) {
             boundary.push_str(&random_boundary());
         }
         let mut out = Vec::new();
         for p in &self.parts {
             out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-            let mut disposition = format!(
-                "Content-Disposition: form-data; name=\"{}\"",
-                quoted(&p.name)
-            );
+            let mut disposition = format!("Content-Disposition: form-data; name=\"{}\"", quoted(&p.name));
             if let Some(f) = &p.file_name {
                 disposition.push_str(&format!("; filename=\"{}\"", quoted(f)));
             }
@@ -683,20 +597,12 @@ impl Multipart {
             out.extend_from_slice(b"\r\n");
         }
         out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        Body {
-            content_type: format!("{content_type}; boundary={boundary}").into(),
-            bytes: out.into(),
-            stream: None,
-        }
+        Body { content_type: format!("{content_type}; boundary={boundary}").into(), bytes: out.into(), stream: None }
     }
 }
 
-fn to_value<T: serde::Serialize + ?Sized>(
-    name: &str,
-    value: &T,
-) -> Result<serde_json::Value, RequestError> {
-    serde_json::to_value(value)
-        .map_err(|e| RequestError(format!("cannot serialise body field `{name}`: {e}")))
+fn to_value<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<serde_json::Value, RequestError> {
+    serde_json::to_value(value).map_err(|e| RequestError(format!("cannot serialise body field `{name}`: {e}")))
 }
 
 /// 30 random alphanumerics after a fixed prefix.
@@ -713,9 +619,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// A name or file name inside `"…"` of a part's header, escaped as the
 /// WHATWG HTML standard does (`"` → `%22`, CR → `%0D`, LF → `%0A`).
 fn quoted(s: &str) -> String {
-    s.replace('"', "%22")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    s.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// A header value on one line (line breaks would start another header).
@@ -725,11 +629,8 @@ fn one_line(s: &str) -> String {
 
 /// What a form value keeps as is (the URL standard's
 /// application/x-www-form-urlencoded set, with space as `%20`).
-const FORM: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'*')
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_');
+const FORM: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_');
 
 /// Acts on every request and response of a client ([`ClientConfig::interceptor`]):
 /// adds headers (correlation ids, idempotency keys), observes or rewrites
@@ -743,11 +644,7 @@ pub trait Interceptor: Send + Sync + 'static {
     /// May change the request; `Ok(Some(response))` answers this attempt
     /// with `response` without sending anything; an error stops the call
     /// as [`Error::Request`].
-    fn request(
-        &self,
-        attempt: &Attempt,
-        request: &mut reqwest::Request,
-    ) -> Result<Option<RawResponse>, RequestError> {
+    fn request(&self, attempt: &Attempt, request: &mut reqwest::Request) -> Result<Option<RawResponse>, RequestError> {
         let _ = (attempt, request);
         Ok(None)
     }
@@ -760,11 +657,7 @@ pub trait Interceptor: Send + Sync + 'static {
 
 /// A closure on every request: `|attempt, request| { … }`.
 impl<F: Fn(&Attempt, &mut reqwest::Request) + Send + Sync + 'static> Interceptor for F {
-    fn request(
-        &self,
-        attempt: &Attempt,
-        request: &mut reqwest::Request,
-    ) -> Result<Option<RawResponse>, RequestError> {
+    fn request(&self, attempt: &Attempt, request: &mut reqwest::Request) -> Result<Option<RawResponse>, RequestError> {
         self(attempt, request);
         Ok(None)
     }
@@ -793,11 +686,7 @@ impl fmt::Debug for Interceptors {
 
 impl Interceptors {
     /// Runs each in turn until one answers.
-    fn request(
-        &self,
-        attempt: &Attempt,
-        request: &mut reqwest::Request,
-    ) -> Result<Option<RawResponse>, RequestError> {
+    fn request(&self, attempt: &Attempt, request: &mut reqwest::Request) -> Result<Option<RawResponse>, RequestError> {
         for i in &self.0 {
             if let Some(answer) = i.request(attempt, request)? {
                 return Ok(Some(answer));
@@ -852,20 +741,13 @@ impl Transport {
     /// The same transport (pool and retry budget shared) with another
     /// deadline for each call.
     pub fn with_deadline(&self, deadline: Duration) -> Transport {
-        Transport {
-            deadline: Some(deadline),
-            ..self.clone()
-        }
+        Transport { deadline: Some(deadline), ..self.clone() }
     }
 
     /// Sends `call`, retrying as the policy, the budget and the deadline
     /// allow, and returns the final response whatever its status; all of it
     /// in one `apigen.request` span.
-    pub async fn execute<A: Authorize>(
-        &self,
-        auth: &A,
-        call: Call<'_, A::Scheme>,
-    ) -> Result<RawResponse, Failure> {
+    pub async fn execute<A: Authorize>(&self, auth: &A, call: Call<'_, A::Scheme>) -> Result<RawResponse, Failure> {
         self.traced(auth, call, None).await
     }
 
@@ -882,11 +764,7 @@ impl Transport {
         let mut stream = None;
         let response = self.traced(auth, call, Some(&mut stream)).await?;
         Ok(match stream {
-            Some(body) => Received::Streaming(Success {
-                status: response.status,
-                headers: response.headers,
-                value: body,
-            }),
+            Some(body) => Received::Streaming(Success { status: response.status, headers: response.headers, value: body }),
             None => Received::Whole(response),
         })
     }
@@ -909,10 +787,7 @@ impl Transport {
             elapsed_ms = tracing::field::Empty,
         );
         let started = tokio::time::Instant::now();
-        let outcome = self
-            .attempts(auth, &call, started, &span, stream)
-            .instrument(span.clone())
-            .await;
+        let outcome = self.attempts(auth, &call, started, &span, stream).instrument(span.clone()).await;
         span.record("elapsed_ms", millis(started.elapsed()));
         outcome
     }
@@ -928,40 +803,24 @@ impl Transport {
         let deadline = self.deadline.map(|d| started + d);
         let past_deadline = |attempts, last_response| {
             let deadline = self.deadline.unwrap_or_default();
-            Failure::Deadline(DeadlineError {
-                deadline,
-                attempts,
-                last_response,
-            })
+            Failure::Deadline(DeadlineError { deadline, attempts, last_response })
         };
         let schemes = choose(auth, call.operation, call.security).map_err(Failure::Request)?;
         let (mut attempt, mut retry_cost) = (1, 0);
         loop {
             span.record("attempt", attempt);
-            let this = Attempt {
-                operation: call.operation,
-                template: call.template,
-                number: attempt,
-            };
+            let this = Attempt { operation: call.operation, template: call.template, number: attempt };
             let mut request = self.build(call).map_err(Failure::Request)?;
-            let mut outcome = match self
-                .interceptors
-                .request(&this, &mut request)
-                .map_err(Failure::Request)?
-            {
+            let mut outcome = match self.interceptors.request(&this, &mut request).map_err(Failure::Request)? {
                 Some(answer) => Ok(answer),
                 None => {
                     for scheme in schemes {
-                        auth.apply(*scheme, &mut request)
-                            .await
-                            .map_err(Failure::Request)?;
+                        auth.apply(*scheme, &mut request).await.map_err(Failure::Request)?;
                     }
                     let sent = self.send(request, call, stream.as_deref_mut());
                     match deadline {
                         None => sent.await,
-                        Some(at) => tokio::time::timeout_at(at, sent)
-                            .await
-                            .map_err(|_| past_deadline(attempt, None))?,
+                        Some(at) => tokio::time::timeout_at(at, sent).await.map_err(|_| past_deadline(attempt, None))?,
                     }
                 }
             };
@@ -972,13 +831,7 @@ impl Transport {
             let decision = match call.body.as_ref().is_some_and(Body::is_stream) {
                 // The stream has been read: there is nothing to send again.
                 true => Decision::Stop,
-                false => self.retry.decide(
-                    attempt,
-                    call.idempotent,
-                    &outcome,
-                    call.transient,
-                    SystemTime::now(),
-                ),
+                false => self.retry.decide(attempt, call.idempotent, &outcome, call.transient, SystemTime::now()),
             };
             if let Decision::RetryAfter(wait, cause) = decision {
                 let wait_ms = millis(wait);
@@ -993,9 +846,7 @@ impl Transport {
                         (attempt, retry_cost) = (attempt + 1, cost);
                         continue;
                     }
-                    None => {
-                        tracing::info!(attempt, reason = %cause, "not retried: the retry budget is spent")
-                    }
+                    None => tracing::info!(attempt, reason = %cause, "not retried: the retry budget is spent"),
                 }
             }
             return match outcome {
@@ -1029,11 +880,9 @@ impl Transport {
             true => call.path.clone(),
             false => format!("{}{}", self.base_url, call.path),
         };
-        let mut url =
-            reqwest::Url::parse(&text).map_err(|e| RequestError(format!("URL `{text}`: {e}")))?;
+        let mut url = reqwest::Url::parse(&text).map_err(|e| RequestError(format!("URL `{text}`: {e}")))?;
         if !call.query.is_empty() {
-            url.query_pairs_mut()
-                .extend_pairs(call.query.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
+            url.query_pairs_mut().extend_pairs(call.query.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
         }
         let host = host_header(&url);
         let mut request = reqwest::Request::new(call.method.clone(), url);
@@ -1043,30 +892,20 @@ impl Transport {
             headers.insert(reqwest::header::HOST, host);
         }
         for (name, value) in &call.headers {
-            let value = reqwest::header::HeaderValue::from_str(value).map_err(|_| {
-                RequestError(format!(
-                    "header `{name}`: the value cannot be sent in an HTTP header"
-                ))
-            })?;
+            let value = reqwest::header::HeaderValue::from_str(value)
+                .map_err(|_| RequestError(format!("header `{name}`: the value cannot be sent in an HTTP header")))?;
             headers.append(*name, value);
         }
         if let Some(body) = &call.body {
-            let content_type =
-                reqwest::header::HeaderValue::from_str(&body.content_type).map_err(|_| {
-                    RequestError(format!(
-                        "the media type `{}` cannot be sent in an HTTP header",
-                        body.content_type
-                    ))
-                })?;
+            let content_type = reqwest::header::HeaderValue::from_str(&body.content_type)
+                .map_err(|_| RequestError(format!("the media type `{}` cannot be sent in an HTTP header", body.content_type)))?;
             headers.insert(reqwest::header::CONTENT_TYPE, content_type);
             *request.body_mut() = Some(match &body.stream {
                 None => body.bytes.clone().into(),
                 Some(source) => {
-                    let stream = source.take_stream().ok_or_else(|| {
-                        RequestError(
-                            "the streamed body was already sent: a stream is sent once".into(),
-                        )
-                    })?;
+                    let stream = source
+                        .take_stream()
+                        .ok_or_else(|| RequestError("the streamed body was already sent: a stream is sent once".into()))?;
                     if let Some(length) = stream.length() {
                         headers.insert(reqwest::header::CONTENT_LENGTH, length.into());
                     }
@@ -1106,21 +945,11 @@ async fn read<S>(
             Some(n) => body.with_length(n),
             None => body,
         });
-        return Ok(RawResponse {
-            status,
-            headers,
-            body: Bytes::new(),
-            error_code: None,
-        });
+        return Ok(RawResponse { status, headers, body: Bytes::new(), error_code: None });
     }
     let body = response.bytes().await?;
     let error_code = (call.error_code)(&headers, &body);
-    Ok(RawResponse {
-        status,
-        headers,
-        body,
-        error_code,
-    })
+    Ok(RawResponse { status, headers, body, error_code })
 }
 
 fn host_header(url: &reqwest::Url) -> Option<reqwest::header::HeaderValue> {
@@ -1151,15 +980,9 @@ pub fn segment(name: &str, value: impl fmt::Display) -> Result<String, RequestEr
 /// item encoded as in [`segment`], joined by the style's literal
 /// separator (`,`, `.` or `;name=`), so that a `,` inside an item stays
 /// apart from the ones between items.
-pub fn list_segment<T: fmt::Display>(
-    name: &str,
-    values: &[T],
-    sep: &str,
-) -> Result<String, RequestError> {
-    let items: Vec<String> = values
-        .iter()
-        .map(|v| percent_encoding::utf8_percent_encode(&v.to_string(), SEGMENT).to_string())
-        .collect();
+pub fn list_segment<T: fmt::Display>(name: &str, values: &[T], sep: &str) -> Result<String, RequestError> {
+    let items: Vec<String> =
+        values.iter().map(|v| percent_encoding::utf8_percent_encode(&v.to_string(), SEGMENT).to_string()).collect();
     let joined = items.join(sep);
     if joined.is_empty() || joined == "." || joined == ".." {
         return Err(RequestError(format!(
@@ -1175,26 +998,18 @@ fn millis(d: Duration) -> u64 {
 }
 
 /// All but RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`).
-const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const SEGMENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Decodes a documented JSON body.
 pub fn json<T: serde::de::DeserializeOwned>(response: &RawResponse) -> Result<T, DecodeError> {
-    serde_json::from_slice(&response.body).map_err(|e| DecodeError {
-        response: Box::new(response.clone()),
-        message: e.to_string(),
-    })
+    serde_json::from_slice(&response.body).map_err(|e| DecodeError { response: Box::new(response.clone()), message: e.to_string() })
 }
 
 /// Decodes a documented text body.
 pub fn text(response: &RawResponse) -> Result<String, DecodeError> {
-    String::from_utf8(response.body.to_vec()).map_err(|e| DecodeError {
-        response: Box::new(response.clone()),
-        message: format!("body is not UTF-8: {e}"),
-    })
+    String::from_utf8(response.body.to_vec())
+        .map_err(|e| DecodeError { response: Box::new(response.clone()), message: format!("body is not UTF-8: {e}") })
 }
 
 /// A documented response body with the documented headers of its status.
@@ -1208,10 +1023,7 @@ pub struct WithHeaders<B, H> {
 /// whole value (several lines joined by `, `, as RFC 9110 combines them);
 /// `None` when the response does not carry it. A value that does not fit
 /// the type is a decode error keeping the response.
-pub fn header<T: serde::de::DeserializeOwned>(
-    response: &RawResponse,
-    name: &str,
-) -> Result<Option<T>, DecodeError> {
+pub fn header<T: serde::de::DeserializeOwned>(response: &RawResponse, name: &str) -> Result<Option<T>, DecodeError> {
     let values = header_values(response, name)?;
     if values.is_empty() {
         return Ok(None);
@@ -1222,23 +1034,13 @@ pub fn header<T: serde::de::DeserializeOwned>(
 /// A documented list header (`simple` style: comma-separated, over every
 /// line of it), each element decoded; `None` when the response does not
 /// carry it.
-pub fn header_list<T: serde::de::DeserializeOwned>(
-    response: &RawResponse,
-    name: &str,
-) -> Result<Option<Vec<T>>, DecodeError> {
+pub fn header_list<T: serde::de::DeserializeOwned>(response: &RawResponse, name: &str) -> Result<Option<Vec<T>>, DecodeError> {
     let values = header_values(response, name)?;
     if values.is_empty() {
         return Ok(None);
     }
-    let items = values
-        .iter()
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
-    items
-        .map(|item| header_value(response, name, item))
-        .collect::<Result<Vec<T>, _>>()
-        .map(Some)
+    let items = values.iter().flat_map(|v| v.split(',')).map(str::trim).filter(|s| !s.is_empty());
+    items.map(|item| header_value(response, name, item)).collect::<Result<Vec<T>, _>>().map(Some)
 }
 
 /// A required header's value: missing is a decode error keeping the response.
@@ -1255,23 +1057,17 @@ fn header_values<'r>(response: &'r RawResponse, name: &str) -> Result<Vec<&'r st
         .get_all(name)
         .iter()
         .map(|v| {
-            std::str::from_utf8(v.as_bytes())
-                .map(str::trim)
-                .map_err(|_| DecodeError {
-                    response: Box::new(response.clone()),
-                    message: format!("response header `{name}` is not UTF-8"),
-                })
+            std::str::from_utf8(v.as_bytes()).map(str::trim).map_err(|_| DecodeError {
+                response: Box::new(response.clone()),
+                message: format!("response header `{name}` is not UTF-8"),
+            })
         })
         .collect()
 }
 
 /// One value: as a string first (strings, enums, newtypes), else as JSON
 /// (numbers, booleans), else as an object written `key,value,…`.
-fn header_value<T: serde::de::DeserializeOwned>(
-    response: &RawResponse,
-    name: &str,
-    text: &str,
-) -> Result<T, DecodeError> {
+fn header_value<T: serde::de::DeserializeOwned>(response: &RawResponse, name: &str, text: &str) -> Result<T, DecodeError> {
     let as_text = match T::deserialize(serde_json::Value::String(text.to_owned())) {
         Ok(v) => return Ok(v),
         Err(e) => e,
@@ -1281,21 +1077,13 @@ fn header_value<T: serde::de::DeserializeOwned>(
     }
     let items: Vec<&str> = text.split(',').map(str::trim).collect();
     if items.len().is_multiple_of(2) {
-        let scalar = |s: &str| {
-            serde_json::from_str(s).unwrap_or_else(|_| serde_json::Value::String(s.to_owned()))
-        };
-        let fields = items
-            .chunks(2)
-            .map(|kv| (kv[0].to_owned(), scalar(kv[1])))
-            .collect();
+        let scalar = |s: &str| serde_json::from_str(s).unwrap_or_else(|_| serde_json::Value::String(s.to_owned()));
+        let fields = items.chunks(2).map(|kv| (kv[0].to_owned(), scalar(kv[1]))).collect();
         if let Ok(v) = T::deserialize(serde_json::Value::Object(fields)) {
             return Ok(v);
         }
     }
-    Err(DecodeError {
-        response: Box::new(response.clone()),
-        message: format!("response header `{name}` (`{text}`): {as_text}"),
-    })
+    Err(DecodeError { response: Box::new(response.clone()), message: format!("response header `{name}` (`{text}`): {as_text}") })
 }
 
 /// The error code of a protocol that has none.
@@ -1309,11 +1097,7 @@ pub fn param(value: impl fmt::Display) -> String {
 }
 
 /// Adds `name=value` (query, header or cookie) when the value is set.
-pub fn push<N: From<&'static str>, T: fmt::Display>(
-    out: &mut Vec<(N, String)>,
-    name: &'static str,
-    value: Option<&T>,
-) {
+pub fn push<N: From<&'static str>, T: fmt::Display>(out: &mut Vec<(N, String)>, name: &'static str, value: Option<&T>) {
     if let Some(value) = value {
         out.push((name.into(), value.to_string()));
     }
@@ -1388,26 +1172,17 @@ pub fn json_param(name: &str, value: &impl serde::Serialize) -> Result<String, R
     serde_json::to_string(value).map_err(|e| cannot_serialise(name, e))
 }
 
-fn param_value(
-    name: &str,
-    value: &impl serde::Serialize,
-) -> Result<serde_json::Value, RequestError> {
+fn param_value(name: &str, value: &impl serde::Serialize) -> Result<serde_json::Value, RequestError> {
     serde_json::to_value(value).map_err(|e| cannot_serialise(name, e))
 }
 
 fn cannot_serialise(name: &str, e: serde_json::Error) -> RequestError {
-    RequestError(format!(
-        "parameter `{name}`: the value cannot be serialised: {e}"
-    ))
+    RequestError(format!("parameter `{name}`: the value cannot be serialised: {e}"))
 }
 
 /// Joins array elements for `style: form, explode: false` and `simple`.
 pub fn join<T: fmt::Display>(values: &[T], sep: &str) -> String {
-    values
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(sep)
+    values.iter().map(ToString::to_string).collect::<Vec<_>>().join(sep)
 }
 
 #[cfg(test)]
@@ -1440,16 +1215,9 @@ mod tests {
         form.field("size", &5).unwrap();
         form.field("gone", &None::<String>).unwrap();
         form.field("labels", &["x", "y"]).unwrap();
-        form.json("meta", &json!({"k": 1}), "application/vnd.x+json")
-            .unwrap();
-        form.deep_object("link", &json!({"create": true, "expand": ["a"]}))
-            .unwrap();
-        form.file(
-            "file\r\n",
-            Bytes::from_static(b"\x00\xffdata"),
-            "a\".zip",
-            "application/zip",
-        );
+        form.json("meta", &json!({"k": 1}), "application/vnd.x+json").unwrap();
+        form.deep_object("link", &json!({"create": true, "expand": ["a"]})).unwrap();
+        form.file("file\r\n", Bytes::from_static(b"\x00\xffdata"), "a\".zip", "application/zip");
         let body = form.finish("multipart/form-data");
         assert_eq!(body.content_type, "multipart/form-data; boundary=XyZ");
         let expected: &[u8] = b"--XyZ\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\na \"b\"\r\n\
@@ -1468,120 +1236,52 @@ mod tests {
         let mut form = Multipart::with_boundary("b");
         form.field("x", "abc").unwrap();
         let body = form.finish("multipart/form-data");
-        let boundary = body
-            .content_type
-            .strip_prefix("multipart/form-data; boundary=")
-            .unwrap()
-            .to_owned();
-        assert!(
-            boundary.starts_with("bapigen-") && boundary.len() > 30,
-            "{boundary}"
-        );
-        assert!(
-            Multipart::new()
-                .finish("multipart/form-data")
-                .content_type
-                .len()
-                > 60
-        );
+        let boundary = body.content_type.strip_prefix("multipart/form-data; boundary=").unwrap().to_owned();
+        assert!(boundary.starts_with("bapigen-") && boundary.len() > 30, "{boundary}");
+        assert!(Multipart::new().finish("multipart/form-data").content_type.len() > 60);
     }
 
     fn response(headers: &[(&str, &[u8])]) -> RawResponse {
         let mut map = HeaderMap::new();
         for (k, v) in headers {
-            map.append(
-                reqwest::header::HeaderName::from_bytes(k.as_bytes()).unwrap(),
-                reqwest::header::HeaderValue::from_bytes(v).unwrap(),
-            );
+            map.append(reqwest::header::HeaderName::from_bytes(k.as_bytes()).unwrap(), reqwest::header::HeaderValue::from_bytes(v).unwrap());
         }
-        RawResponse {
-            status: StatusCode::OK,
-            headers: map,
-            body: Bytes::from_static(b"{}"),
-            error_code: None,
-        }
+        RawResponse { status: StatusCode::OK, headers: map, body: Bytes::from_static(b"{}"), error_code: None }
     }
 
     #[test]
     fn response_headers_decode_in_simple_style() {
-        let r = response(&[
-            ("X-Count", b"12"),
-            ("link", b"<a>; rel=next, <b>"),
-            ("Link", b"<c>"),
-            ("X-On", b"true"),
-            ("X-Id", b"007"),
-        ]);
+        let r = response(&[("X-Count", b"12"), ("link", b"<a>; rel=next, <b>"), ("Link", b"<c>"), ("X-On", b"true"), ("X-Id", b"007")]);
         assert_eq!(header::<i64>(&r, "x-count").unwrap(), Some(12));
-        assert_eq!(
-            header::<String>(&r, "X-Id").unwrap().as_deref(),
-            Some("007"),
-            "a string stays text"
-        );
+        assert_eq!(header::<String>(&r, "X-Id").unwrap().as_deref(), Some("007"), "a string stays text");
         assert_eq!(header::<bool>(&r, "X-On").unwrap(), Some(true));
         assert_eq!(header::<f64>(&r, "X-Count").unwrap(), Some(12.0));
-        assert_eq!(
-            header::<String>(&r, "Link").unwrap().as_deref(),
-            Some("<a>; rel=next, <b>, <c>")
-        );
-        assert_eq!(
-            header_list::<String>(&r, "Link").unwrap().unwrap(),
-            ["<a>; rel=next", "<b>", "<c>"]
-        );
+        assert_eq!(header::<String>(&r, "Link").unwrap().as_deref(), Some("<a>; rel=next, <b>, <c>"));
+        assert_eq!(header_list::<String>(&r, "Link").unwrap().unwrap(), ["<a>; rel=next", "<b>", "<c>"]);
         assert_eq!(header::<i64>(&r, "X-Missing").unwrap(), None);
         let object = response(&[("X-Page", b"size,10,cursor,a b")]);
-        assert_eq!(
-            header::<serde_json::Value>(&object, "X-Page").unwrap(),
-            Some(json!("size,10,cursor,a b"))
-        );
+        assert_eq!(header::<serde_json::Value>(&object, "X-Page").unwrap(), Some(json!("size,10,cursor,a b")));
         #[derive(serde::Deserialize, Debug, PartialEq)]
         struct Page {
             size: i64,
             cursor: String,
         }
-        assert_eq!(
-            header::<Page>(&object, "X-Page").unwrap(),
-            Some(Page {
-                size: 10,
-                cursor: "a b".into()
-            })
-        );
+        assert_eq!(header::<Page>(&object, "X-Page").unwrap(), Some(Page { size: 10, cursor: "a b".into() }));
         let e = header::<i64>(&r, "X-On").unwrap_err();
-        assert!(
-            e.message.contains("`X-On` (`true`)") && e.message.contains("expected i64"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("`X-On` (`true`)") && e.message.contains("expected i64"), "{}", e.message);
         assert_eq!(e.response.body, r.body, "the response is kept");
         let e = required::<i64>(&r, "X-Missing", None).unwrap_err();
-        assert_eq!(
-            e.message,
-            "the required response header `X-Missing` is missing"
-        );
+        assert_eq!(e.message, "the required response header `X-Missing` is missing");
         let bad = response(&[("X-Name", b"\xff")]);
-        assert!(
-            header::<String>(&bad, "X-Name")
-                .unwrap_err()
-                .message
-                .contains("not UTF-8")
-        );
+        assert!(header::<String>(&bad, "X-Name").unwrap_err().message.contains("not UTF-8"));
     }
 
     #[test]
     fn deep_objects_nest_and_index_as_stripe_reads_them() {
         let mut out = Vec::new();
         deep_object("created", &json!({"gte": 1, "lt": 2}), &mut out).unwrap();
-        deep_object(
-            "expand",
-            &json!(["data.customer", "data.invoice"]),
-            &mut out,
-        )
-        .unwrap();
-        deep_object(
-            "lines",
-            &json!([{"amount": 5, "tax": {"code": "t"}, "note": null}]),
-            &mut out,
-        )
-        .unwrap();
+        deep_object("expand", &json!(["data.customer", "data.invoice"]), &mut out).unwrap();
+        deep_object("lines", &json!([{"amount": 5, "tax": {"code": "t"}, "note": null}]), &mut out).unwrap();
         deep_object("limit", &10, &mut out).unwrap();
         assert_eq!(
             pairs(&out),
@@ -1600,12 +1300,7 @@ mod tests {
     #[test]
     fn exploded_form_objects_are_one_pair_per_property() {
         let mut out = Vec::new();
-        form_object(
-            "filter",
-            &json!({"a": "x y", "b": true, "c": null, "d": [1, 2]}),
-            &mut out,
-        )
-        .unwrap();
+        form_object("filter", &json!({"a": "x y", "b": true, "c": null, "d": [1, 2]}), &mut out).unwrap();
         assert_eq!(pairs(&out), [("a", "x y"), ("b", "true"), ("d", "[1,2]")]);
     }
 
@@ -1622,34 +1317,15 @@ mod tests {
     fn a_parameter_that_cannot_be_serialised_is_a_request_error_naming_it() {
         let mut out = vec![("kept".into(), "1".to_owned())];
         let e = deep_object("created", &Unserialisable, &mut out).unwrap_err();
-        assert_eq!(
-            e.0,
-            "parameter `created`: the value cannot be serialised: no wire form"
-        );
+        assert_eq!(e.0, "parameter `created`: the value cannot be serialised: no wire form");
         let e = form_object("filter", &Unserialisable, &mut out).unwrap_err();
-        assert_eq!(
-            e.0,
-            "parameter `filter`: the value cannot be serialised: no wire form"
-        );
+        assert_eq!(e.0, "parameter `filter`: the value cannot be serialised: no wire form");
         let e = form_object("filter", &json!([1]), &mut out).unwrap_err();
-        assert!(
-            e.0.starts_with("parameter `filter`: an exploded form object"),
-            "{}",
-            e.0
-        );
+        assert!(e.0.starts_with("parameter `filter`: an exploded form object"), "{}", e.0);
         let keyed: std::collections::BTreeMap<(i32, i32), i32> = [((1, 2), 3)].into();
         let e = json_param("where", &keyed).unwrap_err();
-        assert!(
-            e.0.starts_with(
-                "parameter `where`: the value cannot be serialised: key must be a string"
-            ),
-            "{}",
-            e.0
-        );
-        assert_eq!(
-            json_param("where", &json!({"a": [1]})).unwrap(),
-            r#"{"a":[1]}"#
-        );
+        assert!(e.0.starts_with("parameter `where`: the value cannot be serialised: key must be a string"), "{}", e.0);
+        assert_eq!(json_param("where", &json!({"a": [1]})).unwrap(), r#"{"a":[1]}"#);
         assert_eq!(pairs(&out), [("kept", "1")], "nothing half-written");
         let as_client_error: Error<()> = e.into();
         assert!(matches!(as_client_error, Error::Request(_)));

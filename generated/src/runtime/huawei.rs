@@ -6,8 +6,8 @@
 use super::auth::Secret;
 use super::client::RequestError;
 pub use super::huawei_signature::canonical_request;
-use super::huawei_signature::{ALGORITHM, signature};
 pub use super::timestamp::format as sdk_date;
+use super::huawei_signature::{ALGORITHM, signature};
 use reqwest::header::{AUTHORIZATION, HeaderValue};
 use std::time::SystemTime;
 
@@ -31,12 +31,7 @@ pub const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
 
 impl AkSk {
     pub fn new(access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
-        AkSk {
-            access_key: access_key.into(),
-            secret_key: Secret::new(secret_key),
-            project_id: None,
-            security_token: None,
-        }
+        AkSk { access_key: access_key.into(), secret_key: Secret::new(secret_key), project_id: None, security_token: None }
     }
 
     pub fn project_id(mut self, id: impl Into<String>) -> Self {
@@ -62,11 +57,7 @@ impl AkSk {
     pub fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<Self, RequestError> {
         let get = |name: &str| var(name).filter(|v| !v.is_empty());
         let required = |name: &str| {
-            get(name).ok_or_else(|| {
-                RequestError(format!(
-                    "Huawei Cloud credentials: the environment variable {name} is not set"
-                ))
-            })
+            get(name).ok_or_else(|| RequestError(format!("Huawei Cloud credentials: the environment variable {name} is not set")))
         };
         Ok(AkSk {
             access_key: required(ENV_AK)?,
@@ -96,21 +87,11 @@ pub fn sign_at(
     project_header: Option<&'static str>,
     now: SystemTime,
 ) -> Result<(), RequestError> {
-    let bad = |what: &str| {
-        RequestError(format!(
-            "cannot sign the request: {what} is not a valid header value"
-        ))
-    };
+    let bad = |what: &str| RequestError(format!("cannot sign the request: {what} is not a valid header value"));
     let date = sdk_date(now);
-    request.headers_mut().insert(
-        date_header,
-        HeaderValue::from_str(&date).map_err(|_| bad("the date"))?,
-    );
+    request.headers_mut().insert(date_header, HeaderValue::from_str(&date).map_err(|_| bad("the date"))?);
     if let (Some(name), Some(project)) = (project_header, &key.project_id) {
-        request.headers_mut().insert(
-            name,
-            HeaderValue::from_str(project).map_err(|_| bad("the project id"))?,
-        );
+        request.headers_mut().insert(name, HeaderValue::from_str(project).map_err(|_| bad("the project id"))?);
     }
     if let Some(token) = &key.security_token {
         let value = super::auth::sensitive("X-Security-Token", token.expose())?;
@@ -120,29 +101,16 @@ pub fn sign_at(
         .headers()
         .iter()
         .filter(|(name, _)| *name != AUTHORIZATION)
-        .map(|(name, value)| {
-            (
-                name.as_str().to_owned(),
-                String::from_utf8_lossy(value.as_bytes()).trim().to_owned(),
-            )
-        })
+        .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).trim().to_owned()))
         .collect();
     signed.sort();
     // As sigv4.rs: a body the signature cannot cover is refused, not signed as empty.
     let body: &[u8] = match request.body() {
         None => &[],
-        Some(b) => b.as_bytes().ok_or_else(|| {
-            RequestError("cannot sign the request: a streaming body cannot be signed".into())
-        })?,
+        Some(b) => b.as_bytes().ok_or_else(|| RequestError("cannot sign the request: a streaming body cannot be signed".into()))?,
     };
     let url = request.url();
-    let canonical = canonical_request(
-        request.method().as_str(),
-        url.path(),
-        url.query().unwrap_or_default(),
-        &signed,
-        body,
-    );
+    let canonical = canonical_request(request.method().as_str(), url.path(), url.query().unwrap_or_default(), &signed, body);
     let names: Vec<&str> = signed.iter().map(|(n, _)| n.as_str()).collect();
     let value = format!(
         "{ALGORITHM} Access={}, SignedHeaders={}, Signature={}",
@@ -162,10 +130,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let vars: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         move |name| vars.get(name).cloned()
     }
 
@@ -178,17 +143,8 @@ mod tests {
             ("HUAWEICLOUD_SDK_SECURITY_TOKEN", "tok"),
         ]))
         .unwrap();
-        assert_eq!(
-            key,
-            AkSk::new("AK1", "SK1")
-                .project_id("p1")
-                .security_token("tok")
-        );
-        let key = AkSk::from_lookup(lookup(&[
-            ("HUAWEICLOUD_SDK_AK", "AK1"),
-            ("HUAWEICLOUD_SDK_SK", "SK1"),
-        ]))
-        .unwrap();
+        assert_eq!(key, AkSk::new("AK1", "SK1").project_id("p1").security_token("tok"));
+        let key = AkSk::from_lookup(lookup(&[("HUAWEICLOUD_SDK_AK", "AK1"), ("HUAWEICLOUD_SDK_SK", "SK1")])).unwrap();
         assert_eq!(key, AkSk::new("AK1", "SK1"));
     }
 
@@ -196,29 +152,18 @@ mod tests {
     fn names_the_missing_variable() {
         let e = AkSk::from_lookup(lookup(&[("HUAWEICLOUD_SDK_SK", "SK1")])).unwrap_err();
         assert!(e.0.contains("HUAWEICLOUD_SDK_AK"), "{e}");
-        let e = AkSk::from_lookup(lookup(&[
-            ("HUAWEICLOUD_SDK_AK", "AK1"),
-            ("HUAWEICLOUD_SDK_SK", ""),
-        ]))
-        .unwrap_err();
-        assert!(
-            e.0.contains("HUAWEICLOUD_SDK_SK") && !e.0.contains("AK1"),
-            "{e}"
-        );
+        let e = AkSk::from_lookup(lookup(&[("HUAWEICLOUD_SDK_AK", "AK1"), ("HUAWEICLOUD_SDK_SK", "")])).unwrap_err();
+        assert!(e.0.contains("HUAWEICLOUD_SDK_SK") && !e.0.contains("AK1"), "{e}");
     }
 
     #[test]
     fn security_token_is_sent_signed_and_redacted() {
         let key = AkSk::new("AK", "SK").security_token("sts-token");
         assert!(!format!("{key:?}").contains("sts-token"));
-        let mut request =
-            reqwest::Request::new(reqwest::Method::GET, "http://h/v1/x".parse().unwrap());
+        let mut request = reqwest::Request::new(reqwest::Method::GET, "http://h/v1/x".parse().unwrap());
         sign(&mut request, &key, "X-Sdk-Date", None).unwrap();
         assert_eq!(request.headers()["x-security-token"], "sts-token");
         let auth = request.headers()["authorization"].to_str().unwrap();
-        assert!(
-            auth.contains("SignedHeaders=x-sdk-date;x-security-token,"),
-            "{auth}"
-        );
+        assert!(auth.contains("SignedHeaders=x-sdk-date;x-security-token,"), "{auth}");
     }
 }

@@ -39,21 +39,13 @@ pub fn claim(cx: &Incoming) -> Option<Result<Claim, Rejection>> {
             signed_headers: h.split(';').map(str::to_ascii_lowercase).collect(),
             signature: s.to_owned(),
         }),
-        _ => Err(Rejection::BadSignature(
-            "malformed SDK-HMAC-SHA256 Authorization header".into(),
-        )),
+        _ => Err(Rejection::BadSignature("malformed SDK-HMAC-SHA256 Authorization header".into())),
     })
 }
 
 /// Checks the claim against the access key's secret, with `date_header`
 /// (`X-Sdk-Date`) signed and within [`MAX_SKEW`] of `now`.
-pub fn verify(
-    cx: &Incoming,
-    claim: &Claim,
-    secret_key: &str,
-    date_header: &str,
-    now: SystemTime,
-) -> Result<(), Rejection> {
+pub fn verify(cx: &Incoming, claim: &Claim, secret_key: &str, date_header: &str, now: SystemTime) -> Result<(), Rejection> {
     let bad = |why: &str| Err(Rejection::BadSignature(why.to_owned()));
     let date_name = date_header.to_ascii_lowercase();
     if !claim.signed_headers.contains(&date_name) {
@@ -65,43 +57,23 @@ pub fn verify(
     if !claim.signed_headers.iter().any(|h| h == "host") {
         return bad("the host header is not signed");
     }
-    let Some(date) = cx.header(date_header) else {
-        return bad("no date header");
-    };
-    let Some(at) = timestamp::parse(date) else {
-        return bad("the date header is not YYYYMMDDTHHMMSSZ");
-    };
-    let skew = now
-        .duration_since(at)
-        .or_else(|e| Ok::<_, ()>(e.duration()))
-        .unwrap_or_default();
+    let Some(date) = cx.header(date_header) else { return bad("no date header") };
+    let Some(at) = timestamp::parse(date) else { return bad("the date header is not YYYYMMDDTHHMMSSZ") };
+    let skew = now.duration_since(at).or_else(|e| Ok::<_, ()>(e.duration())).unwrap_or_default();
     if skew > MAX_SKEW {
         // API Gateway's words, after "…: signature expired".
         let server_time = timestamp::format(now);
-        return Err(Rejection::ExpiredSignature(format!(
-            ", signature time:{date},server time:{server_time}"
-        )));
+        return Err(Rejection::ExpiredSignature(format!(", signature time:{date},server time:{server_time}")));
     }
     let mut headers = Vec::new();
     for name in &claim.signed_headers {
-        let values: Vec<&str> = cx
-            .headers
-            .get_all(name.as_str())
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect();
+        let values: Vec<&str> = cx.headers.get_all(name.as_str()).iter().filter_map(|v| v.to_str().ok()).collect();
         if values.is_empty() {
             return bad("a signed header is missing");
         }
         headers.push((name.clone(), values.join(",").trim().to_owned()));
     }
-    let canonical = canonical_request(
-        cx.method.as_str(),
-        cx.uri.path(),
-        cx.uri.query().unwrap_or_default(),
-        &headers,
-        &cx.body,
-    );
+    let canonical = canonical_request(cx.method.as_str(), cx.uri.path(), cx.uri.query().unwrap_or_default(), &headers, &cx.body);
     let expected = signature(secret_key, date, &canonical);
     if constant_time_eq(expected.as_bytes(), claim.signature.as_bytes()) {
         Ok(())

@@ -14,10 +14,7 @@ pub struct Pattern {
 
 impl Pattern {
     pub const fn new(source: &'static str) -> Pattern {
-        Pattern {
-            source,
-            regex: OnceLock::new(),
-        }
+        Pattern { source, regex: OnceLock::new() }
     }
 
     pub fn source(&self) -> &'static str {
@@ -27,10 +24,7 @@ impl Pattern {
     /// Whether `value` matches. A pattern `regress` cannot compile checks
     /// nothing (the generator reports such patterns).
     pub fn matches(&self, value: &str) -> bool {
-        match self
-            .regex
-            .get_or_init(|| regress::Regex::new(self.source).ok())
-        {
+        match self.regex.get_or_init(|| regress::Regex::new(self.source).ok()) {
             Some(re) => re.find(value).is_some(),
             None => true,
         }

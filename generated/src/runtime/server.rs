@@ -8,8 +8,8 @@
 use super::validate::{Checker, Loc, Violation};
 use axum::body::Body;
 use axum::extract::{FromRequestParts, RawPathParams, Request};
-use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::request::Parts;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::Response;
 use serde::Serialize;
@@ -45,11 +45,7 @@ pub enum Style {
     FastApi,
     /// `{...constants, code_field: code, message_field: message}`;
     /// constants are JSON texts.
-    Fields {
-        code_field: &'static str,
-        message_field: &'static str,
-        constants: &'static [(&'static str, &'static str)],
-    },
+    Fields { code_field: &'static str, message_field: &'static str, constants: &'static [(&'static str, &'static str)] },
     /// `{"__type": code, "Message": message}` and `x-amzn-ErrorType`.
     AwsJson,
 }
@@ -112,27 +108,19 @@ impl ErrorFormat {
             Rejection::Unauthenticated => (&r.unauthenticated, None, None),
             Rejection::InvalidCredentials => (&r.invalid_credentials, None, None),
             Rejection::BadSignature(why) => (&r.bad_signature, Some(why.as_str()), None),
-            Rejection::ExpiredSignature(dates) => {
-                (&r.expired_signature, Some(dates.as_str()), None)
-            }
+            Rejection::ExpiredSignature(dates) => (&r.expired_signature, Some(dates.as_str()), None),
             Rejection::NotFound => (&r.not_found, None, None),
             Rejection::MethodNotAllowed => (&r.method_not_allowed, None, None),
             Rejection::PayloadTooLarge => (&r.payload_too_large, None, None),
             Rejection::AmbiguousRequest(what) => (&r.ambiguous_request, Some(what.as_str()), None),
             Rejection::RequestTimeout => (&r.request_timeout, None, None),
-            Rejection::UnsupportedMediaType(got) => {
-                (&r.unsupported_media_type, Some(got.as_str()), None)
-            }
-            Rejection::UnknownOperation(target) => {
-                (&r.unknown_operation, Some(target.as_str()), None)
-            }
+            Rejection::UnsupportedMediaType(got) => (&r.unsupported_media_type, Some(got.as_str()), None),
+            Rejection::UnknownOperation(target) => (&r.unknown_operation, Some(target.as_str()), None),
             Rejection::Internal(why) => (&r.internal, Some(why.as_str()), None),
         };
         let mut message = reply.message.to_owned();
         match (&rejection, detail) {
-            (Rejection::UnknownOperation(_) | Rejection::AmbiguousRequest(_), Some(d))
-                if !d.is_empty() =>
-            {
+            (Rejection::UnknownOperation(_) | Rejection::AmbiguousRequest(_), Some(d)) if !d.is_empty() => {
                 message = format!("{message}: {d}")
             }
             (Rejection::ExpiredSignature(_), Some(d)) => message.push_str(d),
@@ -141,21 +129,12 @@ impl ErrorFormat {
         self.error(reply.status, reply.code, &message, violations)
     }
 
-    fn error(
-        &self,
-        status: u16,
-        code: &str,
-        message: &str,
-        violations: Option<&[Violation]>,
-    ) -> Response {
+    fn error(&self, status: u16, code: &str, message: &str, violations: Option<&[Violation]>) -> Response {
         let described = |sep: &str, skip_root: bool| -> String {
             match violations {
                 None | Some([]) => message.to_owned(),
                 Some(v) => {
-                    let parts: Vec<String> = v
-                        .iter()
-                        .map(|v| format!("{}: {}", v.dotted(skip_root), v.message))
-                        .collect();
+                    let parts: Vec<String> = v.iter().map(|v| format!("{}: {}", v.dotted(skip_root), v.message)).collect();
                     format!("{message}{sep}{}", parts.join("; "))
                 }
             }
@@ -166,36 +145,21 @@ impl ErrorFormat {
                     Some(v) => Value::Array(v.iter().map(fastapi_item).collect()),
                     None => Value::String(message.to_owned()),
                 };
-                json_response(
-                    status,
-                    "application/json",
-                    &serde_json::json!({ "detail": detail }),
-                )
+                json_response(status, "application/json", &serde_json::json!({ "detail": detail }))
             }
-            Style::Fields {
-                code_field,
-                message_field,
-                constants,
-            } => {
+            Style::Fields { code_field, message_field, constants } => {
                 let mut body = Map::new();
                 for (name, json) in *constants {
                     // The generator writes JSON texts; anything else is kept as written.
-                    let value = serde_json::from_str(json)
-                        .unwrap_or_else(|_| Value::String((*json).to_owned()));
+                    let value = serde_json::from_str(json).unwrap_or_else(|_| Value::String((*json).to_owned()));
                     body.insert((*name).to_owned(), value);
                 }
                 body.insert((*code_field).to_owned(), Value::String(code.to_owned()));
-                body.insert(
-                    (*message_field).to_owned(),
-                    Value::String(described(": ", false)),
-                );
+                body.insert((*message_field).to_owned(), Value::String(described(": ", false)));
                 json_response(status, "application/json", &Value::Object(body))
             }
             Style::Problem => {
-                let title = StatusCode::from_u16(status)
-                    .ok()
-                    .and_then(|s| s.canonical_reason())
-                    .unwrap_or("Error");
+                let title = StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error");
                 let mut body = serde_json::json!({ "type": "about:blank", "title": title, "status": status, "detail": message });
                 if !code.is_empty() {
                     body["code"] = Value::String(code.to_owned());
@@ -210,11 +174,7 @@ impl ErrorFormat {
                     None | Some([]) => message.to_owned(),
                     Some(v) => aws_validation_message(v),
                 };
-                aws_error(
-                    status,
-                    code,
-                    Map::from_iter([("Message".to_owned(), Value::String(message))]),
-                )
+                aws_error(status, code, Map::from_iter([("Message".to_owned(), Value::String(message))]))
             }
         }
     }
@@ -241,18 +201,10 @@ fn aws_validation_message(v: &[Violation]) -> String {
                 Value::Null => "Value at".to_owned(),
                 other => format!("Value '{other}' at"),
             };
-            format!(
-                "{value} '{}' failed to satisfy constraint: {}",
-                v.dotted(true),
-                v.message
-            )
+            format!("{value} '{}' failed to satisfy constraint: {}", v.dotted(true), v.message)
         })
         .collect();
-    format!(
-        "{n} validation error{} detected: {}",
-        if n == 1 { "" } else { "s" },
-        parts.join("; ")
-    )
+    format!("{n} validation error{} detected: {}", if n == 1 { "" } else { "s" }, parts.join("; "))
 }
 
 /// An awsJson1_1 error: the code in the body's `__type` (what boto3
@@ -271,13 +223,7 @@ impl ErrorFormat {
     /// serialised (a map with keys JSON cannot have, a failing `Serialize`)
     /// is not sent as an empty answer under its status: it is this
     /// format's internal error, and the failure is logged (`tracing`).
-    pub fn json<T: Serialize + ?Sized>(
-        &self,
-        operation: &str,
-        status: u16,
-        content_type: &'static str,
-        body: &T,
-    ) -> Response {
+    pub fn json<T: Serialize + ?Sized>(&self, operation: &str, status: u16, content_type: &'static str, body: &T) -> Response {
         match serde_json::to_vec(body) {
             Ok(bytes) => bytes_response(status, content_type, Bytes::from(bytes)),
             Err(e) => self.unserialisable(operation, status, &e.to_string()),
@@ -287,25 +233,16 @@ impl ErrorFormat {
     /// A documented awsJson1_1 error: the body's fields beside `__type`.
     /// A body that cannot be serialised, or is not an object, is this
     /// format's internal error, as in [`ErrorFormat::json`].
-    pub fn aws_error<T: Serialize>(
-        &self,
-        operation: &str,
-        status: u16,
-        code: &str,
-        body: &T,
-    ) -> Response {
+    pub fn aws_error<T: Serialize>(&self, operation: &str, status: u16, code: &str, body: &T) -> Response {
         match serde_json::to_value(body) {
             Ok(Value::Object(fields)) => aws_error(status, code, fields),
-            Ok(other) => {
-                self.unserialisable(operation, status, &format!("`{other}` is not an object"))
-            }
+            Ok(other) => self.unserialisable(operation, status, &format!("`{other}` is not an object")),
             Err(e) => self.unserialisable(operation, status, &e.to_string()),
         }
     }
 
     fn unserialisable(&self, operation: &str, status: u16, why: &str) -> Response {
-        let why =
-            format!("the {status} response body of `{operation}` cannot be serialised: {why}");
+        let why = format!("the {status} response body of `{operation}` cannot be serialised: {why}");
         tracing::error!(operation, status, "{why}");
         self.reject(Rejection::Internal(why))
     }
@@ -323,11 +260,8 @@ pub fn text_response(status: u16, content_type: &'static str, body: String) -> R
 
 pub fn bytes_response(status: u16, content_type: &'static str, body: Bytes) -> Response {
     let mut response = Response::new(Body::from(body));
-    *response.status_mut() =
-        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
 }
 
@@ -336,23 +270,17 @@ pub fn bytes_response(status: u16, content_type: &'static str, body: Bytes) -> R
 pub fn stream_response(status: u16, content_type: &'static str, body: ByteStream) -> Response {
     let length = body.length();
     let mut response = Response::new(Body::new(super::stream::StreamBody::new(body)));
-    *response.status_mut() =
-        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Some(n) = length {
-        response
-            .headers_mut()
-            .insert(CONTENT_LENGTH, HeaderValue::from(n));
+        response.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(n));
     }
     response
 }
 
 pub fn empty_response(status: u16) -> Response {
     let mut response = Response::new(Body::empty());
-    *response.status_mut() =
-        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     response
 }
 
@@ -370,11 +298,7 @@ pub fn header_text<T: Serialize + ?Sized>(value: &T) -> Result<Option<String>, s
     Ok(Some(match serde_json::to_value(value)? {
         Value::Null => return Ok(None),
         Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
-        Value::Object(fields) => fields
-            .iter()
-            .flat_map(|(k, v)| [k.clone(), scalar(v)])
-            .collect::<Vec<_>>()
-            .join(","),
+        Value::Object(fields) => fields.iter().flat_map(|(k, v)| [k.clone(), scalar(v)]).collect::<Vec<_>>().join(","),
         v => scalar(&v),
     }))
 }
@@ -400,13 +324,8 @@ pub fn with_headers(
                 return format.reject(Rejection::Internal(why));
             }
         };
-        let (Ok(name), Ok(value)) = (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(value),
-        ) else {
-            return format.reject(Rejection::Internal(format!(
-                "response header `{name}`: the value cannot be sent in an HTTP header"
-            )));
+        let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) else {
+            return format.reject(Rejection::Internal(format!("response header `{name}`: the value cannot be sent in an HTTP header")));
         };
         if name == CONTENT_LENGTH || name == axum::http::header::TRANSFER_ENCODING {
             continue;
@@ -425,9 +344,7 @@ pub async fn handle(
     served: impl Future<Output = Result<Response, Rejection>>,
 ) -> Response {
     let span = tracing::info_span!("apigen.serve", operation, status = tracing::field::Empty);
-    let response = async { served.await.unwrap_or_else(|r| format.reject(r)) }
-        .instrument(span.clone())
-        .await;
+    let response = async { served.await.unwrap_or_else(|r| format.reject(r)) }.instrument(span.clone()).await;
     span.record("status", response.status().as_u16());
     response
 }
@@ -448,14 +365,7 @@ fn request_id() -> String {
     let (a, b) = (fastrand::u64(..), fastrand::u64(..));
     let b = (b & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
     let a = (a & 0xffff_ffff_ffff_0fff) | 0x4000;
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xffff,
-        b >> 48,
-        b & 0xffff_ffff_ffff
-    )
+    format!("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xffff, b >> 48, b & 0xffff_ffff_ffff)
 }
 
 /// The route's path parameters, percent-decoded. Never rejects: a
@@ -478,15 +388,10 @@ impl PathParams {
     /// documented segment such as `v{version}.json`. Routes are registered
     /// positionally because axum refuses two routes that differ only in
     /// parameter names, and captures only whole segments.
-    pub fn bind(
-        mut self,
-        segments: &'static [(&'static str, &'static str, &'static str)],
-    ) -> PathParams {
+    pub fn bind(mut self, segments: &'static [(&'static str, &'static str, &'static str)]) -> PathParams {
         self.names = segments;
         let values = self.raw.iter().flat_map(|raw| raw.iter().map(|(_, v)| v));
-        self.mismatch = values
-            .zip(segments)
-            .any(|(value, segment)| inner(value, segment).is_none());
+        self.mismatch = values.zip(segments).any(|(value, segment)| inner(value, segment).is_none());
         self
     }
 
@@ -496,11 +401,7 @@ impl PathParams {
     /// operation.
     pub fn fits(&self, segments: &[(&str, &str, &str)]) -> bool {
         let Some(raw) = &self.raw else { return false };
-        raw.iter().count() == segments.len()
-            && raw
-                .iter()
-                .zip(segments)
-                .all(|((_, value), segment)| inner(value, segment).is_some())
+        raw.iter().count() == segments.len() && raw.iter().zip(segments).all(|((_, value), segment)| inner(value, segment).is_some())
     }
 
     /// The value of parameter `name`, without its segment's literal text.
@@ -521,25 +422,16 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParams {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Ok(
-            match RawPathParams::from_request_parts(parts, state).await {
-                Ok(raw) => PathParams {
-                    raw: Some(raw),
-                    ..PathParams::default()
-                },
-                Err(e) => PathParams {
-                    error: Some(e.body_text()),
-                    ..PathParams::default()
-                },
-            },
-        )
+        Ok(match RawPathParams::from_request_parts(parts, state).await {
+            Ok(raw) => PathParams { raw: Some(raw), ..PathParams::default() },
+            Err(e) => PathParams { error: Some(e.body_text()), ..PathParams::default() },
+        })
     }
 }
 
 /// A documented body given as JSON (by tests, or an emulator's state).
 pub fn from_json<T: DeserializeOwned>(body: Value) -> Result<T, String> {
-    serde_json::from_value(body)
-        .map_err(|e| format!("the body does not fit the documented type: {e}"))
+    serde_json::from_value(body).map_err(|e| format!("the body does not fit the documented type: {e}"))
 }
 
 /// A request read into memory, with what has been found wrong with it.
@@ -606,31 +498,18 @@ impl Incoming {
     }
 
     /// Reads the body (up to `limit` bytes: 413 beyond) and the query string.
-    pub async fn read_limited(
-        request: Request,
-        path: PathParams,
-        limit: usize,
-    ) -> Result<Incoming, Rejection> {
+    pub async fn read_limited(request: Request, path: PathParams, limit: usize) -> Result<Incoming, Rejection> {
         Self::start(request, path, limit, false).await
     }
 
     /// Reads the query string but not the body, which
     /// [`Incoming::stream_body`] hands out as a stream of at most `limit`
     /// bytes (413 beyond, declared or found while streaming).
-    pub async fn streaming(
-        request: Request,
-        path: PathParams,
-        limit: usize,
-    ) -> Result<Incoming, Rejection> {
+    pub async fn streaming(request: Request, path: PathParams, limit: usize) -> Result<Incoming, Rejection> {
         Self::start(request, path, limit, true).await
     }
 
-    async fn start(
-        request: Request,
-        mut path: PathParams,
-        limit: usize,
-        stream: bool,
-    ) -> Result<Incoming, Rejection> {
+    async fn start(request: Request, mut path: PathParams, limit: usize, stream: bool) -> Result<Incoming, Rejection> {
         let (parts, body) = request.into_parts();
         if let Some(why) = repeated_host(&parts) {
             return Err(Rejection::AmbiguousRequest(why));
@@ -640,10 +519,7 @@ impl Incoming {
         if path.mismatch || parts.uri.path().split('/').any(is_dot_segment) {
             return Err(Rejection::NotFound);
         }
-        let declared = parts
-            .headers
-            .get(CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+        let declared = parts.headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
         if declared.is_some_and(|n| n > limit as u64) {
             return Err(Rejection::PayloadTooLarge);
         }
@@ -651,17 +527,10 @@ impl Incoming {
             true => (Bytes::new(), Some(std::sync::Mutex::new((body, limit)))),
             false => (read_body(body, limit).await?, None),
         };
-        let query = form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes())
-            .into_owned()
-            .collect();
+        let query = form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes()).into_owned().collect();
         let mut violations = Vec::new();
         if let Some(e) = path.error.take() {
-            violations.push(Violation {
-                loc: vec![Loc::Key("path".into())],
-                kind: "value_error",
-                message: e,
-                input: Value::Null,
-            });
+            violations.push(Violation { loc: vec![Loc::Key("path".into())], kind: "value_error", message: e, input: Value::Null });
         }
         Ok(Incoming {
             method: parts.method,
@@ -683,20 +552,14 @@ impl Incoming {
     pub fn stream_body(&mut self, required: bool) -> Option<Option<ByteStream>> {
         let present = self.has_body();
         let unread = self.unread.take().filter(|_| present);
-        let Some((body, limit)) = unread.map(|u| {
-            u.into_inner()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        }) else {
+        let Some((body, limit)) = unread.map(|u| u.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)) else {
             if required {
                 self.missing("body", "");
                 return None;
             }
             return Some(None);
         };
-        let length = self
-            .headers
-            .get(CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+        let length = self.headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
         let overrun = self.overrun.clone();
         let mut seen = 0;
         let chunks = futures_util::StreamExt::map(body.into_data_stream(), move |chunk| {
@@ -704,10 +567,7 @@ impl Incoming {
             seen += chunk.len();
             if seen > limit {
                 overrun.store(true, std::sync::atomic::Ordering::Relaxed);
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    format!("the body is over its limit of {limit} bytes"),
-                ));
+                return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, format!("the body is over its limit of {limit} bytes")));
             }
             Ok(chunk)
         });
@@ -734,9 +594,7 @@ impl Incoming {
         }
         match self.headers.get(CONTENT_LENGTH) {
             Some(n) => n.as_bytes() != b"0",
-            None => self
-                .headers
-                .contains_key(axum::http::header::TRANSFER_ENCODING),
+            None => self.headers.contains_key(axum::http::header::TRANSFER_ENCODING),
         }
     }
 
@@ -752,9 +610,7 @@ impl Incoming {
                 _ => self.cookies().filter(|(k, _)| *k == name).count(),
             };
             if given > 1 {
-                return Err(Rejection::AmbiguousRequest(format!(
-                    "the {location} `{name}` is given {given} times, a credential may be given once"
-                )));
+                return Err(Rejection::AmbiguousRequest(format!("the {location} `{name}` is given {given} times, a credential may be given once")));
             }
         }
         Ok(())
@@ -782,10 +638,7 @@ impl Incoming {
 
     /// The first value of a query parameter.
     pub fn query_value(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
     /// The token of `Authorization: {scheme} {token}` (scheme compared
@@ -798,48 +651,25 @@ impl Incoming {
 
     /// Decodes a required parameter. `None`: it is missing or invalid (a
     /// violation is recorded).
-    pub fn required<T: DeserializeOwned>(
-        &mut self,
-        location: Location,
-        name: &str,
-        parse: Parse,
-    ) -> Option<T> {
+    pub fn required<T: DeserializeOwned>(&mut self, location: Location, name: &str, parse: Parse) -> Option<T> {
         self.param(location, name, parse, true).flatten()
     }
 
     /// Decodes an optional parameter. `Some(None)`: it is absent; `None`:
     /// it is invalid (a violation is recorded).
-    pub fn optional<T: DeserializeOwned>(
-        &mut self,
-        location: Location,
-        name: &str,
-        parse: Parse,
-    ) -> Option<Option<T>> {
+    pub fn optional<T: DeserializeOwned>(&mut self, location: Location, name: &str, parse: Parse) -> Option<Option<T>> {
         self.param(location, name, parse, false)
     }
 
     /// Decodes a required list parameter, its items given as `items` says.
     /// `None`: it is missing or invalid (a violation is recorded).
-    pub fn required_list<T: DeserializeOwned>(
-        &mut self,
-        location: Location,
-        name: &str,
-        parse: Parse,
-        items: Items,
-    ) -> Option<Vec<T>> {
-        self.param_list(location, name, parse, items, true)
-            .flatten()
+    pub fn required_list<T: DeserializeOwned>(&mut self, location: Location, name: &str, parse: Parse, items: Items) -> Option<Vec<T>> {
+        self.param_list(location, name, parse, items, true).flatten()
     }
 
     /// Decodes an optional list parameter, its items given as `items` says.
     /// `Some(None)`: it is absent; `None`: it is invalid.
-    pub fn optional_list<T: DeserializeOwned>(
-        &mut self,
-        location: Location,
-        name: &str,
-        parse: Parse,
-        items: Items,
-    ) -> Option<Option<Vec<T>>> {
+    pub fn optional_list<T: DeserializeOwned>(&mut self, location: Location, name: &str, parse: Parse, items: Items) -> Option<Option<Vec<T>>> {
         self.param_list(location, name, parse, items, false)
     }
 
@@ -853,13 +683,7 @@ impl Incoming {
         }
     }
 
-    fn param<T: DeserializeOwned>(
-        &mut self,
-        location: Location,
-        name: &str,
-        parse: Parse,
-        required: bool,
-    ) -> Option<Option<T>> {
+    fn param<T: DeserializeOwned>(&mut self, location: Location, name: &str, parse: Parse, required: bool) -> Option<Option<T>> {
         let Some(raw) = self.raw(location, name) else {
             if !required {
                 return Some(None);
@@ -869,19 +693,14 @@ impl Incoming {
         };
         // Decoded from the text itself: no copy of it on the way.
         let decoded = match parse {
-            Parse::Text => T::deserialize(
-                serde::de::value::StrDeserializer::<serde_json::Error>::new(raw),
-            ),
+            Parse::Text => T::deserialize(serde::de::value::StrDeserializer::<serde_json::Error>::new(raw)),
             Parse::Json => T::deserialize(&scalar(raw)),
         };
         match decoded {
             Ok(value) => Some(Some(value)),
             Err(e) => {
                 let input = text_value(raw, parse);
-                let mut v = serde_violation(
-                    vec![Loc::Key(location.as_str().into()), Loc::Key(name.into())],
-                    &e,
-                );
+                let mut v = serde_violation(vec![Loc::Key(location.as_str().into()), Loc::Key(name.into())], &e);
                 v.input = input;
                 self.violations.push(v);
                 None
@@ -889,26 +708,10 @@ impl Incoming {
         }
     }
 
-    fn param_list<T: DeserializeOwned>(
-        &mut self,
-        location: Location,
-        name: &str,
-        parse: Parse,
-        items: Items,
-        required: bool,
-    ) -> Option<Option<Vec<T>>> {
+    fn param_list<T: DeserializeOwned>(&mut self, location: Location, name: &str, parse: Parse, items: Items, required: bool) -> Option<Option<Vec<T>>> {
         let raws: Vec<String> = match location {
-            Location::Query => self
-                .query
-                .iter()
-                .filter(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-                .collect(),
-            _ => self
-                .raw(location, name)
-                .map(str::to_owned)
-                .into_iter()
-                .collect(),
+            Location::Query => self.query.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect(),
+            _ => self.raw(location, name).map(str::to_owned).into_iter().collect(),
         };
         if raws.is_empty() {
             if !required {
@@ -918,13 +721,10 @@ impl Incoming {
             return None;
         }
         let items: Vec<Value> = match (items, raws.as_slice()) {
-            (Items::Delimited(sep), [one]) => {
-                one.split(sep).map(|s| text_value(s, parse)).collect()
-            }
+            (Items::Delimited(sep), [one]) => one.split(sep).map(|s| text_value(s, parse)).collect(),
             _ => raws.iter().map(|s| text_value(s, parse)).collect(),
         };
-        self.decode(location.as_str(), name, Value::Array(items))
-            .map(Some)
+        self.decode(location.as_str(), name, Value::Array(items)).map(Some)
     }
 
     /// Decodes the JSON body. An empty body counts as absent.
@@ -952,8 +752,7 @@ impl Incoming {
         match decoded.map(|v| de.end().map(|()| v)) {
             Ok(Ok(v)) => Some(Some(v)),
             Ok(Err(e)) => {
-                self.violations
-                    .push(serde_violation(vec![Loc::Key("body".into())], &e));
+                self.violations.push(serde_violation(vec![Loc::Key("body".into())], &e));
                 None
             }
             Err(e) => {
@@ -984,15 +783,9 @@ impl Incoming {
             return Some(None);
         }
         let media = self.header("content-type").unwrap_or_default();
-        let boundary = media
-            .split_once(';')
-            .map(|(_, params)| super::form::parameters(params))
-            .and_then(|params| {
-                params
-                    .into_iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case("boundary"))
-                    .map(|(_, v)| v)
-            });
+        let boundary = media.split_once(';').map(|(_, params)| super::form::parameters(params)).and_then(|params| {
+            params.into_iter().find(|(k, _)| k.eq_ignore_ascii_case("boundary")).map(|(_, v)| v)
+        });
         let tree = match boundary {
             Some(b) => super::form::Node::from_multipart(&self.body, &b),
             None => Err("the media type names no multipart boundary".to_owned()),
@@ -1013,19 +806,11 @@ impl Incoming {
         Some(true)
     }
 
-    fn decode_tree<T: DeserializeOwned>(
-        &mut self,
-        tree: Result<super::form::Node, String>,
-    ) -> Option<Option<T>> {
+    fn decode_tree<T: DeserializeOwned>(&mut self, tree: Result<super::form::Node, String>) -> Option<Option<T>> {
         let tree = match tree {
             Ok(tree) => tree,
             Err(message) => {
-                self.fail(
-                    vec![Loc::Key("body".into())],
-                    "value_error",
-                    message,
-                    Value::Null,
-                );
+                self.fail(vec![Loc::Key("body".into())], "value_error", message, Value::Null);
                 return None;
             }
         };
@@ -1050,13 +835,7 @@ impl Incoming {
         match String::from_utf8(self.body.to_vec()) {
             Ok(s) => Some(Some(s)),
             Err(_) => {
-                self.fail(
-                    vec![Loc::Key("body".into())],
-                    "string_unicode",
-                    "Input should be a valid string, unable to parse raw data as a unicode string"
-                        .into(),
-                    Value::Null,
-                );
+                self.fail(vec![Loc::Key("body".into())], "string_unicode", "Input should be a valid string, unable to parse raw data as a unicode string".into(), Value::Null);
                 None
             }
         }
@@ -1077,20 +856,9 @@ impl Incoming {
         if !self.has_body() {
             return Ok(());
         }
-        let Some(got) = self.header("content-type") else {
-            return Ok(());
-        };
-        let got = got
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
-        let json = |m: &str| {
-            m == "application/json"
-                || m.ends_with("+json")
-                || m.starts_with("application/x-amz-json")
-        };
+        let Some(got) = self.header("content-type") else { return Ok(()) };
+        let got = got.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let json = |m: &str| m == "application/json" || m.ends_with("+json") || m.starts_with("application/x-amz-json");
         if got == expected || (json(expected) && json(&got)) || expected.ends_with("/*") {
             Ok(())
         } else {
@@ -1110,11 +878,7 @@ impl Incoming {
 
     /// The validation rejection, if anything was found wrong.
     pub fn verdict(&mut self) -> Result<(), Rejection> {
-        if self.violations.is_empty() {
-            Ok(())
-        } else {
-            Err(Rejection::Validation(std::mem::take(&mut self.violations)))
-        }
+        if self.violations.is_empty() { Ok(()) } else { Err(Rejection::Validation(std::mem::take(&mut self.violations))) }
     }
 
     /// The validation rejection for a request whose decoding failed.
@@ -1122,12 +886,7 @@ impl Incoming {
         Rejection::Validation(std::mem::take(&mut self.violations))
     }
 
-    fn decode<T: DeserializeOwned>(
-        &mut self,
-        location: &str,
-        name: &str,
-        value: Value,
-    ) -> Option<T> {
+    fn decode<T: DeserializeOwned>(&mut self, location: &str, name: &str, value: Value) -> Option<T> {
         match T::deserialize(&value) {
             Ok(v) => Some(v),
             Err(e) => {
@@ -1149,12 +908,7 @@ impl Incoming {
     }
 
     fn fail(&mut self, loc: Vec<Loc>, kind: &'static str, message: String, input: Value) {
-        self.violations.push(Violation {
-            loc,
-            kind,
-            message,
-            input,
-        });
+        self.violations.push(Violation { loc, kind, message, input });
     }
 }
 
@@ -1185,15 +939,8 @@ fn scalar(raw: &str) -> Value {
         return Value::String(raw.to_owned());
     }
     let numeric = digits.starts_with(|c: char| c.is_ascii_digit() || c == '.')
-        && digits
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
-    match raw
-        .parse::<f64>()
-        .ok()
-        .filter(|f| numeric && f.is_finite())
-        .and_then(serde_json::Number::from_f64)
-    {
+        && digits.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
+    match raw.parse::<f64>().ok().filter(|f| numeric && f.is_finite()).and_then(serde_json::Number::from_f64) {
         Some(n) => Value::Number(n),
         None => Value::String(raw.to_owned()),
     }
@@ -1203,12 +950,8 @@ fn scalar(raw: &str) -> Value {
 async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, Rejection> {
     use axum::body::HttpBody;
     let mut buffer = Vec::new();
-    while let Some(frame) =
-        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
-    {
-        let Ok(data) = frame.map_err(|e| body_error(&e))?.into_data() else {
-            continue;
-        };
+    while let Some(frame) = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await {
+        let Ok(data) = frame.map_err(|e| body_error(&e))?.into_data() else { continue };
         if buffer.len() + data.len() > limit {
             return Err(Rejection::PayloadTooLarge);
         }
@@ -1223,21 +966,13 @@ async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, Rejection> {
 fn body_error(e: &axum::Error) -> Rejection {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(error) = source {
-        if error
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
-        {
+        if error.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut) {
             return Rejection::RequestTimeout;
         }
         source = error.source();
     }
     let message = format!("the body could not be read: {e}");
-    Rejection::Validation(vec![Violation {
-        loc: vec![Loc::Key("body".into())],
-        kind: "value_error",
-        message,
-        input: Value::Null,
-    }])
+    Rejection::Validation(vec![Violation { loc: vec![Loc::Key("body".into())], kind: "value_error", message, input: Value::Null }])
 }
 
 /// A request naming its host twice (RFC 9112 §3.2 answers it with 400):
@@ -1246,26 +981,15 @@ fn body_error(e: &axum::Error) -> Rejection {
 /// must carry one, but a request built in-process, e.g. in a test, has
 /// none and HTTP/2 names the authority elsewhere).
 fn repeated_host(parts: &Parts) -> Option<String> {
-    match parts
-        .headers
-        .get_all(axum::http::header::HOST)
-        .iter()
-        .count()
-    {
+    match parts.headers.get_all(axum::http::header::HOST).iter().count() {
         0 | 1 => None,
-        n => Some(format!(
-            "the `Host` header is given {n} times, it may be given once"
-        )),
+        n => Some(format!("the `Host` header is given {n} times, it may be given once")),
     }
 }
 
 fn is_dot_segment(segment: &str) -> bool {
     // Only `.`, `%2e` and their doubles qualify: skip decoding the rest.
-    if segment.len() > 6
-        || !segment
-            .bytes()
-            .all(|b| matches!(b, b'.' | b'%' | b'2' | b'e' | b'E'))
-    {
+    if segment.len() > 6 || !segment.bytes().all(|b| matches!(b, b'.' | b'%' | b'2' | b'e' | b'E')) {
         return false;
     }
     let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
@@ -1294,17 +1018,9 @@ fn serde_violation(mut loc: Vec<Loc>, e: &serde_json::Error) -> Violation {
         Some(i) if e.line() > 0 => text[..i].to_owned(),
         _ => text,
     };
-    if let Some(field) = text
-        .strip_prefix("missing field `")
-        .and_then(|r| r.strip_suffix('`'))
-    {
+    if let Some(field) = text.strip_prefix("missing field `").and_then(|r| r.strip_suffix('`')) {
         loc.push(Loc::Key(field.to_owned()));
-        return Violation {
-            loc,
-            kind: "missing",
-            message: "Field required".into(),
-            input: Value::Null,
-        };
+        return Violation { loc, kind: "missing", message: "Field required".into(), input: Value::Null };
     }
     let kind = if e.is_syntax() || e.is_eof() {
         "json_invalid"
@@ -1313,12 +1029,7 @@ fn serde_violation(mut loc: Vec<Loc>, e: &serde_json::Error) -> Violation {
     } else {
         "value_error"
     };
-    Violation {
-        loc,
-        kind,
-        message: text,
-        input: Value::Null,
-    }
+    Violation { loc, kind, message: text, input: Value::Null }
 }
 
 /// What checking one security scheme found.
@@ -1335,10 +1046,7 @@ pub enum Outcome<C> {
 /// empty alternative admits anonymous callers, but a wrong credential is
 /// rejected even then. The caller of the first scheme of the satisfied
 /// alternative is returned.
-pub async fn authenticate<S, C, F, Fut>(
-    alternatives: &[&[S]],
-    mut check: F,
-) -> Result<Option<C>, Rejection>
+pub async fn authenticate<S, C, F, Fut>(alternatives: &[&[S]], mut check: F) -> Result<Option<C>, Rejection>
 where
     S: Copy,
     F: FnMut(S) -> Fut,
@@ -1377,10 +1085,7 @@ impl<C> Outcome<C> {
     /// A token credential (API key, bearer token) the implementation
     /// looked up: known (`Some(caller)`) or not.
     pub fn known(found: Option<C>) -> Self {
-        found.map_or(
-            Outcome::Rejected(Rejection::InvalidCredentials),
-            Outcome::Caller,
-        )
+        found.map_or(Outcome::Rejected(Rejection::InvalidCredentials), Outcome::Caller)
     }
 }
 
@@ -1404,22 +1109,8 @@ mod tests {
         assert_eq!(scalar("18446744073709551615"), json!(u64::MAX));
         assert_eq!(scalar("1.5"), json!(1.5));
         assert_eq!(scalar("true"), json!(true));
-        for text in [
-            " 12",
-            "12\n",
-            "+1",
-            "0x10",
-            "inf",
-            "NaN",
-            "1e400",
-            "99999999999999999999999",
-            "",
-        ] {
-            assert_eq!(
-                scalar(text),
-                json!(text),
-                "{text:?} stays text, so a number type rejects it"
-            );
+        for text in [" 12", "12\n", "+1", "0x10", "inf", "NaN", "1e400", "99999999999999999999999", ""] {
+            assert_eq!(scalar(text), json!(text), "{text:?} stays text, so a number type rejects it");
         }
     }
 
@@ -1427,84 +1118,36 @@ mod tests {
     fn parameters_are_read_by_location_as_required_or_optional() {
         let mut headers = HeaderMap::new();
         headers.insert("x-trace", HeaderValue::from_static("t-1"));
-        headers.insert(
-            axum::http::header::COOKIE,
-            HeaderValue::from_static("session=abc; theme=dark"),
-        );
-        let query = [
-            ("limit", "5"),
-            ("id", "1"),
-            ("id", "2"),
-            ("ids", "3|4"),
-            ("bad", "x"),
-        ];
+        headers.insert(axum::http::header::COOKIE, HeaderValue::from_static("session=abc; theme=dark"));
+        let query = [("limit", "5"), ("id", "1"), ("id", "2"), ("ids", "3|4"), ("bad", "x")];
         let mut cx = Incoming {
             method: Method::GET,
             uri: Uri::from_static("/"),
             headers,
             body: Bytes::new(),
             path: PathParams::default(),
-            query: query
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
+            query: query.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             violations: Vec::new(),
             unread: None,
             overrun: Default::default(),
         };
-        assert_eq!(
-            cx.required::<u32>(Location::Query, "limit", Parse::Json),
-            Some(5)
-        );
-        assert_eq!(
-            cx.optional::<u32>(Location::Query, "limit", Parse::Json),
-            Some(Some(5))
-        );
-        assert_eq!(
-            cx.optional::<u32>(Location::Query, "offset", Parse::Json),
-            Some(None)
-        );
-        assert_eq!(
-            cx.required::<String>(Location::Header, "x-trace", Parse::Text)
-                .as_deref(),
-            Some("t-1")
-        );
-        assert_eq!(
-            cx.optional::<String>(Location::Cookie, "theme", Parse::Text),
-            Some(Some("dark".into()))
-        );
-        assert_eq!(
-            cx.required_list::<i64>(Location::Query, "id", Parse::Json, Items::Repeated),
-            Some(vec![1, 2])
-        );
-        let delimited =
-            cx.optional_list::<i64>(Location::Query, "ids", Parse::Json, Items::Delimited("|"));
+        assert_eq!(cx.required::<u32>(Location::Query, "limit", Parse::Json), Some(5));
+        assert_eq!(cx.optional::<u32>(Location::Query, "limit", Parse::Json), Some(Some(5)));
+        assert_eq!(cx.optional::<u32>(Location::Query, "offset", Parse::Json), Some(None));
+        assert_eq!(cx.required::<String>(Location::Header, "x-trace", Parse::Text).as_deref(), Some("t-1"));
+        assert_eq!(cx.optional::<String>(Location::Cookie, "theme", Parse::Text), Some(Some("dark".into())));
+        assert_eq!(cx.required_list::<i64>(Location::Query, "id", Parse::Json, Items::Repeated), Some(vec![1, 2]));
+        let delimited = cx.optional_list::<i64>(Location::Query, "ids", Parse::Json, Items::Delimited("|"));
         assert_eq!(delimited, Some(Some(vec![3, 4])));
-        assert_eq!(
-            cx.optional_list::<i64>(
-                Location::Header,
-                "x-ids",
-                Parse::Json,
-                Items::Delimited(",")
-            ),
-            Some(None)
-        );
+        assert_eq!(cx.optional_list::<i64>(Location::Header, "x-ids", Parse::Json, Items::Delimited(",")), Some(None));
         assert!(cx.violations.is_empty());
         // Missing when required, malformed either way: `None`, and located.
         assert_eq!(cx.required::<u32>(Location::Path, "id", Parse::Json), None);
-        assert_eq!(
-            cx.optional::<u32>(Location::Query, "bad", Parse::Json),
-            None
-        );
+        assert_eq!(cx.optional::<u32>(Location::Query, "bad", Parse::Json), None);
         let found: Vec<(Value, &str)> = cx
             .violations
             .iter()
-            .map(|v| {
-                (
-                    Value::Array(v.loc.iter().map(Loc::to_value).collect()),
-                    v.kind,
-                )
-            })
+            .map(|v| (Value::Array(v.loc.iter().map(Loc::to_value).collect()), v.kind))
             .collect();
         assert_eq!(found.len(), 2);
         assert_eq!(found[0], (json!(["path", "id"]), "missing"));
@@ -1513,22 +1156,13 @@ mod tests {
 
     #[test]
     fn response_headers_are_written_in_simple_style() {
-        assert_eq!(
-            header_text("limit=10, remaining=0").unwrap().as_deref(),
-            Some("limit=10, remaining=0")
-        );
+        assert_eq!(header_text("limit=10, remaining=0").unwrap().as_deref(), Some("limit=10, remaining=0"));
         assert_eq!(header_text(&12).unwrap().as_deref(), Some("12"));
         assert_eq!(header_text(&Some(0.5)).unwrap().as_deref(), Some("0.5"));
         assert_eq!(header_text(&None::<i64>).unwrap(), None);
         assert_eq!(header_text(&["a", "b"]).unwrap().as_deref(), Some("a,b"));
-        assert_eq!(
-            header_text(&json!({"x": 1, "y": "z"})).unwrap().as_deref(),
-            Some("x,1,y,z")
-        );
-        assert_eq!(
-            header_text(&Unserialisable).unwrap_err().to_string(),
-            "no wire form"
-        );
+        assert_eq!(header_text(&json!({"x": 1, "y": "z"})).unwrap().as_deref(), Some("x,1,y,z"));
+        assert_eq!(header_text(&Unserialisable).unwrap_err().to_string(), "no wire form");
     }
 
     fn test_format() -> ErrorFormat {
@@ -1536,71 +1170,19 @@ mod tests {
             style: Style::FastApi,
             request_id_header: None,
             replies: Replies {
-                validation: Reply {
-                    status: 422,
-                    code: "",
-                    message: "",
-                },
-                unauthenticated: Reply {
-                    status: 401,
-                    code: "",
-                    message: "",
-                },
-                invalid_credentials: Reply {
-                    status: 401,
-                    code: "",
-                    message: "",
-                },
-                bad_signature: Reply {
-                    status: 401,
-                    code: "",
-                    message: "",
-                },
-                expired_signature: Reply {
-                    status: 401,
-                    code: "",
-                    message: "",
-                },
-                not_found: Reply {
-                    status: 404,
-                    code: "",
-                    message: "",
-                },
-                method_not_allowed: Reply {
-                    status: 405,
-                    code: "",
-                    message: "",
-                },
-                payload_too_large: Reply {
-                    status: 413,
-                    code: "",
-                    message: "",
-                },
-                ambiguous_request: Reply {
-                    status: 400,
-                    code: "",
-                    message: "",
-                },
-                request_timeout: Reply {
-                    status: 408,
-                    code: "",
-                    message: "",
-                },
-                unsupported_media_type: Reply {
-                    status: 415,
-                    code: "",
-                    message: "",
-                },
-                unknown_operation: Reply {
-                    status: 400,
-                    code: "",
-                    message: "",
-                },
-                internal: Reply {
-                    status: 500,
-                    code: "internal",
-                    message: "Internal Server Error",
-                },
+                validation: Reply { status: 422, code: "", message: "" },
+                unauthenticated: Reply { status: 401, code: "", message: "" },
+                invalid_credentials: Reply { status: 401, code: "", message: "" },
+                bad_signature: Reply { status: 401, code: "", message: "" },
+                expired_signature: Reply { status: 401, code: "", message: "" },
+                not_found: Reply { status: 404, code: "", message: "" },
+                method_not_allowed: Reply { status: 405, code: "", message: "" },
+                payload_too_large: Reply { status: 413, code: "", message: "" },
+                ambiguous_request: Reply { status: 400, code: "", message: "" },
+                request_timeout: Reply { status: 408, code: "", message: "" },
+                unsupported_media_type: Reply { status: 415, code: "", message: "" },
+                unknown_operation: Reply { status: 400, code: "", message: "" },
+                internal: Reply { status: 500, code: "internal", message: "Internal Server Error" },
             },
         }
     }
@@ -1608,43 +1190,14 @@ mod tests {
     #[test]
     fn a_header_no_http_header_can_carry_is_an_internal_error() {
         let format = test_format();
-        let ok = with_headers(
-            &format,
-            empty_response(204),
-            &[
-                ("X-Id", Ok(Some("a".into()))),
-                ("X-No", Ok(None)),
-                ("Content-Length", Ok(Some("9".into()))),
-            ],
-        );
-        assert_eq!(
-            (
-                ok.status().as_u16(),
-                ok.headers().get("x-id").unwrap().to_str().unwrap()
-            ),
-            (204, "a")
-        );
+        let ok = with_headers(&format, empty_response(204), &[("X-Id", Ok(Some("a".into()))), ("X-No", Ok(None)), ("Content-Length", Ok(Some("9".into())))]);
+        assert_eq!((ok.status().as_u16(), ok.headers().get("x-id").unwrap().to_str().unwrap()), (204, "a"));
         assert!(ok.headers().get("x-no").is_none() && ok.headers().get(CONTENT_LENGTH).is_none());
-        let bad = with_headers(
-            &format,
-            empty_response(204),
-            &[("X-Id", Ok(Some("a\r\nSet-Cookie: x".into())))],
-        );
+        let bad = with_headers(&format, empty_response(204), &[("X-Id", Ok(Some("a\r\nSet-Cookie: x".into())))]);
         assert_eq!(bad.status().as_u16(), 500);
         assert!(bad.headers().get("x-id").is_none());
-        let lost = with_headers(
-            &format,
-            empty_response(204),
-            &[
-                ("X-Id", Ok(Some("a".into()))),
-                ("X-Page", header_text(&Unserialisable)),
-            ],
-        );
-        assert_eq!(
-            lost.status().as_u16(),
-            500,
-            "not a 204 without its documented header"
-        );
+        let lost = with_headers(&format, empty_response(204), &[("X-Id", Ok(Some("a".into()))), ("X-Page", header_text(&Unserialisable))]);
+        assert_eq!(lost.status().as_u16(), 500, "not a 204 without its documented header");
         assert!(lost.headers().get("x-id").is_none());
     }
 
@@ -1662,69 +1215,32 @@ mod tests {
     fn body_of(response: Response) -> Value {
         let mut read = std::pin::pin!(axum::body::to_bytes(response.into_body(), BODY_LIMIT));
         let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-        let std::task::Poll::Ready(Ok(bytes)) = read.as_mut().poll(&mut cx) else {
-            panic!("a body in memory is ready")
-        };
+        let std::task::Poll::Ready(Ok(bytes)) = read.as_mut().poll(&mut cx) else { panic!("a body in memory is ready") };
         serde_json::from_slice(&bytes).unwrap()
     }
 
     #[test]
     fn a_body_that_cannot_be_serialised_is_the_internal_error_not_an_empty_success() {
         let vast = ErrorFormat {
-            style: Style::Fields {
-                code_field: "error",
-                message_field: "msg",
-                constants: &[("success", "false")],
-            },
+            style: Style::Fields { code_field: "error", message_field: "msg", constants: &[("success", "false")] },
             ..test_format()
         };
-        let ok = vast.json(
-            "detach_ssh",
-            200,
-            "application/json",
-            &json!({"success": true}),
-        );
+        let ok = vast.json("detach_ssh", 200, "application/json", &json!({"success": true}));
         assert_eq!(ok.status().as_u16(), 200);
         assert_eq!(body_of(ok), json!({"success": true}));
         let bad = vast.json("detach_ssh", 200, "application/json", &Unserialisable);
         assert_eq!(bad.status().as_u16(), 500);
-        assert_eq!(
-            body_of(bad),
-            json!({"success": false, "error": "internal", "msg": "Internal Server Error"})
-        );
+        assert_eq!(body_of(bad), json!({"success": false, "error": "internal", "msg": "Internal Server Error"}));
         let keyed: std::collections::BTreeMap<(i32, i32), i32> = [((1, 2), 3)].into();
-        assert_eq!(
-            vast.json("list", 201, "application/json", &keyed)
-                .status()
-                .as_u16(),
-            500
-        );
+        assert_eq!(vast.json("list", 201, "application/json", &keyed).status().as_u16(), 500);
 
-        let aws = ErrorFormat {
-            style: Style::AwsJson,
-            ..test_format()
-        };
-        let fields = aws.aws_error(
-            "delete",
-            400,
-            "ThrottlingException",
-            &json!({"Message": "slow"}),
-        );
+        let aws = ErrorFormat { style: Style::AwsJson, ..test_format() };
+        let fields = aws.aws_error("delete", 400, "ThrottlingException", &json!({"Message": "slow"}));
         assert_eq!(fields.status().as_u16(), 400);
-        assert_eq!(
-            body_of(fields),
-            json!({"Message": "slow", "__type": "ThrottlingException"})
-        );
-        for bad in [
-            aws.aws_error("delete", 400, "ThrottlingException", &Unserialisable),
-            aws.aws_error("delete", 400, "X", &"text"),
-        ] {
+        assert_eq!(body_of(fields), json!({"Message": "slow", "__type": "ThrottlingException"}));
+        for bad in [aws.aws_error("delete", 400, "ThrottlingException", &Unserialisable), aws.aws_error("delete", 400, "X", &"text")] {
             assert_eq!(bad.status().as_u16(), 500);
-            assert_eq!(
-                bad.headers()["x-amzn-errortype"],
-                "internal",
-                "not the documented code with its fields lost"
-            );
+            assert_eq!(bad.headers()["x-amzn-errortype"], "internal", "not the documented code with its fields lost");
         }
     }
 

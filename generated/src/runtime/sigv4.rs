@@ -25,11 +25,7 @@ pub struct AwsCredentials {
 }
 
 impl AwsCredentials {
-    pub fn new(
-        access_key_id: impl Into<String>,
-        secret_access_key: impl Into<String>,
-        region: impl Into<String>,
-    ) -> Self {
+    pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<String>, region: impl Into<String>) -> Self {
         AwsCredentials {
             access_key_id: access_key_id.into(),
             secret_access_key: Secret::new(secret_access_key),
@@ -62,10 +58,7 @@ impl From<AwsCredentials> for AwsAuth {
 impl AwsAuth {
     /// Credentials from `provider` (e.g. `aws-config`'s
     /// `SdkConfig::credentials_provider()`), for signing in `region`.
-    pub fn from_provider(
-        provider: impl ProvideCredentials + 'static,
-        region: impl Into<String>,
-    ) -> Self {
+    pub fn from_provider(provider: impl ProvideCredentials + 'static, region: impl Into<String>) -> Self {
         AwsAuth::Provider(AwsProvider::new(provider, region))
     }
 }
@@ -101,16 +94,10 @@ impl AwsProvider {
         self.cache
             .get(|| async {
                 let credentials = self.provider.provide_credentials().await.map_err(|e| {
-                    RequestError(format!(
-                        "cannot sign the request (SigV4): no AWS credentials: {}",
-                        chain(&e)
-                    ))
+                    RequestError(format!("cannot sign the request (SigV4): no AWS credentials: {}", chain(&e)))
                 })?;
                 let lifetime = match credentials.expiry() {
-                    Some(at) => at
-                        .duration_since(SystemTime::now())
-                        .unwrap_or_default()
-                        .saturating_sub(Self::REFRESH_EARLY),
+                    Some(at) => at.duration_since(SystemTime::now()).unwrap_or_default().saturating_sub(Self::REFRESH_EARLY),
                     None => Self::NO_EXPIRY,
                 };
                 Ok((credentials, Some(Instant::now() + lifetime)))
@@ -121,10 +108,7 @@ impl AwsProvider {
 
 impl fmt::Debug for AwsProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AwsProvider")
-            .field("provider", &self.provider)
-            .field("region", &self.region)
-            .finish_non_exhaustive()
+        f.debug_struct("AwsProvider").field("provider", &self.provider).field("region", &self.region).finish_non_exhaustive()
     }
 }
 
@@ -144,11 +128,7 @@ fn chain(e: &dyn std::error::Error) -> String {
 /// Signs a complete request for `service`: adds `X-Amz-Date`,
 /// `Authorization` (and `X-Amz-Security-Token`) over its headers and body,
 /// with credentials asked of the provider if they come from one.
-pub async fn sign(
-    request: &mut reqwest::Request,
-    auth: &AwsAuth,
-    service: &str,
-) -> Result<(), RequestError> {
+pub async fn sign(request: &mut reqwest::Request, auth: &AwsAuth, service: &str) -> Result<(), RequestError> {
     match auth {
         AwsAuth::Static(credentials) => sign_at(request, credentials, service, SystemTime::now()),
         AwsAuth::Provider(p) => {
@@ -168,10 +148,7 @@ pub fn sign_at(
     let identity: Identity = aws_credential_types::Credentials::new(
         &credentials.access_key_id,
         credentials.secret_access_key.expose(),
-        credentials
-            .session_token
-            .as_ref()
-            .map(|t| t.expose().to_owned()),
+        credentials.session_token.as_ref().map(|t| t.expose().to_owned()),
         None,
         "apigen",
     )
@@ -186,8 +163,7 @@ fn sign_identity(
     service: &str,
     time: SystemTime,
 ) -> Result<(), RequestError> {
-    let fail =
-        |e: &dyn std::fmt::Display| RequestError(format!("cannot sign the request (SigV4): {e}"));
+    let fail = |e: &dyn std::fmt::Display| RequestError(format!("cannot sign the request (SigV4): {e}"));
     // Defaults suit JSON services: no `x-amz-content-sha256` header, and
     // the URI is normalised and double-encoded.
     let params = v4::SigningParams::builder()
@@ -201,24 +177,15 @@ fn sign_identity(
         .into();
     let body: &[u8] = match request.body() {
         None => &[],
-        Some(b) => b
-            .as_bytes()
-            .ok_or_else(|| fail(&"a streaming body cannot be signed"))?,
+        Some(b) => b.as_bytes().ok_or_else(|| fail(&"a streaming body cannot be signed"))?,
     };
     let mut headers = Vec::new();
     for (name, value) in request.headers() {
         headers.push((name.as_str(), value.to_str().map_err(|e| fail(&e))?));
     }
-    let signable = SignableRequest::new(
-        request.method().as_str(),
-        request.url().as_str(),
-        headers.into_iter(),
-        SignableBody::Bytes(body),
-    )
-    .map_err(|e| fail(&e))?;
-    let (instructions, _) = sigv4_sign(signable, &params)
-        .map_err(|e| fail(&e))?
-        .into_parts();
+    let signable = SignableRequest::new(request.method().as_str(), request.url().as_str(), headers.into_iter(), SignableBody::Bytes(body))
+        .map_err(|e| fail(&e))?;
+    let (instructions, _) = sigv4_sign(signable, &params).map_err(|e| fail(&e))?.into_parts();
     let (new_headers, _) = instructions.into_parts();
     for h in new_headers {
         let mut value = reqwest::header::HeaderValue::from_str(h.value()).map_err(|e| fail(&e))?;

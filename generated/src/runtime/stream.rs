@@ -34,10 +34,7 @@ impl ByteStream {
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         use futures_util::StreamExt;
-        ByteStream {
-            inner: Box::pin(stream.map(|c| c.map(Into::into).map_err(io::Error::other))),
-            length: None,
-        }
+        ByteStream { inner: Box::pin(stream.map(|c| c.map(Into::into).map_err(io::Error::other))), length: None }
     }
 
     /// Reads `reader` (a `tokio::fs::File`, a socket) in 64 KiB chunks.
@@ -46,10 +43,7 @@ impl ByteStream {
             let mut buffer = vec![0; CHUNK];
             let read = std::future::poll_fn(|cx| {
                 let mut out = ReadBuf::new(&mut buffer);
-                reader
-                    .as_mut()
-                    .poll_read(cx, &mut out)
-                    .map_ok(|()| out.filled().len())
+                reader.as_mut().poll_read(cx, &mut out).map_ok(|()| out.filled().len())
             })
             .await;
             match read {
@@ -61,10 +55,7 @@ impl ByteStream {
                 Err(e) => Some((Err(e), reader)),
             }
         });
-        ByteStream {
-            inner: Box::pin(chunks),
-            length: None,
-        }
+        ByteStream { inner: Box::pin(chunks), length: None }
     }
 
     /// Declares the stream's length in bytes: a client sends it as
@@ -101,8 +92,7 @@ impl ByteStream {
         while let Some(chunk) = self.next().await {
             let mut chunk = chunk?;
             while !chunk.is_empty() {
-                let n = std::future::poll_fn(|cx| Pin::new(&mut *writer).poll_write(cx, &chunk))
-                    .await?;
+                let n = std::future::poll_fn(|cx| Pin::new(&mut *writer).poll_write(cx, &chunk)).await?;
                 if n == 0 {
                     return Err(io::ErrorKind::WriteZero.into());
                 }
@@ -120,10 +110,7 @@ impl From<Bytes> for ByteStream {
     fn from(bytes: Bytes) -> Self {
         let length = bytes.len() as u64;
         let once = futures_util::stream::iter((!bytes.is_empty()).then_some(Ok(bytes)));
-        ByteStream {
-            inner: Box::pin(once),
-            length: Some(length),
-        }
+        ByteStream { inner: Box::pin(once), length: Some(length) }
     }
 }
 
@@ -143,9 +130,7 @@ impl Stream for ByteStream {
 
 impl fmt::Debug for ByteStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ByteStream")
-            .field("length", &self.length)
-            .finish_non_exhaustive()
+        f.debug_struct("ByteStream").field("length", &self.length).finish_non_exhaustive()
     }
 }
 
@@ -164,27 +149,13 @@ impl http_body::Body for StreamBody {
     type Data = Bytes;
     type Error = io::Error;
 
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<io::Result<http_body::Frame<Bytes>>>> {
-        let stream = self
-            .get_mut()
-            .0
-            .get_mut()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        stream
-            .inner
-            .as_mut()
-            .poll_next(cx)
-            .map(|c| c.map(|c| c.map(http_body::Frame::data)))
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<io::Result<http_body::Frame<Bytes>>>> {
+        let stream = self.get_mut().0.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
+        stream.inner.as_mut().poll_next(cx).map(|c| c.map(|c| c.map(http_body::Frame::data)))
     }
 
     fn size_hint(&self) -> http_body::SizeHint {
-        let stream = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let stream = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         match stream.length {
             Some(n) => http_body::SizeHint::with_exact(n),
             None => http_body::SizeHint::default(),
@@ -246,10 +217,7 @@ impl BodySource {
     pub fn take_stream(&self) -> Option<ByteStream> {
         match &self.0 {
             Source::Bytes(_) => None,
-            Source::Stream(s) => s
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .take(),
+            Source::Stream(s) => s.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take(),
         }
     }
 }
@@ -317,8 +285,7 @@ mod tests {
         let rest = block_on(stream.collect()).expect("no error");
         assert_eq!([&first[..], &rest[..]].concat(), data);
         let mut out = Vec::new();
-        let n = block_on(ByteStream::from(Bytes::from(data.clone())).write_to(&mut out))
-            .expect("written");
+        let n = block_on(ByteStream::from(Bytes::from(data.clone())).write_to(&mut out)).expect("written");
         assert_eq!((n, out), (data.len() as u64, data));
     }
 
@@ -329,13 +296,7 @@ mod tests {
         assert!(source.is_stream() && source.as_bytes().is_none());
         assert!(clone.take_stream().is_some());
         assert!(source.take_stream().is_none(), "a stream is sent once");
-        assert_eq!(
-            BodySource::from(vec![1u8]).as_bytes().map(|b| b.to_vec()),
-            Some(vec![1])
-        );
-        assert_eq!(
-            format!("{:?}", BodySource::from("xy")),
-            "BodySource::Bytes(2 bytes)"
-        );
+        assert_eq!(BodySource::from(vec![1u8]).as_bytes().map(|b| b.to_vec()), Some(vec![1]));
+        assert_eq!(format!("{:?}", BodySource::from("xy")), "BodySource::Bytes(2 bytes)");
     }
 }

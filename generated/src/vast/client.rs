@@ -3,8 +3,8 @@
 //! Async client for Vast.ai API 1.0.0.
 use super::types;
 use crate::runtime;
-use reqwest::Method;
 use runtime::client::{Error, Success, json, segment};
+use reqwest::Method;
 
 /// The documented server: Production server
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -83,7 +83,10 @@ impl Client {
     ///
     /// `DELETE /api/v0/auth/apikeys/{id}/`
     pub fn delete_api_key(&self, id: i64) -> DeleteApiKeyBuilder<'_> {
-        DeleteApiKeyBuilder { client: self, id }
+        DeleteApiKeyBuilder {
+            client: self,
+            id,
+        }
     }
 }
 
@@ -164,10 +167,14 @@ impl runtime::client::Authorize for Credentials {
         request: &mut reqwest::Request,
     ) -> Result<(), runtime::client::RequestError> {
         match scheme {
-            Scheme::BearerAuth => match &self.bearer_auth {
-                Some(value) => runtime::auth::authorization(request, "Bearer", value).await,
-                None => Ok(()),
-            },
+            Scheme::BearerAuth => {
+                match &self.bearer_auth {
+                    Some(value) => {
+                        runtime::auth::authorization(request, "Bearer", value).await
+                    }
+                    None => Ok(()),
+                }
+            }
         }
     }
 }
@@ -183,7 +190,9 @@ pub struct DetachSshBuilder<'a> {
 
 impl DetachSshBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<types::DetachSshResponse200, Error<DetachSshError>> {
+    pub async fn send(
+        self,
+    ) -> Result<types::DetachSshResponse200, Error<DetachSshError>> {
         self.send_with_response().await.map(|r| r.value)
     }
 
@@ -192,9 +201,8 @@ impl DetachSshBuilder<'_> {
         self,
     ) -> Result<Success<types::DetachSshResponse200>, Error<DetachSshError>> {
         let path = format!(
-            "/api/v0/instances/{}/ssh/{}/",
-            segment("id", self.id)?,
-            segment("ssh_key_id", self.ssh_key_id)?
+            "/api/v0/instances/{}/ssh/{}/", segment("id", self.id) ?,
+            segment("ssh_key_id", self.ssh_key_id) ?
         );
         let call = runtime::client::Call {
             security: &[&[Scheme::BearerAuth]],
@@ -203,16 +211,18 @@ impl DetachSshBuilder<'_> {
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
-            400 => Err(Error::Response(DetachSshError::BadRequest(json(
-                &response,
-            )?))),
+            400 => Err(Error::Response(DetachSshError::BadRequest(json(&response)?))),
             404 => Err(Error::Response(DetachSshError::NotFound(json(&response)?))),
-            429 => Err(Error::Response(DetachSshError::TooManyRequests(json(
-                &response,
-            )?))),
-            500 => Err(Error::Response(DetachSshError::InternalServerError(json(
-                &response,
-            )?))),
+            429 => {
+                Err(Error::Response(DetachSshError::TooManyRequests(json(&response)?)))
+            }
+            500 => {
+                Err(
+                    Error::Response(
+                        DetachSshError::InternalServerError(json(&response)?),
+                    ),
+                )
+            }
             _ => Err(Error::Undocumented(response)),
         }
     }
@@ -246,8 +256,10 @@ impl DeleteApiKeyBuilder<'_> {
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<String>, Error<DeleteApiKeyError>> {
-        let path = format!("/api/v0/auth/apikeys/{}/", segment("id", self.id)?);
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Success<String>, Error<DeleteApiKeyError>> {
+        let path = format!("/api/v0/auth/apikeys/{}/", segment("id", self.id) ?);
         let call = runtime::client::Call {
             security: &[&[Scheme::BearerAuth]],
             ..call("delete_api_key", Method::DELETE, true, path)
@@ -255,21 +267,17 @@ impl DeleteApiKeyBuilder<'_> {
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
-            400 => Err(Error::Response(DeleteApiKeyError::BadRequest(json(
-                &response,
-            )?))),
-            401 => Err(Error::Response(DeleteApiKeyError::Unauthorized(json(
-                &response,
-            )?))),
-            403 => Err(Error::Response(DeleteApiKeyError::Forbidden(json(
-                &response,
-            )?))),
-            404 => Err(Error::Response(DeleteApiKeyError::NotFound(json(
-                &response,
-            )?))),
-            429 => Err(Error::Response(DeleteApiKeyError::TooManyRequests(json(
-                &response,
-            )?))),
+            400 => Err(Error::Response(DeleteApiKeyError::BadRequest(json(&response)?))),
+            401 => {
+                Err(Error::Response(DeleteApiKeyError::Unauthorized(json(&response)?)))
+            }
+            403 => Err(Error::Response(DeleteApiKeyError::Forbidden(json(&response)?))),
+            404 => Err(Error::Response(DeleteApiKeyError::NotFound(json(&response)?))),
+            429 => {
+                Err(
+                    Error::Response(DeleteApiKeyError::TooManyRequests(json(&response)?)),
+                )
+            }
             _ => Err(Error::Undocumented(response)),
         }
     }

@@ -4,9 +4,9 @@
 #![allow(clippy::large_enum_variant)]
 use super::types;
 use crate::runtime;
+use runtime::server::{Incoming, Location, Outcome, Parse, PathParams, Rejection};
 use axum::extract::{Request, State};
 use axum::response::Response;
-use runtime::server::{Incoming, Location, Outcome, Parse, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -147,7 +147,9 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
             axum::routing::delete(handle_delete_api_key::<A>),
         )
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
-        .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
+        .method_not_allowed_fallback(|| async {
+            FORMAT.reject(Rejection::MethodNotAllowed)
+        })
         .with_state(api)
 }
 
@@ -168,16 +170,23 @@ async fn authenticate<A: Api>(
     alternatives: &[&[Scheme]],
 ) -> Result<Option<A::Caller>, Rejection> {
     cx.unambiguous(CREDENTIALS)?;
-    runtime::server::authenticate(alternatives, |scheme| credential(api, cx, scheme)).await
+    runtime::server::authenticate(alternatives, |scheme| credential(api, cx, scheme))
+        .await
 }
 
 /// Checks one scheme's credential on the request.
-async fn credential<A: Api>(api: &A, cx: &Incoming, scheme: Scheme) -> Outcome<A::Caller> {
+async fn credential<A: Api>(
+    api: &A,
+    cx: &Incoming,
+    scheme: Scheme,
+) -> Outcome<A::Caller> {
     match scheme {
-        Scheme::BearerAuth => match cx.authorization("Bearer") {
-            None => Outcome::Absent,
-            Some(token) => Outcome::known(api.authenticate_bearer_auth(token).await),
-        },
+        Scheme::BearerAuth => {
+            match cx.authorization("Bearer") {
+                None => Outcome::Absent,
+                Some(token) => Outcome::known(api.authenticate_bearer_auth(token).await),
+            }
+        }
     }
 }
 
@@ -236,17 +245,25 @@ impl DetachSshResponse {
             (404, _) => Ok(Self::NotFound(runtime::server::from_json(body)?)),
             (429, _) => Ok(Self::TooManyRequests(runtime::server::from_json(body)?)),
             (500, _) => Ok(Self::InternalServerError(runtime::server::from_json(body)?)),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `detach_ssh`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `detach_ssh`"
+                    ),
+                )
+            }
         }
     }
 
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => FORMAT.json("detach_ssh", 200, "application/json", &body),
-            Self::BadRequest(body) => FORMAT.json("detach_ssh", 400, "application/json", &body),
-            Self::NotFound(body) => FORMAT.json("detach_ssh", 404, "application/json", &body),
+            Self::BadRequest(body) => {
+                FORMAT.json("detach_ssh", 400, "application/json", &body)
+            }
+            Self::NotFound(body) => {
+                FORMAT.json("detach_ssh", 404, "application/json", &body)
+            }
             Self::TooManyRequests(body) => {
                 FORMAT.json("detach_ssh", 429, "application/json", &body)
             }
@@ -265,11 +282,11 @@ async fn handle_detach_ssh<A: Api>(
 ) -> Response {
     let path = path.bind(&[("id", "", ""), ("ssh_key_id", "", "")]);
     runtime::server::handle(
-        "detach_ssh",
-        &FORMAT,
-        serve_detach_ssh(&*api, path, request),
-    )
-    .await
+            "detach_ssh",
+            &FORMAT,
+            serve_detach_ssh(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `detach_ssh` request, then calls the implementation.
@@ -347,21 +364,33 @@ impl DeleteApiKeyResponse {
             (403, _) => Ok(Self::Forbidden(runtime::server::from_json(body)?)),
             (404, _) => Ok(Self::NotFound(runtime::server::from_json(body)?)),
             (429, _) => Ok(Self::TooManyRequests(runtime::server::from_json(body)?)),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `delete_api_key`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `delete_api_key`"
+                    ),
+                )
+            }
         }
     }
 
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => FORMAT.json("delete_api_key", 200, "application/json", &body),
-            Self::BadRequest(body) => FORMAT.json("delete_api_key", 400, "application/json", &body),
+            Self::Ok(body) => {
+                FORMAT.json("delete_api_key", 200, "application/json", &body)
+            }
+            Self::BadRequest(body) => {
+                FORMAT.json("delete_api_key", 400, "application/json", &body)
+            }
             Self::Unauthorized(body) => {
                 FORMAT.json("delete_api_key", 401, "application/json", &body)
             }
-            Self::Forbidden(body) => FORMAT.json("delete_api_key", 403, "application/json", &body),
-            Self::NotFound(body) => FORMAT.json("delete_api_key", 404, "application/json", &body),
+            Self::Forbidden(body) => {
+                FORMAT.json("delete_api_key", 403, "application/json", &body)
+            }
+            Self::NotFound(body) => {
+                FORMAT.json("delete_api_key", 404, "application/json", &body)
+            }
             Self::TooManyRequests(body) => {
                 FORMAT.json("delete_api_key", 429, "application/json", &body)
             }
@@ -377,11 +406,11 @@ async fn handle_delete_api_key<A: Api>(
 ) -> Response {
     let path = path.bind(&[("id", "", "")]);
     runtime::server::handle(
-        "delete_api_key",
-        &FORMAT,
-        serve_delete_api_key(&*api, path, request),
-    )
-    .await
+            "delete_api_key",
+            &FORMAT,
+            serve_delete_api_key(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `delete_api_key` request, then calls the implementation.
@@ -398,19 +427,23 @@ async fn serve_delete_api_key<A: Api>(
     let (Some(id),) = (id,) else {
         return Err(cx.invalid());
     };
-    cx.check(Location::Path, "id", |c| {
-        let v = &id;
-        c.number(
-            *v as f64,
-            &runtime::validate::Range {
-                minimum: Some(1f64),
-                maximum: None,
-                exclusive_minimum: false,
-                exclusive_maximum: false,
-                multiple_of: None,
-            },
-        );
-    });
+    cx.check(
+        Location::Path,
+        "id",
+        |c| {
+            let v = &id;
+            c.number(
+                *v as f64,
+                &runtime::validate::Range {
+                    minimum: Some(1f64),
+                    maximum: None,
+                    exclusive_minimum: false,
+                    exclusive_maximum: false,
+                    multiple_of: None,
+                },
+            );
+        },
+    );
     cx.verdict()?;
     let input = DeleteApiKeyInput { id };
     Ok(api.delete_api_key(caller, input).await.into_response())

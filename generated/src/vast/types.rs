@@ -159,9 +159,12 @@ pub struct Error {
 impl runtime::validate::Validate for DetachSshResponse400 {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
         if let Some(v) = &self.error {
-            c.key("error", |c| {
-                runtime::validate::Validate::validate(v, c);
-            });
+            c.key(
+                "error",
+                |c| {
+                    runtime::validate::Validate::validate(v, c);
+                },
+            );
         }
     }
 }
@@ -170,10 +173,7 @@ impl runtime::validate::Validate for DetachSshResponse400 {
 impl runtime::validate::Validate for DetachSshResponse400Error {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
         if let Self::Unknown(v) = self {
-            c.unknown(
-                ::serde_json::Value::String(v.clone()),
-                &["'invalid_request'"],
-            );
+            c.unknown(::serde_json::Value::String(v.clone()), &["'invalid_request'"]);
         }
     }
 }
@@ -182,9 +182,12 @@ impl runtime::validate::Validate for DetachSshResponse400Error {
 impl runtime::validate::Validate for DetachSshResponse404 {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
         if let Some(v) = &self.error {
-            c.key("error", |c| {
-                runtime::validate::Validate::validate(v, c);
-            });
+            c.key(
+                "error",
+                |c| {
+                    runtime::validate::Validate::validate(v, c);
+                },
+            );
         }
     }
 }

@@ -6,41 +6,53 @@
 //! - `types`: its data types;
 //! - `client` (feature `client`): an async client;
 //! - `server` (feature `server`): an axum server stub.
+#[rustfmt::skip]
 pub mod runtime;
 
 /// Shapes 1
+#[rustfmt::skip]
 pub mod shapes;
 
 /// Bare 1
+#[rustfmt::skip]
 pub mod bare;
 
 /// Names 1
+#[rustfmt::skip]
 pub mod names;
 
 /// Keywords 1
+#[rustfmt::skip]
 pub mod keywords;
 
 /// GitHub REST (pagination excerpt) 23.0.2
+#[rustfmt::skip]
 pub mod github_pages;
 
 /// Stripe API (pagination excerpt) Wed Oct 15 2025 13:53:19 GMT+0000 (Coordinated Universal Time)
+#[rustfmt::skip]
 pub mod stripe_pages;
 
 /// Formats 1
 ///
 /// Typed string formats (date-time, date, uuid) in paths, queries, headers and bodies; a union named from its members (issue 16: a uuid titled `id` and a `$ref` to a pattern string give `Id(Uuid)` and `Name(Name)`); a constrained-string newtype with a checking constructor.
+#[rustfmt::skip]
 pub mod formats;
 
 /// Wire 1
+#[rustfmt::skip]
 pub mod wire;
 
 /// GitHub's official Webhooks OpenAPI spec + Octokit extension 12.1.0
 ///
 /// Trimmed from GitHub's webhooks description (npm package @octokit/openapi-webhooks 12.1.0, generated/api.github.com.json): the `ping`, `star-created` and `star-deleted` webhooks and the components they use, unchanged. A webhooks-only document: no paths.
+#[rustfmt::skip]
 pub mod github_hooks;
 
 /// Tokens 1
+#[rustfmt::skip]
 pub mod tokens;
 
 /// Streams 1
+#[rustfmt::skip]
 pub mod streams;

@@ -2,8 +2,8 @@
 
 //! Async client for Bare 1.
 use crate::runtime;
-use reqwest::Method;
 use runtime::client::{Error, Success, param, segment};
+use reqwest::Method;
 
 /// The documented server.
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -76,7 +76,10 @@ impl Client {
 
     ///
     /// `GET /files/{file_id}`
-    pub fn get_files_file_id(&self, file_id: impl Into<String>) -> GetFilesFileIdBuilder<'_> {
+    pub fn get_files_file_id(
+        &self,
+        file_id: impl Into<String>,
+    ) -> GetFilesFileIdBuilder<'_> {
         GetFilesFileIdBuilder {
             client: self,
             file_id: file_id.into(),
@@ -86,7 +89,10 @@ impl Client {
     ///
     /// `DELETE /files/{id}`
     pub fn delete_files_id(&self, id: i64) -> DeleteFilesIdBuilder<'_> {
-        DeleteFilesIdBuilder { client: self, id }
+        DeleteFilesIdBuilder {
+            client: self,
+            id,
+        }
     }
 
     ///
@@ -105,7 +111,10 @@ impl Client {
 
     ///
     /// `GET /files/{name}.json`
-    pub fn get_files_name_json(&self, name: impl Into<String>) -> GetFilesNameJsonBuilder<'_> {
+    pub fn get_files_name_json(
+        &self,
+        name: impl Into<String>,
+    ) -> GetFilesNameJsonBuilder<'_> {
         GetFilesNameJsonBuilder {
             client: self,
             name: name.into(),
@@ -115,7 +124,10 @@ impl Client {
     ///
     /// `GET /notebooks/{id}`
     pub fn get_notebooks_id(&self, id: i64) -> GetNotebooksIdBuilder<'_> {
-        GetNotebooksIdBuilder { client: self, id }
+        GetNotebooksIdBuilder {
+            client: self,
+            id,
+        }
     }
 
     ///
@@ -132,7 +144,10 @@ impl Client {
 
     ///
     /// `GET /notebooks/{key}`
-    pub fn get_notebooks_key(&self, key: impl Into<String>) -> GetNotebooksKeyBuilder<'_> {
+    pub fn get_notebooks_key(
+        &self,
+        key: impl Into<String>,
+    ) -> GetNotebooksKeyBuilder<'_> {
         GetNotebooksKeyBuilder {
             client: self,
             key: key.into(),
@@ -230,14 +245,20 @@ impl runtime::client::Authorize for Credentials {
         request: &mut reqwest::Request,
     ) -> Result<(), runtime::client::RequestError> {
         match scheme {
-            Scheme::Key => match &self.key {
-                Some(value) => runtime::auth::cookie(request, "session", value).await,
-                None => Ok(()),
-            },
-            Scheme::Legacy => match &self.legacy {
-                Some(value) => runtime::auth::header(request, "X-Legacy-Key", value).await,
-                None => Ok(()),
-            },
+            Scheme::Key => {
+                match &self.key {
+                    Some(value) => runtime::auth::cookie(request, "session", value).await,
+                    None => Ok(()),
+                }
+            }
+            Scheme::Legacy => {
+                match &self.legacy {
+                    Some(value) => {
+                        runtime::auth::header(request, "X-Legacy-Key", value).await
+                    }
+                    None => Ok(()),
+                }
+            }
         }
     }
 }
@@ -270,7 +291,9 @@ impl GetPingBuilder<'_> {
                 query.push(("n".into(), runtime::client::param(item)));
             }
         }
-        let headers: Vec<(&'static str, String)> = vec![("X-Trace", param(&self.x_trace))];
+        let headers: Vec<(&'static str, String)> = vec![
+            ("X-Trace", param(& self.x_trace))
+        ];
         let path = "/ping".to_owned();
         let call = runtime::client::Call {
             query,
@@ -335,8 +358,10 @@ impl GetFilesFileIdBuilder<'_> {
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<String>, Error<GetFilesFileIdError>> {
-        let path = format!("/files/{}", segment("file_id", self.file_id)?);
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Success<String>, Error<GetFilesFileIdError>> {
+        let path = format!("/files/{}", segment("file_id", self.file_id) ?);
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
             ..call("get_files_file_id", Method::GET, true, path)
@@ -367,8 +392,10 @@ impl DeleteFilesIdBuilder<'_> {
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<()>, Error<DeleteFilesIdError>> {
-        let path = format!("/files/{}", segment("id", self.id)?);
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Success<()>, Error<DeleteFilesIdError>> {
+        let path = format!("/files/{}", segment("id", self.id) ?);
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
             ..call("delete_files_id", Method::DELETE, true, path)
@@ -404,9 +431,8 @@ impl GetFilesNameVVersionJsonBuilder<'_> {
         self,
     ) -> Result<Success<String>, Error<GetFilesNameVVersionJsonError>> {
         let path = format!(
-            "/files/{}/v{}.json",
-            segment("name", self.name)?,
-            segment("version", self.version)?
+            "/files/{}/v{}.json", segment("name", self.name) ?, segment("version", self
+            .version) ?
         );
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
@@ -438,8 +464,10 @@ impl GetFilesNameJsonBuilder<'_> {
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<String>, Error<GetFilesNameJsonError>> {
-        let path = format!("/files/{}.json", segment("name", self.name)?);
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Success<String>, Error<GetFilesNameJsonError>> {
+        let path = format!("/files/{}.json", segment("name", self.name) ?);
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
             ..call("get_files_name_json", Method::GET, true, path)
@@ -470,8 +498,10 @@ impl GetNotebooksIdBuilder<'_> {
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<String>, Error<GetNotebooksIdError>> {
-        let path = format!("/notebooks/{}", segment("id", self.id)?);
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Success<String>, Error<GetNotebooksIdError>> {
+        let path = format!("/notebooks/{}", segment("id", self.id) ?);
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
             ..call("get_notebooks_id", Method::GET, true, path)
@@ -505,7 +535,7 @@ impl GetNotebooksFnParamValueBuilder<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<Success<String>, Error<GetNotebooksFnParamValueError>> {
-        let path = format!("/notebooks/fn(param={})", segment("value", self.value)?);
+        let path = format!("/notebooks/fn(param={})", segment("value", self.value) ?);
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
             ..call("get_notebooks_fn_param_value", Method::GET, true, path)
@@ -536,8 +566,10 @@ impl GetNotebooksKeyBuilder<'_> {
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<String>, Error<GetNotebooksKeyError>> {
-        let path = format!("/notebooks/{}", segment("key", self.key)?);
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Success<String>, Error<GetNotebooksKeyError>> {
+        let path = format!("/notebooks/{}", segment("key", self.key) ?);
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
             ..call("get_notebooks_key", Method::GET, true, path)

@@ -3,9 +3,9 @@
 //! Server stub for Bare 1.
 #![allow(clippy::large_enum_variant)]
 use crate::runtime;
+use runtime::server::{Incoming, Items, Location, Outcome, Parse, PathParams, Rejection};
 use axum::extract::{Request, State};
 use axum::response::Response;
-use runtime::server::{Incoming, Items, Location, Outcome, Parse, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -93,7 +93,10 @@ pub trait Api: Send + Sync + 'static {
     /// is not valid. Compare it with known secrets through
     /// `runtime::server::constant_time_eq`, so that response times do
     /// not tell how much of a guess was right.
-    fn authenticate_key(&self, token: &str) -> impl Future<Output = Option<Self::Caller>> + Send;
+    fn authenticate_key(
+        &self,
+        token: &str,
+    ) -> impl Future<Output = Option<Self::Caller>> + Send;
     ///
     /// `GET /ping`
     fn get_ping(
@@ -172,18 +175,18 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
         )
         .route(
             "/files/{p0}",
-            axum::routing::get(pick_get_files_file_id::<A>).delete(handle_delete_files_id::<A>),
+            axum::routing::get(pick_get_files_file_id::<A>)
+                .delete(handle_delete_files_id::<A>),
         )
         .route(
             "/files/{p0}/{p1}",
             axum::routing::get(handle_get_files_name_v_version_json::<A>),
         )
-        .route(
-            "/notebooks/{p0}",
-            axum::routing::get(pick_get_notebooks_id::<A>),
-        )
+        .route("/notebooks/{p0}", axum::routing::get(pick_get_notebooks_id::<A>))
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
-        .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
+        .method_not_allowed_fallback(|| async {
+            FORMAT.reject(Rejection::MethodNotAllowed)
+        })
         .with_state(api)
 }
 
@@ -204,16 +207,23 @@ async fn authenticate<A: Api>(
     alternatives: &[&[Scheme]],
 ) -> Result<Option<A::Caller>, Rejection> {
     cx.unambiguous(CREDENTIALS)?;
-    runtime::server::authenticate(alternatives, |scheme| credential(api, cx, scheme)).await
+    runtime::server::authenticate(alternatives, |scheme| credential(api, cx, scheme))
+        .await
 }
 
 /// Checks one scheme's credential on the request.
-async fn credential<A: Api>(api: &A, cx: &Incoming, scheme: Scheme) -> Outcome<A::Caller> {
+async fn credential<A: Api>(
+    api: &A,
+    cx: &Incoming,
+    scheme: Scheme,
+) -> Outcome<A::Caller> {
     match scheme {
-        Scheme::Key => match cx.cookie("session") {
-            None => Outcome::Absent,
-            Some(token) => Outcome::known(api.authenticate_key(token).await),
-        },
+        Scheme::Key => {
+            match cx.cookie("session") {
+                None => Outcome::Absent,
+                Some(token) => Outcome::known(api.authenticate_key(token).await),
+            }
+        }
     }
 }
 
@@ -254,9 +264,13 @@ impl GetPingResponse {
         }
         match (status, code) {
             (204, _) => Ok(Self::NoContent),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `get_ping`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `get_ping`"
+                    ),
+                )
+            }
         }
     }
 
@@ -274,7 +288,8 @@ async fn handle_get_ping<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    runtime::server::handle("get_ping", &FORMAT, serve_get_ping(&*api, path, request)).await
+    runtime::server::handle("get_ping", &FORMAT, serve_get_ping(&*api, path, request))
+        .await
 }
 
 /// Reads, authenticates and validates a `get_ping` request, then calls the implementation.
@@ -290,34 +305,45 @@ async fn serve_get_ping<A: Api>(
     let (Some(n), Some(x_trace)) = (n, x_trace) else {
         return Err(cx.invalid());
     };
-    cx.check(Location::Query, "n", |c| {
-        let Some(v) = &n else { return };
-        for (i, item) in v.iter().enumerate() {
-            c.index(i, |c| {
-                c.number(
-                    *item as f64,
-                    &runtime::validate::Range {
-                        minimum: Some(1f64),
-                        maximum: None,
-                        exclusive_minimum: false,
-                        exclusive_maximum: false,
-                        multiple_of: None,
+    cx.check(
+        Location::Query,
+        "n",
+        |c| {
+            let Some(v) = &n else { return };
+            for (i, item) in v.iter().enumerate() {
+                c.index(
+                    i,
+                    |c| {
+                        c.number(
+                            *item as f64,
+                            &runtime::validate::Range {
+                                minimum: Some(1f64),
+                                maximum: None,
+                                exclusive_minimum: false,
+                                exclusive_maximum: false,
+                                multiple_of: None,
+                            },
+                        );
                     },
                 );
-            });
-        }
-    });
-    cx.check(Location::Header, "X-Trace", |c| {
-        let v = &x_trace;
-        c.string(
-            v,
-            &runtime::validate::Text {
-                min_length: None,
-                max_length: Some(8),
-                pattern: None,
-            },
-        );
-    });
+            }
+        },
+    );
+    cx.check(
+        Location::Header,
+        "X-Trace",
+        |c| {
+            let v = &x_trace;
+            c.string(
+                v,
+                &runtime::validate::Text {
+                    min_length: None,
+                    max_length: Some(8),
+                    pattern: None,
+                },
+            );
+        },
+    );
     cx.verdict()?;
     let input = GetPingInput { n, x_trace };
     Ok(api.get_ping(caller, input).await.into_response())
@@ -354,9 +380,13 @@ impl HeadPingResponse {
         }
         match (status, code) {
             (200, _) => Ok(Self::Ok),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `head_ping`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `head_ping`"
+                    ),
+                )
+            }
         }
     }
 
@@ -374,7 +404,8 @@ async fn handle_head_ping<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    runtime::server::handle("head_ping", &FORMAT, serve_head_ping(&*api, path, request)).await
+    runtime::server::handle("head_ping", &FORMAT, serve_head_ping(&*api, path, request))
+        .await
 }
 
 /// Reads, authenticates and validates a `head_ping` request, then calls the implementation.
@@ -423,9 +454,13 @@ impl GetFilesFileIdResponse {
         let body = body.unwrap_or(::serde_json::Value::Null);
         match (status, code) {
             (200, _) => Ok(Self::Ok(runtime::server::from_json(body)?)),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `get_files_file_id`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `get_files_file_id`"
+                    ),
+                )
+            }
         }
     }
 
@@ -444,11 +479,11 @@ async fn handle_get_files_file_id<A: Api>(
 ) -> Response {
     let path = path.bind(&[("file_id", "", "")]);
     runtime::server::handle(
-        "get_files_file_id",
-        &FORMAT,
-        serve_get_files_file_id(&*api, path, request),
-    )
-    .await
+            "get_files_file_id",
+            &FORMAT,
+            serve_get_files_file_id(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `get_files_file_id` request, then calls the implementation.
@@ -503,9 +538,13 @@ impl DeleteFilesIdResponse {
         }
         match (status, code) {
             (204, _) => Ok(Self::NoContent),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `delete_files_id`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `delete_files_id`"
+                    ),
+                )
+            }
         }
     }
 
@@ -524,11 +563,11 @@ async fn handle_delete_files_id<A: Api>(
 ) -> Response {
     let path = path.bind(&[("id", "", "")]);
     runtime::server::handle(
-        "delete_files_id",
-        &FORMAT,
-        serve_delete_files_id(&*api, path, request),
-    )
-    .await
+            "delete_files_id",
+            &FORMAT,
+            serve_delete_files_id(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `delete_files_id` request, then calls the implementation.
@@ -583,9 +622,13 @@ impl GetFilesNameVVersionJsonResponse {
         let body = body.unwrap_or(::serde_json::Value::Null);
         match (status, code) {
             (200, _) => Ok(Self::Ok(runtime::server::from_json(body)?)),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `get_files_name_v_version_json`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `get_files_name_v_version_json`"
+                    ),
+                )
+            }
         }
     }
 
@@ -604,11 +647,11 @@ async fn handle_get_files_name_v_version_json<A: Api>(
 ) -> Response {
     let path = path.bind(&[("name", "", ""), ("version", "v", ".json")]);
     runtime::server::handle(
-        "get_files_name_v_version_json",
-        &FORMAT,
-        serve_get_files_name_v_version_json(&*api, path, request),
-    )
-    .await
+            "get_files_name_v_version_json",
+            &FORMAT,
+            serve_get_files_name_v_version_json(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `get_files_name_v_version_json` request, then calls the implementation.
@@ -624,25 +667,29 @@ async fn serve_get_files_name_v_version_json<A: Api>(
     let (Some(name), Some(version)) = (name, version) else {
         return Err(cx.invalid());
     };
-    cx.check(Location::Path, "version", |c| {
-        let v = &version;
-        c.number(
-            *v as f64,
-            &runtime::validate::Range {
-                minimum: Some(1f64),
-                maximum: None,
-                exclusive_minimum: false,
-                exclusive_maximum: false,
-                multiple_of: None,
-            },
-        );
-    });
+    cx.check(
+        Location::Path,
+        "version",
+        |c| {
+            let v = &version;
+            c.number(
+                *v as f64,
+                &runtime::validate::Range {
+                    minimum: Some(1f64),
+                    maximum: None,
+                    exclusive_minimum: false,
+                    exclusive_maximum: false,
+                    multiple_of: None,
+                },
+            );
+        },
+    );
     cx.verdict()?;
-    let input = GetFilesNameVVersionJsonInput { name, version };
-    Ok(api
-        .get_files_name_v_version_json(caller, input)
-        .await
-        .into_response())
+    let input = GetFilesNameVVersionJsonInput {
+        name,
+        version,
+    };
+    Ok(api.get_files_name_v_version_json(caller, input).await.into_response())
 }
 
 /// What a `get_files_name_json` request carries, decoded and validated.
@@ -678,9 +725,13 @@ impl GetFilesNameJsonResponse {
         let body = body.unwrap_or(::serde_json::Value::Null);
         match (status, code) {
             (200, _) => Ok(Self::Ok(runtime::server::from_json(body)?)),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `get_files_name_json`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `get_files_name_json`"
+                    ),
+                )
+            }
         }
     }
 
@@ -699,11 +750,11 @@ async fn handle_get_files_name_json<A: Api>(
 ) -> Response {
     let path = path.bind(&[("name", "", ".json")]);
     runtime::server::handle(
-        "get_files_name_json",
-        &FORMAT,
-        serve_get_files_name_json(&*api, path, request),
-    )
-    .await
+            "get_files_name_json",
+            &FORMAT,
+            serve_get_files_name_json(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `get_files_name_json` request, then calls the implementation.
@@ -756,9 +807,13 @@ impl GetNotebooksIdResponse {
         let body = body.unwrap_or(::serde_json::Value::Null);
         match (status, code) {
             (200, _) => Ok(Self::Ok(runtime::server::from_json(body)?)),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `get_notebooks_id`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `get_notebooks_id`"
+                    ),
+                )
+            }
         }
     }
 
@@ -777,11 +832,11 @@ async fn handle_get_notebooks_id<A: Api>(
 ) -> Response {
     let path = path.bind(&[("id", "", "")]);
     runtime::server::handle(
-        "get_notebooks_id",
-        &FORMAT,
-        serve_get_notebooks_id(&*api, path, request),
-    )
-    .await
+            "get_notebooks_id",
+            &FORMAT,
+            serve_get_notebooks_id(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `get_notebooks_id` request, then calls the implementation.
@@ -834,9 +889,13 @@ impl GetNotebooksFnParamValueResponse {
         let body = body.unwrap_or(::serde_json::Value::Null);
         match (status, code) {
             (200, _) => Ok(Self::Ok(runtime::server::from_json(body)?)),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `get_notebooks_fn_param_value`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `get_notebooks_fn_param_value`"
+                    ),
+                )
+            }
         }
     }
 
@@ -855,11 +914,11 @@ async fn handle_get_notebooks_fn_param_value<A: Api>(
 ) -> Response {
     let path = path.bind(&[("value", "fn(param=", ")")]);
     runtime::server::handle(
-        "get_notebooks_fn_param_value",
-        &FORMAT,
-        serve_get_notebooks_fn_param_value(&*api, path, request),
-    )
-    .await
+            "get_notebooks_fn_param_value",
+            &FORMAT,
+            serve_get_notebooks_fn_param_value(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `get_notebooks_fn_param_value` request, then calls the implementation.
@@ -874,23 +933,26 @@ async fn serve_get_notebooks_fn_param_value<A: Api>(
     let (Some(value),) = (value,) else {
         return Err(cx.invalid());
     };
-    cx.check(Location::Path, "value", |c| {
-        let v = &value;
-        c.string(
-            v,
-            &runtime::validate::Text {
-                min_length: None,
-                max_length: Some(3),
-                pattern: None,
-            },
-        );
-    });
+    cx.check(
+        Location::Path,
+        "value",
+        |c| {
+            let v = &value;
+            c.string(
+                v,
+                &runtime::validate::Text {
+                    min_length: None,
+                    max_length: Some(3),
+                    pattern: None,
+                },
+            );
+        },
+    );
     cx.verdict()?;
-    let input = GetNotebooksFnParamValueInput { value };
-    Ok(api
-        .get_notebooks_fn_param_value(caller, input)
-        .await
-        .into_response())
+    let input = GetNotebooksFnParamValueInput {
+        value,
+    };
+    Ok(api.get_notebooks_fn_param_value(caller, input).await.into_response())
 }
 
 /// What a `get_notebooks_key` request carries, decoded and validated.
@@ -926,9 +988,13 @@ impl GetNotebooksKeyResponse {
         let body = body.unwrap_or(::serde_json::Value::Null);
         match (status, code) {
             (200, _) => Ok(Self::Ok(runtime::server::from_json(body)?)),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `get_notebooks_key`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `get_notebooks_key`"
+                    ),
+                )
+            }
         }
     }
 
@@ -949,11 +1015,11 @@ async fn handle_get_notebooks_key<A: Api>(
 ) -> Response {
     let path = path.bind(&[("key", "", "")]);
     runtime::server::handle(
-        "get_notebooks_key",
-        &FORMAT,
-        serve_get_notebooks_key(&*api, path, request),
-    )
-    .await
+            "get_notebooks_key",
+            &FORMAT,
+            serve_get_notebooks_key(&*api, path, request),
+        )
+        .await
 }
 
 #[allow(dead_code)]

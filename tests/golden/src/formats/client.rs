@@ -3,8 +3,8 @@
 //! Async client for Formats 1.
 use super::types;
 use crate::runtime;
-use reqwest::Method;
 use runtime::client::{Error, Success, WithHeaders, json, push, segment};
+use reqwest::Method;
 
 /// The documented server.
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -193,7 +193,10 @@ impl ListEventsBuilder<'_> {
         self
     }
 
-    pub fn between(mut self, value: impl Into<Vec<::chrono::DateTime<::chrono::Utc>>>) -> Self {
+    pub fn between(
+        mut self,
+        value: impl Into<Vec<::chrono::DateTime<::chrono::Utc>>>,
+    ) -> Self {
         self.between = Some(value.into());
         self
     }
@@ -206,22 +209,28 @@ impl ListEventsBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub async fn send(
         self,
-    ) -> Result<WithHeaders<Vec<types::Event>, ListEventsOkHeaders>, Error<ListEventsError>> {
+    ) -> Result<
+        WithHeaders<Vec<types::Event>, ListEventsOkHeaders>,
+        Error<ListEventsError>,
+    > {
         self.send_with_response().await.map(|r| r.value)
     }
 
     /// Sends the request: the success value with its status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Success<WithHeaders<Vec<types::Event>, ListEventsOkHeaders>>, Error<ListEventsError>>
-    {
+    ) -> Result<
+        Success<WithHeaders<Vec<types::Event>, ListEventsOkHeaders>>,
+        Error<ListEventsError>,
+    > {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         {
             let value = &self.since;
-            query.push((
-                "since".into(),
-                runtime::client::param(runtime::formats::Rfc3339(value)),
-            ));
+            query
+                .push((
+                    "since".into(),
+                    runtime::client::param(runtime::formats::Rfc3339(value)),
+                ));
         }
         push(&mut query, "day", self.day.as_ref());
         if let Some(value) = &self.ids {
@@ -235,12 +244,13 @@ impl ListEventsBuilder<'_> {
         }
         let mut headers: Vec<(&'static str, String)> = vec![];
         if let Some(value) = &self.x_as_of {
-            headers.push((
-                "X-As-Of",
-                runtime::client::param(runtime::formats::Rfc3339(value)),
-            ));
+            headers
+                .push((
+                    "X-As-Of",
+                    runtime::client::param(runtime::formats::Rfc3339(value)),
+                ));
         }
-        let path = format!("/targets/{}/events", segment("target", self.target)?);
+        let path = format!("/targets/{}/events", segment("target", self.target) ?);
         let call = runtime::client::Call {
             query,
             headers,
@@ -248,13 +258,17 @@ impl ListEventsBuilder<'_> {
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
-            200 => Ok(Success::new(
-                WithHeaders {
-                    body: json(&response)?,
-                    headers: ListEventsOkHeaders::decode(&response)?,
-                },
-                response,
-            )),
+            200 => {
+                Ok(
+                    Success::new(
+                        WithHeaders {
+                            body: json(&response)?,
+                            headers: ListEventsOkHeaders::decode(&response)?,
+                        },
+                        response,
+                    ),
+                )
+            }
             _ => Err(Error::Undocumented(response)),
         }
     }
@@ -301,11 +315,12 @@ impl BookSlotBuilder<'_> {
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<types::Event>, Error<BookSlotError>> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Success<types::Event>, Error<BookSlotError>> {
         let path = format!(
-            "/days/{}/slots/{}",
-            segment("day", self.day)?,
-            segment("at", runtime::formats::Rfc3339(&self.at))?
+            "/days/{}/slots/{}", segment("day", self.day) ?, segment("at",
+            runtime::formats::Rfc3339(& self.at)) ?
         );
         let call = runtime::client::Call {
             body: Some({
@@ -342,16 +357,8 @@ impl GetWindowBuilder<'_> {
     /// Sends the request: the success value with its status and headers.
     pub async fn send_with_response(self) -> Result<Success<()>, Error<GetWindowError>> {
         let path = format!(
-            "/windows/{}",
-            runtime::client::list_segment(
-                "span",
-                &self
-                    .span
-                    .iter()
-                    .map(runtime::formats::Rfc3339)
-                    .collect::<Vec<_>>(),
-                ","
-            )?
+            "/windows/{}", runtime::client::list_segment("span", & self.span.iter()
+            .map(runtime::formats::Rfc3339).collect:: < Vec < _ >> (), ",") ?
         );
         let call = call("get_window", Method::GET, true, path);
         let response = self.client.execute(call).await?;

@@ -4,9 +4,9 @@
 #![allow(clippy::large_enum_variant)]
 use super::types;
 use crate::runtime;
+use runtime::server::{Incoming, Items, Location, Parse, PathParams, Rejection};
 use axum::extract::{Request, State};
 use axum::response::Response;
-use runtime::server::{Incoming, Items, Location, Parse, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -93,11 +93,17 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = ListEventsResponse> + Send;
     ///
     /// `PUT /days/{day}/slots/{at}`
-    fn book_slot(&self, input: BookSlotInput) -> impl Future<Output = BookSlotResponse> + Send;
+    fn book_slot(
+        &self,
+        input: BookSlotInput,
+    ) -> impl Future<Output = BookSlotResponse> + Send;
     /// A list of date-times as one path segment (simple style, comma-separated).
     ///
     /// `GET /windows/{span}`
-    fn get_window(&self, input: GetWindowInput) -> impl Future<Output = GetWindowResponse> + Send;
+    fn get_window(
+        &self,
+        input: GetWindowInput,
+    ) -> impl Future<Output = GetWindowResponse> + Send;
 }
 
 /// An `axum::Router` serving `api`: the documented routes (trailing
@@ -107,17 +113,13 @@ pub trait Api: Send + Sync + 'static {
 /// bad credentials and invalid requests.
 pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
     axum::Router::new()
-        .route(
-            "/targets/{p0}/events",
-            axum::routing::get(handle_list_events::<A>),
-        )
-        .route(
-            "/days/{p0}/slots/{p1}",
-            axum::routing::put(handle_book_slot::<A>),
-        )
+        .route("/targets/{p0}/events", axum::routing::get(handle_list_events::<A>))
+        .route("/days/{p0}/slots/{p1}", axum::routing::put(handle_book_slot::<A>))
         .route("/windows/{p0}", axum::routing::get(handle_get_window::<A>))
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
-        .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
+        .method_not_allowed_fallback(|| async {
+            FORMAT.reject(Rejection::MethodNotAllowed)
+        })
         .with_state(api)
 }
 
@@ -142,10 +144,7 @@ pub struct ListEventsInput {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ListEventsResponse {
     /// 200: the events
-    Ok {
-        body: Vec<types::Event>,
-        headers: ListEventsOkHeaders,
-    },
+    Ok { body: Vec<types::Event>, headers: ListEventsOkHeaders },
 }
 
 impl ListEventsResponse {
@@ -206,10 +205,7 @@ impl ListEventsOkHeaders {
         runtime::server::with_headers(
             &FORMAT,
             response,
-            &[(
-                "X-Generated-At",
-                runtime::server::header_text(&self.x_generated_at),
-            )],
+            &[("X-Generated-At", runtime::server::header_text(&self.x_generated_at))],
         )
     }
 }
@@ -222,11 +218,11 @@ async fn handle_list_events<A: Api>(
 ) -> Response {
     let path = path.bind(&[("target", "", "")]);
     runtime::server::handle(
-        "list_events",
-        &FORMAT,
-        serve_list_events(&*api, path, request),
-    )
-    .await
+            "list_events",
+            &FORMAT,
+            serve_list_events(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `list_events` request, then calls the implementation.
@@ -237,28 +233,41 @@ async fn serve_list_events<A: Api>(
 ) -> Result<Response, Rejection> {
     let mut cx = Incoming::read(request, path).await?;
     let target = cx.required::<types::Target>(Location::Path, "target", Parse::Json);
-    let since =
-        cx.required::<::chrono::DateTime<::chrono::Utc>>(Location::Query, "since", Parse::Text);
+    let since = cx
+        .required::<
+            ::chrono::DateTime<::chrono::Utc>,
+        >(Location::Query, "since", Parse::Text);
     let day = cx.optional::<::chrono::NaiveDate>(Location::Query, "day", Parse::Text);
-    let ids =
-        cx.optional_list::<::uuid::Uuid>(Location::Query, "ids", Parse::Text, Items::Repeated);
-    let between = cx.optional_list::<::chrono::DateTime<::chrono::Utc>>(
-        Location::Query,
-        "between",
-        Parse::Text,
-        Items::Delimited(","),
-    );
-    let x_as_of =
-        cx.optional::<::chrono::DateTime<::chrono::Utc>>(Location::Header, "X-As-Of", Parse::Text);
-    let (Some(target), Some(since), Some(day), Some(ids), Some(between), Some(x_as_of)) =
-        (target, since, day, ids, between, x_as_of)
-    else {
+    let ids = cx
+        .optional_list::<
+            ::uuid::Uuid,
+        >(Location::Query, "ids", Parse::Text, Items::Repeated);
+    let between = cx
+        .optional_list::<
+            ::chrono::DateTime<::chrono::Utc>,
+        >(Location::Query, "between", Parse::Text, Items::Delimited(","));
+    let x_as_of = cx
+        .optional::<
+            ::chrono::DateTime<::chrono::Utc>,
+        >(Location::Header, "X-As-Of", Parse::Text);
+    let (
+        Some(target),
+        Some(since),
+        Some(day),
+        Some(ids),
+        Some(between),
+        Some(x_as_of),
+    ) = (target, since, day, ids, between, x_as_of) else {
         return Err(cx.invalid());
     };
-    cx.check(Location::Path, "target", |c| {
-        let v = &target;
-        runtime::validate::Validate::validate(v, c);
-    });
+    cx.check(
+        Location::Path,
+        "target",
+        |c| {
+            let v = &target;
+            runtime::validate::Validate::validate(v, c);
+        },
+    );
     cx.verdict()?;
     let input = ListEventsInput {
         target,
@@ -307,9 +316,13 @@ impl BookSlotResponse {
         let body = body.unwrap_or(::serde_json::Value::Null);
         match (status, code) {
             (200, _) => Ok(Self::Ok(runtime::server::from_json(body)?)),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `book_slot`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `book_slot`"
+                    ),
+                )
+            }
         }
     }
 
@@ -327,7 +340,8 @@ async fn handle_book_slot<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("day", "", ""), ("at", "", "")]);
-    runtime::server::handle("book_slot", &FORMAT, serve_book_slot(&*api, path, request)).await
+    runtime::server::handle("book_slot", &FORMAT, serve_book_slot(&*api, path, request))
+        .await
 }
 
 /// Reads, authenticates and validates a `book_slot` request, then calls the implementation.
@@ -339,7 +353,10 @@ async fn serve_book_slot<A: Api>(
     let mut cx = Incoming::read(request, path).await?;
     cx.media_type_is("application/json")?;
     let day = cx.required::<::chrono::NaiveDate>(Location::Path, "day", Parse::Text);
-    let at = cx.required::<::chrono::DateTime<::chrono::Utc>>(Location::Path, "at", Parse::Text);
+    let at = cx
+        .required::<
+            ::chrono::DateTime<::chrono::Utc>,
+        >(Location::Path, "at", Parse::Text);
     let body = cx.json_body::<types::Event>(true);
     let (Some(day), Some(at), Some(Some(body))) = (day, at, body) else {
         return Err(cx.invalid());
@@ -388,9 +405,13 @@ impl GetWindowResponse {
         }
         match (status, code) {
             (204, _) => Ok(Self::NoContent),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `get_window`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `get_window`"
+                    ),
+                )
+            }
         }
     }
 
@@ -409,11 +430,11 @@ async fn handle_get_window<A: Api>(
 ) -> Response {
     let path = path.bind(&[("span", "", "")]);
     runtime::server::handle(
-        "get_window",
-        &FORMAT,
-        serve_get_window(&*api, path, request),
-    )
-    .await
+            "get_window",
+            &FORMAT,
+            serve_get_window(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `get_window` request, then calls the implementation.
@@ -423,12 +444,10 @@ async fn serve_get_window<A: Api>(
     request: Request,
 ) -> Result<Response, Rejection> {
     let mut cx = Incoming::read(request, path).await?;
-    let span = cx.required_list::<::chrono::DateTime<::chrono::Utc>>(
-        Location::Path,
-        "span",
-        Parse::Text,
-        Items::Delimited(","),
-    );
+    let span = cx
+        .required_list::<
+            ::chrono::DateTime<::chrono::Utc>,
+        >(Location::Path, "span", Parse::Text, Items::Delimited(","));
     let (Some(span),) = (span,) else {
         return Err(cx.invalid());
     };

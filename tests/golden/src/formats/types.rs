@@ -2,8 +2,8 @@
 
 //! Data types of Formats 1.
 #![allow(clippy::large_enum_variant)]
-use crate::runtime;
 use serde::{Deserialize, Serialize};
+use crate::runtime;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Event {
@@ -44,8 +44,9 @@ impl Name {
     /// constraint is an error keeping it. `From` and the public field
     /// do not check.
     pub fn new(value: impl Into<String>) -> Result<Self, runtime::newtype::Invalid> {
-        static PATTERN: runtime::pattern::Pattern =
-            runtime::pattern::Pattern::new("^[a-z][a-z0-9-]*$");
+        static PATTERN: runtime::pattern::Pattern = runtime::pattern::Pattern::new(
+            "^[a-z][a-z0-9-]*$",
+        );
         let rules = runtime::newtype::Rules {
             type_name: "Name",
             min_length: Some(2),
@@ -96,14 +97,20 @@ impl ::std::fmt::Display for When {
 impl runtime::validate::Validate for Event {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
         if let Some(v) = &self.target {
-            c.key("target", |c| {
-                runtime::validate::Validate::validate(v, c);
-            });
+            c.key(
+                "target",
+                |c| {
+                    runtime::validate::Validate::validate(v, c);
+                },
+            );
         }
         if let Some(v) = &self.owner {
-            c.key("owner", |c| {
-                runtime::validate::Validate::validate(v, c);
-            });
+            c.key(
+                "owner",
+                |c| {
+                    runtime::validate::Validate::validate(v, c);
+                },
+            );
         }
     }
 }
@@ -111,8 +118,9 @@ impl runtime::validate::Validate for Event {
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for Name {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
-        static PATTERN: runtime::validate::Pattern =
-            runtime::validate::Pattern::new("^[a-z][a-z0-9-]*$");
+        static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
+            "^[a-z][a-z0-9-]*$",
+        );
         c.string(
             &self.0,
             &runtime::validate::Text {

@@ -4,9 +4,9 @@
 #![allow(clippy::large_enum_variant)]
 use super::types;
 use crate::runtime;
+use runtime::server::{Incoming, Location, Parse, PathParams, Rejection};
 use axum::extract::{Request, State};
 use axum::response::Response;
-use runtime::server::{Incoming, Location, Parse, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -121,16 +121,12 @@ pub trait Api: Send + Sync + 'static {
 pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
     axum::Router::new()
         .route("/ping", axum::routing::post(handle_ping::<A>))
-        .route(
-            "/star_created",
-            axum::routing::post(handle_star_created::<A>),
-        )
-        .route(
-            "/star_deleted",
-            axum::routing::post(handle_star_deleted::<A>),
-        )
+        .route("/star_created", axum::routing::post(handle_star_created::<A>))
+        .route("/star_deleted", axum::routing::post(handle_star_deleted::<A>))
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
-        .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
+        .method_not_allowed_fallback(|| async {
+            FORMAT.reject(Rejection::MethodNotAllowed)
+        })
         .with_state(api)
 }
 
@@ -182,9 +178,13 @@ impl PingResponse {
         }
         match (status, code) {
             (200, _) => Ok(Self::Ok),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `ping`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `ping`"
+                    ),
+                )
+            }
         }
     }
 
@@ -214,22 +214,22 @@ async fn serve_ping<A: Api>(
     let mut cx = Incoming::read(request, path).await?;
     cx.media_type_is("application/json")?;
     let user_agent = cx.required::<String>(Location::Header, "User-Agent", Parse::Text);
-    let x_github_hook_id = cx.required::<String>(Location::Header, "X-Github-Hook-Id", Parse::Text);
-    let x_github_event = cx.required::<String>(Location::Header, "X-Github-Event", Parse::Text);
-    let x_github_hook_installation_target_id = cx.required::<String>(
-        Location::Header,
-        "X-Github-Hook-Installation-Target-Id",
-        Parse::Text,
-    );
-    let x_github_hook_installation_target_type = cx.required::<String>(
-        Location::Header,
-        "X-Github-Hook-Installation-Target-Type",
-        Parse::Text,
-    );
-    let x_git_hub_delivery =
-        cx.required::<String>(Location::Header, "X-GitHub-Delivery", Parse::Text);
-    let x_hub_signature_256 =
-        cx.required::<String>(Location::Header, "X-Hub-Signature-256", Parse::Text);
+    let x_github_hook_id = cx
+        .required::<String>(Location::Header, "X-Github-Hook-Id", Parse::Text);
+    let x_github_event = cx
+        .required::<String>(Location::Header, "X-Github-Event", Parse::Text);
+    let x_github_hook_installation_target_id = cx
+        .required::<
+            String,
+        >(Location::Header, "X-Github-Hook-Installation-Target-Id", Parse::Text);
+    let x_github_hook_installation_target_type = cx
+        .required::<
+            String,
+        >(Location::Header, "X-Github-Hook-Installation-Target-Type", Parse::Text);
+    let x_git_hub_delivery = cx
+        .required::<String>(Location::Header, "X-GitHub-Delivery", Parse::Text);
+    let x_hub_signature_256 = cx
+        .required::<String>(Location::Header, "X-Hub-Signature-256", Parse::Text);
     let body = cx.json_body::<types::WebhookPing>(true);
     let (
         Some(user_agent),
@@ -249,8 +249,7 @@ async fn serve_ping<A: Api>(
         x_git_hub_delivery,
         x_hub_signature_256,
         body,
-    )
-    else {
+    ) else {
         return Err(cx.invalid());
     };
     cx.check_body(|c| {
@@ -319,9 +318,13 @@ impl StarCreatedResponse {
         }
         match (status, code) {
             (200, _) => Ok(Self::Ok),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `star_created`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `star_created`"
+                    ),
+                )
+            }
         }
     }
 
@@ -340,11 +343,11 @@ async fn handle_star_created<A: Api>(
 ) -> Response {
     let path = path.bind(&[]);
     runtime::server::handle(
-        "star_created",
-        &FORMAT,
-        serve_star_created(&*api, path, request),
-    )
-    .await
+            "star_created",
+            &FORMAT,
+            serve_star_created(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `star_created` request, then calls the implementation.
@@ -356,22 +359,22 @@ async fn serve_star_created<A: Api>(
     let mut cx = Incoming::read(request, path).await?;
     cx.media_type_is("application/json")?;
     let user_agent = cx.required::<String>(Location::Header, "User-Agent", Parse::Text);
-    let x_github_hook_id = cx.required::<String>(Location::Header, "X-Github-Hook-Id", Parse::Text);
-    let x_github_event = cx.required::<String>(Location::Header, "X-Github-Event", Parse::Text);
-    let x_github_hook_installation_target_id = cx.required::<String>(
-        Location::Header,
-        "X-Github-Hook-Installation-Target-Id",
-        Parse::Text,
-    );
-    let x_github_hook_installation_target_type = cx.required::<String>(
-        Location::Header,
-        "X-Github-Hook-Installation-Target-Type",
-        Parse::Text,
-    );
-    let x_git_hub_delivery =
-        cx.required::<String>(Location::Header, "X-GitHub-Delivery", Parse::Text);
-    let x_hub_signature_256 =
-        cx.required::<String>(Location::Header, "X-Hub-Signature-256", Parse::Text);
+    let x_github_hook_id = cx
+        .required::<String>(Location::Header, "X-Github-Hook-Id", Parse::Text);
+    let x_github_event = cx
+        .required::<String>(Location::Header, "X-Github-Event", Parse::Text);
+    let x_github_hook_installation_target_id = cx
+        .required::<
+            String,
+        >(Location::Header, "X-Github-Hook-Installation-Target-Id", Parse::Text);
+    let x_github_hook_installation_target_type = cx
+        .required::<
+            String,
+        >(Location::Header, "X-Github-Hook-Installation-Target-Type", Parse::Text);
+    let x_git_hub_delivery = cx
+        .required::<String>(Location::Header, "X-GitHub-Delivery", Parse::Text);
+    let x_hub_signature_256 = cx
+        .required::<String>(Location::Header, "X-Hub-Signature-256", Parse::Text);
     let body = cx.json_body::<types::WebhookStarCreated>(true);
     let (
         Some(user_agent),
@@ -391,8 +394,7 @@ async fn serve_star_created<A: Api>(
         x_git_hub_delivery,
         x_hub_signature_256,
         body,
-    )
-    else {
+    ) else {
         return Err(cx.invalid());
     };
     cx.check_body(|c| {
@@ -461,9 +463,13 @@ impl StarDeletedResponse {
         }
         match (status, code) {
             (200, _) => Ok(Self::Ok),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `star_deleted`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `star_deleted`"
+                    ),
+                )
+            }
         }
     }
 
@@ -482,11 +488,11 @@ async fn handle_star_deleted<A: Api>(
 ) -> Response {
     let path = path.bind(&[]);
     runtime::server::handle(
-        "star_deleted",
-        &FORMAT,
-        serve_star_deleted(&*api, path, request),
-    )
-    .await
+            "star_deleted",
+            &FORMAT,
+            serve_star_deleted(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `star_deleted` request, then calls the implementation.
@@ -498,22 +504,22 @@ async fn serve_star_deleted<A: Api>(
     let mut cx = Incoming::read(request, path).await?;
     cx.media_type_is("application/json")?;
     let user_agent = cx.required::<String>(Location::Header, "User-Agent", Parse::Text);
-    let x_github_hook_id = cx.required::<String>(Location::Header, "X-Github-Hook-Id", Parse::Text);
-    let x_github_event = cx.required::<String>(Location::Header, "X-Github-Event", Parse::Text);
-    let x_github_hook_installation_target_id = cx.required::<String>(
-        Location::Header,
-        "X-Github-Hook-Installation-Target-Id",
-        Parse::Text,
-    );
-    let x_github_hook_installation_target_type = cx.required::<String>(
-        Location::Header,
-        "X-Github-Hook-Installation-Target-Type",
-        Parse::Text,
-    );
-    let x_git_hub_delivery =
-        cx.required::<String>(Location::Header, "X-GitHub-Delivery", Parse::Text);
-    let x_hub_signature_256 =
-        cx.required::<String>(Location::Header, "X-Hub-Signature-256", Parse::Text);
+    let x_github_hook_id = cx
+        .required::<String>(Location::Header, "X-Github-Hook-Id", Parse::Text);
+    let x_github_event = cx
+        .required::<String>(Location::Header, "X-Github-Event", Parse::Text);
+    let x_github_hook_installation_target_id = cx
+        .required::<
+            String,
+        >(Location::Header, "X-Github-Hook-Installation-Target-Id", Parse::Text);
+    let x_github_hook_installation_target_type = cx
+        .required::<
+            String,
+        >(Location::Header, "X-Github-Hook-Installation-Target-Type", Parse::Text);
+    let x_git_hub_delivery = cx
+        .required::<String>(Location::Header, "X-GitHub-Delivery", Parse::Text);
+    let x_hub_signature_256 = cx
+        .required::<String>(Location::Header, "X-Hub-Signature-256", Parse::Text);
     let body = cx.json_body::<types::WebhookStarDeleted>(true);
     let (
         Some(user_agent),
@@ -533,8 +539,7 @@ async fn serve_star_deleted<A: Api>(
         x_git_hub_delivery,
         x_hub_signature_256,
         body,
-    )
-    else {
+    ) else {
         return Err(cx.invalid());
     };
     cx.check_body(|c| {

@@ -2,8 +2,8 @@
 
 //! Data types of GitHub's official Webhooks OpenAPI spec + Octokit extension 12.1.0.
 #![allow(clippy::large_enum_variant)]
-use crate::runtime;
 use serde::{Deserialize, Serialize};
+use crate::runtime;
 
 /// An enterprise on GitHub. Webhook payloads contain the `enterprise` property when the webhook is configured
 /// on an enterprise account or an organization that's part of an enterprise account. For more information,
@@ -160,7 +160,9 @@ pub struct RepositoryWebhooks {
     pub topics: Option<Vec<String>>,
     /// The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_properties: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    pub custom_properties: Option<
+        ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    >,
     /// Whether issues are enabled.
     pub has_issues: bool,
     /// Whether projects are enabled.
@@ -401,7 +403,9 @@ impl RepositoryWebhooksSquashMergeCommitMessage {
     pub fn as_str(&self) -> &str {
         match self {
             RepositoryWebhooksSquashMergeCommitMessage::PrBody => "PR_BODY",
-            RepositoryWebhooksSquashMergeCommitMessage::CommitMessages => "COMMIT_MESSAGES",
+            RepositoryWebhooksSquashMergeCommitMessage::CommitMessages => {
+                "COMMIT_MESSAGES"
+            }
             RepositoryWebhooksSquashMergeCommitMessage::Blank => "BLANK",
             RepositoryWebhooksSquashMergeCommitMessage::Unknown(s) => s,
         }
@@ -412,7 +416,9 @@ impl From<String> for RepositoryWebhooksSquashMergeCommitMessage {
     fn from(s: String) -> Self {
         match s.as_str() {
             "PR_BODY" => RepositoryWebhooksSquashMergeCommitMessage::PrBody,
-            "COMMIT_MESSAGES" => RepositoryWebhooksSquashMergeCommitMessage::CommitMessages,
+            "COMMIT_MESSAGES" => {
+                RepositoryWebhooksSquashMergeCommitMessage::CommitMessages
+            }
             "BLANK" => RepositoryWebhooksSquashMergeCommitMessage::Blank,
             _ => RepositoryWebhooksSquashMergeCommitMessage::Unknown(s),
         }
@@ -454,7 +460,9 @@ impl RepositoryWebhooksSquashMergeCommitTitle {
     pub fn as_str(&self) -> &str {
         match self {
             RepositoryWebhooksSquashMergeCommitTitle::PrTitle => "PR_TITLE",
-            RepositoryWebhooksSquashMergeCommitTitle::CommitOrPrTitle => "COMMIT_OR_PR_TITLE",
+            RepositoryWebhooksSquashMergeCommitTitle::CommitOrPrTitle => {
+                "COMMIT_OR_PR_TITLE"
+            }
             RepositoryWebhooksSquashMergeCommitTitle::Unknown(s) => s,
         }
     }
@@ -464,7 +472,9 @@ impl From<String> for RepositoryWebhooksSquashMergeCommitTitle {
     fn from(s: String) -> Self {
         match s.as_str() {
             "PR_TITLE" => RepositoryWebhooksSquashMergeCommitTitle::PrTitle,
-            "COMMIT_OR_PR_TITLE" => RepositoryWebhooksSquashMergeCommitTitle::CommitOrPrTitle,
+            "COMMIT_OR_PR_TITLE" => {
+                RepositoryWebhooksSquashMergeCommitTitle::CommitOrPrTitle
+            }
             _ => RepositoryWebhooksSquashMergeCommitTitle::Unknown(s),
         }
     }
@@ -652,16 +662,18 @@ pub struct RepositoryWebhooksTemplateRepository {
     /// - `PR_TITLE` - default to the pull request's title.
     /// - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub squash_merge_commit_title:
-        Option<RepositoryWebhooksTemplateRepositorySquashMergeCommitTitle>,
+    pub squash_merge_commit_title: Option<
+        RepositoryWebhooksTemplateRepositorySquashMergeCommitTitle,
+    >,
     /// The default value for a squash merge commit message:
     ///
     /// - `PR_BODY` - default to the pull request's body.
     /// - `COMMIT_MESSAGES` - default to the branch's commit messages.
     /// - `BLANK` - default to a blank commit message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub squash_merge_commit_message:
-        Option<RepositoryWebhooksTemplateRepositorySquashMergeCommitMessage>,
+    pub squash_merge_commit_message: Option<
+        RepositoryWebhooksTemplateRepositorySquashMergeCommitMessage,
+    >,
     /// The default value for a merge commit title.
     ///
     /// - `PR_TITLE` - default to the pull request's title.
@@ -674,7 +686,9 @@ pub struct RepositoryWebhooksTemplateRepository {
     /// - `PR_BODY` - default to the pull request's body.
     /// - `BLANK` - default to a blank commit message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub merge_commit_message: Option<RepositoryWebhooksTemplateRepositoryMergeCommitMessage>,
+    pub merge_commit_message: Option<
+        RepositoryWebhooksTemplateRepositoryMergeCommitMessage,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_merge_commit: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -688,8 +702,7 @@ pub struct RepositoryWebhooksTemplateRepository {
 /// - `PR_TITLE` - default to the pull request's title.
 /// - `PR_BODY` - default to the pull request's body.
 /// - `BLANK` - default to a blank commit message.
-pub type RepositoryWebhooksTemplateRepositoryMergeCommitMessage =
-    RepositoryWebhooksMergeCommitMessage;
+pub type RepositoryWebhooksTemplateRepositoryMergeCommitMessage = RepositoryWebhooksMergeCommitMessage;
 
 /// The default value for a merge commit title.
 ///
@@ -757,15 +770,13 @@ pub struct RepositoryWebhooksTemplateRepositoryPermissions {
 /// - `PR_BODY` - default to the pull request's body.
 /// - `COMMIT_MESSAGES` - default to the branch's commit messages.
 /// - `BLANK` - default to a blank commit message.
-pub type RepositoryWebhooksTemplateRepositorySquashMergeCommitMessage =
-    RepositoryWebhooksSquashMergeCommitMessage;
+pub type RepositoryWebhooksTemplateRepositorySquashMergeCommitMessage = RepositoryWebhooksSquashMergeCommitMessage;
 
 /// The default value for a squash merge commit title:
 ///
 /// - `PR_TITLE` - default to the pull request's title.
 /// - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
-pub type RepositoryWebhooksTemplateRepositorySquashMergeCommitTitle =
-    RepositoryWebhooksSquashMergeCommitTitle;
+pub type RepositoryWebhooksTemplateRepositorySquashMergeCommitTitle = RepositoryWebhooksSquashMergeCommitTitle;
 
 /// The GitHub App installation. Webhook payloads contain the `installation` property when the event is configured
 /// for and sent to a GitHub App. For more information,
@@ -1077,29 +1088,44 @@ impl ::std::fmt::Display for WebhookStarDeletedAction {
 impl runtime::validate::Validate for RepositoryWebhooks {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
         if let Some(Some(v)) = &self.template_repository {
-            c.key("template_repository", |c| {
-                runtime::validate::Validate::validate(v, c);
-            });
+            c.key(
+                "template_repository",
+                |c| {
+                    runtime::validate::Validate::validate(v, c);
+                },
+            );
         }
         if let Some(v) = &self.squash_merge_commit_title {
-            c.key("squash_merge_commit_title", |c| {
-                runtime::validate::Validate::validate(v, c);
-            });
+            c.key(
+                "squash_merge_commit_title",
+                |c| {
+                    runtime::validate::Validate::validate(v, c);
+                },
+            );
         }
         if let Some(v) = &self.squash_merge_commit_message {
-            c.key("squash_merge_commit_message", |c| {
-                runtime::validate::Validate::validate(v, c);
-            });
+            c.key(
+                "squash_merge_commit_message",
+                |c| {
+                    runtime::validate::Validate::validate(v, c);
+                },
+            );
         }
         if let Some(v) = &self.merge_commit_title {
-            c.key("merge_commit_title", |c| {
-                runtime::validate::Validate::validate(v, c);
-            });
+            c.key(
+                "merge_commit_title",
+                |c| {
+                    runtime::validate::Validate::validate(v, c);
+                },
+            );
         }
         if let Some(v) = &self.merge_commit_message {
-            c.key("merge_commit_message", |c| {
-                runtime::validate::Validate::validate(v, c);
-            });
+            c.key(
+                "merge_commit_message",
+                |c| {
+                    runtime::validate::Validate::validate(v, c);
+                },
+            );
         }
     }
 }
@@ -1156,24 +1182,36 @@ impl runtime::validate::Validate for RepositoryWebhooksSquashMergeCommitTitle {
 impl runtime::validate::Validate for RepositoryWebhooksTemplateRepository {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
         if let Some(v) = &self.squash_merge_commit_title {
-            c.key("squash_merge_commit_title", |c| {
-                runtime::validate::Validate::validate(v, c);
-            });
+            c.key(
+                "squash_merge_commit_title",
+                |c| {
+                    runtime::validate::Validate::validate(v, c);
+                },
+            );
         }
         if let Some(v) = &self.squash_merge_commit_message {
-            c.key("squash_merge_commit_message", |c| {
-                runtime::validate::Validate::validate(v, c);
-            });
+            c.key(
+                "squash_merge_commit_message",
+                |c| {
+                    runtime::validate::Validate::validate(v, c);
+                },
+            );
         }
         if let Some(v) = &self.merge_commit_title {
-            c.key("merge_commit_title", |c| {
-                runtime::validate::Validate::validate(v, c);
-            });
+            c.key(
+                "merge_commit_title",
+                |c| {
+                    runtime::validate::Validate::validate(v, c);
+                },
+            );
         }
         if let Some(v) = &self.merge_commit_message {
-            c.key("merge_commit_message", |c| {
-                runtime::validate::Validate::validate(v, c);
-            });
+            c.key(
+                "merge_commit_message",
+                |c| {
+                    runtime::validate::Validate::validate(v, c);
+                },
+            );
         }
     }
 }
@@ -1182,14 +1220,20 @@ impl runtime::validate::Validate for RepositoryWebhooksTemplateRepository {
 impl runtime::validate::Validate for WebhookPing {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
         if let Some(v) = &self.hook {
-            c.key("hook", |c| {
-                runtime::validate::Validate::validate(v, c);
-            });
+            c.key(
+                "hook",
+                |c| {
+                    runtime::validate::Validate::validate(v, c);
+                },
+            );
         }
         if let Some(v) = &self.repository {
-            c.key("repository", |c| {
-                runtime::validate::Validate::validate(v, c);
-            });
+            c.key(
+                "repository",
+                |c| {
+                    runtime::validate::Validate::validate(v, c);
+                },
+            );
         }
     }
 }
@@ -1197,10 +1241,13 @@ impl runtime::validate::Validate for WebhookPing {
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for WebhookPingHook {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
-        c.key("name", |c| {
-            let v = &self.name;
-            runtime::validate::Validate::validate(v, c);
-        });
+        c.key(
+            "name",
+            |c| {
+                let v = &self.name;
+                runtime::validate::Validate::validate(v, c);
+            },
+        );
     }
 }
 
@@ -1216,14 +1263,20 @@ impl runtime::validate::Validate for WebhookPingHookName {
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for WebhookStarCreated {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
-        c.key("action", |c| {
-            let v = &self.action;
-            runtime::validate::Validate::validate(v, c);
-        });
-        c.key("repository", |c| {
-            let v = &self.repository;
-            runtime::validate::Validate::validate(v, c);
-        });
+        c.key(
+            "action",
+            |c| {
+                let v = &self.action;
+                runtime::validate::Validate::validate(v, c);
+            },
+        );
+        c.key(
+            "repository",
+            |c| {
+                let v = &self.repository;
+                runtime::validate::Validate::validate(v, c);
+            },
+        );
     }
 }
 
@@ -1239,14 +1292,20 @@ impl runtime::validate::Validate for WebhookStarCreatedAction {
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for WebhookStarDeleted {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
-        c.key("action", |c| {
-            let v = &self.action;
-            runtime::validate::Validate::validate(v, c);
-        });
-        c.key("repository", |c| {
-            let v = &self.repository;
-            runtime::validate::Validate::validate(v, c);
-        });
+        c.key(
+            "action",
+            |c| {
+                let v = &self.action;
+                runtime::validate::Validate::validate(v, c);
+            },
+        );
+        c.key(
+            "repository",
+            |c| {
+                let v = &self.repository;
+                runtime::validate::Validate::validate(v, c);
+            },
+        );
     }
 }
 

@@ -3,8 +3,8 @@
 //! Async client for GitHub REST (pagination excerpt) 23.0.2.
 use super::types;
 use crate::runtime;
-use reqwest::Method;
 use runtime::client::{Error, Success, WithHeaders, json, push, segment};
+use reqwest::Method;
 
 /// The documented server.
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -62,7 +62,10 @@ impl Client {
     /// List organization repositories
     ///
     /// `GET /orgs/{org}/repos`
-    pub fn repos_list_for_org(&self, org: impl Into<String>) -> ReposListForOrgBuilder<'_> {
+    pub fn repos_list_for_org(
+        &self,
+        org: impl Into<String>,
+    ) -> ReposListForOrgBuilder<'_> {
         ReposListForOrgBuilder {
             client: self,
             org: org.into(),
@@ -206,7 +209,7 @@ impl ReposListForOrgBuilder<'_> {
         push(&mut query, "page", self.page.as_ref());
         let path = match &self.page_url {
             Some(url) => runtime::paginate::follow(self.client.base_url(), url)?,
-            None => format!("/orgs/{}/repos", segment("org", self.org)?),
+            None => format!("/orgs/{}/repos", segment("org", self.org) ?),
         };
         let call = runtime::client::Call {
             query: match self.page_url {
@@ -217,13 +220,17 @@ impl ReposListForOrgBuilder<'_> {
         };
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
-            200 => Ok(Success::new(
-                WithHeaders {
-                    body: json(&response)?,
-                    headers: ReposListForOrgOkHeaders::decode(&response)?,
-                },
-                response,
-            )),
+            200 => {
+                Ok(
+                    Success::new(
+                        WithHeaders {
+                            body: json(&response)?,
+                            headers: ReposListForOrgOkHeaders::decode(&response)?,
+                        },
+                        response,
+                    ),
+                )
+            }
             _ => Err(Error::Undocumented(response)),
         }
     }
@@ -234,16 +241,22 @@ impl ReposListForOrgBuilder<'_> {
         self,
     ) -> impl runtime::paginate::Stream<
         Item = Result<
-            Success<WithHeaders<Vec<types::MinimalRepository>, ReposListForOrgOkHeaders>>,
+            Success<
+                WithHeaders<Vec<types::MinimalRepository>, ReposListForOrgOkHeaders>,
+            >,
             Error<ReposListForOrgError>,
         >,
     > {
-        runtime::paginate::pages(self, Self::send_with_response, |request, page| {
-            let url = runtime::paginate::next_link(&page.headers)?;
-            let mut next = request.clone();
-            next.page_url = Some(url.clone());
-            Some((next, url))
-        })
+        runtime::paginate::pages(
+            self,
+            Self::send_with_response,
+            |request, page| {
+                let url = runtime::paginate::next_link(&page.headers)?;
+                let mut next = request.clone();
+                next.page_url = Some(url.clone());
+                Some((next, url))
+            },
+        )
     }
 
     /// Every item of every page, in order (see [`Self::pages`]).
@@ -254,9 +267,11 @@ impl ReposListForOrgBuilder<'_> {
     > {
         runtime::paginate::items(
             self.pages(),
-            |page: Success<
-                WithHeaders<Vec<types::MinimalRepository>, ReposListForOrgOkHeaders>,
-            >| { page.value.body },
+            |
+                page: Success<
+                    WithHeaders<Vec<types::MinimalRepository>, ReposListForOrgOkHeaders>,
+                >|
+            { page.value.body },
         )
     }
 }

@@ -4,9 +4,9 @@
 #![allow(clippy::large_enum_variant)]
 use super::types;
 use crate::runtime;
+use runtime::server::{Incoming, Location, Parse, PathParams, Rejection};
 use axum::extract::{Request, State};
 use axum::response::Response;
-use runtime::server::{Incoming, Location, Parse, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -101,12 +101,11 @@ pub trait Api: Send + Sync + 'static {
 /// bad credentials and invalid requests.
 pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
     axum::Router::new()
-        .route(
-            "/orgs/{p0}/repos",
-            axum::routing::get(handle_repos_list_for_org::<A>),
-        )
+        .route("/orgs/{p0}/repos", axum::routing::get(handle_repos_list_for_org::<A>))
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
-        .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
+        .method_not_allowed_fallback(|| async {
+            FORMAT.reject(Rejection::MethodNotAllowed)
+        })
         .with_state(api)
 }
 
@@ -143,10 +142,7 @@ pub struct ReposListForOrgInput {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReposListForOrgResponse {
     /// 200: Response
-    Ok {
-        body: Vec<types::MinimalRepository>,
-        headers: ReposListForOrgOkHeaders,
-    },
+    Ok { body: Vec<types::MinimalRepository>, headers: ReposListForOrgOkHeaders },
 }
 
 impl ReposListForOrgResponse {
@@ -167,20 +163,29 @@ impl ReposListForOrgResponse {
     ) -> Result<Self, String> {
         let body = body.unwrap_or(::serde_json::Value::Null);
         match (status, code) {
-            (200, _) => Ok(Self::Ok {
-                body: runtime::server::from_json(body)?,
-                headers: Default::default(),
-            }),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `repos_list_for_org`"
-            )),
+            (200, _) => {
+                Ok(Self::Ok {
+                    body: runtime::server::from_json(body)?,
+                    headers: Default::default(),
+                })
+            }
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `repos_list_for_org`"
+                    ),
+                )
+            }
         }
     }
 
     fn into_response(self) -> Response {
         match self {
             Self::Ok { body, headers } => {
-                headers.write(FORMAT.json("repos_list_for_org", 200, "application/json", &body))
+                headers
+                    .write(
+                        FORMAT.json("repos_list_for_org", 200, "application/json", &body),
+                    )
             }
         }
     }
@@ -212,11 +217,11 @@ async fn handle_repos_list_for_org<A: Api>(
 ) -> Response {
     let path = path.bind(&[("org", "", "")]);
     runtime::server::handle(
-        "repos_list_for_org",
-        &FORMAT,
-        serve_repos_list_for_org(&*api, path, request),
-    )
-    .await
+            "repos_list_for_org",
+            &FORMAT,
+            serve_repos_list_for_org(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `repos_list_for_org` request, then calls the implementation.
@@ -227,29 +232,50 @@ async fn serve_repos_list_for_org<A: Api>(
 ) -> Result<Response, Rejection> {
     let mut cx = Incoming::read(request, path).await?;
     let org = cx.required::<String>(Location::Path, "org", Parse::Text);
-    let type_ = cx.optional::<types::ReposListForOrgType>(Location::Query, "type", Parse::Text);
-    let sort = cx.optional::<types::ReposListForOrgSort>(Location::Query, "sort", Parse::Text);
-    let direction =
-        cx.optional::<types::ReposListForOrgDirection>(Location::Query, "direction", Parse::Text);
+    let type_ = cx
+        .optional::<types::ReposListForOrgType>(Location::Query, "type", Parse::Text);
+    let sort = cx
+        .optional::<types::ReposListForOrgSort>(Location::Query, "sort", Parse::Text);
+    let direction = cx
+        .optional::<
+            types::ReposListForOrgDirection,
+        >(Location::Query, "direction", Parse::Text);
     let per_page = cx.optional::<i64>(Location::Query, "per_page", Parse::Json);
     let page = cx.optional::<i64>(Location::Query, "page", Parse::Json);
-    let (Some(org), Some(type_), Some(sort), Some(direction), Some(per_page), Some(page)) =
-        (org, type_, sort, direction, per_page, page)
-    else {
+    let (
+        Some(org),
+        Some(type_),
+        Some(sort),
+        Some(direction),
+        Some(per_page),
+        Some(page),
+    ) = (org, type_, sort, direction, per_page, page) else {
         return Err(cx.invalid());
     };
-    cx.check(Location::Query, "type", |c| {
-        let Some(v) = &type_ else { return };
-        runtime::validate::Validate::validate(v, c);
-    });
-    cx.check(Location::Query, "sort", |c| {
-        let Some(v) = &sort else { return };
-        runtime::validate::Validate::validate(v, c);
-    });
-    cx.check(Location::Query, "direction", |c| {
-        let Some(v) = &direction else { return };
-        runtime::validate::Validate::validate(v, c);
-    });
+    cx.check(
+        Location::Query,
+        "type",
+        |c| {
+            let Some(v) = &type_ else { return };
+            runtime::validate::Validate::validate(v, c);
+        },
+    );
+    cx.check(
+        Location::Query,
+        "sort",
+        |c| {
+            let Some(v) = &sort else { return };
+            runtime::validate::Validate::validate(v, c);
+        },
+    );
+    cx.check(
+        Location::Query,
+        "direction",
+        |c| {
+            let Some(v) = &direction else { return };
+            runtime::validate::Validate::validate(v, c);
+        },
+    );
     cx.verdict()?;
     let input = ReposListForOrgInput {
         org,

@@ -213,14 +213,7 @@ impl runtime::validate::Validate for ReposListForOrgType {
         if let Self::Unknown(v) = self {
             c.unknown(
                 ::serde_json::Value::String(v.clone()),
-                &[
-                    "'all'",
-                    "'public'",
-                    "'private'",
-                    "'forks'",
-                    "'sources'",
-                    "'member'",
-                ],
+                &["'all'", "'public'", "'private'", "'forks'", "'sources'", "'member'"],
             );
         }
     }

@@ -3,8 +3,8 @@
 //! Async client for Keywords 1.
 use super::types;
 use crate::runtime;
-use reqwest::Method;
 use runtime::client::{Error, Success};
+use reqwest::Method;
 
 /// The documented server.
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -62,7 +62,10 @@ impl Client {
     ///
     /// `POST /orders`
     pub fn create_order(&self, body: types::Order) -> CreateOrderBuilder<'_> {
-        CreateOrderBuilder { client: self, body }
+        CreateOrderBuilder {
+            client: self,
+            body,
+        }
     }
 }
 
@@ -141,7 +144,9 @@ impl CreateOrderBuilder<'_> {
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<()>, Error<CreateOrderError>> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Success<()>, Error<CreateOrderError>> {
         let path = "/orders".to_owned();
         let call = runtime::client::Call {
             body: Some({

@@ -4,9 +4,9 @@
 #![allow(clippy::large_enum_variant)]
 use super::types;
 use crate::runtime;
+use runtime::server::{Incoming, PathParams, Rejection};
 use axum::extract::{Request, State};
 use axum::response::Response;
-use runtime::server::{Incoming, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -102,7 +102,9 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
     axum::Router::new()
         .route("/orders", axum::routing::post(handle_create_order::<A>))
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
-        .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
+        .method_not_allowed_fallback(|| async {
+            FORMAT.reject(Rejection::MethodNotAllowed)
+        })
         .with_state(api)
 }
 
@@ -140,9 +142,13 @@ impl CreateOrderResponse {
         }
         match (status, code) {
             (204, _) => Ok(Self::NoContent),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `create_order`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `create_order`"
+                    ),
+                )
+            }
         }
     }
 
@@ -161,11 +167,11 @@ async fn handle_create_order<A: Api>(
 ) -> Response {
     let path = path.bind(&[]);
     runtime::server::handle(
-        "create_order",
-        &FORMAT,
-        serve_create_order(&*api, path, request),
-    )
-    .await
+            "create_order",
+            &FORMAT,
+            serve_create_order(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `create_order` request, then calls the implementation.

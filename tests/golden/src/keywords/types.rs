@@ -2,8 +2,8 @@
 
 //! Data types of Keywords 1.
 #![allow(clippy::large_enum_variant)]
-use crate::runtime;
 use serde::{Deserialize, Serialize};
+use crate::runtime;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Order {
@@ -35,7 +35,9 @@ impl OrderLabelsPropertyNames {
     /// constraint is an error keeping it. `From` and the public field
     /// do not check.
     pub fn new(value: impl Into<String>) -> Result<Self, runtime::newtype::Invalid> {
-        static PATTERN: runtime::pattern::Pattern = runtime::pattern::Pattern::new("^[a-z-]+$");
+        static PATTERN: runtime::pattern::Pattern = runtime::pattern::Pattern::new(
+            "^[a-z-]+$",
+        );
         let rules = runtime::newtype::Rules {
             type_name: "OrderLabelsPropertyNames",
             min_length: None,
@@ -98,80 +100,104 @@ impl ::std::fmt::Display for OrderRolesContains {
 impl runtime::validate::Validate for Order {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
         if let Some(v) = &self.roles {
-            c.key("roles", |c| {
-                let hits = v
-                    .iter()
-                    .filter(|item| matches!(item.as_str(), "owner"))
-                    .count();
-                if hits < 1 {
-                    c.fail(
-                        "contains",
-                        "List should contain at least 1 item(s) equal to \"owner\"".into(),
-                        ::serde_json::Value::Null,
-                    );
-                }
-                if hits > 1 {
-                    c.fail(
-                        "contains",
-                        "List should contain at most 1 item(s) equal to \"owner\"".into(),
-                        ::serde_json::Value::Null,
-                    );
-                }
-            });
+            c.key(
+                "roles",
+                |c| {
+                    let hits = v
+                        .iter()
+                        .filter(|item| matches!(item.as_str(), "owner"))
+                        .count();
+                    if hits < 1 {
+                        c.fail(
+                            "contains",
+                            "List should contain at least 1 item(s) equal to \"owner\""
+                                .into(),
+                            ::serde_json::Value::Null,
+                        );
+                    }
+                    if hits > 1 {
+                        c.fail(
+                            "contains",
+                            "List should contain at most 1 item(s) equal to \"owner\""
+                                .into(),
+                            ::serde_json::Value::Null,
+                        );
+                    }
+                },
+            );
         }
         if let Some(v) = &self.labels {
-            c.key("labels", |c| {
-                for key in v.keys() {
-                    c.key(key, |c| {
-                        static PATTERN: runtime::validate::Pattern =
-                            runtime::validate::Pattern::new("^[a-z-]+$");
-                        c.string(
+            c.key(
+                "labels",
+                |c| {
+                    for key in v.keys() {
+                        c.key(
                             key,
-                            &runtime::validate::Text {
-                                min_length: None,
-                                max_length: None,
-                                pattern: Some(&PATTERN),
+                            |c| {
+                                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
+                                    "^[a-z-]+$",
+                                );
+                                c.string(
+                                    key,
+                                    &runtime::validate::Text {
+                                        min_length: None,
+                                        max_length: None,
+                                        pattern: Some(&PATTERN),
+                                    },
+                                );
                             },
                         );
-                    });
-                }
-                {
-                    static NAMES: runtime::validate::Pattern =
-                        runtime::validate::Pattern::new("^x-");
-                    for (key, item) in v.iter().filter(|(key, _)| NAMES.matches(key)) {
-                        c.key(key, |c| {
-                            c.string(
-                                item,
-                                &runtime::validate::Text {
-                                    min_length: None,
-                                    max_length: Some(3),
-                                    pattern: None,
+                    }
+                    {
+                        static NAMES: runtime::validate::Pattern = runtime::validate::Pattern::new(
+                            "^x-",
+                        );
+                        for (key, item) in v.iter().filter(|(key, _)| NAMES.matches(key))
+                        {
+                            c.key(
+                                key,
+                                |c| {
+                                    c.string(
+                                        item,
+                                        &runtime::validate::Text {
+                                            min_length: None,
+                                            max_length: Some(3),
+                                            pattern: None,
+                                        },
+                                    );
                                 },
                             );
-                        });
+                        }
                     }
-                }
-            });
+                },
+            );
         }
         if let Some(v) = &self.confirmed {
-            c.key("confirmed", |c| {
-                if !*v {
-                    c.fail(
-                        "literal_error",
-                        "Input should be true".into(),
-                        ::serde_json::Value::Bool(*v),
-                    );
-                }
-            });
+            c.key(
+                "confirmed",
+                |c| {
+                    if !*v {
+                        c.fail(
+                            "literal_error",
+                            "Input should be true".into(),
+                            ::serde_json::Value::Bool(*v),
+                        );
+                    }
+                },
+            );
         }
         if self.card.is_some() && self.billing.is_none() {
-            c.key("billing", |c| {
-                c.fail(
-                    "missing",
-                    "Field required when `card` is present".into(),
-                    ::serde_json::Value::Null,
-                )
-            });
+            c.key(
+                "billing",
+                |c| {
+                    c
+                        .fail(
+                            "missing",
+                            "Field required when `card` is present".into(),
+                            ::serde_json::Value::Null,
+                        )
+                },
+            );
         }
     }
 }
@@ -179,7 +205,9 @@ impl runtime::validate::Validate for Order {
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for OrderLabelsPropertyNames {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
-        static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new("^[a-z-]+$");
+        static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
+            "^[a-z-]+$",
+        );
         c.string(
             &self.0,
             &runtime::validate::Text {

@@ -3,8 +3,8 @@
 //! Async client for Names 1.
 use super::types;
 use crate::runtime;
-use reqwest::Method;
 use runtime::client::{Error, Success, json};
+use reqwest::Method;
 
 /// The documented server.
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -62,7 +62,10 @@ impl Client {
     ///
     /// `PUT /names`
     pub fn names_2(&self, body: types::Named) -> Names2Builder<'_> {
-        Names2Builder { client: self, body }
+        Names2Builder {
+            client: self,
+            body,
+        }
     }
 
     ///
@@ -148,7 +151,9 @@ impl Names2Builder<'_> {
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<types::Tagged>, Error<Names2Error>> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Success<types::Tagged>, Error<Names2Error>> {
         let path = "/names".to_owned();
         let call = runtime::client::Call {
             body: Some({

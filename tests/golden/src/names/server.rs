@@ -4,9 +4,9 @@
 #![allow(clippy::large_enum_variant)]
 use super::types;
 use crate::runtime;
+use runtime::server::{Incoming, PathParams, Rejection};
 use axum::extract::{Request, State};
 use axum::response::Response;
-use runtime::server::{Incoming, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -90,7 +90,10 @@ pub trait Api: Send + Sync + 'static {
     fn names_2(&self, input: Names2Input) -> impl Future<Output = Names2Response> + Send;
     ///
     /// `POST /names`
-    fn names2(&self, input: Names2_2Input) -> impl Future<Output = Names2_2Response> + Send;
+    fn names2(
+        &self,
+        input: Names2_2Input,
+    ) -> impl Future<Output = Names2_2Response> + Send;
 }
 
 /// An `axum::Router` serving `api`: the documented routes (trailing
@@ -105,7 +108,9 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
             axum::routing::put(handle_names_2::<A>).post(handle_names2::<A>),
         )
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
-        .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
+        .method_not_allowed_fallback(|| async {
+            FORMAT.reject(Rejection::MethodNotAllowed)
+        })
         .with_state(api)
 }
 
@@ -145,16 +150,22 @@ impl Names2Response {
         match (status, code) {
             (200, _) => Ok(Self::Ok(runtime::server::from_json(body)?)),
             (400, _) => Ok(Self::BadRequest(runtime::server::from_json(body)?)),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `names_2`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `names_2`"
+                    ),
+                )
+            }
         }
     }
 
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => FORMAT.json("names_2", 200, "application/json", &body),
-            Self::BadRequest(body) => FORMAT.json("names_2", 400, "application/json", &body),
+            Self::BadRequest(body) => {
+                FORMAT.json("names_2", 400, "application/json", &body)
+            }
         }
     }
 }
@@ -166,7 +177,8 @@ async fn handle_names_2<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    runtime::server::handle("names_2", &FORMAT, serve_names_2(&*api, path, request)).await
+    runtime::server::handle("names_2", &FORMAT, serve_names_2(&*api, path, request))
+        .await
 }
 
 /// Reads, authenticates and validates a `names_2` request, then calls the implementation.
@@ -221,9 +233,13 @@ impl Names2_2Response {
         }
         match (status, code) {
             (204, _) => Ok(Self::NoContent),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `names2`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `names2`"
+                    ),
+                )
+            }
         }
     }
 

@@ -99,23 +99,29 @@ pub struct Unknown {
 impl runtime::validate::Validate for Named {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
         if let Some(v) = &self.state {
-            c.key("state", |c| {
-                runtime::validate::Validate::validate(v, c);
-            });
+            c.key(
+                "state",
+                |c| {
+                    runtime::validate::Validate::validate(v, c);
+                },
+            );
         }
         for (key, item) in &self.additional_properties2 {
-            c.key(key, |c| {
-                c.number(
-                    *item as f64,
-                    &runtime::validate::Range {
-                        minimum: None,
-                        maximum: Some(9f64),
-                        exclusive_minimum: false,
-                        exclusive_maximum: false,
-                        multiple_of: None,
-                    },
-                );
-            });
+            c.key(
+                key,
+                |c| {
+                    c.number(
+                        *item as f64,
+                        &runtime::validate::Range {
+                            minimum: None,
+                            maximum: Some(9f64),
+                            exclusive_minimum: false,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                        },
+                    );
+                },
+            );
         }
     }
 }
@@ -124,10 +130,7 @@ impl runtime::validate::Validate for Named {
 impl runtime::validate::Validate for NamedState {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
         if let Self::Unknown2(v) = self {
-            c.unknown(
-                ::serde_json::Value::String(v.clone()),
-                &["'on'", "'unknown'"],
-            );
+            c.unknown(::serde_json::Value::String(v.clone()), &["'on'", "'unknown'"]);
         }
     }
 }
@@ -138,9 +141,12 @@ impl runtime::validate::Validate for Tagged {
         match self {
             Self::Unknown(_) => {}
             Self::Known(_) => {}
-            Self::Unknown2 => c.key("kind", |c| {
-                c.unknown(::serde_json::Value::Null, &["'Known'", "'Unknown'"])
-            }),
+            Self::Unknown2 => {
+                c.key(
+                    "kind",
+                    |c| c.unknown(::serde_json::Value::Null, &["'Known'", "'Unknown'"]),
+                )
+            }
         }
     }
 }

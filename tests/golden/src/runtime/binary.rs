@@ -22,11 +22,7 @@ pub struct Binary {
 
 impl Binary {
     pub fn new(bytes: impl Into<Bytes>) -> Self {
-        Binary {
-            bytes: bytes.into(),
-            file_name: None,
-            content_type: None,
-        }
+        Binary { bytes: bytes.into(), file_name: None, content_type: None }
     }
 
     /// The file name a multipart file part carries (`filename="…"`).
@@ -151,10 +147,7 @@ mod tests {
     fn json_sees_a_string_and_the_bytes_stay_whole() {
         let b = Binary::new(vec![0xff, b'a']).with_file_name("a.bin");
         assert_eq!(b.as_bytes(), [0xff, b'a']);
-        assert_eq!(
-            serde_json::to_string(&Binary::from("text")).unwrap(),
-            "\"text\""
-        );
+        assert_eq!(serde_json::to_string(&Binary::from("text")).unwrap(), "\"text\"");
         let back: Binary = serde_json::from_str("\"x y\"").unwrap();
         assert_eq!(back, Binary::from("x y"));
         assert_eq!(b.to_string(), "\u{fffd}a");

@@ -17,9 +17,7 @@
 //! file name and media type.
 
 use bytes::Bytes;
-use serde::de::{
-    self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Unexpected, Visitor,
-};
+use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde_json::Error;
 
 /// The name under which `Binary` asks a deserializer for a file (through
@@ -44,23 +42,14 @@ pub struct Leaf {
 
 impl Leaf {
     pub fn text(text: impl Into<String>) -> Leaf {
-        Leaf {
-            bytes: Bytes::from(text.into()),
-            file_name: None,
-            content_type: None,
-        }
+        Leaf { bytes: Bytes::from(text.into()), file_name: None, content_type: None }
     }
 
     /// A part declared as JSON and not a file: its bytes are JSON text.
     fn is_json(&self) -> bool {
         self.file_name.is_none()
             && self.content_type.as_deref().is_some_and(|c| {
-                let m = c
-                    .split(';')
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_ascii_lowercase();
+                let m = c.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
                 m == "application/json" || m.ends_with("+json")
             })
     }
@@ -109,9 +98,7 @@ impl Node {
 /// (`metadata[a[b]]` → `["metadata", "a[b]"]`); a name whose brackets do
 /// not is one segment as written.
 fn segments(name: &str) -> Vec<&str> {
-    let Some(open) = name.find('[').filter(|&i| i > 0) else {
-        return vec![name];
-    };
+    let Some(open) = name.find('[').filter(|&i| i > 0) else { return vec![name] };
     let mut out = vec![&name[..open]];
     let mut rest = &name[open..];
     while !rest.is_empty() {
@@ -141,19 +128,13 @@ fn segments(name: &str) -> Vec<&str> {
 /// Puts `leaf` at `path` under `node` (a map); false on a clash between
 /// a value and an object.
 fn insert(node: &mut Node, path: &[&str], leaf: Leaf) -> bool {
-    let Node::Map(entries) = node else {
-        return false;
-    };
+    let Node::Map(entries) = node else { return false };
     let (key, rest) = match path {
         [] => return false,
         [key, rest @ ..] => (*key, rest),
     };
     // `[]` always appends; another key joins the entry of that name.
-    let found = if key.is_empty() {
-        None
-    } else {
-        entries.iter().position(|(k, _)| k == key)
-    };
+    let found = if key.is_empty() { None } else { entries.iter().position(|(k, _)| k == key) };
     match (found, rest) {
         (None, []) => entries.push((key.to_owned(), Node::Leaf(leaf))),
         (None, rest) => {
@@ -216,11 +197,7 @@ pub fn parse_multipart(body: &Bytes, boundary: &str) -> Result<Vec<(String, Leaf
             let at = i + found;
             let line_start = at == 0 || data[at - 1] == b'\n';
             if let Some((end, closing)) = delimiter_end(at).filter(|_| line_start) {
-                let start = if at >= 2 && data[at - 2] == b'\r' {
-                    at - 2
-                } else {
-                    at.saturating_sub(1)
-                };
+                let start = if at >= 2 && data[at - 2] == b'\r' { at - 2 } else { at.saturating_sub(1) };
                 return Some((start, end, closing));
             }
             i = at + 1;
@@ -232,25 +209,19 @@ pub fn parse_multipart(body: &Bytes, boundary: &str) -> Result<Vec<(String, Leaf
     };
     let mut parts = Vec::new();
     while !closing {
-        let (head_end, content_start) =
-            match (find(&data[at..], b"\r\n\r\n"), find(&data[at..], b"\n\n")) {
-                // A part without headers (it has no name: an error below).
-                _ if data[at..].starts_with(b"\r\n") => (at, at + 2),
-                (Some(c), Some(l)) if l + 1 < c => (at + l, at + l + 2),
-                (Some(c), _) => (at + c, at + c + 4),
-                (None, Some(l)) => (at + l, at + l + 2),
-                (None, None) => return Err("a multipart part's headers do not end".into()),
-            };
-        let head = std::str::from_utf8(&data[at..head_end])
-            .map_err(|_| "a multipart part's headers are not UTF-8")?;
+        let (head_end, content_start) = match (find(&data[at..], b"\r\n\r\n"), find(&data[at..], b"\n\n")) {
+            // A part without headers (it has no name: an error below).
+            _ if data[at..].starts_with(b"\r\n") => (at, at + 2),
+            (Some(c), Some(l)) if l + 1 < c => (at + l, at + l + 2),
+            (Some(c), _) => (at + c, at + c + 4),
+            (None, Some(l)) => (at + l, at + l + 2),
+            (None, None) => return Err("a multipart part's headers do not end".into()),
+        };
+        let head = std::str::from_utf8(&data[at..head_end]).map_err(|_| "a multipart part's headers are not UTF-8")?;
         let Some((end, after, last)) = next(content_start) else {
             return Err("the multipart body ends without its closing boundary".into());
         };
-        let content = if end < content_start {
-            Bytes::new()
-        } else {
-            body.slice(content_start..end)
-        };
+        let content = if end < content_start { Bytes::new() } else { body.slice(content_start..end) };
         parts.push(part(head, content)?);
         (at, closing) = (after, last);
     }
@@ -260,23 +231,14 @@ pub fn parse_multipart(body: &Bytes, boundary: &str) -> Result<Vec<(String, Leaf
 /// One part from its headers and content.
 fn part(head: &str, bytes: Bytes) -> Result<(String, Leaf), String> {
     let mut name = None;
-    let mut leaf = Leaf {
-        bytes,
-        file_name: None,
-        content_type: None,
-    };
+    let mut leaf = Leaf { bytes, file_name: None, content_type: None };
     for line in head.lines() {
-        let Some((header, value)) = line.split_once(':') else {
-            continue;
-        };
+        let Some((header, value)) = line.split_once(':') else { continue };
         let header = header.trim();
         if header.eq_ignore_ascii_case("content-disposition") {
             let (kind, params) = value.split_once(';').unwrap_or((value, ""));
             if !kind.trim().eq_ignore_ascii_case("form-data") {
-                return Err(format!(
-                    "a multipart part is `{}`, not form-data",
-                    kind.trim()
-                ));
+                return Err(format!("a multipart part is `{}`, not form-data", kind.trim()));
             }
             for (k, v) in parameters(params) {
                 if k.eq_ignore_ascii_case("name") {
@@ -301,8 +263,7 @@ pub fn parameters(text: &str) -> Vec<(String, String)> {
     let mut chars = text.chars().peekable();
     loop {
         while chars.next_if(|c| *c == ';' || c.is_whitespace()).is_some() {}
-        let key: String =
-            std::iter::from_fn(|| chars.next_if(|c| *c != '=' && *c != ';')).collect();
+        let key: String = std::iter::from_fn(|| chars.next_if(|c| *c != '=' && *c != ';')).collect();
         if key.is_empty() && chars.peek().is_none() {
             return out;
         }
@@ -316,15 +277,9 @@ pub fn parameters(text: &str) -> Vec<(String, String)> {
                         c => value.push(c),
                     }
                 }
-                value = value
-                    .replace("%22", "\"")
-                    .replace("%0D", "\r")
-                    .replace("%0A", "\n");
+                value = value.replace("%22", "\"").replace("%0D", "\r").replace("%0A", "\n");
             } else {
-                value = std::iter::from_fn(|| chars.next_if(|c| *c != ';'))
-                    .collect::<String>()
-                    .trim()
-                    .to_owned();
+                value = std::iter::from_fn(|| chars.next_if(|c| *c != ';')).collect::<String>().trim().to_owned();
             }
         }
         out.push((key.trim().to_owned(), value));
@@ -343,9 +298,7 @@ impl Deserializer {
         let what = match &self.0 {
             Node::Map(_) => Unexpected::Map,
             Node::Seq(_) => Unexpected::Seq,
-            Node::Leaf(l) => {
-                std::str::from_utf8(&l.bytes).map_or(Unexpected::Bytes(&l.bytes), Unexpected::Str)
-            }
+            Node::Leaf(l) => std::str::from_utf8(&l.bytes).map_or(Unexpected::Bytes(&l.bytes), Unexpected::Str),
         };
         de::Error::invalid_type(what, expected)
     }
@@ -353,8 +306,7 @@ impl Deserializer {
 
 /// A leaf's text; a file that is not UTF-8 is an error.
 fn text(leaf: &Leaf) -> Result<&str, Error> {
-    std::str::from_utf8(&leaf.bytes)
-        .map_err(|_| de::Error::invalid_type(Unexpected::Bytes(&leaf.bytes), &"text"))
+    std::str::from_utf8(&leaf.bytes).map_err(|_| de::Error::invalid_type(Unexpected::Bytes(&leaf.bytes), &"text"))
 }
 
 /// Runs the same method on the JSON text of a JSON part (read as a
@@ -394,10 +346,7 @@ impl<'de> de::Deserializer<'de> for Deserializer {
                 Ok(s) => visitor.visit_string(s),
                 Err(e) => visitor.visit_byte_buf(e.into_bytes()),
             },
-            Node::Map(entries) => visitor.visit_map(Entries {
-                entries: entries.into_iter(),
-                value: None,
-            }),
+            Node::Map(entries) => visitor.visit_map(Entries { entries: entries.into_iter(), value: None }),
             Node::Seq(items) => visitor.visit_seq(Items(items.into_iter())),
         }
     }
@@ -454,20 +403,12 @@ impl<'de> de::Deserializer<'de> for Deserializer {
         visitor.visit_unit()
     }
 
-    fn deserialize_unit_struct<V: Visitor<'de>>(
-        self,
-        _: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, Error> {
+    fn deserialize_unit_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, Error> {
         visitor.visit_unit()
     }
 
     /// A file for `Binary` ([`FILE`]); else the value itself.
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, Error> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Error> {
         match self.0 {
             Node::Leaf(l) if name == FILE => visitor.visit_map(File { leaf: l, step: 0 }),
             node => visitor.visit_newtype_struct(Deserializer(node)),
@@ -495,42 +436,24 @@ impl<'de> de::Deserializer<'de> for Deserializer {
         self.deserialize_seq(visitor)
     }
 
-    fn deserialize_tuple_struct<V: Visitor<'de>>(
-        self,
-        _: &'static str,
-        _: usize,
-        visitor: V,
-    ) -> Result<V::Value, Error> {
+    fn deserialize_tuple_struct<V: Visitor<'de>>(self, _: &'static str, _: usize, visitor: V) -> Result<V::Value, Error> {
         self.deserialize_seq(visitor)
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.0 {
-            Node::Map(entries) => visitor.visit_map(Entries {
-                entries: entries.into_iter(),
-                value: None,
-            }),
+            Node::Map(entries) => visitor.visit_map(Entries { entries: entries.into_iter(), value: None }),
             Node::Leaf(l) if l.is_json() => json!(l, deserialize_map(visitor)),
             node => Err(Deserializer(node).unexpected(&visitor)),
         }
     }
 
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _: &'static str,
-        _: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Error> {
+    fn deserialize_struct<V: Visitor<'de>>(self, _: &'static str, _: &'static [&'static str], visitor: V) -> Result<V::Value, Error> {
         self.deserialize_map(visitor)
     }
 
     /// A unit variant named by the text.
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Error> {
+    fn deserialize_enum<V: Visitor<'de>>(self, name: &'static str, variants: &'static [&'static str], visitor: V) -> Result<V::Value, Error> {
         match &self.0 {
             Node::Leaf(l) if l.is_json() => json!(l, deserialize_enum(name, variants, visitor)),
             Node::Leaf(l) => visitor.visit_enum(text(l)?.to_owned().into_deserializer()),
@@ -556,23 +479,14 @@ struct Entries {
 impl<'de> MapAccess<'de> for Entries {
     type Error = Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, Error> {
-        let Some((key, value)) = self.entries.next() else {
-            return Ok(None);
-        };
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
+        let Some((key, value)) = self.entries.next() else { return Ok(None) };
         self.value = Some(value);
-        seed.deserialize(Deserializer(Node::Leaf(Leaf::text(key))))
-            .map(Some)
+        seed.deserialize(Deserializer(Node::Leaf(Leaf::text(key)))).map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
-        let value = self
-            .value
-            .take()
-            .ok_or_else(|| de::Error::custom("a value without its key"))?;
+        let value = self.value.take().ok_or_else(|| de::Error::custom("a value without its key"))?;
         seed.deserialize(Deserializer(value))
     }
 
@@ -586,14 +500,8 @@ struct Items(std::vec::IntoIter<Node>);
 impl<'de> SeqAccess<'de> for Items {
     type Error = Error;
 
-    fn next_element_seed<T: DeserializeSeed<'de>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, Error> {
-        self.0
-            .next()
-            .map(|n| seed.deserialize(Deserializer(n)))
-            .transpose()
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Error> {
+        self.0.next().map(|n| seed.deserialize(Deserializer(n))).transpose()
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -611,10 +519,7 @@ struct File {
 impl<'de> MapAccess<'de> for File {
     type Error = Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
         loop {
             let key = match self.step {
                 0 => "bytes",
@@ -634,10 +539,7 @@ impl<'de> MapAccess<'de> for File {
         let step = self.step;
         self.step += 1;
         let leaf = match step {
-            0 => Leaf {
-                bytes: self.leaf.bytes.clone(),
-                ..Leaf::default()
-            },
+            0 => Leaf { bytes: self.leaf.bytes.clone(), ..Leaf::default() },
             1 => Leaf::text(self.leaf.file_name.take().unwrap_or_default()),
             _ => Leaf::text(self.leaf.content_type.take().unwrap_or_default()),
         };
@@ -681,8 +583,7 @@ mod tests {
     }
 
     fn decode<T: serde::de::DeserializeOwned>(node: Node) -> Result<T, String> {
-        serde_path_to_error::deserialize(Deserializer(node))
-            .map_err(|e| format!("{}: {}", e.path(), e.inner()))
+        serde_path_to_error::deserialize(Deserializer(node)).map_err(|e| format!("{}: {}", e.path(), e.inner()))
     }
 
     #[test]
@@ -701,14 +602,8 @@ mod tests {
                 kind: Some(Kind::Zip),
                 metadata: [("team".into(), "ci/cd".into()), ("a b".into(), "c".into())].into(),
                 steps: vec![
-                    Step {
-                        run: Some("make".into()),
-                        timeout: Some(60)
-                    },
-                    Step {
-                        run: Some("test".into()),
-                        timeout: None
-                    }
+                    Step { run: Some("make".into()), timeout: Some(60) },
+                    Step { run: Some("test".into()), timeout: None }
                 ],
                 expand: vec!["x".into(), "y".into()],
                 missing: None,
@@ -724,23 +619,13 @@ mod tests {
             one: Vec<String>,
         }
         let got: Ids = decode(Node::from_form(b"id=1&id=2&id=3&one=x").unwrap()).unwrap();
-        assert_eq!(
-            got,
-            Ids {
-                id: vec![1, 2, 3],
-                one: vec!["x".into()]
-            }
-        );
+        assert_eq!(got, Ids { id: vec![1, 2, 3], one: vec!["x".into()] });
     }
 
     #[test]
     fn a_value_that_does_not_fit_names_its_field() {
-        let e = decode::<Update>(Node::from_form(b"name=x&steps[0][timeout]=soon").unwrap())
-            .unwrap_err();
-        assert_eq!(
-            e,
-            "steps[0].timeout: invalid type: string \"soon\", expected i64"
-        );
+        let e = decode::<Update>(Node::from_form(b"name=x&steps[0][timeout]=soon").unwrap()).unwrap_err();
+        assert_eq!(e, "steps[0].timeout: invalid type: string \"soon\", expected i64");
         let e = decode::<Update>(Node::from_form(b"name=x&live=yes").unwrap()).unwrap_err();
         assert_eq!(e, "live: invalid type: string \"yes\", expected a boolean");
         let e = decode::<Update>(Node::from_form(b"amount=1").unwrap()).unwrap_err();
@@ -751,29 +636,17 @@ mod tests {
 
     #[test]
     fn clashing_and_too_deep_names_are_errors() {
-        assert_eq!(
-            Node::from_form(b"a=1&a[b]=2").unwrap_err(),
-            "`a[b]` is both a value and an object"
-        );
-        assert_eq!(
-            Node::from_form(b"a[b]=2&a=1").unwrap_err(),
-            "`a` is both a value and an object"
-        );
+        assert_eq!(Node::from_form(b"a=1&a[b]=2").unwrap_err(), "`a[b]` is both a value and an object");
+        assert_eq!(Node::from_form(b"a[b]=2&a=1").unwrap_err(), "`a` is both a value and an object");
         let deep = format!("a{}=1", "[x]".repeat(MAX_DEPTH + 1));
-        assert!(
-            Node::from_form(deep.as_bytes())
-                .unwrap_err()
-                .contains("nests deeper")
-        );
+        assert!(Node::from_form(deep.as_bytes()).unwrap_err().contains("nests deeper"));
         assert_eq!(segments("a[b]c"), ["a[b]c"]);
         assert_eq!(segments("[a]"), ["[a]"]);
         assert_eq!(segments("a[b][]"), ["a", "b", ""]);
         assert_eq!(segments("metadata[a[b]][c]"), ["metadata", "a[b]", "c"]);
         assert_eq!(segments("a[b"), ["a[b"]);
         assert_eq!(segments("a[b]]"), ["a[b]]"]);
-        for odd in [
-            "]", "[", "a]", "a[]]", "a[[", "[[]]", "a[]x", "a[]]]][[", "a[b]]]c",
-        ] {
+        for odd in ["]", "[", "a]", "a[]]", "a[[", "[[]]", "a[]x", "a[]]]][[", "a[b]]]c"] {
             let _ = Node::from_form(format!("{odd}=1&{odd}=2&{odd}[x]=3").as_bytes());
         }
     }
@@ -794,13 +667,7 @@ mod tests {
             [
                 text("name", "a \"b\""),
                 text("size", "5"),
-                (
-                    n("meta"),
-                    Leaf {
-                        content_type: Some("application/json".into()),
-                        ..Leaf::text("{\"k\":[1,2]}")
-                    }
-                ),
+                (n("meta"), Leaf { content_type: Some("application/json".into()), ..Leaf::text("{\"k\":[1,2]}") }),
                 (
                     n("file"),
                     Leaf {
@@ -840,26 +707,10 @@ mod tests {
             meta: Meta,
         }
         let got: Parsed = decode(node).unwrap();
-        assert_eq!(
-            got,
-            Parsed {
-                name: "a \"b\"".into(),
-                size: 5,
-                meta: Meta { k: vec![1, 2] }
-            }
-        );
-        let e = decode::<Parsed>(
-            Node::from_multipart(
-                &Bytes::from(String::from_utf8_lossy(BODY).replace("[1,2]", "[1,\"x\"]")),
-                "XyZ",
-            )
-            .unwrap(),
-        )
-        .unwrap_err();
-        assert!(
-            e.starts_with("meta.k[1]: invalid type: string \"x\""),
-            "{e}"
-        );
+        assert_eq!(got, Parsed { name: "a \"b\"".into(), size: 5, meta: Meta { k: vec![1, 2] } });
+        let e = decode::<Parsed>(Node::from_multipart(&Bytes::from(String::from_utf8_lossy(BODY).replace("[1,2]", "[1,\"x\"]")), "XyZ").unwrap())
+            .unwrap_err();
+        assert!(e.starts_with("meta.k[1]: invalid type: string \"x\""), "{e}");
     }
 
     #[test]
@@ -872,15 +723,9 @@ mod tests {
         assert!(parse_multipart(&Bytes::from_static(BODY), "other").is_err());
         assert!(parse_multipart(&Bytes::from_static(BODY), "").is_err());
         let no_name = b"--b\r\nContent-Disposition: form-data\r\n\r\nx\r\n--b--\r\n";
-        assert_eq!(
-            parse_multipart(&Bytes::from_static(no_name), "b").unwrap_err(),
-            "a multipart part has no name"
-        );
+        assert_eq!(parse_multipart(&Bytes::from_static(no_name), "b").unwrap_err(), "a multipart part has no name");
         let lf = b"--b\nContent-Disposition: form-data; name=x\n\nvalue\n--b--";
-        assert_eq!(
-            parse_multipart(&Bytes::from_static(lf), "b").unwrap(),
-            [("x".to_owned(), Leaf::text("value"))]
-        );
+        assert_eq!(parse_multipart(&Bytes::from_static(lf), "b").unwrap(), [("x".to_owned(), Leaf::text("value"))]);
         // Every prefix of a valid body is an error or parts, never a panic.
         for i in 0..BODY.len() {
             let _ = parse_multipart(&Bytes::copy_from_slice(&BODY[..i]), "XyZ");
@@ -891,11 +736,7 @@ mod tests {
     fn parameters_unescape_as_curl_and_browsers_write_them() {
         assert_eq!(
             parameters(r#" name="a\"b"; filename="c%22d.txt"; x=plain ;"#),
-            [
-                ("name".into(), "a\"b".into()),
-                ("filename".into(), "c\"d.txt".into()),
-                ("x".into(), "plain".into())
-            ]
+            [("name".into(), "a\"b".into()), ("filename".into(), "c\"d.txt".into()), ("x".into(), "plain".into())]
         );
     }
 }

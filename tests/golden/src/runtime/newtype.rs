@@ -19,11 +19,7 @@ pub struct Invalid {
 
 impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "`{}` is not a valid `{}`: {}",
-            self.value, self.type_name, self.reason
-        )
+        write!(f, "`{}` is not a valid `{}`: {}", self.value, self.type_name, self.reason)
     }
 }
 
@@ -55,11 +51,7 @@ pub fn check(value: String, rules: Rules<'_>) -> Result<String, Invalid> {
     } else {
         return Ok(value);
     };
-    Err(Invalid {
-        type_name: rules.type_name,
-        value,
-        reason,
-    })
+    Err(Invalid { type_name: rules.type_name, value, reason })
 }
 
 /// Implements `as_str`, `From<String>`, `From<&str>`, `AsRef<str>` and
@@ -112,42 +104,18 @@ mod tests {
     use super::*;
 
     fn rules<'a>(pattern: Option<(&'static str, Matches<'a>)>) -> Rules<'a> {
-        Rules {
-            type_name: "Name",
-            min_length: Some(2),
-            max_length: Some(4),
-            pattern,
-        }
+        Rules { type_name: "Name", min_length: Some(2), max_length: Some(4), pattern }
     }
 
     #[test]
     fn lengths_count_characters_and_the_value_is_kept() {
         assert_eq!(check("ééé".into(), rules(None)), Ok("ééé".into()));
         let e = check("é".into(), rules(None)).unwrap_err();
-        assert_eq!(
-            (e.value.as_str(), e.reason.as_str()),
-            ("é", "String should have at least 2 characters")
-        );
-        assert_eq!(
-            e.to_string(),
-            "`é` is not a valid `Name`: String should have at least 2 characters"
-        );
-        assert!(
-            check("abcde".into(), rules(None))
-                .unwrap_err()
-                .reason
-                .contains("at most 4")
-        );
+        assert_eq!((e.value.as_str(), e.reason.as_str()), ("é", "String should have at least 2 characters"));
+        assert_eq!(e.to_string(), "`é` is not a valid `Name`: String should have at least 2 characters");
+        assert!(check("abcde".into(), rules(None)).unwrap_err().reason.contains("at most 4"));
         let lower = |v: &str| v.chars().all(|c| c.is_ascii_lowercase());
-        assert!(
-            check("AB".into(), rules(Some(("^[a-z]+$", &lower))))
-                .unwrap_err()
-                .reason
-                .contains("'^[a-z]+$'")
-        );
-        assert_eq!(
-            check("ab".into(), rules(Some(("^[a-z]+$", &lower)))),
-            Ok("ab".into())
-        );
+        assert!(check("AB".into(), rules(Some(("^[a-z]+$", &lower)))).unwrap_err().reason.contains("'^[a-z]+$'"));
+        assert_eq!(check("ab".into(), rules(Some(("^[a-z]+$", &lower)))), Ok("ab".into()));
     }
 }

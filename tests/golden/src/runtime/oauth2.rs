@@ -75,16 +75,13 @@ impl ClientCredentials {
     /// `Credentials` call this).
     pub fn or_spec(mut self, token_url: &str, scopes: &[&str]) -> Self {
         self.token_url.get_or_insert_with(|| token_url.to_owned());
-        self.scopes
-            .get_or_insert_with(|| scopes.iter().map(|s| s.to_string()).collect());
+        self.scopes.get_or_insert_with(|| scopes.iter().map(|s| s.to_string()).collect());
         self
     }
 
     async fn fetch(&self) -> Result<(Secret, Option<Instant>), RequestError> {
         let url = self.token_url.as_deref().ok_or_else(|| {
-            RequestError(
-                "OAuth 2.0 client credentials: no token URL (set one with `token_url`)".into(),
-            )
+            RequestError("OAuth 2.0 client credentials: no token URL (set one with `token_url`)".into())
         })?;
         let fail = |what: String| RequestError(format!("OAuth 2.0 token endpoint {url}: {what}"));
         // Built before any await: the serializer is not `Send`.
@@ -114,24 +111,15 @@ impl ClientCredentials {
         };
         let sent = http
             .post(url)
-            .basic_auth(
-                encode(&self.client_id),
-                Some(encode(self.client_secret.expose())),
-            )
-            .header(
-                reqwest::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            )
+            .basic_auth(encode(&self.client_id), Some(encode(self.client_secret.expose())))
+            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(reqwest::header::ACCEPT, "application/json")
             .body(form)
             .send()
             .await
             .map_err(|e| fail(format!("cannot fetch a token: {e}")))?;
         let status = sent.status();
-        let body = sent
-            .bytes()
-            .await
-            .map_err(|e| fail(format!("cannot read the answer: {e}")))?;
+        let body = sent.bytes().await.map_err(|e| fail(format!("cannot read the answer: {e}")))?;
         let json: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
         let text = |k: &str| json.get(k).and_then(serde_json::Value::as_str);
         if !status.is_success() {
@@ -144,16 +132,12 @@ impl ClientCredentials {
             };
             return Err(fail(format!("answered {status}{reason}")));
         }
-        let token =
-            text("access_token").ok_or_else(|| fail("the answer has no `access_token`".into()))?;
+        let token = text("access_token").ok_or_else(|| fail("the answer has no `access_token`".into()))?;
         // Without `expires_in` the server did not say; the token is kept.
-        let refresh_at = json
-            .get("expires_in")
-            .and_then(serde_json::Value::as_u64)
-            .map(|secs| {
-                let lifetime = Duration::from_secs(secs);
-                Instant::now() + lifetime - self.refresh_early.min(lifetime / 2)
-            });
+        let refresh_at = json.get("expires_in").and_then(serde_json::Value::as_u64).map(|secs| {
+            let lifetime = Duration::from_secs(secs);
+            Instant::now() + lifetime - self.refresh_early.min(lifetime / 2)
+        });
         Ok((Secret::new(token), refresh_at))
     }
 }

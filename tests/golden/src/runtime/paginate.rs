@@ -28,23 +28,14 @@ struct Walk<R, S, N> {
 
 /// Every page, from `first` on: `send` runs a request, `next` reads from a
 /// request and its page the request of the following page.
-pub fn pages<R, P, E, S, F, N>(
-    first: R,
-    send: S,
-    next: N,
-) -> impl Stream<Item = Result<P, Error<E>>>
+pub fn pages<R, P, E, S, F, N>(first: R, send: S, next: N) -> impl Stream<Item = Result<P, Error<E>>>
 where
     R: Clone,
     S: FnMut(R) -> F,
     F: Future<Output = Result<P, Error<E>>>,
     N: FnMut(&R, &P) -> Next<R>,
 {
-    let walk = Walk {
-        request: Some(first),
-        seen: HashSet::new(),
-        send,
-        next,
-    };
+    let walk = Walk { request: Some(first), seen: HashSet::new(), send, next };
     stream::unfold(walk, |mut walk| async move {
         let request = walk.request.take()?;
         match (walk.send)(request.clone()).await {
@@ -82,10 +73,7 @@ pub fn next_link(headers: &HeaderMap) -> Option<String> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(links)
-        .find(|(_, rels)| {
-            rels.split_ascii_whitespace()
-                .any(|r| r.eq_ignore_ascii_case("next"))
-        })
+        .find(|(_, rels)| rels.split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case("next")))
         .map(|(target, _)| target.to_owned())
 }
 
@@ -96,23 +84,14 @@ fn links(value: &str) -> Vec<(&str, String)> {
     let mut out = Vec::new();
     let mut rest = value;
     while let Some(start) = rest.find('<') {
-        let Some(len) = rest[start..].find('>') else {
-            break;
-        };
+        let Some(len) = rest[start..].find('>') else { break };
         let target = &rest[start + 1..start + len];
         rest = &rest[start + len + 1..];
         // Parameters run to the next link-value's `<`.
         let params_end = rest.find('<').unwrap_or(rest.len());
         let rel = rest[..params_end].split(';').find_map(|p| {
             let (name, value) = p.split_once('=')?;
-            name.trim().eq_ignore_ascii_case("rel").then(|| {
-                value
-                    .trim()
-                    .trim_end_matches(',')
-                    .trim()
-                    .trim_matches('"')
-                    .to_owned()
-            })
+            name.trim().eq_ignore_ascii_case("rel").then(|| value.trim().trim_end_matches(',').trim().trim_matches('"').to_owned())
         });
         out.push((target, rel.unwrap_or_default()));
     }
@@ -123,16 +102,10 @@ fn links(value: &str) -> Vec<(&str, String)> {
 /// to the API's base URL). A page on another origin is refused: following
 /// it would send this API's credentials to whoever the response names.
 pub fn follow(base_url: &str, link: &str) -> Result<String, RequestError> {
-    let base = reqwest::Url::parse(base_url)
-        .map_err(|e| RequestError(format!("base URL `{base_url}`: {e}")))?;
-    let url = base
-        .join(link)
-        .map_err(|e| RequestError(format!("next page `{link}`: {e}")))?;
+    let base = reqwest::Url::parse(base_url).map_err(|e| RequestError(format!("base URL `{base_url}`: {e}")))?;
+    let url = base.join(link).map_err(|e| RequestError(format!("next page `{link}`: {e}")))?;
     if url.origin() != base.origin() {
-        return Err(RequestError(format!(
-            "next page `{link}` is not on the API's origin `{}`",
-            base.origin().ascii_serialization()
-        )));
+        return Err(RequestError(format!("next page `{link}` is not on the API's origin `{}`", base.origin().ascii_serialization())));
     }
     Ok(url.into())
 }
@@ -151,43 +124,24 @@ mod tests {
     #[test]
     fn the_next_target_is_read_whatever_the_order_and_quoting() {
         let github = r#"<https://api.github.com/organizations/1/repos?page=2>; rel="next", <https://api.github.com/organizations/1/repos?page=9>; rel="last""#;
-        assert_eq!(
-            next_link(&link(github)).as_deref(),
-            Some("https://api.github.com/organizations/1/repos?page=2")
-        );
-        let last_first =
-            r#"<https://x/a?page=1>; rel="prev first", <https://x/a?b=1,2;c>; title="n"; rel=next"#;
-        assert_eq!(
-            next_link(&link(last_first)).as_deref(),
-            Some("https://x/a?b=1,2;c")
-        );
-        assert_eq!(
-            next_link(&link(r#"<https://x/a?page=9>; rel="last""#)),
-            None
-        );
+        assert_eq!(next_link(&link(github)).as_deref(), Some("https://api.github.com/organizations/1/repos?page=2"));
+        let last_first = r#"<https://x/a?page=1>; rel="prev first", <https://x/a?b=1,2;c>; title="n"; rel=next"#;
+        assert_eq!(next_link(&link(last_first)).as_deref(), Some("https://x/a?b=1,2;c"));
+        assert_eq!(next_link(&link(r#"<https://x/a?page=9>; rel="last""#)), None);
         assert_eq!(next_link(&HeaderMap::new()), None);
     }
 
     #[test]
     fn several_link_headers_are_one_list() {
         let mut h = link(r#"<https://x/p?page=1>; rel="prev""#);
-        h.append(
-            "link",
-            HeaderValue::from_static(r#"<https://x/p?page=3>; REL="Next""#),
-        );
+        h.append("link", HeaderValue::from_static(r#"<https://x/p?page=3>; REL="Next""#));
         assert_eq!(next_link(&h).as_deref(), Some("https://x/p?page=3"));
     }
 
     #[test]
     fn pages_stay_on_the_apis_origin() {
-        assert_eq!(
-            follow("https://api.x.com/v1", "/v1/items?c=2").unwrap(),
-            "https://api.x.com/v1/items?c=2"
-        );
-        assert_eq!(
-            follow("https://api.x.com", "https://api.x.com/o/1?page=2").unwrap(),
-            "https://api.x.com/o/1?page=2"
-        );
+        assert_eq!(follow("https://api.x.com/v1", "/v1/items?c=2").unwrap(), "https://api.x.com/v1/items?c=2");
+        assert_eq!(follow("https://api.x.com", "https://api.x.com/o/1?page=2").unwrap(), "https://api.x.com/o/1?page=2");
         assert!(follow("https://api.x.com", "https://evil.example/steal").is_err());
         assert!(follow("https://api.x.com", "http://api.x.com/downgraded").is_err());
     }

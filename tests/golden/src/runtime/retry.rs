@@ -46,10 +46,7 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// One attempt, never retried.
     pub fn disabled() -> Self {
-        RetryPolicy {
-            max_attempts: 1,
-            ..Self::default()
-        }
+        RetryPolicy { max_attempts: 1, ..Self::default() }
     }
 
     pub fn max_attempts(mut self, n: u32) -> Self {
@@ -85,9 +82,7 @@ impl RetryPolicy {
 
     /// Full jitter: a uniform delay in `[0, min(max, initial × 2^(n-1))]`.
     fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self
-            .initial_backoff
-            .saturating_mul(1u32 << (attempt - 1).min(16));
+        let exp = self.initial_backoff.saturating_mul(1u32 << (attempt - 1).min(16));
         let ceiling = exp.min(self.max_backoff);
         ceiling.mul_f64(fastrand::f64())
     }
@@ -106,9 +101,7 @@ impl RetryPolicy {
             return Decision::Stop;
         }
         let (hint, cause) = match outcome {
-            Ok(response) if transient(response) => {
-                (hint(response, now), Cause::Status(response.status))
-            }
+            Ok(response) if transient(response) => (hint(response, now), Cause::Status(response.status)),
             Ok(_) => return Decision::Stop,
             // Nothing came back: connection refused or reset, or a timeout.
             Err(e) if e.is_timeout() => (None, Cause::Timeout),
@@ -157,13 +150,7 @@ impl fmt::Display for Cause {
 /// The server's own delay: `x-amz-retry-after` (milliseconds) or
 /// `Retry-After` (seconds, or an HTTP date: the time left until then).
 fn hint(response: &RawResponse, now: SystemTime) -> Option<Duration> {
-    let header = |name: &str| {
-        response
-            .headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-    };
+    let header = |name: &str| response.headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     if let Some(ms) = header("x-amz-retry-after").and_then(|v| v.parse::<u64>().ok()) {
         return Some(Duration::from_millis(ms));
     }
@@ -179,28 +166,11 @@ fn hint(response: &RawResponse, now: SystemTime) -> Option<Duration> {
 /// `Sunday, 06-Nov-94 08:49:37 GMT` and asctime's `Sun Nov  6 08:49:37 1994`.
 /// Whatever the form, the day comes before the year.
 pub fn http_date(text: &str) -> Option<SystemTime> {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let tokens: Vec<&str> = text
-        .split([' ', ',', '-'])
-        .filter(|t| !t.is_empty())
-        .collect();
-    let month = tokens
-        .iter()
-        .find_map(|t| MONTHS.iter().position(|m| m == t))? as i64
-        + 1;
-    let time: Vec<i64> = tokens
-        .iter()
-        .find(|t| t.contains(':'))?
-        .split(':')
-        .map(|n| n.parse().ok())
-        .collect::<Option<_>>()?;
-    let numbers: Vec<i64> = tokens
-        .iter()
-        .filter(|t| t.bytes().all(|b| b.is_ascii_digit()))
-        .filter_map(|t| t.parse().ok())
-        .collect();
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let tokens: Vec<&str> = text.split([' ', ',', '-']).filter(|t| !t.is_empty()).collect();
+    let month = tokens.iter().find_map(|t| MONTHS.iter().position(|m| m == t))? as i64 + 1;
+    let time: Vec<i64> = tokens.iter().find(|t| t.contains(':'))?.split(':').map(|n| n.parse().ok()).collect::<Option<_>>()?;
+    let numbers: Vec<i64> = tokens.iter().filter(|t| t.bytes().all(|b| b.is_ascii_digit())).filter_map(|t| t.parse().ok()).collect();
     let (&[day, year], &[h, m, s]) = (numbers.as_slice(), time.as_slice()) else {
         return None;
     };
@@ -240,11 +210,7 @@ pub struct RetryBudget {
 impl Default for RetryBudget {
     /// 500 tokens, 5 a retry, 10 a retry after a timeout (the AWS SDKs' values).
     fn default() -> Self {
-        RetryBudget {
-            capacity: 500,
-            retry_cost: 5,
-            timeout_cost: 10,
-        }
+        RetryBudget { capacity: 500, retry_cost: 5, timeout_cost: 10 }
     }
 }
 
@@ -257,18 +223,13 @@ pub(crate) struct Tokens {
 
 impl Tokens {
     pub(crate) fn new(budget: Option<RetryBudget>) -> Tokens {
-        Tokens {
-            budget,
-            left: Arc::new(Mutex::new(budget.map_or(0, |b| b.capacity))),
-        }
+        Tokens { budget, left: Arc::new(Mutex::new(budget.map_or(0, |b| b.capacity))) }
     }
 
     /// Takes what a retry for `cause` costs: `Some(cost)`, or `None` when
     /// the budget cannot pay for it.
     pub(crate) fn take(&self, cause: Cause) -> Option<u32> {
-        let Some(budget) = self.budget else {
-            return Some(0);
-        };
+        let Some(budget) = self.budget else { return Some(0) };
         let cost = match cause {
             Cause::Timeout | Cause::Connect => budget.timeout_cost,
             Cause::Status(_) | Cause::Send => budget.retry_cost,
@@ -301,12 +262,7 @@ mod tests {
     fn answer(status: u16, retry_after: &str) -> Result<RawResponse, reqwest::Error> {
         let mut headers = HeaderMap::new();
         headers.insert("retry-after", HeaderValue::from_str(retry_after).unwrap());
-        Ok(RawResponse {
-            status: StatusCode::from_u16(status).unwrap(),
-            headers,
-            body: Default::default(),
-            error_code: None,
-        })
+        Ok(RawResponse { status: StatusCode::from_u16(status).unwrap(), headers, body: Default::default(), error_code: None })
     }
 
     #[test]
@@ -317,14 +273,7 @@ mod tests {
         assert_eq!(http_date("Sun Nov  6 08:49:37 1994"), Some(t));
         let later = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_396_400);
         assert_eq!(http_date("Fri, 04 Dec 2026 15:00:00 GMT"), Some(later));
-        for bad in [
-            "",
-            "soon",
-            "Sun, 06 Nov 1994 08:49 GMT",
-            "Sun, 32 Nov 1994 08:49:37 GMT",
-            "Sun, 06 Nov 1994 25:49:37 GMT",
-            "06 1994 08:49:37 GMT",
-        ] {
+        for bad in ["", "soon", "Sun, 06 Nov 1994 08:49 GMT", "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT", "06 1994 08:49:37 GMT"] {
             assert_eq!(http_date(bad), None, "{bad}");
         }
     }
@@ -335,48 +284,20 @@ mod tests {
         let policy = RetryPolicy::default().max_hint(Duration::from_secs(60));
         let decide = |value: &str| policy.decide(1, true, &answer(503, value), http_transient, now);
         let status = Cause::Status(StatusCode::SERVICE_UNAVAILABLE);
-        assert_eq!(
-            decide("Fri, 04 Dec 2026 15:00:30 GMT"),
-            Decision::RetryAfter(Duration::from_secs(30), status)
-        );
-        assert_eq!(
-            decide("Fri, 04 Dec 2026 14:59:00 GMT"),
-            Decision::RetryAfter(Duration::ZERO, status),
-            "a date past is now"
-        );
-        assert_eq!(
-            decide("Fri, 04 Dec 2026 15:01:01 GMT"),
-            Decision::Stop,
-            "past max_hint"
-        );
-        assert_eq!(
-            decide("7"),
-            Decision::RetryAfter(Duration::from_secs(7), status)
-        );
-        assert_eq!(
-            policy.decide(1, true, &answer(500, "1"), http_transient, now),
-            Decision::Stop
-        );
+        assert_eq!(decide("Fri, 04 Dec 2026 15:00:30 GMT"), Decision::RetryAfter(Duration::from_secs(30), status));
+        assert_eq!(decide("Fri, 04 Dec 2026 14:59:00 GMT"), Decision::RetryAfter(Duration::ZERO, status), "a date past is now");
+        assert_eq!(decide("Fri, 04 Dec 2026 15:01:01 GMT"), Decision::Stop, "past max_hint");
+        assert_eq!(decide("7"), Decision::RetryAfter(Duration::from_secs(7), status));
+        assert_eq!(policy.decide(1, true, &answer(500, "1"), http_transient, now), Decision::Stop);
     }
 
     #[test]
     fn the_budget_pays_for_retries_and_successes_refill_it() {
-        let tokens = Tokens::new(Some(RetryBudget {
-            capacity: 12,
-            retry_cost: 5,
-            timeout_cost: 10,
-        }));
+        let tokens = Tokens::new(Some(RetryBudget { capacity: 12, retry_cost: 5, timeout_cost: 10 }));
         let shared = tokens.clone();
-        assert_eq!(
-            tokens.take(Cause::Status(StatusCode::SERVICE_UNAVAILABLE)),
-            Some(5)
-        );
+        assert_eq!(tokens.take(Cause::Status(StatusCode::SERVICE_UNAVAILABLE)), Some(5));
         assert_eq!(shared.take(Cause::Send), Some(5), "clones share the bucket");
-        assert_eq!(
-            tokens.take(Cause::Status(StatusCode::TOO_MANY_REQUESTS)),
-            None,
-            "2 left, a retry costs 5"
-        );
+        assert_eq!(tokens.take(Cause::Status(StatusCode::TOO_MANY_REQUESTS)), None, "2 left, a retry costs 5");
         tokens.succeeded(5);
         assert_eq!(tokens.left(), 7);
         assert_eq!(tokens.take(Cause::Timeout), None, "a timeout costs 10");

@@ -86,10 +86,7 @@ pub struct Checker<'a> {
 
 impl<'a> Checker<'a> {
     pub fn new(root: &str, out: &'a mut Vec<Violation>) -> Self {
-        Checker {
-            loc: vec![Loc::Key(root.to_owned())],
-            out,
-        }
+        Checker { loc: vec![Loc::Key(root.to_owned())], out }
     }
 
     /// Checks under an object key.
@@ -107,38 +104,21 @@ impl<'a> Checker<'a> {
     }
 
     pub fn fail(&mut self, kind: &'static str, message: String, input: Value) {
-        self.out.push(Violation {
-            loc: self.loc.clone(),
-            kind,
-            message,
-            input,
-        });
+        self.out.push(Violation { loc: self.loc.clone(), kind, message, input });
     }
 
     pub fn string(&mut self, value: &str, rules: &Text) {
         let len = value.chars().count();
         if let Some(min) = rules.min_length.filter(|&m| len < m) {
             let s = if min == 1 { "" } else { "s" };
-            self.fail(
-                "string_too_short",
-                format!("String should have at least {min} character{s}"),
-                value.into(),
-            );
+            self.fail("string_too_short", format!("String should have at least {min} character{s}"), value.into());
         }
         if let Some(max) = rules.max_length.filter(|&m| len > m) {
             let s = if max == 1 { "" } else { "s" };
-            self.fail(
-                "string_too_long",
-                format!("String should have at most {max} character{s}"),
-                value.into(),
-            );
+            self.fail("string_too_long", format!("String should have at most {max} character{s}"), value.into());
         }
         if let Some(p) = rules.pattern.filter(|p| !p.matches(value)) {
-            self.fail(
-                "string_pattern_mismatch",
-                format!("String should match pattern '{}'", p.source()),
-                value.into(),
-            );
+            self.fail("string_pattern_mismatch", format!("String should match pattern '{}'", p.source()), value.into());
         }
     }
 
@@ -147,75 +127,39 @@ impl<'a> Checker<'a> {
         let input = || serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number);
         if let Some(min) = rules.minimum {
             if rules.exclusive_minimum && value <= min {
-                self.fail(
-                    "greater_than",
-                    format!("Input should be greater than {min}"),
-                    input(),
-                );
+                self.fail("greater_than", format!("Input should be greater than {min}"), input());
             } else if value < min {
-                self.fail(
-                    "greater_than_equal",
-                    format!("Input should be greater than or equal to {min}"),
-                    input(),
-                );
+                self.fail("greater_than_equal", format!("Input should be greater than or equal to {min}"), input());
             }
         }
         if let Some(max) = rules.maximum {
             if rules.exclusive_maximum && value >= max {
-                self.fail(
-                    "less_than",
-                    format!("Input should be less than {max}"),
-                    input(),
-                );
+                self.fail("less_than", format!("Input should be less than {max}"), input());
             } else if value > max {
-                self.fail(
-                    "less_than_equal",
-                    format!("Input should be less than or equal to {max}"),
-                    input(),
-                );
+                self.fail("less_than_equal", format!("Input should be less than or equal to {max}"), input());
             }
         }
         if let Some(m) = rules.multiple_of.filter(|&m| m != 0.0) {
             let q = value / m;
             if (q - q.round()).abs() > 1e-9 {
-                self.fail(
-                    "multiple_of",
-                    format!("Input should be a multiple of {m}"),
-                    input(),
-                );
+                self.fail("multiple_of", format!("Input should be a multiple of {m}"), input());
             }
         }
     }
 
     pub fn items(&mut self, len: usize, min: Option<usize>, max: Option<usize>) {
         if let Some(min) = min.filter(|&m| len < m) {
-            self.fail(
-                "too_short",
-                format!("List should have at least {min} items, not {len}"),
-                Value::Null,
-            );
+            self.fail("too_short", format!("List should have at least {min} items, not {len}"), Value::Null);
         }
         if let Some(max) = max.filter(|&m| len > m) {
-            self.fail(
-                "too_long",
-                format!("List should have at most {max} items, not {len}"),
-                Value::Null,
-            );
+            self.fail("too_long", format!("List should have at most {max} items, not {len}"), Value::Null);
         }
     }
 
     /// Items of an array whose items must be unique.
     pub fn unique<T: PartialEq>(&mut self, items: &[T]) {
-        if items
-            .iter()
-            .enumerate()
-            .any(|(i, a)| items[..i].contains(a))
-        {
-            self.fail(
-                "unique_items",
-                "List should have unique items".into(),
-                Value::Null,
-            );
+        if items.iter().enumerate().any(|(i, a)| items[..i].contains(a)) {
+            self.fail("unique_items", "List should have unique items".into(), Value::Null);
         }
     }
 
@@ -261,11 +205,7 @@ mod tests {
 
     #[test]
     fn lengths_count_characters() {
-        let rules = Text {
-            min_length: Some(2),
-            max_length: Some(3),
-            pattern: None,
-        };
+        let rules = Text { min_length: Some(2), max_length: Some(3), pattern: None };
         assert!(check(|c| c.string("éé", &rules)).is_empty());
         let v = check(|c| c.key("Name", |c| c.string("ééée", &rules)));
         assert_eq!(v[0].kind, "string_too_long");
@@ -274,13 +214,7 @@ mod tests {
 
     #[test]
     fn bounds() {
-        let r = Range {
-            minimum: Some(1.0),
-            maximum: Some(10.0),
-            exclusive_minimum: true,
-            exclusive_maximum: false,
-            multiple_of: Some(0.5),
-        };
+        let r = Range { minimum: Some(1.0), maximum: Some(10.0), exclusive_minimum: true, exclusive_maximum: false, multiple_of: Some(0.5) };
         assert_eq!(check(|c| c.number(1.0, &r))[0].kind, "greater_than");
         assert_eq!(check(|c| c.number(10.5, &r))[0].kind, "less_than_equal");
         assert_eq!(check(|c| c.number(2.2, &r))[0].kind, "multiple_of");

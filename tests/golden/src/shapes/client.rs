@@ -3,8 +3,8 @@
 //! Async client for Shapes 1.
 use super::types;
 use crate::runtime;
-use reqwest::Method;
 use runtime::client::{Error, Success, WithHeaders, json, push, segment};
+use reqwest::Method;
 
 /// The documented server.
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -140,7 +140,9 @@ impl Client {
     ///
     /// `POST /reports`
     pub fn create_report(&self) -> CreateReportBuilder<'_> {
-        CreateReportBuilder { client: self }
+        CreateReportBuilder {
+            client: self,
+        }
     }
 
     /// Query values with no form encoding (sent as JSON text), a union a discriminator cannot tag (a string member: serde refuses to write it), and a callback apigen does not generate (reported, not dropped).
@@ -249,11 +251,13 @@ impl GetItemsIdBuilder<'_> {
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<types::Node>, Error<GetItemsIdError>> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Success<types::Node>, Error<GetItemsIdError>> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         push(&mut query, "id", self.id_query.as_ref());
         push(&mut query, "type", self.type_.as_ref());
-        let path = format!("/items/{}", segment("id", self.id)?);
+        let path = format!("/items/{}", segment("id", self.id) ?);
         let call = runtime::client::Call {
             query,
             ..call("get_items_id", Method::GET, true, path)
@@ -261,12 +265,20 @@ impl GetItemsIdBuilder<'_> {
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
-            400..=499 => Err(Error::Response(GetItemsIdError::Status4xx {
-                status: response.status,
-            })),
-            _ => Err(Error::Response(GetItemsIdError::Default {
-                status: response.status,
-            })),
+            400..=499 => {
+                Err(
+                    Error::Response(GetItemsIdError::Status4xx {
+                        status: response.status,
+                    }),
+                )
+            }
+            _ => {
+                Err(
+                    Error::Response(GetItemsIdError::Default {
+                        status: response.status,
+                    }),
+                )
+            }
         }
     }
 }
@@ -304,7 +316,9 @@ impl New2Builder<'_> {
         let path = "/new".to_owned();
         let call = runtime::client::Call {
             body: match &self.body {
-                Some(body) => Some(runtime::client::Body::json("application/json", body)?),
+                Some(body) => {
+                    Some(runtime::client::Body::json("application/json", body)?)
+                }
                 None => None,
             },
             ..call("new2", Method::POST, false, path)
@@ -359,7 +373,9 @@ impl GetWorkflowBuilder<'_> {
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<()>, Error<GetWorkflowError>> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Success<()>, Error<GetWorkflowError>> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         push(&mut query, "query", self.query.as_ref());
         if let Some(value) = &self.created {
@@ -371,7 +387,7 @@ impl GetWorkflowBuilder<'_> {
         if let Some(value) = &self.filter {
             runtime::client::form_object("filter", value, &mut query)?;
         }
-        let path = format!("/workflows/{}", segment("workflow_id", self.workflow_id)?);
+        let path = format!("/workflows/{}", segment("workflow_id", self.workflow_id) ?);
         let call = runtime::client::Call {
             query,
             ..call("get_workflow", Method::GET, true, path)
@@ -403,8 +419,10 @@ impl UpdateWorkflowBuilder<'_> {
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<()>, Error<UpdateWorkflowError>> {
-        let path = format!("/workflows/{}", segment("workflow_id", self.workflow_id)?);
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Success<()>, Error<UpdateWorkflowError>> {
+        let path = format!("/workflows/{}", segment("workflow_id", self.workflow_id) ?);
         let call = runtime::client::Call {
             body: Some({
                 let body = &self.body;
@@ -439,10 +457,11 @@ impl UploadArtifactBuilder<'_> {
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<()>, Error<UploadArtifactError>> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Success<()>, Error<UploadArtifactError>> {
         let path = format!(
-            "/workflows/{}/artifacts",
-            segment("workflow_id", self.workflow_id)?
+            "/workflows/{}/artifacts", segment("workflow_id", self.workflow_id) ?
         );
         let call = runtime::client::Call {
             body: Some({
@@ -465,7 +484,8 @@ impl UploadArtifactBuilder<'_> {
                                 "logs",
                                 v.bytes.clone(),
                                 v.file_name.as_deref().unwrap_or("logs"),
-                                v.content_type
+                                v
+                                    .content_type
                                     .as_deref()
                                     .unwrap_or("application/octet-stream"),
                             );
@@ -514,8 +534,10 @@ impl GetReportBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub async fn send(
         self,
-    ) -> Result<WithHeaders<types::GetReportResponse200, GetReportOkHeaders>, Error<GetReportError>>
-    {
+    ) -> Result<
+        WithHeaders<types::GetReportResponse200, GetReportOkHeaders>,
+        Error<GetReportError>,
+    > {
         self.send_with_response().await.map(|r| r.value)
     }
 
@@ -526,25 +548,37 @@ impl GetReportBuilder<'_> {
         Success<WithHeaders<types::GetReportResponse200, GetReportOkHeaders>>,
         Error<GetReportError>,
     > {
-        let path = format!("/reports/{}", segment("id", self.id)?);
+        let path = format!("/reports/{}", segment("id", self.id) ?);
         let call = call("get_report", Method::GET, true, path);
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
-            200 => Ok(Success::new(
-                WithHeaders {
-                    body: json(&response)?,
-                    headers: GetReportOkHeaders::decode(&response)?,
-                },
-                response,
-            )),
-            429 => Err(Error::Response(GetReportError::TooManyRequests {
-                headers: GetReportTooManyRequestsHeaders::decode(&response)?,
-            })),
-            400..=499 => Err(Error::Response(GetReportError::Status4xx {
-                status: response.status,
-                body: json(&response)?,
-                headers: GetReportStatus4xxHeaders::decode(&response)?,
-            })),
+            200 => {
+                Ok(
+                    Success::new(
+                        WithHeaders {
+                            body: json(&response)?,
+                            headers: GetReportOkHeaders::decode(&response)?,
+                        },
+                        response,
+                    ),
+                )
+            }
+            429 => {
+                Err(
+                    Error::Response(GetReportError::TooManyRequests {
+                        headers: GetReportTooManyRequestsHeaders::decode(&response)?,
+                    }),
+                )
+            }
+            400..=499 => {
+                Err(
+                    Error::Response(GetReportError::Status4xx {
+                        status: response.status,
+                        body: json(&response)?,
+                        headers: GetReportStatus4xxHeaders::decode(&response)?,
+                    }),
+                )
+            }
             _ => Err(Error::Undocumented(response)),
         }
     }
@@ -554,9 +588,7 @@ impl GetReportBuilder<'_> {
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetReportError {
     /// 429: slow down
-    TooManyRequests {
-        headers: GetReportTooManyRequestsHeaders,
-    },
+    TooManyRequests { headers: GetReportTooManyRequestsHeaders },
     /// 4XX: other client errors
     Status4xx {
         status: runtime::client::StatusCode,
@@ -663,19 +695,27 @@ impl CreateReportBuilder<'_> {
         let call = call("create_report", Method::POST, false, path);
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
-            201 => Ok(Success::new(
-                CreateReportResponse::Created {
-                    headers: CreateReportCreatedHeaders::decode(&response)?,
-                },
-                response,
-            )),
-            202 => Ok(Success::new(
-                CreateReportResponse::Accepted {
-                    body: json(&response)?,
-                    headers: CreateReportAcceptedHeaders::decode(&response)?,
-                },
-                response,
-            )),
+            201 => {
+                Ok(
+                    Success::new(
+                        CreateReportResponse::Created {
+                            headers: CreateReportCreatedHeaders::decode(&response)?,
+                        },
+                        response,
+                    ),
+                )
+            }
+            202 => {
+                Ok(
+                    Success::new(
+                        CreateReportResponse::Accepted {
+                            body: json(&response)?,
+                            headers: CreateReportAcceptedHeaders::decode(&response)?,
+                        },
+                        response,
+                    ),
+                )
+            }
             _ => Err(Error::Undocumented(response)),
         }
     }
@@ -760,7 +800,9 @@ impl SearchBuilder<'_> {
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<types::Shape>, Error<SearchError>> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Success<types::Shape>, Error<SearchError>> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         if let Some(value) = &self.sort {
             for item in value {

@@ -4,9 +4,9 @@
 #![allow(clippy::large_enum_variant)]
 use super::types;
 use crate::runtime;
+use runtime::server::{Incoming, PathParams, Rejection};
 use axum::extract::{Request, State};
 use axum::response::Response;
-use runtime::server::{Incoming, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -100,12 +100,11 @@ pub trait Api: Send + Sync + 'static {
 /// bad credentials and invalid requests.
 pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
     axum::Router::new()
-        .route(
-            "/search_on_result",
-            axum::routing::post(handle_search_on_result::<A>),
-        )
+        .route("/search_on_result", axum::routing::post(handle_search_on_result::<A>))
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
-        .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
+        .method_not_allowed_fallback(|| async {
+            FORMAT.reject(Rejection::MethodNotAllowed)
+        })
         .with_state(api)
 }
 
@@ -143,9 +142,13 @@ impl SearchOnResultResponse {
         }
         match (status, code) {
             (204, _) => Ok(Self::NoContent),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `search_on_result`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `search_on_result`"
+                    ),
+                )
+            }
         }
     }
 
@@ -164,11 +167,11 @@ async fn handle_search_on_result<A: Api>(
 ) -> Response {
     let path = path.bind(&[]);
     runtime::server::handle(
-        "search_on_result",
-        &FORMAT,
-        serve_search_on_result(&*api, path, request),
-    )
-    .await
+            "search_on_result",
+            &FORMAT,
+            serve_search_on_result(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `search_on_result` request, then calls the implementation.

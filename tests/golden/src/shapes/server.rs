@@ -4,9 +4,9 @@
 #![allow(clippy::large_enum_variant)]
 use super::types;
 use crate::runtime;
+use runtime::server::{Incoming, Items, Location, Parse, PathParams, Rejection};
 use axum::extract::{Request, State};
 use axum::response::Response;
-use runtime::server::{Incoming, Items, Location, Parse, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -118,7 +118,10 @@ pub trait Api: Send + Sync + 'static {
     /// Typed response headers (train-travel's RateLimit, GitHub's Link, AWS-style request ids).
     ///
     /// `GET /reports/{id}`
-    fn get_report(&self, input: GetReportInput) -> impl Future<Output = GetReportResponse> + Send;
+    fn get_report(
+        &self,
+        input: GetReportInput,
+    ) -> impl Future<Output = GetReportResponse> + Send;
     /// Two documented successes, each with its own headers.
     ///
     /// `POST /reports`
@@ -143,7 +146,8 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
         .route("/new", axum::routing::post(handle_new2::<A>))
         .route(
             "/workflows/{p0}",
-            axum::routing::get(handle_get_workflow::<A>).post(handle_update_workflow::<A>),
+            axum::routing::get(handle_get_workflow::<A>)
+                .post(handle_update_workflow::<A>),
         )
         .route(
             "/workflows/{p0}/artifacts",
@@ -153,7 +157,9 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
         .route("/reports", axum::routing::post(handle_create_report::<A>))
         .route("/search", axum::routing::get(handle_search::<A>))
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
-        .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
+        .method_not_allowed_fallback(|| async {
+            FORMAT.reject(Rejection::MethodNotAllowed)
+        })
         .with_state(api)
 }
 
@@ -202,9 +208,13 @@ impl GetItemsIdResponse {
             (200, _) => Ok(Self::Ok(runtime::server::from_json(body)?)),
             (400..=499, _) => Ok(Self::Status4xx { status }),
             (100..=599, _) => Ok(Self::Default { status }),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `get_items_id`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `get_items_id`"
+                    ),
+                )
+            }
         }
     }
 
@@ -225,11 +235,11 @@ async fn handle_get_items_id<A: Api>(
 ) -> Response {
     let path = path.bind(&[("id", "", "")]);
     runtime::server::handle(
-        "get_items_id",
-        &FORMAT,
-        serve_get_items_id(&*api, path, request),
-    )
-    .await
+            "get_items_id",
+            &FORMAT,
+            serve_get_items_id(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `get_items_id` request, then calls the implementation.
@@ -241,14 +251,19 @@ async fn serve_get_items_id<A: Api>(
     let mut cx = Incoming::read(request, path).await?;
     let id = cx.required::<String>(Location::Path, "id", Parse::Text);
     let id_query = cx.optional::<i64>(Location::Query, "id", Parse::Json);
-    let type_ = cx.optional::<types::GetItemsIdType>(Location::Query, "type", Parse::Text);
+    let type_ = cx
+        .optional::<types::GetItemsIdType>(Location::Query, "type", Parse::Text);
     let (Some(id), Some(id_query), Some(type_)) = (id, id_query, type_) else {
         return Err(cx.invalid());
     };
-    cx.check(Location::Query, "type", |c| {
-        let Some(v) = &type_ else { return };
-        runtime::validate::Validate::validate(v, c);
-    });
+    cx.check(
+        Location::Query,
+        "type",
+        |c| {
+            let Some(v) = &type_ else { return };
+            runtime::validate::Validate::validate(v, c);
+        },
+    );
     cx.verdict()?;
     let input = GetItemsIdInput {
         id,
@@ -292,9 +307,13 @@ impl New2Response {
         }
         match (status, code) {
             (204, _) => Ok(Self::NoContent),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `new2`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `new2`"
+                    ),
+                )
+            }
         }
     }
 
@@ -379,9 +398,13 @@ impl GetWorkflowResponse {
         }
         match (status, code) {
             (204, _) => Ok(Self::NoContent),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `get_workflow`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `get_workflow`"
+                    ),
+                )
+            }
         }
     }
 
@@ -400,11 +423,11 @@ async fn handle_get_workflow<A: Api>(
 ) -> Response {
     let path = path.bind(&[("workflow_id", "", "")]);
     runtime::server::handle(
-        "get_workflow",
-        &FORMAT,
-        serve_get_workflow(&*api, path, request),
-    )
-    .await
+            "get_workflow",
+            &FORMAT,
+            serve_get_workflow(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `get_workflow` request, then calls the implementation.
@@ -414,16 +437,26 @@ async fn serve_get_workflow<A: Api>(
     request: Request,
 ) -> Result<Response, Rejection> {
     let mut cx = Incoming::read(request, path).await?;
-    let workflow_id =
-        cx.required::<types::GetWorkflowWorkflowId>(Location::Path, "workflow_id", Parse::Json);
+    let workflow_id = cx
+        .required::<
+            types::GetWorkflowWorkflowId,
+        >(Location::Path, "workflow_id", Parse::Json);
     let query = cx.optional::<String>(Location::Query, "query", Parse::Text);
-    let created = cx.optional::<types::GetWorkflowCreated>(Location::Query, "created", Parse::Json);
-    let expand =
-        cx.optional_list::<String>(Location::Query, "expand", Parse::Text, Items::Repeated);
-    let filter = cx.optional::<types::GetWorkflowFilter>(Location::Query, "filter", Parse::Json);
-    let (Some(workflow_id), Some(query), Some(created), Some(expand), Some(filter)) =
-        (workflow_id, query, created, expand, filter)
-    else {
+    let created = cx
+        .optional::<types::GetWorkflowCreated>(Location::Query, "created", Parse::Json);
+    let expand = cx
+        .optional_list::<
+            String,
+        >(Location::Query, "expand", Parse::Text, Items::Repeated);
+    let filter = cx
+        .optional::<types::GetWorkflowFilter>(Location::Query, "filter", Parse::Json);
+    let (Some(workflow_id), Some(query), Some(created), Some(expand), Some(filter)) = (
+        workflow_id,
+        query,
+        created,
+        expand,
+        filter,
+    ) else {
         return Err(cx.invalid());
     };
     cx.verdict()?;
@@ -473,9 +506,13 @@ impl UpdateWorkflowResponse {
         }
         match (status, code) {
             (204, _) => Ok(Self::NoContent),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `update_workflow`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `update_workflow`"
+                    ),
+                )
+            }
         }
     }
 
@@ -494,11 +531,11 @@ async fn handle_update_workflow<A: Api>(
 ) -> Response {
     let path = path.bind(&[("workflow_id", "", "")]);
     runtime::server::handle(
-        "update_workflow",
-        &FORMAT,
-        serve_update_workflow(&*api, path, request),
-    )
-    .await
+            "update_workflow",
+            &FORMAT,
+            serve_update_workflow(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `update_workflow` request, then calls the implementation.
@@ -515,7 +552,10 @@ async fn serve_update_workflow<A: Api>(
         return Err(cx.invalid());
     };
     cx.verdict()?;
-    let input = UpdateWorkflowInput { workflow_id, body };
+    let input = UpdateWorkflowInput {
+        workflow_id,
+        body,
+    };
     Ok(api.update_workflow(input).await.into_response())
 }
 
@@ -555,9 +595,13 @@ impl UploadArtifactResponse {
         }
         match (status, code) {
             (204, _) => Ok(Self::NoContent),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `upload_artifact`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `upload_artifact`"
+                    ),
+                )
+            }
         }
     }
 
@@ -576,11 +620,11 @@ async fn handle_upload_artifact<A: Api>(
 ) -> Response {
     let path = path.bind(&[("workflow_id", "", "")]);
     runtime::server::handle(
-        "upload_artifact",
-        &FORMAT,
-        serve_upload_artifact(&*api, path, request),
-    )
-    .await
+            "upload_artifact",
+            &FORMAT,
+            serve_upload_artifact(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `upload_artifact` request, then calls the implementation.
@@ -601,7 +645,10 @@ async fn serve_upload_artifact<A: Api>(
         runtime::validate::Validate::validate(v, c);
     });
     cx.verdict()?;
-    let input = UploadArtifactInput { workflow_id, body };
+    let input = UploadArtifactInput {
+        workflow_id,
+        body,
+    };
     Ok(api.upload_artifact(input).await.into_response())
 }
 
@@ -616,14 +663,9 @@ pub struct GetReportInput {
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetReportResponse {
     /// 200: the report
-    Ok {
-        body: types::GetReportResponse200,
-        headers: GetReportOkHeaders,
-    },
+    Ok { body: types::GetReportResponse200, headers: GetReportOkHeaders },
     /// 429: slow down
-    TooManyRequests {
-        headers: GetReportTooManyRequestsHeaders,
-    },
+    TooManyRequests { headers: GetReportTooManyRequestsHeaders },
     /// 4XX: other client errors
     Status4xx {
         status: u16,
@@ -689,11 +731,10 @@ impl GetReportResponse {
             Self::TooManyRequests { headers } => {
                 headers.write(runtime::server::empty_response(429))
             }
-            Self::Status4xx {
-                status,
-                body,
-                headers,
-            } => headers.write(FORMAT.json("get_report", status, "application/json", &body)),
+            Self::Status4xx { status, body, headers } => {
+                headers
+                    .write(FORMAT.json("get_report", status, "application/json", &body))
+            }
         }
     }
 }
@@ -726,15 +767,9 @@ impl GetReportOkHeaders {
             &FORMAT,
             response,
             &[
-                (
-                    "X-Request-Id",
-                    runtime::server::header_text(&self.x_request_id),
-                ),
+                ("X-Request-Id", runtime::server::header_text(&self.x_request_id)),
                 ("RateLimit", runtime::server::header_text(&self.rate_limit)),
-                (
-                    "X-Page-Count",
-                    runtime::server::header_text(&self.x_page_count),
-                ),
+                ("X-Page-Count", runtime::server::header_text(&self.x_page_count)),
                 ("Link", runtime::server::header_text(&self.link)),
                 ("X-Cache", runtime::server::header_text(&self.x_cache)),
             ],
@@ -755,10 +790,7 @@ impl GetReportTooManyRequestsHeaders {
         runtime::server::with_headers(
             &FORMAT,
             response,
-            &[(
-                "Retry-After",
-                runtime::server::header_text(&self.retry_after),
-            )],
+            &[("Retry-After", runtime::server::header_text(&self.retry_after))],
         )
     }
 }
@@ -776,10 +808,7 @@ impl GetReportStatus4xxHeaders {
         runtime::server::with_headers(
             &FORMAT,
             response,
-            &[(
-                "X-Request-Id",
-                runtime::server::header_text(&self.x_request_id),
-            )],
+            &[("X-Request-Id", runtime::server::header_text(&self.x_request_id))],
         )
     }
 }
@@ -792,11 +821,11 @@ async fn handle_get_report<A: Api>(
 ) -> Response {
     let path = path.bind(&[("id", "", "")]);
     runtime::server::handle(
-        "get_report",
-        &FORMAT,
-        serve_get_report(&*api, path, request),
-    )
-    .await
+            "get_report",
+            &FORMAT,
+            serve_get_report(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `get_report` request, then calls the implementation.
@@ -873,9 +902,12 @@ impl CreateReportResponse {
 
     fn into_response(self) -> Response {
         match self {
-            Self::Created { headers } => headers.write(runtime::server::empty_response(201)),
+            Self::Created { headers } => {
+                headers.write(runtime::server::empty_response(201))
+            }
             Self::Accepted { body, headers } => {
-                headers.write(FORMAT.json("create_report", 202, "application/json", &body))
+                headers
+                    .write(FORMAT.json("create_report", 202, "application/json", &body))
             }
         }
     }
@@ -912,10 +944,7 @@ impl CreateReportAcceptedHeaders {
         runtime::server::with_headers(
             &FORMAT,
             response,
-            &[(
-                "Retry-After",
-                runtime::server::header_text(&self.retry_after),
-            )],
+            &[("Retry-After", runtime::server::header_text(&self.retry_after))],
         )
     }
 }
@@ -928,11 +957,11 @@ async fn handle_create_report<A: Api>(
 ) -> Response {
     let path = path.bind(&[]);
     runtime::server::handle(
-        "create_report",
-        &FORMAT,
-        serve_create_report(&*api, path, request),
-    )
-    .await
+            "create_report",
+            &FORMAT,
+            serve_create_report(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `create_report` request, then calls the implementation.
@@ -982,9 +1011,13 @@ impl SearchResponse {
         let body = body.unwrap_or(::serde_json::Value::Null);
         match (status, code) {
             (200, _) => Ok(Self::Ok(runtime::server::from_json(body)?)),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `search`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `search`"
+                    ),
+                )
+            }
         }
     }
 
@@ -1012,20 +1045,22 @@ async fn serve_search<A: Api>(
     request: Request,
 ) -> Result<Response, Rejection> {
     let mut cx = Incoming::read(request, path).await?;
-    let sort = cx.optional_list::<types::SearchSortItem>(
-        Location::Query,
-        "sort",
-        Parse::Json,
-        Items::Repeated,
-    );
+    let sort = cx
+        .optional_list::<
+            types::SearchSortItem,
+        >(Location::Query, "sort", Parse::Json, Items::Repeated);
     let near = cx.optional::<types::Shape>(Location::Query, "near", Parse::Json);
     let (Some(sort), Some(near)) = (sort, near) else {
         return Err(cx.invalid());
     };
-    cx.check(Location::Query, "near", |c| {
-        let Some(v) = &near else { return };
-        runtime::validate::Validate::validate(v, c);
-    });
+    cx.check(
+        Location::Query,
+        "near",
+        |c| {
+            let Some(v) = &near else { return };
+            runtime::validate::Validate::validate(v, c);
+        },
+    );
     cx.verdict()?;
     let input = SearchInput { sort, near };
     Ok(api.search(input).await.into_response())

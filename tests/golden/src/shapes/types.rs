@@ -2,8 +2,8 @@
 
 //! Data types of Shapes 1.
 #![allow(clippy::large_enum_variant)]
-use crate::runtime;
 use serde::{Deserialize, Serialize};
+use crate::runtime;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Base {
@@ -281,7 +281,18 @@ pub struct Node {
 }
 
 /// Empty is a valid note, so `Default`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
 #[serde(transparent)]
 pub struct Note(pub String);
 
@@ -405,7 +416,9 @@ impl Slug {
     /// constraint is an error keeping it. `From` and the public field
     /// do not check.
     pub fn new(value: impl Into<String>) -> Result<Self, runtime::newtype::Invalid> {
-        static PATTERN: runtime::pattern::Pattern = runtime::pattern::Pattern::new("^[a-z]+$");
+        static PATTERN: runtime::pattern::Pattern = runtime::pattern::Pattern::new(
+            "^[a-z]+$",
+        );
         let rules = runtime::newtype::Rules {
             type_name: "Slug",
             min_length: None,
@@ -420,7 +433,18 @@ impl Slug {
 runtime::newtype::string_newtype!(Slug);
 
 /// Empty matches, so `Default`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
 #[serde(transparent)]
 pub struct Tag(pub String);
 
@@ -432,7 +456,9 @@ impl Tag {
     /// constraint is an error keeping it. `From` and the public field
     /// do not check.
     pub fn new(value: impl Into<String>) -> Result<Self, runtime::newtype::Invalid> {
-        static PATTERN: runtime::pattern::Pattern = runtime::pattern::Pattern::new("^[a-z]*$");
+        static PATTERN: runtime::pattern::Pattern = runtime::pattern::Pattern::new(
+            "^[a-z]*$",
+        );
         let rules = runtime::newtype::Rules {
             type_name: "Tag",
             min_length: None,
@@ -575,10 +601,13 @@ impl Weight {
             Weight::V05 => ::serde_json::Value::from(0.5f64),
             Weight::Heavy => ::serde_json::Value::String("heavy".to_owned()),
             Weight::True => ::serde_json::Value::Bool(true),
-            Weight::UnitKg => ::serde_json::Value::Object(::serde_json::Map::from_iter([(
-                "unit".to_owned(),
-                ::serde_json::Value::String("kg".to_owned()),
-            )])),
+            Weight::UnitKg => {
+                ::serde_json::Value::Object(
+                    ::serde_json::Map::from_iter([
+                        ("unit".to_owned(), ::serde_json::Value::String("kg".to_owned())),
+                    ]),
+                )
+            }
             Weight::Unknown(v) => v.clone(),
         }
     }
@@ -595,10 +624,13 @@ impl From<::serde_json::Value> for Weight {
         if v == true {
             return Weight::True;
         }
-        if v == ::serde_json::Value::Object(::serde_json::Map::from_iter([(
-            "unit".to_owned(),
-            ::serde_json::Value::String("kg".to_owned()),
-        )])) {
+        if v
+            == ::serde_json::Value::Object(
+                ::serde_json::Map::from_iter([
+                    ("unit".to_owned(), ::serde_json::Value::String("kg".to_owned())),
+                ]),
+            )
+        {
             return Weight::UnitKg;
         }
         Weight::Unknown(v)
@@ -656,9 +688,12 @@ impl runtime::validate::Validate for GetReportResponse200XCache {
 impl runtime::validate::Validate for New2Request {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
         if let Some(v) = &self.order {
-            c.key("order", |c| {
-                runtime::validate::Validate::validate(v, c);
-            });
+            c.key(
+                "order",
+                |c| {
+                    runtime::validate::Validate::validate(v, c);
+                },
+            );
         }
     }
 }
@@ -679,37 +714,52 @@ impl runtime::validate::Validate for New2RequestOrder {
 impl runtime::validate::Validate for Node {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
         if let Some(v) = &self.self_ {
-            c.key("self", |c| {
-                runtime::validate::Validate::validate(v, c);
-            });
+            c.key(
+                "self",
+                |c| {
+                    runtime::validate::Validate::validate(v, c);
+                },
+            );
         }
         if let Some(v) = &self.children {
-            c.key("children", |c| {
-                for (i, item) in v.iter().enumerate() {
-                    c.index(i, |c| {
-                        runtime::validate::Validate::validate(item, c);
-                    });
-                }
-            });
+            c.key(
+                "children",
+                |c| {
+                    for (i, item) in v.iter().enumerate() {
+                        c.index(
+                            i,
+                            |c| {
+                                runtime::validate::Validate::validate(item, c);
+                            },
+                        );
+                    }
+                },
+            );
         }
         if let Some(v) = &self.size {
-            c.key("size", |c| {
-                c.number(
-                    *v as f64,
-                    &runtime::validate::Range {
-                        minimum: Some(0f64),
-                        maximum: None,
-                        exclusive_minimum: true,
-                        exclusive_maximum: false,
-                        multiple_of: None,
-                    },
-                );
-            });
+            c.key(
+                "size",
+                |c| {
+                    c.number(
+                        *v as f64,
+                        &runtime::validate::Range {
+                            minimum: Some(0f64),
+                            maximum: None,
+                            exclusive_minimum: true,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                        },
+                    );
+                },
+            );
         }
         if let Some(Some(v)) = &self.pet {
-            c.key("pet", |c| {
-                runtime::validate::Validate::validate(v, c);
-            });
+            c.key(
+                "pet",
+                |c| {
+                    runtime::validate::Validate::validate(v, c);
+                },
+            );
         }
     }
 }
@@ -734,9 +784,12 @@ impl runtime::validate::Validate for Pet {
         match self {
             Self::Cat(_) => {}
             Self::Dog(_) => {}
-            Self::Unknown => c.key("kind", |c| {
-                c.unknown(::serde_json::Value::Null, &["'Cat'", "'Dog'"])
-            }),
+            Self::Unknown => {
+                c.key(
+                    "kind",
+                    |c| c.unknown(::serde_json::Value::Null, &["'Cat'", "'Dog'"]),
+                )
+            }
         }
     }
 }
@@ -756,9 +809,12 @@ impl runtime::validate::Validate for Shape {
         match self {
             Self::Circle(_) => {}
             Self::Label(_) => {}
-            Self::Unknown => c.key("kind", |c| {
-                c.unknown(::serde_json::Value::Null, &["'Circle'", "'Label'"])
-            }),
+            Self::Unknown => {
+                c.key(
+                    "kind",
+                    |c| c.unknown(::serde_json::Value::Null, &["'Circle'", "'Label'"]),
+                )
+            }
         }
     }
 }
@@ -766,7 +822,9 @@ impl runtime::validate::Validate for Shape {
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for Slug {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
-        static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new("^[a-z]+$");
+        static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
+            "^[a-z]+$",
+        );
         c.string(
             &self.0,
             &runtime::validate::Text {
@@ -781,7 +839,9 @@ impl runtime::validate::Validate for Slug {
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for Tag {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
-        static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new("^[a-z]*$");
+        static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
+            "^[a-z]*$",
+        );
         c.string(
             &self.0,
             &runtime::validate::Text {
@@ -797,9 +857,12 @@ impl runtime::validate::Validate for Tag {
 impl runtime::validate::Validate for UploadArtifactRequest {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
         if let Some(v) = &self.kind {
-            c.key("kind", |c| {
-                runtime::validate::Validate::validate(v, c);
-            });
+            c.key(
+                "kind",
+                |c| {
+                    runtime::validate::Validate::validate(v, c);
+                },
+            );
         }
     }
 }

@@ -3,8 +3,8 @@
 //! Async client for Streams 1.
 use super::types;
 use crate::runtime;
-use reqwest::Method;
 use runtime::client::{Error, Success, json, param, segment};
+use reqwest::Method;
 
 /// The documented server.
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -64,15 +64,17 @@ impl Client {
         &self,
         call: runtime::client::Call<'_, Scheme>,
     ) -> Result<runtime::client::Received, runtime::client::Failure> {
-        self.transport
-            .execute_streaming(&self.credentials, call)
-            .await
+        self.transport.execute_streaming(&self.credentials, call).await
     }
 
     /// `size` bytes of a fixed pattern, streamed by the implementation.
     ///
     /// `GET /blobs/{name}`
-    pub fn download_blob(&self, name: impl Into<String>, size: i64) -> DownloadBlobBuilder<'_> {
+    pub fn download_blob(
+        &self,
+        name: impl Into<String>,
+        size: i64,
+    ) -> DownloadBlobBuilder<'_> {
         DownloadBlobBuilder {
             client: self,
             name: name.into(),
@@ -224,9 +226,10 @@ impl DownloadBlobBuilder<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<Success<runtime::client::Bytes>, Error<DownloadBlobError>> {
-        let query: Vec<(runtime::client::QueryName, String)> =
-            vec![("size".into(), param(self.size))];
-        let path = format!("/blobs/{}", segment("name", self.name)?);
+        let query: Vec<(runtime::client::QueryName, String)> = vec![
+            ("size".into(), param(self.size))
+        ];
+        let path = format!("/blobs/{}", segment("name", self.name) ?);
         let call = runtime::client::Call {
             query,
             ..call("download_blob", Method::GET, true, path)
@@ -234,9 +237,7 @@ impl DownloadBlobBuilder<'_> {
         let response = self.client.execute(call).await?;
         match response.status.as_u16() {
             200 => Ok(Success::new(response.body.clone(), response)),
-            404 => Err(Error::Response(DownloadBlobError::NotFound(json(
-                &response,
-            )?))),
+            404 => Err(Error::Response(DownloadBlobError::NotFound(json(&response)?))),
             _ => Err(Error::Undocumented(response)),
         }
     }
@@ -247,9 +248,10 @@ impl DownloadBlobBuilder<'_> {
     pub async fn send_streaming(
         self,
     ) -> Result<Success<runtime::client::ByteStream>, Error<DownloadBlobError>> {
-        let query: Vec<(runtime::client::QueryName, String)> =
-            vec![("size".into(), param(self.size))];
-        let path = format!("/blobs/{}", segment("name", self.name)?);
+        let query: Vec<(runtime::client::QueryName, String)> = vec![
+            ("size".into(), param(self.size))
+        ];
+        let path = format!("/blobs/{}", segment("name", self.name) ?);
         let call = runtime::client::Call {
             query,
             ..call("download_blob", Method::GET, true, path)
@@ -258,19 +260,20 @@ impl DownloadBlobBuilder<'_> {
             runtime::client::Received::Streaming(success) => return Ok(success),
             runtime::client::Received::Whole(response) => response,
         };
-        let whole: Result<Success<runtime::client::Bytes>, Error<DownloadBlobError>> =
-            match response.status.as_u16() {
-                200 => Ok(Success::new(response.body.clone(), response)),
-                404 => Err(Error::Response(DownloadBlobError::NotFound(json(
-                    &response,
-                )?))),
-                _ => Err(Error::Undocumented(response)),
-            };
-        whole.map(|s| Success {
-            status: s.status,
-            headers: s.headers,
-            value: s.value.into(),
-        })
+        let whole: Result<Success<runtime::client::Bytes>, Error<DownloadBlobError>> = match response
+            .status
+            .as_u16()
+        {
+            200 => Ok(Success::new(response.body.clone(), response)),
+            404 => Err(Error::Response(DownloadBlobError::NotFound(json(&response)?))),
+            _ => Err(Error::Undocumented(response)),
+        };
+        whole
+            .map(|s| Success {
+                status: s.status,
+                headers: s.headers,
+                value: s.value.into(),
+            })
     }
 }
 
@@ -300,7 +303,7 @@ impl UploadBlobBuilder<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<Success<types::Digest>, Error<UploadBlobError>> {
-        let path = format!("/blobs/{}", segment("name", self.name)?);
+        let path = format!("/blobs/{}", segment("name", self.name) ?);
         let call = runtime::client::Call {
             body: Some({
                 let body = &self.body;
@@ -340,8 +343,10 @@ impl PutNoteBuilder<'_> {
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<types::Digest>, Error<PutNoteError>> {
-        let path = format!("/notes/{}", segment("name", self.name)?);
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Success<types::Digest>, Error<PutNoteError>> {
+        let path = format!("/notes/{}", segment("name", self.name) ?);
         let call = runtime::client::Call {
             body: Some({
                 let body = &self.body;
@@ -379,7 +384,7 @@ impl PutStreamedNoteBuilder<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<Success<types::Digest>, Error<PutStreamedNoteError>> {
-        let path = format!("/streamed-notes/{}", segment("name", self.name)?);
+        let path = format!("/streamed-notes/{}", segment("name", self.name) ?);
         let call = runtime::client::Call {
             body: Some({
                 let body = &self.body;
@@ -422,7 +427,7 @@ impl PutBufferedBuilder<'_> {
     pub async fn send_with_response(
         self,
     ) -> Result<Success<types::Digest>, Error<PutBufferedError>> {
-        let path = format!("/buffered/{}", segment("name", self.name)?);
+        let path = format!("/buffered/{}", segment("name", self.name) ?);
         let call = runtime::client::Call {
             body: Some({
                 let body = &self.body;

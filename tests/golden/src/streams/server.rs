@@ -4,9 +4,9 @@
 #![allow(clippy::large_enum_variant)]
 use super::types;
 use crate::runtime;
+use runtime::server::{Incoming, Location, Parse, PathParams, Rejection};
 use axum::extract::{Request, State};
 use axum::response::Response;
-use runtime::server::{Incoming, Location, Parse, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -102,7 +102,10 @@ pub trait Api: Send + Sync + 'static {
     /// A small body, read whole (the stub's default), within this operation's own limit.
     ///
     /// `PUT /notes/{name}`
-    fn put_note(&self, input: PutNoteInput) -> impl Future<Output = PutNoteResponse> + Send;
+    fn put_note(
+        &self,
+        input: PutNoteInput,
+    ) -> impl Future<Output = PutNoteResponse> + Send;
     /// A streamed body within this operation's own limit, enforced while it streams.
     ///
     /// `PUT /streamed-notes/{name}`
@@ -131,16 +134,12 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
             axum::routing::get(handle_download_blob::<A>).put(handle_upload_blob::<A>),
         )
         .route("/notes/{p0}", axum::routing::put(handle_put_note::<A>))
-        .route(
-            "/streamed-notes/{p0}",
-            axum::routing::put(handle_put_streamed_note::<A>),
-        )
-        .route(
-            "/buffered/{p0}",
-            axum::routing::put(handle_put_buffered::<A>),
-        )
+        .route("/streamed-notes/{p0}", axum::routing::put(handle_put_streamed_note::<A>))
+        .route("/buffered/{p0}", axum::routing::put(handle_put_buffered::<A>))
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
-        .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
+        .method_not_allowed_fallback(|| async {
+            FORMAT.reject(Rejection::MethodNotAllowed)
+        })
         .with_state(api)
 }
 
@@ -181,13 +180,24 @@ impl DownloadBlobResponse {
     ) -> Result<Self, String> {
         let body = body.unwrap_or(::serde_json::Value::Null);
         match (status, code) {
-            (200, _) => Ok(Self::Ok(runtime::server::ByteStream::from(
-                runtime::server::from_json::<String>(body).map(runtime::server::Bytes::from)?,
-            ))),
+            (200, _) => {
+                Ok(
+                    Self::Ok(
+                        runtime::server::ByteStream::from(
+                            runtime::server::from_json::<String>(body)
+                                .map(runtime::server::Bytes::from)?,
+                        ),
+                    ),
+                )
+            }
             (404, _) => Ok(Self::NotFound(runtime::server::from_json(body)?)),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `download_blob`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `download_blob`"
+                    ),
+                )
+            }
         }
     }
 
@@ -196,7 +206,9 @@ impl DownloadBlobResponse {
             Self::Ok(body) => {
                 runtime::server::stream_response(200, "application/octet-stream", body)
             }
-            Self::NotFound(body) => FORMAT.json("download_blob", 404, "application/json", &body),
+            Self::NotFound(body) => {
+                FORMAT.json("download_blob", 404, "application/json", &body)
+            }
         }
     }
 }
@@ -209,11 +221,11 @@ async fn handle_download_blob<A: Api>(
 ) -> Response {
     let path = path.bind(&[("name", "", "")]);
     runtime::server::handle(
-        "download_blob",
-        &FORMAT,
-        serve_download_blob(&*api, path, request),
-    )
-    .await
+            "download_blob",
+            &FORMAT,
+            serve_download_blob(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `download_blob` request, then calls the implementation.
@@ -228,19 +240,23 @@ async fn serve_download_blob<A: Api>(
     let (Some(name), Some(size)) = (name, size) else {
         return Err(cx.invalid());
     };
-    cx.check(Location::Query, "size", |c| {
-        let v = &size;
-        c.number(
-            *v as f64,
-            &runtime::validate::Range {
-                minimum: Some(0f64),
-                maximum: None,
-                exclusive_minimum: false,
-                exclusive_maximum: false,
-                multiple_of: None,
-            },
-        );
-    });
+    cx.check(
+        Location::Query,
+        "size",
+        |c| {
+            let v = &size;
+            c.number(
+                *v as f64,
+                &runtime::validate::Range {
+                    minimum: Some(0f64),
+                    maximum: None,
+                    exclusive_minimum: false,
+                    exclusive_maximum: false,
+                    multiple_of: None,
+                },
+            );
+        },
+    );
     cx.verdict()?;
     let input = DownloadBlobInput { name, size };
     Ok(api.download_blob(input).await.into_response())
@@ -284,15 +300,21 @@ impl UploadBlobResponse {
         match (status, code) {
             (201, _) => Ok(Self::Created(runtime::server::from_json(body)?)),
             (400, _) => Ok(Self::BadRequest),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `upload_blob`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `upload_blob`"
+                    ),
+                )
+            }
         }
     }
 
     fn into_response(self) -> Response {
         match self {
-            Self::Created(body) => FORMAT.json("upload_blob", 201, "application/json", &body),
+            Self::Created(body) => {
+                FORMAT.json("upload_blob", 201, "application/json", &body)
+            }
             Self::BadRequest => runtime::server::empty_response(400),
         }
     }
@@ -306,11 +328,11 @@ async fn handle_upload_blob<A: Api>(
 ) -> Response {
     let path = path.bind(&[("name", "", "")]);
     runtime::server::handle(
-        "upload_blob",
-        &FORMAT,
-        serve_upload_blob(&*api, path, request),
-    )
-    .await
+            "upload_blob",
+            &FORMAT,
+            serve_upload_blob(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `upload_blob` request, then calls the implementation.
@@ -365,15 +387,21 @@ impl PutNoteResponse {
         let body = body.unwrap_or(::serde_json::Value::Null);
         match (status, code) {
             (201, _) => Ok(Self::Created(runtime::server::from_json(body)?)),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `put_note`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `put_note`"
+                    ),
+                )
+            }
         }
     }
 
     fn into_response(self) -> Response {
         match self {
-            Self::Created(body) => FORMAT.json("put_note", 201, "application/json", &body),
+            Self::Created(body) => {
+                FORMAT.json("put_note", 201, "application/json", &body)
+            }
         }
     }
 }
@@ -385,7 +413,8 @@ async fn handle_put_note<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("name", "", "")]);
-    runtime::server::handle("put_note", &FORMAT, serve_put_note(&*api, path, request)).await
+    runtime::server::handle("put_note", &FORMAT, serve_put_note(&*api, path, request))
+        .await
 }
 
 /// Reads, authenticates and validates a `put_note` request, then calls the implementation.
@@ -444,15 +473,21 @@ impl PutStreamedNoteResponse {
         match (status, code) {
             (201, _) => Ok(Self::Created(runtime::server::from_json(body)?)),
             (400, _) => Ok(Self::BadRequest),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `put_streamed_note`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `put_streamed_note`"
+                    ),
+                )
+            }
         }
     }
 
     fn into_response(self) -> Response {
         match self {
-            Self::Created(body) => FORMAT.json("put_streamed_note", 201, "application/json", &body),
+            Self::Created(body) => {
+                FORMAT.json("put_streamed_note", 201, "application/json", &body)
+            }
             Self::BadRequest => runtime::server::empty_response(400),
         }
     }
@@ -466,11 +501,11 @@ async fn handle_put_streamed_note<A: Api>(
 ) -> Response {
     let path = path.bind(&[("name", "", "")]);
     runtime::server::handle(
-        "put_streamed_note",
-        &FORMAT,
-        serve_put_streamed_note(&*api, path, request),
-    )
-    .await
+            "put_streamed_note",
+            &FORMAT,
+            serve_put_streamed_note(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `put_streamed_note` request, then calls the implementation.
@@ -525,15 +560,21 @@ impl PutBufferedResponse {
         let body = body.unwrap_or(::serde_json::Value::Null);
         match (status, code) {
             (201, _) => Ok(Self::Created(runtime::server::from_json(body)?)),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `put_buffered`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `put_buffered`"
+                    ),
+                )
+            }
         }
     }
 
     fn into_response(self) -> Response {
         match self {
-            Self::Created(body) => FORMAT.json("put_buffered", 201, "application/json", &body),
+            Self::Created(body) => {
+                FORMAT.json("put_buffered", 201, "application/json", &body)
+            }
         }
     }
 }
@@ -546,11 +587,11 @@ async fn handle_put_buffered<A: Api>(
 ) -> Response {
     let path = path.bind(&[("name", "", "")]);
     runtime::server::handle(
-        "put_buffered",
-        &FORMAT,
-        serve_put_buffered(&*api, path, request),
-    )
-    .await
+            "put_buffered",
+            &FORMAT,
+            serve_put_buffered(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `put_buffered` request, then calls the implementation.

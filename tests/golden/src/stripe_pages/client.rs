@@ -3,8 +3,8 @@
 //! Async client for Stripe API (pagination excerpt) Wed Oct 15 2025 13:53:19 GMT+0000 (Coordinated Universal Time).
 use super::types;
 use crate::runtime;
-use reqwest::Method;
 use runtime::client::{Error, Success, json, push};
+use reqwest::Method;
 
 /// The documented server.
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -170,7 +170,9 @@ impl GetCustomersBuilder<'_> {
     }
 
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<types::GetCustomersResponse200, Error<GetCustomersError>> {
+    pub async fn send(
+        self,
+    ) -> Result<types::GetCustomersResponse200, Error<GetCustomersError>> {
         self.send_with_response().await.map(|r| r.value)
     }
 
@@ -202,29 +204,34 @@ impl GetCustomersBuilder<'_> {
     ) -> impl runtime::paginate::Stream<
         Item = Result<Success<types::GetCustomersResponse200>, Error<GetCustomersError>>,
     > {
-        runtime::paginate::pages(self, Self::send_with_response, |request, page| {
-            if !page.value.has_more {
-                return None;
-            }
-            let last = page.value.data.last()?;
-            let cursor = last.id.to_string();
-            if cursor.is_empty() {
-                return None;
-            }
-            let mut next = request.clone();
-            next.starting_after = Some(cursor.clone());
-            Some((next, cursor))
-        })
+        runtime::paginate::pages(
+            self,
+            Self::send_with_response,
+            |request, page| {
+                if !page.value.has_more {
+                    return None;
+                }
+                let last = page.value.data.last()?;
+                let cursor = last.id.to_string();
+                if cursor.is_empty() {
+                    return None;
+                }
+                let mut next = request.clone();
+                next.starting_after = Some(cursor.clone());
+                Some((next, cursor))
+            },
+        )
     }
 
     /// Every item of every page, in order (see [`Self::pages`]).
     pub fn into_stream(
         self,
-    ) -> impl runtime::paginate::Stream<Item = Result<types::Customer, Error<GetCustomersError>>>
-    {
+    ) -> impl runtime::paginate::Stream<
+        Item = Result<types::Customer, Error<GetCustomersError>>,
+    > {
         runtime::paginate::items(
             self.pages(),
-            |page: Success<types::GetCustomersResponse200>| page.value.data,
+            |page: Success<types::GetCustomersResponse200>| { page.value.data },
         )
     }
 }

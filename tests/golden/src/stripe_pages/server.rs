@@ -4,9 +4,9 @@
 #![allow(clippy::large_enum_variant)]
 use super::types;
 use crate::runtime;
+use runtime::server::{Incoming, Location, Parse, PathParams, Rejection};
 use axum::extract::{Request, State};
 use axum::response::Response;
-use runtime::server::{Incoming, Location, Parse, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -101,12 +101,11 @@ pub trait Api: Send + Sync + 'static {
 /// bad credentials and invalid requests.
 pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
     axum::Router::new()
-        .route(
-            "/v1/customers",
-            axum::routing::get(handle_get_customers::<A>),
-        )
+        .route("/v1/customers", axum::routing::get(handle_get_customers::<A>))
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
-        .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
+        .method_not_allowed_fallback(|| async {
+            FORMAT.reject(Rejection::MethodNotAllowed)
+        })
         .with_state(api)
 }
 
@@ -157,15 +156,21 @@ impl GetCustomersResponse {
         let body = body.unwrap_or(::serde_json::Value::Null);
         match (status, code) {
             (200, _) => Ok(Self::Ok(runtime::server::from_json(body)?)),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `get_customers`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `get_customers`"
+                    ),
+                )
+            }
         }
     }
 
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => FORMAT.json("get_customers", 200, "application/json", &body),
+            Self::Ok(body) => {
+                FORMAT.json("get_customers", 200, "application/json", &body)
+            }
         }
     }
 }
@@ -178,11 +183,11 @@ async fn handle_get_customers<A: Api>(
 ) -> Response {
     let path = path.bind(&[]);
     runtime::server::handle(
-        "get_customers",
-        &FORMAT,
-        serve_get_customers(&*api, path, request),
-    )
-    .await
+            "get_customers",
+            &FORMAT,
+            serve_get_customers(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `get_customers` request, then calls the implementation.
@@ -193,47 +198,64 @@ async fn serve_get_customers<A: Api>(
 ) -> Result<Response, Rejection> {
     let mut cx = Incoming::read(request, path).await?;
     let email = cx.optional::<String>(Location::Query, "email", Parse::Text);
-    let ending_before = cx.optional::<String>(Location::Query, "ending_before", Parse::Text);
+    let ending_before = cx
+        .optional::<String>(Location::Query, "ending_before", Parse::Text);
     let limit = cx.optional::<i64>(Location::Query, "limit", Parse::Json);
-    let starting_after = cx.optional::<String>(Location::Query, "starting_after", Parse::Text);
-    let (Some(email), Some(ending_before), Some(limit), Some(starting_after)) =
-        (email, ending_before, limit, starting_after)
-    else {
+    let starting_after = cx
+        .optional::<String>(Location::Query, "starting_after", Parse::Text);
+    let (Some(email), Some(ending_before), Some(limit), Some(starting_after)) = (
+        email,
+        ending_before,
+        limit,
+        starting_after,
+    ) else {
         return Err(cx.invalid());
     };
-    cx.check(Location::Query, "email", |c| {
-        let Some(v) = &email else { return };
-        c.string(
-            v,
-            &runtime::validate::Text {
-                min_length: None,
-                max_length: Some(512),
-                pattern: None,
-            },
-        );
-    });
-    cx.check(Location::Query, "ending_before", |c| {
-        let Some(v) = &ending_before else { return };
-        c.string(
-            v,
-            &runtime::validate::Text {
-                min_length: None,
-                max_length: Some(5000),
-                pattern: None,
-            },
-        );
-    });
-    cx.check(Location::Query, "starting_after", |c| {
-        let Some(v) = &starting_after else { return };
-        c.string(
-            v,
-            &runtime::validate::Text {
-                min_length: None,
-                max_length: Some(5000),
-                pattern: None,
-            },
-        );
-    });
+    cx.check(
+        Location::Query,
+        "email",
+        |c| {
+            let Some(v) = &email else { return };
+            c.string(
+                v,
+                &runtime::validate::Text {
+                    min_length: None,
+                    max_length: Some(512),
+                    pattern: None,
+                },
+            );
+        },
+    );
+    cx.check(
+        Location::Query,
+        "ending_before",
+        |c| {
+            let Some(v) = &ending_before else { return };
+            c.string(
+                v,
+                &runtime::validate::Text {
+                    min_length: None,
+                    max_length: Some(5000),
+                    pattern: None,
+                },
+            );
+        },
+    );
+    cx.check(
+        Location::Query,
+        "starting_after",
+        |c| {
+            let Some(v) = &starting_after else { return };
+            c.string(
+                v,
+                &runtime::validate::Text {
+                    min_length: None,
+                    max_length: Some(5000),
+                    pattern: None,
+                },
+            );
+        },
+    );
     cx.verdict()?;
     let input = GetCustomersInput {
         email,

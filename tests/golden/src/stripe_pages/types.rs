@@ -2,8 +2,8 @@
 
 //! Data types of Stripe API (pagination excerpt) Wed Oct 15 2025 13:53:19 GMT+0000 (Coordinated Universal Time).
 #![allow(clippy::large_enum_variant)]
-use crate::runtime;
 use serde::{Deserialize, Serialize};
+use crate::runtime;
 
 /// This object represents a customer of your business.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -145,8 +145,9 @@ impl GetCustomersResponse200Url {
     /// constraint is an error keeping it. `From` and the public field
     /// do not check.
     pub fn new(value: impl Into<String>) -> Result<Self, runtime::newtype::Invalid> {
-        static PATTERN: runtime::pattern::Pattern =
-            runtime::pattern::Pattern::new("^/v1/customers");
+        static PATTERN: runtime::pattern::Pattern = runtime::pattern::Pattern::new(
+            "^/v1/customers",
+        );
         let rules = runtime::newtype::Rules {
             type_name: "GetCustomersResponse200Url",
             min_length: None,
@@ -163,44 +164,56 @@ runtime::newtype::string_newtype!(GetCustomersResponse200Url);
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for Customer {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
-        c.key("id", |c| {
-            let v = &self.id;
-            c.string(
-                v,
-                &runtime::validate::Text {
-                    min_length: None,
-                    max_length: Some(5000),
-                    pattern: None,
+        c.key(
+            "id",
+            |c| {
+                let v = &self.id;
+                c.string(
+                    v,
+                    &runtime::validate::Text {
+                        min_length: None,
+                        max_length: Some(5000),
+                        pattern: None,
+                    },
+                );
+            },
+        );
+        c.key(
+            "object",
+            |c| {
+                let v = &self.object;
+                runtime::validate::Validate::validate(v, c);
+            },
+        );
+        if let Some(Some(v)) = &self.email {
+            c.key(
+                "email",
+                |c| {
+                    c.string(
+                        v,
+                        &runtime::validate::Text {
+                            min_length: None,
+                            max_length: Some(5000),
+                            pattern: None,
+                        },
+                    );
                 },
             );
-        });
-        c.key("object", |c| {
-            let v = &self.object;
-            runtime::validate::Validate::validate(v, c);
-        });
-        if let Some(Some(v)) = &self.email {
-            c.key("email", |c| {
-                c.string(
-                    v,
-                    &runtime::validate::Text {
-                        min_length: None,
-                        max_length: Some(5000),
-                        pattern: None,
-                    },
-                );
-            });
         }
         if let Some(Some(v)) = &self.name {
-            c.key("name", |c| {
-                c.string(
-                    v,
-                    &runtime::validate::Text {
-                        min_length: None,
-                        max_length: Some(5000),
-                        pattern: None,
-                    },
-                );
-            });
+            c.key(
+                "name",
+                |c| {
+                    c.string(
+                        v,
+                        &runtime::validate::Text {
+                            min_length: None,
+                            max_length: Some(5000),
+                            pattern: None,
+                        },
+                    );
+                },
+            );
         }
     }
 }
@@ -217,22 +230,34 @@ impl runtime::validate::Validate for CustomerObject {
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for GetCustomersResponse200 {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
-        c.key("data", |c| {
-            let v = &self.data;
-            for (i, item) in v.iter().enumerate() {
-                c.index(i, |c| {
-                    runtime::validate::Validate::validate(item, c);
-                });
-            }
-        });
-        c.key("object", |c| {
-            let v = &self.object;
-            runtime::validate::Validate::validate(v, c);
-        });
-        c.key("url", |c| {
-            let v = &self.url;
-            runtime::validate::Validate::validate(v, c);
-        });
+        c.key(
+            "data",
+            |c| {
+                let v = &self.data;
+                for (i, item) in v.iter().enumerate() {
+                    c.index(
+                        i,
+                        |c| {
+                            runtime::validate::Validate::validate(item, c);
+                        },
+                    );
+                }
+            },
+        );
+        c.key(
+            "object",
+            |c| {
+                let v = &self.object;
+                runtime::validate::Validate::validate(v, c);
+            },
+        );
+        c.key(
+            "url",
+            |c| {
+                let v = &self.url;
+                runtime::validate::Validate::validate(v, c);
+            },
+        );
     }
 }
 
@@ -248,8 +273,9 @@ impl runtime::validate::Validate for GetCustomersResponse200Object {
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for GetCustomersResponse200Url {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
-        static PATTERN: runtime::validate::Pattern =
-            runtime::validate::Pattern::new("^/v1/customers");
+        static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
+            "^/v1/customers",
+        );
         c.string(
             &self.0,
             &runtime::validate::Text {

@@ -3,8 +3,8 @@
 //! Async client for Tokens 1.
 use super::types;
 use crate::runtime;
-use reqwest::Method;
 use runtime::client::{Error, Success, json};
+use reqwest::Method;
 
 /// The documented server.
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -152,11 +152,19 @@ impl Credentials {
     }
 
     /// `oauth` by OAuth 2.0 client credentials: tokens from `https://auth.example.com/oauth2/token` (unless `client` names another URL), asking for the scopes the operations require (things.read things.write), kept until shortly before they expire.
-    pub fn oauth_client_credentials(mut self, client: runtime::oauth2::ClientCredentials) -> Self {
-        self.oauth = Some(runtime::auth::Token::provider(client.or_spec(
-            "https://auth.example.com/oauth2/token",
-            &["things.read", "things.write"],
-        )));
+    pub fn oauth_client_credentials(
+        mut self,
+        client: runtime::oauth2::ClientCredentials,
+    ) -> Self {
+        self.oauth = Some(
+            runtime::auth::Token::provider(
+                client
+                    .or_spec(
+                        "https://auth.example.com/oauth2/token",
+                        &["things.read", "things.write"],
+                    ),
+            ),
+        );
         self
     }
 
@@ -201,26 +209,42 @@ impl runtime::client::Authorize for Credentials {
         request: &mut reqwest::Request,
     ) -> Result<(), runtime::client::RequestError> {
         match scheme {
-            Scheme::ApiKey => match &self.api_key {
-                Some(value) => runtime::auth::header(request, "X-API-Key", value).await,
-                None => Ok(()),
-            },
-            Scheme::BearerAuth => match &self.bearer_auth {
-                Some(value) => runtime::auth::authorization(request, "Bearer", value).await,
-                None => Ok(()),
-            },
-            Scheme::Oauth => match &self.oauth {
-                Some(value) => runtime::auth::authorization(request, "Bearer", value).await,
-                None => Ok(()),
-            },
-            Scheme::QueryKey => match &self.query_key {
-                Some(value) => runtime::auth::query(request, "api_key", value).await,
-                None => Ok(()),
-            },
-            Scheme::SessionKey => match &self.session_key {
-                Some(value) => runtime::auth::cookie(request, "session", value).await,
-                None => Ok(()),
-            },
+            Scheme::ApiKey => {
+                match &self.api_key {
+                    Some(value) => {
+                        runtime::auth::header(request, "X-API-Key", value).await
+                    }
+                    None => Ok(()),
+                }
+            }
+            Scheme::BearerAuth => {
+                match &self.bearer_auth {
+                    Some(value) => {
+                        runtime::auth::authorization(request, "Bearer", value).await
+                    }
+                    None => Ok(()),
+                }
+            }
+            Scheme::Oauth => {
+                match &self.oauth {
+                    Some(value) => {
+                        runtime::auth::authorization(request, "Bearer", value).await
+                    }
+                    None => Ok(()),
+                }
+            }
+            Scheme::QueryKey => {
+                match &self.query_key {
+                    Some(value) => runtime::auth::query(request, "api_key", value).await,
+                    None => Ok(()),
+                }
+            }
+            Scheme::SessionKey => {
+                match &self.session_key {
+                    Some(value) => runtime::auth::cookie(request, "session", value).await,
+                    None => Ok(()),
+                }
+            }
         }
     }
 }
@@ -272,7 +296,9 @@ impl CreateThingBuilder<'_> {
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<()>, Error<CreateThingError>> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Success<()>, Error<CreateThingError>> {
         let path = "/things".to_owned();
         let call = runtime::client::Call {
             security: &[&[Scheme::Oauth]],

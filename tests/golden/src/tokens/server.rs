@@ -4,9 +4,9 @@
 #![allow(clippy::large_enum_variant)]
 use super::types;
 use crate::runtime;
+use runtime::server::{Incoming, Outcome, PathParams, Rejection};
 use axum::extract::{Request, State};
 use axum::response::Response;
-use runtime::server::{Incoming, Outcome, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -114,7 +114,10 @@ pub trait Api: Send + Sync + 'static {
     /// is not valid. Compare it with known secrets through
     /// `runtime::server::constant_time_eq`, so that response times do
     /// not tell how much of a guess was right.
-    fn authenticate_oauth(&self, token: &str) -> impl Future<Output = Option<Self::Caller>> + Send;
+    fn authenticate_oauth(
+        &self,
+        token: &str,
+    ) -> impl Future<Output = Option<Self::Caller>> + Send;
     /// `queryKey`: an API key in the `api_key` query parameter
     ///
     /// Returns the caller the credential belongs to, or `None` if it
@@ -169,7 +172,9 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
         .route("/things", axum::routing::post(handle_create_thing::<A>))
         .route("/keyed", axum::routing::get(handle_keyed::<A>))
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
-        .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
+        .method_not_allowed_fallback(|| async {
+            FORMAT.reject(Rejection::MethodNotAllowed)
+        })
         .with_state(api)
 }
 
@@ -199,32 +204,47 @@ async fn authenticate<A: Api>(
     alternatives: &[&[Scheme]],
 ) -> Result<Option<A::Caller>, Rejection> {
     cx.unambiguous(CREDENTIALS)?;
-    runtime::server::authenticate(alternatives, |scheme| credential(api, cx, scheme)).await
+    runtime::server::authenticate(alternatives, |scheme| credential(api, cx, scheme))
+        .await
 }
 
 /// Checks one scheme's credential on the request.
-async fn credential<A: Api>(api: &A, cx: &Incoming, scheme: Scheme) -> Outcome<A::Caller> {
+async fn credential<A: Api>(
+    api: &A,
+    cx: &Incoming,
+    scheme: Scheme,
+) -> Outcome<A::Caller> {
     match scheme {
-        Scheme::ApiKey => match cx.header("X-API-Key") {
-            None => Outcome::Absent,
-            Some(token) => Outcome::known(api.authenticate_api_key(token).await),
-        },
-        Scheme::BearerAuth => match cx.authorization("Bearer") {
-            None => Outcome::Absent,
-            Some(token) => Outcome::known(api.authenticate_bearer_auth(token).await),
-        },
-        Scheme::Oauth => match cx.authorization("Bearer") {
-            None => Outcome::Absent,
-            Some(token) => Outcome::known(api.authenticate_oauth(token).await),
-        },
-        Scheme::QueryKey => match cx.query_value("api_key") {
-            None => Outcome::Absent,
-            Some(token) => Outcome::known(api.authenticate_query_key(token).await),
-        },
-        Scheme::SessionKey => match cx.cookie("session") {
-            None => Outcome::Absent,
-            Some(token) => Outcome::known(api.authenticate_session_key(token).await),
-        },
+        Scheme::ApiKey => {
+            match cx.header("X-API-Key") {
+                None => Outcome::Absent,
+                Some(token) => Outcome::known(api.authenticate_api_key(token).await),
+            }
+        }
+        Scheme::BearerAuth => {
+            match cx.authorization("Bearer") {
+                None => Outcome::Absent,
+                Some(token) => Outcome::known(api.authenticate_bearer_auth(token).await),
+            }
+        }
+        Scheme::Oauth => {
+            match cx.authorization("Bearer") {
+                None => Outcome::Absent,
+                Some(token) => Outcome::known(api.authenticate_oauth(token).await),
+            }
+        }
+        Scheme::QueryKey => {
+            match cx.query_value("api_key") {
+                None => Outcome::Absent,
+                Some(token) => Outcome::known(api.authenticate_query_key(token).await),
+            }
+        }
+        Scheme::SessionKey => {
+            match cx.cookie("session") {
+                None => Outcome::Absent,
+                Some(token) => Outcome::known(api.authenticate_session_key(token).await),
+            }
+        }
     }
 }
 
@@ -257,9 +277,13 @@ impl WhoamiResponse {
         let body = body.unwrap_or(::serde_json::Value::Null);
         match (status, code) {
             (200, _) => Ok(Self::Ok(runtime::server::from_json(body)?)),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `whoami`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `whoami`"
+                    ),
+                )
+            }
         }
     }
 
@@ -288,12 +312,11 @@ async fn serve_whoami<A: Api>(
 ) -> Result<Response, Rejection> {
     let mut cx = Incoming::read(request, path).await?;
     let Some(caller) = authenticate(
-        api,
-        &cx,
-        &[&[Scheme::Oauth], &[Scheme::BearerAuth], &[Scheme::ApiKey]],
-    )
-    .await?
-    else {
+            api,
+            &cx,
+            &[&[Scheme::Oauth], &[Scheme::BearerAuth], &[Scheme::ApiKey]],
+        )
+        .await? else {
         return Err(Rejection::Unauthenticated);
     };
     cx.verdict()?;
@@ -332,9 +355,13 @@ impl CreateThingResponse {
         }
         match (status, code) {
             (204, _) => Ok(Self::NoContent),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `create_thing`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `create_thing`"
+                    ),
+                )
+            }
         }
     }
 
@@ -353,11 +380,11 @@ async fn handle_create_thing<A: Api>(
 ) -> Response {
     let path = path.bind(&[]);
     runtime::server::handle(
-        "create_thing",
-        &FORMAT,
-        serve_create_thing(&*api, path, request),
-    )
-    .await
+            "create_thing",
+            &FORMAT,
+            serve_create_thing(&*api, path, request),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `create_thing` request, then calls the implementation.
@@ -404,9 +431,13 @@ impl KeyedResponse {
         let body = body.unwrap_or(::serde_json::Value::Null);
         match (status, code) {
             (200, _) => Ok(Self::Ok(runtime::server::from_json(body)?)),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `keyed`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `keyed`"
+                    ),
+                )
+            }
         }
     }
 
@@ -434,9 +465,12 @@ async fn serve_keyed<A: Api>(
     request: Request,
 ) -> Result<Response, Rejection> {
     let mut cx = Incoming::read(request, path).await?;
-    let Some(caller) =
-        authenticate(api, &cx, &[&[Scheme::QueryKey], &[Scheme::SessionKey]]).await?
-    else {
+    let Some(caller) = authenticate(
+            api,
+            &cx,
+            &[&[Scheme::QueryKey], &[Scheme::SessionKey]],
+        )
+        .await? else {
         return Err(Rejection::Unauthenticated);
     };
     cx.verdict()?;

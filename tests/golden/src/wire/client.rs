@@ -3,8 +3,8 @@
 //! Async client for Wire 1.
 use super::types;
 use crate::runtime;
-use reqwest::Method;
 use runtime::client::{Error, Success, push, segment};
+use reqwest::Method;
 
 /// The documented server.
 pub const SERVER: runtime::client::Server = runtime::client::Server {
@@ -269,15 +269,16 @@ impl GetThingBuilder<'_> {
         let mut cookies: Vec<(&'static str, String)> = vec![];
         push(&mut cookies, "session", self.session.as_ref());
         if !cookies.is_empty() {
-            let pairs: Vec<String> = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let pairs: Vec<String> = cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             headers.push(("Cookie", pairs.join("; ")));
         }
         let path = format!(
-            "/things/{}/.{}/;matrix={}/{}",
-            segment("id", self.id)?,
-            segment("label", self.label)?,
-            segment("matrix", self.matrix)?,
-            runtime::client::list_segment("ids", &self.ids, ",")?
+            "/things/{}/.{}/;matrix={}/{}", segment("id", self.id) ?, segment("label",
+            self.label) ?, segment("matrix", self.matrix) ?,
+            runtime::client::list_segment("ids", & self.ids, ",") ?
         );
         let call = runtime::client::Call {
             query,

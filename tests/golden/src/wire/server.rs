@@ -4,9 +4,9 @@
 #![allow(clippy::large_enum_variant)]
 use super::types;
 use crate::runtime;
+use runtime::server::{Incoming, Items, Location, Parse, PathParams, Rejection};
 use axum::extract::{Request, State};
 use axum::response::Response;
-use runtime::server::{Incoming, Items, Location, Parse, PathParams, Rejection};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -87,7 +87,10 @@ pub const FORMAT: runtime::server::ErrorFormat = runtime::server::ErrorFormat {
 pub trait Api: Send + Sync + 'static {
     ///
     /// `GET /things/{id}/{label}/{matrix}/{ids}`
-    fn get_thing(&self, input: GetThingInput) -> impl Future<Output = GetThingResponse> + Send;
+    fn get_thing(
+        &self,
+        input: GetThingInput,
+    ) -> impl Future<Output = GetThingResponse> + Send;
 }
 
 /// An `axum::Router` serving `api`: the documented routes (trailing
@@ -97,12 +100,11 @@ pub trait Api: Send + Sync + 'static {
 /// bad credentials and invalid requests.
 pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
     axum::Router::new()
-        .route(
-            "/things/{p0}/{p1}/{p2}/{p3}",
-            axum::routing::get(handle_get_thing::<A>),
-        )
+        .route("/things/{p0}/{p1}/{p2}/{p3}", axum::routing::get(handle_get_thing::<A>))
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
-        .method_not_allowed_fallback(|| async { FORMAT.reject(Rejection::MethodNotAllowed) })
+        .method_not_allowed_fallback(|| async {
+            FORMAT.reject(Rejection::MethodNotAllowed)
+        })
         .with_state(api)
 }
 
@@ -171,9 +173,13 @@ impl GetThingResponse {
         }
         match (status, code) {
             (204, _) => Ok(Self::NoContent),
-            _ => Err(format!(
-                "status {status} (code {code:?}) is not documented for `get_thing`"
-            )),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `get_thing`"
+                    ),
+                )
+            }
         }
     }
 
@@ -190,13 +196,17 @@ async fn handle_get_thing<A: Api>(
     path: PathParams,
     request: Request,
 ) -> Response {
-    let path = path.bind(&[
-        ("id", "", ""),
-        ("label", ".", ""),
-        ("matrix", ";matrix=", ""),
-        ("ids", "", ""),
-    ]);
-    runtime::server::handle("get_thing", &FORMAT, serve_get_thing(&*api, path, request)).await
+    let path = path
+        .bind(
+            &[
+                ("id", "", ""),
+                ("label", ".", ""),
+                ("matrix", ";matrix=", ""),
+                ("ids", "", ""),
+            ],
+        );
+    runtime::server::handle("get_thing", &FORMAT, serve_get_thing(&*api, path, request))
+        .await
 }
 
 /// Reads, authenticates and validates a `get_thing` request, then calls the implementation.
@@ -209,40 +219,37 @@ async fn serve_get_thing<A: Api>(
     let id = cx.required::<types::Ref>(Location::Path, "id", Parse::Json);
     let label = cx.required::<types::Size>(Location::Path, "label", Parse::Text);
     let matrix = cx.required::<types::Slug>(Location::Path, "matrix", Parse::Text);
-    let ids =
-        cx.required_list::<types::Slug>(Location::Path, "ids", Parse::Text, Items::Delimited(","));
-    let project = cx.optional::<types::GetThingProject>(Location::Query, "project", Parse::Json);
+    let ids = cx
+        .required_list::<
+            types::Slug,
+        >(Location::Path, "ids", Parse::Text, Items::Delimited(","));
+    let project = cx
+        .optional::<types::GetThingProject>(Location::Query, "project", Parse::Json);
     let ref_ = cx.optional::<types::Ref>(Location::Query, "ref", Parse::Json);
     let size = cx.optional::<types::Size>(Location::Query, "size", Parse::Text);
     let slug = cx.optional::<types::Slug>(Location::Query, "slug", Parse::Text);
-    let sizes = cx.optional_list::<types::Size>(
-        Location::Query,
-        "sizes",
-        Parse::Text,
-        Items::Delimited(","),
-    );
-    let each =
-        cx.optional_list::<types::Ref>(Location::Query, "each", Parse::Json, Items::Repeated);
-    let spaced = cx.optional_list::<i64>(
-        Location::Query,
-        "spaced",
-        Parse::Json,
-        Items::Delimited(" "),
-    );
-    let piped = cx.optional_list::<types::Slug>(
-        Location::Query,
-        "piped",
-        Parse::Text,
-        Items::Delimited("|"),
-    );
+    let sizes = cx
+        .optional_list::<
+            types::Size,
+        >(Location::Query, "sizes", Parse::Text, Items::Delimited(","));
+    let each = cx
+        .optional_list::<
+            types::Ref,
+        >(Location::Query, "each", Parse::Json, Items::Repeated);
+    let spaced = cx
+        .optional_list::<
+            i64,
+        >(Location::Query, "spaced", Parse::Json, Items::Delimited(" "));
+    let piped = cx
+        .optional_list::<
+            types::Slug,
+        >(Location::Query, "piped", Parse::Text, Items::Delimited("|"));
     let x_size = cx.optional::<types::Size>(Location::Header, "X-Size", Parse::Text);
     let x_ref = cx.optional::<types::Ref>(Location::Header, "X-Ref", Parse::Json);
-    let x_slugs = cx.optional_list::<types::Slug>(
-        Location::Header,
-        "X-Slugs",
-        Parse::Text,
-        Items::Delimited(","),
-    );
+    let x_slugs = cx
+        .optional_list::<
+            types::Slug,
+        >(Location::Header, "X-Slugs", Parse::Text, Items::Delimited(","));
     let session = cx.optional::<types::Slug>(Location::Cookie, "session", Parse::Text);
     let (
         Some(id),
@@ -262,88 +269,172 @@ async fn serve_get_thing<A: Api>(
         Some(x_slugs),
         Some(session),
     ) = (
-        id, label, matrix, ids, project, ref_, size, slug, sizes, each, spaced, piped, x_size,
-        x_ref, x_slugs, session,
-    )
-    else {
+        id,
+        label,
+        matrix,
+        ids,
+        project,
+        ref_,
+        size,
+        slug,
+        sizes,
+        each,
+        spaced,
+        piped,
+        x_size,
+        x_ref,
+        x_slugs,
+        session,
+    ) else {
         return Err(cx.invalid());
     };
-    cx.check(Location::Path, "id", |c| {
-        let v = &id;
-        runtime::validate::Validate::validate(v, c);
-    });
-    cx.check(Location::Path, "label", |c| {
-        let v = &label;
-        runtime::validate::Validate::validate(v, c);
-    });
-    cx.check(Location::Path, "matrix", |c| {
-        let v = &matrix;
-        runtime::validate::Validate::validate(v, c);
-    });
-    cx.check(Location::Path, "ids", |c| {
-        let v = &ids;
-        for (i, item) in v.iter().enumerate() {
-            c.index(i, |c| {
-                runtime::validate::Validate::validate(item, c);
-            });
-        }
-    });
-    cx.check(Location::Query, "ref", |c| {
-        let Some(v) = &ref_ else { return };
-        runtime::validate::Validate::validate(v, c);
-    });
-    cx.check(Location::Query, "size", |c| {
-        let Some(v) = &size else { return };
-        runtime::validate::Validate::validate(v, c);
-    });
-    cx.check(Location::Query, "slug", |c| {
-        let Some(v) = &slug else { return };
-        runtime::validate::Validate::validate(v, c);
-    });
-    cx.check(Location::Query, "sizes", |c| {
-        let Some(v) = &sizes else { return };
-        for (i, item) in v.iter().enumerate() {
-            c.index(i, |c| {
-                runtime::validate::Validate::validate(item, c);
-            });
-        }
-    });
-    cx.check(Location::Query, "each", |c| {
-        let Some(v) = &each else { return };
-        for (i, item) in v.iter().enumerate() {
-            c.index(i, |c| {
-                runtime::validate::Validate::validate(item, c);
-            });
-        }
-    });
-    cx.check(Location::Query, "piped", |c| {
-        let Some(v) = &piped else { return };
-        for (i, item) in v.iter().enumerate() {
-            c.index(i, |c| {
-                runtime::validate::Validate::validate(item, c);
-            });
-        }
-    });
-    cx.check(Location::Header, "X-Size", |c| {
-        let Some(v) = &x_size else { return };
-        runtime::validate::Validate::validate(v, c);
-    });
-    cx.check(Location::Header, "X-Ref", |c| {
-        let Some(v) = &x_ref else { return };
-        runtime::validate::Validate::validate(v, c);
-    });
-    cx.check(Location::Header, "X-Slugs", |c| {
-        let Some(v) = &x_slugs else { return };
-        for (i, item) in v.iter().enumerate() {
-            c.index(i, |c| {
-                runtime::validate::Validate::validate(item, c);
-            });
-        }
-    });
-    cx.check(Location::Cookie, "session", |c| {
-        let Some(v) = &session else { return };
-        runtime::validate::Validate::validate(v, c);
-    });
+    cx.check(
+        Location::Path,
+        "id",
+        |c| {
+            let v = &id;
+            runtime::validate::Validate::validate(v, c);
+        },
+    );
+    cx.check(
+        Location::Path,
+        "label",
+        |c| {
+            let v = &label;
+            runtime::validate::Validate::validate(v, c);
+        },
+    );
+    cx.check(
+        Location::Path,
+        "matrix",
+        |c| {
+            let v = &matrix;
+            runtime::validate::Validate::validate(v, c);
+        },
+    );
+    cx.check(
+        Location::Path,
+        "ids",
+        |c| {
+            let v = &ids;
+            for (i, item) in v.iter().enumerate() {
+                c.index(
+                    i,
+                    |c| {
+                        runtime::validate::Validate::validate(item, c);
+                    },
+                );
+            }
+        },
+    );
+    cx.check(
+        Location::Query,
+        "ref",
+        |c| {
+            let Some(v) = &ref_ else { return };
+            runtime::validate::Validate::validate(v, c);
+        },
+    );
+    cx.check(
+        Location::Query,
+        "size",
+        |c| {
+            let Some(v) = &size else { return };
+            runtime::validate::Validate::validate(v, c);
+        },
+    );
+    cx.check(
+        Location::Query,
+        "slug",
+        |c| {
+            let Some(v) = &slug else { return };
+            runtime::validate::Validate::validate(v, c);
+        },
+    );
+    cx.check(
+        Location::Query,
+        "sizes",
+        |c| {
+            let Some(v) = &sizes else { return };
+            for (i, item) in v.iter().enumerate() {
+                c.index(
+                    i,
+                    |c| {
+                        runtime::validate::Validate::validate(item, c);
+                    },
+                );
+            }
+        },
+    );
+    cx.check(
+        Location::Query,
+        "each",
+        |c| {
+            let Some(v) = &each else { return };
+            for (i, item) in v.iter().enumerate() {
+                c.index(
+                    i,
+                    |c| {
+                        runtime::validate::Validate::validate(item, c);
+                    },
+                );
+            }
+        },
+    );
+    cx.check(
+        Location::Query,
+        "piped",
+        |c| {
+            let Some(v) = &piped else { return };
+            for (i, item) in v.iter().enumerate() {
+                c.index(
+                    i,
+                    |c| {
+                        runtime::validate::Validate::validate(item, c);
+                    },
+                );
+            }
+        },
+    );
+    cx.check(
+        Location::Header,
+        "X-Size",
+        |c| {
+            let Some(v) = &x_size else { return };
+            runtime::validate::Validate::validate(v, c);
+        },
+    );
+    cx.check(
+        Location::Header,
+        "X-Ref",
+        |c| {
+            let Some(v) = &x_ref else { return };
+            runtime::validate::Validate::validate(v, c);
+        },
+    );
+    cx.check(
+        Location::Header,
+        "X-Slugs",
+        |c| {
+            let Some(v) = &x_slugs else { return };
+            for (i, item) in v.iter().enumerate() {
+                c.index(
+                    i,
+                    |c| {
+                        runtime::validate::Validate::validate(item, c);
+                    },
+                );
+            }
+        },
+    );
+    cx.check(
+        Location::Cookie,
+        "session",
+        |c| {
+            let Some(v) = &session else { return };
+            runtime::validate::Validate::validate(v, c);
+        },
+    );
     cx.verdict()?;
     let input = GetThingInput {
         id,

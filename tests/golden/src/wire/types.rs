@@ -2,8 +2,8 @@
 
 //! Data types of Wire 1.
 #![allow(clippy::large_enum_variant)]
-use crate::runtime;
 use serde::{Deserialize, Serialize};
+use crate::runtime;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -100,7 +100,9 @@ impl Slug {
     /// constraint is an error keeping it. `From` and the public field
     /// do not check.
     pub fn new(value: impl Into<String>) -> Result<Self, runtime::newtype::Invalid> {
-        static PATTERN: runtime::pattern::Pattern = runtime::pattern::Pattern::new("^[a-z0-9-]+$");
+        static PATTERN: runtime::pattern::Pattern = runtime::pattern::Pattern::new(
+            "^[a-z0-9-]+$",
+        );
         let rules = runtime::newtype::Rules {
             type_name: "Slug",
             min_length: None,
@@ -133,10 +135,7 @@ impl runtime::validate::Validate for Ref {
 impl runtime::validate::Validate for Size {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
         if let Self::Unknown(v) = self {
-            c.unknown(
-                ::serde_json::Value::String(v.clone()),
-                &["'small'", "'big'"],
-            );
+            c.unknown(::serde_json::Value::String(v.clone()), &["'small'", "'big'"]);
         }
     }
 }
@@ -144,8 +143,9 @@ impl runtime::validate::Validate for Size {
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for Slug {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
-        static PATTERN: runtime::validate::Pattern =
-            runtime::validate::Pattern::new("^[a-z0-9-]+$");
+        static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
+            "^[a-z0-9-]+$",
+        );
         c.string(
             &self.0,
             &runtime::validate::Text {

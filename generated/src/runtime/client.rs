@@ -346,8 +346,14 @@ impl ClientConfig {
             Some(c) => c,
             None => {
                 // rustls with ring (no C toolchain needed); an error only
-                // means the process already chose a provider.
-                let _ = rustls::crypto::ring::default_provider().install_default();
+                // means the process already chose a provider. rustls
+                // 0.23.48 deprecates ring for its lack of post-quantum key
+                // exchange: a caller who needs that passes a client built
+                // on aws-lc-rs (`ClientConfig::http_client`), and every other
+                // build is spared aws-lc-sys.
+                #[allow(deprecated)]
+                let provider = rustls::crypto::ring::default_provider();
+                let _ = provider.install_default();
                 reqwest::Client::builder()
                 .user_agent(self.user_agent.unwrap_or_else(|| DEFAULT_USER_AGENT.to_owned()))
                 .timeout(self.timeout.unwrap_or(Duration::from_secs(30)))

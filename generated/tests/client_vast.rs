@@ -106,7 +106,7 @@ async fn detach_documented_errors() {
     match c.detach_ssh(1, 4).send().await {
         Err(Error::Response(DetachSshError::BadRequest(body))) => {
             assert_eq!(
-                body.error.map(String::from).as_deref(),
+                body.error.as_ref().map(|e| e.as_str()),
                 Some("some_new_code")
             )
         }

@@ -183,3 +183,42 @@ components:
     assert_eq!(names, ["Id", "Name", "FullName", "UVariant3", "Name2", "Integer", "Date"]);
     assert!(api.types.contains_key("UFullName") && api.types.contains_key("UVariant3"));
 }
+
+/// A type gets the serde derives of the directions it travels: the client
+/// serialises what it sends (`Booking`, a request body) and parses what it
+/// receives (`LinksSelf`, in responses only), the server stub parses what
+/// the client sends and serialises (and parses) what it receives; a crate with both sides puts each derive behind its side's
+/// feature.
+#[test]
+fn serde_derives_follow_what_each_side_does() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let spec = root.join("tests/corpus/train-travel.yaml");
+    let attributes = |client: bool, server: bool, name: &str| {
+        let files = apigen::generate(&[&spec], Options { client, server, ..Default::default() }).unwrap().files;
+        let types = files["src/train_travel/types.rs"].clone();
+        let at = types.find(&format!("pub struct {name} {{")).unwrap_or_else(|| panic!("{name}"));
+        let start = types[..at].rfind("#[derive(").unwrap();
+        types[start..at].to_owned()
+    };
+    let client = attributes(true, false, "Booking");
+    assert!(client.contains("Serialize") && !client.contains("Deserialize"), "{client}");
+    let client = attributes(true, false, "LinksSelf");
+    assert!(client.contains("Deserialize") && !client.contains("Serialize"), "{client}");
+    let server = attributes(false, true, "Booking");
+    assert!(server.contains("Deserialize") && !server.contains("Serialize"), "{server}");
+    // The stub also builds responses from JSON (`documented`).
+    let server = attributes(false, true, "LinksSelf");
+    assert!(server.contains("Serialize") && server.contains("Deserialize"), "{server}");
+    let both = attributes(true, true, "Booking");
+    assert!(
+        both.contains(r#"#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]"#)
+            && both.contains(r#"#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]"#),
+        "{both}"
+    );
+    // A client-only crate sends some types and receives others: it names
+    // both derives, unconditionally (no feature gates the import).
+    let files =
+        apigen::generate(&[&spec], Options { client: true, server: false, ..Default::default() }).unwrap().files;
+    let types = &files["src/train_travel/types.rs"];
+    assert!(types.contains("use serde::{Serialize, Deserialize};"), "{types}");
+}

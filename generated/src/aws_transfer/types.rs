@@ -2,10 +2,12 @@
 
 //! Data types of AWS Transfer Family 2018-11-05.
 #![allow(clippy::large_enum_variant)]
-use serde::{Deserialize, Serialize};
+use serde::{Serialize, Deserialize};
 use crate::runtime;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 pub struct DeleteSshPublicKeyRequest {
     /// A system-assigned unique identifier for a file transfer protocol-enabled server instance that has the user assigned to it.
     #[serde(rename = "ServerId")]
@@ -19,7 +21,9 @@ pub struct DeleteSshPublicKeyRequest {
 }
 
 /// A system-assigned unique identifier for a file transfer protocol-enabled server instance that has the user assigned to it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 #[serde(transparent)]
 pub struct DeleteSshPublicKeyRequestServerId(pub String);
 
@@ -52,7 +56,9 @@ impl DeleteSshPublicKeyRequestServerId {
 runtime::newtype::string_newtype!(DeleteSshPublicKeyRequestServerId);
 
 /// A unique identifier used to reference your user's specific SSH key.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 #[serde(transparent)]
 pub struct DeleteSshPublicKeyRequestSshPublicKeyId(pub String);
 
@@ -85,7 +91,9 @@ impl DeleteSshPublicKeyRequestSshPublicKeyId {
 runtime::newtype::string_newtype!(DeleteSshPublicKeyRequestSshPublicKeyId);
 
 /// A unique string that identifies a user whose public key is being deleted.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 #[serde(transparent)]
 pub struct DeleteSshPublicKeyRequestUserName(pub String);
 
@@ -118,21 +126,24 @@ impl DeleteSshPublicKeyRequestUserName {
 runtime::newtype::string_newtype!(DeleteSshPublicKeyRequestUserName);
 
 /// This exception is thrown when an error occurs in the AWSTransfer Family service.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct InternalServiceError {
     #[serde(rename = "Message")]
     pub message: String,
 }
 
 /// This exception is thrown when the client submits a malformed request.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct InvalidRequestException {
     #[serde(rename = "Message")]
     pub message: String,
 }
 
 /// This exception is thrown when a resource is not found by the AWSTransfer Family service.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct ResourceNotFoundException {
     #[serde(rename = "Message")]
     pub message: String,
@@ -143,7 +154,8 @@ pub struct ResourceNotFoundException {
 }
 
 /// The request has failed because the AWSTransfer Family service is not available.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct ServiceUnavailableException {
     #[serde(rename = "Message")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -151,7 +163,8 @@ pub struct ServiceUnavailableException {
 }
 
 /// The request was denied due to request throttling.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct ThrottlingException {
     #[serde(rename = "RetryAfterSeconds")]
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,9 +2,13 @@
 
 //! Data types of Huawei Cloud KPS v3.
 #![allow(clippy::large_enum_variant)]
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg(any(feature = "server", not(feature = "client")))]
+use serde::Serialize;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct ErrorRsp {
     /// 错误码
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,17 +2,22 @@
 
 //! Data types of Phala Cloud API 0.1.0.
 #![allow(clippy::large_enum_variant)]
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+
+#[cfg(any(feature = "server", not(feature = "client")))]
+use serde::Serialize;
 
 /// HTTPException
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct HttpException {
     /// Detail
     pub detail: String,
 }
 
 /// HTTPValidationError
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct HttpValidationError {
     /// Detail
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20,7 +25,8 @@ pub struct HttpValidationError {
 }
 
 /// ValidationError
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct ValidationError {
     /// Location
     pub loc: Vec<ValidationErrorLocItem>,
@@ -31,7 +37,8 @@ pub struct ValidationError {
     pub type_: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 #[serde(untagged)]
 pub enum ValidationErrorLocItem {
     String(String),

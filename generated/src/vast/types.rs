@@ -2,12 +2,16 @@
 
 //! Data types of Vast.ai API 1.0.0.
 #![allow(clippy::large_enum_variant)]
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+
+#[cfg(any(feature = "server", not(feature = "client")))]
+use serde::Serialize;
 
 #[cfg(feature = "server")]
 use crate::runtime;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct DeleteApiKeyResponse400 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
@@ -19,7 +23,8 @@ pub type DeleteApiKeyResponse404 = DeleteApiKeyResponse400;
 
 pub type DeleteApiKeyResponse429 = DetachSshResponse429;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct DetachSshResponse200 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
@@ -27,7 +32,8 @@ pub struct DetachSshResponse200 {
     pub msg: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct DetachSshResponse400 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
@@ -37,8 +43,7 @@ pub struct DetachSshResponse400 {
     pub msg: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum DetachSshResponse400Error {
     /// `"invalid_request"`
     InvalidRequest,
@@ -65,22 +70,32 @@ impl From<String> for DetachSshResponse400Error {
     }
 }
 
-impl From<DetachSshResponse400Error> for String {
-    fn from(v: DetachSshResponse400Error) -> Self {
-        match v {
-            DetachSshResponse400Error::Unknown(s) => s,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
 impl ::std::fmt::Display for DetachSshResponse400Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg(any(feature = "server", not(feature = "client")))]
+impl Serialize for DetachSshResponse400Error {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DetachSshResponse400Error {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct DetachSshResponse404 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
@@ -90,8 +105,7 @@ pub struct DetachSshResponse404 {
     pub msg: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum DetachSshResponse404Error {
     /// `"no_such_instance"`
     NoSuchInstance,
@@ -122,22 +136,32 @@ impl From<String> for DetachSshResponse404Error {
     }
 }
 
-impl From<DetachSshResponse404Error> for String {
-    fn from(v: DetachSshResponse404Error) -> Self {
-        match v {
-            DetachSshResponse404Error::Unknown(s) => s,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
 impl ::std::fmt::Display for DetachSshResponse404Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg(any(feature = "server", not(feature = "client")))]
+impl Serialize for DetachSshResponse404Error {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DetachSshResponse404Error {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct DetachSshResponse429 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
@@ -145,7 +169,8 @@ pub struct DetachSshResponse429 {
 
 pub type DetachSshResponse500 = Error;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct Error {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,

@@ -2,7 +2,7 @@
 //! name, the client's and the server's behind features of those names.
 
 use super::Options;
-use super::groups::Groups;
+use super::groups::{Groups, UNREACHED};
 use super::layout::{Layout, Part};
 use super::runtime;
 use crate::ir::Ir;
@@ -95,14 +95,15 @@ pub fn manifest(ir: &Ir, options: Options, name: &str) -> String {
     out += "publish = false\n\n[features]\n";
     let feature_names: Vec<&str> = ["client", "server"].into_iter().filter(|f| wanted(f)).collect();
     let quoted = |list: &[&str]| list.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ");
-    // An API split by tag has a feature per group, all on by default.
-    let groups: BTreeSet<String> = ir
-        .apis
-        .iter()
-        .filter_map(|api| Groups::of(api, Layout::Crate, options.by_tag, ir.apis.len() > 1))
-        .flat_map(|g| g.features.into_values())
-        .collect();
-    let defaults: Vec<&str> = feature_names.iter().copied().chain(groups.iter().map(String::as_str)).collect();
+    // An API split by tag has a feature per group, on by default but for
+    // the types no operation uses.
+    let split: Vec<Groups> =
+        ir.apis.iter().filter_map(|api| Groups::of(api, Layout::Crate, options.by_tag, ir.apis.len() > 1)).collect();
+    let unreached: BTreeSet<&str> =
+        split.iter().filter_map(|g| g.features.get(UNREACHED)).map(String::as_str).collect();
+    let groups: BTreeSet<&str> = split.iter().flat_map(|g| g.features.values()).map(String::as_str).collect();
+    let on = groups.iter().copied().filter(|f| !unreached.contains(f));
+    let defaults: Vec<&str> = feature_names.iter().copied().chain(on).collect();
     out += &format!("default = [{}]\n", quoted(&defaults));
     for feature in &feature_names {
         let deps: Vec<String> = uses

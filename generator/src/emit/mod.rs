@@ -8,6 +8,7 @@
 mod cargo;
 pub(crate) mod client;
 mod dedupe;
+mod derives;
 mod docs;
 mod error_codes;
 mod format;
@@ -265,7 +266,7 @@ fn parts(
         server::emit(receiver_api.as_ref().expect("incoming operations"), server::Role::Receiver, layout, None, &item)
     };
     let jobs: [(&str, bool, &(dyn Fn() -> groups::Split + Sync)); 4] = [
-        ("types", true, &|| types::emit(api, options.server, layout, groups, &item)),
+        ("types", true, &|| types::emit(api, (want_client, options.server), layout, groups, &item)),
         ("client", want_client, &|| client::emit(api, layout, groups, &item)),
         ("server", want_server, &|| server::emit(api, server::Role::Stub, layout, groups, &item)),
         ("receiver", receiver_api.is_some(), &receive),

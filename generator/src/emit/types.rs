@@ -1,6 +1,7 @@
 //! Named types → serde data types: structs, forward-compatible enums,
 //! unions, constrained-string newtypes and aliases.
 
+use super::derives::{Directions, Serde};
 use super::docs::{doc, paragraph};
 use super::groups::{Groups, Split};
 use super::layout::{Layout, Part};
@@ -11,12 +12,17 @@ use quote::{format_ident, quote};
 
 /// The `types` module of one API (and, for an API split by tag, the
 /// types only one group uses, in that group's file).
-pub fn emit(api: &Api, server: bool, layout: Layout, groups: Option<&Groups>, type_done: &dyn Fn()) -> Split {
+/// `sides`: whether the output has a client and a server.
+pub fn emit(api: &Api, sides: (bool, bool), layout: Layout, groups: Option<&Groups>, type_done: &dyn Fn()) -> Split {
+    let (client, server) = sides;
     let checks = server.then(|| super::validate::Checks::new(api));
+    let directions = Directions::of(api, client, server, layout);
     let group = |t: &NamedType| Groups::of_type(groups, &t.name).map(str::to_owned);
     let superseded = super::error_codes::superseded(api);
     let emitted = || api.types.values().filter(|t| !superseded.contains(t.name.as_str()));
-    let (items, group_items) = Split::sort(emitted().map(|t| (group(t), (named(api, t), type_done()).0)));
+    let serdes: Vec<(&NamedType, Serde)> = emitted().map(|t| (t, directions.serde(&t.name))).collect();
+    let (items, group_items) =
+        Split::sort(serdes.iter().map(|(t, serde)| (group(t), (named(api, t, serde), type_done()).0)));
     superseded.iter().for_each(|_| type_done());
     let (impls, group_impls) = match &checks {
         Some(c) => Split::sort(emitted().filter_map(|t| Some((group(t), c.impl_of(t, layout)?)))),
@@ -29,7 +35,7 @@ pub fn emit(api: &Api, server: bool, layout: Layout, groups: Option<&Groups>, ty
     for (g, tokens) in group_impls {
         grouped.entry(g).or_default().extend(tokens);
     }
-    let serde = (!api.types.is_empty()).then(|| quote! { use serde::{Deserialize, Serialize}; });
+    let serde = super::derives::import(serdes.iter().map(|(_, s)| s));
     // The runtime is imported for what names it: nullable fields and
     // newtypes in every build, validation only with the server.
     let path = layout.runtime();
@@ -53,22 +59,22 @@ pub fn emit(api: &Api, server: bool, layout: Layout, groups: Option<&Groups>, ty
     Split::new(groups, main, grouped, "Data types")
 }
 
-fn named(api: &Api, t: &NamedType) -> TokenStream {
+fn named(api: &Api, t: &NamedType, serde: &Serde) -> TokenStream {
     let name = format_ident!("{}", t.name);
     let mut docs = doc(t.description.as_deref(), None);
     if let Some(example) = t.examples.first() {
         docs.extend(paragraph(&format!("Example: `{example}`")));
     }
     let body = match &t.kind {
-        TypeKind::Struct { fields, additional } => structure(&name, fields, additional.as_ref()),
-        TypeKind::Enum { values, unknown } => enumeration(&name, values, unknown),
-        TypeKind::OneOf { variants, discriminator: Some(d) } => tagged(&name, variants, d),
+        TypeKind::Struct { fields, additional } => structure(&name, fields, additional.as_ref(), serde),
+        TypeKind::Enum { values, unknown } => enumeration(&name, values, unknown, serde),
+        TypeKind::OneOf { variants, discriminator: Some(d) } => tagged(&name, variants, d, serde),
         TypeKind::OneOf { variants, discriminator: None } | TypeKind::AnyOf { variants } => {
-            untagged(api, &name, variants)
+            untagged(api, &name, variants, serde)
         }
-        TypeKind::AllOf { parts } => all_of(&name, parts),
+        TypeKind::AllOf { parts } => all_of(&name, parts, serde),
         TypeKind::Alias { ty: TypeRef::String { constraints, .. } } if !constraints.is_empty() => {
-            newtype(&name, constraints)
+            newtype(&name, constraints, serde)
         }
         TypeKind::Alias { ty } => {
             let ty = rust_type(ty, &TokenStream::new());
@@ -78,7 +84,13 @@ fn named(api: &Api, t: &NamedType) -> TokenStream {
     quote! { #docs #body }
 }
 
-fn structure(name: &proc_macro2::Ident, fields: &[Field], additional: Option<&Additional>) -> TokenStream {
+fn structure(
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    additional: Option<&Additional>,
+    serde: &Serde,
+) -> TokenStream {
+    let Serde { inline, gated, .. } = serde;
     let fields_tokens = fields.iter().map(field);
     let additional = additional.map(|a| {
         let ident = format_ident!("{}", a.rust_name);
@@ -89,7 +101,7 @@ fn structure(name: &proc_macro2::Ident, fields: &[Field], additional: Option<&Ad
             pub #ident: ::std::collections::BTreeMap<String, #ty>,
         }
     });
-    let eq = (fields.iter().all(|f| is_eq(&f.ty)) && additional.is_none()).then(|| quote! { Eq, });
+    let eq = (fields.iter().all(|f| is_eq(&f.ty)) && additional.is_none()).then(|| quote! { , Eq });
     // `Default` helps build requests with many optional fields; a required
     // field of a named type has no default.
     let default = fields
@@ -97,7 +109,8 @@ fn structure(name: &proc_macro2::Ident, fields: &[Field], additional: Option<&Ad
         .all(|f| !f.required || matches!(f.ty, TypeRef::Nullable { .. }) || !matches!(f.ty, TypeRef::Named { .. }))
         .then(|| quote! { Default, });
     quote! {
-        #[derive(Clone, Debug, #default PartialEq, #eq Serialize, Deserialize)]
+        #[derive(Clone, Debug, #default PartialEq #eq #inline)]
+        #gated
         pub struct #name {
             #(#fields_tokens)*
             #additional
@@ -158,7 +171,7 @@ fn field(f: &Field) -> TokenStream {
 /// An enum with an `Unknown` arm, so that a value added by the service
 /// later still decodes. Strings go through `String`; other values through
 /// `serde_json::Value`.
-fn enumeration(name: &proc_macro2::Ident, values: &[EnumValue], unknown: &str) -> TokenStream {
+fn enumeration(name: &proc_macro2::Ident, values: &[EnumValue], unknown: &str, serde: &Serde) -> TokenStream {
     let values: Vec<&EnumValue> = values.iter().filter(|v| !v.value.is_null()).collect();
     let unknown = format_ident!("{unknown}");
     let idents: Vec<_> = values.iter().map(|v| format_ident!("{}", v.rust_name)).collect();
@@ -167,11 +180,35 @@ fn enumeration(name: &proc_macro2::Ident, values: &[EnumValue], unknown: &str) -
         let d = format!(" `{}`", v.value);
         quote! { #[doc = #d] }
     });
+    // serde by hand, through the wire value: derived with `from`/`into`
+    // it needed `impl From<Enum> for String`, and rustc checks each such
+    // impl against every other one for `String` (GitHub's 530 string
+    // enums made 11 s of coherence checking).
+    let [ser, de] = serde.impl_cfgs();
     if all_strings {
         let wires: Vec<&str> = values.iter().filter_map(|v| v.value.as_str()).collect();
+        let ser = ser.map(|cfg| {
+            quote! {
+                #cfg
+                impl Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+            }
+        });
+        let de = de.map(|cfg| {
+            quote! {
+                #cfg
+                impl<'de> Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        String::deserialize(deserializer).map(Self::from)
+                    }
+                }
+            }
+        });
         quote! {
-            #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-            #[serde(from = "String", into = "String")]
+            #[derive(Clone, Debug, PartialEq, Eq, Hash)]
             pub enum #name {
                 #(#docs #idents,)*
                 /// A value this version of the API does not document.
@@ -194,26 +231,39 @@ fn enumeration(name: &proc_macro2::Ident, values: &[EnumValue], unknown: &str) -
                     }
                 }
             }
-            impl From<#name> for String {
-                fn from(v: #name) -> Self {
-                    match v {
-                        #name::#unknown(s) => s,
-                        known => known.as_str().to_owned(),
-                    }
-                }
-            }
             impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(self.as_str())
                 }
             }
+            #ser
+            #de
         }
     } else {
         let built = values.iter().map(|v| value_expr(&v.value));
         let compared = values.iter().map(|v| comparand(&v.value));
+        let ser = ser.map(|cfg| {
+            quote! {
+                #cfg
+                impl Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        self.to_value().serialize(serializer)
+                    }
+                }
+            }
+        });
+        let de = de.map(|cfg| {
+            quote! {
+                #cfg
+                impl<'de> Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        ::serde_json::Value::deserialize(deserializer).map(Self::from)
+                    }
+                }
+            }
+        });
         quote! {
-            #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-            #[serde(from = "::serde_json::Value", into = "::serde_json::Value")]
+            #[derive(Clone, Debug, PartialEq)]
             pub enum #name {
                 #(#docs #idents,)*
                 /// A value this version of the API does not document.
@@ -234,11 +284,6 @@ fn enumeration(name: &proc_macro2::Ident, values: &[EnumValue], unknown: &str) -
                     #name::#unknown(v)
                 }
             }
-            impl From<#name> for ::serde_json::Value {
-                fn from(v: #name) -> Self {
-                    v.to_value()
-                }
-            }
             impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     match self.to_value() {
@@ -247,6 +292,8 @@ fn enumeration(name: &proc_macro2::Ident, values: &[EnumValue], unknown: &str) -
                     }
                 }
             }
+            #ser
+            #de
         }
     }
 }
@@ -307,7 +354,8 @@ fn number_literal(n: &serde_json::Number) -> Option<proc_macro2::Literal> {
 
 /// `oneOf` with a discriminator: serde's internally tagged enum, one arm
 /// per variant with every wire value that maps to it.
-fn tagged(name: &proc_macro2::Ident, variants: &[Variant], d: &Discriminator) -> TokenStream {
+fn tagged(name: &proc_macro2::Ident, variants: &[Variant], d: &Discriminator, serde: &Serde) -> TokenStream {
+    let Serde { inline, gated, .. } = serde;
     let (property, mapping) = (&d.property, &d.mapping);
     let unknown = format_ident!("{}", d.unknown);
     let arms = variants.iter().map(|v| {
@@ -331,7 +379,8 @@ fn tagged(name: &proc_macro2::Ident, variants: &[Variant], d: &Discriminator) ->
     });
     let unknown_doc = format!(" A `{property}` value this version of the API does not document.");
     quote! {
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, Debug, PartialEq #inline)]
+        #gated
         #[serde(tag = #property)]
         pub enum #name {
             #(#arms)*
@@ -344,7 +393,8 @@ fn tagged(name: &proc_macro2::Ident, variants: &[Variant], d: &Discriminator) ->
 
 /// `anyOf`, or `oneOf` without a discriminator: the first variant the value
 /// fits (serde's untagged enum; JSON Schema gives nothing better to go on).
-fn untagged(api: &Api, name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream {
+fn untagged(api: &Api, name: &proc_macro2::Ident, variants: &[Variant], serde: &Serde) -> TokenStream {
+    let Serde { inline, gated, .. } = serde;
     let arms = variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
         match &v.ty {
@@ -373,7 +423,8 @@ fn untagged(api: &Api, name: &proc_macro2::Ident, variants: &[Variant]) -> Token
         }
     });
     quote! {
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, Debug, PartialEq #inline)]
+        #gated
         #[serde(untagged)]
         pub enum #name {
             #(#arms)*
@@ -383,14 +434,16 @@ fn untagged(api: &Api, name: &proc_macro2::Ident, variants: &[Variant]) -> Token
 }
 
 /// `allOf` that lowering could not merge: every part flattened in.
-fn all_of(name: &proc_macro2::Ident, parts: &[TypeRef]) -> TokenStream {
+fn all_of(name: &proc_macro2::Ident, parts: &[TypeRef], serde: &Serde) -> TokenStream {
+    let Serde { inline, gated, .. } = serde;
     let fields = parts.iter().enumerate().map(|(i, p)| {
         let ident = format_ident!("part_{}", i + 1);
         let ty = rust_type(p, &TokenStream::new());
         quote! { #[serde(flatten)] pub #ident: #ty, }
     });
     quote! {
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, Debug, PartialEq #inline)]
+        #gated
         pub struct #name {
             #(#fields)*
         }
@@ -400,7 +453,8 @@ fn all_of(name: &proc_macro2::Ident, parts: &[TypeRef]) -> TokenStream {
 /// A string with a pattern or length bounds: its own type, carrying the
 /// constraints as constants, with a checking constructor `new`. Clients
 /// send whatever they are given; servers check these.
-fn newtype(name: &proc_macro2::Ident, c: &crate::ir::StringConstraints) -> TokenStream {
+fn newtype(name: &proc_macro2::Ident, c: &crate::ir::StringConstraints, serde: &Serde) -> TokenStream {
+    let Serde { inline, gated, .. } = serde;
     let pattern = c.pattern.as_ref().map(|p| {
         let d = format!(" ECMA-262 pattern the value must match: `{}`.", p.replace('`', "\\`"));
         quote! { #[doc = #d] pub const PATTERN: &'static str = #p; }
@@ -418,7 +472,8 @@ fn newtype(name: &proc_macro2::Ident, c: &crate::ir::StringConstraints) -> Token
     let default = empty_fits(c).then(|| quote! { Default, });
     let new = checking_constructor(name, c);
     quote! {
-        #[derive(Clone, Debug, #default PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Clone, Debug, #default PartialEq, Eq, Hash, PartialOrd, Ord #inline)]
+        #gated
         #[serde(transparent)]
         pub struct #name(pub String);
         impl #name {

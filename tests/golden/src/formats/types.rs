@@ -2,7 +2,7 @@
 
 //! Data types of Formats 1.
 #![allow(clippy::large_enum_variant)]
-use serde::{Deserialize, Serialize};
+use serde::{Serialize, Deserialize};
 use crate::runtime;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

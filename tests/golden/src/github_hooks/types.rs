@@ -2,7 +2,7 @@
 
 //! Data types of GitHub's official Webhooks OpenAPI spec + Octokit extension 12.1.0.
 #![allow(clippy::large_enum_variant)]
-use serde::{Deserialize, Serialize};
+use serde::{Serialize, Deserialize};
 use crate::runtime;
 
 /// An enterprise on GitHub. Webhook payloads contain the `enterprise` property when the webhook is configured
@@ -267,8 +267,7 @@ pub struct RepositoryWebhooks {
 /// - `PR_TITLE` - default to the pull request's title.
 /// - `PR_BODY` - default to the pull request's body.
 /// - `BLANK` - default to a blank commit message.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RepositoryWebhooksMergeCommitMessage {
     /// `"PR_BODY"`
     PrBody,
@@ -303,18 +302,26 @@ impl From<String> for RepositoryWebhooksMergeCommitMessage {
     }
 }
 
-impl From<RepositoryWebhooksMergeCommitMessage> for String {
-    fn from(v: RepositoryWebhooksMergeCommitMessage) -> Self {
-        match v {
-            RepositoryWebhooksMergeCommitMessage::Unknown(s) => s,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
 impl ::std::fmt::Display for RepositoryWebhooksMergeCommitMessage {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for RepositoryWebhooksMergeCommitMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RepositoryWebhooksMergeCommitMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -322,8 +329,7 @@ impl ::std::fmt::Display for RepositoryWebhooksMergeCommitMessage {
 ///
 /// - `PR_TITLE` - default to the pull request's title.
 /// - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RepositoryWebhooksMergeCommitTitle {
     /// `"PR_TITLE"`
     PrTitle,
@@ -354,18 +360,26 @@ impl From<String> for RepositoryWebhooksMergeCommitTitle {
     }
 }
 
-impl From<RepositoryWebhooksMergeCommitTitle> for String {
-    fn from(v: RepositoryWebhooksMergeCommitTitle) -> Self {
-        match v {
-            RepositoryWebhooksMergeCommitTitle::Unknown(s) => s,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
 impl ::std::fmt::Display for RepositoryWebhooksMergeCommitTitle {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for RepositoryWebhooksMergeCommitTitle {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RepositoryWebhooksMergeCommitTitle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -385,8 +399,7 @@ pub struct RepositoryWebhooksPermissions {
 /// - `PR_BODY` - default to the pull request's body.
 /// - `COMMIT_MESSAGES` - default to the branch's commit messages.
 /// - `BLANK` - default to a blank commit message.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RepositoryWebhooksSquashMergeCommitMessage {
     /// `"PR_BODY"`
     PrBody,
@@ -425,18 +438,26 @@ impl From<String> for RepositoryWebhooksSquashMergeCommitMessage {
     }
 }
 
-impl From<RepositoryWebhooksSquashMergeCommitMessage> for String {
-    fn from(v: RepositoryWebhooksSquashMergeCommitMessage) -> Self {
-        match v {
-            RepositoryWebhooksSquashMergeCommitMessage::Unknown(s) => s,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
 impl ::std::fmt::Display for RepositoryWebhooksSquashMergeCommitMessage {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for RepositoryWebhooksSquashMergeCommitMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RepositoryWebhooksSquashMergeCommitMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -444,8 +465,7 @@ impl ::std::fmt::Display for RepositoryWebhooksSquashMergeCommitMessage {
 ///
 /// - `PR_TITLE` - default to the pull request's title.
 /// - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RepositoryWebhooksSquashMergeCommitTitle {
     /// `"PR_TITLE"`
     PrTitle,
@@ -480,18 +500,26 @@ impl From<String> for RepositoryWebhooksSquashMergeCommitTitle {
     }
 }
 
-impl From<RepositoryWebhooksSquashMergeCommitTitle> for String {
-    fn from(v: RepositoryWebhooksSquashMergeCommitTitle) -> Self {
-        match v {
-            RepositoryWebhooksSquashMergeCommitTitle::Unknown(s) => s,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
 impl ::std::fmt::Display for RepositoryWebhooksSquashMergeCommitTitle {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for RepositoryWebhooksSquashMergeCommitTitle {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RepositoryWebhooksSquashMergeCommitTitle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -923,8 +951,7 @@ pub struct WebhookPingHookConfig {
 }
 
 /// The type of webhook. The only valid value is 'web'.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum WebhookPingHookName {
     /// `"web"`
     Web,
@@ -951,18 +978,26 @@ impl From<String> for WebhookPingHookName {
     }
 }
 
-impl From<WebhookPingHookName> for String {
-    fn from(v: WebhookPingHookName) -> Self {
-        match v {
-            WebhookPingHookName::Unknown(s) => s,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
 impl ::std::fmt::Display for WebhookPingHookName {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for WebhookPingHookName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WebhookPingHookName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -982,8 +1017,7 @@ pub struct WebhookStarCreated {
     pub starred_at: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum WebhookStarCreatedAction {
     /// `"created"`
     Created,
@@ -1010,18 +1044,26 @@ impl From<String> for WebhookStarCreatedAction {
     }
 }
 
-impl From<WebhookStarCreatedAction> for String {
-    fn from(v: WebhookStarCreatedAction) -> Self {
-        match v {
-            WebhookStarCreatedAction::Unknown(s) => s,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
 impl ::std::fmt::Display for WebhookStarCreatedAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for WebhookStarCreatedAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WebhookStarCreatedAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -1041,8 +1083,7 @@ pub struct WebhookStarDeleted {
     pub starred_at: (),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum WebhookStarDeletedAction {
     /// `"deleted"`
     Deleted,
@@ -1069,18 +1110,26 @@ impl From<String> for WebhookStarDeletedAction {
     }
 }
 
-impl From<WebhookStarDeletedAction> for String {
-    fn from(v: WebhookStarDeletedAction) -> Self {
-        match v {
-            WebhookStarDeletedAction::Unknown(s) => s,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
 impl ::std::fmt::Display for WebhookStarDeletedAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for WebhookStarDeletedAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WebhookStarDeletedAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
     }
 }
 

@@ -2,13 +2,14 @@
 
 //! Data types of GitHub REST (pagination excerpt) 23.0.2.
 #![allow(clippy::large_enum_variant)]
-use serde::{Deserialize, Serialize};
+use serde::{Serialize, Deserialize};
 
 #[cfg(feature = "server")]
 use crate::runtime;
 
 /// Minimal Repository
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct MinimalRepository {
     pub id: i64,
     pub node_id: String,
@@ -21,8 +22,7 @@ pub struct MinimalRepository {
     pub url: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ReposListForOrgDirection {
     /// `"asc"`
     Asc,
@@ -53,23 +53,32 @@ impl From<String> for ReposListForOrgDirection {
     }
 }
 
-impl From<ReposListForOrgDirection> for String {
-    fn from(v: ReposListForOrgDirection) -> Self {
-        match v {
-            ReposListForOrgDirection::Unknown(s) => s,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
 impl ::std::fmt::Display for ReposListForOrgDirection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[cfg(any(feature = "client", not(feature = "server")))]
+impl Serialize for ReposListForOrgDirection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "server", not(feature = "client")))]
+impl<'de> Deserialize<'de> for ReposListForOrgDirection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ReposListForOrgSort {
     /// `"created"`
     Created,
@@ -108,23 +117,32 @@ impl From<String> for ReposListForOrgSort {
     }
 }
 
-impl From<ReposListForOrgSort> for String {
-    fn from(v: ReposListForOrgSort) -> Self {
-        match v {
-            ReposListForOrgSort::Unknown(s) => s,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
 impl ::std::fmt::Display for ReposListForOrgSort {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[cfg(any(feature = "client", not(feature = "server")))]
+impl Serialize for ReposListForOrgSort {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "server", not(feature = "client")))]
+impl<'de> Deserialize<'de> for ReposListForOrgSort {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ReposListForOrgType {
     /// `"all"`
     All,
@@ -171,18 +189,28 @@ impl From<String> for ReposListForOrgType {
     }
 }
 
-impl From<ReposListForOrgType> for String {
-    fn from(v: ReposListForOrgType) -> Self {
-        match v {
-            ReposListForOrgType::Unknown(s) => s,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
 impl ::std::fmt::Display for ReposListForOrgType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "client", not(feature = "server")))]
+impl Serialize for ReposListForOrgType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "server", not(feature = "client")))]
+impl<'de> Deserialize<'de> for ReposListForOrgType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
     }
 }
 

@@ -2,10 +2,12 @@
 
 //! Data types of Keywords 1.
 #![allow(clippy::large_enum_variant)]
-use serde::{Deserialize, Serialize};
+use serde::{Serialize, Deserialize};
 use crate::runtime;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 pub struct Order {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<String>,
@@ -53,8 +55,7 @@ runtime::newtype::string_newtype!(OrderLabelsPropertyNames);
 
 pub type OrderRoles = Vec<String>;
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum OrderRolesContains {
     /// `"owner"`
     Owner,
@@ -81,18 +82,26 @@ impl From<String> for OrderRolesContains {
     }
 }
 
-impl From<OrderRolesContains> for String {
-    fn from(v: OrderRolesContains) -> Self {
-        match v {
-            OrderRolesContains::Unknown(s) => s,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
 impl ::std::fmt::Display for OrderRolesContains {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for OrderRolesContains {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderRolesContains {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
     }
 }
 

@@ -2,19 +2,22 @@
 
 //! Data types of Names 1.
 #![allow(clippy::large_enum_variant)]
-use serde::{Deserialize, Serialize};
+use serde::{Serialize, Deserialize};
 
 #[cfg(feature = "server")]
 use crate::runtime;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct Known {
     pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 pub struct Named {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_properties: Option<String>,
@@ -25,8 +28,7 @@ pub struct Named {
     pub additional_properties2: ::std::collections::BTreeMap<String, i64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum NamedState {
     /// `"on"`
     On,
@@ -57,28 +59,40 @@ impl From<String> for NamedState {
     }
 }
 
-impl From<NamedState> for String {
-    fn from(v: NamedState) -> Self {
-        match v {
-            NamedState::Unknown2(s) => s,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
 impl ::std::fmt::Display for NamedState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg(any(feature = "client", not(feature = "server")))]
+impl Serialize for NamedState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "server", not(feature = "client")))]
+impl<'de> Deserialize<'de> for NamedState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct Names2Response400 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 #[serde(tag = "kind")]
 pub enum Tagged {
     #[serde(rename = "Unknown")]
@@ -90,7 +104,8 @@ pub enum Tagged {
     Unknown2,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct Unknown {
     pub kind: String,
 }

@@ -2,7 +2,7 @@
 
 //! Data types of Shapes 1.
 #![allow(clippy::large_enum_variant)]
-use serde::{Deserialize, Serialize};
+use serde::{Serialize, Deserialize};
 use crate::runtime;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -10,7 +10,8 @@ pub struct Base {
     pub kind: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct Cat {
     pub kind: String,
     pub meows: bool,
@@ -47,20 +48,21 @@ impl Code {
 
 runtime::newtype::string_newtype!(Code);
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct CreateReportResponse202 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct Dog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub barks: Option<bool>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum GetItemsIdType {
     /// `"full"`
     Full,
@@ -87,29 +89,39 @@ impl From<String> for GetItemsIdType {
     }
 }
 
-impl From<GetItemsIdType> for String {
-    fn from(v: GetItemsIdType) -> Self {
-        match v {
-            GetItemsIdType::Unknown(s) => s,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
 impl ::std::fmt::Display for GetItemsIdType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg(any(feature = "client", not(feature = "server")))]
+impl Serialize for GetItemsIdType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "server", not(feature = "client")))]
+impl<'de> Deserialize<'de> for GetItemsIdType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct GetReportResponse200 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum GetReportResponse200XCache {
     /// `"hit"`
     Hit,
@@ -140,35 +152,49 @@ impl From<String> for GetReportResponse200XCache {
     }
 }
 
-impl From<GetReportResponse200XCache> for String {
-    fn from(v: GetReportResponse200XCache) -> Self {
-        match v {
-            GetReportResponse200XCache::Unknown(s) => s,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
 impl ::std::fmt::Display for GetReportResponse200XCache {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg(any(feature = "server", not(feature = "client")))]
+impl Serialize for GetReportResponse200XCache {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for GetReportResponse200XCache {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct GetReportResponse4Xx {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 #[serde(untagged)]
 pub enum GetWorkflowCreated {
     GetWorkflowCreatedVariant0(GetWorkflowCreatedVariant0),
     Integer(i64),
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 pub struct GetWorkflowCreatedVariant0 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<i64>,
@@ -176,13 +202,17 @@ pub struct GetWorkflowCreatedVariant0 {
     pub lt: Option<i64>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 pub struct GetWorkflowFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 #[serde(untagged)]
 pub enum GetWorkflowWorkflowId {
     Integer(i64),
@@ -200,14 +230,15 @@ impl ::std::fmt::Display for GetWorkflowWorkflowId {
 
 pub type Label = String;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 pub struct New2Request {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<New2RequestOrder>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum New2RequestOrder {
     /// `"ASC"`
     Asc,
@@ -246,22 +277,33 @@ impl From<String> for New2RequestOrder {
     }
 }
 
-impl From<New2RequestOrder> for String {
-    fn from(v: New2RequestOrder) -> Self {
-        match v {
-            New2RequestOrder::Unknown(s) => s,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
 impl ::std::fmt::Display for New2RequestOrder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg(any(feature = "client", not(feature = "server")))]
+impl Serialize for New2RequestOrder {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "server", not(feature = "client")))]
+impl<'de> Deserialize<'de> for New2RequestOrder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct Node {
     pub name: String,
     /// the same type, annotated
@@ -317,7 +359,8 @@ impl Note {
 
 runtime::newtype::string_newtype!(Note);
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 #[serde(tag = "kind")]
 pub enum Pet {
     #[serde(rename = "Cat")]
@@ -330,8 +373,7 @@ pub enum Pet {
 }
 
 /// A non-string enum.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(from = "::serde_json::Value", into = "::serde_json::Value")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Priority {
     /// `1`
     V1,
@@ -370,12 +412,6 @@ impl From<::serde_json::Value> for Priority {
     }
 }
 
-impl From<Priority> for ::serde_json::Value {
-    fn from(v: Priority) -> Self {
-        v.to_value()
-    }
-}
-
 impl ::std::fmt::Display for Priority {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.to_value() {
@@ -385,7 +421,26 @@ impl ::std::fmt::Display for Priority {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+impl Serialize for Priority {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        self.to_value().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Priority {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::serde_json::Value::deserialize(deserializer).map(Self::from)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 pub struct SearchSortItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
@@ -472,7 +527,9 @@ impl Tag {
 
 runtime::newtype::string_newtype!(Tag);
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 pub struct UpdateWorkflowRequest {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -481,7 +538,9 @@ pub struct UpdateWorkflowRequest {
     pub steps: Option<Vec<UpdateWorkflowRequestStepsItem>>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 pub struct UpdateWorkflowRequestStepsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run: Option<String>,
@@ -489,7 +548,9 @@ pub struct UpdateWorkflowRequestStepsItem {
     pub timeout: Option<i64>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 pub struct UploadArtifactRequest {
     pub name: String,
     pub file: runtime::binary::Binary,
@@ -517,8 +578,7 @@ pub struct UploadArtifactRequest {
     pub notes: Option<Option<String>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum UploadArtifactRequestKind {
     /// `"zip"`
     Zip,
@@ -549,22 +609,34 @@ impl From<String> for UploadArtifactRequestKind {
     }
 }
 
-impl From<UploadArtifactRequestKind> for String {
-    fn from(v: UploadArtifactRequestKind) -> Self {
-        match v {
-            UploadArtifactRequestKind::Unknown(s) => s,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
 impl ::std::fmt::Display for UploadArtifactRequestKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg(any(feature = "client", not(feature = "server")))]
+impl Serialize for UploadArtifactRequestKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "server", not(feature = "client")))]
+impl<'de> Deserialize<'de> for UploadArtifactRequestKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 pub struct UploadArtifactRequestLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create: Option<bool>,
@@ -572,15 +644,16 @@ pub struct UploadArtifactRequestLink {
     pub expand: Option<Vec<String>>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 pub struct UploadArtifactRequestMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
 }
 
 /// Values of every JSON kind.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(from = "::serde_json::Value", into = "::serde_json::Value")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Weight {
     /// `0.5`
     V05,
@@ -637,18 +710,29 @@ impl From<::serde_json::Value> for Weight {
     }
 }
 
-impl From<Weight> for ::serde_json::Value {
-    fn from(v: Weight) -> Self {
-        v.to_value()
-    }
-}
-
 impl ::std::fmt::Display for Weight {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.to_value() {
             ::serde_json::Value::String(s) => f.write_str(&s),
             v => write!(f, "{v}"),
         }
+    }
+}
+
+impl Serialize for Weight {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        self.to_value().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Weight {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::serde_json::Value::deserialize(deserializer).map(Self::from)
     }
 }
 

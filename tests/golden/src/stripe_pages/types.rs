@@ -2,11 +2,15 @@
 
 //! Data types of Stripe API (pagination excerpt) Wed Oct 15 2025 13:53:19 GMT+0000 (Coordinated Universal Time).
 #![allow(clippy::large_enum_variant)]
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+
+#[cfg(any(feature = "server", not(feature = "client")))]
+use serde::Serialize;
 use crate::runtime;
 
 /// This object represents a customer of your business.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct Customer {
     /// Unique identifier for the object.
     pub id: String,
@@ -31,8 +35,7 @@ pub struct Customer {
 }
 
 /// String representing the object's type.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CustomerObject {
     /// `"customer"`
     Customer,
@@ -59,23 +62,33 @@ impl From<String> for CustomerObject {
     }
 }
 
-impl From<CustomerObject> for String {
-    fn from(v: CustomerObject) -> Self {
-        match v {
-            CustomerObject::Unknown(s) => s,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
 impl ::std::fmt::Display for CustomerObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "server", not(feature = "client")))]
+impl Serialize for CustomerObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomerObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
 /// CustomerResourceCustomerList
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct GetCustomersResponse200 {
     pub data: Vec<Customer>,
     /// True if this list has another page of items after this one that can be fetched.
@@ -87,8 +100,7 @@ pub struct GetCustomersResponse200 {
 }
 
 /// String representing the object's type. Always has the value `list`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum GetCustomersResponse200Object {
     /// `"list"`
     List,
@@ -115,23 +127,33 @@ impl From<String> for GetCustomersResponse200Object {
     }
 }
 
-impl From<GetCustomersResponse200Object> for String {
-    fn from(v: GetCustomersResponse200Object) -> Self {
-        match v {
-            GetCustomersResponse200Object::Unknown(s) => s,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
 impl ::std::fmt::Display for GetCustomersResponse200Object {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "server", not(feature = "client")))]
+impl Serialize for GetCustomersResponse200Object {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for GetCustomersResponse200Object {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
 /// The URL where this list can be accessed.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 #[serde(transparent)]
 pub struct GetCustomersResponse200Url(pub String);
 

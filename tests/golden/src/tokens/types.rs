@@ -2,9 +2,13 @@
 
 //! Data types of Tokens 1.
 #![allow(clippy::large_enum_variant)]
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg(any(feature = "server", not(feature = "client")))]
+use serde::Serialize;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
 pub struct KeyedResponse200 {
     pub token: String,
 }

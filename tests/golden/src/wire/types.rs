@@ -2,10 +2,16 @@
 
 //! Data types of Wire 1.
 #![allow(clippy::large_enum_variant)]
-use serde::{Deserialize, Serialize};
+#[cfg(any(feature = "client", not(feature = "server")))]
+use serde::Serialize;
+
+#[cfg(any(feature = "server", not(feature = "client")))]
+use serde::Deserialize;
 use crate::runtime;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 #[serde(untagged)]
 pub enum GetThingProject {
     String(String),
@@ -21,7 +27,9 @@ impl ::std::fmt::Display for GetThingProject {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 #[serde(untagged)]
 pub enum Ref {
     Slug(Slug),
@@ -39,8 +47,7 @@ impl ::std::fmt::Display for Ref {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Size {
     /// `"small"`
     Small,
@@ -71,22 +78,34 @@ impl From<String> for Size {
     }
 }
 
-impl From<Size> for String {
-    fn from(v: Size) -> Self {
-        match v {
-            Size::Unknown(s) => s,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
 impl ::std::fmt::Display for Size {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg(any(feature = "client", not(feature = "server")))]
+impl Serialize for Size {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "server", not(feature = "client")))]
+impl<'de> Deserialize<'de> for Size {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 #[serde(transparent)]
 pub struct Slug(pub String);
 

@@ -51,12 +51,17 @@ impl Client {
         }
     }
 
-    /// Sends `call` with these credentials, retrying as configured.
-    async fn execute(
+    /// Sends the call an operation built with these credentials,
+    /// retrying as configured, and decodes the response.
+    fn send<T, E, D>(
         &self,
-        call: runtime::client::Call<'_, Scheme>,
-    ) -> Result<runtime::client::RawResponse, runtime::client::Failure> {
-        self.transport.execute(&self.credentials, call).await
+        call: Result<runtime::client::Call<'static, Scheme>, Error<E>>,
+        decode: D,
+    ) -> impl Future<Output = Result<T, Error<E>>>
+    where
+        D: FnOnce(runtime::client::RawResponse) -> Result<T, Error<E>>,
+    {
+        self.transport.run(&self.credentials, call, decode)
     }
 
     /// Deletes a user's Secure Shell (SSH) public key.
@@ -169,14 +174,29 @@ pub struct DeleteSshPublicKeyBuilder<'a> {
 
 impl DeleteSshPublicKeyBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<(), Error<DeleteSshPublicKeyError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<(), Error<DeleteSshPublicKeyError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<()>, Error<DeleteSshPublicKeyError>> {
+    ) -> impl Future<Output = Result<Success<()>, Error<DeleteSshPublicKeyError>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<DeleteSshPublicKeyError>> {
         let headers: Vec<(&'static str, String)> = vec![
             ("X-Amz-Target", "TransferService.DeleteSshPublicKey".to_owned())
         ];
@@ -190,7 +210,13 @@ impl DeleteSshPublicKeyBuilder<'_> {
             security: &[&[Scheme::SigV4]],
             ..call("delete_ssh_public_key", Method::POST, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<()>, Error<DeleteSshPublicKeyError>> {
         match response.status.as_u16() {
             200 => Ok(Success::new((), response)),
             _ => {

@@ -51,12 +51,17 @@ impl Client {
         }
     }
 
-    /// Sends `call` with these credentials, retrying as configured.
-    async fn execute(
+    /// Sends the call an operation built with these credentials,
+    /// retrying as configured, and decodes the response.
+    fn send<T, E, D>(
         &self,
-        call: runtime::client::Call<'_, Scheme>,
-    ) -> Result<runtime::client::RawResponse, runtime::client::Failure> {
-        self.transport.execute(&self.credentials, call).await
+        call: Result<runtime::client::Call<'static, Scheme>, Error<E>>,
+        decode: D,
+    ) -> impl Future<Output = Result<T, Error<E>>>
+    where
+        D: FnOnce(runtime::client::RawResponse) -> Result<T, Error<E>>,
+    {
+        self.transport.run(&self.credentials, call, decode)
     }
 
     /// 删除SSH密钥对
@@ -203,14 +208,27 @@ pub struct DeleteKeypairBuilder<'a> {
 
 impl DeleteKeypairBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<(), Error<DeleteKeypairError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(self) -> impl Future<Output = Result<(), Error<DeleteKeypairError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<()>, Error<DeleteKeypairError>> {
+    ) -> impl Future<Output = Result<Success<()>, Error<DeleteKeypairError>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<DeleteKeypairError>> {
         let path = format!(
             "/v3/{}/keypairs/{}", segment("project_id", self.project_id) ?,
             segment("keypair_name", self.keypair_name) ?
@@ -219,7 +237,13 @@ impl DeleteKeypairBuilder<'_> {
             security: &[&[Scheme::XAuthToken], &[Scheme::AkSkSignature]],
             ..call("delete_keypair", Method::DELETE, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<()>, Error<DeleteKeypairError>> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
             400 => Err(Error::Response(DeleteKeypairError::BadRequest(json(&response)?))),

@@ -51,12 +51,17 @@ impl Client {
         }
     }
 
-    /// Sends `call` with these credentials, retrying as configured.
-    async fn execute(
+    /// Sends the call an operation built with these credentials,
+    /// retrying as configured, and decodes the response.
+    fn send<T, E, D>(
         &self,
-        call: runtime::client::Call<'_, Scheme>,
-    ) -> Result<runtime::client::RawResponse, runtime::client::Failure> {
-        self.transport.execute(&self.credentials, call).await
+        call: Result<runtime::client::Call<'static, Scheme>, Error<E>>,
+        decode: D,
+    ) -> impl Future<Output = Result<T, Error<E>>>
+    where
+        D: FnOnce(runtime::client::RawResponse) -> Result<T, Error<E>>,
+    {
+        self.transport.run(&self.credentials, call, decode)
     }
 
     /// detach ssh-key
@@ -190,16 +195,33 @@ pub struct DetachSshBuilder<'a> {
 
 impl DetachSshBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<types::DetachSshResponse200, Error<DetachSshError>> {
-        self.send_with_response().await.map(|r| r.value)
+    ) -> impl Future<
+        Output = Result<types::DetachSshResponse200, Error<DetachSshError>>,
+    > {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<types::DetachSshResponse200>, Error<DetachSshError>> {
+    ) -> impl Future<
+        Output = Result<Success<types::DetachSshResponse200>, Error<DetachSshError>>,
+    > {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<DetachSshError>> {
         let path = format!(
             "/api/v0/instances/{}/ssh/{}/", segment("id", self.id) ?,
             segment("ssh_key_id", self.ssh_key_id) ?
@@ -208,7 +230,13 @@ impl DetachSshBuilder<'_> {
             security: &[&[Scheme::BearerAuth]],
             ..call("detach_ssh", Method::DELETE, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<types::DetachSshResponse200>, Error<DetachSshError>> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
             400 => Err(Error::Response(DetachSshError::BadRequest(json(&response)?))),
@@ -251,20 +279,39 @@ pub struct DeleteApiKeyBuilder<'a> {
 
 impl DeleteApiKeyBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<String, Error<DeleteApiKeyError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(self) -> impl Future<Output = Result<String, Error<DeleteApiKeyError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<String>, Error<DeleteApiKeyError>> {
+    ) -> impl Future<Output = Result<Success<String>, Error<DeleteApiKeyError>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<DeleteApiKeyError>> {
         let path = format!("/api/v0/auth/apikeys/{}/", segment("id", self.id) ?);
         let call = runtime::client::Call {
             security: &[&[Scheme::BearerAuth]],
             ..call("delete_api_key", Method::DELETE, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<String>, Error<DeleteApiKeyError>> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
             400 => Err(Error::Response(DeleteApiKeyError::BadRequest(json(&response)?))),

@@ -28,8 +28,19 @@ pub struct Slot {
 
 /// Field names of the builder itself and its methods: a parameter named so
 /// (a query parameter `client`, `send` or `body`) becomes `{name}_param`.
-pub const RESERVED: &[&str] =
-    &["body", "client", "send", "send_with_response", "send_streaming", "into_stream", "pages", "page_url", "clone"];
+pub const RESERVED: &[&str] = &[
+    "body",
+    "client",
+    "send",
+    "send_with_response",
+    "send_streaming",
+    "into_stream",
+    "pages",
+    "page_url",
+    "clone",
+    "into_call",
+    "decode_response",
+];
 
 /// The operation's parameters named so that none collides with the
 /// builder's own names.

@@ -81,12 +81,17 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
     });
     let execute = (!api.operations.is_empty()).then(|| {
         quote! {
-            /// Sends `call` with these credentials, retrying as configured.
-            async fn execute(
+            /// Sends the call an operation built with these credentials,
+            /// retrying as configured, and decodes the response.
+            fn send<T, E, D>(
                 &self,
-                call: runtime::client::Call<'_, Scheme>,
-            ) -> Result<runtime::client::RawResponse, runtime::client::Failure> {
-                self.transport.execute(&self.credentials, call).await
+                call: Result<runtime::client::Call<'static, Scheme>, Error<E>>,
+                decode: D,
+            ) -> impl Future<Output = Result<T, Error<E>>>
+            where
+                D: FnOnce(runtime::client::RawResponse) -> Result<T, Error<E>>,
+            {
+                self.transport.run(&self.credentials, call, decode)
             }
         }
     });

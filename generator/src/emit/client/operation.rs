@@ -78,7 +78,6 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
         true => quote! { let call = #call; },
         false => quote! { let call = runtime::client::Call { #(#fields,)* ..#call }; },
     };
-    let execute = quote! { #call let response = self.client.execute(call).await?; };
     let paging_methods = paging.map(|p| p.methods);
     let (decode, error_enum) = responses(op, &error_ident, &types);
     // A binary download can also be read as it arrives.
@@ -112,16 +111,28 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
 
     let methods = quote! {
         /// Sends the request: the documented success value, or the error.
-        pub async fn send(self) -> Result<#ok_ty, Error<#error_ident>> {
-            self.send_with_response().await.map(|r| r.value)
+        pub fn send(self) -> impl Future<Output = Result<#ok_ty, Error<#error_ident>>> {
+            let client = self.client;
+            client.send(self.into_call(), |response| Self::decode_response(response).map(|r| r.value))
         }
 
         /// Sends the request: the success value with its status and headers.
-        pub async fn send_with_response(self) -> Result<Success<#ok_ty>, Error<#error_ident>> {
+        pub fn send_with_response(self) -> impl Future<Output = Result<Success<#ok_ty>, Error<#error_ident>>> {
+            let client = self.client;
+            client.send(self.into_call(), Self::decode_response)
+        }
+
+        /// The request as the transport sends it.
+        fn into_call(self) -> Result<runtime::client::Call<'static, Scheme>, Error<#error_ident>> {
             #query_setup
             #header_setup
             let path = #path;
-            #execute
+            #call
+            Ok(call)
+        }
+
+        /// The response as documented, or the error.
+        fn decode_response(response: runtime::client::RawResponse) -> Result<Success<#ok_ty>, Error<#error_ident>> {
             #decode
         }
 

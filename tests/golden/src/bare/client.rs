@@ -50,12 +50,17 @@ impl Client {
         }
     }
 
-    /// Sends `call` with these credentials, retrying as configured.
-    async fn execute(
+    /// Sends the call an operation built with these credentials,
+    /// retrying as configured, and decodes the response.
+    fn send<T, E, D>(
         &self,
-        call: runtime::client::Call<'_, Scheme>,
-    ) -> Result<runtime::client::RawResponse, runtime::client::Failure> {
-        self.transport.execute(&self.credentials, call).await
+        call: Result<runtime::client::Call<'static, Scheme>, Error<E>>,
+        decode: D,
+    ) -> impl Future<Output = Result<T, Error<E>>>
+    where
+        D: FnOnce(runtime::client::RawResponse) -> Result<T, Error<E>>,
+    {
+        self.transport.run(&self.credentials, call, decode)
     }
 
     ///
@@ -279,12 +284,27 @@ impl GetPingBuilder<'_> {
     }
 
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<(), Error<GetPingError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(self) -> impl Future<Output = Result<(), Error<GetPingError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<()>, Error<GetPingError>> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Success<()>, Error<GetPingError>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<GetPingError>> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         if let Some(value) = &self.n {
             for item in value {
@@ -301,7 +321,13 @@ impl GetPingBuilder<'_> {
             security: &[&[], &[Scheme::Key]],
             ..call("get_ping", Method::GET, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<()>, Error<GetPingError>> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
             _ => Err(Error::Undocumented(response)),
@@ -321,18 +347,39 @@ pub struct HeadPingBuilder<'a> {
 
 impl HeadPingBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<(), Error<HeadPingError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(self) -> impl Future<Output = Result<(), Error<HeadPingError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<()>, Error<HeadPingError>> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Success<()>, Error<HeadPingError>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<HeadPingError>> {
         let path = "/ping".to_owned();
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
             ..call("head_ping", Method::HEAD, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<()>, Error<HeadPingError>> {
         match response.status.as_u16() {
             200 => Ok(Success::new((), response)),
             _ => Err(Error::Undocumented(response)),
@@ -353,20 +400,41 @@ pub struct GetFilesFileIdBuilder<'a> {
 
 impl GetFilesFileIdBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<String, Error<GetFilesFileIdError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<String, Error<GetFilesFileIdError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<String>, Error<GetFilesFileIdError>> {
+    ) -> impl Future<Output = Result<Success<String>, Error<GetFilesFileIdError>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<GetFilesFileIdError>> {
         let path = format!("/files/{}", segment("file_id", self.file_id) ?);
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
             ..call("get_files_file_id", Method::GET, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<String>, Error<GetFilesFileIdError>> {
         match response.status.as_u16() {
             200 => Ok(Success::new(runtime::client::text(&response)?, response)),
             _ => Err(Error::Undocumented(response)),
@@ -387,20 +455,39 @@ pub struct DeleteFilesIdBuilder<'a> {
 
 impl DeleteFilesIdBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<(), Error<DeleteFilesIdError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(self) -> impl Future<Output = Result<(), Error<DeleteFilesIdError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<()>, Error<DeleteFilesIdError>> {
+    ) -> impl Future<Output = Result<Success<()>, Error<DeleteFilesIdError>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<DeleteFilesIdError>> {
         let path = format!("/files/{}", segment("id", self.id) ?);
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
             ..call("delete_files_id", Method::DELETE, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<()>, Error<DeleteFilesIdError>> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
             _ => Err(Error::Undocumented(response)),
@@ -422,14 +509,34 @@ pub struct GetFilesNameVVersionJsonBuilder<'a> {
 
 impl GetFilesNameVVersionJsonBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<String, Error<GetFilesNameVVersionJsonError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<String, Error<GetFilesNameVVersionJsonError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<String>, Error<GetFilesNameVVersionJsonError>> {
+    ) -> impl Future<
+        Output = Result<Success<String>, Error<GetFilesNameVVersionJsonError>>,
+    > {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<
+        runtime::client::Call<'static, Scheme>,
+        Error<GetFilesNameVVersionJsonError>,
+    > {
         let path = format!(
             "/files/{}/v{}.json", segment("name", self.name) ?, segment("version", self
             .version) ?
@@ -438,7 +545,13 @@ impl GetFilesNameVVersionJsonBuilder<'_> {
             security: &[&[], &[Scheme::Key]],
             ..call("get_files_name_v_version_json", Method::GET, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<String>, Error<GetFilesNameVVersionJsonError>> {
         match response.status.as_u16() {
             200 => Ok(Success::new(runtime::client::text(&response)?, response)),
             _ => Err(Error::Undocumented(response)),
@@ -459,20 +572,41 @@ pub struct GetFilesNameJsonBuilder<'a> {
 
 impl GetFilesNameJsonBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<String, Error<GetFilesNameJsonError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<String, Error<GetFilesNameJsonError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<String>, Error<GetFilesNameJsonError>> {
+    ) -> impl Future<Output = Result<Success<String>, Error<GetFilesNameJsonError>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<GetFilesNameJsonError>> {
         let path = format!("/files/{}.json", segment("name", self.name) ?);
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
             ..call("get_files_name_json", Method::GET, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<String>, Error<GetFilesNameJsonError>> {
         match response.status.as_u16() {
             200 => Ok(Success::new(runtime::client::text(&response)?, response)),
             _ => Err(Error::Undocumented(response)),
@@ -493,20 +627,41 @@ pub struct GetNotebooksIdBuilder<'a> {
 
 impl GetNotebooksIdBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<String, Error<GetNotebooksIdError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<String, Error<GetNotebooksIdError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<String>, Error<GetNotebooksIdError>> {
+    ) -> impl Future<Output = Result<Success<String>, Error<GetNotebooksIdError>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<GetNotebooksIdError>> {
         let path = format!("/notebooks/{}", segment("id", self.id) ?);
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
             ..call("get_notebooks_id", Method::GET, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<String>, Error<GetNotebooksIdError>> {
         match response.status.as_u16() {
             200 => Ok(Success::new(runtime::client::text(&response)?, response)),
             _ => Err(Error::Undocumented(response)),
@@ -527,20 +682,46 @@ pub struct GetNotebooksFnParamValueBuilder<'a> {
 
 impl GetNotebooksFnParamValueBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<String, Error<GetNotebooksFnParamValueError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<String, Error<GetNotebooksFnParamValueError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<String>, Error<GetNotebooksFnParamValueError>> {
+    ) -> impl Future<
+        Output = Result<Success<String>, Error<GetNotebooksFnParamValueError>>,
+    > {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<
+        runtime::client::Call<'static, Scheme>,
+        Error<GetNotebooksFnParamValueError>,
+    > {
         let path = format!("/notebooks/fn(param={})", segment("value", self.value) ?);
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
             ..call("get_notebooks_fn_param_value", Method::GET, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<String>, Error<GetNotebooksFnParamValueError>> {
         match response.status.as_u16() {
             200 => Ok(Success::new(runtime::client::text(&response)?, response)),
             _ => Err(Error::Undocumented(response)),
@@ -561,20 +742,41 @@ pub struct GetNotebooksKeyBuilder<'a> {
 
 impl GetNotebooksKeyBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<String, Error<GetNotebooksKeyError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<String, Error<GetNotebooksKeyError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<String>, Error<GetNotebooksKeyError>> {
+    ) -> impl Future<Output = Result<Success<String>, Error<GetNotebooksKeyError>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<GetNotebooksKeyError>> {
         let path = format!("/notebooks/{}", segment("key", self.key) ?);
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
             ..call("get_notebooks_key", Method::GET, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<String>, Error<GetNotebooksKeyError>> {
         match response.status.as_u16() {
             200 => Ok(Success::new(runtime::client::text(&response)?, response)),
             _ => Err(Error::Undocumented(response)),

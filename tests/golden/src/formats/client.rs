@@ -51,12 +51,17 @@ impl Client {
         }
     }
 
-    /// Sends `call` with these credentials, retrying as configured.
-    async fn execute(
+    /// Sends the call an operation built with these credentials,
+    /// retrying as configured, and decodes the response.
+    fn send<T, E, D>(
         &self,
-        call: runtime::client::Call<'_, Scheme>,
-    ) -> Result<runtime::client::RawResponse, runtime::client::Failure> {
-        self.transport.execute(&self.credentials, call).await
+        call: Result<runtime::client::Call<'static, Scheme>, Error<E>>,
+        decode: D,
+    ) -> impl Future<Output = Result<T, Error<E>>>
+    where
+        D: FnOnce(runtime::client::RawResponse) -> Result<T, Error<E>>,
+    {
+        self.transport.run(&self.credentials, call, decode)
     }
 
     ///
@@ -207,22 +212,39 @@ impl ListEventsBuilder<'_> {
     }
 
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        WithHeaders<Vec<types::Event>, ListEventsOkHeaders>,
-        Error<ListEventsError>,
+    ) -> impl Future<
+        Output = Result<
+            WithHeaders<Vec<types::Event>, ListEventsOkHeaders>,
+            Error<ListEventsError>,
+        >,
     > {
-        self.send_with_response().await.map(|r| r.value)
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        Success<WithHeaders<Vec<types::Event>, ListEventsOkHeaders>>,
-        Error<ListEventsError>,
+    ) -> impl Future<
+        Output = Result<
+            Success<WithHeaders<Vec<types::Event>, ListEventsOkHeaders>>,
+            Error<ListEventsError>,
+        >,
     > {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<ListEventsError>> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         {
             let value = &self.since;
@@ -256,7 +278,16 @@ impl ListEventsBuilder<'_> {
             headers,
             ..call("list_events", Method::GET, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<
+        Success<WithHeaders<Vec<types::Event>, ListEventsOkHeaders>>,
+        Error<ListEventsError>,
+    > {
         match response.status.as_u16() {
             200 => {
                 Ok(
@@ -310,14 +341,29 @@ pub struct BookSlotBuilder<'a> {
 
 impl BookSlotBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<types::Event, Error<BookSlotError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<types::Event, Error<BookSlotError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<types::Event>, Error<BookSlotError>> {
+    ) -> impl Future<Output = Result<Success<types::Event>, Error<BookSlotError>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<BookSlotError>> {
         let path = format!(
             "/days/{}/slots/{}", segment("day", self.day) ?, segment("at",
             runtime::formats::Rfc3339(& self.at)) ?
@@ -329,7 +375,13 @@ impl BookSlotBuilder<'_> {
             }),
             ..call("book_slot", Method::PUT, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<types::Event>, Error<BookSlotError>> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
             _ => Err(Error::Undocumented(response)),
@@ -350,18 +402,39 @@ pub struct GetWindowBuilder<'a> {
 
 impl GetWindowBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<(), Error<GetWindowError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(self) -> impl Future<Output = Result<(), Error<GetWindowError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<()>, Error<GetWindowError>> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Success<()>, Error<GetWindowError>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<GetWindowError>> {
         let path = format!(
             "/windows/{}", runtime::client::list_segment("span", & self.span.iter()
             .map(runtime::formats::Rfc3339).collect:: < Vec < _ >> (), ",") ?
         );
         let call = call("get_window", Method::GET, true, path);
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<()>, Error<GetWindowError>> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
             _ => Err(Error::Undocumented(response)),

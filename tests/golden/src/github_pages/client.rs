@@ -51,12 +51,17 @@ impl Client {
         }
     }
 
-    /// Sends `call` with these credentials, retrying as configured.
-    async fn execute(
+    /// Sends the call an operation built with these credentials,
+    /// retrying as configured, and decodes the response.
+    fn send<T, E, D>(
         &self,
-        call: runtime::client::Call<'_, Scheme>,
-    ) -> Result<runtime::client::RawResponse, runtime::client::Failure> {
-        self.transport.execute(&self.credentials, call).await
+        call: Result<runtime::client::Call<'static, Scheme>, Error<E>>,
+        decode: D,
+    ) -> impl Future<Output = Result<T, Error<E>>>
+    where
+        D: FnOnce(runtime::client::RawResponse) -> Result<T, Error<E>>,
+    {
+        self.transport.run(&self.credentials, call, decode)
     }
 
     /// List organization repositories
@@ -185,22 +190,41 @@ impl ReposListForOrgBuilder<'_> {
     }
 
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        WithHeaders<Vec<types::MinimalRepository>, ReposListForOrgOkHeaders>,
-        Error<ReposListForOrgError>,
+    ) -> impl Future<
+        Output = Result<
+            WithHeaders<Vec<types::MinimalRepository>, ReposListForOrgOkHeaders>,
+            Error<ReposListForOrgError>,
+        >,
     > {
-        self.send_with_response().await.map(|r| r.value)
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        Success<WithHeaders<Vec<types::MinimalRepository>, ReposListForOrgOkHeaders>>,
-        Error<ReposListForOrgError>,
+    ) -> impl Future<
+        Output = Result<
+            Success<
+                WithHeaders<Vec<types::MinimalRepository>, ReposListForOrgOkHeaders>,
+            >,
+            Error<ReposListForOrgError>,
+        >,
     > {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<ReposListForOrgError>> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         push(&mut query, "type", self.type_.as_ref());
         push(&mut query, "sort", self.sort.as_ref());
@@ -218,7 +242,16 @@ impl ReposListForOrgBuilder<'_> {
             },
             ..call("repos_list_for_org", Method::GET, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<
+        Success<WithHeaders<Vec<types::MinimalRepository>, ReposListForOrgOkHeaders>>,
+        Error<ReposListForOrgError>,
+    > {
         match response.status.as_u16() {
             200 => {
                 Ok(

@@ -51,12 +51,17 @@ impl Client {
         }
     }
 
-    /// Sends `call` with these credentials, retrying as configured.
-    async fn execute(
+    /// Sends the call an operation built with these credentials,
+    /// retrying as configured, and decodes the response.
+    fn send<T, E, D>(
         &self,
-        call: runtime::client::Call<'_, Scheme>,
-    ) -> Result<runtime::client::RawResponse, runtime::client::Failure> {
-        self.transport.execute(&self.credentials, call).await
+        call: Result<runtime::client::Call<'static, Scheme>, Error<E>>,
+        decode: D,
+    ) -> impl Future<Output = Result<T, Error<E>>>
+    where
+        D: FnOnce(runtime::client::RawResponse) -> Result<T, Error<E>>,
+    {
+        self.transport.run(&self.credentials, call, decode)
     }
 
     ///
@@ -146,14 +151,29 @@ pub struct Names2Builder<'a> {
 
 impl Names2Builder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<types::Tagged, Error<Names2Error>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<types::Tagged, Error<Names2Error>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<types::Tagged>, Error<Names2Error>> {
+    ) -> impl Future<Output = Result<Success<types::Tagged>, Error<Names2Error>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<Names2Error>> {
         let path = "/names".to_owned();
         let call = runtime::client::Call {
             body: Some({
@@ -162,7 +182,13 @@ impl Names2Builder<'_> {
             }),
             ..call("names_2", Method::PUT, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<types::Tagged>, Error<Names2Error>> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
             400 => Err(Error::Response(Names2Error::BadRequest(json(&response)?))),
@@ -187,15 +213,36 @@ pub struct Names2_2Builder<'a> {
 
 impl Names2_2Builder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<(), Error<Names2_2Error>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(self) -> impl Future<Output = Result<(), Error<Names2_2Error>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<()>, Error<Names2_2Error>> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Success<()>, Error<Names2_2Error>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<Names2_2Error>> {
         let path = "/names".to_owned();
         let call = call("names2", Method::POST, false, path);
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<()>, Error<Names2_2Error>> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
             _ => Err(Error::Undocumented(response)),

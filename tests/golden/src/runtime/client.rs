@@ -757,6 +757,22 @@ impl Transport {
         self.traced(auth, call, None).await
     }
 
+    /// Sends the call an operation built (or fails with the error it met
+    /// building it) and decodes the response with `decode`: the one async
+    /// body every operation's `send` shares, so that rustc checks it once
+    /// rather than once per operation (a generic function is type- and
+    /// borrow-checked once; an `async fn` per operation was a coroutine
+    /// each).
+    pub async fn run<A: Authorize, T, E>(
+        &self,
+        auth: &A,
+        call: Result<Call<'_, A::Scheme>, Error<E>>,
+        decode: impl FnOnce(RawResponse) -> Result<T, Error<E>>,
+    ) -> Result<T, Error<E>> {
+        let response = self.execute(auth, call?).await?;
+        decode(response)
+    }
+
     /// As [`Transport::execute`], but a success (2xx) body is not read:
     /// it is handed out as a [`ByteStream`], with the status and headers.
     /// Other responses are read whole, as `execute` does, so that errors

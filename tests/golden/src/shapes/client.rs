@@ -51,12 +51,17 @@ impl Client {
         }
     }
 
-    /// Sends `call` with these credentials, retrying as configured.
-    async fn execute(
+    /// Sends the call an operation built with these credentials,
+    /// retrying as configured, and decodes the response.
+    fn send<T, E, D>(
         &self,
-        call: runtime::client::Call<'_, Scheme>,
-    ) -> Result<runtime::client::RawResponse, runtime::client::Failure> {
-        self.transport.execute(&self.credentials, call).await
+        call: Result<runtime::client::Call<'static, Scheme>, Error<E>>,
+        decode: D,
+    ) -> impl Future<Output = Result<T, Error<E>>>
+    where
+        D: FnOnce(runtime::client::RawResponse) -> Result<T, Error<E>>,
+    {
+        self.transport.run(&self.credentials, call, decode)
     }
 
     ///
@@ -246,14 +251,29 @@ impl GetItemsIdBuilder<'_> {
     }
 
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<types::Node, Error<GetItemsIdError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<types::Node, Error<GetItemsIdError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<types::Node>, Error<GetItemsIdError>> {
+    ) -> impl Future<Output = Result<Success<types::Node>, Error<GetItemsIdError>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<GetItemsIdError>> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         push(&mut query, "id", self.id_query.as_ref());
         push(&mut query, "type", self.type_.as_ref());
@@ -262,7 +282,13 @@ impl GetItemsIdBuilder<'_> {
             query,
             ..call("get_items_id", Method::GET, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<types::Node>, Error<GetItemsIdError>> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
             400..=499 => {
@@ -307,12 +333,27 @@ impl New2Builder<'_> {
     }
 
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<(), Error<New2Error>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(self) -> impl Future<Output = Result<(), Error<New2Error>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(self) -> Result<Success<()>, Error<New2Error>> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Success<()>, Error<New2Error>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<New2Error>> {
         let path = "/new".to_owned();
         let call = runtime::client::Call {
             body: match &self.body {
@@ -323,7 +364,13 @@ impl New2Builder<'_> {
             },
             ..call("new2", Method::POST, false, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<()>, Error<New2Error>> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
             _ => Err(Error::Undocumented(response)),
@@ -368,14 +415,27 @@ impl GetWorkflowBuilder<'_> {
     }
 
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<(), Error<GetWorkflowError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(self) -> impl Future<Output = Result<(), Error<GetWorkflowError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<()>, Error<GetWorkflowError>> {
+    ) -> impl Future<Output = Result<Success<()>, Error<GetWorkflowError>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<GetWorkflowError>> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         push(&mut query, "query", self.query.as_ref());
         if let Some(value) = &self.created {
@@ -392,7 +452,13 @@ impl GetWorkflowBuilder<'_> {
             query,
             ..call("get_workflow", Method::GET, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<()>, Error<GetWorkflowError>> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
             _ => Err(Error::Undocumented(response)),
@@ -414,14 +480,27 @@ pub struct UpdateWorkflowBuilder<'a> {
 
 impl UpdateWorkflowBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<(), Error<UpdateWorkflowError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(self) -> impl Future<Output = Result<(), Error<UpdateWorkflowError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<()>, Error<UpdateWorkflowError>> {
+    ) -> impl Future<Output = Result<Success<()>, Error<UpdateWorkflowError>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<UpdateWorkflowError>> {
         let path = format!("/workflows/{}", segment("workflow_id", self.workflow_id) ?);
         let call = runtime::client::Call {
             body: Some({
@@ -430,7 +509,13 @@ impl UpdateWorkflowBuilder<'_> {
             }),
             ..call("update_workflow", Method::POST, false, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<()>, Error<UpdateWorkflowError>> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
             _ => Err(Error::Undocumented(response)),
@@ -452,14 +537,27 @@ pub struct UploadArtifactBuilder<'a> {
 
 impl UploadArtifactBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<(), Error<UploadArtifactError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(self) -> impl Future<Output = Result<(), Error<UploadArtifactError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<()>, Error<UploadArtifactError>> {
+    ) -> impl Future<Output = Result<Success<()>, Error<UploadArtifactError>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<UploadArtifactError>> {
         let path = format!(
             "/workflows/{}/artifacts", segment("workflow_id", self.workflow_id) ?
         );
@@ -511,7 +609,13 @@ impl UploadArtifactBuilder<'_> {
             }),
             ..call("upload_artifact", Method::POST, false, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<()>, Error<UploadArtifactError>> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
             _ => Err(Error::Undocumented(response)),
@@ -532,25 +636,51 @@ pub struct GetReportBuilder<'a> {
 
 impl GetReportBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        WithHeaders<types::GetReportResponse200, GetReportOkHeaders>,
-        Error<GetReportError>,
+    ) -> impl Future<
+        Output = Result<
+            WithHeaders<types::GetReportResponse200, GetReportOkHeaders>,
+            Error<GetReportError>,
+        >,
     > {
-        self.send_with_response().await.map(|r| r.value)
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
+    ) -> impl Future<
+        Output = Result<
+            Success<WithHeaders<types::GetReportResponse200, GetReportOkHeaders>>,
+            Error<GetReportError>,
+        >,
+    > {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<GetReportError>> {
+        let path = format!("/reports/{}", segment("id", self.id) ?);
+        let call = call("get_report", Method::GET, true, path);
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
     ) -> Result<
         Success<WithHeaders<types::GetReportResponse200, GetReportOkHeaders>>,
         Error<GetReportError>,
     > {
-        let path = format!("/reports/{}", segment("id", self.id) ?);
-        let call = call("get_report", Method::GET, true, path);
-        let response = self.client.execute(call).await?;
         match response.status.as_u16() {
             200 => {
                 Ok(
@@ -683,17 +813,40 @@ pub struct CreateReportBuilder<'a> {
 
 impl CreateReportBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<CreateReportResponse, Error<CreateReportError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<CreateReportResponse, Error<CreateReportError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<CreateReportResponse>, Error<CreateReportError>> {
+    ) -> impl Future<
+        Output = Result<Success<CreateReportResponse>, Error<CreateReportError>>,
+    > {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<CreateReportError>> {
         let path = "/reports".to_owned();
         let call = call("create_report", Method::POST, false, path);
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<CreateReportResponse>, Error<CreateReportError>> {
         match response.status.as_u16() {
             201 => {
                 Ok(
@@ -795,14 +948,27 @@ impl SearchBuilder<'_> {
     }
 
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<types::Shape, Error<SearchError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(self) -> impl Future<Output = Result<types::Shape, Error<SearchError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<types::Shape>, Error<SearchError>> {
+    ) -> impl Future<Output = Result<Success<types::Shape>, Error<SearchError>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<SearchError>> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         if let Some(value) = &self.sort {
             for item in value {
@@ -817,7 +983,13 @@ impl SearchBuilder<'_> {
             query,
             ..call("search", Method::GET, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<types::Shape>, Error<SearchError>> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
             _ => Err(Error::Undocumented(response)),

@@ -51,12 +51,17 @@ impl Client {
         }
     }
 
-    /// Sends `call` with these credentials, retrying as configured.
-    async fn execute(
+    /// Sends the call an operation built with these credentials,
+    /// retrying as configured, and decodes the response.
+    fn send<T, E, D>(
         &self,
-        call: runtime::client::Call<'_, Scheme>,
-    ) -> Result<runtime::client::RawResponse, runtime::client::Failure> {
-        self.transport.execute(&self.credentials, call).await
+        call: Result<runtime::client::Call<'static, Scheme>, Error<E>>,
+        decode: D,
+    ) -> impl Future<Output = Result<T, Error<E>>>
+    where
+        D: FnOnce(runtime::client::RawResponse) -> Result<T, Error<E>>,
+    {
+        self.transport.run(&self.credentials, call, decode)
     }
 
     /// As `execute`, a success's body left unread, as a stream.
@@ -218,14 +223,31 @@ pub struct DownloadBlobBuilder<'a> {
 
 impl DownloadBlobBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<runtime::client::Bytes, Error<DownloadBlobError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<runtime::client::Bytes, Error<DownloadBlobError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<runtime::client::Bytes>, Error<DownloadBlobError>> {
+    ) -> impl Future<
+        Output = Result<Success<runtime::client::Bytes>, Error<DownloadBlobError>>,
+    > {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<DownloadBlobError>> {
         let query: Vec<(runtime::client::QueryName, String)> = vec![
             ("size".into(), param(self.size))
         ];
@@ -234,7 +256,13 @@ impl DownloadBlobBuilder<'_> {
             query,
             ..call("download_blob", Method::GET, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<runtime::client::Bytes>, Error<DownloadBlobError>> {
         match response.status.as_u16() {
             200 => Ok(Success::new(response.body.clone(), response)),
             404 => Err(Error::Response(DownloadBlobError::NotFound(json(&response)?))),
@@ -295,14 +323,29 @@ pub struct UploadBlobBuilder<'a> {
 
 impl UploadBlobBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<types::Digest, Error<UploadBlobError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<types::Digest, Error<UploadBlobError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<types::Digest>, Error<UploadBlobError>> {
+    ) -> impl Future<Output = Result<Success<types::Digest>, Error<UploadBlobError>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<UploadBlobError>> {
         let path = format!("/blobs/{}", segment("name", self.name) ?);
         let call = runtime::client::Call {
             body: Some({
@@ -311,7 +354,13 @@ impl UploadBlobBuilder<'_> {
             }),
             ..call("upload_blob", Method::PUT, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<types::Digest>, Error<UploadBlobError>> {
         match response.status.as_u16() {
             201 => Ok(Success::new(json(&response)?, response)),
             400 => Err(Error::Response(UploadBlobError::BadRequest)),
@@ -338,14 +387,29 @@ pub struct PutNoteBuilder<'a> {
 
 impl PutNoteBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<types::Digest, Error<PutNoteError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<types::Digest, Error<PutNoteError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<types::Digest>, Error<PutNoteError>> {
+    ) -> impl Future<Output = Result<Success<types::Digest>, Error<PutNoteError>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<PutNoteError>> {
         let path = format!("/notes/{}", segment("name", self.name) ?);
         let call = runtime::client::Call {
             body: Some({
@@ -354,7 +418,13 @@ impl PutNoteBuilder<'_> {
             }),
             ..call("put_note", Method::PUT, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<types::Digest>, Error<PutNoteError>> {
         match response.status.as_u16() {
             201 => Ok(Success::new(json(&response)?, response)),
             _ => Err(Error::Undocumented(response)),
@@ -376,14 +446,31 @@ pub struct PutStreamedNoteBuilder<'a> {
 
 impl PutStreamedNoteBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<types::Digest, Error<PutStreamedNoteError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<types::Digest, Error<PutStreamedNoteError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<types::Digest>, Error<PutStreamedNoteError>> {
+    ) -> impl Future<
+        Output = Result<Success<types::Digest>, Error<PutStreamedNoteError>>,
+    > {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<PutStreamedNoteError>> {
         let path = format!("/streamed-notes/{}", segment("name", self.name) ?);
         let call = runtime::client::Call {
             body: Some({
@@ -392,7 +479,13 @@ impl PutStreamedNoteBuilder<'_> {
             }),
             ..call("put_streamed_note", Method::PUT, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<types::Digest>, Error<PutStreamedNoteError>> {
         match response.status.as_u16() {
             201 => Ok(Success::new(json(&response)?, response)),
             400 => Err(Error::Response(PutStreamedNoteError::BadRequest)),
@@ -419,14 +512,29 @@ pub struct PutBufferedBuilder<'a> {
 
 impl PutBufferedBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(self) -> Result<types::Digest, Error<PutBufferedError>> {
-        self.send_with_response().await.map(|r| r.value)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<types::Digest, Error<PutBufferedError>>> {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<types::Digest>, Error<PutBufferedError>> {
+    ) -> impl Future<Output = Result<Success<types::Digest>, Error<PutBufferedError>>> {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<PutBufferedError>> {
         let path = format!("/buffered/{}", segment("name", self.name) ?);
         let call = runtime::client::Call {
             body: Some({
@@ -435,7 +543,13 @@ impl PutBufferedBuilder<'_> {
             }),
             ..call("put_buffered", Method::PUT, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<types::Digest>, Error<PutBufferedError>> {
         match response.status.as_u16() {
             201 => Ok(Success::new(json(&response)?, response)),
             _ => Err(Error::Undocumented(response)),

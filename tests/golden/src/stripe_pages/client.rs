@@ -51,12 +51,17 @@ impl Client {
         }
     }
 
-    /// Sends `call` with these credentials, retrying as configured.
-    async fn execute(
+    /// Sends the call an operation built with these credentials,
+    /// retrying as configured, and decodes the response.
+    fn send<T, E, D>(
         &self,
-        call: runtime::client::Call<'_, Scheme>,
-    ) -> Result<runtime::client::RawResponse, runtime::client::Failure> {
-        self.transport.execute(&self.credentials, call).await
+        call: Result<runtime::client::Call<'static, Scheme>, Error<E>>,
+        decode: D,
+    ) -> impl Future<Output = Result<T, Error<E>>>
+    where
+        D: FnOnce(runtime::client::RawResponse) -> Result<T, Error<E>>,
+    {
+        self.transport.run(&self.credentials, call, decode)
     }
 
     /// <p>Returns a list of your customers. The customers are returned sorted by creation date, with the most recent customers appearing first.</p>
@@ -170,16 +175,36 @@ impl GetCustomersBuilder<'_> {
     }
 
     /// Sends the request: the documented success value, or the error.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<types::GetCustomersResponse200, Error<GetCustomersError>> {
-        self.send_with_response().await.map(|r| r.value)
+    ) -> impl Future<
+        Output = Result<types::GetCustomersResponse200, Error<GetCustomersError>>,
+    > {
+        let client = self.client;
+        client
+            .send(
+                self.into_call(),
+                |response| Self::decode_response(response).map(|r| r.value),
+            )
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Success<types::GetCustomersResponse200>, Error<GetCustomersError>> {
+    ) -> impl Future<
+        Output = Result<
+            Success<types::GetCustomersResponse200>,
+            Error<GetCustomersError>,
+        >,
+    > {
+        let client = self.client;
+        client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<GetCustomersError>> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         push(&mut query, "email", self.email.as_ref());
         push(&mut query, "ending_before", self.ending_before.as_ref());
@@ -190,7 +215,13 @@ impl GetCustomersBuilder<'_> {
             query,
             ..call("get_customers", Method::GET, true, path)
         };
-        let response = self.client.execute(call).await?;
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<types::GetCustomersResponse200>, Error<GetCustomersError>> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
             _ => Err(Error::Undocumented(response)),

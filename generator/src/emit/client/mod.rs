@@ -172,8 +172,12 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
         .into_iter()
         .filter(|n| used(n))
         .map(|n| quote::format_ident!("{n}"));
+    // `Error<E>` keeps an undocumented response whole (status, headers,
+    // body) by value, for callers to match on; the plain functions that
+    // build calls and decode responses return it as the async ones did.
     let main = quote! {
         #![doc = #title]
+        #![allow(clippy::result_large_err)]
         #types_use
         use #runtime;
         use runtime::client::{Error #(, #results)*};

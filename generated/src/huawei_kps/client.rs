@@ -210,20 +210,14 @@ pub struct DeleteKeypairBuilder<'a> {
 impl DeleteKeypairBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub fn send(self) -> impl Future<Output = Result<(), Error<DeleteKeypairError>>> {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Success<()>, Error<DeleteKeypairError>>> {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.

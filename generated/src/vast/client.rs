@@ -201,12 +201,7 @@ impl DetachSshBuilder<'_> {
     ) -> impl Future<
         Output = Result<types::DetachSshResponse200, Error<DetachSshError>>,
     > {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
@@ -215,8 +210,7 @@ impl DetachSshBuilder<'_> {
     ) -> impl Future<
         Output = Result<Success<types::DetachSshResponse200>, Error<DetachSshError>>,
     > {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
@@ -281,20 +275,14 @@ pub struct DeleteApiKeyBuilder<'a> {
 impl DeleteApiKeyBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub fn send(self) -> impl Future<Output = Result<String, Error<DeleteApiKeyError>>> {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Success<String>, Error<DeleteApiKeyError>>> {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.

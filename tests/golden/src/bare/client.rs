@@ -286,20 +286,14 @@ impl GetPingBuilder<'_> {
 
     /// Sends the request: the documented success value, or the error.
     pub fn send(self) -> impl Future<Output = Result<(), Error<GetPingError>>> {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Success<()>, Error<GetPingError>>> {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
@@ -349,20 +343,14 @@ pub struct HeadPingBuilder<'a> {
 impl HeadPingBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub fn send(self) -> impl Future<Output = Result<(), Error<HeadPingError>>> {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Success<()>, Error<HeadPingError>>> {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
@@ -404,20 +392,14 @@ impl GetFilesFileIdBuilder<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<String, Error<GetFilesFileIdError>>> {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Success<String>, Error<GetFilesFileIdError>>> {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
@@ -457,20 +439,14 @@ pub struct DeleteFilesIdBuilder<'a> {
 impl DeleteFilesIdBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub fn send(self) -> impl Future<Output = Result<(), Error<DeleteFilesIdError>>> {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Success<()>, Error<DeleteFilesIdError>>> {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
@@ -513,12 +489,7 @@ impl GetFilesNameVVersionJsonBuilder<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<String, Error<GetFilesNameVVersionJsonError>>> {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
@@ -527,8 +498,7 @@ impl GetFilesNameVVersionJsonBuilder<'_> {
     ) -> impl Future<
         Output = Result<Success<String>, Error<GetFilesNameVVersionJsonError>>,
     > {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
@@ -576,20 +546,14 @@ impl GetFilesNameJsonBuilder<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<String, Error<GetFilesNameJsonError>>> {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Success<String>, Error<GetFilesNameJsonError>>> {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
@@ -631,20 +595,14 @@ impl GetNotebooksIdBuilder<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<String, Error<GetNotebooksIdError>>> {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Success<String>, Error<GetNotebooksIdError>>> {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
@@ -686,12 +644,7 @@ impl GetNotebooksFnParamValueBuilder<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<String, Error<GetNotebooksFnParamValueError>>> {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
@@ -700,8 +653,7 @@ impl GetNotebooksFnParamValueBuilder<'_> {
     ) -> impl Future<
         Output = Result<Success<String>, Error<GetNotebooksFnParamValueError>>,
     > {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
@@ -746,20 +698,14 @@ impl GetNotebooksKeyBuilder<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<String, Error<GetNotebooksKeyError>>> {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Success<String>, Error<GetNotebooksKeyError>>> {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.

@@ -221,12 +221,7 @@ impl ListEventsBuilder<'_> {
             Error<ListEventsError>,
         >,
     > {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
@@ -238,8 +233,7 @@ impl ListEventsBuilder<'_> {
             Error<ListEventsError>,
         >,
     > {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
@@ -345,20 +339,14 @@ impl BookSlotBuilder<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Event, Error<BookSlotError>>> {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Success<types::Event>, Error<BookSlotError>>> {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
@@ -404,20 +392,14 @@ pub struct GetWindowBuilder<'a> {
 impl GetWindowBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub fn send(self) -> impl Future<Output = Result<(), Error<GetWindowError>>> {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Success<()>, Error<GetWindowError>>> {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.

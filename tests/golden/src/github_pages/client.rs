@@ -199,12 +199,7 @@ impl ReposListForOrgBuilder<'_> {
             Error<ReposListForOrgError>,
         >,
     > {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
@@ -218,8 +213,7 @@ impl ReposListForOrgBuilder<'_> {
             Error<ReposListForOrgError>,
         >,
     > {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.

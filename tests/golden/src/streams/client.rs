@@ -227,12 +227,7 @@ impl DownloadBlobBuilder<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<runtime::client::Bytes, Error<DownloadBlobError>>> {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
@@ -241,8 +236,7 @@ impl DownloadBlobBuilder<'_> {
     ) -> impl Future<
         Output = Result<Success<runtime::client::Bytes>, Error<DownloadBlobError>>,
     > {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
@@ -327,20 +321,14 @@ impl UploadBlobBuilder<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Digest, Error<UploadBlobError>>> {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Success<types::Digest>, Error<UploadBlobError>>> {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
@@ -391,20 +379,14 @@ impl PutNoteBuilder<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Digest, Error<PutNoteError>>> {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Success<types::Digest>, Error<PutNoteError>>> {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
@@ -450,12 +432,7 @@ impl PutStreamedNoteBuilder<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Digest, Error<PutStreamedNoteError>>> {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
@@ -464,8 +441,7 @@ impl PutStreamedNoteBuilder<'_> {
     ) -> impl Future<
         Output = Result<Success<types::Digest>, Error<PutStreamedNoteError>>,
     > {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
@@ -516,20 +492,14 @@ impl PutBufferedBuilder<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Digest, Error<PutBufferedError>>> {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Success<types::Digest>, Error<PutBufferedError>>> {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.

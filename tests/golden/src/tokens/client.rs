@@ -267,12 +267,7 @@ impl WhoamiBuilder<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::WhoamiResponse200, Error<WhoamiError>>> {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
@@ -281,8 +276,7 @@ impl WhoamiBuilder<'_> {
     ) -> impl Future<
         Output = Result<Success<types::WhoamiResponse200>, Error<WhoamiError>>,
     > {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
@@ -321,20 +315,14 @@ pub struct CreateThingBuilder<'a> {
 impl CreateThingBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
     pub fn send(self) -> impl Future<Output = Result<(), Error<CreateThingError>>> {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<Success<()>, Error<CreateThingError>>> {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
@@ -375,12 +363,7 @@ impl KeyedBuilder<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::KeyedResponse200, Error<KeyedError>>> {
-        let client = self.client;
-        client
-            .send(
-                self.into_call(),
-                |response| Self::decode_response(response).map(|r| r.value),
-            )
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
@@ -389,8 +372,7 @@ impl KeyedBuilder<'_> {
     ) -> impl Future<
         Output = Result<Success<types::KeyedResponse200>, Error<KeyedError>>,
     > {
-        let client = self.client;
-        client.send(self.into_call(), Self::decode_response)
+        self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.

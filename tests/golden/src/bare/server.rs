@@ -274,7 +274,12 @@ async fn handle_get_ping<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    runtime::server::handle("get_ping", &FORMAT, serve_get_ping(&*api, path, request)).await
+    runtime::server::handle(
+        "get_ping",
+        &FORMAT,
+        Box::pin(serve_get_ping(&*api, path, request)),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `get_ping` request, then calls the implementation.
@@ -374,7 +379,12 @@ async fn handle_head_ping<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    runtime::server::handle("head_ping", &FORMAT, serve_head_ping(&*api, path, request)).await
+    runtime::server::handle(
+        "head_ping",
+        &FORMAT,
+        Box::pin(serve_head_ping(&*api, path, request)),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `head_ping` request, then calls the implementation.
@@ -446,7 +456,7 @@ async fn handle_get_files_file_id<A: Api>(
     runtime::server::handle(
         "get_files_file_id",
         &FORMAT,
-        serve_get_files_file_id(&*api, path, request),
+        Box::pin(serve_get_files_file_id(&*api, path, request)),
     )
     .await
 }
@@ -526,7 +536,7 @@ async fn handle_delete_files_id<A: Api>(
     runtime::server::handle(
         "delete_files_id",
         &FORMAT,
-        serve_delete_files_id(&*api, path, request),
+        Box::pin(serve_delete_files_id(&*api, path, request)),
     )
     .await
 }
@@ -606,7 +616,7 @@ async fn handle_get_files_name_v_version_json<A: Api>(
     runtime::server::handle(
         "get_files_name_v_version_json",
         &FORMAT,
-        serve_get_files_name_v_version_json(&*api, path, request),
+        Box::pin(serve_get_files_name_v_version_json(&*api, path, request)),
     )
     .await
 }
@@ -701,7 +711,7 @@ async fn handle_get_files_name_json<A: Api>(
     runtime::server::handle(
         "get_files_name_json",
         &FORMAT,
-        serve_get_files_name_json(&*api, path, request),
+        Box::pin(serve_get_files_name_json(&*api, path, request)),
     )
     .await
 }
@@ -779,7 +789,7 @@ async fn handle_get_notebooks_id<A: Api>(
     runtime::server::handle(
         "get_notebooks_id",
         &FORMAT,
-        serve_get_notebooks_id(&*api, path, request),
+        Box::pin(serve_get_notebooks_id(&*api, path, request)),
     )
     .await
 }
@@ -857,7 +867,7 @@ async fn handle_get_notebooks_fn_param_value<A: Api>(
     runtime::server::handle(
         "get_notebooks_fn_param_value",
         &FORMAT,
-        serve_get_notebooks_fn_param_value(&*api, path, request),
+        Box::pin(serve_get_notebooks_fn_param_value(&*api, path, request)),
     )
     .await
 }
@@ -951,7 +961,7 @@ async fn handle_get_notebooks_key<A: Api>(
     runtime::server::handle(
         "get_notebooks_key",
         &FORMAT,
-        serve_get_notebooks_key(&*api, path, request),
+        Box::pin(serve_get_notebooks_key(&*api, path, request)),
     )
     .await
 }

@@ -227,7 +227,7 @@ async fn handle_get_items_id<A: Api>(
     runtime::server::handle(
         "get_items_id",
         &FORMAT,
-        serve_get_items_id(&*api, path, request),
+        Box::pin(serve_get_items_id(&*api, path, request)),
     )
     .await
 }
@@ -312,7 +312,7 @@ async fn handle_new2<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    runtime::server::handle("new2", &FORMAT, serve_new2(&*api, path, request)).await
+    runtime::server::handle("new2", &FORMAT, Box::pin(serve_new2(&*api, path, request))).await
 }
 
 /// Reads, authenticates and validates a `new2` request, then calls the implementation.
@@ -402,7 +402,7 @@ async fn handle_get_workflow<A: Api>(
     runtime::server::handle(
         "get_workflow",
         &FORMAT,
-        serve_get_workflow(&*api, path, request),
+        Box::pin(serve_get_workflow(&*api, path, request)),
     )
     .await
 }
@@ -496,7 +496,7 @@ async fn handle_update_workflow<A: Api>(
     runtime::server::handle(
         "update_workflow",
         &FORMAT,
-        serve_update_workflow(&*api, path, request),
+        Box::pin(serve_update_workflow(&*api, path, request)),
     )
     .await
 }
@@ -578,7 +578,7 @@ async fn handle_upload_artifact<A: Api>(
     runtime::server::handle(
         "upload_artifact",
         &FORMAT,
-        serve_upload_artifact(&*api, path, request),
+        Box::pin(serve_upload_artifact(&*api, path, request)),
     )
     .await
 }
@@ -794,7 +794,7 @@ async fn handle_get_report<A: Api>(
     runtime::server::handle(
         "get_report",
         &FORMAT,
-        serve_get_report(&*api, path, request),
+        Box::pin(serve_get_report(&*api, path, request)),
     )
     .await
 }
@@ -930,7 +930,7 @@ async fn handle_create_report<A: Api>(
     runtime::server::handle(
         "create_report",
         &FORMAT,
-        serve_create_report(&*api, path, request),
+        Box::pin(serve_create_report(&*api, path, request)),
     )
     .await
 }
@@ -1002,7 +1002,12 @@ async fn handle_search<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    runtime::server::handle("search", &FORMAT, serve_search(&*api, path, request)).await
+    runtime::server::handle(
+        "search",
+        &FORMAT,
+        Box::pin(serve_search(&*api, path, request)),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `search` request, then calls the implementation.

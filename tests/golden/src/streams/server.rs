@@ -211,7 +211,7 @@ async fn handle_download_blob<A: Api>(
     runtime::server::handle(
         "download_blob",
         &FORMAT,
-        serve_download_blob(&*api, path, request),
+        Box::pin(serve_download_blob(&*api, path, request)),
     )
     .await
 }
@@ -308,7 +308,7 @@ async fn handle_upload_blob<A: Api>(
     runtime::server::handle(
         "upload_blob",
         &FORMAT,
-        serve_upload_blob(&*api, path, request),
+        Box::pin(serve_upload_blob(&*api, path, request)),
     )
     .await
 }
@@ -385,7 +385,12 @@ async fn handle_put_note<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("name", "", "")]);
-    runtime::server::handle("put_note", &FORMAT, serve_put_note(&*api, path, request)).await
+    runtime::server::handle(
+        "put_note",
+        &FORMAT,
+        Box::pin(serve_put_note(&*api, path, request)),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `put_note` request, then calls the implementation.
@@ -468,7 +473,7 @@ async fn handle_put_streamed_note<A: Api>(
     runtime::server::handle(
         "put_streamed_note",
         &FORMAT,
-        serve_put_streamed_note(&*api, path, request),
+        Box::pin(serve_put_streamed_note(&*api, path, request)),
     )
     .await
 }
@@ -548,7 +553,7 @@ async fn handle_put_buffered<A: Api>(
     runtime::server::handle(
         "put_buffered",
         &FORMAT,
-        serve_put_buffered(&*api, path, request),
+        Box::pin(serve_put_buffered(&*api, path, request)),
     )
     .await
 }

@@ -196,7 +196,12 @@ async fn handle_get_thing<A: Api>(
         ("matrix", ";matrix=", ""),
         ("ids", "", ""),
     ]);
-    runtime::server::handle("get_thing", &FORMAT, serve_get_thing(&*api, path, request)).await
+    runtime::server::handle(
+        "get_thing",
+        &FORMAT,
+        Box::pin(serve_get_thing(&*api, path, request)),
+    )
+    .await
 }
 
 /// Reads, authenticates and validates a `get_thing` request, then calls the implementation.

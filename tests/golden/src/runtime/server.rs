@@ -621,29 +621,35 @@ pub enum Items {
 }
 
 impl Incoming {
+    // These hand out `start`'s future itself, not one wrapping it: each
+    // wrapper would copy the request once more before reading it.
+
     /// Reads the body (up to [`BODY_LIMIT`]) and the query string.
-    pub async fn read(request: Request, path: PathParams) -> Result<Incoming, Rejection> {
-        Self::read_limited(request, path, BODY_LIMIT).await
+    pub fn read(
+        request: Request,
+        path: PathParams,
+    ) -> impl Future<Output = Result<Incoming, Rejection>> + Send {
+        Self::start(request, path, BODY_LIMIT, false)
     }
 
     /// Reads the body (up to `limit` bytes: 413 beyond) and the query string.
-    pub async fn read_limited(
+    pub fn read_limited(
         request: Request,
         path: PathParams,
         limit: usize,
-    ) -> Result<Incoming, Rejection> {
-        Self::start(request, path, limit, false).await
+    ) -> impl Future<Output = Result<Incoming, Rejection>> + Send {
+        Self::start(request, path, limit, false)
     }
 
     /// Reads the query string but not the body, which
     /// [`Incoming::stream_body`] hands out as a stream of at most `limit`
     /// bytes (413 beyond, declared or found while streaming).
-    pub async fn streaming(
+    pub fn streaming(
         request: Request,
         path: PathParams,
         limit: usize,
-    ) -> Result<Incoming, Rejection> {
-        Self::start(request, path, limit, true).await
+    ) -> impl Future<Output = Result<Incoming, Rejection>> + Send {
+        Self::start(request, path, limit, true)
     }
 
     async fn start(

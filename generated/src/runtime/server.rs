@@ -664,7 +664,7 @@ impl Incoming {
         }
         // `.` and `..` segments (also encoded) name no resource: a proxy
         // would have resolved them, so no documented route matches.
-        if path.mismatch || parts.uri.path().split('/').any(is_dot_segment) {
+        if path.mismatch || has_dot_segment(parts.uri.path()) {
             return Err(Rejection::NotFound);
         }
         let declared = parts
@@ -1299,6 +1299,12 @@ fn repeated_host(parts: &Parts) -> Option<String> {
     }
 }
 
+/// Whether a path has a `.` or `..` segment (also encoded); one pass over
+/// a path without `.` or `%` (most paths) decides it.
+fn has_dot_segment(path: &str) -> bool {
+    path.bytes().any(|b| b == b'.' || b == b'%') && path.split('/').any(is_dot_segment)
+}
+
 fn is_dot_segment(segment: &str) -> bool {
     // Only `.`, `%2e` and their doubles qualify: skip decoding the rest.
     if segment.len() > 6
@@ -1812,5 +1818,11 @@ mod tests {
             assert!(is_dot_segment(s), "{s}");
         }
         assert!(!is_dot_segment("...") && !is_dot_segment(".x") && !is_dot_segment(""));
+        assert!(has_dot_segment("/a/../b") && has_dot_segment("/a/%2E") && has_dot_segment("/a/."));
+        assert!(
+            !has_dot_segment("/a/b")
+                && !has_dot_segment("/a/b.json")
+                && !has_dot_segment("/a%20b/c")
+        );
     }
 }

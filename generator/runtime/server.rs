@@ -209,7 +209,12 @@ fn aws_validation_message(v: &[Violation]) -> String {
 /// reads) and in `x-amzn-ErrorType` (what the smithy SDKs read first).
 pub fn aws_error(status: u16, code: &str, mut fields: Map<String, Value>) -> Response {
     fields.insert("__type".to_owned(), Value::String(code.to_owned()));
-    let mut response = json_response(status, "application/x-amz-json-1.1", &Value::Object(fields));
+    aws_error_response(status, code, Bytes::from(Value::Object(fields).to_string()))
+}
+
+/// An awsJson1_1 error's written body, with `x-amzn-errortype`.
+fn aws_error_response(status: u16, code: &str, body: Bytes) -> Response {
+    let mut response = bytes_response(status, "application/x-amz-json-1.1", body);
     if let Ok(v) = HeaderValue::from_str(code) {
         response.headers_mut().insert("x-amzn-errortype", v);
     }
@@ -232,6 +237,22 @@ impl ErrorFormat {
     /// A body that cannot be serialised, or is not an object, is this
     /// format's internal error, as in [`ErrorFormat::json`].
     pub fn aws_error<T: Serialize>(&self, operation: &str, status: u16, code: &str, body: &T) -> Response {
+        // An object without `__type` (every documented error body) is
+        // written once with `__type` added as its last member, rather than
+        // built as a map and then written.
+        if let Ok(mut bytes) = serde_json::to_vec(body) {
+            let object = bytes.first() == Some(&b'{') && bytes.last() == Some(&b'}');
+            if object && !bytes.windows(8).any(|w| w == b"\"__type\"") {
+                bytes.pop();
+                if bytes.len() > 1 {
+                    bytes.push(b',');
+                }
+                bytes.extend_from_slice(b"\"__type\":");
+                bytes.extend_from_slice(Value::from(code).to_string().as_bytes());
+                bytes.push(b'}');
+                return aws_error_response(status, code, Bytes::from(bytes));
+            }
+        }
         match serde_json::to_value(body) {
             Ok(Value::Object(fields)) => aws_error(status, code, fields),
             Ok(other) => self.unserialisable(operation, status, &format!("`{other}` is not an object")),
@@ -1274,7 +1295,13 @@ mod tests {
         let aws = ErrorFormat { style: Style::AwsJson, ..test_format() };
         let fields = aws.aws_error("delete", 400, "ThrottlingException", &json!({"Message": "slow"}));
         assert_eq!(fields.status().as_u16(), 400);
+        assert_eq!(fields.headers()["x-amzn-errortype"], "ThrottlingException");
         assert_eq!(body_of(fields), json!({"Message": "slow", "__type": "ThrottlingException"}));
+        // No other member; a `__type` of the body's own is replaced, not repeated.
+        assert_eq!(body_of(aws.aws_error("delete", 400, "X", &json!({}))), json!({"__type": "X"}));
+        let own = aws.aws_error("delete", 400, "X", &json!({"__type": "Y", "Message": "m"}));
+        let text = String::from_utf8(ready(axum::body::to_bytes(own.into_body(), BODY_LIMIT)).unwrap().to_vec()).unwrap();
+        assert_eq!(text, r#"{"__type":"X","Message":"m"}"#);
         for bad in [aws.aws_error("delete", 400, "ThrottlingException", &Unserialisable), aws.aws_error("delete", 400, "X", &"text")] {
             assert_eq!(bad.status().as_u16(), 500);
             assert_eq!(bad.headers()["x-amzn-errortype"], "internal", "not the documented code with its fields lost");

@@ -29,6 +29,12 @@
 //! side in time), and given as the median with its interquartile range and
 //! min–max over the rounds: the spread says how much of the difference is
 //! the machine.
+//!
+//! `--in-process N` leaves out the network: each round passes N requests
+//! straight to each router in one thread (nanoseconds per request), which
+//! also runs under `valgrind --tool=callgrind` to count instructions, the
+//! one measure the machine's other load does not move (see
+//! `drive_in_process`).
 
 use axum::Router;
 use axum::body::Bytes;
@@ -50,6 +56,7 @@ const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 
 fn main() {
     let (mut seconds, mut connections, mut rounds, mut only, mut with_fake_cloud) = (2u64, 16usize, 7usize, None, false);
+    let mut in_process = None;
     let mut apis = vec![Vendor::Phala, Vendor::Vast, Vendor::Huawei, Vendor::Aws];
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -62,12 +69,13 @@ fn main() {
             ("--seconds", Ok(v)) => seconds = v.max(1),
             ("--connections", Ok(v)) => connections = v.max(1) as usize,
             ("--rounds", Ok(v)) => rounds = v.max(1) as usize,
+            ("--in-process", Ok(v)) => in_process = Some(v.max(1) as usize),
             ("--api", _) if Vendor::ALL.iter().any(|a| a.name() == value) => apis.retain(|a| a.name() == value),
             // Profiling one server: `--only stub`, `hand-written` or `fake-cloud`.
             ("--only", _) if SERVERS.contains(&value.as_str()) => only = Some(value),
             _ => {
                 eprintln!(
-                    "usage: load [--rounds N] [--seconds N] [--connections N] [--api phala|vast|huawei|aws] [--fake-cloud] [--only stub|hand-written|fake-cloud]"
+                    "usage: load [--rounds N] [--seconds N | --in-process REQUESTS] [--connections N] [--api phala|vast|huawei|aws] [--fake-cloud] [--only stub|hand-written|fake-cloud]"
                 );
                 std::process::exit(2);
             }
@@ -75,6 +83,9 @@ fn main() {
     }
     if only.as_deref() == Some(SERVERS[FAKE_CLOUD]) {
         with_fake_cloud = true;
+    }
+    if let Some(requests) = in_process {
+        return drive_in_process(&apis, rounds, requests, only.as_deref(), with_fake_cloud);
     }
     let server = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -94,19 +105,8 @@ fn main() {
     for vendor in apis {
         let mut runs: [Vec<Run>; 3] = Default::default();
         for round in 0..rounds {
-            // ABBA: each server goes first in every other round, so neither
-            // always runs on a warmer (or busier) machine.
-            let pair = if round % 2 == 0 { [STUB, HAND_WRITTEN] } else { [HAND_WRITTEN, STUB] };
-            let order = pair.into_iter().chain(with_fake_cloud.then_some(FAKE_CLOUD));
-            for index in order {
-                if only.as_deref().is_some_and(|only| only != SERVERS[index]) {
-                    continue;
-                }
-                let router = match index {
-                    STUB => Emulator::new(State::default_for(vendor)).stub(),
-                    HAND_WRITTEN => hand_written(vendor),
-                    _ => Emulator::new(State::default_for(vendor)).router(),
-                };
+            for index in order(round, with_fake_cloud, only.as_deref()) {
+                let router = router(index, vendor);
                 runs[index].push(measure(&server, &client, router, vendor, connections, seconds));
             }
         }
@@ -162,6 +162,25 @@ const SERVERS: [&str; 3] = ["stub", "hand-written", "fake-cloud"];
 const STUB: usize = 0;
 const HAND_WRITTEN: usize = 1;
 const FAKE_CLOUD: usize = 2;
+
+/// The servers of one round, in turn. ABBA: the stub and the hand-written
+/// handler each go first in every other round, so neither always runs on a
+/// warmer (or busier) machine; fake-cloud, when measured, last.
+fn order(round: usize, with_fake_cloud: bool, only: Option<&str>) -> impl Iterator<Item = usize> + '_ {
+    let pair = if round % 2 == 0 { [STUB, HAND_WRITTEN] } else { [HAND_WRITTEN, STUB] };
+    pair.into_iter()
+        .chain(with_fake_cloud.then_some(FAKE_CLOUD))
+        .filter(move |&index| only.is_none_or(|only| only == SERVERS[index]))
+}
+
+/// A fresh server of kind `index` for `vendor` (fresh state each round).
+fn router(index: usize, vendor: Vendor) -> Router {
+    match index {
+        STUB => Emulator::new(State::default_for(vendor)).stub(),
+        HAND_WRITTEN => hand_written(vendor),
+        _ => Emulator::new(State::default_for(vendor)).router(),
+    }
+}
 
 /// Serves `router` and drives it for a warm-up second and `seconds` more.
 fn measure(
@@ -267,6 +286,67 @@ fn request(vendor: Vendor, addr: SocketAddr) -> (u16, Vec<u8>) {
             (400, raw("POST", "/", &pairs, &body))
         }
     }
+}
+
+// ------------------------------------------------------------- in process
+
+/// `--in-process N`: each round passes `requests` requests straight to each
+/// router in this thread, without sockets or an HTTP/1 codec. What remains
+/// is the routing, the stub's or the handler's work and the answer, with
+/// far less of the machine's noise; under `valgrind --tool=callgrind` (with
+/// `--rounds 1 --only stub`, once with N requests and once with 3N) the
+/// difference of the two counts over 2N is the instructions per request.
+fn drive_in_process(apis: &[Vendor], rounds: usize, requests: usize, only: Option<&str>, with_fake_cloud: bool) {
+    use hyper::service::Service as _;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let addr = SocketAddr::from(([127, 0, 0, 1], 80));
+    println!("{rounds} rounds of {requests} requests per server, in process, stub and hand-written interleaved ABBA");
+    println!();
+    println!("| API | server | ns/request, median (min–max) | vs hand-written, per round: median [IQR] (min…max) |");
+    println!("|---|---|---:|---:|");
+    for &vendor in apis {
+        let (expected, raw) = request(vendor, addr);
+        let mut times: [Vec<f64>; 3] = Default::default();
+        for round in 0..rounds {
+            for index in order(round, with_fake_cloud, only) {
+                let service = hyper_util::service::TowerToHyperService::new(router(index, vendor));
+                let batch: Vec<Request> = (0..requests).map(|_| parse(&raw)).collect();
+                let start = Instant::now();
+                runtime.block_on(async {
+                    for request in batch {
+                        let response = service.call(request).await.unwrap();
+                        assert_eq!(response.status().as_u16(), expected, "unexpected answer");
+                        axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+                    }
+                });
+                times[index].push(start.elapsed().as_nanos() as f64 / requests as f64);
+            }
+        }
+        for (index, runs) in times.iter().enumerate().filter(|(_, runs)| !runs.is_empty()) {
+            let time = Spread::of(runs.iter().copied());
+            let paired = runs.iter().zip(&times[HAND_WRITTEN]).map(|(a, b)| 100.0 * (a / b - 1.0));
+            let change = if index == HAND_WRITTEN || times[HAND_WRITTEN].is_empty() {
+                String::new()
+            } else {
+                Spread::of(paired).percent()
+            };
+            println!("| {vendor} | {} | {:.0} ({:.0}–{:.0}) | {change} |", SERVERS[index], time.median, time.min, time.max);
+        }
+    }
+}
+
+/// The request `raw` (as [`request`] writes it) as axum receives it.
+fn parse(raw: &[u8]) -> Request {
+    let text = std::str::from_utf8(raw).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let mut lines = head.split("\r\n");
+    let mut start = lines.next().unwrap().split(' ');
+    let mut request = axum::http::Request::builder().method(start.next().unwrap()).uri(start.next().unwrap());
+    for line in lines {
+        let (name, value) = line.split_once(": ").unwrap();
+        request = request.header(name, value);
+    }
+    request.body(axum::body::Body::from(body.to_owned())).unwrap()
 }
 
 // ------------------------------------------------------- the load generator

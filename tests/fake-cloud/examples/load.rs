@@ -55,7 +55,8 @@ use vendor_apis::runtime::server::{Incoming, PathParams, aws_error, constant_tim
 const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 
 fn main() {
-    let (mut seconds, mut connections, mut rounds, mut only, mut with_fake_cloud) = (2u64, 16usize, 7usize, None, false);
+    let (mut seconds, mut connections, mut rounds, mut only, mut with_fake_cloud) =
+        (2u64, 16usize, 7usize, None, false);
     let mut in_process = None;
     let mut apis = vec![Vendor::Phala, Vendor::Vast, Vendor::Huawei, Vendor::Aws];
     let mut args = std::env::args().skip(1);
@@ -118,8 +119,18 @@ fn main() {
             let all = Spread::of(runs.iter().map(|r| per_request(r.all, r)));
             println!(
                 "| {vendor} | {} | {:.0} ({:.0}–{:.0}) | {:.0} µs | {:.0} µs | {:.2} µs ({:.2}–{:.2}) | {:.2} µs ({:.2}–{:.2}) |",
-                SERVERS[index], rps.median, rps.min, rps.max, p50.median, p99.median, user.median, user.min, user.max,
-                all.median, all.min, all.max,
+                SERVERS[index],
+                rps.median,
+                rps.min,
+                rps.max,
+                p50.median,
+                p99.median,
+                user.median,
+                user.min,
+                user.max,
+                all.median,
+                all.min,
+                all.max,
             );
         }
         for index in [STUB, FAKE_CLOUD] {
@@ -133,13 +144,13 @@ fn main() {
             let user = change(|r| per_request(r.user, r));
             let extra = Spread::of(paired.iter().map(|(a, b)| per_request(a.user, a) - per_request(b.user, b)));
             comparisons.push(format!(
-                "| {vendor} | {} | {} | {} | {:+.2} µs ({:+.2}…{:+.2}) |",
+                "| {vendor} | {} | {} | {} | {} µs ({}…{}) |",
                 SERVERS[index],
                 rps.percent(),
                 user.percent(),
-                extra.median,
-                extra.min,
-                extra.max
+                signed(extra.median, 2),
+                signed(extra.min, 2),
+                signed(extra.max, 2)
             ));
         }
     }
@@ -167,7 +178,7 @@ const FAKE_CLOUD: usize = 2;
 /// handler each go first in every other round, so neither always runs on a
 /// warmer (or busier) machine; fake-cloud, when measured, last.
 fn order(round: usize, with_fake_cloud: bool, only: Option<&str>) -> impl Iterator<Item = usize> + '_ {
-    let pair = if round % 2 == 0 { [STUB, HAND_WRITTEN] } else { [HAND_WRITTEN, STUB] };
+    let pair = if round.is_multiple_of(2) { [STUB, HAND_WRITTEN] } else { [HAND_WRITTEN, STUB] };
     pair.into_iter()
         .chain(with_fake_cloud.then_some(FAKE_CLOUD))
         .filter(move |&index| only.is_none_or(|only| only == SERVERS[index]))
@@ -228,16 +239,20 @@ impl Spread {
 
     /// As a change in percent: `−4.1 % [−5.0…−3.2] (−7.9…−0.4)`.
     fn percent(&self) -> String {
-        let signed = |v: f64| format!("{v:+.1}").replace('-', "−");
         format!(
             "{} % [{}…{}] ({}…{})",
-            signed(self.median),
-            signed(self.q1),
-            signed(self.q3),
-            signed(self.min),
-            signed(self.max)
+            signed(self.median, 1),
+            signed(self.q1, 1),
+            signed(self.q3, 1),
+            signed(self.min, 1),
+            signed(self.max, 1)
         )
     }
+}
+
+/// `value` with its sign, a minus sign for a negative one.
+fn signed(value: f64, decimals: usize) -> String {
+    format!("{value:+.decimals$}").replace('-', "−")
 }
 
 /// Microseconds of `time` per request of `run`, warm-up included.
@@ -330,7 +345,10 @@ fn drive_in_process(apis: &[Vendor], rounds: usize, requests: usize, only: Optio
             } else {
                 Spread::of(paired).percent()
             };
-            println!("| {vendor} | {} | {:.0} ({:.0}–{:.0}) | {change} |", SERVERS[index], time.median, time.min, time.max);
+            println!(
+                "| {vendor} | {} | {:.0} ({:.0}–{:.0}) | {change} |",
+                SERVERS[index], time.median, time.min, time.max
+            );
         }
     }
 }

@@ -283,7 +283,10 @@ async fn unknown_targets_and_routes() {
     let json = ("Content-Type", "application/x-amz-json-1.1");
     // The target is named as sent; none names nothing.
     for (headers, message) in [
-        (&[("X-Amz-Target", "TransferService.DeleteServer"), json][..], "Unknown X-Amz-Target: TransferService.DeleteServer"),
+        (
+            &[("X-Amz-Target", "TransferService.DeleteServer"), json][..],
+            "Unknown X-Amz-Target: TransferService.DeleteServer",
+        ),
         (&[json][..], "Unknown X-Amz-Target"),
     ] {
         let reply = fake.http("POST", "/", headers, "{}").await;

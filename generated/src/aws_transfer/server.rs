@@ -132,20 +132,29 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
 
 /// Calls the operation named by `X-Amz-Target`.
 async fn dispatch<A: Api>(State(api): State<Arc<A>>, request: Request) -> Response {
-    let target = match request.headers().get("x-amz-target") {
-        Some(v) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
-        None => String::new(),
-    };
-    match target.as_str() {
-        "TransferService.DeleteSshPublicKey" => {
+    let target = request.headers().get("x-amz-target").map(|v| v.as_bytes());
+    match target {
+        Some(b"TransferService.DeleteSshPublicKey") => {
             runtime::server::handle(
                     "delete_ssh_public_key",
                     &FORMAT,
-                    serve_delete_ssh_public_key(&*api, PathParams::default(), request),
+                    Box::pin(
+                        serve_delete_ssh_public_key(
+                            &*api,
+                            PathParams::default(),
+                            request,
+                        ),
+                    ),
                 )
                 .await
         }
-        _ => FORMAT.reject(Rejection::UnknownOperation(target)),
+        _ => {
+            let named = match target {
+                Some(t) => String::from_utf8_lossy(t).into_owned(),
+                None => String::new(),
+            };
+            FORMAT.reject(Rejection::UnknownOperation(named))
+        }
     }
 }
 

@@ -288,7 +288,7 @@ async fn handle_delete_keypair<A: Api>(
     runtime::server::handle(
             "delete_keypair",
             &FORMAT,
-            serve_delete_keypair(&*api, path, request),
+            Box::pin(serve_delete_keypair(&*api, path, request)),
         )
         .await
 }

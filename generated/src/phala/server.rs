@@ -259,7 +259,7 @@ async fn handle_delete_ssh_key<A: Api>(
     runtime::server::handle(
             "delete_ssh_key",
             &FORMAT,
-            serve_delete_ssh_key(&*api, path, request),
+            Box::pin(serve_delete_ssh_key(&*api, path, request)),
         )
         .await
 }

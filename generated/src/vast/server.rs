@@ -284,7 +284,7 @@ async fn handle_detach_ssh<A: Api>(
     runtime::server::handle(
             "detach_ssh",
             &FORMAT,
-            serve_detach_ssh(&*api, path, request),
+            Box::pin(serve_detach_ssh(&*api, path, request)),
         )
         .await
 }
@@ -408,7 +408,7 @@ async fn handle_delete_api_key<A: Api>(
     runtime::server::handle(
             "delete_api_key",
             &FORMAT,
-            serve_delete_api_key(&*api, path, request),
+            Box::pin(serve_delete_api_key(&*api, path, request)),
         )
         .await
 }

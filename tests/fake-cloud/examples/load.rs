@@ -1,10 +1,10 @@
-//! Load benchmark: fake-cloud, and the generated stub with fake-cloud's
-//! state alone, against a hand-written minimal axum handler doing the same
-//! work (the same credential check, the same state lookup, the same JSON
-//! answer), per API, on loopback.
+//! Load benchmark: the generated stub with fake-cloud's state alone against
+//! a hand-written minimal axum handler doing the same work (the same
+//! credential check, the same state lookup, the same JSON answer), per API,
+//! on loopback; optionally fake-cloud as it serves too.
 //!
 //! ```sh
-//! cargo run --release -p fake-cloud --example load [-- --seconds 5 --connections 16 --rounds 3 --api vast]
+//! cargo run --release --locked --example load -- --rounds 7 --seconds 2 [--api vast] [--fake-cloud]
 //! ```
 //!
 //! Each request is the operation on a resource that does not exist (Phala
@@ -14,13 +14,27 @@
 //! (valid for 15 minutes); every server verifies every one. The server runs on
 //! one tokio worker thread and the load generator (keep-alive HTTP/1.1
 //! connections, one request in flight each) on another: the machine has 2
-//! cores. The three servers take turns, `--rounds` times (the order rotated
-//! each round); each figure is the median over the rounds. Besides requests
-//! per second and latency, which also measure whatever else the shared
-//! machine is doing, it gives the server thread's CPU time per request: in
-//! user space (the stub's and the handler's own work, and the HTTP stack's)
-//! and in all (with the kernel's share, which grows when a slower round
-//! leaves the thread idle more often, so it follows the machine too).
+//! cores.
+//!
+//! The stub (A) and the hand-written handler (B) are interleaved round by
+//! round, ABBA (round 1 A then B, round 2 B then A, …), so a change in the
+//! machine's other load hits both alike; with `--fake-cloud` it runs third
+//! in each round. Per server it prints the median and the min–max over the
+//! rounds of requests per second, latency (p50, p99) and the server thread's
+//! CPU time per request in user space (the stub's and the handler's own
+//! work, and the HTTP stack's) and in all (with the kernel's share, which
+//! grows when a slower round leaves the thread idle more often, so it
+//! follows the machine too). The stub's difference from the hand-written
+//! handler is taken per round, between the two runs of that round (side by
+//! side in time), and given as the median with its interquartile range and
+//! min–max over the rounds: the spread says how much of the difference is
+//! the machine.
+//!
+//! `--in-process N` leaves out the network: each round passes N requests
+//! straight to each router in one thread (nanoseconds per request), which
+//! also runs under `valgrind --tool=callgrind` to count instructions, the
+//! one measure the machine's other load does not move (see
+//! `drive_in_process`).
 
 use axum::Router;
 use axum::body::Bytes;
@@ -41,23 +55,38 @@ use vendor_apis::runtime::server::{Incoming, PathParams, aws_error, constant_tim
 const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 
 fn main() {
-    let (mut seconds, mut connections, mut rounds, mut only) = (5u64, 16usize, 3usize, None);
+    let (mut seconds, mut connections, mut rounds, mut only, mut with_fake_cloud) =
+        (2u64, 16usize, 7usize, None, false);
+    let mut in_process = None;
     let mut apis = vec![Vendor::Phala, Vendor::Vast, Vendor::Huawei, Vendor::Aws];
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
+        if arg == "--fake-cloud" {
+            with_fake_cloud = true;
+            continue;
+        }
         let value = args.next().unwrap_or_default();
         match (arg.as_str(), value.parse::<u64>()) {
-            ("--seconds", Ok(v)) => seconds = v,
-            ("--connections", Ok(v)) => connections = v as usize,
+            ("--seconds", Ok(v)) => seconds = v.max(1),
+            ("--connections", Ok(v)) => connections = v.max(1) as usize,
             ("--rounds", Ok(v)) => rounds = v.max(1) as usize,
-            ("--api", _) => apis.retain(|a| a.name() == value),
-            // Profiling one server: `--only fake-cloud`, `stub` or `hand-written`.
-            ("--only", _) => only = Some(value),
+            ("--in-process", Ok(v)) => in_process = Some(v.max(1) as usize),
+            ("--api", _) if Vendor::ALL.iter().any(|a| a.name() == value) => apis.retain(|a| a.name() == value),
+            // Profiling one server: `--only stub`, `hand-written` or `fake-cloud`.
+            ("--only", _) if SERVERS.contains(&value.as_str()) => only = Some(value),
             _ => {
-                eprintln!("usage: load [--seconds N] [--connections N] [--rounds N] [--api phala|vast|huawei|aws]");
+                eprintln!(
+                    "usage: load [--rounds N] [--seconds N | --in-process REQUESTS] [--connections N] [--api phala|vast|huawei|aws] [--fake-cloud] [--only stub|hand-written|fake-cloud]"
+                );
                 std::process::exit(2);
             }
         }
+    }
+    if only.as_deref() == Some(SERVERS[FAKE_CLOUD]) {
+        with_fake_cloud = true;
+    }
+    if let Some(requests) = in_process {
+        return drive_in_process(&apis, rounds, requests, only.as_deref(), with_fake_cloud);
     }
     let server = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -66,67 +95,164 @@ fn main() {
         .build()
         .unwrap();
     let client = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-    println!("{rounds} rounds of {seconds} s per server after a 1 s warm-up, {connections} connections");
+    println!(
+        "{rounds} rounds of {seconds} s per server after a 1 s warm-up, {connections} connections, stub and hand-written interleaved ABBA"
+    );
+    println!("medians over the rounds, (min–max)");
+    println!();
     println!("| API | server | req/s | p50 | p99 | user CPU/req | all CPU/req |");
     println!("|---|---|---:|---:|---:|---:|---:|");
+    let mut comparisons = Vec::new();
     for vendor in apis {
         let mut runs: [Vec<Run>; 3] = Default::default();
         for round in 0..rounds {
-            // Rotated each round, so no server always runs on a warmer machine.
-            for i in 0..SERVERS.len() {
-                let server_index = (i + round) % SERVERS.len();
-                if only.as_ref().is_some_and(|only| only != SERVERS[server_index]) {
-                    continue;
-                }
-                let router = match server_index {
-                    0 => Emulator::new(State::default_for(vendor)).router(),
-                    1 => Emulator::new(State::default_for(vendor)).stub(),
-                    _ => hand_written(vendor),
-                };
-                let listener = server.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
-                let addr = listener.local_addr().unwrap();
-                let serving =
-                    server.spawn(fake_cloud::serve::serve(listener, router, Limits::default(), std::future::pending()));
-                let (expected, request) = request(vendor, addr);
-                let before = server.block_on(server.spawn(async { thread_cpu_times() })).unwrap();
-                let mut run =
-                    client.block_on(drive(addr, request, expected, connections, Duration::from_secs(seconds)));
-                let after = server.block_on(server.spawn(async { thread_cpu_times() })).unwrap();
-                serving.abort();
-                (run.user, run.all) = (after.0 - before.0, after.1 - before.1);
-                runs[server_index].push(run);
+            for index in order(round, with_fake_cloud, only.as_deref()) {
+                let router = router(index, vendor);
+                runs[index].push(measure(&server, &client, router, vendor, connections, seconds));
             }
         }
-        let rows = runs.each_ref().map(|runs| {
-            [
-                median(runs, Run::rps),
-                median(runs, |r| r.percentile(0.50)),
-                median(runs, |r| r.percentile(0.99)),
-                median(runs, |r| per_request(r.user, r)),
-                median(runs, |r| per_request(r.all, r)),
-            ]
-        });
-        for (name, [rps, p50, p99, user, all]) in SERVERS.iter().zip(rows) {
-            println!("| {vendor} | {name} | {rps:.0} | {p50:.0} µs | {p99:.0} µs | {user:.2} µs | {all:.2} µs |");
+        for (index, runs) in runs.iter().enumerate().filter(|(_, runs)| !runs.is_empty()) {
+            let rps = Spread::of(runs.iter().map(Run::rps));
+            let p50 = Spread::of(runs.iter().map(|r| r.percentile(0.50)));
+            let p99 = Spread::of(runs.iter().map(|r| r.percentile(0.99)));
+            let user = Spread::of(runs.iter().map(|r| per_request(r.user, r)));
+            let all = Spread::of(runs.iter().map(|r| per_request(r.all, r)));
+            println!(
+                "| {vendor} | {} | {:.0} ({:.0}–{:.0}) | {:.0} µs | {:.0} µs | {:.2} µs ({:.2}–{:.2}) | {:.2} µs ({:.2}–{:.2}) |",
+                SERVERS[index],
+                rps.median,
+                rps.min,
+                rps.max,
+                p50.median,
+                p99.median,
+                user.median,
+                user.min,
+                user.max,
+                all.median,
+                all.min,
+                all.max,
+            );
         }
-        for (i, name) in SERVERS.iter().enumerate().take(2) {
-            let change = |m: usize| 100.0 * (rows[i][m] / rows[2][m] - 1.0);
-            let changes: Vec<String> = (0..5).map(|m| format!("{:+.1} %", change(m))).collect();
-            println!("| {vendor} | {name} vs hand-written | {} |", changes.join(" | "));
+        for index in [STUB, FAKE_CLOUD] {
+            // Round by round: the runs of one round ran side by side in time.
+            let paired: Vec<(&Run, &Run)> = runs[index].iter().zip(&runs[HAND_WRITTEN]).collect();
+            if paired.is_empty() {
+                continue;
+            }
+            let change = |f: fn(&Run) -> f64| Spread::of(paired.iter().map(|(a, b)| 100.0 * (f(a) / f(b) - 1.0)));
+            let rps = change(Run::rps);
+            let user = change(|r| per_request(r.user, r));
+            let extra = Spread::of(paired.iter().map(|(a, b)| per_request(a.user, a) - per_request(b.user, b)));
+            comparisons.push(format!(
+                "| {vendor} | {} | {} | {} | {} µs ({}…{}) |",
+                SERVERS[index],
+                rps.percent(),
+                user.percent(),
+                signed(extra.median, 2),
+                signed(extra.min, 2),
+                signed(extra.max, 2)
+            ));
+        }
+    }
+    if !comparisons.is_empty() {
+        println!();
+        println!("per round against the hand-written run of the same round: median [IQR] (min…max)");
+        println!();
+        println!("| API | server | req/s vs hand-written | user CPU/req vs hand-written | user CPU/req, difference |");
+        println!("|---|---|---:|---:|---:|");
+        for row in comparisons {
+            println!("{row}");
         }
     }
 }
 
-/// What is measured: fake-cloud as it serves (the stub, its state, the
-/// raw-fault middleware that also counts requests), the generated stub with
-/// fake-cloud's state alone, and the hand-written handlers.
-const SERVERS: [&str; 3] = ["fake-cloud", "stub", "hand-written"];
+/// What is measured: the generated stub with fake-cloud's state alone, the
+/// hand-written handlers, and fake-cloud as it serves (the stub, its state,
+/// the raw-fault middleware that also counts requests).
+const SERVERS: [&str; 3] = ["stub", "hand-written", "fake-cloud"];
+const STUB: usize = 0;
+const HAND_WRITTEN: usize = 1;
+const FAKE_CLOUD: usize = 2;
 
-/// The median of `f` over `runs` (those that ran).
-fn median(runs: &[Run], f: impl Fn(&Run) -> f64) -> f64 {
-    let mut values: Vec<f64> = runs.iter().filter(|r| r.sent > 0).map(f).collect();
-    values.sort_by(f64::total_cmp);
-    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+/// The servers of one round, in turn. ABBA: the stub and the hand-written
+/// handler each go first in every other round, so neither always runs on a
+/// warmer (or busier) machine; fake-cloud, when measured, last.
+fn order(round: usize, with_fake_cloud: bool, only: Option<&str>) -> impl Iterator<Item = usize> + '_ {
+    let pair = if round.is_multiple_of(2) { [STUB, HAND_WRITTEN] } else { [HAND_WRITTEN, STUB] };
+    pair.into_iter()
+        .chain(with_fake_cloud.then_some(FAKE_CLOUD))
+        .filter(move |&index| only.is_none_or(|only| only == SERVERS[index]))
+}
+
+/// A fresh server of kind `index` for `vendor` (fresh state each round).
+fn router(index: usize, vendor: Vendor) -> Router {
+    match index {
+        STUB => Emulator::new(State::default_for(vendor)).stub(),
+        HAND_WRITTEN => hand_written(vendor),
+        _ => Emulator::new(State::default_for(vendor)).router(),
+    }
+}
+
+/// Serves `router` and drives it for a warm-up second and `seconds` more.
+fn measure(
+    server: &tokio::runtime::Runtime,
+    client: &tokio::runtime::Runtime,
+    router: Router,
+    vendor: Vendor,
+    connections: usize,
+    seconds: u64,
+) -> Run {
+    let listener = server.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let serving = server.spawn(fake_cloud::serve::serve(listener, router, Limits::default(), std::future::pending()));
+    let (expected, request) = request(vendor, addr);
+    let before = server.block_on(server.spawn(async { thread_cpu_times() })).unwrap();
+    let mut run = client.block_on(drive(addr, request, expected, connections, Duration::from_secs(seconds)));
+    let after = server.block_on(server.spawn(async { thread_cpu_times() })).unwrap();
+    serving.abort();
+    (run.user, run.all) = (after.0 - before.0, after.1 - before.1);
+    run
+}
+
+/// The median, quartiles and extremes of some rounds' figures.
+struct Spread {
+    median: f64,
+    q1: f64,
+    q3: f64,
+    min: f64,
+    max: f64,
+}
+
+impl Spread {
+    fn of(values: impl Iterator<Item = f64>) -> Spread {
+        let mut values: Vec<f64> = values.collect();
+        values.sort_by(f64::total_cmp);
+        // Linear interpolation between the closest ranks.
+        let quantile = |p: f64| {
+            let Some(last) = values.len().checked_sub(1) else { return f64::NAN };
+            let at = p * last as f64;
+            let (low, high) = (values[at.floor() as usize], values[at.ceil() as usize]);
+            low + (high - low) * at.fract()
+        };
+        Spread { median: quantile(0.5), q1: quantile(0.25), q3: quantile(0.75), min: quantile(0.0), max: quantile(1.0) }
+    }
+
+    /// As a change in percent: `−4.1 % [−5.0…−3.2] (−7.9…−0.4)`.
+    fn percent(&self) -> String {
+        format!(
+            "{} % [{}…{}] ({}…{})",
+            signed(self.median, 1),
+            signed(self.q1, 1),
+            signed(self.q3, 1),
+            signed(self.min, 1),
+            signed(self.max, 1)
+        )
+    }
+}
+
+/// `value` with its sign, a minus sign for a negative one.
+fn signed(value: f64, decimals: usize) -> String {
+    format!("{value:+.decimals$}").replace('-', "−")
 }
 
 /// Microseconds of `time` per request of `run`, warm-up included.
@@ -175,6 +301,70 @@ fn request(vendor: Vendor, addr: SocketAddr) -> (u16, Vec<u8>) {
             (400, raw("POST", "/", &pairs, &body))
         }
     }
+}
+
+// ------------------------------------------------------------- in process
+
+/// `--in-process N`: each round passes `requests` requests straight to each
+/// router in this thread, without sockets or an HTTP/1 codec. What remains
+/// is the routing, the stub's or the handler's work and the answer, with
+/// far less of the machine's noise; under `valgrind --tool=callgrind` (with
+/// `--rounds 1 --only stub`, once with N requests and once with 3N) the
+/// difference of the two counts over 2N is the instructions per request.
+fn drive_in_process(apis: &[Vendor], rounds: usize, requests: usize, only: Option<&str>, with_fake_cloud: bool) {
+    use hyper::service::Service as _;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let addr = SocketAddr::from(([127, 0, 0, 1], 80));
+    println!("{rounds} rounds of {requests} requests per server, in process, stub and hand-written interleaved ABBA");
+    println!();
+    println!("| API | server | ns/request, median (min–max) | vs hand-written, per round: median [IQR] (min…max) |");
+    println!("|---|---|---:|---:|");
+    for &vendor in apis {
+        let (expected, raw) = request(vendor, addr);
+        let mut times: [Vec<f64>; 3] = Default::default();
+        for round in 0..rounds {
+            for index in order(round, with_fake_cloud, only) {
+                let service = hyper_util::service::TowerToHyperService::new(router(index, vendor));
+                let batch: Vec<Request> = (0..requests).map(|_| parse(&raw)).collect();
+                let start = Instant::now();
+                runtime.block_on(async {
+                    for request in batch {
+                        let response = service.call(request).await.unwrap();
+                        assert_eq!(response.status().as_u16(), expected, "unexpected answer");
+                        axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+                    }
+                });
+                times[index].push(start.elapsed().as_nanos() as f64 / requests as f64);
+            }
+        }
+        for (index, runs) in times.iter().enumerate().filter(|(_, runs)| !runs.is_empty()) {
+            let time = Spread::of(runs.iter().copied());
+            let paired = runs.iter().zip(&times[HAND_WRITTEN]).map(|(a, b)| 100.0 * (a / b - 1.0));
+            let change = if index == HAND_WRITTEN || times[HAND_WRITTEN].is_empty() {
+                String::new()
+            } else {
+                Spread::of(paired).percent()
+            };
+            println!(
+                "| {vendor} | {} | {:.0} ({:.0}–{:.0}) | {change} |",
+                SERVERS[index], time.median, time.min, time.max
+            );
+        }
+    }
+}
+
+/// The request `raw` (as [`request`] writes it) as axum receives it.
+fn parse(raw: &[u8]) -> Request {
+    let text = std::str::from_utf8(raw).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let mut lines = head.split("\r\n");
+    let mut start = lines.next().unwrap().split(' ');
+    let mut request = axum::http::Request::builder().method(start.next().unwrap()).uri(start.next().unwrap());
+    for line in lines {
+        let (name, value) = line.split_once(": ").unwrap();
+        request = request.header(name, value);
+    }
+    request.body(axum::body::Body::from(body.to_owned())).unwrap()
 }
 
 // ------------------------------------------------------- the load generator

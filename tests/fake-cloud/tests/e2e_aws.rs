@@ -281,8 +281,18 @@ async fn retries_on_injected_throttling_and_503() {
 async fn unknown_targets_and_routes() {
     let fake = Fake::default_for(Vendor::Aws).await;
     let json = ("Content-Type", "application/x-amz-json-1.1");
-    let reply = fake.http("POST", "/", &[("X-Amz-Target", "TransferService.DeleteServer"), json], "{}").await;
-    assert!(reply.status >= 400 && reply.json()["__type"].is_string(), "{reply:?}");
+    // The target is named as sent; none names nothing.
+    for (headers, message) in [
+        (
+            &[("X-Amz-Target", "TransferService.DeleteServer"), json][..],
+            "Unknown X-Amz-Target: TransferService.DeleteServer",
+        ),
+        (&[json][..], "Unknown X-Amz-Target"),
+    ] {
+        let reply = fake.http("POST", "/", headers, "{}").await;
+        assert_eq!(reply.status, 400, "{reply:?}");
+        assert_eq!(reply.json(), json!({"__type": "UnknownOperationException", "Message": message}));
+    }
     let reply = fake.http("GET", "/", &[], "").await;
     assert!(reply.status >= 400, "{reply:?}");
     assert_eq!(fake.requests("delete_ssh_public_key"), 0);

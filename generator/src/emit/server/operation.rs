@@ -61,7 +61,7 @@ pub fn emit(api: &Api, op: &Operation, checks: &Checks<'_>, routed: bool) -> Emi
             #unreached
             async fn #handle_ident<A: Api>(State(api): State<Arc<A>>, path: PathParams, request: Request) -> Response {
                 let path = path.bind(&#segments);
-                runtime::server::handle(#name_text, &FORMAT, #serve_ident(&*api, path, request)).await
+                runtime::server::handle(#name_text, &FORMAT, Box::pin(#serve_ident(&*api, path, request))).await
             }
         }
     });

@@ -233,19 +233,24 @@ pub fn dispatch(api: &Api) -> TokenStream {
         let target = op.target.as_deref()?;
         let serve = format_ident!("serve_{}", op.name);
         let name = &op.name;
-        Some(quote! { #target => runtime::server::handle(#name, &FORMAT, #serve(&*api, PathParams::default(), request)).await, })
+        let target = proc_macro2::Literal::byte_string(target.as_bytes());
+        Some(quote! { Some(#target) => runtime::server::handle(#name, &FORMAT, Box::pin(#serve(&*api, PathParams::default(), request))).await, })
     });
     quote! {
         /// Calls the operation named by `X-Amz-Target`.
         async fn dispatch<A: Api>(State(api): State<Arc<A>>, request: Request) -> Response {
-            // Named in the rejection as sent; no header names no operation.
-            let target = match request.headers().get("x-amz-target") {
-                Some(v) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                None => String::new(),
-            };
-            match target.as_str() {
+            // Compared as sent, without a copy; an unknown target is named
+            // in the rejection as sent, and no header names no operation.
+            let target = request.headers().get("x-amz-target").map(|v| v.as_bytes());
+            match target {
                 #(#arms)*
-                _ => FORMAT.reject(Rejection::UnknownOperation(target)),
+                _ => {
+                    let named = match target {
+                        Some(t) => String::from_utf8_lossy(t).into_owned(),
+                        None => String::new(),
+                    };
+                    FORMAT.reject(Rejection::UnknownOperation(named))
+                }
             }
         }
     }

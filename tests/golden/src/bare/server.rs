@@ -288,7 +288,11 @@ async fn handle_get_ping<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    runtime::server::handle("get_ping", &FORMAT, serve_get_ping(&*api, path, request))
+    runtime::server::handle(
+            "get_ping",
+            &FORMAT,
+            Box::pin(serve_get_ping(&*api, path, request)),
+        )
         .await
 }
 
@@ -404,7 +408,11 @@ async fn handle_head_ping<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    runtime::server::handle("head_ping", &FORMAT, serve_head_ping(&*api, path, request))
+    runtime::server::handle(
+            "head_ping",
+            &FORMAT,
+            Box::pin(serve_head_ping(&*api, path, request)),
+        )
         .await
 }
 
@@ -481,7 +489,7 @@ async fn handle_get_files_file_id<A: Api>(
     runtime::server::handle(
             "get_files_file_id",
             &FORMAT,
-            serve_get_files_file_id(&*api, path, request),
+            Box::pin(serve_get_files_file_id(&*api, path, request)),
         )
         .await
 }
@@ -565,7 +573,7 @@ async fn handle_delete_files_id<A: Api>(
     runtime::server::handle(
             "delete_files_id",
             &FORMAT,
-            serve_delete_files_id(&*api, path, request),
+            Box::pin(serve_delete_files_id(&*api, path, request)),
         )
         .await
 }
@@ -649,7 +657,7 @@ async fn handle_get_files_name_v_version_json<A: Api>(
     runtime::server::handle(
             "get_files_name_v_version_json",
             &FORMAT,
-            serve_get_files_name_v_version_json(&*api, path, request),
+            Box::pin(serve_get_files_name_v_version_json(&*api, path, request)),
         )
         .await
 }
@@ -752,7 +760,7 @@ async fn handle_get_files_name_json<A: Api>(
     runtime::server::handle(
             "get_files_name_json",
             &FORMAT,
-            serve_get_files_name_json(&*api, path, request),
+            Box::pin(serve_get_files_name_json(&*api, path, request)),
         )
         .await
 }
@@ -834,7 +842,7 @@ async fn handle_get_notebooks_id<A: Api>(
     runtime::server::handle(
             "get_notebooks_id",
             &FORMAT,
-            serve_get_notebooks_id(&*api, path, request),
+            Box::pin(serve_get_notebooks_id(&*api, path, request)),
         )
         .await
 }
@@ -916,7 +924,7 @@ async fn handle_get_notebooks_fn_param_value<A: Api>(
     runtime::server::handle(
             "get_notebooks_fn_param_value",
             &FORMAT,
-            serve_get_notebooks_fn_param_value(&*api, path, request),
+            Box::pin(serve_get_notebooks_fn_param_value(&*api, path, request)),
         )
         .await
 }
@@ -1017,7 +1025,7 @@ async fn handle_get_notebooks_key<A: Api>(
     runtime::server::handle(
             "get_notebooks_key",
             &FORMAT,
-            serve_get_notebooks_key(&*api, path, request),
+            Box::pin(serve_get_notebooks_key(&*api, path, request)),
         )
         .await
 }

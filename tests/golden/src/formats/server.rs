@@ -220,7 +220,7 @@ async fn handle_list_events<A: Api>(
     runtime::server::handle(
             "list_events",
             &FORMAT,
-            serve_list_events(&*api, path, request),
+            Box::pin(serve_list_events(&*api, path, request)),
         )
         .await
 }
@@ -340,7 +340,11 @@ async fn handle_book_slot<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("day", "", ""), ("at", "", "")]);
-    runtime::server::handle("book_slot", &FORMAT, serve_book_slot(&*api, path, request))
+    runtime::server::handle(
+            "book_slot",
+            &FORMAT,
+            Box::pin(serve_book_slot(&*api, path, request)),
+        )
         .await
 }
 
@@ -432,7 +436,7 @@ async fn handle_get_window<A: Api>(
     runtime::server::handle(
             "get_window",
             &FORMAT,
-            serve_get_window(&*api, path, request),
+            Box::pin(serve_get_window(&*api, path, request)),
         )
         .await
 }

@@ -202,7 +202,8 @@ async fn handle_ping<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    runtime::server::handle("ping", &FORMAT, serve_ping(&*api, path, request)).await
+    runtime::server::handle("ping", &FORMAT, Box::pin(serve_ping(&*api, path, request)))
+        .await
 }
 
 /// Reads, authenticates and validates a `ping` request, then calls the implementation.
@@ -345,7 +346,7 @@ async fn handle_star_created<A: Api>(
     runtime::server::handle(
             "star_created",
             &FORMAT,
-            serve_star_created(&*api, path, request),
+            Box::pin(serve_star_created(&*api, path, request)),
         )
         .await
 }
@@ -490,7 +491,7 @@ async fn handle_star_deleted<A: Api>(
     runtime::server::handle(
             "star_deleted",
             &FORMAT,
-            serve_star_deleted(&*api, path, request),
+            Box::pin(serve_star_deleted(&*api, path, request)),
         )
         .await
 }

@@ -219,7 +219,7 @@ async fn handle_repos_list_for_org<A: Api>(
     runtime::server::handle(
             "repos_list_for_org",
             &FORMAT,
-            serve_repos_list_for_org(&*api, path, request),
+            Box::pin(serve_repos_list_for_org(&*api, path, request)),
         )
         .await
 }

@@ -169,7 +169,7 @@ async fn handle_create_order<A: Api>(
     runtime::server::handle(
             "create_order",
             &FORMAT,
-            serve_create_order(&*api, path, request),
+            Box::pin(serve_create_order(&*api, path, request)),
         )
         .await
 }

@@ -177,7 +177,11 @@ async fn handle_names_2<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    runtime::server::handle("names_2", &FORMAT, serve_names_2(&*api, path, request))
+    runtime::server::handle(
+            "names_2",
+            &FORMAT,
+            Box::pin(serve_names_2(&*api, path, request)),
+        )
         .await
 }
 
@@ -257,7 +261,12 @@ async fn handle_names2<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    runtime::server::handle("names2", &FORMAT, serve_names2(&*api, path, request)).await
+    runtime::server::handle(
+            "names2",
+            &FORMAT,
+            Box::pin(serve_names2(&*api, path, request)),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `names2` request, then calls the implementation.

@@ -80,31 +80,63 @@ pub struct Range {
 
 /// Collects violations while walking a value.
 pub struct Checker<'a> {
-    loc: Vec<Loc>,
+    /// Where the value is, as a chain through the callers' frames: nothing
+    /// is allocated for a location unless something there fails (a valid
+    /// request, the common case, costs no copy of any key).
+    at: At<'a>,
     out: &'a mut Vec<Violation>,
 }
 
+/// One step of a [`Checker`]'s location, and the step before it.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Root(&'a str),
+    Key(&'a At<'a>, &'a str),
+    Index(&'a At<'a>, usize),
+}
+
+impl At<'_> {
+    fn to_loc(self) -> Vec<Loc> {
+        let mut loc = Vec::new();
+        let mut at = self;
+        loop {
+            match at {
+                At::Root(root) => {
+                    loc.push(Loc::Key(root.to_owned()));
+                    break;
+                }
+                At::Key(parent, key) => {
+                    loc.push(Loc::Key(key.to_owned()));
+                    at = *parent;
+                }
+                At::Index(parent, index) => {
+                    loc.push(Loc::Index(index));
+                    at = *parent;
+                }
+            }
+        }
+        loc.reverse();
+        loc
+    }
+}
+
 impl<'a> Checker<'a> {
-    pub fn new(root: &str, out: &'a mut Vec<Violation>) -> Self {
-        Checker { loc: vec![Loc::Key(root.to_owned())], out }
+    pub fn new(root: &'a str, out: &'a mut Vec<Violation>) -> Self {
+        Checker { at: At::Root(root), out }
     }
 
     /// Checks under an object key.
-    pub fn key(&mut self, key: &str, check: impl FnOnce(&mut Self)) {
-        self.loc.push(Loc::Key(key.to_owned()));
-        check(self);
-        self.loc.pop();
+    pub fn key(&mut self, key: &str, check: impl FnOnce(&mut Checker<'_>)) {
+        check(&mut Checker { at: At::Key(&self.at, key), out: self.out });
     }
 
     /// Checks under an array index.
-    pub fn index(&mut self, index: usize, check: impl FnOnce(&mut Self)) {
-        self.loc.push(Loc::Index(index));
-        check(self);
-        self.loc.pop();
+    pub fn index(&mut self, index: usize, check: impl FnOnce(&mut Checker<'_>)) {
+        check(&mut Checker { at: At::Index(&self.at, index), out: self.out });
     }
 
     pub fn fail(&mut self, kind: &'static str, message: String, input: Value) {
-        self.out.push(Violation { loc: self.loc.clone(), kind, message, input });
+        self.out.push(Violation { loc: self.at.to_loc(), kind, message, input });
     }
 
     pub fn string(&mut self, value: &str, rules: &Text) {
@@ -210,6 +242,10 @@ mod tests {
         let v = check(|c| c.key("Name", |c| c.string("ééée", &rules)));
         assert_eq!(v[0].kind, "string_too_long");
         assert_eq!(v[0].dotted(true), "Name");
+        let nested = check(|c| c.key("Items", |c| c.index(2, |c| c.key("Id", |c| c.string("x", &rules)))));
+        let expected = [Loc::Key("body".into()), Loc::Key("Items".into()), Loc::Index(2), Loc::Key("Id".into())];
+        assert_eq!(nested[0].loc, expected);
+        assert_eq!(nested[0].dotted(false), "body.Items[2].Id");
     }
 
     #[test]

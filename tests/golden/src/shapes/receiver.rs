@@ -169,7 +169,7 @@ async fn handle_search_on_result<A: Api>(
     runtime::server::handle(
             "search_on_result",
             &FORMAT,
-            serve_search_on_result(&*api, path, request),
+            Box::pin(serve_search_on_result(&*api, path, request)),
         )
         .await
 }

@@ -237,7 +237,7 @@ async fn handle_get_items_id<A: Api>(
     runtime::server::handle(
             "get_items_id",
             &FORMAT,
-            serve_get_items_id(&*api, path, request),
+            Box::pin(serve_get_items_id(&*api, path, request)),
         )
         .await
 }
@@ -331,7 +331,8 @@ async fn handle_new2<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    runtime::server::handle("new2", &FORMAT, serve_new2(&*api, path, request)).await
+    runtime::server::handle("new2", &FORMAT, Box::pin(serve_new2(&*api, path, request)))
+        .await
 }
 
 /// Reads, authenticates and validates a `new2` request, then calls the implementation.
@@ -425,7 +426,7 @@ async fn handle_get_workflow<A: Api>(
     runtime::server::handle(
             "get_workflow",
             &FORMAT,
-            serve_get_workflow(&*api, path, request),
+            Box::pin(serve_get_workflow(&*api, path, request)),
         )
         .await
 }
@@ -533,7 +534,7 @@ async fn handle_update_workflow<A: Api>(
     runtime::server::handle(
             "update_workflow",
             &FORMAT,
-            serve_update_workflow(&*api, path, request),
+            Box::pin(serve_update_workflow(&*api, path, request)),
         )
         .await
 }
@@ -622,7 +623,7 @@ async fn handle_upload_artifact<A: Api>(
     runtime::server::handle(
             "upload_artifact",
             &FORMAT,
-            serve_upload_artifact(&*api, path, request),
+            Box::pin(serve_upload_artifact(&*api, path, request)),
         )
         .await
 }
@@ -823,7 +824,7 @@ async fn handle_get_report<A: Api>(
     runtime::server::handle(
             "get_report",
             &FORMAT,
-            serve_get_report(&*api, path, request),
+            Box::pin(serve_get_report(&*api, path, request)),
         )
         .await
 }
@@ -959,7 +960,7 @@ async fn handle_create_report<A: Api>(
     runtime::server::handle(
             "create_report",
             &FORMAT,
-            serve_create_report(&*api, path, request),
+            Box::pin(serve_create_report(&*api, path, request)),
         )
         .await
 }
@@ -1035,7 +1036,12 @@ async fn handle_search<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    runtime::server::handle("search", &FORMAT, serve_search(&*api, path, request)).await
+    runtime::server::handle(
+            "search",
+            &FORMAT,
+            Box::pin(serve_search(&*api, path, request)),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `search` request, then calls the implementation.

@@ -223,7 +223,7 @@ async fn handle_download_blob<A: Api>(
     runtime::server::handle(
             "download_blob",
             &FORMAT,
-            serve_download_blob(&*api, path, request),
+            Box::pin(serve_download_blob(&*api, path, request)),
         )
         .await
 }
@@ -330,7 +330,7 @@ async fn handle_upload_blob<A: Api>(
     runtime::server::handle(
             "upload_blob",
             &FORMAT,
-            serve_upload_blob(&*api, path, request),
+            Box::pin(serve_upload_blob(&*api, path, request)),
         )
         .await
 }
@@ -413,7 +413,11 @@ async fn handle_put_note<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[("name", "", "")]);
-    runtime::server::handle("put_note", &FORMAT, serve_put_note(&*api, path, request))
+    runtime::server::handle(
+            "put_note",
+            &FORMAT,
+            Box::pin(serve_put_note(&*api, path, request)),
+        )
         .await
 }
 
@@ -503,7 +507,7 @@ async fn handle_put_streamed_note<A: Api>(
     runtime::server::handle(
             "put_streamed_note",
             &FORMAT,
-            serve_put_streamed_note(&*api, path, request),
+            Box::pin(serve_put_streamed_note(&*api, path, request)),
         )
         .await
 }
@@ -589,7 +593,7 @@ async fn handle_put_buffered<A: Api>(
     runtime::server::handle(
             "put_buffered",
             &FORMAT,
-            serve_put_buffered(&*api, path, request),
+            Box::pin(serve_put_buffered(&*api, path, request)),
         )
         .await
 }

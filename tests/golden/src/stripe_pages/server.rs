@@ -185,7 +185,7 @@ async fn handle_get_customers<A: Api>(
     runtime::server::handle(
             "get_customers",
             &FORMAT,
-            serve_get_customers(&*api, path, request),
+            Box::pin(serve_get_customers(&*api, path, request)),
         )
         .await
 }

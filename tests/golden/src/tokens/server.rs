@@ -301,7 +301,12 @@ async fn handle_whoami<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    runtime::server::handle("whoami", &FORMAT, serve_whoami(&*api, path, request)).await
+    runtime::server::handle(
+            "whoami",
+            &FORMAT,
+            Box::pin(serve_whoami(&*api, path, request)),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `whoami` request, then calls the implementation.
@@ -382,7 +387,7 @@ async fn handle_create_thing<A: Api>(
     runtime::server::handle(
             "create_thing",
             &FORMAT,
-            serve_create_thing(&*api, path, request),
+            Box::pin(serve_create_thing(&*api, path, request)),
         )
         .await
 }
@@ -455,7 +460,12 @@ async fn handle_keyed<A: Api>(
     request: Request,
 ) -> Response {
     let path = path.bind(&[]);
-    runtime::server::handle("keyed", &FORMAT, serve_keyed(&*api, path, request)).await
+    runtime::server::handle(
+            "keyed",
+            &FORMAT,
+            Box::pin(serve_keyed(&*api, path, request)),
+        )
+        .await
 }
 
 /// Reads, authenticates and validates a `keyed` request, then calls the implementation.

@@ -205,7 +205,11 @@ async fn handle_get_thing<A: Api>(
                 ("ids", "", ""),
             ],
         );
-    runtime::server::handle("get_thing", &FORMAT, serve_get_thing(&*api, path, request))
+    runtime::server::handle(
+            "get_thing",
+            &FORMAT,
+            Box::pin(serve_get_thing(&*api, path, request)),
+        )
         .await
 }
 

@@ -68,6 +68,11 @@ enum Command {
         /// [default: `chrono::DateTime<Utc>`, `chrono::NaiveDate`, `uuid::Uuid`].
         #[arg(long)]
         string_formats: bool,
+        /// Also emit the conformance driver behind the cargo feature
+        /// `conformance`: `conformance::run` sends any operation with
+        /// arguments given as JSON (see docs/guide.md, "Conformance").
+        #[arg(long)]
+        conformance: bool,
         /// The package name [default: DIR's name].
         #[arg(long = "crate", value_name = "NAME")]
         crate_name: Option<String>,
@@ -151,8 +156,19 @@ const UNREADABLE: u8 = 4;
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Generate { paths, out, client, server, by_tag, string_formats, crate_name, verbose, quiet } => {
-            let options = emit::Options { client: client || !server, server, by_tag, string_formats };
+        Command::Generate {
+            paths,
+            out,
+            client,
+            server,
+            by_tag,
+            string_formats,
+            conformance,
+            crate_name,
+            verbose,
+            quiet,
+        } => {
+            let options = emit::Options { client: client || !server, server, by_tag, string_formats, conformance };
             let report = Report { verbose, quiet };
             match generate(&paths, &out, options, crate_name, report) {
                 Ok(()) => ExitCode::SUCCESS,

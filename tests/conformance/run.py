@@ -34,7 +34,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
@@ -107,6 +107,29 @@ class Recorder:
         self.server.shutdown()
 
 
+# Parameter styles openapi-core 0.23 cannot read, each with the reason: its
+# errors about such a parameter are not counted, and the run says so.
+VALIDATOR_GAPS = {
+    ("path", "label"): "openapi-core 0.23 reports label-style path parameters missing though present",
+    ("path", "matrix"): "openapi-core 0.23 reports matrix-style path parameters missing though present",
+    ("query", "spaceDelimited"): "openapi-core 0.23 splits spaceDelimited values on a literal `%20` after decoding "
+    "the query, so it never splits `a+b` or `a%20b`",
+}
+
+
+def gaps(doc):
+    """(operation, location, name) → why the validator cannot judge it."""
+    out = {}
+    for key, _, _, item, op in casegen.operations(doc):
+        for p in casegen.parameters(doc, item, op):
+            where = p.get("in")
+            style = p.get("style", "form" if where in ("query", "cookie") else "simple")
+            reason = VALIDATOR_GAPS.get((where, style))
+            if reason:
+                out[(key, where, p.get("name"))] = reason
+    return out
+
+
 def normal(v):
     """Values as comparable JSON: formats openapi-core unmarshals back to
     their text."""
@@ -129,13 +152,15 @@ def normal(v):
     return v
 
 
-def differences(case, result, media):
+def differences(case, result, media, exempt):
     """Where what the validator read differs from what the client was given."""
     found = []
     params = result.parameters
     for where in ("path", "query", "header", "cookie"):
         got = {k.lower() if where == "header" else k: v for k, v in dict(getattr(params, where) or {}).items()}
         for name, want in case[where].items():
+            if (case["operation"], where, name) in exempt:
+                continue
             key = name.lower() if where == "header" else name
             if key not in got:
                 continue  # a missing required one is a validation error already
@@ -213,7 +238,15 @@ def run(spec, apigen, out, seed, broken=False):
         print(sent.stderr)
         return [f"the harness failed (exit {sent.returncode})"], len(generated), 0
     outcomes = {o["case"]: o["error"] for o in map(json.loads, sent.stdout.splitlines())}
-    openapi = OpenAPI.from_dict(doc)
+    try:
+        openapi = OpenAPI.from_dict(doc)
+    except Exception as e:  # the spec breaks a rule of the OpenAPI schema
+        first = str(e).splitlines()[0]
+        print(f"  note: openapi-spec-validator rejects the spec ({first}); validating requests without that check")
+        openapi = OpenAPI.from_dict(doc, config=Config(spec_validator_cls=None))
+    exempt = gaps(doc)
+    for (key, where, name), reason in sorted(exempt.items()):
+        print(f"  EXEMPT {key}: {where} `{name}` not judged: {reason}")
     by_case = {}
     for request in recorder.requests:
         number = request.headers.get(CASE_HEADER)
@@ -230,8 +263,8 @@ def run(spec, apigen, out, seed, broken=False):
             continue
         for request in requests:
             result = openapi.unmarshal_request(WerkzeugOpenAPIRequest(request))
-            errors = [explain(e) for e in result.errors]
-            errors += differences(case, result, case.get("media_type"))
+            errors = [explain(e) for e in result.errors if (op, *located(e)) not in exempt]
+            errors += differences(case, result, case.get("media_type"), exempt)
             if errors:
                 problems.append(f"{op}: {' | '.join(errors)}\n      request: {raw(request)}")
             else:
@@ -239,6 +272,15 @@ def run(spec, apigen, out, seed, broken=False):
     for request in by_case.get(-1, []):
         problems.append(f"a request without a case number: {raw(request)}")
     return problems, len(generated), len(validated)
+
+
+def located(error):
+    """(location, name) of a parameter error, else (None, None)."""
+    for e in (error, getattr(error, "__cause__", None)):
+        name, location = getattr(e, "name", None), getattr(e, "location", None)
+        if name:
+            return (location, name)
+    return (None, None)
 
 
 def explain(error):

@@ -127,7 +127,9 @@ class Generator:
             out[name] = self.value(prop, rnd, where, depth + 1)
         extra = s.get("additionalProperties")
         if isinstance(extra, dict) and not s.get("properties"):
-            out["key1"] = self.value(extra, rnd, where, depth + 1)
+            names = resolve(self.doc, s.get("propertyNames", {}))
+            key = self.matching(names, rnd) if names.get("pattern") else "key1"
+            out[key] = self.value(extra, rnd, where, depth + 1)
         return out
 
     def array(self, s, rnd, where, depth):
@@ -142,6 +144,9 @@ class Generator:
             v = self.value(items, rnd, item_where, depth + 1)
             if not (s.get("uniqueItems") and v in out):
                 out.append(v)
+        if "contains" in s and out:
+            # One item meets `contains` (3.1).
+            out[0] = self.value(s["contains"], rnd, item_where, depth + 1)
         return out
 
     def number(self, s, rnd, integer):

@@ -44,6 +44,9 @@ pub fn emit(api: &Api, groups: Option<&Groups>) -> TokenStream {
             }
         }
     });
+    // An API whose operations take nothing reads no argument.
+    let reads = api.operations.iter().any(|op| !inputs(api, op).is_empty());
+    let args = if reads { format_ident!("args") } else { format_ident!("_args") };
     let credentials = api.security_schemes.iter().map(|(name, scheme)| {
         let field = format_ident!("{}", snake(name));
         let value = dummy_credential(&scheme.kind);
@@ -61,7 +64,7 @@ pub fn emit(api: &Api, groups: Option<&Groups>) -> TokenStream {
         /// "body": …}`); `Ok` once the request went out, whatever came back.
         #[allow(deprecated)]
         pub async fn call(client: &Client, operation: &str, args: &serde_json::Value) -> Result<(), String> {
-            let args = runtime::conformance::Args::new(operation, args);
+            let #args = runtime::conformance::Args::new(operation, args);
             match operation {
                 #(#arms)*
                 _ => Err(format!("no operation `{operation}` in this API")),

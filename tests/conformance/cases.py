@@ -69,10 +69,10 @@ class Generator:
         for key in ("oneOf", "anyOf"):
             if s.get(key):
                 # The first member that is not null; its siblings apply too.
-                members = [resolve(self.doc, m) for m in s[key]]
-                members = [m for m in members if self.kind(m) != "null"] or members
-                rest = {k: v for k, v in s.items() if k != key}
-                return self.value({**rest, **self.merge({"allOf": [members[0]]})}, rnd, where, depth)
+                members = [m for m in s[key] if self.kind(resolve(self.doc, m)) != "null"] or s[key]
+                rest = {k: v for k, v in s.items() if k not in (key, "discriminator")}
+                value = self.value({**rest, **self.merge({"allOf": [members[0]]})}, rnd, where, depth)
+                return self.discriminated(s.get("discriminator"), members[0], value)
         kind = self.kind(s)
         if kind == "object":
             return self.object(s, rnd, where, depth)
@@ -87,6 +87,16 @@ class Generator:
         if kind == "null":
             return None
         return self.string(s, rnd, where)
+
+    def discriminated(self, discriminator, member, value):
+        """`value` with the discriminator property naming `member`: its key
+        in the mapping, else its schema's name (OpenAPI's default)."""
+        if not isinstance(discriminator, dict) or not isinstance(value, dict) or "$ref" not in member:
+            return value
+        ref = member["$ref"]
+        names = [k for k, v in (discriminator.get("mapping") or {}).items() if v == ref or v == ref.split("/")[-1]]
+        value[discriminator["propertyName"]] = names[0] if names else ref.split("/")[-1]
+        return value
 
     def kind(self, s):
         t = s.get("type")

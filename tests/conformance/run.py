@@ -21,6 +21,7 @@ converts them to (`apigen openapi`): that part is less independent.
 """
 
 import argparse
+import base64
 import datetime
 import json
 import logging
@@ -125,6 +126,12 @@ def gaps(doc):
             where = p.get("in")
             style = p.get("style", "form" if where in ("query", "cookie") else "simple")
             reason = VALIDATOR_GAPS.get((where, style))
+            schema = casegen.resolve(doc, p.get("schema", {}))
+            items = casegen.resolve(doc, schema.get("items", {})) if schema.get("type") == "array" else {}
+            if where == "query" and style == "form" and casegen.Generator(doc, 0).kind(items) == "object":
+                reason = "OpenAPI defines no form encoding for an array of objects (apigen sends each as JSON)"
+            if style == "deepObject" and schema.get("type") != "object":
+                reason = "openapi-core 0.23 reads deepObject parameters only when their schema says `type: object`"
             if reason:
                 out[(key, where, p.get("name"))] = reason
     return out
@@ -141,8 +148,8 @@ def normal(v):
         return v.isoformat()
     if isinstance(v, uuid.UUID):
         return str(v)
-    if isinstance(v, bytes):
-        return v.decode("utf-8", "replace")
+    if isinstance(v, bytes):  # `format: byte`, decoded by openapi-core
+        return base64.b64encode(v).decode()
     if isinstance(v, dict):
         return {k: normal(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)):
@@ -164,7 +171,7 @@ def differences(case, result, media, exempt):
             key = name.lower() if where == "header" else name
             if key not in got:
                 continue  # a missing required one is a validation error already
-            if normal(got[key]) != normal(want):
+            if first_difference(normal(got[key]), normal(want), ""):
                 found.append(f"{where} `{name}`: sent {json.dumps(normal(got[key]))}, given {json.dumps(want)}")
     json_body = media and (media.split(";")[0].strip() == "application/json" or media.split(";")[0].endswith("+json"))
     if json_body and "body" in case and result.body is not None:
@@ -193,9 +200,18 @@ def first_difference(sent, given, at):
             if found:
                 return found
         return None
+    if isinstance(sent, str) and isinstance(given, str) and sent != given and decoded(given) == sent:
+        return None  # `format: byte`: openapi-core hands back the decoded text
     if sent != given:
         return f"{at}: sent {json.dumps(sent)[:200]}, given {json.dumps(given)[:200]}"
     return None
+
+
+def decoded(text):
+    try:
+        return base64.b64decode(text, validate=True).decode()
+    except ValueError:
+        return None
 
 
 def raw(request):

@@ -101,8 +101,12 @@ fn step(name: &str) -> bool {
         "test" => cargo(&["test", "--workspace", "--locked"]),
         "corpus" => {
             let only = CI_CORPUS.split(',').map(str::to_owned).collect();
-            crate::corpus::run(&crate::corpus::Settings { dir: crate::corpus::DIR.into(), only, no_check: false, conformance: false })
-                == ExitCode::SUCCESS
+            crate::corpus::run(&crate::corpus::Settings {
+                dir: crate::corpus::DIR.into(),
+                only,
+                no_check: false,
+                conformance: false,
+            }) == ExitCode::SUCCESS
         }
         "schemathesis" => with_venv(Command::new("bash").arg("tests/schemathesis/run.sh")),
         "conformance" => {

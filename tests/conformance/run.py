@@ -238,7 +238,7 @@ def build_harness(spec, apigen, out, broken):
     shutil.copy(Path(__file__).parent / "harness" / "main.rs", harness / "main.rs")
     (harness / "Cargo.toml").write_text(
         f'[package]\nname = "{name}-harness"\nversion = "0.1.0"\nedition = "2024"\npublish = false\n\n'
-        '[[bin]]\nname = "harness"\npath = "main.rs"\n\n'
+        f'[[bin]]\nname = "{name}-harness"\npath = "main.rs"\n\n'
         f'[dependencies]\napi = {{ path = "../api", package = "{name}", default-features = false, features = ["conformance"] }}\n'
         'serde_json = "1"\ntokio = { version = "1", default-features = false, features = ["rt"] }\n\n[workspace]\n'
     )
@@ -251,7 +251,8 @@ def build_harness(spec, apigen, out, broken):
     )
     if built.returncode != 0:
         raise SystemExit(f"{spec}: the harness does not build")
-    return Path(env["CARGO_TARGET_DIR"]) / "debug" / "harness"
+    # Named for its crate: the harnesses share one target directory.
+    return Path(env["CARGO_TARGET_DIR"]) / "debug" / f"{name}-harness"
 
 
 def run(spec, apigen, out, seed, broken=False):

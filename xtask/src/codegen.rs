@@ -17,18 +17,18 @@ pub fn run(check: bool, manifest: &Path, root: &Path) -> ExitCode {
     let conformance = root == Path::new(GOLDEN);
     let options = apigen::emit::Options { client: true, server: true, conformance, ..Default::default() };
     let mut files = match apigen::generate(&[manifest], options) {
-            Ok(out) => {
-                for note in &out.notes {
-                    eprintln!("warning: {note}");
-                }
-                out.files
+        Ok(out) => {
+            for note in &out.notes {
+                eprintln!("warning: {note}");
             }
-            Err(e) => {
-                eprintln!("{e}");
-                eprintln!("error: nothing was written to {krate}/");
-                return ExitCode::FAILURE;
-            }
-        };
+            out.files
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            eprintln!("error: nothing was written to {krate}/");
+            return ExitCode::FAILURE;
+        }
+    };
     match review(manifest, root) {
         Ok(text) => files.insert(REVIEW.into(), text),
         Err(code) => return code,

@@ -127,6 +127,6 @@ fn main() -> ExitCode {
 fn bundled() -> Vec<(PathBuf, PathBuf)> {
     vec![
         (PathBuf::from("specs/apis.yaml"), PathBuf::from("generated")),
-        (PathBuf::from("tests/fixtures/apis.yaml"), PathBuf::from(codegen::GOLDEN)),
+        (PathBuf::from("tests/fixtures/apis.yaml"), PathBuf::from("tests/golden")),
     ]
 }

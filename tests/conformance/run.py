@@ -221,6 +221,17 @@ def raw(request):
     return f"{head} [{headers}] {body!r}"
 
 
+# The workspace's `[profile.dev]` (Cargo.toml), which a harness outside the
+# workspace must repeat to reuse its build.
+PROFILE = """[profile.dev]
+debug = "line-tables-only"
+
+[profile.dev.package."*"]
+opt-level = 2
+debug = false
+"""
+
+
 def build_harness(spec, apigen, out, broken):
     """The crate generated from `spec` and the harness binary using it."""
     name = "conformance-" + "".join(c if c.isalnum() else "-" for c in Path(spec).stem.lower())
@@ -240,12 +251,18 @@ def build_harness(spec, apigen, out, broken):
         f'[package]\nname = "{name}-harness"\nversion = "0.1.0"\nedition = "2024"\npublish = false\n\n'
         f'[[bin]]\nname = "{name}-harness"\npath = "main.rs"\n\n'
         f'[dependencies]\napi = {{ path = "../api", package = "{name}", default-features = false, features = ["conformance"] }}\n'
-        'serde_json = "1"\ntokio = { version = "1", default-features = false, features = ["rt"] }\n\n[workspace]\n'
+        'serde_json = "1"\ntokio = { version = "1", default-features = false, features = ["rt"] }\n'
+        # The workspace's features for every dependency, and its profile:
+        # the dependencies `cargo test --workspace` built are reused as they
+        # are, so a harness costs the compile of its API crate alone.
+        f'workspace-hack = {{ path = "{ROOT / "xtask" / "hack"}" }}\n\n'
+        + PROFILE
+        + '\n[workspace]\n'
     )
     # The workspace's lock: the versions CI already has.
     shutil.copy(ROOT / "Cargo.lock", harness / "Cargo.lock")
     cargo = os.environ.get("CARGO", "cargo")
-    env = {**os.environ, "CARGO_TARGET_DIR": str(out.parent / "target")}
+    env = {**os.environ, "CARGO_TARGET_DIR": os.environ.get("CARGO_TARGET_DIR", str(ROOT / "target"))}
     built = subprocess.run(
         [cargo, "build", "--quiet", "--manifest-path", str(harness / "Cargo.toml")], env=env
     )

@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -375,10 +376,12 @@ def main():
     for spec in args.specs:
         print(f"== conformance: {spec}", flush=True)
         out = args.out / spec.stem
+        start = time.monotonic()
         problems, operations, validated = run(spec, args.apigen, out.resolve(), args.seed, args.break_encoder)
         for p in problems:
             print(f"  INVALID {p}")
-        print(f"  {validated} of {operations} operations validated, {len(problems)} invalid requests", flush=True)
+        took = time.monotonic() - start
+        print(f"  {validated} of {operations} operations validated, {len(problems)} invalid requests ({took:.1f} s)", flush=True)
         if problems or validated < operations:
             failed.append(spec.stem)
     if failed:

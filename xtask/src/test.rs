@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every check CI runs, in CI's order, from a clone of
 //! this repository alone. `.ci/run` calls it; so does a newcomer.
 //!
-//! The Python tools the tests drive (moto, boto3, schemathesis) go into a
+//! The Python tools the tests drive (moto, boto3, schemathesis, openapi-core) go into a
 //! project-local virtual environment, `.venv/`: no global pip, so no PEP 668
 //! "externally-managed-environment" refusal, and nothing to put on `PATH`
 //! by hand. The steps that need them run with `.venv/bin` first on `PATH`;
@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 /// The steps, in order; `--skip` and `--only` take these names.
 pub const STEPS: [(&str, &str); 9] = [
-    ("python", "Python tools into .venv (moto, boto3, schemathesis)"),
+    ("python", "Python tools into .venv (moto, boto3, schemathesis, openapi-core)"),
     ("fmt", "cargo fmt --check"),
     ("hack", "workspace-hack lists every dependency with its features"),
     ("codegen", "generated/ and tests/golden are fresh"),

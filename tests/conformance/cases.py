@@ -11,6 +11,7 @@ import random
 import re
 import uuid
 import zlib
+from urllib.parse import unquote
 
 # Header parameters OpenAPI says are ignored (the media types and the
 # credentials are described elsewhere).
@@ -39,7 +40,7 @@ def resolve(doc, node, seen=()):
             return {}
         seen = seen + (ref,)
         target = doc
-        for part in ref[2:].split("/"):
+        for part in unquote(ref[2:]).split("/"):
             target = target[part.replace("~1", "/").replace("~0", "~")]
         # 3.1 allows siblings of $ref: they apply too.
         rest = {k: v for k, v in node.items() if k != "$ref"}

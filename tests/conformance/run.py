@@ -43,6 +43,8 @@ from werkzeug.wrappers import Request, Response
 
 sys.path.insert(0, str(Path(__file__).parent))
 import cases as casegen  # noqa: E402
+import multipart  # noqa: E402
+from openapi_core.validation.request.exceptions import RequestBodyValidationError  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE_HEADER = "x-apigen-conformance-case"
@@ -222,13 +224,11 @@ def raw(request):
     return f"{head} [{headers}] {body!r}"
 
 
-# The workspace's `[profile.dev]` (Cargo.toml), which a harness outside the
-# workspace must repeat to reuse its build.
+# No optimisation and no debug info: a harness sends a few requests, so
+# compile time is all that counts (the first harness builds the client's
+# dependencies, the others reuse them).
 PROFILE = """[profile.dev]
-debug = "line-tables-only"
-
-[profile.dev.package."*"]
-opt-level = 2
+opt-level = 0
 debug = false
 """
 
@@ -236,11 +236,7 @@ debug = false
 def build_harness(spec, apigen, out, broken):
     """The crate generated from `spec` and the harness binary using it."""
     name = "conformance-" + "".join(c if c.isalnum() else "-" for c in Path(spec).stem.lower())
-    # Outside the workspace these two are not members, so `"*"` would
-    # optimise them: built as the workspace builds its own crates instead
-    # (workspace-hack then is the very build the workspace made).
-    own = "".join(f'\n[profile.dev.package.{krate}]\nopt-level = 0\ndebug = "line-tables-only"\n'
-                  for krate in ("workspace-hack", name))
+
     api, harness = out / "api", out / "harness"
     gen = subprocess.run([apigen, "generate", str(spec), "--out", str(api), "--crate", name, "--conformance", "-q"])
     if gen.returncode != 0:
@@ -257,19 +253,19 @@ def build_harness(spec, apigen, out, broken):
         f'[package]\nname = "{name}-harness"\nversion = "0.1.0"\nedition = "2024"\npublish = false\n\n'
         f'[[bin]]\nname = "{name}-harness"\npath = "main.rs"\n\n'
         f'[dependencies]\napi = {{ path = "../api", package = "{name}", default-features = false, features = ["conformance"] }}\n'
-        'serde_json = "1"\ntokio = { version = "1", default-features = false, features = ["rt"] }\n'
-        # The workspace's features for every dependency, and its profile:
-        # the dependencies `cargo test --workspace` built are reused as they
-        # are, so a harness costs the compile of its API crate alone.
-        f'workspace-hack = {{ path = "{ROOT / "xtask" / "hack"}" }}\n\n'
+        'serde_json = "1"\ntokio = { version = "1", default-features = false, features = ["rt"] }\n\n'
         + PROFILE
-        + own
         + '\n[workspace]\n'
     )
     # The workspace's lock: the versions CI already has.
     shutil.copy(ROOT / "Cargo.lock", harness / "Cargo.lock")
     cargo = os.environ.get("CARGO", "cargo")
-    env = {**os.environ, "CARGO_TARGET_DIR": os.environ.get("CARGO_TARGET_DIR", str(ROOT / "target"))}
+    # A target directory of their own: the harnesses' dependencies resolve
+    # fewer features than the workspace's (no workspace-hack: depending on
+    # it from outside the workspace made cargo rebuild the workspace's
+    # dependencies in turn), so sharing `target/debug` would thrash it.
+    # The first harness builds the client's dependencies; the rest reuse them.
+    env = {**os.environ, "CARGO_TARGET_DIR": str(out.parent / "target")}
     built = subprocess.run(
         [cargo, "build", "--quiet", "--manifest-path", str(harness / "Cargo.toml")], env=env
     )
@@ -316,7 +312,7 @@ def run(spec, apigen, out, seed, broken=False):
     for request in recorder.requests:
         number = request.headers.get(CASE_HEADER)
         by_case.setdefault(int(number) if number and number.isdigit() else -1, []).append(request)
-    problems, validated = [], set()
+    problems, validated, notes = [], set(), set()
     for number, case in enumerate(generated):
         op = case["operation"]
         if outcomes.get(number):
@@ -332,15 +328,36 @@ def run(spec, apigen, out, seed, broken=False):
             except Exception as e:  # openapi-core cannot read this part of the spec
                 problems.append(f"{op}: openapi-core cannot judge it ({type(e).__name__}: {e})\n      request: {raw(request)}")
                 continue
-            errors = [explain(e) for e in result.errors if (op, *located(e)) not in exempt]
+            judged = [e for e in result.errors if (op, *located(e)) not in exempt]
+            media = case.get("media_type") or ""
+            if media.startswith("multipart/form-data") and any(isinstance(e, RequestBodyValidationError) for e in judged):
+                # openapi-core does not cast parts: the body is read by multipart.py.
+                judged = [e for e in judged if not isinstance(e, RequestBodyValidationError)]
+                schema = body_schema(doc, case)
+                body_errors = multipart.errors(doc, request, schema)
+                notes.add(f"{op}: multipart body checked by multipart.py (openapi-core 0.23 does not cast parts)")
+            else:
+                body_errors = []
+            errors = [explain(e) for e in judged] + body_errors
             errors += differences(case, result, case.get("media_type"), exempt)
             if errors:
                 problems.append(f"{op}: {' | '.join(errors)}\n      request: {raw(request)}")
             else:
                 validated.add(op)
+    for note in sorted(notes):
+        print(f"  note: {note}")
     for request in by_case.get(-1, []):
         problems.append(f"a request without a case number: {raw(request)}")
     return problems, len(generated), len(validated)
+
+
+def body_schema(doc, case):
+    """The schema of the body the case filled."""
+    for key, _, _, _, op in casegen.operations(doc):
+        if key == case["operation"]:
+            body = casegen.resolve(doc, op.get("requestBody", {}))
+            return body.get("content", {}).get(case["media_type"], {}).get("schema", {})
+    return {}
 
 
 def located(error):

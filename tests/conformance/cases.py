@@ -137,6 +137,10 @@ class Generator:
                 continue
             out[name] = self.value(prop, rnd, where, depth + 1)
         extra = s.get("additionalProperties")
+        # Required names the properties do not list (Spotify's `uris`).
+        for name in s.get("required", []):
+            if name not in out and name not in s.get("properties", {}) and extra is not False:
+                out[name] = self.value(extra if isinstance(extra, dict) else {}, rnd, where, depth + 1)
         if isinstance(extra, dict) and not s.get("properties"):
             names = resolve(self.doc, s.get("propertyNames", {}))
             key = self.matching(names, rnd) if names.get("pattern") else "key1"

@@ -129,6 +129,8 @@ def gaps(doc):
             where = p.get("in")
             style = p.get("style", "form" if where in ("query", "cookie") else "simple")
             reason = VALIDATOR_GAPS.get((where, style))
+            if where == "header" and p.get("name", "").lower() in casegen.IGNORED_HEADERS:
+                reason = "OpenAPI says a header parameter of this name SHALL be ignored; openapi-core 0.23 checks it"
             schema = casegen.resolve(doc, p.get("schema", {}))
             items = casegen.resolve(doc, schema.get("items", {})) if schema.get("type") == "array" else {}
             if where == "query" and style == "form" and casegen.Generator(doc, 0).kind(items) == "object":
@@ -338,6 +340,14 @@ def run(spec, apigen, out, seed, broken=False):
                 notes.add(f"{op}: multipart body checked by multipart.py (openapi-core 0.23 does not cast parts)")
             else:
                 body_errors = []
+            if raw_media(media) and any(str(e).startswith("Request body validation error") for e in judged):
+                # Bytes as given: the media type is judged, the schema cannot be.
+                judged = [e for e in judged if not str(e).startswith("Request body validation error")]
+                notes.add(f"{op}: {media} body: its schema not judged (openapi-core 0.23 validates raw bytes as the schema's type)")
+            unknown = [e for e in judged if "Formatter not found" in explain(e)]
+            for e in unknown:
+                notes.add(f"{op}: not judged: {explain(e)} (openapi-core 0.23 fails on formats it does not know)")
+            judged = [e for e in judged if e not in unknown]
             errors = [explain(e) for e in judged] + body_errors
             errors += differences(case, result, case.get("media_type"), exempt)
             if errors:
@@ -349,6 +359,13 @@ def run(spec, apigen, out, seed, broken=False):
     for request in by_case.get(-1, []):
         problems.append(f"a request without a case number: {raw(request)}")
     return problems, len(generated), len(validated)
+
+
+def raw_media(media):
+    """A media type whose body the client sends as given bytes."""
+    base = media.split(";")[0].strip()
+    structured = base == "application/json" or base.endswith("+json")
+    return bool(base) and not structured and not base.startswith(("application/x-www-form-urlencoded", "multipart/"))
 
 
 def body_schema(doc, case):

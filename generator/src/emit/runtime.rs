@@ -178,7 +178,7 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
             include_str!("../../runtime/conformance.rs"),
             client && options.conformance,
             Some(Part::Conformance),
-            &["reqwest", "serde", "serde_json"],
+            &["reqwest", "serde", "serde_json", "serde_path_to_error"],
         ),
         m(
             "oauth2",

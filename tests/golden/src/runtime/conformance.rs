@@ -100,10 +100,13 @@ impl<'a> Args<'a> {
         name: &str,
         value: &Value,
     ) -> Result<T, String> {
-        serde_json::from_value(value.clone()).map_err(|e| {
+        // The path inside the value says which nested field did not fit.
+        serde_path_to_error::deserialize(value).map_err(|e| {
             format!(
-                "{}: {location} `{name}`: the value {value} (valid for the spec) does not fit the client's type: {e}",
-                self.operation
+                "{}: {location} `{name}`: the value {value} (valid for the spec) does not fit the client's type at `{}`: {}",
+                self.operation,
+                e.path(),
+                e.inner()
             )
         })
     }
@@ -143,6 +146,17 @@ mod tests {
         assert!(
             misfit.starts_with("GET /x/{id}: path `id`: the value 7"),
             "{misfit}"
+        );
+        let nested = json!({"body": {"a": {"b": "text"}}});
+        let deep = Args::new("POST /x", &nested);
+        let e = deep
+            .required::<std::collections::BTreeMap<String, std::collections::BTreeMap<String, u8>>>(
+                "body", "",
+            );
+        assert!(
+            e.unwrap_err()
+                .contains("at `a.b`: invalid type: string \"text\""),
+            "the nested field is named"
         );
     }
 }

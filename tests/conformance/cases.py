@@ -129,11 +129,15 @@ class Generator:
 
     def object(self, s, rnd, where, depth):
         out = {}
-        if depth > 6:
+        if depth > 12:
             return out
+        required = set(s.get("required", []))
         for name, prop in s.get("properties", {}).items():
             p = resolve(self.doc, prop)
             if isinstance(p, dict) and p.get("readOnly"):
+                continue
+            # Deep down (recursive types) only what is required, so it ends.
+            if depth > 4 and name not in required:
                 continue
             out[name] = self.value(prop, rnd, where, depth + 1)
         extra = s.get("additionalProperties")

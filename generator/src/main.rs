@@ -73,6 +73,11 @@ enum Command {
         /// `#[rustfmt::skip]` so that `cargo fmt` leaves them as they are].
         #[arg(long)]
         rustfmt: bool,
+        /// Also emit the conformance driver behind the cargo feature
+        /// `conformance`: `conformance::run` sends any operation with
+        /// arguments given as JSON (see docs/guide.md, "Conformance").
+        #[arg(long)]
+        conformance: bool,
         /// The package name [default: DIR's name].
         #[arg(long = "crate", value_name = "NAME")]
         crate_name: Option<String>,
@@ -164,11 +169,13 @@ fn main() -> ExitCode {
             by_tag,
             string_formats,
             rustfmt,
+            conformance,
             crate_name,
             verbose,
             quiet,
         } => {
-            let options = emit::Options { client: client || !server, server, by_tag, string_formats, rustfmt };
+            let options =
+                emit::Options { client: client || !server, server, by_tag, string_formats, rustfmt, conformance };
             let report = Report { verbose, quiet };
             match generate(&paths, &out, options, crate_name, report) {
                 Ok(()) => ExitCode::SUCCESS,

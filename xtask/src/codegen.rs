@@ -9,21 +9,25 @@ use std::process::ExitCode;
 
 pub fn run(check: bool, manifest: &Path, root: &Path) -> ExitCode {
     let krate = root.display();
-    let mut files =
-        match apigen::generate(&[manifest], apigen::emit::Options { client: true, server: true, ..Default::default() })
-        {
-            Ok(out) => {
-                for note in &out.notes {
-                    eprintln!("warning: {note}");
-                }
-                out.files
+    // A crate whose manifest has a `conformance` feature (the golden crate,
+    // so that the driver is compiled and linted for every fixture shape)
+    // gets the conformance driver.
+    let manifest_text = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
+    let conformance = manifest_text.lines().any(|l| l.starts_with("conformance = "));
+    let options = apigen::emit::Options { client: true, server: true, conformance, ..Default::default() };
+    let mut files = match apigen::generate(&[manifest], options) {
+        Ok(out) => {
+            for note in &out.notes {
+                eprintln!("warning: {note}");
             }
-            Err(e) => {
-                eprintln!("{e}");
-                eprintln!("error: nothing was written to {krate}/");
-                return ExitCode::FAILURE;
-            }
-        };
+            out.files
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            eprintln!("error: nothing was written to {krate}/");
+            return ExitCode::FAILURE;
+        }
+    };
     match review(manifest, root) {
         Ok(text) => files.insert(REVIEW.into(), text),
         Err(code) => return code,

@@ -20,6 +20,9 @@ pub struct Settings {
     pub only: Vec<String>,
     /// Skip `cargo check` (generation only).
     pub no_check: bool,
+    /// Then send every operation of each spec that generates through its
+    /// client and validate the requests (tests/conformance/run.py).
+    pub conformance: bool,
 }
 
 struct Row {
@@ -82,7 +85,11 @@ pub fn run(settings: &Settings) -> ExitCode {
     let refused = rows.iter().filter(|r| r.refused.is_some()).count();
     let compiled = rows.iter().filter(|r| matches!(r.check, Some((Ok(()), _)))).count();
     println!("\n{compiled} of {} specs compile without warnings; {refused} refused; {failed} fail.", rows.len());
-    if failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    let conforms = !settings.conformance || {
+        let generated = specs.iter().zip(&rows).filter(|(_, r)| r.refused.is_none()).map(|(s, _)| s.as_path());
+        crate::test::build_apigen() && crate::test::conformance(generated)
+    };
+    if failed > 0 || !conforms { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
 /// The documents of the folder and of its subfolders one level down

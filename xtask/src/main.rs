@@ -82,6 +82,12 @@ enum Command {
         /// Generate only; no `cargo check`.
         #[arg(long)]
         no_check: bool,
+        /// Also send every operation of each spec that generates through
+        /// its generated client and validate each request against the
+        /// spec with openapi-core (tests/conformance/run.py; needs
+        /// `cargo xtask setup`).
+        #[arg(long)]
+        conformance: bool,
     },
 }
 
@@ -102,7 +108,9 @@ fn main() -> ExitCode {
             all(pairs.iter().map(|(m, k)| codegen::run(check, m, k)).collect())
         }
         Command::Review { check } => all(bundled().iter().map(|(m, k)| codegen::run_review(check, m, k)).collect()),
-        Command::Corpus { dir, only, no_check } => corpus::run(&corpus::Settings { dir, only, no_check }),
+        Command::Corpus { dir, only, no_check, conformance } => {
+            corpus::run(&corpus::Settings { dir, only, no_check, conformance })
+        }
         Command::Test { skip, only } => test::run(&test::Settings { skip, only }),
         Command::Setup => match test::setup_python() {
             Ok(()) => ExitCode::SUCCESS,

@@ -127,7 +127,7 @@ runtime::newtype::string_newtype!(DeleteSshPublicKeyRequestUserName);
 
 /// This exception is thrown when an error occurs in the AWSTransfer Family service.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct InternalServiceError {
     #[serde(rename = "Message")]
     pub message: String,
@@ -135,7 +135,7 @@ pub struct InternalServiceError {
 
 /// This exception is thrown when the client submits a malformed request.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct InvalidRequestException {
     #[serde(rename = "Message")]
     pub message: String,
@@ -143,7 +143,7 @@ pub struct InvalidRequestException {
 
 /// This exception is thrown when a resource is not found by the AWSTransfer Family service.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct ResourceNotFoundException {
     #[serde(rename = "Message")]
     pub message: String,
@@ -155,7 +155,7 @@ pub struct ResourceNotFoundException {
 
 /// The request has failed because the AWSTransfer Family service is not available.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct ServiceUnavailableException {
     #[serde(rename = "Message")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -164,7 +164,7 @@ pub struct ServiceUnavailableException {
 
 /// The request was denied due to request throttling.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct ThrottlingException {
     #[serde(rename = "RetryAfterSeconds")]
     #[serde(default, skip_serializing_if = "Option::is_none")]

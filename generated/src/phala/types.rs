@@ -4,12 +4,12 @@
 #![allow(clippy::large_enum_variant)]
 use serde::Deserialize;
 
-#[cfg(any(feature = "server", not(feature = "client")))]
+#[cfg(feature = "server")]
 use serde::Serialize;
 
 /// HTTPException
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct HttpException {
     /// Detail
     pub detail: String,
@@ -17,7 +17,7 @@ pub struct HttpException {
 
 /// HTTPValidationError
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct HttpValidationError {
     /// Detail
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26,7 +26,7 @@ pub struct HttpValidationError {
 
 /// ValidationError
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct ValidationError {
     /// Location
     pub loc: Vec<ValidationErrorLocItem>,
@@ -38,7 +38,7 @@ pub struct ValidationError {
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 #[serde(untagged)]
 pub enum ValidationErrorLocItem {
     String(String),

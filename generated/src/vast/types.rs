@@ -4,14 +4,14 @@
 #![allow(clippy::large_enum_variant)]
 use serde::Deserialize;
 
-#[cfg(any(feature = "server", not(feature = "client")))]
+#[cfg(feature = "server")]
 use serde::Serialize;
 
 #[cfg(feature = "server")]
 use crate::runtime;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct DeleteApiKeyResponse400 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
@@ -24,7 +24,7 @@ pub type DeleteApiKeyResponse404 = DeleteApiKeyResponse400;
 pub type DeleteApiKeyResponse429 = DetachSshResponse429;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct DetachSshResponse200 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
@@ -33,7 +33,7 @@ pub struct DetachSshResponse200 {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct DetachSshResponse400 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
@@ -76,7 +76,7 @@ impl ::std::fmt::Display for DetachSshResponse400Error {
     }
 }
 
-#[cfg(any(feature = "server", not(feature = "client")))]
+#[cfg(feature = "server")]
 impl Serialize for DetachSshResponse400Error {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -95,7 +95,7 @@ impl<'de> Deserialize<'de> for DetachSshResponse400Error {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct DetachSshResponse404 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
@@ -142,7 +142,7 @@ impl ::std::fmt::Display for DetachSshResponse404Error {
     }
 }
 
-#[cfg(any(feature = "server", not(feature = "client")))]
+#[cfg(feature = "server")]
 impl Serialize for DetachSshResponse404Error {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -161,7 +161,7 @@ impl<'de> Deserialize<'de> for DetachSshResponse404Error {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct DetachSshResponse429 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
@@ -170,7 +170,7 @@ pub struct DetachSshResponse429 {
 pub type DetachSshResponse500 = Error;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct Error {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,

@@ -70,7 +70,8 @@ pub fn manifest(ir: &Ir, options: Options, name: &str) -> String {
             None => {
                 features.insert("");
             }
-            Some(Part::Client) => {
+            // The conformance feature turns on the client.
+            Some(Part::Client | Part::Conformance) => {
                 features.insert("client");
             }
             Some(Part::Server) => {
@@ -113,6 +114,9 @@ pub fn manifest(ir: &Ir, options: Options, name: &str) -> String {
             .collect();
         let deps: Vec<&str> = deps.iter().map(String::as_str).collect();
         out += &format!("{feature} = [{}]\n", quoted(&deps));
+    }
+    if options.conformance && options.client {
+        out += "conformance = [\"client\"]\n";
     }
     for feature in &groups {
         out += &format!("{feature} = []\n");

@@ -26,8 +26,8 @@ use std::collections::BTreeSet;
 pub struct Directions<'a> {
     sent: BTreeSet<&'a str>,
     received: BTreeSet<&'a str>,
-    client: bool,
-    server: bool,
+    /// The sides this output has.
+    sides: Sides,
     layout: Layout,
 }
 
@@ -47,8 +47,8 @@ impl Serde {
     pub fn impl_cfgs(&self) -> [Option<TokenStream>; 2] {
         self.uses.map(|used| match used {
             Presence::Always => Some(TokenStream::new()),
-            Presence::Gated(side) => {
-                let gate = side.gate();
+            Presence::Gated(gate) => {
+                let gate = gate.tokens();
                 Some(quote! { #[cfg(#gate)] })
             }
             Presence::Absent => None,
@@ -61,8 +61,8 @@ impl Serde {
         for (derive, used) in derives.iter().zip(uses) {
             match used {
                 Presence::Always => inline.extend(quote! { , #derive }),
-                Presence::Gated(side) => {
-                    let gate = side.gate();
+                Presence::Gated(gate) => {
+                    let gate = gate.tokens();
                     gated.extend(quote! { #[cfg_attr(#gate, derive(#derive))] });
                 }
                 Presence::Absent => {}
@@ -73,8 +73,9 @@ impl Serde {
 }
 
 impl<'a> Directions<'a> {
-    /// `client` and `server`: the sides this output has.
-    pub fn of(api: &'a Api, client: bool, server: bool, layout: Layout) -> Self {
+    /// `sides`: whether the output has a client, a server stub and the
+    /// conformance driver (which parses what the client sends).
+    pub fn of(api: &'a Api, sides: (bool, bool, bool), layout: Layout) -> Self {
         let (mut sent, mut received) = (BTreeSet::new(), BTreeSet::new());
         for op in &api.operations {
             reach(api, inputs(op), &mut sent);
@@ -86,7 +87,12 @@ impl<'a> Directions<'a> {
             reach(api, inputs(op).chain(outputs(op)), &mut sent);
             reach(api, inputs(op).chain(outputs(op)), &mut received);
         }
-        Directions { sent, received, client, server, layout }
+        let (client, server, conformance) = sides;
+        let mut present = Sides::default();
+        present.set(CLIENT, client);
+        present.set(SERVER, server);
+        present.set(CONFORMANCE, conformance);
+        Directions { sent, received, sides: present, layout }
     }
 
     pub fn serde(&self, name: &str) -> Serde {
@@ -97,34 +103,34 @@ impl<'a> Directions<'a> {
         }
         // The sides that serialise the type, then those that parse it: the
         // server stub parses responses too (`documented`, a response built
-        // from JSON).
-        let sides: [&[Side]; 2] = match sent {
-            true => [&[Side::Client], &[Side::Server]],
-            false => [&[Side::Server], &[Side::Client, Side::Server]],
+        // from JSON), the conformance driver the requests it sends.
+        let needs = match sent {
+            true => [Sides(CLIENT), Sides(SERVER | CONFORMANCE)],
+            false => [Sides(SERVER), Sides(CLIENT | SERVER)],
         };
-        Serde::derives(sides.map(|sides| sides.iter().fold(Presence::Absent, |p, side| p.or(self.presence(*side)))))
+        let masks = needs.map(|n| Sides(n.0 & self.sides.0));
+        let always = masks.map(|m| self.always(m));
+        let uses = [0, 1].map(|i| match (masks[i].0, always[i]) {
+            (0, _) => Presence::Absent,
+            (_, true) => Presence::Always,
+            // So that a build with neither side (types only) still derives
+            // something for the `#[serde(…)]` attributes, unless the other
+            // derive is always there.
+            (_, false) => Presence::Gated(Gate { sides: masks[i], neither: !always[1 - i], of: self.sides }),
+        });
+        Serde::derives(uses)
     }
 
-    /// Where a derive that `side` needs goes.
-    fn presence(&self, side: Side) -> Presence {
-        let (has, other_has) = match side {
-            Side::Client => (self.client, self.server),
-            Side::Server => (self.server, self.client),
-        };
-        match (has, other_has, self.layout) {
-            (true, false, _) => Presence::Always,
-            (false, true, _) => Presence::Absent,
-            // A build script's module has no features.
-            (true, true, Layout::Module) => Presence::Always,
-            (true, true, Layout::Crate) => Presence::Gated(side),
-            (false, false, _) => Presence::Always,
-        }
+    /// Whether every build of this output compiles the code of `sides`.
+    fn always(&self, sides: Sides) -> bool {
+        let main = Sides(self.sides.0 & (CLIENT | SERVER));
+        sides.0 != 0 && (self.layout == Layout::Module || sides.0 & main.0 == main.0)
     }
 }
 
 /// The `use serde::…` of a types module holding `types`: what their
-/// derives name, behind the gate of those derives when they share one (no
-/// unused import in any build).
+/// derives name, behind the gate of those derives when none is always
+/// there (no unused import in any build).
 pub fn import<'s>(types: impl IntoIterator<Item = &'s Serde>) -> TokenStream {
     let mut seen = [Presence::Absent; 2];
     for t in types {
@@ -138,49 +144,91 @@ pub fn import<'s>(types: impl IntoIterator<Item = &'s Serde>) -> TokenStream {
         names => quote! { use serde::{#(#names),*}; },
     };
     for (name, presence) in names.iter().zip(seen) {
-        if let Presence::Gated(side) = presence {
-            let gate = side.gate();
+        if let Presence::Gated(gate) = presence {
+            let gate = gate.tokens();
             out.extend(quote! { #[cfg(#gate)] use serde::#name; });
         }
     }
     out
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Presence {
-    Always,
-    /// Behind the side's [`Side::gate`].
-    Gated(Side),
-    Absent,
-}
+const CLIENT: u8 = 1;
+const SERVER: u8 = 2;
+const CONFORMANCE: u8 = 4;
 
-impl Presence {
-    /// Where at least one of two derives is: the gates of both sides
-    /// together are every build.
-    fn or(self, other: Presence) -> Presence {
-        match (self, other) {
-            (Presence::Absent, p) | (p, Presence::Absent) => p,
-            (Presence::Gated(a), Presence::Gated(b)) if a == b => self,
-            _ => Presence::Always,
+/// A set of the output's sides, by their cargo features.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+struct Sides(u8);
+
+impl Sides {
+    fn set(&mut self, side: u8, on: bool) {
+        if on {
+            self.0 |= side;
         }
+    }
+
+    fn features(self) -> Vec<&'static str> {
+        [(CLIENT, "client"), (SERVER, "server"), (CONFORMANCE, "conformance")]
+            .into_iter()
+            .filter(|(s, _)| self.0 & s != 0)
+            .map(|(_, f)| f)
+            .collect()
     }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Side {
-    Client,
-    Server,
+enum Presence {
+    Always,
+    Gated(Gate),
+    Absent,
 }
 
-impl Side {
-    /// The builds that compile this side's code, or neither side's (types
-    /// only, which derive both).
-    fn gate(self) -> TokenStream {
-        let (own, other) = match self {
-            Side::Client => ("client", "server"),
-            Side::Server => ("server", "client"),
-        };
-        quote! { any(feature = #own, not(feature = #other)) }
+/// The builds that compile the code of `sides`, and with `neither` those
+/// with neither the client nor the server (types only).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Gate {
+    sides: Sides,
+    neither: bool,
+    /// The sides the output has (the features that exist).
+    of: Sides,
+}
+
+impl Gate {
+    fn tokens(self) -> TokenStream {
+        let features = self.sides.features();
+        let mut conditions: Vec<TokenStream> = features.iter().map(|f| quote! { feature = #f }).collect();
+        if self.neither {
+            // Neither side on: the sides not already named are off.
+            let main = Sides(self.of.0 & (CLIENT | SERVER) & !self.sides.0).features();
+            conditions.extend(match main.as_slice() {
+                [] => None,
+                [one] => Some(quote! { not(feature = #one) }),
+                many => Some(quote! { not(any(#(feature = #many),*)) }),
+            });
+        }
+        match conditions.as_slice() {
+            [one] => one.clone(),
+            many => quote! { any(#(#many),*) },
+        }
+    }
+}
+
+impl Presence {
+    /// Where at least one of two derives is (for the import).
+    fn or(self, other: Presence) -> Presence {
+        match (self, other) {
+            (Presence::Absent, p) | (p, Presence::Absent) => p,
+            (Presence::Always, _) | (_, Presence::Always) => Presence::Always,
+            (Presence::Gated(a), Presence::Gated(b)) => {
+                let union = Gate { sides: Sides(a.sides.0 | b.sides.0), neither: a.neither || b.neither, of: a.of };
+                // Client and server together, with neither: every build.
+                let main = a.of.0 & (CLIENT | SERVER);
+                match union.neither && union.sides.0 & main == main {
+                    true => Presence::Always,
+                    false => Presence::Gated(union),
+                }
+            }
+        }
     }
 }
 

@@ -25,6 +25,9 @@ pub enum Part {
     Server,
     /// Needed by the client and by the server.
     Either,
+    /// The conformance driver (feature `conformance`, which turns on the
+    /// client).
+    Conformance,
 }
 
 impl Layout {
@@ -46,6 +49,7 @@ impl Layout {
             (Layout::Crate, Part::Client) => quote! { #[cfg(feature = "client")] },
             (Layout::Crate, Part::Server) => quote! { #[cfg(feature = "server")] },
             (Layout::Crate, Part::Either) => quote! { #[cfg(any(feature = "client", feature = "server"))] },
+            (Layout::Crate, Part::Conformance) => quote! { #[cfg(feature = "conformance")] },
         }
     }
 }

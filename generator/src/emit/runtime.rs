@@ -174,6 +174,13 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
         ),
         m("auth", include_str!("../../runtime/auth.rs"), client, c, &["reqwest", "tokio"]),
         m(
+            "conformance",
+            include_str!("../../runtime/conformance.rs"),
+            client && options.conformance,
+            Some(Part::Conformance),
+            &["reqwest", "serde", "serde_json", "serde_path_to_error"],
+        ),
+        m(
             "oauth2",
             include_str!("../../runtime/oauth2.rs"),
             client && needs.oauth2,
@@ -248,7 +255,7 @@ pub fn crates(ir: &Ir, options: Options) -> Vec<(&'static str, Option<Part>)> {
 /// that reads the files.
 #[cfg(test)]
 pub fn declared_crates() -> Vec<(&'static str, &'static str, &'static [&'static str])> {
-    let all = Options { client: true, server: true, ..Default::default() };
+    let all = Options { client: true, server: true, conformance: true, ..Default::default() };
     let needs = Needs {
         aws_json: true,
         sigv4: true,

@@ -12,11 +12,18 @@ use quote::{format_ident, quote};
 
 /// The `types` module of one API (and, for an API split by tag, the
 /// types only one group uses, in that group's file).
-/// `sides`: whether the output has a client and a server.
-pub fn emit(api: &Api, sides: (bool, bool), layout: Layout, groups: Option<&Groups>, type_done: &dyn Fn()) -> Split {
-    let (client, server) = sides;
+/// `sides`: whether the output has a client, a server stub and the
+/// conformance driver.
+pub fn emit(
+    api: &Api,
+    sides: (bool, bool, bool),
+    layout: Layout,
+    groups: Option<&Groups>,
+    type_done: &dyn Fn(),
+) -> Split {
+    let server = sides.1;
     let checks = server.then(|| super::validate::Checks::new(api));
-    let directions = Directions::of(api, client, server, layout);
+    let directions = Directions::of(api, sides, layout);
     let group = |t: &NamedType| Groups::of_type(groups, &t.name).map(str::to_owned);
     let superseded = super::error_codes::superseded(api);
     let emitted = || api.types.values().filter(|t| !superseded.contains(t.name.as_str()));

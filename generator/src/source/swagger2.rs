@@ -717,6 +717,13 @@ impl<'a> Cx<'a> {
 /// Every `$ref` to a 2.0 section, pointed at its 3.0 place. Data (examples,
 /// defaults, enums, extensions) is left alone.
 fn rewrite_refs(v: &mut Value) {
+    rewrite_refs_in(v, "");
+}
+
+/// `parent`: the key `v` sits under. Values under `example`, `default`,
+/// `enum` and extensions are data, not schemas, except the `default`
+/// response of a `responses` map.
+fn rewrite_refs_in(v: &mut Value, parent: &str) {
     match v {
         Value::Object(o) => {
             for (k, child) in o.iter_mut() {
@@ -733,12 +740,14 @@ fn rewrite_refs(v: &mut Value) {
                             }
                         }
                     }
-                } else if !matches!(k.as_str(), "example" | "examples" | "default" | "enum") && !k.starts_with("x-") {
-                    rewrite_refs(child);
+                } else if parent == "responses" && k == "default"
+                    || !matches!(k.as_str(), "example" | "examples" | "default" | "enum") && !k.starts_with("x-")
+                {
+                    rewrite_refs_in(child, k);
                 }
             }
         }
-        Value::Array(a) => a.iter_mut().for_each(rewrite_refs),
+        Value::Array(a) => a.iter_mut().for_each(|child| rewrite_refs_in(child, parent)),
         _ => {}
     }
 }
@@ -751,6 +760,20 @@ mod tests {
         let mut sink = Sink::default();
         convert(&mut doc, &Provenance::single("t.yaml"), &mut sink);
         (doc, sink.diagnostics)
+    }
+
+    /// Found by the conformance run: openapi-spec-validator rejected
+    /// bitbucket's converted document for a dangling `#/definitions/error`.
+    #[test]
+    fn a_default_response_refers_to_the_converted_schema() {
+        let (doc, _) = run(json!({"swagger": "2.0", "info": {"title": "t", "version": "1"},
+            "definitions": {"error": {"type": "object", "default": {"$ref": "#/definitions/kept"}}},
+            "paths": {"/a": {"get": {"produces": ["application/json"], "responses": {
+                "default": {"description": "e", "schema": {"$ref": "#/definitions/error"}}}}}}}));
+        let schema = &doc["paths"]["/a"]["get"]["responses"]["default"]["content"]["application/json"]["schema"];
+        assert_eq!(schema["$ref"], "#/components/schemas/error");
+        // A schema's `default` is data: a `$ref` in it is not rewritten.
+        assert_eq!(doc["components"]["schemas"]["error"]["default"]["$ref"], "#/definitions/kept");
     }
 
     #[test]

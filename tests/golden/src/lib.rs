@@ -56,3 +56,66 @@ pub mod tokens;
 /// Streams 1
 #[rustfmt::skip]
 pub mod streams;
+
+/// The conformance driver (tests/conformance/): any operation sent
+/// with arguments given as JSON.
+#[cfg(feature = "conformance")]
+pub mod conformance {
+    /// Sends case number `number` to `base_url`: `Ok` once the
+    /// client built and sent its request, else why not.
+    pub async fn run(
+        base_url: &str,
+        number: usize,
+        case: &serde_json::Value,
+    ) -> Result<(), String> {
+        let operation = case
+            .get("operation")
+            .and_then(|o| o.as_str())
+            .ok_or("a case without `operation`")?;
+        let api = case.get("api").and_then(|a| a.as_str()).unwrap_or("");
+        let config = super::runtime::conformance::config(base_url, number);
+        match api {
+            "shapes" => {
+                let client = super::shapes::conformance::client(config)?;
+                super::shapes::conformance::call(&client, operation, case).await
+            }
+            "bare" => {
+                let client = super::bare::conformance::client(config)?;
+                super::bare::conformance::call(&client, operation, case).await
+            }
+            "names" => {
+                let client = super::names::conformance::client(config)?;
+                super::names::conformance::call(&client, operation, case).await
+            }
+            "keywords" => {
+                let client = super::keywords::conformance::client(config)?;
+                super::keywords::conformance::call(&client, operation, case).await
+            }
+            "github_pages" => {
+                let client = super::github_pages::conformance::client(config)?;
+                super::github_pages::conformance::call(&client, operation, case).await
+            }
+            "stripe_pages" => {
+                let client = super::stripe_pages::conformance::client(config)?;
+                super::stripe_pages::conformance::call(&client, operation, case).await
+            }
+            "formats" => {
+                let client = super::formats::conformance::client(config)?;
+                super::formats::conformance::call(&client, operation, case).await
+            }
+            "wire" => {
+                let client = super::wire::conformance::client(config)?;
+                super::wire::conformance::call(&client, operation, case).await
+            }
+            "tokens" => {
+                let client = super::tokens::conformance::client(config)?;
+                super::tokens::conformance::call(&client, operation, case).await
+            }
+            "streams" => {
+                let client = super::streams::conformance::client(config)?;
+                super::streams::conformance::call(&client, operation, case).await
+            }
+            _ => Err(format!("no API `{api}` in this crate")),
+        }
+    }
+}

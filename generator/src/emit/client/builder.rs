@@ -24,6 +24,8 @@ pub struct Slot {
     pub required: bool,
     pub docs: TokenStream,
     pub deprecated: bool,
+    /// Bytes sent as given (`BodySource`), not a value the runtime encodes.
+    pub raw: bool,
 }
 
 /// Field names of the builder itself and its methods: a parameter named so
@@ -73,6 +75,7 @@ pub fn parameter(p: &Parameter) -> Slot {
         required: p.required,
         docs: doc(None, p.description.as_deref().map(first_paragraph)),
         deprecated: p.deprecated,
+        raw: false,
     }
 }
 
@@ -87,6 +90,7 @@ pub enum Value<'a> {
 
 /// The body's slot.
 pub fn body(value: Value<'_>, required: bool, description: Option<&str>) -> Slot {
+    let raw = matches!(value, Value::Bytes);
     let (owned, arg, into) = match value {
         Value::Typed(t) => owned(strip_nullable(t)),
         Value::Text => (quote! { String }, quote! { impl Into<String> }, true),
@@ -103,6 +107,7 @@ pub fn body(value: Value<'_>, required: bool, description: Option<&str>) -> Slot
         required,
         docs: doc(None, description.map(first_paragraph)),
         deprecated: false,
+        raw,
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub(super) mod auth;
 mod builder;
+pub(super) mod conformance;
 mod operation;
 mod paginate;
 mod protocol;

@@ -152,6 +152,37 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
     Emitted { method: emitted.method, enums }
 }
 
+/// One value a request of an operation carries, as the builder takes it.
+pub struct Input {
+    /// `"path"`, `"query"`, `"header"`, `"cookie"`, or `"body"`.
+    pub location: &'static str,
+    /// The documented name (empty for the body).
+    pub name: String,
+    pub slot: builder::Slot,
+}
+
+/// Every parameter and the body of `op`, each with the builder slot that
+/// sets it (the conformance driver fills them from generated values).
+pub fn inputs(api: &Api, op: &Operation) -> Vec<Input> {
+    let renamed = builder::renamed(ordered_params(op));
+    let mut inputs: Vec<Input> = renamed
+        .iter()
+        .map(|p| Input { location: location_name(p.location), name: p.name.clone(), slot: builder::parameter(p) })
+        .collect();
+    let (body_slot, _) = body(api, op, &wire(&api.protocol, op));
+    inputs.extend(body_slot.map(|slot| Input { location: "body", name: String::new(), slot }));
+    inputs
+}
+
+fn location_name(location: Location) -> &'static str {
+    match location {
+        Location::Path => "path",
+        Location::Query => "query",
+        Location::Header => "header",
+        Location::Cookie => "cookie",
+    }
+}
+
 /// A response's headers struct and how it is read from a response.
 fn decoded_headers(h: &headers::Headers<'_>) -> TokenStream {
     let declaration = h.declaration();

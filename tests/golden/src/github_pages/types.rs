@@ -9,7 +9,7 @@ use crate::runtime;
 
 /// Minimal Repository
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct MinimalRepository {
     pub id: i64,
     pub node_id: String,
@@ -69,7 +69,7 @@ impl Serialize for ReposListForOrgDirection {
     }
 }
 
-#[cfg(any(feature = "server", not(feature = "client")))]
+#[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))]
 impl<'de> Deserialize<'de> for ReposListForOrgDirection {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -133,7 +133,7 @@ impl Serialize for ReposListForOrgSort {
     }
 }
 
-#[cfg(any(feature = "server", not(feature = "client")))]
+#[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))]
 impl<'de> Deserialize<'de> for ReposListForOrgSort {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -205,7 +205,7 @@ impl Serialize for ReposListForOrgType {
     }
 }
 
-#[cfg(any(feature = "server", not(feature = "client")))]
+#[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))]
 impl<'de> Deserialize<'de> for ReposListForOrgType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -7,7 +7,10 @@ use crate::runtime;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
+#[cfg_attr(
+    any(feature = "server", feature = "conformance", not(feature = "client")),
+    derive(Deserialize)
+)]
 pub struct Order {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<String>,

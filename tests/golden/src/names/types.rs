@@ -8,7 +8,7 @@ use serde::{Serialize, Deserialize};
 use crate::runtime;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct Known {
     pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17,7 +17,10 @@ pub struct Known {
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
+#[cfg_attr(
+    any(feature = "server", feature = "conformance", not(feature = "client")),
+    derive(Deserialize)
+)]
 pub struct Named {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_properties: Option<String>,
@@ -75,7 +78,7 @@ impl Serialize for NamedState {
     }
 }
 
-#[cfg(any(feature = "server", not(feature = "client")))]
+#[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))]
 impl<'de> Deserialize<'de> for NamedState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -85,14 +88,14 @@ impl<'de> Deserialize<'de> for NamedState {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct Names2Response400 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 #[serde(tag = "kind")]
 pub enum Tagged {
     #[serde(rename = "Unknown")]
@@ -105,7 +108,7 @@ pub enum Tagged {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct Unknown {
     pub kind: String,
 }

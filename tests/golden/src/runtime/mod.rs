@@ -28,6 +28,9 @@ pub mod paginate;
 #[cfg(feature = "client")]
 pub mod auth;
 
+#[cfg(feature = "conformance")]
+pub mod conformance;
+
 #[cfg(feature = "client")]
 pub mod oauth2;
 

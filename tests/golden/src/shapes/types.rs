@@ -11,7 +11,7 @@ pub struct Base {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct Cat {
     pub kind: String,
     pub meows: bool,
@@ -49,14 +49,14 @@ impl Code {
 runtime::newtype::string_newtype!(Code);
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct CreateReportResponse202 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct Dog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub barks: Option<bool>,
@@ -105,7 +105,7 @@ impl Serialize for GetItemsIdType {
     }
 }
 
-#[cfg(any(feature = "server", not(feature = "client")))]
+#[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))]
 impl<'de> Deserialize<'de> for GetItemsIdType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -115,7 +115,7 @@ impl<'de> Deserialize<'de> for GetItemsIdType {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct GetReportResponse200 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -158,7 +158,7 @@ impl ::std::fmt::Display for GetReportResponse200XCache {
     }
 }
 
-#[cfg(any(feature = "server", not(feature = "client")))]
+#[cfg(feature = "server")]
 impl Serialize for GetReportResponse200XCache {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -177,7 +177,7 @@ impl<'de> Deserialize<'de> for GetReportResponse200XCache {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct GetReportResponse4Xx {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -185,7 +185,10 @@ pub struct GetReportResponse4Xx {
 
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
+#[cfg_attr(
+    any(feature = "server", feature = "conformance", not(feature = "client")),
+    derive(Deserialize)
+)]
 #[serde(untagged)]
 pub enum GetWorkflowCreated {
     GetWorkflowCreatedVariant0(GetWorkflowCreatedVariant0),
@@ -194,7 +197,10 @@ pub enum GetWorkflowCreated {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
+#[cfg_attr(
+    any(feature = "server", feature = "conformance", not(feature = "client")),
+    derive(Deserialize)
+)]
 pub struct GetWorkflowCreatedVariant0 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<i64>,
@@ -204,7 +210,10 @@ pub struct GetWorkflowCreatedVariant0 {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
+#[cfg_attr(
+    any(feature = "server", feature = "conformance", not(feature = "client")),
+    derive(Deserialize)
+)]
 pub struct GetWorkflowFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
@@ -212,7 +221,10 @@ pub struct GetWorkflowFilter {
 
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
+#[cfg_attr(
+    any(feature = "server", feature = "conformance", not(feature = "client")),
+    derive(Deserialize)
+)]
 #[serde(untagged)]
 pub enum GetWorkflowWorkflowId {
     Integer(i64),
@@ -232,7 +244,10 @@ pub type Label = String;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
+#[cfg_attr(
+    any(feature = "server", feature = "conformance", not(feature = "client")),
+    derive(Deserialize)
+)]
 pub struct New2Request {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<New2RequestOrder>,
@@ -293,7 +308,7 @@ impl Serialize for New2RequestOrder {
     }
 }
 
-#[cfg(any(feature = "server", not(feature = "client")))]
+#[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))]
 impl<'de> Deserialize<'de> for New2RequestOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -303,7 +318,7 @@ impl<'de> Deserialize<'de> for New2RequestOrder {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct Node {
     pub name: String,
     /// the same type, annotated
@@ -360,7 +375,7 @@ impl Note {
 runtime::newtype::string_newtype!(Note);
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 #[serde(tag = "kind")]
 pub enum Pet {
     #[serde(rename = "Cat")]
@@ -440,7 +455,10 @@ impl<'de> Deserialize<'de> for Priority {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
+#[cfg_attr(
+    any(feature = "server", feature = "conformance", not(feature = "client")),
+    derive(Deserialize)
+)]
 pub struct SearchSortItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
@@ -529,7 +547,10 @@ runtime::newtype::string_newtype!(Tag);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
+#[cfg_attr(
+    any(feature = "server", feature = "conformance", not(feature = "client")),
+    derive(Deserialize)
+)]
 pub struct UpdateWorkflowRequest {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -540,7 +561,10 @@ pub struct UpdateWorkflowRequest {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
+#[cfg_attr(
+    any(feature = "server", feature = "conformance", not(feature = "client")),
+    derive(Deserialize)
+)]
 pub struct UpdateWorkflowRequestStepsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run: Option<String>,
@@ -550,7 +574,10 @@ pub struct UpdateWorkflowRequestStepsItem {
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
+#[cfg_attr(
+    any(feature = "server", feature = "conformance", not(feature = "client")),
+    derive(Deserialize)
+)]
 pub struct UploadArtifactRequest {
     pub name: String,
     pub file: runtime::binary::Binary,
@@ -625,7 +652,7 @@ impl Serialize for UploadArtifactRequestKind {
     }
 }
 
-#[cfg(any(feature = "server", not(feature = "client")))]
+#[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))]
 impl<'de> Deserialize<'de> for UploadArtifactRequestKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -636,7 +663,10 @@ impl<'de> Deserialize<'de> for UploadArtifactRequestKind {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
+#[cfg_attr(
+    any(feature = "server", feature = "conformance", not(feature = "client")),
+    derive(Deserialize)
+)]
 pub struct UploadArtifactRequestLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create: Option<bool>,
@@ -646,7 +676,10 @@ pub struct UploadArtifactRequestLink {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
+#[cfg_attr(
+    any(feature = "server", feature = "conformance", not(feature = "client")),
+    derive(Deserialize)
+)]
 pub struct UploadArtifactRequestMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,

@@ -6,5 +6,8 @@ pub mod types;
 #[cfg(feature = "client")]
 pub mod client;
 
+#[cfg(feature = "conformance")]
+pub mod conformance;
+
 #[cfg(feature = "server")]
 pub mod server;

@@ -4,18 +4,18 @@
 #![allow(clippy::large_enum_variant)]
 use serde::Deserialize;
 
-#[cfg(any(feature = "server", not(feature = "client")))]
+#[cfg(feature = "server")]
 use serde::Serialize;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct Digest {
     pub size: i64,
     pub sha256: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct Missing {
     pub name: String,
 }

@@ -4,13 +4,13 @@
 #![allow(clippy::large_enum_variant)]
 use serde::Deserialize;
 
-#[cfg(any(feature = "server", not(feature = "client")))]
+#[cfg(feature = "server")]
 use serde::Serialize;
 use crate::runtime;
 
 /// This object represents a customer of your business.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct Customer {
     /// Unique identifier for the object.
     pub id: String,
@@ -68,7 +68,7 @@ impl ::std::fmt::Display for CustomerObject {
     }
 }
 
-#[cfg(any(feature = "server", not(feature = "client")))]
+#[cfg(feature = "server")]
 impl Serialize for CustomerObject {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -88,7 +88,7 @@ impl<'de> Deserialize<'de> for CustomerObject {
 
 /// CustomerResourceCustomerList
 #[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct GetCustomersResponse200 {
     pub data: Vec<Customer>,
     /// True if this list has another page of items after this one that can be fetched.
@@ -133,7 +133,7 @@ impl ::std::fmt::Display for GetCustomersResponse200Object {
     }
 }
 
-#[cfg(any(feature = "server", not(feature = "client")))]
+#[cfg(feature = "server")]
 impl Serialize for GetCustomersResponse200Object {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -153,7 +153,7 @@ impl<'de> Deserialize<'de> for GetCustomersResponse200Object {
 
 /// The URL where this list can be accessed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 #[serde(transparent)]
 pub struct GetCustomersResponse200Url(pub String);
 

@@ -4,11 +4,11 @@
 #![allow(clippy::large_enum_variant)]
 use serde::Deserialize;
 
-#[cfg(any(feature = "server", not(feature = "client")))]
+#[cfg(feature = "server")]
 use serde::Serialize;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(feature = "server", derive(Serialize))]
 pub struct KeyedResponse200 {
     pub token: String,
 }

@@ -5,13 +5,16 @@
 #[cfg(any(feature = "client", not(feature = "server")))]
 use serde::Serialize;
 
-#[cfg(any(feature = "server", not(feature = "client")))]
+#[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))]
 use serde::Deserialize;
 use crate::runtime;
 
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
+#[cfg_attr(
+    any(feature = "server", feature = "conformance", not(feature = "client")),
+    derive(Deserialize)
+)]
 #[serde(untagged)]
 pub enum GetThingProject {
     String(String),
@@ -29,7 +32,10 @@ impl ::std::fmt::Display for GetThingProject {
 
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
+#[cfg_attr(
+    any(feature = "server", feature = "conformance", not(feature = "client")),
+    derive(Deserialize)
+)]
 #[serde(untagged)]
 pub enum Ref {
     Slug(Slug),
@@ -94,7 +100,7 @@ impl Serialize for Size {
     }
 }
 
-#[cfg(any(feature = "server", not(feature = "client")))]
+#[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))]
 impl<'de> Deserialize<'de> for Size {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -105,7 +111,10 @@ impl<'de> Deserialize<'de> for Size {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
+#[cfg_attr(
+    any(feature = "server", feature = "conformance", not(feature = "client")),
+    derive(Deserialize)
+)]
 #[serde(transparent)]
 pub struct Slug(pub String);
 

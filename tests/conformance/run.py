@@ -48,6 +48,8 @@ from openapi_core.validation.request.exceptions import RequestBodyValidationErro
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE_HEADER = "x-apigen-conformance-case"
+# The generated crates and the harnesses' target directory.
+OUT = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target") / "conformance"
 # The recorder's access log would drown the findings.
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
@@ -402,7 +404,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("specs", nargs="+", type=Path)
     parser.add_argument("--apigen", default=str(ROOT / "target" / "debug" / "apigen"))
-    parser.add_argument("--out", type=Path, default=ROOT / "target" / "conformance")
+    parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--break-encoder", action="store_true", help="JSON-quote parameters (the run must fail)")
     args = parser.parse_args()

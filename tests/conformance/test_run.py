@@ -64,7 +64,7 @@ class Cases(unittest.TestCase):
 class BrokenEncoder(unittest.TestCase):
     def test_a_client_json_quoting_its_parameters_fails_the_run(self):
         apigen = os.environ.get("APIGEN", str(run.ROOT / "target" / "debug" / "apigen"))
-        out = run.ROOT / "target" / "conformance" / "quoting-broken"
+        out = run.OUT / "quoting-broken"
         problems, operations, validated = run.run(HERE / "quoting.yaml", apigen, out, seed=1, broken=True)
         self.assertEqual((operations, validated), (1, 0), problems)
         [problem] = problems

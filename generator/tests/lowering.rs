@@ -199,3 +199,33 @@ fn only_paths_that_match_the_same_requests_are_ambiguous() {
         ]
     );
 }
+
+/// OpenAPI 3.x: a header parameter named `Accept`, `Content-Type` or
+/// `Authorization` (any case) SHALL be ignored. Lowering drops it, with
+/// one warning per place in the spec defining one: a shared component is
+/// reported once, where it is defined.
+#[test]
+fn accept_content_type_and_authorization_headers_are_ignored() {
+    let (_, ir) = ir("tests/fixtures/ignored-headers.yaml");
+    let api = &ir["apis"][0];
+    let names = |op: &Value| -> Vec<String> {
+        op["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_owned()).collect()
+    };
+    let ops = api["operations"].as_array().unwrap();
+    let add = ops.iter().find(|o| o["name"] == "add_key").unwrap();
+    let list = ops.iter().find(|o| o["name"] == "list_keys").unwrap();
+    assert_eq!(names(add), ["x-trace"]);
+    assert!(names(list).is_empty(), "{:?}", names(list));
+    let mut at: Vec<&str> = api["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "parameter.header-ignored")
+        .map(|d| {
+            assert_eq!(d["severity"], "warning");
+            d["location"]["pointer"].as_str().unwrap()
+        })
+        .collect();
+    at.sort();
+    assert_eq!(at, ["/components/parameters/auth", "/paths/~1keys/get/parameters/0", "/paths/~1keys/post/parameters/0"]);
+}

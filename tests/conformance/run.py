@@ -303,12 +303,16 @@ def run(spec, apigen, out, seed, broken=False):
         print(sent.stderr)
         return [f"the harness failed (exit {sent.returncode})"], len(generated), 0
     outcomes = {o["case"]: o["error"] for o in map(json.loads, sent.stdout.splitlines())}
+    judged_doc, relaxed = request_view(doc)
+    if relaxed:
+        print(f"  note: {relaxed} required readOnly properties not required in requests (OpenAPI 3.0: required applies "
+              "to responses only; openapi-core 0.23 requires them)")
     try:
-        openapi = OpenAPI.from_dict(doc)
+        openapi = OpenAPI.from_dict(judged_doc)
     except Exception as e:  # the spec breaks a rule of the OpenAPI schema
         first = str(e).splitlines()[0]
         print(f"  note: openapi-spec-validator rejects the spec ({first}); validating requests without that check")
-        openapi = OpenAPI.from_dict(doc, config=Config(spec_validator_cls=None))
+        openapi = OpenAPI.from_dict(judged_doc, config=Config(spec_validator_cls=None))
     exempt = gaps(doc)
     for (key, where, name), reason in sorted(exempt.items()):
         print(f"  EXEMPT {key}: {where} `{name}` not judged: {reason}")
@@ -361,6 +365,45 @@ def run(spec, apigen, out, seed, broken=False):
     for request in by_case.get(-1, []):
         problems.append(f"a request without a case number: {raw(request)}")
     return problems, len(generated), len(validated)
+
+
+def request_view(doc):
+    """The spec as requests see it: a `readOnly` property listed in
+    `required` is required in responses only (OpenAPI 3.0, `readOnly`), but
+    openapi-core 0.23 requires it in requests too. Only requests are
+    validated here, so such names leave `required` (an `allOf` part's
+    `required` included, whichever part lists the property). Returns the
+    copy and how many names it relaxed."""
+    doc = json.loads(json.dumps(doc))
+    relaxed = 0
+
+    def read_only(schema):
+        schema = casegen.resolve(doc, schema)
+        names = {n for n, p in schema.get("properties", {}).items() if casegen.resolve(doc, p).get("readOnly")}
+        for part in schema.get("allOf", []):
+            names |= read_only(part)
+        return names
+
+    def walk(node, parts_read_only=frozenset()):
+        nonlocal relaxed
+        if isinstance(node, list):
+            for x in node:
+                walk(x, parts_read_only)
+            return
+        if not isinstance(node, dict):
+            return
+        names = set(parts_read_only)
+        if isinstance(node.get("properties"), dict) or isinstance(node.get("allOf"), list):
+            names |= read_only(node)
+        if isinstance(node.get("required"), list) and names:
+            kept = [n for n in node["required"] if n not in names]
+            relaxed += len(node["required"]) - len(kept)
+            node["required"] = kept
+        for k, v in node.items():
+            walk(v, frozenset(names) if k == "allOf" else frozenset())
+
+    walk(doc)
+    return doc, relaxed
 
 
 def raw_media(media):

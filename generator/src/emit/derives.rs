@@ -17,7 +17,7 @@
 
 use super::groups::{inputs, outputs, push_refs};
 use super::layout::Layout;
-use crate::ir::{Api, TypeRef};
+use crate::ir::{Api, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeSet;
@@ -76,17 +76,7 @@ impl<'a> Directions<'a> {
     /// `sides`: whether the output has a client, a server stub and the
     /// conformance driver (which parses what the client sends).
     pub fn of(api: &'a Api, sides: (bool, bool, bool), layout: Layout) -> Self {
-        let (mut sent, mut received) = (BTreeSet::new(), BTreeSet::new());
-        for op in &api.operations {
-            reach(api, inputs(op), &mut sent);
-            reach(api, outputs(op), &mut received);
-        }
-        // A webhook's or callback's types derive both: the user may parse
-        // or build them with or without the receiver.
-        for op in &api.incoming {
-            reach(api, inputs(op).chain(outputs(op)), &mut sent);
-            reach(api, inputs(op).chain(outputs(op)), &mut received);
-        }
+        let (sent, received) = travels(api);
         let (client, server, conformance) = sides;
         let mut present = Sides::default();
         present.set(CLIENT, client);
@@ -230,6 +220,50 @@ impl Presence {
             }
         }
     }
+}
+
+/// The named types sent (reached from a parameter or a request body) and
+/// those received (from a response), by the client.
+fn travels(api: &Api) -> (BTreeSet<&str>, BTreeSet<&str>) {
+    let (mut sent, mut received) = (BTreeSet::new(), BTreeSet::new());
+    for op in &api.operations {
+        reach(api, inputs(op), &mut sent);
+        reach(api, outputs(op), &mut received);
+    }
+    // A webhook's or callback's types derive both: the user may parse
+    // or build them with or without the receiver.
+    for op in &api.incoming {
+        reach(api, inputs(op).chain(outputs(op)), &mut sent);
+        reach(api, inputs(op).chain(outputs(op)), &mut received);
+    }
+    (sent, received)
+}
+
+/// `readOnly` and `writeOnly` (OpenAPI 3: "SHALL NOT be sent" in a
+/// request, resp. a response): a required `readOnly` property of a type
+/// that is sent is not required (a caller has no value for the `id` the
+/// server assigns, and the stub must accept a request without it), and a
+/// required `writeOnly` property of a type that is received is not
+/// required (a response without the `password` it was given parses).
+/// One struct serves both directions, so the field is optional in both;
+/// a type that travels one way only keeps what the other way would relax.
+pub fn views(mut api: Api) -> Api {
+    let relax: Vec<(String, bool, bool)> = {
+        let (sent, received) = travels(&api);
+        api.types
+            .keys()
+            .map(|n| (n.clone(), sent.contains(n.as_str()), received.contains(n.as_str())))
+            .filter(|(_, s, r)| *s || *r)
+            .collect()
+    };
+    for (name, sent, received) in relax {
+        if let Some(TypeKind::Struct { fields, .. }) = api.types.get_mut(&name).map(|t| &mut t.kind) {
+            for f in fields.iter_mut().filter(|f| (f.read_only && sent) || (f.write_only && received)) {
+                f.required = false;
+            }
+        }
+    }
+    api
 }
 
 /// Adds every type `roots` name, and all they refer to, to `out`.

@@ -294,7 +294,7 @@ fn parts(
     files: &mut Files,
     several_apis: bool,
 ) -> TokenStream {
-    let api = &dedupe::shared_shapes(api);
+    let api = &derives::views(dedupe::shared_shapes(api));
     let groups = groups::Groups::of(api, layout, options.by_tag, several_apis);
     let groups = groups.as_ref();
     // A document of webhooks only (GitHub's webhooks description) has no

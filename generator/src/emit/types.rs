@@ -142,6 +142,9 @@ fn field(f: &Field) -> TokenStream {
     if f.read_only {
         docs.extend(paragraph("Read-only: sent by the server, ignored in requests."));
     }
+    if f.write_only {
+        docs.extend(paragraph("Write-only: sent in requests, never in responses."));
+    }
     let deprecated = f.deprecated.then(|| quote! { #[deprecated] });
     let wire = &f.name;
     let rename = (wire != &f.rust_name).then(|| quote! { #[serde(rename = #wire)] });

@@ -271,6 +271,9 @@ fn parameters(
             let Some(p) = resolve_or_report(cx, p, section, &here, ("ref.parameter", "parameter", "parameters")) else {
                 continue;
             };
+            if ignored_header(cx, p, &here, params_ref(&params[i])) {
+                continue;
+            }
             let key = (&p.parameter_data_ref().name, location(p));
             list.retain(|(_, q)| (&q.parameter_data_ref().name, location(q)) != key);
             list.push((here, p));
@@ -340,6 +343,46 @@ fn parameters(
         });
     }
     out
+}
+
+/// The `$ref` a parameter entry is, if it is one.
+fn params_ref(p: &ReferenceOr<openapiv3::Parameter>) -> Option<&str> {
+    match p {
+        ReferenceOr::Reference { reference } => Some(reference),
+        ReferenceOr::Item(_) => None,
+    }
+}
+
+/// OpenAPI 3.x: a header parameter named `Accept`, `Content-Type` or
+/// `Authorization` SHALL be ignored. The client sets them from the body's
+/// media type, the documented responses and the security schemes. Warns
+/// once per place in the spec that defines one (a shared component is
+/// reported where it is defined, not at each operation using it).
+fn ignored_header(cx: &mut Ctx, p: &openapiv3::Parameter, here: &str, via: Option<&str>) -> bool {
+    let name = &p.parameter_data_ref().name;
+    if location(p) != ParamIn::Header
+        || !["accept", "content-type", "authorization"].iter().any(|h| name.eq_ignore_ascii_case(h))
+    {
+        return false;
+    }
+    // A `#/components/parameters/...` reference is reported at the component.
+    let defined = match via {
+        Some(r) if r.starts_with("#/") => r[1..].to_string(),
+        _ => here.to_string(),
+    };
+    let at = cx.prov.locate(&defined);
+    const CODE: &str = "parameter.header-ignored";
+    if !cx.sink.diagnostics.iter().any(|d| d.code == CODE && d.location == at) {
+        cx.sink.push(
+            Diagnostic::warning(
+                CODE,
+                at,
+                format!("header parameter `{name}` is ignored (OpenAPI 3: `Accept`, `Content-Type` and `Authorization` are not parameters)"),
+            )
+            .help("remove it: the client sets it from the request body's media type, the documented responses or the security schemes"),
+        );
+    }
+    true
 }
 
 fn location(p: &openapiv3::Parameter) -> ParamIn {

@@ -227,5 +227,8 @@ fn accept_content_type_and_authorization_headers_are_ignored() {
         })
         .collect();
     at.sort();
-    assert_eq!(at, ["/components/parameters/auth", "/paths/~1keys/get/parameters/0", "/paths/~1keys/post/parameters/0"]);
+    assert_eq!(
+        at,
+        ["/components/parameters/auth", "/paths/~1keys/get/parameters/0", "/paths/~1keys/post/parameters/0"]
+    );
 }

@@ -39,6 +39,8 @@ fn event() -> Event {
         when: Some(When::Date(day("2024-03-01"))),
         target: Some(Target::Name(Name::new("build-7").unwrap())),
         owner: Some(Name::new("ops").unwrap()),
+        revision: None,
+        secret: Some("hunter2".into()),
     }
 }
 
@@ -71,6 +73,9 @@ impl server::Api for Events {
         let mut body = input.body.clone();
         body.at = input.at;
         body.day = input.day;
+        // What a server does with the two: assigns the one, keeps the other.
+        body.revision = Some(7);
+        body.secret = None;
         self.booked.lock().unwrap().push(input);
         server::BookSlotResponse::Ok(body)
     }
@@ -170,6 +175,56 @@ async fn typed_values_round_trip_through_the_client_and_the_stub() {
         (day("2024-03-01"), at("2024-03-01T09:30:00Z"))
     );
     assert_eq!(api.booked.lock().unwrap().pop().unwrap().body, event());
+}
+
+/// `readOnly` and `writeOnly` on a type both sent and received: the
+/// request carries no `revision` (required, but read-only) and the stub
+/// takes it; the response carries no `secret` (required, but write-only)
+/// and the client parses it.
+#[tokio::test]
+async fn read_only_is_not_required_in_requests_nor_write_only_in_responses() {
+    let api = Arc::new(Events::default());
+    let answer = served(api.clone())
+        .await
+        .book_slot(day("2024-03-01"), at("2024-03-01T09:30:00Z"), event())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((answer.revision, answer.secret), (Some(7), None));
+    let booked = api.booked.lock().unwrap().pop().unwrap().body;
+    assert_eq!(
+        (booked.revision, booked.secret.as_deref()),
+        (None, Some("hunter2"))
+    );
+
+    // A response without `secret`, as a real server sends it, parses.
+    let (url, head) = answering(ok_json(
+        r#"{"id":"67e55044-10b1-426f-9247-bb680e5fe0c8","at":"2024-01-01T00:00:00Z","day":"2024-01-01","revision":3}"#,
+    ))
+    .await;
+    let parsed = client(url)
+        .book_slot(day("2024-03-01"), at("2024-03-01T09:30:00Z"), event())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((parsed.revision, parsed.secret), (Some(3), None));
+    head.await.unwrap();
+
+    // A request without `revision`, written by hand, is taken by the stub.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, server::router(api)).await });
+    let response = reqwest::Client::new()
+        .put(format!("{url}/days/2024-03-01/slots/2024-03-01T09:30:00Z"))
+        .header("content-type", "application/json")
+        .body(r#"{"id":"67e55044-10b1-426f-9247-bb680e5fe0c8","at":"2024-01-01T00:00:00Z","day":"2024-01-01","secret":"s"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+    assert_eq!(body["revision"], 7);
+    assert!(body.get("secret").is_none(), "{body}");
 }
 
 /// What goes on the wire: RFC 3339 date-times (chrono's `Display`, `2024-02-29

@@ -5,9 +5,18 @@
 use serde::{Serialize, Deserialize};
 use crate::runtime;
 
+/// Sent and received: the readOnly `revision` is required in responses only, the writeOnly `secret` in requests only.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub id: ::uuid::Uuid,
+    ///
+    /// Read-only: sent by the server, ignored in requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<i64>,
+    ///
+    /// Write-only: sent in requests, never in responses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
     pub at: ::chrono::DateTime<::chrono::Utc>,
     pub day: ::chrono::NaiveDate,
     #[serde(

@@ -57,10 +57,23 @@ logging.getLogger("werkzeug").setLevel(logging.ERROR)
 # header and cookie value instead of sending it in `form`/`simple` style, as
 # a client sharing a bug with its server might. The run must then fail
 # (test_run.py): proof that it can.
-BROKEN_ENCODER = (
-    "pub fn param(value: impl fmt::Display) -> String {\n    value.to_string()\n}",
-    'pub fn param(value: impl fmt::Display) -> String {\n    format!("\\"{value}\\"")\n}',
-)
+BROKEN_ENCODER = [
+    # Required parameters and the items of exploded arrays.
+    (
+        "pub fn param(value: impl fmt::Display) -> String {\n    value.to_string()\n}",
+        'pub fn param(value: impl fmt::Display) -> String {\n    format!("\\"{value}\\"")\n}',
+    ),
+    # Optional parameters.
+    (
+        "        out.push((name.into(), value.to_string()));",
+        '        out.push((name.into(), format!("\\"{value}\\"")));',
+    ),
+    # `explode: false` arrays and the delimited styles.
+    (
+        "    values.iter().map(ToString::to_string).collect::<Vec<_>>().join(sep)",
+        '    values.iter().map(|v| format!("\\"{v}\\"")).collect::<Vec<_>>().join(sep)',
+    ),
+]
 
 
 def load(path):
@@ -249,9 +262,11 @@ def build_harness(spec, apigen, out, broken):
     if broken:
         client = api / "src" / "runtime" / "client.rs"
         text = client.read_text()
-        if BROKEN_ENCODER[0] not in text:
-            raise SystemExit("--break-encoder: runtime/client.rs no longer has the `param` it patches")
-        client.write_text(text.replace(*BROKEN_ENCODER))
+        for good, bad in BROKEN_ENCODER:
+            if good not in text:
+                raise SystemExit(f"--break-encoder: runtime/client.rs no longer has the line it patches: {good}")
+            text = text.replace(good, bad)
+        client.write_text(text)
     harness.mkdir(parents=True, exist_ok=True)
     shutil.copy(Path(__file__).parent / "harness" / "main.rs", harness / "main.rs")
     (harness / "Cargo.toml").write_text(

@@ -68,10 +68,14 @@ class BrokenEncoder(unittest.TestCase):
         problems, operations, validated = run.run(HERE / "quoting.yaml", apigen, out, seed=1, broken=True)
         self.assertEqual((operations, validated), (1, 0), problems)
         [problem] = problems
-        # Each value the patched `param` encodes is read back with its
+        # Each value the patched encoders write is read back with its
         # quotes: a required query string and the items of an exploded array.
         self.assertIn('query `q`: sent "\\"a b&c=d+e/f?g\\"", given "a b&c=d+e/f?g"', problem)
         self.assertIn('query `tags`: sent ["\\"x y\\"", "\\"x y\\""], given ["x y", "x y"]', problem)
+        # Optional parameters and `explode: false` arrays go through other
+        # encoders (`push`, `join`): patched too, and caught too.
+        self.assertIn('header `X-Trace`: sent "\\"', problem)
+        self.assertIn('query `fields`: sent ["\\"', problem)
 
 
 if __name__ == "__main__":

@@ -721,9 +721,14 @@ fn rewrite_refs(v: &mut Value) {
 }
 
 /// `parent`: the key `v` sits under. Values under `example`, `default`,
-/// `enum` and extensions are data, not schemas, except the `default`
-/// response of a `responses` map.
+/// `enum` and extensions are data, not schemas, except in a map of names
+/// (the `default` response of a `responses` map, a property named
+/// `default`: Kubernetes' `LimitRangeItem`).
 fn rewrite_refs_in(v: &mut Value, parent: &str) {
+    let names = matches!(
+        parent,
+        "responses" | "properties" | "patternProperties" | "definitions" | "schemas" | "parameters" | "headers"
+    );
     match v {
         Value::Object(o) => {
             for (k, child) in o.iter_mut() {
@@ -740,14 +745,14 @@ fn rewrite_refs_in(v: &mut Value, parent: &str) {
                             }
                         }
                     }
-                } else if parent == "responses" && k == "default"
+                } else if names
                     || !matches!(k.as_str(), "example" | "examples" | "default" | "enum") && !k.starts_with("x-")
                 {
                     rewrite_refs_in(child, k);
                 }
             }
         }
-        Value::Array(a) => a.iter_mut().for_each(|child| rewrite_refs_in(child, parent)),
+        Value::Array(a) => a.iter_mut().for_each(|child| rewrite_refs_in(child, "")),
         _ => {}
     }
 }
@@ -774,6 +779,17 @@ mod tests {
         assert_eq!(schema["$ref"], "#/components/schemas/error");
         // A schema's `default` is data: a `$ref` in it is not rewritten.
         assert_eq!(doc["components"]["schemas"]["error"]["default"]["$ref"], "#/definitions/kept");
+    }
+
+    /// Found by the conformance run: Kubernetes' `LimitRangeItem` has a
+    /// property named `default`, a schema whose `$ref` was left in 2.0 form.
+    #[test]
+    fn a_property_named_default_is_a_schema() {
+        let (doc, _) = run(json!({"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {},
+            "definitions": {"Q": {"type": "string"}, "Item": {"type": "object", "properties": {
+                "default": {"type": "object", "additionalProperties": {"$ref": "#/definitions/Q"}}}}}}));
+        let item = &doc["components"]["schemas"]["Item"]["properties"]["default"];
+        assert_eq!(item["additionalProperties"]["$ref"], "#/components/schemas/Q");
     }
 
     #[test]

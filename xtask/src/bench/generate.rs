@@ -103,8 +103,9 @@ fn reason(log: &Path) -> String {
     let found = lines.iter().position(|l| l.contains("fail") || l.contains("rror") || l.contains("panicked at"));
     let line = match found {
         Some(i) if lines[i].contains("panicked at") => {
-            let place = lines[i].rsplit("/src/").next().unwrap_or_default().trim_end_matches(':');
-            let crate_dir = lines[i].split("/src/").next().unwrap_or_default().rsplit('/').next().unwrap_or_default();
+            // `…/progenitor-impl-0.15.1/src/method.rs:2057:23:`
+            let (dir, place) = lines[i].rsplit_once("/src/").unwrap_or_default();
+            let (place, crate_dir) = (place.trim_end_matches(':'), dir.rsplit('/').next().unwrap_or_default());
             format!("panic in {crate_dir} {place}: {}", lines.get(i + 1).unwrap_or(&""))
         }
         Some(i) => lines[i].to_string(),

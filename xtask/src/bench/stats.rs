@@ -16,8 +16,7 @@ impl Spread {
         values.sort_by(f64::total_cmp);
         let (first, last) = (*values.first()?, *values.last()?);
         let middle = values.len() / 2;
-        let median =
-            if values.len() % 2 == 1 { values[middle] } else { (values[middle - 1] + values[middle]) / 2.0 };
+        let median = if values.len() % 2 == 1 { values[middle] } else { (values[middle - 1] + values[middle]) / 2.0 };
         Some(Spread { median, min: first, max: last })
     }
 

@@ -222,3 +222,48 @@ fn serde_derives_follow_what_each_side_does() {
     let types = &files["src/train_travel/types.rs"];
     assert!(types.contains("use serde::{Serialize, Deserialize};"), "{types}");
 }
+
+/// A type no operation reaches derives both ways, and so does everything
+/// it holds, even a type operations only receive: Spotify's `AlbumBase`
+/// (an `allOf` base) holds `CopyrightObject`, and a client-only crate
+/// derived `Serialize` on the one and not on the other (35 E0277).
+#[test]
+fn a_type_no_operation_uses_makes_what_it_holds_derive_both_ways() {
+    let dir = std::env::temp_dir().join(format!("apigen-unused-derives-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("s.yaml");
+    std::fs::write(
+        &spec,
+        r#"
+openapi: 3.0.3
+info: {title: S, version: "1"}
+paths:
+  /albums:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Copyright'}
+components:
+  schemas:
+    Copyright:
+      type: object
+      properties: {text: {type: string}}
+    AlbumBase:
+      type: object
+      properties:
+        copyrights: {type: array, items: {$ref: '#/components/schemas/Copyright'}}
+"#,
+    )
+    .unwrap();
+    let files = apigen::generate(&[&spec], Options { client: true, server: false, ..Default::default() }).unwrap().files;
+    std::fs::remove_dir_all(&dir).ok();
+    let types = &files["src/s/types.rs"];
+    for name in ["AlbumBase", "Copyright"] {
+        let at = types.find(&format!("pub struct {name} {{")).unwrap_or_else(|| panic!("{name}: {types}"));
+        let derive = &types[types[..at].rfind("#[derive(").unwrap()..at];
+        assert!(derive.contains("Serialize") && derive.contains("Deserialize"), "{name}: {derive}");
+    }
+}

@@ -39,6 +39,9 @@ struct Row {
     check: Option<(Result<(), String>, Duration)>,
     /// For an API split by tag: the largest tag's feature alone, checked.
     one_tag: Option<(String, Result<(), String>, Duration)>,
+    /// The client without the server (with the largest tag, if split):
+    /// the serde derives each side gates must still add up.
+    client_alone: Option<Result<(), String>>,
     refused: Option<String>,
 }
 
@@ -67,20 +70,33 @@ pub fn run(settings: &Settings) -> ExitCode {
             }
             eprintln!("checking {} ({} lines)", row.spec, row.lines);
             row.check = Some(check(&krate, &["--all-features"]));
-            if let Some(tag) = largest_tag(&krate) {
+            let tag = largest_tag(&krate);
+            if let Some(tag) = &tag {
                 eprintln!("checking {} with feature {tag} alone", row.spec);
                 touch(&krate.join("src/lib.rs"));
                 let features = format!("client,server,{tag}");
                 let (result, time) = check(&krate, &["--no-default-features", "--features", &features]);
-                row.one_tag = Some((tag, result, time));
+                row.one_tag = Some((tag.clone(), result, time));
             }
+            eprintln!("checking {} with the client alone", row.spec);
+            touch(&krate.join("src/lib.rs"));
+            let features = tag.map_or("client".into(), |t| format!("client,{t}"));
+            let (result, _) = check(&krate, &["--no-default-features", "--features", &features]);
+            if let Err(e) = &result {
+                eprintln!("{}: the client alone does not compile: {e}", row.spec);
+            }
+            row.client_alone = Some(result);
         }
         rows.push(row);
     }
     print_table(&rows);
     let failed = rows
         .iter()
-        .filter(|r| matches!(r.check, Some((Err(_), _))) || matches!(r.one_tag, Some((_, Err(_), _))))
+        .filter(|r| {
+            matches!(r.check, Some((Err(_), _)))
+                || matches!(r.one_tag, Some((_, Err(_), _)))
+                || matches!(r.client_alone, Some(Err(_)))
+        })
         .count();
     let refused = rows.iter().filter(|r| r.refused.is_some()).count();
     let compiled = rows.iter().filter(|r| matches!(r.check, Some((Ok(()), _)))).count();
@@ -147,6 +163,7 @@ fn generate(spec: &Path, out: &Path) -> Row {
         generate,
         check: None,
         one_tag: None,
+        client_alone: None,
         refused: None,
     };
     match result {

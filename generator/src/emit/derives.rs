@@ -76,7 +76,20 @@ impl<'a> Directions<'a> {
     /// `sides`: whether the output has a client, a server stub and the
     /// conformance driver (which parses what the client sends).
     pub fn of(api: &'a Api, sides: (bool, bool, bool), layout: Layout) -> Self {
-        let (sent, received) = travels(api);
+        let (mut sent, mut received) = travels(api);
+        // A type no operation reaches derives both ways (a user may build
+        // or parse it), and so must everything it holds: Spotify's
+        // `AlbumBase` (only an `allOf` base) holds `CopyrightObject`,
+        // which operations only receive.
+        let unused: Vec<&str> = api
+            .types
+            .keys()
+            .map(String::as_str)
+            .filter(|n| !sent.contains(n) && !received.contains(n))
+            .collect();
+        for out in [&mut sent, &mut received] {
+            close(api, unused.clone(), out);
+        }
         let (client, server, conformance) = sides;
         let mut present = Sides::default();
         present.set(CLIENT, client);
@@ -272,6 +285,11 @@ fn reach<'a>(api: &'a Api, roots: impl Iterator<Item = &'a TypeRef>, out: &mut B
     for ty in roots {
         ty.named_types(&mut stack);
     }
+    close(api, stack, out);
+}
+
+/// Adds the types named in `stack`, and all they refer to, to `out`.
+fn close<'a>(api: &'a Api, mut stack: Vec<&'a str>, out: &mut BTreeSet<&'a str>) {
     while let Some(name) = stack.pop() {
         if out.insert(name) {
             push_refs(api, name, &mut stack);

@@ -258,7 +258,8 @@ components:
 "#,
     )
     .unwrap();
-    let files = apigen::generate(&[&spec], Options { client: true, server: false, ..Default::default() }).unwrap().files;
+    let files =
+        apigen::generate(&[&spec], Options { client: true, server: false, ..Default::default() }).unwrap().files;
     std::fs::remove_dir_all(&dir).ok();
     let types = &files["src/s/types.rs"];
     for name in ["AlbumBase", "Copyright"] {

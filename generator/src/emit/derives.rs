@@ -81,12 +81,8 @@ impl<'a> Directions<'a> {
         // or parse it), and so must everything it holds: Spotify's
         // `AlbumBase` (only an `allOf` base) holds `CopyrightObject`,
         // which operations only receive.
-        let unused: Vec<&str> = api
-            .types
-            .keys()
-            .map(String::as_str)
-            .filter(|n| !sent.contains(n) && !received.contains(n))
-            .collect();
+        let unused: Vec<&str> =
+            api.types.keys().map(String::as_str).filter(|n| !sent.contains(n) && !received.contains(n)).collect();
         for out in [&mut sent, &mut received] {
             close(api, unused.clone(), out);
         }

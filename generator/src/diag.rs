@@ -177,6 +177,22 @@ impl Sink {
 
 /// Appends one reference token to an RFC 6901 JSON pointer.
 pub fn ptr(base: &str, token: &str) -> String {
-    let escaped = token.replace('~', "~0").replace('/', "~1");
-    format!("{base}/{escaped}")
+    // Called for every node the source stage walks (GitHub's spec: millions
+    // of times): one allocation, sized up front, and no escaping pass for
+    // the usual token without `~` or `/`.
+    let mut out = String::with_capacity(base.len() + 1 + token.len());
+    out.push_str(base);
+    out.push('/');
+    if token.contains(['~', '/']) {
+        for c in token.chars() {
+            match c {
+                '~' => out.push_str("~0"),
+                '/' => out.push_str("~1"),
+                c => out.push(c),
+            }
+        }
+    } else {
+        out.push_str(token);
+    }
+    out
 }

@@ -883,6 +883,52 @@ pub struct Discriminator {
     /// Wire value → Rust type name.
     pub mapping: BTreeMap<String, String>,
     /// The variant for a tag this version does not document (`Unknown`,
-    /// unless a variant has that name).
+    /// unless an arm has that name).
     pub unknown: String,
+}
+
+/// One arm of the tagged enum a discriminated `oneOf` is emitted as.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arm<'v> {
+    pub rust_name: String,
+    pub ty: &'v TypeRef,
+    /// The wire value of the discriminator property that selects the arm.
+    pub tag: String,
+}
+
+impl Discriminator {
+    /// The arms of the tagged enum, in variant order. A variant that one
+    /// mapping value (or none: its type's name) selects is one arm, named
+    /// as the variant. A variant that several values select is one arm
+    /// per value (in wire order), named after the value: with a single
+    /// arm the value would be lost on the way in and the client would
+    /// always send the first (scalar-galaxy maps five values to `Planet`).
+    /// Names are unique; a value's name that a variant has gets a suffix.
+    pub fn arms<'v>(&self, variants: &'v [Variant]) -> Vec<Arm<'v>> {
+        let tags = |v: &Variant| -> Vec<&str> {
+            let TypeRef::Named { name } = &v.ty else { return Vec::new() };
+            self.mapping.iter().filter(|(_, t)| *t == name).map(|(w, _)| w.as_str()).collect()
+        };
+        let mut namer = crate::naming::Namer::new();
+        variants.iter().filter(|v| tags(v).len() < 2).for_each(|v| namer.reserve(&v.rust_name));
+        let mut arms = Vec::new();
+        for v in variants {
+            match tags(v).as_slice() {
+                [] => {
+                    let tag = match &v.ty {
+                        TypeRef::Named { name } => name.clone(),
+                        _ => v.rust_name.clone(),
+                    };
+                    arms.push(Arm { rust_name: v.rust_name.clone(), ty: &v.ty, tag });
+                }
+                [one] => arms.push(Arm { rust_name: v.rust_name.clone(), ty: &v.ty, tag: one.to_string() }),
+                many => arms.extend(many.iter().map(|w| Arm {
+                    rust_name: namer.claim(&crate::naming::camel(w)),
+                    ty: &v.ty,
+                    tag: w.to_string(),
+                })),
+            }
+        }
+        arms
+    }
 }

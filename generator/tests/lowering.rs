@@ -156,6 +156,9 @@ fn names_beside_the_specs_own_are_decided_in_lowering() {
     assert_eq!(api["types"]["Named"]["additional"]["rust_name"], "additional_properties2");
     assert_eq!(api["types"]["NamedState"]["unknown"], "Unknown2");
     assert_eq!(api["types"]["Tagged"]["discriminator"]["unknown"], "Unknown2");
+    // The arms of `Body` are named after the values that share `Planet`,
+    // one of which is `unknown`: the catch-all steers clear of the arms.
+    assert_eq!(api["types"]["Body"]["discriminator"]["unknown"], "Unknown2");
 
     let ops = api["operations"].as_array().unwrap();
     let op = |name: &str| ops.iter().find(|o| o["name"] == name).unwrap_or_else(|| panic!("{name}"));

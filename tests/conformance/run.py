@@ -27,6 +27,7 @@ import json
 import logging
 import os
 import shutil
+import re
 import subprocess
 import sys
 import threading
@@ -155,7 +156,27 @@ def gaps(doc):
                 reason = "openapi-core 0.23 reads deepObject parameters only when their schema says `type: object`"
             if reason:
                 out[(key, where, p.get("name"))] = reason
+        # Stripe's form bodies give every property `encoding` style
+        # deepObject (`expand[0]=a`, `fee=5`); openapi-core 0.23 decodes one
+        # only when its schema says `type: object` (as for queries) and
+        # otherwise stops at it ("not available"), so such a body is judged
+        # only when it leaves them out.
+        body = casegen.resolve(doc, op.get("requestBody", {}))
+        form = body.get("content", {}).get("application/x-www-form-urlencoded", {})
+        props = casegen.resolve(doc, form.get("schema", {})).get("properties", {})
+        for name, enc in (form.get("encoding") or {}).items():
+            if enc.get("style") == "deepObject" and casegen.resolve(doc, props.get(name, {})).get("type") != "object":
+                out[(key, "body", name)] = (
+                    "openapi-core 0.23 decodes a form body's deepObject property only when its schema says "
+                    "`type: object`, and then judges nothing else of that body"
+                )
     return out
+
+
+def undecodable(op, error, exempt):
+    """A body error openapi-core gives for an exempt deepObject array."""
+    found = re.search(r"\('deepObject', '([^']+)'\): not available", explain(error))
+    return bool(found) and (op, "body", found.group(1)) in exempt
 
 
 def normal(v):
@@ -354,7 +375,7 @@ def run(spec, apigen, out, seed, broken=False):
             except Exception as e:  # openapi-core cannot read this part of the spec
                 problems.append(f"{op}: openapi-core cannot judge it ({type(e).__name__}: {e})\n      request: {raw(request)}")
                 continue
-            judged = [e for e in result.errors if (op, *located(e)) not in exempt]
+            judged = [e for e in result.errors if (op, *located(e)) not in exempt and not undecodable(op, e, exempt)]
             media = case.get("media_type") or ""
             if media.startswith("multipart/form-data") and any(isinstance(e, RequestBodyValidationError) for e in judged):
                 # openapi-core does not cast parts: the body is read by multipart.py.

@@ -363,27 +363,17 @@ fn number_literal(n: &serde_json::Number) -> Option<proc_macro2::Literal> {
 }
 
 /// `oneOf` with a discriminator: serde's internally tagged enum, one arm
-/// per variant with every wire value that maps to it.
+/// per wire value a caller can mean ([`Discriminator::arms`]).
 fn tagged(name: &proc_macro2::Ident, variants: &[Variant], d: &Discriminator, serde: &Serde) -> TokenStream {
     let Serde { inline, gated, .. } = serde;
-    let (property, mapping) = (&d.property, &d.mapping);
+    let property = &d.property;
     let unknown = format_ident!("{}", d.unknown);
-    let arms = variants.iter().map(|v| {
-        let ident = format_ident!("{}", v.rust_name);
-        let ty = rust_type(&v.ty, &TokenStream::new());
-        let target = match &v.ty {
-            TypeRef::Named { name } => Some(name.as_str()),
-            _ => None,
-        };
-        let mut wires: Vec<&str> =
-            mapping.iter().filter(|(_, t)| Some(t.as_str()) == target).map(|(w, _)| w.as_str()).collect();
-        if wires.is_empty() {
-            wires.push(target.unwrap_or(v.rust_name.as_str()));
-        }
-        let first = wires[0];
-        let aliases = &wires[1..];
+    let arms = d.arms(variants).into_iter().map(|arm| {
+        let ident = format_ident!("{}", arm.rust_name);
+        let ty = rust_type(arm.ty, &TokenStream::new());
+        let tag = &arm.tag;
         quote! {
-            #[serde(rename = #first #(, alias = #aliases)*)]
+            #[serde(rename = #tag)]
             #ident(#ty),
         }
     });

@@ -154,26 +154,24 @@ impl<'a> Checks<'a> {
         }
     }
 
-    /// One `match` arm per union variant, checking its value.
-    fn union_arms(&self, variants: &[crate::ir::Variant]) -> Vec<TokenStream> {
-        variants
-            .iter()
-            .map(|v| {
-                let ident = format_ident!("{}", v.rust_name);
-                match &v.ty {
-                    TypeRef::Null => quote! { Self::#ident => {} },
-                    t => {
-                        let check = self.check(t, &quote! { v });
-                        // A variant with nothing to check binds nothing.
-                        if check.is_empty() {
-                            quote! { Self::#ident(_) => {} }
-                        } else {
-                            quote! { Self::#ident(v) => { #check } }
-                        }
+    /// One `match` arm per enum arm (`(name, type)`), checking its value.
+    fn union_arms<'v>(&self, arms: impl Iterator<Item = (&'v str, &'v TypeRef)>) -> Vec<TokenStream> {
+        arms.map(|(name, ty)| {
+            let ident = format_ident!("{}", name);
+            match ty {
+                TypeRef::Null => quote! { Self::#ident => {} },
+                t => {
+                    let check = self.check(t, &quote! { v });
+                    // A variant with nothing to check binds nothing.
+                    if check.is_empty() {
+                        quote! { Self::#ident(_) => {} }
+                    } else {
+                        quote! { Self::#ident(v) => { #check } }
                     }
                 }
-            })
-            .collect()
+            }
+        })
+        .collect()
     }
 
     /// `impl Validate` for every named type with something to check
@@ -242,7 +240,13 @@ impl<'a> Checks<'a> {
                 }
             }
             TypeKind::OneOf { variants, discriminator } => {
-                let arms = self.union_arms(variants);
+                let arms = match discriminator {
+                    Some(d) => {
+                        let arms = d.arms(variants);
+                        self.union_arms(arms.iter().map(|a| (a.rust_name.as_str(), a.ty)))
+                    }
+                    None => self.union_arms(variants.iter().map(|v| (v.rust_name.as_str(), &v.ty))),
+                };
                 let unknown = discriminator.as_ref().map(|d| {
                         let ident = format_ident!("{}", d.unknown);
                         let property = &d.property;
@@ -254,7 +258,7 @@ impl<'a> Checks<'a> {
                 }
             }
             TypeKind::AnyOf { variants } => {
-                let arms = self.union_arms(variants);
+                let arms = self.union_arms(variants.iter().map(|v| (v.rust_name.as_str(), &v.ty)));
                 quote! {
                     match self { #(#arms)* }
                 }

@@ -544,8 +544,10 @@ impl<'a> TypeSpace<'a> {
                 }
             }
         }
-        let unknown = free("Unknown", lowered.iter().map(|v| v.rust_name.as_str()));
-        Discriminator { property: d.property_name.clone(), mapping, unknown }
+        let mut d = Discriminator { property: d.property_name.clone(), mapping, unknown: String::new() };
+        let arms = d.arms(lowered);
+        d.unknown = free("Unknown", arms.iter().map(|a| a.rust_name.as_str()));
+        d
     }
 
     /// allOf of object schemas merges into one struct; anything else stays

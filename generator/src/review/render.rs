@@ -200,7 +200,9 @@ fn where_<S>(f: &Finding<S>) -> String {
 }
 
 fn parameter(p: &summary::Parameter) -> String {
-    format!("{} ({}{}): {}", p.name, p.location, if p.required { ", required" } else { "" }, p.ty)
+    let required = if p.required { ", required" } else { "" };
+    let access = p.access.map(|a| format!(", {a}")).unwrap_or_default();
+    format!("{} ({}{required}{access}): {}", p.name, p.location, p.ty)
 }
 
 fn target(op: &summary::Operation) -> String {

@@ -45,6 +45,9 @@ pub struct Parameter {
     pub required: bool,
     #[serde(rename = "type")]
     pub ty: String,
+    /// `read-only` or `write-only`, for a body field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -156,12 +159,25 @@ fn pagination(api: &Api, p: &ir::Pagination) -> String {
 fn fields(api: &Api, ty: &TypeRef) -> Vec<Parameter> {
     let TypeRef::Named { name } = ty else { return Vec::new() };
     let Some(TypeKind::Struct { fields, .. }) = api.types.get(name).map(|t| &t.kind) else { return Vec::new() };
-    fields.iter().map(|f| described(api, &f.name, "body", f.required, &f.ty)).collect()
+    // These are a request's fields: a required `readOnly` property is not
+    // required in a request (OpenAPI 3: it SHALL NOT be sent, and the
+    // generated type makes it optional), a `writeOnly` one still is.
+    fields
+        .iter()
+        .map(|f| {
+            let access = match (f.read_only, f.write_only) {
+                (true, _) => Some("read-only"),
+                (_, true) => Some("write-only"),
+                _ => None,
+            };
+            Parameter { access, ..described(api, &f.name, "body", f.required && !f.read_only, &f.ty) }
+        })
+        .collect()
 }
 
 /// A parameter, header or body field with its type described.
 fn described(api: &Api, name: &str, location: &str, required: bool, ty: &TypeRef) -> Parameter {
-    Parameter { name: name.to_owned(), location: location.to_owned(), required, ty: describe(api, ty) }
+    Parameter { name: name.to_owned(), location: location.to_owned(), required, ty: describe(api, ty), access: None }
 }
 
 /// A type in a few words, with its constraints: `string, 3..=100 chars,

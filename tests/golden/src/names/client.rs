@@ -79,6 +79,15 @@ impl Client {
     pub fn names2(&self) -> Names2_2Builder<'_> {
         Names2_2Builder { client: self }
     }
+
+    ///
+    /// `POST /bodies`
+    pub fn create_body(&self, body: types::Body) -> CreateBodyBuilder<'_> {
+        CreateBodyBuilder {
+            client: self,
+            body,
+        }
+    }
 }
 
 /// A call to `path` in this API's protocol; what an operation does
@@ -109,6 +118,7 @@ fn template(operation: &str) -> &'static str {
     match operation {
         "names_2" => "/names",
         "names2" => "/names",
+        "create_body" => "/bodies",
         _ => "",
     }
 }
@@ -242,3 +252,55 @@ impl Names2_2Builder<'_> {
 /// Documented error responses of [`Client::names2`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum Names2_2Error {}
+/// A request of [`Client::create_body`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateBodyBuilder<'a> {
+    client: &'a Client,
+    body: types::Body,
+}
+
+impl CreateBodyBuilder<'_> {
+    /// Sends the request: the documented success value, or the error.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<types::Body, Error<CreateBodyError>>> {
+        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
+    }
+
+    /// Sends the request: the success value with its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Success<types::Body>, Error<CreateBodyError>>> {
+        self.client.send(self.into_call(), Self::decode_response)
+    }
+
+    /// The request as the transport sends it.
+    fn into_call(
+        self,
+    ) -> Result<runtime::client::Call<'static, Scheme>, Error<CreateBodyError>> {
+        let path = "/bodies".to_owned();
+        let call = runtime::client::Call {
+            body: Some({
+                let body = &self.body;
+                runtime::client::Body::json("application/json", body)?
+            }),
+            ..call("create_body", Method::POST, false, path)
+        };
+        Ok(call)
+    }
+
+    /// The response as documented, or the error.
+    fn decode_response(
+        response: runtime::client::RawResponse,
+    ) -> Result<Success<types::Body>, Error<CreateBodyError>> {
+        match response.status.as_u16() {
+            201 => Ok(Success::new(json(&response)?, response)),
+            _ => Err(Error::Undocumented(response)),
+        }
+    }
+}
+
+/// Documented error responses of [`Client::create_body`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum CreateBodyError {}

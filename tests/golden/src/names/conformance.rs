@@ -30,6 +30,10 @@ pub async fn call(
             let request = client.names2();
             runtime::conformance::sent(request.send().await)
         }
+        "POST /bodies" => {
+            let request = client.create_body(args.required::<types::Body>("body", "")?);
+            runtime::conformance::sent(request.send().await)
+        }
         _ => Err(format!("no operation `{operation}` in this API")),
     }
 }

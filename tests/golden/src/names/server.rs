@@ -94,6 +94,12 @@ pub trait Api: Send + Sync + 'static {
         &self,
         input: Names2_2Input,
     ) -> impl Future<Output = Names2_2Response> + Send;
+    ///
+    /// `POST /bodies`
+    fn create_body(
+        &self,
+        input: CreateBodyInput,
+    ) -> impl Future<Output = CreateBodyResponse> + Send;
 }
 
 /// An `axum::Router` serving `api`: the documented routes (trailing
@@ -107,6 +113,7 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
             "/names",
             axum::routing::put(handle_names_2::<A>).post(handle_names2::<A>),
         )
+        .route("/bodies", axum::routing::post(handle_create_body::<A>))
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
         .method_not_allowed_fallback(|| async {
             FORMAT.reject(Rejection::MethodNotAllowed)
@@ -279,4 +286,91 @@ async fn serve_names2<A: Api>(
     cx.verdict()?;
     let input = Names2_2Input {};
     Ok(api.names2(input).await.into_response())
+}
+
+/// What a `create_body` request carries, decoded and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateBodyInput {
+    pub body: types::Body,
+}
+
+/// Every response `create_body` documents; nothing else can be sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CreateBodyResponse {
+    /// 201: created
+    Created(types::Body),
+}
+
+impl CreateBodyResponse {
+    /// The HTTP status this response is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Created(_) => 201,
+        }
+    }
+
+    /// The documented response for `status` (and, where errors are
+    /// told apart by code, `code`) with a JSON `body`; an error if
+    /// the spec documents no such response or the body does not fit.
+    pub fn documented(
+        status: u16,
+        code: Option<&str>,
+        body: Option<::serde_json::Value>,
+    ) -> Result<Self, String> {
+        let body = body.unwrap_or(::serde_json::Value::Null);
+        match (status, code) {
+            (201, _) => Ok(Self::Created(runtime::server::from_json(body)?)),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `create_body`"
+                    ),
+                )
+            }
+        }
+    }
+
+    fn into_response(self) -> Response {
+        match self {
+            Self::Created(body) => {
+                FORMAT.json("create_body", 201, "application/json", &body)
+            }
+        }
+    }
+}
+
+/// Handles `POST /bodies`.
+async fn handle_create_body<A: Api>(
+    State(api): State<Arc<A>>,
+    path: PathParams,
+    request: Request,
+) -> Response {
+    let path = path.bind(&[]);
+    runtime::server::handle(
+            "create_body",
+            &FORMAT,
+            Box::pin(serve_create_body(&*api, path, request)),
+        )
+        .await
+}
+
+/// Reads, authenticates and validates a `create_body` request, then calls the implementation.
+async fn serve_create_body<A: Api>(
+    api: &A,
+    path: PathParams,
+    request: Request,
+) -> Result<Response, Rejection> {
+    let mut cx = Incoming::read(request, path).await?;
+    cx.media_type_is("application/json")?;
+    let body = cx.json_body::<types::Body>(true);
+    let (Some(Some(body)),) = (body,) else {
+        return Err(cx.invalid());
+    };
+    cx.check_body(|c| {
+        let v = &body;
+        runtime::validate::Validate::validate(v, c);
+    });
+    cx.verdict()?;
+    let input = CreateBodyInput { body };
+    Ok(api.create_body(input).await.into_response())
 }

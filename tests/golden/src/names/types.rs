@@ -7,12 +7,35 @@ use serde::{Serialize, Deserialize};
 #[cfg(feature = "server")]
 use crate::runtime;
 
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum Body {
+    #[serde(rename = "Moon")]
+    Moon2(Planet),
+    #[serde(rename = "dwarf")]
+    Dwarf(Planet),
+    #[serde(rename = "gas_giant")]
+    GasGiant(Planet),
+    #[serde(rename = "unknown")]
+    Unknown(Planet),
+    #[serde(rename = "moon")]
+    Moon(Moon),
+    /// A `type` value this version of the API does not document.
+    #[serde(other)]
+    Unknown2,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "server", derive(Serialize))]
 pub struct Known {
     pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Moon {
+    pub name: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -94,6 +117,13 @@ pub struct Names2Response400 {
     pub message: Option<String>,
 }
 
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Planet {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rings: Option<i64>,
+}
+
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[cfg_attr(feature = "server", derive(Serialize))]
 #[serde(tag = "kind")]
@@ -111,6 +141,39 @@ pub enum Tagged {
 #[cfg_attr(feature = "server", derive(Serialize))]
 pub struct Unknown {
     pub kind: String,
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for Body {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        match self {
+            Self::Moon2(v) => {
+                runtime::validate::Validate::validate(v, c);
+            }
+            Self::Dwarf(v) => {
+                runtime::validate::Validate::validate(v, c);
+            }
+            Self::GasGiant(v) => {
+                runtime::validate::Validate::validate(v, c);
+            }
+            Self::Unknown(v) => {
+                runtime::validate::Validate::validate(v, c);
+            }
+            Self::Moon(_) => {}
+            Self::Unknown2 => {
+                c.key(
+                    "type",
+                    |c| {
+                        c
+                            .unknown(
+                                ::serde_json::Value::Null,
+                                &["'Moon'", "'dwarf'", "'gas_giant'", "'moon'", "'unknown'"],
+                            )
+                    },
+                )
+            }
+        }
+    }
 }
 
 #[cfg(feature = "server")]
@@ -149,6 +212,29 @@ impl runtime::validate::Validate for NamedState {
     fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
         if let Self::Unknown2(v) = self {
             c.unknown(::serde_json::Value::String(v.clone()), &["'on'", "'unknown'"]);
+        }
+    }
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for Planet {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        if let Some(v) = &self.rings {
+            c.key(
+                "rings",
+                |c| {
+                    c.number(
+                        *v as f64,
+                        &runtime::validate::Range {
+                            minimum: Some(0f64),
+                            maximum: None,
+                            exclusive_minimum: false,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                        },
+                    );
+                },
+            );
         }
     }
 }

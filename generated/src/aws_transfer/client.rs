@@ -4,7 +4,10 @@
 #![allow(clippy::result_large_err)]
 use super::types;
 use crate::runtime;
-use runtime::client::{Error, Success, json};
+use runtime::client::{
+    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, json,
+};
+
 use reqwest::Method;
 
 /// The documented server: Regional endpoint
@@ -175,23 +178,17 @@ pub struct DeleteSshPublicKeyBuilder<'a> {
 
 impl DeleteSshPublicKeyBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<(), Error<DeleteSshPublicKeyError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<()>, Error<DeleteSshPublicKeyError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<DeleteSshPublicKeyError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let headers: Vec<(&'static str, String)> = vec![
             ("X-Amz-Target", "TransferService.DeleteSshPublicKey".to_owned())
         ];
@@ -209,9 +206,7 @@ impl DeleteSshPublicKeyBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<()>, Error<DeleteSshPublicKeyError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new((), response)),
             _ => {
@@ -266,6 +261,11 @@ impl DeleteSshPublicKeyBuilder<'_> {
             }
         }
     }
+}
+
+impl runtime::client::Operation for DeleteSshPublicKeyBuilder<'_> {
+    type Value = ();
+    type Error = DeleteSshPublicKeyError;
 }
 
 /// Documented error responses of [`Client::delete_ssh_public_key`].

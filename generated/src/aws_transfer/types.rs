@@ -158,7 +158,7 @@ pub struct ResourceNotFoundException {
 #[cfg_attr(feature = "server", derive(Serialize))]
 pub struct ServiceUnavailableException {
     #[serde(rename = "Message")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -167,10 +167,10 @@ pub struct ServiceUnavailableException {
 #[cfg_attr(feature = "server", derive(Serialize))]
 pub struct ThrottlingException {
     #[serde(rename = "RetryAfterSeconds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after_seconds: Option<String>,
     #[serde(rename = "Message")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 

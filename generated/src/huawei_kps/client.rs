@@ -4,7 +4,10 @@
 #![allow(clippy::result_large_err)]
 use super::types;
 use crate::runtime;
-use runtime::client::{Error, Success, json, segment};
+use runtime::client::{
+    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, json, segment,
+};
+
 use reqwest::Method;
 
 /// The documented server.
@@ -209,21 +212,17 @@ pub struct DeleteKeypairBuilder<'a> {
 
 impl DeleteKeypairBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Result<(), Error<DeleteKeypairError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<()>, Error<DeleteKeypairError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<DeleteKeypairError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!(
             "/v3/{}/keypairs/{}", segment("project_id", self.project_id) ?,
             segment("keypair_name", self.keypair_name) ?
@@ -236,15 +235,18 @@ impl DeleteKeypairBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<()>, Error<DeleteKeypairError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
             400 => Err(Error::Response(DeleteKeypairError::BadRequest(json(&response)?))),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for DeleteKeypairBuilder<'_> {
+    type Value = ();
+    type Error = DeleteKeypairError;
 }
 
 /// Documented error responses of [`Client::delete_keypair`].

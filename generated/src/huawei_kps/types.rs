@@ -11,9 +11,9 @@ use serde::Serialize;
 #[cfg_attr(feature = "server", derive(Serialize))]
 pub struct ErrorRsp {
     /// 错误码
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// 错误描述
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<String>,
 }

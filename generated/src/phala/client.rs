@@ -4,7 +4,10 @@
 #![allow(clippy::result_large_err)]
 use super::types;
 use crate::runtime;
-use runtime::client::{Error, Success, json, segment};
+use runtime::client::{
+    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, json, segment,
+};
+
 use reqwest::Method;
 
 /// The documented server.
@@ -176,21 +179,17 @@ pub struct DeleteSshKeyBuilder<'a> {
 
 impl DeleteSshKeyBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Result<(), Error<DeleteSshKeyError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<()>, Error<DeleteSshKeyError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<DeleteSshKeyError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/api/v1/user/ssh-keys/{}", segment("key_id", self.key_id) ?);
         let call = runtime::client::Call {
             security: &[&[Scheme::ApiKeyHeader]],
@@ -200,9 +199,7 @@ impl DeleteSshKeyBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<()>, Error<DeleteSshKeyError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
             400 => Err(Error::Response(DeleteSshKeyError::BadRequest(json(&response)?))),
@@ -220,6 +217,11 @@ impl DeleteSshKeyBuilder<'_> {
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for DeleteSshKeyBuilder<'_> {
+    type Value = ();
+    type Error = DeleteSshKeyError;
 }
 
 /// Documented error responses of [`Client::delete_ssh_key`].

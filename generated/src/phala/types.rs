@@ -20,7 +20,7 @@ pub struct HttpException {
 #[cfg_attr(feature = "server", derive(Serialize))]
 pub struct HttpValidationError {
     /// Detail
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
 }
 

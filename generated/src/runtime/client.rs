@@ -69,6 +69,26 @@ impl<T> Success<T> {
     }
 }
 
+/// What an operation's request (its builder) answers with: `Value`, the
+/// documented success, or `Error<Self::Error>`. The builder's methods name
+/// their results through the aliases below, one short line each.
+pub trait Operation {
+    /// The documented success value.
+    type Value;
+    /// The documented error responses (the operation's `…Error` enum).
+    type Error;
+}
+
+/// What `send` gives: the documented success value, or the error.
+pub type Sent<O> = Result<<O as Operation>::Value, Error<<O as Operation>::Error>>;
+
+/// What `send_with_response` (and each page of `pages`) gives: the success
+/// value with its status and headers, or the error.
+pub type SentWithResponse<O> = Result<Success<<O as Operation>::Value>, Error<<O as Operation>::Error>>;
+
+/// A request as the transport sends it, or why it could not be built.
+pub type Prepared<O, S> = Result<Call<'static, S>, Error<<O as Operation>::Error>>;
+
 /// Everything an operation can fail with. `E` is the operation's own enum of
 /// documented error responses.
 #[derive(Debug)]

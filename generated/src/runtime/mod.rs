@@ -7,6 +7,8 @@ pub mod nullable;
 
 pub mod newtype;
 
+pub mod enums;
+
 pub mod pattern;
 
 #[cfg(any(feature = "client", feature = "server"))]

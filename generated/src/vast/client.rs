@@ -4,7 +4,10 @@
 #![allow(clippy::result_large_err)]
 use super::types;
 use crate::runtime;
-use runtime::client::{Error, Success, json, segment};
+use runtime::client::{
+    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, json, segment,
+};
+
 use reqwest::Method;
 
 /// The documented server: Production server
@@ -196,27 +199,17 @@ pub struct DetachSshBuilder<'a> {
 
 impl DetachSshBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<types::DetachSshResponse200, Error<DetachSshError>>,
-    > {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Success<types::DetachSshResponse200>, Error<DetachSshError>>,
-    > {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<DetachSshError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!(
             "/api/v0/instances/{}/ssh/{}/", segment("id", self.id) ?,
             segment("ssh_key_id", self.ssh_key_id) ?
@@ -229,9 +222,7 @@ impl DetachSshBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<types::DetachSshResponse200>, Error<DetachSshError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
             400 => Err(Error::Response(DetachSshError::BadRequest(json(&response)?))),
@@ -249,6 +240,11 @@ impl DetachSshBuilder<'_> {
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for DetachSshBuilder<'_> {
+    type Value = types::DetachSshResponse200;
+    type Error = DetachSshError;
 }
 
 /// Documented error responses of [`Client::detach_ssh`].
@@ -274,21 +270,17 @@ pub struct DeleteApiKeyBuilder<'a> {
 
 impl DeleteApiKeyBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Result<String, Error<DeleteApiKeyError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<String>, Error<DeleteApiKeyError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<DeleteApiKeyError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/api/v0/auth/apikeys/{}/", segment("id", self.id) ?);
         let call = runtime::client::Call {
             security: &[&[Scheme::BearerAuth]],
@@ -298,9 +290,7 @@ impl DeleteApiKeyBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<String>, Error<DeleteApiKeyError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
             400 => Err(Error::Response(DeleteApiKeyError::BadRequest(json(&response)?))),
@@ -317,6 +307,11 @@ impl DeleteApiKeyBuilder<'_> {
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for DeleteApiKeyBuilder<'_> {
+    type Value = String;
+    type Error = DeleteApiKeyError;
 }
 
 /// Documented error responses of [`Client::delete_api_key`].

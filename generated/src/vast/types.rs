@@ -6,14 +6,12 @@ use serde::Deserialize;
 
 #[cfg(feature = "server")]
 use serde::Serialize;
-
-#[cfg(feature = "server")]
 use crate::runtime;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "server", derive(Serialize))]
 pub struct DeleteApiKeyResponse400 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
 
@@ -26,144 +24,61 @@ pub type DeleteApiKeyResponse429 = DetachSshResponse429;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "server", derive(Serialize))]
 pub struct DetachSshResponse200 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "server", derive(Serialize))]
 pub struct DetachSshResponse400 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<DetachSshResponse400Error>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum DetachSshResponse400Error {
-    /// `"invalid_request"`
-    InvalidRequest,
-    /// A value this version of the API does not document.
-    Unknown(String),
-}
-
-impl DetachSshResponse400Error {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            DetachSshResponse400Error::InvalidRequest => "invalid_request",
-            DetachSshResponse400Error::Unknown(s) => s,
-        }
+runtime::enums::string_enum! {
+    pub enum DetachSshResponse400Error {
+        InvalidRequest = "invalid_request",
+        _ => Unknown,
     }
-}
-
-impl From<String> for DetachSshResponse400Error {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "invalid_request" => DetachSshResponse400Error::InvalidRequest,
-            _ => DetachSshResponse400Error::Unknown(s),
-        }
-    }
-}
-
-impl ::std::fmt::Display for DetachSshResponse400Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    impl Deserialize;
 }
 
 #[cfg(feature = "server")]
-impl Serialize for DetachSshResponse400Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DetachSshResponse400Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+runtime::enums::string_enum!(impl Serialize for DetachSshResponse400Error);
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "server", derive(Serialize))]
 pub struct DetachSshResponse404 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<DetachSshResponse404Error>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum DetachSshResponse404Error {
-    /// `"no_such_instance"`
-    NoSuchInstance,
-    /// `"no_such_ssh_key"`
-    NoSuchSshKey,
-    /// A value this version of the API does not document.
-    Unknown(String),
-}
-
-impl DetachSshResponse404Error {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            DetachSshResponse404Error::NoSuchInstance => "no_such_instance",
-            DetachSshResponse404Error::NoSuchSshKey => "no_such_ssh_key",
-            DetachSshResponse404Error::Unknown(s) => s,
-        }
+runtime::enums::string_enum! {
+    pub enum DetachSshResponse404Error {
+        NoSuchInstance = "no_such_instance",
+        NoSuchSshKey = "no_such_ssh_key",
+        _ => Unknown,
     }
-}
-
-impl From<String> for DetachSshResponse404Error {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "no_such_instance" => DetachSshResponse404Error::NoSuchInstance,
-            "no_such_ssh_key" => DetachSshResponse404Error::NoSuchSshKey,
-            _ => DetachSshResponse404Error::Unknown(s),
-        }
-    }
-}
-
-impl ::std::fmt::Display for DetachSshResponse404Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    impl Deserialize;
 }
 
 #[cfg(feature = "server")]
-impl Serialize for DetachSshResponse404Error {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DetachSshResponse404Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+runtime::enums::string_enum!(impl Serialize for DetachSshResponse404Error);
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "server", derive(Serialize))]
 pub struct DetachSshResponse429 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 
@@ -172,11 +87,11 @@ pub type DetachSshResponse500 = Error;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "server", derive(Serialize))]
 pub struct Error {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
 

@@ -55,6 +55,12 @@ impl Serde {
         })
     }
 
+    /// Whether some build serialises the type (derives `Serialize` or
+    /// implements it): its fields need their `skip_serializing_if`.
+    pub fn serializes(&self) -> bool {
+        self.uses[0] != Presence::Absent
+    }
+
     fn derives(uses: [Presence; 2]) -> Serde {
         let derives = [quote! { Serialize }, quote! { Deserialize }];
         let (mut inline, mut gated) = (TokenStream::new(), TokenStream::new());

@@ -20,6 +20,8 @@ pub struct Needs {
     pub oauth2: bool,
     /// A constrained-string newtype (its conversions come from a macro).
     pub newtype: bool,
+    /// A string enum (`runtime::enums::string_enum!`).
+    pub string_enum: bool,
     /// A constrained-string newtype with a pattern (its checking
     /// constructor matches it with `regress`, as the server stub does).
     pub pattern: bool,
@@ -45,6 +47,7 @@ impl Needs {
                 }
                 _ => None,
             });
+            n.string_enum |= api.types.values().any(|t| super::types::is_string_enum(&t.kind));
             for c in newtypes {
                 n.newtype = true;
                 n.pattern |= c.pattern.is_some();
@@ -120,6 +123,8 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
     vec![
         m("nullable", include_str!("../../runtime/nullable.rs"), true, None, &["serde"]),
         m("newtype", include_str!("../../runtime/newtype.rs"), needs.newtype, None, &[]),
+        // Its serde impls expand in `types`, which depends on serde anyway.
+        m("enums", include_str!("../../runtime/enums.rs"), needs.string_enum, None, &[]),
         // Newtypes' constructors check patterns in every build; otherwise
         // only the server does.
         m(
@@ -263,6 +268,7 @@ pub fn declared_crates() -> Vec<(&'static str, &'static str, &'static [&'static 
         basic: true,
         oauth2: true,
         newtype: true,
+        string_enum: true,
         pattern: true,
         binary: true,
         paginate: true,

@@ -73,6 +73,10 @@ fn named(api: &Api, t: &NamedType, serde: &Serde) -> TokenStream {
         docs.extend(paragraph(&format!("Example: `{example}`")));
     }
     let body = match &t.kind {
+        // The docs go inside the macro that defines the enum.
+        TypeKind::Enum { values, unknown } if is_string_enum(&t.kind) => {
+            return string_enum(&name, docs, values, unknown, serde);
+        }
         TypeKind::Struct { fields, additional } => structure(&name, fields, additional.as_ref(), serde),
         TypeKind::Enum { values, unknown } => enumeration(&name, values, unknown, serde),
         TypeKind::OneOf { variants, discriminator: Some(d) } => tagged(&name, variants, d, serde),
@@ -98,7 +102,7 @@ fn structure(
     serde: &Serde,
 ) -> TokenStream {
     let Serde { inline, gated, .. } = serde;
-    let fields_tokens = fields.iter().map(field);
+    let fields_tokens = fields.iter().map(|f| field(f, serde.serializes()));
     let additional = additional.map(|a| {
         let ident = format_ident!("{}", a.rust_name);
         let ty = rust_type(&a.ty, &TokenStream::new());
@@ -136,7 +140,11 @@ fn is_eq(t: &TypeRef) -> bool {
     }
 }
 
-fn field(f: &Field) -> TokenStream {
+/// `serialized`: whether some build serialises the struct. A missing
+/// `Option` field parses as `None` without `#[serde(default)]`, so a field
+/// of a struct that is only parsed needs no attribute unless it is
+/// nullable.
+fn field(f: &Field, serialized: bool) -> TokenStream {
     let ident = format_ident!("{}", f.rust_name);
     let mut docs = doc(f.description.as_deref(), None);
     if f.read_only {
@@ -160,12 +168,21 @@ fn field(f: &Field) -> TokenStream {
         (true, false) => (quote! {}, ty),
         // Present, maybe null: `None` is sent as `null`.
         (true, true) => (quote! {}, quote! { Option<#ty> }),
-        (false, false) => {
-            (quote! { #[serde(default, skip_serializing_if = "Option::is_none")] }, quote! { Option<#ty> })
+        (false, false) if serialized => {
+            (quote! { #[serde(skip_serializing_if = "Option::is_none")] }, quote! { Option<#ty> })
         }
-        // Absent (`None`), null (`Some(None)`) or a value.
+        (false, false) => (quote! {}, quote! { Option<#ty> }),
+        // Absent (`None`), null (`Some(None)`) or a value; two attributes,
+        // each short enough to print on one line.
+        (false, true) if serialized => (
+            quote! {
+                #[serde(default, with = "runtime::nullable")]
+                #[serde(skip_serializing_if = "Option::is_none")]
+            },
+            quote! { Option<Option<#ty>> },
+        ),
         (false, true) => (
-            quote! { #[serde(default, skip_serializing_if = "Option::is_none", with = "runtime::nullable")] },
+            quote! { #[serde(default, deserialize_with = "runtime::nullable::deserialize")] },
             quote! { Option<Option<#ty>> },
         ),
     };
@@ -175,6 +192,53 @@ fn field(f: &Field) -> TokenStream {
         #rename
         #attrs
         pub #ident: #ty,
+    }
+}
+
+/// An enum whose values (`null` aside) are all strings.
+pub fn is_string_enum(kind: &TypeKind) -> bool {
+    matches!(kind, TypeKind::Enum { values, .. } if values.iter().all(|v| v.value.is_string() || v.value.is_null()))
+}
+
+/// A string enum, through the runtime's `string_enum!`: the enum, its
+/// wire values, `as_str`, `From<String>` and `Display` from one table
+/// (one line per value), and serde by hand through the wire text, in the
+/// directions used. serde by hand: derived with `from`/`into` it needed
+/// `impl From<Enum> for String`, and rustc checks each such impl against
+/// every other one for `String` (GitHub's 530 string enums made 11 s of
+/// coherence checking).
+fn string_enum(
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    values: &[EnumValue],
+    unknown: &str,
+    serde: &Serde,
+) -> TokenStream {
+    let unknown = format_ident!("{unknown}");
+    let values = values.iter().filter_map(|v| Some((format_ident!("{}", v.rust_name), v.value.as_str()?)));
+    let (idents, wires): (Vec<_>, Vec<_>) = values.unzip();
+    // Traits needed in every build go in the invocation; gated ones get
+    // their own, under their `#[cfg]`.
+    let mut always = Vec::new();
+    let mut gated = TokenStream::new();
+    for (cfg, t) in serde.impl_cfgs().into_iter().zip([quote! { Serialize }, quote! { Deserialize }]) {
+        match cfg {
+            Some(cfg) if cfg.is_empty() => always.push(t),
+            Some(cfg) => gated.extend(quote! { #cfg runtime::enums::string_enum!(impl #t for #name); }),
+            None => {}
+        }
+    }
+    // Printed as an enum with a marker attribute (prettyplease lays out a
+    // macro's tokens on as few lines as it can), then rewritten into the
+    // macro's form by `format::string_enums`.
+    quote! {
+        #[runtime::enums::string_enum(#(#always),*)]
+        #docs
+        pub enum #name {
+            #(#idents = #wires,)*
+            #unknown,
+        }
+        #gated
     }
 }
 

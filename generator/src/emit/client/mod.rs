@@ -169,10 +169,22 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
             || grouped.values().any(|t| super::shape::mentions_unqualified(t, name))
     };
     let method_use = used("Method").then(|| quote! { use reqwest::Method; });
-    let results = ["Success", "WithHeaders", "json", "param", "push", "segment"]
-        .into_iter()
-        .filter(|n| used(n))
-        .map(|n| quote::format_ident!("{n}"));
+    let results = [
+        "Body",
+        "Prepared",
+        "RawResponse",
+        "Sent",
+        "SentWithResponse",
+        "Success",
+        "WithHeaders",
+        "json",
+        "param",
+        "push",
+        "segment",
+    ]
+    .into_iter()
+    .filter(|n| used(n))
+    .map(|n| quote::format_ident!("{n}"));
     // `Error<E>` keeps an undocumented response whole (status, headers,
     // body) by value, for callers to match on; the plain functions that
     // build calls and decode responses return it as the async ones did.

@@ -111,17 +111,17 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
 
     let methods = quote! {
         /// Sends the request: the documented success value, or the error.
-        pub fn send(self) -> impl Future<Output = Result<#ok_ty, Error<#error_ident>>> {
+        pub fn send(self) -> impl Future<Output = Sent<Self>> {
             self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
         }
 
         /// Sends the request: the success value with its status and headers.
-        pub fn send_with_response(self) -> impl Future<Output = Result<Success<#ok_ty>, Error<#error_ident>>> {
+        pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
             self.client.send(self.into_call(), Self::decode_response)
         }
 
         /// The request as the transport sends it.
-        fn into_call(self) -> Result<runtime::client::Call<'static, Scheme>, Error<#error_ident>> {
+        fn into_call(self) -> Prepared<Self, Scheme> {
             #query_setup
             #header_setup
             let path = #path;
@@ -130,7 +130,7 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
         }
 
         /// The response as documented, or the error.
-        fn decode_response(response: runtime::client::RawResponse) -> Result<Success<#ok_ty>, Error<#error_ident>> {
+        fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
             #decode
         }
 
@@ -148,7 +148,14 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
     });
     let headers = op.responses.iter().filter_map(|r| headers::of(op, r)).map(|h| decoded_headers(&h));
     let builder = emitted.builder;
-    let enums = quote! { #builder #success_enum #error_enum #(#headers)* };
+    // The types its methods' results name (`Sent<Self>`, …).
+    let operation = quote! {
+        impl runtime::client::Operation for #request_ident<'_> {
+            type Value = #ok_ty;
+            type Error = #error_ident;
+        }
+    };
+    let enums = quote! { #builder #operation #success_enum #error_enum #(#headers)* };
     Emitted { method: emitted.method, enums }
 }
 
@@ -445,9 +452,13 @@ fn body(api: &Api, op: &Operation, wire: &Wire) -> (Option<builder::Slot>, Optio
         // multipart bodies) the caller encodes.
         _ => (Value::Bytes, quote! { runtime::client::Body::source(#ct, body.clone()) }),
     };
+    let bytes = matches!(slot, Value::Bytes);
     let slot = builder::body(slot, b.required, b.description.as_deref());
     let expr = match b.required {
+        true if bytes => quote! { Some(Body::source(#ct, self.body)) },
         true => quote! { Some({ let body = &self.body; #make }) },
+        // Bytes as given need no reference.
+        false if bytes => quote! { self.body.map(|b| Body::source(#ct, b)) },
         false => quote! { match &self.body { Some(body) => Some(#make), None => None } },
     };
     (Some(slot), Some(expr))

@@ -144,7 +144,7 @@ fn methods(
     quote! {
         /// Every page as a whole success, fetched as the stream is polled;
         /// an error or a page seen before (`Error::RepeatedPage`) ends it.
-        pub fn pages(self) -> impl runtime::paginate::Stream<Item = Result<Success<#ok_ty>, Error<#error>>> {
+        pub fn pages(self) -> impl runtime::paginate::Stream<Item = SentWithResponse<Self>> {
             runtime::paginate::pages(self, Self::send_with_response, |request, page| { #next })
         }
 

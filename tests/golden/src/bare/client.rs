@@ -3,7 +3,10 @@
 //! Async client for Bare 1.
 #![allow(clippy::result_large_err)]
 use crate::runtime;
-use runtime::client::{Error, Success, param, segment};
+use runtime::client::{
+    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, param, segment,
+};
+
 use reqwest::Method;
 
 /// The documented server.
@@ -285,21 +288,17 @@ impl GetPingBuilder<'_> {
     }
 
     /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Result<(), Error<GetPingError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<()>, Error<GetPingError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<GetPingError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         if let Some(value) = &self.n {
             for item in value {
@@ -320,14 +319,17 @@ impl GetPingBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<()>, Error<GetPingError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for GetPingBuilder<'_> {
+    type Value = ();
+    type Error = GetPingError;
 }
 
 /// Documented error responses of [`Client::get_ping`].
@@ -342,21 +344,17 @@ pub struct HeadPingBuilder<'a> {
 
 impl HeadPingBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Result<(), Error<HeadPingError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<()>, Error<HeadPingError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<HeadPingError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = "/ping".to_owned();
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
@@ -366,14 +364,17 @@ impl HeadPingBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<()>, Error<HeadPingError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new((), response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for HeadPingBuilder<'_> {
+    type Value = ();
+    type Error = HeadPingError;
 }
 
 /// Documented error responses of [`Client::head_ping`].
@@ -389,23 +390,17 @@ pub struct GetFilesFileIdBuilder<'a> {
 
 impl GetFilesFileIdBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<String, Error<GetFilesFileIdError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<String>, Error<GetFilesFileIdError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<GetFilesFileIdError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/files/{}", segment("file_id", self.file_id) ?);
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
@@ -415,14 +410,17 @@ impl GetFilesFileIdBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<String>, Error<GetFilesFileIdError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(runtime::client::text(&response)?, response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for GetFilesFileIdBuilder<'_> {
+    type Value = String;
+    type Error = GetFilesFileIdError;
 }
 
 /// Documented error responses of [`Client::get_files_file_id`].
@@ -438,21 +436,17 @@ pub struct DeleteFilesIdBuilder<'a> {
 
 impl DeleteFilesIdBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Result<(), Error<DeleteFilesIdError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<()>, Error<DeleteFilesIdError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<DeleteFilesIdError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/files/{}", segment("id", self.id) ?);
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
@@ -462,14 +456,17 @@ impl DeleteFilesIdBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<()>, Error<DeleteFilesIdError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for DeleteFilesIdBuilder<'_> {
+    type Value = ();
+    type Error = DeleteFilesIdError;
 }
 
 /// Documented error responses of [`Client::delete_files_id`].
@@ -486,28 +483,17 @@ pub struct GetFilesNameVVersionJsonBuilder<'a> {
 
 impl GetFilesNameVVersionJsonBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<String, Error<GetFilesNameVVersionJsonError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Success<String>, Error<GetFilesNameVVersionJsonError>>,
-    > {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<
-        runtime::client::Call<'static, Scheme>,
-        Error<GetFilesNameVVersionJsonError>,
-    > {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!(
             "/files/{}/v{}.json", segment("name", self.name) ?, segment("version", self
             .version) ?
@@ -520,14 +506,17 @@ impl GetFilesNameVVersionJsonBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<String>, Error<GetFilesNameVVersionJsonError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(runtime::client::text(&response)?, response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for GetFilesNameVVersionJsonBuilder<'_> {
+    type Value = String;
+    type Error = GetFilesNameVVersionJsonError;
 }
 
 /// Documented error responses of [`Client::get_files_name_v_version_json`].
@@ -543,23 +532,17 @@ pub struct GetFilesNameJsonBuilder<'a> {
 
 impl GetFilesNameJsonBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<String, Error<GetFilesNameJsonError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<String>, Error<GetFilesNameJsonError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<GetFilesNameJsonError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/files/{}.json", segment("name", self.name) ?);
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
@@ -569,14 +552,17 @@ impl GetFilesNameJsonBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<String>, Error<GetFilesNameJsonError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(runtime::client::text(&response)?, response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for GetFilesNameJsonBuilder<'_> {
+    type Value = String;
+    type Error = GetFilesNameJsonError;
 }
 
 /// Documented error responses of [`Client::get_files_name_json`].
@@ -592,23 +578,17 @@ pub struct GetNotebooksIdBuilder<'a> {
 
 impl GetNotebooksIdBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<String, Error<GetNotebooksIdError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<String>, Error<GetNotebooksIdError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<GetNotebooksIdError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/notebooks/{}", segment("id", self.id) ?);
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
@@ -618,14 +598,17 @@ impl GetNotebooksIdBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<String>, Error<GetNotebooksIdError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(runtime::client::text(&response)?, response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for GetNotebooksIdBuilder<'_> {
+    type Value = String;
+    type Error = GetNotebooksIdError;
 }
 
 /// Documented error responses of [`Client::get_notebooks_id`].
@@ -641,28 +624,17 @@ pub struct GetNotebooksFnParamValueBuilder<'a> {
 
 impl GetNotebooksFnParamValueBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<String, Error<GetNotebooksFnParamValueError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Success<String>, Error<GetNotebooksFnParamValueError>>,
-    > {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<
-        runtime::client::Call<'static, Scheme>,
-        Error<GetNotebooksFnParamValueError>,
-    > {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/notebooks/fn(param={})", segment("value", self.value) ?);
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
@@ -672,14 +644,17 @@ impl GetNotebooksFnParamValueBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<String>, Error<GetNotebooksFnParamValueError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(runtime::client::text(&response)?, response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for GetNotebooksFnParamValueBuilder<'_> {
+    type Value = String;
+    type Error = GetNotebooksFnParamValueError;
 }
 
 /// Documented error responses of [`Client::get_notebooks_fn_param_value`].
@@ -695,23 +670,17 @@ pub struct GetNotebooksKeyBuilder<'a> {
 
 impl GetNotebooksKeyBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<String, Error<GetNotebooksKeyError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<String>, Error<GetNotebooksKeyError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<GetNotebooksKeyError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/notebooks/{}", segment("key", self.key) ?);
         let call = runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
@@ -721,14 +690,17 @@ impl GetNotebooksKeyBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<String>, Error<GetNotebooksKeyError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(runtime::client::text(&response)?, response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for GetNotebooksKeyBuilder<'_> {
+    type Value = String;
+    type Error = GetNotebooksKeyError;
 }
 
 /// Documented error responses of [`Client::get_notebooks_key`].

@@ -4,7 +4,11 @@
 #![allow(clippy::result_large_err)]
 use super::types;
 use crate::runtime;
-use runtime::client::{Error, Success, WithHeaders, json, push, segment};
+use runtime::client::{
+    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, WithHeaders, json,
+    push, segment,
+};
+
 use reqwest::Method;
 
 /// The documented server.
@@ -213,33 +217,17 @@ impl ListEventsBuilder<'_> {
     }
 
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<
-            WithHeaders<Vec<types::Event>, ListEventsOkHeaders>,
-            Error<ListEventsError>,
-        >,
-    > {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<
-            Success<WithHeaders<Vec<types::Event>, ListEventsOkHeaders>>,
-            Error<ListEventsError>,
-        >,
-    > {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<ListEventsError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         {
             let value = &self.since;
@@ -277,12 +265,7 @@ impl ListEventsBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<
-        Success<WithHeaders<Vec<types::Event>, ListEventsOkHeaders>>,
-        Error<ListEventsError>,
-    > {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => {
                 Ok(
@@ -298,6 +281,11 @@ impl ListEventsBuilder<'_> {
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for ListEventsBuilder<'_> {
+    type Value = WithHeaders<Vec<types::Event>, ListEventsOkHeaders>;
+    type Error = ListEventsError;
 }
 
 /// Documented error responses of [`Client::list_events`].
@@ -336,23 +324,17 @@ pub struct BookSlotBuilder<'a> {
 
 impl BookSlotBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<types::Event, Error<BookSlotError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<types::Event>, Error<BookSlotError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<BookSlotError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!(
             "/days/{}/slots/{}", segment("day", self.day) ?, segment("at",
             runtime::formats::Rfc3339(& self.at)) ?
@@ -368,14 +350,17 @@ impl BookSlotBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<types::Event>, Error<BookSlotError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for BookSlotBuilder<'_> {
+    type Value = types::Event;
+    type Error = BookSlotError;
 }
 
 /// Documented error responses of [`Client::book_slot`].
@@ -391,21 +376,17 @@ pub struct GetWindowBuilder<'a> {
 
 impl GetWindowBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Result<(), Error<GetWindowError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<()>, Error<GetWindowError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<GetWindowError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!(
             "/windows/{}", runtime::client::list_segment("span", & self.span.iter()
             .map(runtime::formats::Rfc3339).collect:: < Vec < _ >> (), ",") ?
@@ -415,14 +396,17 @@ impl GetWindowBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<()>, Error<GetWindowError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for GetWindowBuilder<'_> {
+    type Value = ();
+    type Error = GetWindowError;
 }
 
 /// Documented error responses of [`Client::get_window`].

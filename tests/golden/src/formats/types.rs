@@ -11,28 +11,25 @@ pub struct Event {
     pub id: ::uuid::Uuid,
     ///
     /// Read-only: sent by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<i64>,
     ///
     /// Write-only: sent in requests, never in responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     pub at: ::chrono::DateTime<::chrono::Utc>,
     pub day: ::chrono::NaiveDate,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "runtime::nullable"
-    )]
+    #[serde(default, with = "runtime::nullable")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ends: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
     /// a constraint on a typed value: dropped, the parse checks
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stamp: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub when: Option<When>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<Target>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Name>,
 }
 

@@ -11,19 +11,13 @@ use crate::runtime;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnterpriseWebhooks {
     /// A short description of the enterprise.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "runtime::nullable"
-    )]
+    #[serde(default, with = "runtime::nullable")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Option<String>>,
     pub html_url: String,
     /// The enterprise's website URL.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "runtime::nullable"
-    )]
+    #[serde(default, with = "runtime::nullable")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub website_url: Option<Option<String>>,
     /// Unique identifier of the enterprise
     pub id: i64,
@@ -53,7 +47,7 @@ pub struct LicenseSimple {
     pub url: Option<String>,
     pub spdx_id: Option<String>,
     pub node_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_url: Option<String>,
 }
 
@@ -86,14 +80,11 @@ pub struct RepositoryWebhooks {
     pub name: String,
     pub full_name: String,
     pub license: Option<LicenseSimple>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "runtime::nullable"
-    )]
+    #[serde(default, with = "runtime::nullable")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<Option<SimpleUser>>,
     pub forks: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<RepositoryWebhooksPermissions>,
     pub owner: SimpleUser,
     /// Whether the repository is private or public.
@@ -154,12 +145,12 @@ pub struct RepositoryWebhooks {
     pub default_branch: String,
     pub open_issues_count: i64,
     /// Whether this repository acts as a template that can be used to generate new repositories.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_template: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<String>>,
     /// The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_properties: Option<
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
@@ -173,523 +164,326 @@ pub struct RepositoryWebhooks {
     /// Whether downloads are enabled.
     pub has_downloads: bool,
     /// Whether discussions are enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_discussions: Option<bool>,
     /// Whether the repository is archived.
     pub archived: bool,
     /// Returns whether or not this repository disabled.
     pub disabled: bool,
     /// The repository visibility: public, private, or internal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
     pub pushed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether to allow rebase merges for pull requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_rebase_merge: Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "runtime::nullable"
-    )]
+    #[serde(default, with = "runtime::nullable")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_repository: Option<Option<RepositoryWebhooksTemplateRepository>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub temp_clone_token: Option<String>,
     /// Whether to allow squash merges for pull requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_squash_merge: Option<bool>,
     /// Whether to allow Auto-merge to be used on pull requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_auto_merge: Option<bool>,
     /// Whether to delete head branches when pull requests are merged
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_branch_on_merge: Option<bool>,
     /// Whether or not a pull request head branch that is behind its base branch can always be updated even if it is not required to be up to date before merging.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_update_branch: Option<bool>,
     /// Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_squash_pr_title_as_default: Option<bool>,
     /// The default value for a squash merge commit title:
     ///
     /// - `PR_TITLE` - default to the pull request's title.
     /// - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub squash_merge_commit_title: Option<RepositoryWebhooksSquashMergeCommitTitle>,
     /// The default value for a squash merge commit message:
     ///
     /// - `PR_BODY` - default to the pull request's body.
     /// - `COMMIT_MESSAGES` - default to the branch's commit messages.
     /// - `BLANK` - default to a blank commit message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub squash_merge_commit_message: Option<RepositoryWebhooksSquashMergeCommitMessage>,
     /// The default value for a merge commit title.
     ///
     /// - `PR_TITLE` - default to the pull request's title.
     /// - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub merge_commit_title: Option<RepositoryWebhooksMergeCommitTitle>,
     /// The default value for a merge commit message.
     ///
     /// - `PR_TITLE` - default to the pull request's title.
     /// - `PR_BODY` - default to the pull request's body.
     /// - `BLANK` - default to a blank commit message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub merge_commit_message: Option<RepositoryWebhooksMergeCommitMessage>,
     /// Whether to allow merge commits for pull requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_merge_commit: Option<bool>,
     /// Whether to allow forking this repo
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_forking: Option<bool>,
     /// Whether to require contributors to sign off on web-based commits
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_commit_signoff_required: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscribers_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_count: Option<i64>,
     pub open_issues: i64,
     pub watchers: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub master_branch: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub starred_at: Option<String>,
     /// Whether anonymous git access is enabled for this repository
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub anonymous_access_enabled: Option<bool>,
 }
 
-/// The default value for a merge commit message.
-///
-/// - `PR_TITLE` - default to the pull request's title.
-/// - `PR_BODY` - default to the pull request's body.
-/// - `BLANK` - default to a blank commit message.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum RepositoryWebhooksMergeCommitMessage {
-    /// `"PR_BODY"`
-    PrBody,
-    /// `"PR_TITLE"`
-    PrTitle,
-    /// `"BLANK"`
-    Blank,
-    /// A value this version of the API does not document.
-    Unknown(String),
-}
-
-impl RepositoryWebhooksMergeCommitMessage {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            RepositoryWebhooksMergeCommitMessage::PrBody => "PR_BODY",
-            RepositoryWebhooksMergeCommitMessage::PrTitle => "PR_TITLE",
-            RepositoryWebhooksMergeCommitMessage::Blank => "BLANK",
-            RepositoryWebhooksMergeCommitMessage::Unknown(s) => s,
-        }
+runtime::enums::string_enum! {
+    /// The default value for a merge commit message.
+    ///
+    /// - `PR_TITLE` - default to the pull request's title.
+    /// - `PR_BODY` - default to the pull request's body.
+    /// - `BLANK` - default to a blank commit message.
+    pub enum RepositoryWebhooksMergeCommitMessage {
+        PrBody = "PR_BODY",
+        PrTitle = "PR_TITLE",
+        Blank = "BLANK",
+        _ => Unknown,
     }
+    impl Serialize, Deserialize;
 }
 
-impl From<String> for RepositoryWebhooksMergeCommitMessage {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "PR_BODY" => RepositoryWebhooksMergeCommitMessage::PrBody,
-            "PR_TITLE" => RepositoryWebhooksMergeCommitMessage::PrTitle,
-            "BLANK" => RepositoryWebhooksMergeCommitMessage::Blank,
-            _ => RepositoryWebhooksMergeCommitMessage::Unknown(s),
-        }
+runtime::enums::string_enum! {
+    /// The default value for a merge commit title.
+    ///
+    /// - `PR_TITLE` - default to the pull request's title.
+    /// - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    pub enum RepositoryWebhooksMergeCommitTitle {
+        PrTitle = "PR_TITLE",
+        MergeMessage = "MERGE_MESSAGE",
+        _ => Unknown,
     }
-}
-
-impl ::std::fmt::Display for RepositoryWebhooksMergeCommitMessage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for RepositoryWebhooksMergeCommitMessage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RepositoryWebhooksMergeCommitMessage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
-/// The default value for a merge commit title.
-///
-/// - `PR_TITLE` - default to the pull request's title.
-/// - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum RepositoryWebhooksMergeCommitTitle {
-    /// `"PR_TITLE"`
-    PrTitle,
-    /// `"MERGE_MESSAGE"`
-    MergeMessage,
-    /// A value this version of the API does not document.
-    Unknown(String),
-}
-
-impl RepositoryWebhooksMergeCommitTitle {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            RepositoryWebhooksMergeCommitTitle::PrTitle => "PR_TITLE",
-            RepositoryWebhooksMergeCommitTitle::MergeMessage => "MERGE_MESSAGE",
-            RepositoryWebhooksMergeCommitTitle::Unknown(s) => s,
-        }
-    }
-}
-
-impl From<String> for RepositoryWebhooksMergeCommitTitle {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "PR_TITLE" => RepositoryWebhooksMergeCommitTitle::PrTitle,
-            "MERGE_MESSAGE" => RepositoryWebhooksMergeCommitTitle::MergeMessage,
-            _ => RepositoryWebhooksMergeCommitTitle::Unknown(s),
-        }
-    }
-}
-
-impl ::std::fmt::Display for RepositoryWebhooksMergeCommitTitle {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for RepositoryWebhooksMergeCommitTitle {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RepositoryWebhooksMergeCommitTitle {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
+    impl Serialize, Deserialize;
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RepositoryWebhooksPermissions {
     pub admin: bool,
     pub pull: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub triage: Option<bool>,
     pub push: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintain: Option<bool>,
 }
 
-/// The default value for a squash merge commit message:
-///
-/// - `PR_BODY` - default to the pull request's body.
-/// - `COMMIT_MESSAGES` - default to the branch's commit messages.
-/// - `BLANK` - default to a blank commit message.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum RepositoryWebhooksSquashMergeCommitMessage {
-    /// `"PR_BODY"`
-    PrBody,
-    /// `"COMMIT_MESSAGES"`
-    CommitMessages,
-    /// `"BLANK"`
-    Blank,
-    /// A value this version of the API does not document.
-    Unknown(String),
-}
-
-impl RepositoryWebhooksSquashMergeCommitMessage {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            RepositoryWebhooksSquashMergeCommitMessage::PrBody => "PR_BODY",
-            RepositoryWebhooksSquashMergeCommitMessage::CommitMessages => {
-                "COMMIT_MESSAGES"
-            }
-            RepositoryWebhooksSquashMergeCommitMessage::Blank => "BLANK",
-            RepositoryWebhooksSquashMergeCommitMessage::Unknown(s) => s,
-        }
+runtime::enums::string_enum! {
+    /// The default value for a squash merge commit message:
+    ///
+    /// - `PR_BODY` - default to the pull request's body.
+    /// - `COMMIT_MESSAGES` - default to the branch's commit messages.
+    /// - `BLANK` - default to a blank commit message.
+    pub enum RepositoryWebhooksSquashMergeCommitMessage {
+        PrBody = "PR_BODY",
+        CommitMessages = "COMMIT_MESSAGES",
+        Blank = "BLANK",
+        _ => Unknown,
     }
+    impl Serialize, Deserialize;
 }
 
-impl From<String> for RepositoryWebhooksSquashMergeCommitMessage {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "PR_BODY" => RepositoryWebhooksSquashMergeCommitMessage::PrBody,
-            "COMMIT_MESSAGES" => {
-                RepositoryWebhooksSquashMergeCommitMessage::CommitMessages
-            }
-            "BLANK" => RepositoryWebhooksSquashMergeCommitMessage::Blank,
-            _ => RepositoryWebhooksSquashMergeCommitMessage::Unknown(s),
-        }
+runtime::enums::string_enum! {
+    /// The default value for a squash merge commit title:
+    ///
+    /// - `PR_TITLE` - default to the pull request's title.
+    /// - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    pub enum RepositoryWebhooksSquashMergeCommitTitle {
+        PrTitle = "PR_TITLE",
+        CommitOrPrTitle = "COMMIT_OR_PR_TITLE",
+        _ => Unknown,
     }
-}
-
-impl ::std::fmt::Display for RepositoryWebhooksSquashMergeCommitMessage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for RepositoryWebhooksSquashMergeCommitMessage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RepositoryWebhooksSquashMergeCommitMessage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
-/// The default value for a squash merge commit title:
-///
-/// - `PR_TITLE` - default to the pull request's title.
-/// - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum RepositoryWebhooksSquashMergeCommitTitle {
-    /// `"PR_TITLE"`
-    PrTitle,
-    /// `"COMMIT_OR_PR_TITLE"`
-    CommitOrPrTitle,
-    /// A value this version of the API does not document.
-    Unknown(String),
-}
-
-impl RepositoryWebhooksSquashMergeCommitTitle {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            RepositoryWebhooksSquashMergeCommitTitle::PrTitle => "PR_TITLE",
-            RepositoryWebhooksSquashMergeCommitTitle::CommitOrPrTitle => {
-                "COMMIT_OR_PR_TITLE"
-            }
-            RepositoryWebhooksSquashMergeCommitTitle::Unknown(s) => s,
-        }
-    }
-}
-
-impl From<String> for RepositoryWebhooksSquashMergeCommitTitle {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "PR_TITLE" => RepositoryWebhooksSquashMergeCommitTitle::PrTitle,
-            "COMMIT_OR_PR_TITLE" => {
-                RepositoryWebhooksSquashMergeCommitTitle::CommitOrPrTitle
-            }
-            _ => RepositoryWebhooksSquashMergeCommitTitle::Unknown(s),
-        }
-    }
-}
-
-impl ::std::fmt::Display for RepositoryWebhooksSquashMergeCommitTitle {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for RepositoryWebhooksSquashMergeCommitTitle {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RepositoryWebhooksSquashMergeCommitTitle {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
+    impl Serialize, Deserialize;
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RepositoryWebhooksTemplateRepository {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<RepositoryWebhooksTemplateRepositoryOwner>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fork: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub archive_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignees_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub blobs_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub branches_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub collaborators_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub commits_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub compare_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contents_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contributors_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployments_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub downloads_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub events_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub forks_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub git_commits_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub git_refs_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub git_tags_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub git_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub issue_comment_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub issue_events_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub issues_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keys_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub languages_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub merges_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub milestones_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notifications_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pulls_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub releases_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssh_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stargazers_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub statuses_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscribers_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub teams_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trees_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub clone_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mirror_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hooks_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub svn_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub homepage: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub forks_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stargazers_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub watchers_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_issues_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_template: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_issues: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_projects: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_wiki: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_pages: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_downloads: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pushed_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<RepositoryWebhooksTemplateRepositoryPermissions>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_rebase_merge: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub temp_clone_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_squash_merge: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_auto_merge: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_branch_on_merge: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_update_branch: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_squash_pr_title_as_default: Option<bool>,
     /// The default value for a squash merge commit title:
     ///
     /// - `PR_TITLE` - default to the pull request's title.
     /// - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub squash_merge_commit_title: Option<
         RepositoryWebhooksTemplateRepositorySquashMergeCommitTitle,
     >,
@@ -698,7 +492,7 @@ pub struct RepositoryWebhooksTemplateRepository {
     /// - `PR_BODY` - default to the pull request's body.
     /// - `COMMIT_MESSAGES` - default to the branch's commit messages.
     /// - `BLANK` - default to a blank commit message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub squash_merge_commit_message: Option<
         RepositoryWebhooksTemplateRepositorySquashMergeCommitMessage,
     >,
@@ -706,22 +500,22 @@ pub struct RepositoryWebhooksTemplateRepository {
     ///
     /// - `PR_TITLE` - default to the pull request's title.
     /// - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub merge_commit_title: Option<RepositoryWebhooksTemplateRepositoryMergeCommitTitle>,
     /// The default value for a merge commit message.
     ///
     /// - `PR_TITLE` - default to the pull request's title.
     /// - `PR_BODY` - default to the pull request's body.
     /// - `BLANK` - default to a blank commit message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub merge_commit_message: Option<
         RepositoryWebhooksTemplateRepositoryMergeCommitMessage,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_merge_commit: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscribers_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_count: Option<i64>,
 }
 
@@ -740,56 +534,56 @@ pub type RepositoryWebhooksTemplateRepositoryMergeCommitTitle = RepositoryWebhoo
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RepositoryWebhooksTemplateRepositoryOwner {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub login: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gravatar_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub followers_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub following_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gists_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub starred_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscriptions_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organizations_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub repos_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub events_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_events_url: Option<String>,
     #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_admin: Option<bool>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RepositoryWebhooksTemplateRepositoryPermissions {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintain: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub push: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub triage: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pull: Option<bool>,
 }
 
@@ -820,17 +614,11 @@ pub struct SimpleInstallation {
 /// A GitHub user.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SimpleUser {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "runtime::nullable"
-    )]
+    #[serde(default, with = "runtime::nullable")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<Option<String>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "runtime::nullable"
-    )]
+    #[serde(default, with = "runtime::nullable")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<Option<String>>,
     pub login: String,
     pub id: i64,
@@ -851,9 +639,9 @@ pub struct SimpleUser {
     #[serde(rename = "type")]
     pub type_: String,
     pub site_admin: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub starred_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_view_type: Option<String>,
 }
 
@@ -891,19 +679,19 @@ pub type WebhookConfigUrl = String;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WebhookPing {
     /// The webhook that is being pinged
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hook: Option<WebhookPingHook>,
     /// The ID of the webhook that triggered the ping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hook_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<OrganizationSimpleWebhooks>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<RepositoryWebhooks>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sender: Option<SimpleUser>,
     /// Random string of GitHub zen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zen: Option<String>,
 }
 
@@ -913,103 +701,61 @@ pub struct WebhookPingHook {
     /// Determines whether the hook is actually triggered for the events it subscribes to.
     pub active: bool,
     /// Only included for GitHub Apps. When you register a new GitHub App, GitHub sends a ping event to the webhook URL you specified during registration. The GitHub App ID sent in this field is required for authenticating an app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<i64>,
     pub config: WebhookPingHookConfig,
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deliveries_url: Option<String>,
     /// Determines what events the hook is triggered for. Default: ['push'].
     pub events: Vec<String>,
     /// Unique identifier of the webhook.
     pub id: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_response: Option<HookResponse>,
     /// The type of webhook. The only valid value is 'web'.
     pub name: WebhookPingHookName,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ping_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub test_url: Option<String>,
     #[serde(rename = "type")]
     pub type_: String,
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WebhookPingHookConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<WebhookConfigContentType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub insecure_ssl: Option<WebhookConfigInsecureSsl>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<WebhookConfigSecret>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<WebhookConfigUrl>,
 }
 
-/// The type of webhook. The only valid value is 'web'.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum WebhookPingHookName {
-    /// `"web"`
-    Web,
-    /// A value this version of the API does not document.
-    Unknown(String),
-}
-
-impl WebhookPingHookName {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            WebhookPingHookName::Web => "web",
-            WebhookPingHookName::Unknown(s) => s,
-        }
+runtime::enums::string_enum! {
+    /// The type of webhook. The only valid value is 'web'.
+    pub enum WebhookPingHookName {
+        Web = "web",
+        _ => Unknown,
     }
-}
-
-impl From<String> for WebhookPingHookName {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "web" => WebhookPingHookName::Web,
-            _ => WebhookPingHookName::Unknown(s),
-        }
-    }
-}
-
-impl ::std::fmt::Display for WebhookPingHookName {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for WebhookPingHookName {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for WebhookPingHookName {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
+    impl Serialize, Deserialize;
 }
 
 /// star created event
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WebhookStarCreated {
     pub action: WebhookStarCreatedAction,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise: Option<EnterpriseWebhooks>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub installation: Option<SimpleInstallation>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<OrganizationSimpleWebhooks>,
     pub repository: RepositoryWebhooks,
     pub sender: SimpleUser,
@@ -1017,65 +763,23 @@ pub struct WebhookStarCreated {
     pub starred_at: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum WebhookStarCreatedAction {
-    /// `"created"`
-    Created,
-    /// A value this version of the API does not document.
-    Unknown(String),
-}
-
-impl WebhookStarCreatedAction {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            WebhookStarCreatedAction::Created => "created",
-            WebhookStarCreatedAction::Unknown(s) => s,
-        }
+runtime::enums::string_enum! {
+    pub enum WebhookStarCreatedAction {
+        Created = "created",
+        _ => Unknown,
     }
-}
-
-impl From<String> for WebhookStarCreatedAction {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "created" => WebhookStarCreatedAction::Created,
-            _ => WebhookStarCreatedAction::Unknown(s),
-        }
-    }
-}
-
-impl ::std::fmt::Display for WebhookStarCreatedAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for WebhookStarCreatedAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for WebhookStarCreatedAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
+    impl Serialize, Deserialize;
 }
 
 /// star deleted event
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WebhookStarDeleted {
     pub action: WebhookStarDeletedAction,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise: Option<EnterpriseWebhooks>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub installation: Option<SimpleInstallation>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<OrganizationSimpleWebhooks>,
     pub repository: RepositoryWebhooks,
     pub sender: SimpleUser,
@@ -1083,54 +787,12 @@ pub struct WebhookStarDeleted {
     pub starred_at: (),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum WebhookStarDeletedAction {
-    /// `"deleted"`
-    Deleted,
-    /// A value this version of the API does not document.
-    Unknown(String),
-}
-
-impl WebhookStarDeletedAction {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            WebhookStarDeletedAction::Deleted => "deleted",
-            WebhookStarDeletedAction::Unknown(s) => s,
-        }
+runtime::enums::string_enum! {
+    pub enum WebhookStarDeletedAction {
+        Deleted = "deleted",
+        _ => Unknown,
     }
-}
-
-impl From<String> for WebhookStarDeletedAction {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "deleted" => WebhookStarDeletedAction::Deleted,
-            _ => WebhookStarDeletedAction::Unknown(s),
-        }
-    }
-}
-
-impl ::std::fmt::Display for WebhookStarDeletedAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for WebhookStarDeletedAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for WebhookStarDeletedAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
+    impl Serialize, Deserialize;
 }
 
 #[cfg(feature = "server")]

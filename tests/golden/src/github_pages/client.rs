@@ -4,7 +4,11 @@
 #![allow(clippy::result_large_err)]
 use super::types;
 use crate::runtime;
-use runtime::client::{Error, Success, WithHeaders, json, push, segment};
+use runtime::client::{
+    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, WithHeaders, json,
+    push, segment,
+};
+
 use reqwest::Method;
 
 /// The documented server.
@@ -191,35 +195,17 @@ impl ReposListForOrgBuilder<'_> {
     }
 
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<
-            WithHeaders<Vec<types::MinimalRepository>, ReposListForOrgOkHeaders>,
-            Error<ReposListForOrgError>,
-        >,
-    > {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<
-            Success<
-                WithHeaders<Vec<types::MinimalRepository>, ReposListForOrgOkHeaders>,
-            >,
-            Error<ReposListForOrgError>,
-        >,
-    > {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<ReposListForOrgError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         push(&mut query, "type", self.type_.as_ref());
         push(&mut query, "sort", self.sort.as_ref());
@@ -241,12 +227,7 @@ impl ReposListForOrgBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<
-        Success<WithHeaders<Vec<types::MinimalRepository>, ReposListForOrgOkHeaders>>,
-        Error<ReposListForOrgError>,
-    > {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => {
                 Ok(
@@ -265,16 +246,7 @@ impl ReposListForOrgBuilder<'_> {
 
     /// Every page as a whole success, fetched as the stream is polled;
     /// an error or a page seen before (`Error::RepeatedPage`) ends it.
-    pub fn pages(
-        self,
-    ) -> impl runtime::paginate::Stream<
-        Item = Result<
-            Success<
-                WithHeaders<Vec<types::MinimalRepository>, ReposListForOrgOkHeaders>,
-            >,
-            Error<ReposListForOrgError>,
-        >,
-    > {
+    pub fn pages(self) -> impl runtime::paginate::Stream<Item = SentWithResponse<Self>> {
         runtime::paginate::pages(
             self,
             Self::send_with_response,
@@ -302,6 +274,11 @@ impl ReposListForOrgBuilder<'_> {
             { page.value.body },
         )
     }
+}
+
+impl runtime::client::Operation for ReposListForOrgBuilder<'_> {
+    type Value = WithHeaders<Vec<types::MinimalRepository>, ReposListForOrgOkHeaders>;
+    type Error = ReposListForOrgError;
 }
 
 /// Documented error responses of [`Client::repos_list_for_org`].

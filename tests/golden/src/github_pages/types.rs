@@ -3,8 +3,6 @@
 //! Data types of GitHub REST (pagination excerpt) 23.0.2.
 #![allow(clippy::large_enum_variant)]
 use serde::{Serialize, Deserialize};
-
-#[cfg(feature = "server")]
 use crate::runtime;
 
 /// Minimal Repository
@@ -22,197 +20,53 @@ pub struct MinimalRepository {
     pub url: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum ReposListForOrgDirection {
-    /// `"asc"`
-    Asc,
-    /// `"desc"`
-    Desc,
-    /// A value this version of the API does not document.
-    Unknown(String),
-}
-
-impl ReposListForOrgDirection {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ReposListForOrgDirection::Asc => "asc",
-            ReposListForOrgDirection::Desc => "desc",
-            ReposListForOrgDirection::Unknown(s) => s,
-        }
-    }
-}
-
-impl From<String> for ReposListForOrgDirection {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "asc" => ReposListForOrgDirection::Asc,
-            "desc" => ReposListForOrgDirection::Desc,
-            _ => ReposListForOrgDirection::Unknown(s),
-        }
-    }
-}
-
-impl ::std::fmt::Display for ReposListForOrgDirection {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+runtime::enums::string_enum! {
+    pub enum ReposListForOrgDirection {
+        Asc = "asc",
+        Desc = "desc",
+        _ => Unknown,
     }
 }
 
 #[cfg(any(feature = "client", not(feature = "server")))]
-impl Serialize for ReposListForOrgDirection {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+runtime::enums::string_enum!(impl Serialize for ReposListForOrgDirection);
 
 #[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))]
-impl<'de> Deserialize<'de> for ReposListForOrgDirection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+runtime::enums::string_enum!(impl Deserialize for ReposListForOrgDirection);
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum ReposListForOrgSort {
-    /// `"created"`
-    Created,
-    /// `"updated"`
-    Updated,
-    /// `"pushed"`
-    Pushed,
-    /// `"full_name"`
-    FullName,
-    /// A value this version of the API does not document.
-    Unknown(String),
-}
-
-impl ReposListForOrgSort {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ReposListForOrgSort::Created => "created",
-            ReposListForOrgSort::Updated => "updated",
-            ReposListForOrgSort::Pushed => "pushed",
-            ReposListForOrgSort::FullName => "full_name",
-            ReposListForOrgSort::Unknown(s) => s,
-        }
-    }
-}
-
-impl From<String> for ReposListForOrgSort {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "created" => ReposListForOrgSort::Created,
-            "updated" => ReposListForOrgSort::Updated,
-            "pushed" => ReposListForOrgSort::Pushed,
-            "full_name" => ReposListForOrgSort::FullName,
-            _ => ReposListForOrgSort::Unknown(s),
-        }
-    }
-}
-
-impl ::std::fmt::Display for ReposListForOrgSort {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+runtime::enums::string_enum! {
+    pub enum ReposListForOrgSort {
+        Created = "created",
+        Updated = "updated",
+        Pushed = "pushed",
+        FullName = "full_name",
+        _ => Unknown,
     }
 }
 
 #[cfg(any(feature = "client", not(feature = "server")))]
-impl Serialize for ReposListForOrgSort {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+runtime::enums::string_enum!(impl Serialize for ReposListForOrgSort);
 
 #[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))]
-impl<'de> Deserialize<'de> for ReposListForOrgSort {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+runtime::enums::string_enum!(impl Deserialize for ReposListForOrgSort);
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum ReposListForOrgType {
-    /// `"all"`
-    All,
-    /// `"public"`
-    Public,
-    /// `"private"`
-    Private,
-    /// `"forks"`
-    Forks,
-    /// `"sources"`
-    Sources,
-    /// `"member"`
-    Member,
-    /// A value this version of the API does not document.
-    Unknown(String),
-}
-
-impl ReposListForOrgType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ReposListForOrgType::All => "all",
-            ReposListForOrgType::Public => "public",
-            ReposListForOrgType::Private => "private",
-            ReposListForOrgType::Forks => "forks",
-            ReposListForOrgType::Sources => "sources",
-            ReposListForOrgType::Member => "member",
-            ReposListForOrgType::Unknown(s) => s,
-        }
-    }
-}
-
-impl From<String> for ReposListForOrgType {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "all" => ReposListForOrgType::All,
-            "public" => ReposListForOrgType::Public,
-            "private" => ReposListForOrgType::Private,
-            "forks" => ReposListForOrgType::Forks,
-            "sources" => ReposListForOrgType::Sources,
-            "member" => ReposListForOrgType::Member,
-            _ => ReposListForOrgType::Unknown(s),
-        }
-    }
-}
-
-impl ::std::fmt::Display for ReposListForOrgType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+runtime::enums::string_enum! {
+    pub enum ReposListForOrgType {
+        All = "all",
+        Public = "public",
+        Private = "private",
+        Forks = "forks",
+        Sources = "sources",
+        Member = "member",
+        _ => Unknown,
     }
 }
 
 #[cfg(any(feature = "client", not(feature = "server")))]
-impl Serialize for ReposListForOrgType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+runtime::enums::string_enum!(impl Serialize for ReposListForOrgType);
 
 #[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))]
-impl<'de> Deserialize<'de> for ReposListForOrgType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+runtime::enums::string_enum!(impl Deserialize for ReposListForOrgType);
 
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for ReposListForOrgDirection {

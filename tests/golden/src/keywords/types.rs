@@ -12,15 +12,15 @@ use crate::runtime;
     derive(Deserialize)
 )]
 pub struct Order {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<OrderRoles>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<OrderLabels>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confirmed: Option<OrderConfirmed>,
 }
 
@@ -58,54 +58,12 @@ runtime::newtype::string_newtype!(OrderLabelsPropertyNames);
 
 pub type OrderRoles = Vec<String>;
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum OrderRolesContains {
-    /// `"owner"`
-    Owner,
-    /// A value this version of the API does not document.
-    Unknown(String),
-}
-
-impl OrderRolesContains {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            OrderRolesContains::Owner => "owner",
-            OrderRolesContains::Unknown(s) => s,
-        }
+runtime::enums::string_enum! {
+    pub enum OrderRolesContains {
+        Owner = "owner",
+        _ => Unknown,
     }
-}
-
-impl From<String> for OrderRolesContains {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "owner" => OrderRolesContains::Owner,
-            _ => OrderRolesContains::Unknown(s),
-        }
-    }
-}
-
-impl ::std::fmt::Display for OrderRolesContains {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for OrderRolesContains {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderRolesContains {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
+    impl Serialize, Deserialize;
 }
 
 #[cfg(feature = "server")]

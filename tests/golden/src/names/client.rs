@@ -4,7 +4,10 @@
 #![allow(clippy::result_large_err)]
 use super::types;
 use crate::runtime;
-use runtime::client::{Error, Success, json};
+use runtime::client::{
+    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, json,
+};
+
 use reqwest::Method;
 
 /// The documented server.
@@ -162,23 +165,17 @@ pub struct Names2Builder<'a> {
 
 impl Names2Builder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<types::Tagged, Error<Names2Error>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<types::Tagged>, Error<Names2Error>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<Names2Error>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = "/names".to_owned();
         let call = runtime::client::Call {
             body: Some({
@@ -191,15 +188,18 @@ impl Names2Builder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<types::Tagged>, Error<Names2Error>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
             400 => Err(Error::Response(Names2Error::BadRequest(json(&response)?))),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for Names2Builder<'_> {
+    type Value = types::Tagged;
+    type Error = Names2Error;
 }
 
 /// Documented error responses of [`Client::names_2`].
@@ -218,35 +218,34 @@ pub struct Names2_2Builder<'a> {
 
 impl Names2_2Builder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Result<(), Error<Names2_2Error>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<()>, Error<Names2_2Error>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<Names2_2Error>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = "/names".to_owned();
         let call = call("names2", Method::POST, false, path);
         Ok(call)
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<()>, Error<Names2_2Error>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for Names2_2Builder<'_> {
+    type Value = ();
+    type Error = Names2_2Error;
 }
 
 /// Documented error responses of [`Client::names2`].

@@ -3,8 +3,6 @@
 //! Data types of Names 1.
 #![allow(clippy::large_enum_variant)]
 use serde::{Serialize, Deserialize};
-
-#[cfg(feature = "server")]
 use crate::runtime;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -29,7 +27,7 @@ pub enum Body {
 #[cfg_attr(feature = "server", derive(Serialize))]
 pub struct Known {
     pub kind: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
@@ -45,75 +43,33 @@ pub struct Moon {
     derive(Deserialize)
 )]
 pub struct Named {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_properties: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<NamedState>,
     /// Properties not listed above.
     #[serde(flatten)]
     pub additional_properties2: ::std::collections::BTreeMap<String, i64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum NamedState {
-    /// `"on"`
-    On,
-    /// `"unknown"`
-    Unknown,
-    /// A value this version of the API does not document.
-    Unknown2(String),
-}
-
-impl NamedState {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            NamedState::On => "on",
-            NamedState::Unknown => "unknown",
-            NamedState::Unknown2(s) => s,
-        }
-    }
-}
-
-impl From<String> for NamedState {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "on" => NamedState::On,
-            "unknown" => NamedState::Unknown,
-            _ => NamedState::Unknown2(s),
-        }
-    }
-}
-
-impl ::std::fmt::Display for NamedState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+runtime::enums::string_enum! {
+    pub enum NamedState {
+        On = "on",
+        Unknown = "unknown",
+        _ => Unknown2,
     }
 }
 
 #[cfg(any(feature = "client", not(feature = "server")))]
-impl Serialize for NamedState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+runtime::enums::string_enum!(impl Serialize for NamedState);
 
 #[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))]
-impl<'de> Deserialize<'de> for NamedState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+runtime::enums::string_enum!(impl Deserialize for NamedState);
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "server", derive(Serialize))]
 pub struct Names2Response400 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 

@@ -7,6 +7,8 @@ pub mod nullable;
 
 pub mod newtype;
 
+pub mod enums;
+
 pub mod pattern;
 
 pub mod formats;

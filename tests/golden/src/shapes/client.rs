@@ -4,7 +4,11 @@
 #![allow(clippy::result_large_err)]
 use super::types;
 use crate::runtime;
-use runtime::client::{Error, Success, WithHeaders, json, push, segment};
+use runtime::client::{
+    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, WithHeaders, json,
+    push, segment,
+};
+
 use reqwest::Method;
 
 /// The documented server.
@@ -252,23 +256,17 @@ impl GetItemsIdBuilder<'_> {
     }
 
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<types::Node, Error<GetItemsIdError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<types::Node>, Error<GetItemsIdError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<GetItemsIdError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         push(&mut query, "id", self.id_query.as_ref());
         push(&mut query, "type", self.type_.as_ref());
@@ -281,9 +279,7 @@ impl GetItemsIdBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<types::Node>, Error<GetItemsIdError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
             400..=499 => {
@@ -302,6 +298,11 @@ impl GetItemsIdBuilder<'_> {
             }
         }
     }
+}
+
+impl runtime::client::Operation for GetItemsIdBuilder<'_> {
+    type Value = types::Node;
+    type Error = GetItemsIdError;
 }
 
 /// Documented error responses of [`Client::get_items_id`].
@@ -328,21 +329,17 @@ impl New2Builder<'_> {
     }
 
     /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Result<(), Error<New2Error>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<()>, Error<New2Error>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<New2Error>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = "/new".to_owned();
         let call = runtime::client::Call {
             body: match &self.body {
@@ -357,14 +354,17 @@ impl New2Builder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<()>, Error<New2Error>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for New2Builder<'_> {
+    type Value = ();
+    type Error = New2Error;
 }
 
 /// Documented error responses of [`Client::new2`].
@@ -404,21 +404,17 @@ impl GetWorkflowBuilder<'_> {
     }
 
     /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Result<(), Error<GetWorkflowError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<()>, Error<GetWorkflowError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<GetWorkflowError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         push(&mut query, "query", self.query.as_ref());
         if let Some(value) = &self.created {
@@ -439,14 +435,17 @@ impl GetWorkflowBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<()>, Error<GetWorkflowError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for GetWorkflowBuilder<'_> {
+    type Value = ();
+    type Error = GetWorkflowError;
 }
 
 /// Documented error responses of [`Client::get_workflow`].
@@ -463,21 +462,17 @@ pub struct UpdateWorkflowBuilder<'a> {
 
 impl UpdateWorkflowBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Result<(), Error<UpdateWorkflowError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<()>, Error<UpdateWorkflowError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<UpdateWorkflowError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/workflows/{}", segment("workflow_id", self.workflow_id) ?);
         let call = runtime::client::Call {
             body: Some({
@@ -490,14 +485,17 @@ impl UpdateWorkflowBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<()>, Error<UpdateWorkflowError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for UpdateWorkflowBuilder<'_> {
+    type Value = ();
+    type Error = UpdateWorkflowError;
 }
 
 /// Documented error responses of [`Client::update_workflow`].
@@ -514,21 +512,17 @@ pub struct UploadArtifactBuilder<'a> {
 
 impl UploadArtifactBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Result<(), Error<UploadArtifactError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<()>, Error<UploadArtifactError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<UploadArtifactError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!(
             "/workflows/{}/artifacts", segment("workflow_id", self.workflow_id) ?
         );
@@ -584,14 +578,17 @@ impl UploadArtifactBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<()>, Error<UploadArtifactError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for UploadArtifactBuilder<'_> {
+    type Value = ();
+    type Error = UploadArtifactError;
 }
 
 /// Documented error responses of [`Client::upload_artifact`].
@@ -607,45 +604,24 @@ pub struct GetReportBuilder<'a> {
 
 impl GetReportBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<
-            WithHeaders<types::GetReportResponse200, GetReportOkHeaders>,
-            Error<GetReportError>,
-        >,
-    > {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<
-            Success<WithHeaders<types::GetReportResponse200, GetReportOkHeaders>>,
-            Error<GetReportError>,
-        >,
-    > {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<GetReportError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/reports/{}", segment("id", self.id) ?);
         let call = call("get_report", Method::GET, true, path);
         Ok(call)
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<
-        Success<WithHeaders<types::GetReportResponse200, GetReportOkHeaders>>,
-        Error<GetReportError>,
-    > {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => {
                 Ok(
@@ -677,6 +653,11 @@ impl GetReportBuilder<'_> {
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for GetReportBuilder<'_> {
+    type Value = WithHeaders<types::GetReportResponse200, GetReportOkHeaders>;
+    type Error = GetReportError;
 }
 
 /// Documented error responses of [`Client::get_report`].
@@ -778,34 +759,24 @@ pub struct CreateReportBuilder<'a> {
 
 impl CreateReportBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<CreateReportResponse, Error<CreateReportError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Success<CreateReportResponse>, Error<CreateReportError>>,
-    > {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<CreateReportError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = "/reports".to_owned();
         let call = call("create_report", Method::POST, false, path);
         Ok(call)
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<CreateReportResponse>, Error<CreateReportError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             201 => {
                 Ok(
@@ -831,6 +802,11 @@ impl CreateReportBuilder<'_> {
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for CreateReportBuilder<'_> {
+    type Value = CreateReportResponse;
+    type Error = CreateReportError;
 }
 
 /// Documented success responses of [`Client::create_report`].
@@ -907,21 +883,17 @@ impl SearchBuilder<'_> {
     }
 
     /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Result<types::Shape, Error<SearchError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<types::Shape>, Error<SearchError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<SearchError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         if let Some(value) = &self.sort {
             for item in value {
@@ -940,14 +912,17 @@ impl SearchBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<types::Shape>, Error<SearchError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for SearchBuilder<'_> {
+    type Value = types::Shape;
+    type Error = SearchError;
 }
 
 /// Documented error responses of [`Client::search`].

@@ -51,135 +51,53 @@ runtime::newtype::string_newtype!(Code);
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "server", derive(Serialize))]
 pub struct CreateReportResponse202 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "server", derive(Serialize))]
 pub struct Dog {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub barks: Option<bool>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum GetItemsIdType {
-    /// `"full"`
-    Full,
-    /// A value this version of the API does not document.
-    Unknown(String),
-}
-
-impl GetItemsIdType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            GetItemsIdType::Full => "full",
-            GetItemsIdType::Unknown(s) => s,
-        }
-    }
-}
-
-impl From<String> for GetItemsIdType {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "full" => GetItemsIdType::Full,
-            _ => GetItemsIdType::Unknown(s),
-        }
-    }
-}
-
-impl ::std::fmt::Display for GetItemsIdType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+runtime::enums::string_enum! {
+    pub enum GetItemsIdType {
+        Full = "full",
+        _ => Unknown,
     }
 }
 
 #[cfg(any(feature = "client", not(feature = "server")))]
-impl Serialize for GetItemsIdType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+runtime::enums::string_enum!(impl Serialize for GetItemsIdType);
 
 #[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))]
-impl<'de> Deserialize<'de> for GetItemsIdType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+runtime::enums::string_enum!(impl Deserialize for GetItemsIdType);
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "server", derive(Serialize))]
 pub struct GetReportResponse200 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum GetReportResponse200XCache {
-    /// `"hit"`
-    Hit,
-    /// `"miss"`
-    Miss,
-    /// A value this version of the API does not document.
-    Unknown(String),
-}
-
-impl GetReportResponse200XCache {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            GetReportResponse200XCache::Hit => "hit",
-            GetReportResponse200XCache::Miss => "miss",
-            GetReportResponse200XCache::Unknown(s) => s,
-        }
+runtime::enums::string_enum! {
+    pub enum GetReportResponse200XCache {
+        Hit = "hit",
+        Miss = "miss",
+        _ => Unknown,
     }
-}
-
-impl From<String> for GetReportResponse200XCache {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "hit" => GetReportResponse200XCache::Hit,
-            "miss" => GetReportResponse200XCache::Miss,
-            _ => GetReportResponse200XCache::Unknown(s),
-        }
-    }
-}
-
-impl ::std::fmt::Display for GetReportResponse200XCache {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    impl Deserialize;
 }
 
 #[cfg(feature = "server")]
-impl Serialize for GetReportResponse200XCache {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetReportResponse200XCache {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+runtime::enums::string_enum!(impl Serialize for GetReportResponse200XCache);
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "server", derive(Serialize))]
 pub struct GetReportResponse4Xx {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -202,9 +120,9 @@ pub enum GetWorkflowCreated {
     derive(Deserialize)
 )]
 pub struct GetWorkflowCreatedVariant0 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gte: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lt: Option<i64>,
 }
 
@@ -215,7 +133,7 @@ pub struct GetWorkflowCreatedVariant0 {
     derive(Deserialize)
 )]
 pub struct GetWorkflowFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
 
@@ -249,73 +167,25 @@ pub type Label = String;
     derive(Deserialize)
 )]
 pub struct New2Request {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<New2RequestOrder>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum New2RequestOrder {
-    /// `"ASC"`
-    Asc,
-    /// `"asc"`
-    Asc2,
-    /// `"!="`
-    Ne,
-    /// `">"`
-    Gt,
-    /// A value this version of the API does not document.
-    Unknown(String),
-}
-
-impl New2RequestOrder {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            New2RequestOrder::Asc => "ASC",
-            New2RequestOrder::Asc2 => "asc",
-            New2RequestOrder::Ne => "!=",
-            New2RequestOrder::Gt => ">",
-            New2RequestOrder::Unknown(s) => s,
-        }
-    }
-}
-
-impl From<String> for New2RequestOrder {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "ASC" => New2RequestOrder::Asc,
-            "asc" => New2RequestOrder::Asc2,
-            "!=" => New2RequestOrder::Ne,
-            ">" => New2RequestOrder::Gt,
-            _ => New2RequestOrder::Unknown(s),
-        }
-    }
-}
-
-impl ::std::fmt::Display for New2RequestOrder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+runtime::enums::string_enum! {
+    pub enum New2RequestOrder {
+        Asc = "ASC",
+        Asc2 = "asc",
+        Ne = "!=",
+        Gt = ">",
+        _ => Unknown,
     }
 }
 
 #[cfg(any(feature = "client", not(feature = "server")))]
-impl Serialize for New2RequestOrder {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+runtime::enums::string_enum!(impl Serialize for New2RequestOrder);
 
 #[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))]
-impl<'de> Deserialize<'de> for New2RequestOrder {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+runtime::enums::string_enum!(impl Deserialize for New2RequestOrder);
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "server", derive(Serialize))]
@@ -323,17 +193,14 @@ pub struct Node {
     pub name: String,
     /// the same type, annotated
     #[serde(rename = "self")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_: Option<Box<Node>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Node>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "runtime::nullable"
-    )]
+    #[serde(default, with = "runtime::nullable")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pet: Option<Option<Pet>>,
 }
 
@@ -460,7 +327,7 @@ impl<'de> Deserialize<'de> for Priority {
     derive(Deserialize)
 )]
 pub struct SearchSortItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
 }
 
@@ -553,9 +420,9 @@ runtime::newtype::string_newtype!(Tag);
 )]
 pub struct UpdateWorkflowRequest {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::std::collections::BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<UpdateWorkflowRequestStepsItem>>,
 }
 
@@ -566,9 +433,9 @@ pub struct UpdateWorkflowRequest {
     derive(Deserialize)
 )]
 pub struct UpdateWorkflowRequestStepsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
 }
 
@@ -581,85 +448,40 @@ pub struct UpdateWorkflowRequestStepsItem {
 pub struct UploadArtifactRequest {
     pub name: String,
     pub file: runtime::binary::Binary,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logs: Option<Vec<runtime::binary::Binary>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<UploadArtifactRequestKind>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<UploadArtifactRequestMeta>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<UploadArtifactRequestLink>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "runtime::nullable"
-    )]
+    #[serde(default, with = "runtime::nullable")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<Option<String>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum UploadArtifactRequestKind {
-    /// `"zip"`
-    Zip,
-    /// `"tar"`
-    Tar,
-    /// A value this version of the API does not document.
-    Unknown(String),
-}
-
-impl UploadArtifactRequestKind {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            UploadArtifactRequestKind::Zip => "zip",
-            UploadArtifactRequestKind::Tar => "tar",
-            UploadArtifactRequestKind::Unknown(s) => s,
-        }
-    }
-}
-
-impl From<String> for UploadArtifactRequestKind {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "zip" => UploadArtifactRequestKind::Zip,
-            "tar" => UploadArtifactRequestKind::Tar,
-            _ => UploadArtifactRequestKind::Unknown(s),
-        }
-    }
-}
-
-impl ::std::fmt::Display for UploadArtifactRequestKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+runtime::enums::string_enum! {
+    pub enum UploadArtifactRequestKind {
+        Zip = "zip",
+        Tar = "tar",
+        _ => Unknown,
     }
 }
 
 #[cfg(any(feature = "client", not(feature = "server")))]
-impl Serialize for UploadArtifactRequestKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+runtime::enums::string_enum!(impl Serialize for UploadArtifactRequestKind);
 
 #[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))]
-impl<'de> Deserialize<'de> for UploadArtifactRequestKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+runtime::enums::string_enum!(impl Deserialize for UploadArtifactRequestKind);
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
@@ -668,9 +490,9 @@ impl<'de> Deserialize<'de> for UploadArtifactRequestKind {
     derive(Deserialize)
 )]
 pub struct UploadArtifactRequestLink {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
 }
 
@@ -681,7 +503,7 @@ pub struct UploadArtifactRequestLink {
     derive(Deserialize)
 )]
 pub struct UploadArtifactRequestMeta {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
 }
 

@@ -4,7 +4,11 @@
 #![allow(clippy::result_large_err)]
 use super::types;
 use crate::runtime;
-use runtime::client::{Error, Success, json, param, segment};
+use runtime::client::{
+    Error, Body, Prepared, RawResponse, Sent, SentWithResponse, Success, json, param,
+    segment,
+};
+
 use reqwest::Method;
 
 /// The documented server.
@@ -224,25 +228,17 @@ pub struct DownloadBlobBuilder<'a> {
 
 impl DownloadBlobBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<runtime::client::Bytes, Error<DownloadBlobError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Success<runtime::client::Bytes>, Error<DownloadBlobError>>,
-    > {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<DownloadBlobError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let query: Vec<(runtime::client::QueryName, String)> = vec![
             ("size".into(), param(self.size))
         ];
@@ -255,9 +251,7 @@ impl DownloadBlobBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<runtime::client::Bytes>, Error<DownloadBlobError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(response.body.clone(), response)),
             404 => Err(Error::Response(DownloadBlobError::NotFound(json(&response)?))),
@@ -300,6 +294,11 @@ impl DownloadBlobBuilder<'_> {
     }
 }
 
+impl runtime::client::Operation for DownloadBlobBuilder<'_> {
+    type Value = runtime::client::Bytes;
+    type Error = DownloadBlobError;
+}
+
 /// Documented error responses of [`Client::download_blob`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum DownloadBlobError {
@@ -318,44 +317,38 @@ pub struct UploadBlobBuilder<'a> {
 
 impl UploadBlobBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<types::Digest, Error<UploadBlobError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<types::Digest>, Error<UploadBlobError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<UploadBlobError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/blobs/{}", segment("name", self.name) ?);
         let call = runtime::client::Call {
-            body: Some({
-                let body = &self.body;
-                runtime::client::Body::source("application/octet-stream", body.clone())
-            }),
+            body: Some(Body::source("application/octet-stream", self.body)),
             ..call("upload_blob", Method::PUT, true, path)
         };
         Ok(call)
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<types::Digest>, Error<UploadBlobError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             201 => Ok(Success::new(json(&response)?, response)),
             400 => Err(Error::Response(UploadBlobError::BadRequest)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for UploadBlobBuilder<'_> {
+    type Value = types::Digest;
+    type Error = UploadBlobError;
 }
 
 /// Documented error responses of [`Client::upload_blob`].
@@ -376,43 +369,37 @@ pub struct PutNoteBuilder<'a> {
 
 impl PutNoteBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<types::Digest, Error<PutNoteError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<types::Digest>, Error<PutNoteError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<PutNoteError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/notes/{}", segment("name", self.name) ?);
         let call = runtime::client::Call {
-            body: Some({
-                let body = &self.body;
-                runtime::client::Body::source("application/octet-stream", body.clone())
-            }),
+            body: Some(Body::source("application/octet-stream", self.body)),
             ..call("put_note", Method::PUT, true, path)
         };
         Ok(call)
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<types::Digest>, Error<PutNoteError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             201 => Ok(Success::new(json(&response)?, response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for PutNoteBuilder<'_> {
+    type Value = types::Digest;
+    type Error = PutNoteError;
 }
 
 /// Documented error responses of [`Client::put_note`].
@@ -429,46 +416,38 @@ pub struct PutStreamedNoteBuilder<'a> {
 
 impl PutStreamedNoteBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<types::Digest, Error<PutStreamedNoteError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Success<types::Digest>, Error<PutStreamedNoteError>>,
-    > {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<PutStreamedNoteError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/streamed-notes/{}", segment("name", self.name) ?);
         let call = runtime::client::Call {
-            body: Some({
-                let body = &self.body;
-                runtime::client::Body::source("application/octet-stream", body.clone())
-            }),
+            body: Some(Body::source("application/octet-stream", self.body)),
             ..call("put_streamed_note", Method::PUT, true, path)
         };
         Ok(call)
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<types::Digest>, Error<PutStreamedNoteError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             201 => Ok(Success::new(json(&response)?, response)),
             400 => Err(Error::Response(PutStreamedNoteError::BadRequest)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for PutStreamedNoteBuilder<'_> {
+    type Value = types::Digest;
+    type Error = PutStreamedNoteError;
 }
 
 /// Documented error responses of [`Client::put_streamed_note`].
@@ -489,43 +468,37 @@ pub struct PutBufferedBuilder<'a> {
 
 impl PutBufferedBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<types::Digest, Error<PutBufferedError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<types::Digest>, Error<PutBufferedError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<PutBufferedError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/buffered/{}", segment("name", self.name) ?);
         let call = runtime::client::Call {
-            body: Some({
-                let body = &self.body;
-                runtime::client::Body::source("application/octet-stream", body.clone())
-            }),
+            body: Some(Body::source("application/octet-stream", self.body)),
             ..call("put_buffered", Method::PUT, true, path)
         };
         Ok(call)
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<types::Digest>, Error<PutBufferedError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             201 => Ok(Success::new(json(&response)?, response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for PutBufferedBuilder<'_> {
+    type Value = types::Digest;
+    type Error = PutBufferedError;
 }
 
 /// Documented error responses of [`Client::put_buffered`].

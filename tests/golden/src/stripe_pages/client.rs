@@ -4,7 +4,10 @@
 #![allow(clippy::result_large_err)]
 use super::types;
 use crate::runtime;
-use runtime::client::{Error, Success, json, push};
+use runtime::client::{
+    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, json, push,
+};
+
 use reqwest::Method;
 
 /// The documented server.
@@ -176,30 +179,17 @@ impl GetCustomersBuilder<'_> {
     }
 
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<types::GetCustomersResponse200, Error<GetCustomersError>>,
-    > {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<
-            Success<types::GetCustomersResponse200>,
-            Error<GetCustomersError>,
-        >,
-    > {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<GetCustomersError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         push(&mut query, "email", self.email.as_ref());
         push(&mut query, "ending_before", self.ending_before.as_ref());
@@ -214,9 +204,7 @@ impl GetCustomersBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<types::GetCustomersResponse200>, Error<GetCustomersError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
             _ => Err(Error::Undocumented(response)),
@@ -225,11 +213,7 @@ impl GetCustomersBuilder<'_> {
 
     /// Every page as a whole success, fetched as the stream is polled;
     /// an error or a page seen before (`Error::RepeatedPage`) ends it.
-    pub fn pages(
-        self,
-    ) -> impl runtime::paginate::Stream<
-        Item = Result<Success<types::GetCustomersResponse200>, Error<GetCustomersError>>,
-    > {
+    pub fn pages(self) -> impl runtime::paginate::Stream<Item = SentWithResponse<Self>> {
         runtime::paginate::pages(
             self,
             Self::send_with_response,
@@ -260,6 +244,11 @@ impl GetCustomersBuilder<'_> {
             |page: Success<types::GetCustomersResponse200>| { page.value.data },
         )
     }
+}
+
+impl runtime::client::Operation for GetCustomersBuilder<'_> {
+    type Value = types::GetCustomersResponse200;
+    type Error = GetCustomersError;
 }
 
 /// Documented error responses of [`Client::get_customers`].

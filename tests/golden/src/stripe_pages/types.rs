@@ -17,74 +17,28 @@ pub struct Customer {
     /// String representing the object's type.
     pub object: CustomerObject,
     /// The customer's email address.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "runtime::nullable"
-    )]
+    #[serde(default, with = "runtime::nullable")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<Option<String>>,
     /// The customer's full name or business name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "runtime::nullable"
-    )]
+    #[serde(default, with = "runtime::nullable")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<Option<String>>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: i64,
 }
 
-/// String representing the object's type.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum CustomerObject {
-    /// `"customer"`
-    Customer,
-    /// A value this version of the API does not document.
-    Unknown(String),
-}
-
-impl CustomerObject {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CustomerObject::Customer => "customer",
-            CustomerObject::Unknown(s) => s,
-        }
+runtime::enums::string_enum! {
+    /// String representing the object's type.
+    pub enum CustomerObject {
+        Customer = "customer",
+        _ => Unknown,
     }
-}
-
-impl From<String> for CustomerObject {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "customer" => CustomerObject::Customer,
-            _ => CustomerObject::Unknown(s),
-        }
-    }
-}
-
-impl ::std::fmt::Display for CustomerObject {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    impl Deserialize;
 }
 
 #[cfg(feature = "server")]
-impl Serialize for CustomerObject {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomerObject {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+runtime::enums::string_enum!(impl Serialize for CustomerObject);
 
 /// CustomerResourceCustomerList
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -99,57 +53,17 @@ pub struct GetCustomersResponse200 {
     pub url: GetCustomersResponse200Url,
 }
 
-/// String representing the object's type. Always has the value `list`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum GetCustomersResponse200Object {
-    /// `"list"`
-    List,
-    /// A value this version of the API does not document.
-    Unknown(String),
-}
-
-impl GetCustomersResponse200Object {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            GetCustomersResponse200Object::List => "list",
-            GetCustomersResponse200Object::Unknown(s) => s,
-        }
+runtime::enums::string_enum! {
+    /// String representing the object's type. Always has the value `list`.
+    pub enum GetCustomersResponse200Object {
+        List = "list",
+        _ => Unknown,
     }
-}
-
-impl From<String> for GetCustomersResponse200Object {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "list" => GetCustomersResponse200Object::List,
-            _ => GetCustomersResponse200Object::Unknown(s),
-        }
-    }
-}
-
-impl ::std::fmt::Display for GetCustomersResponse200Object {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    impl Deserialize;
 }
 
 #[cfg(feature = "server")]
-impl Serialize for GetCustomersResponse200Object {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetCustomersResponse200Object {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+runtime::enums::string_enum!(impl Serialize for GetCustomersResponse200Object);
 
 /// The URL where this list can be accessed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]

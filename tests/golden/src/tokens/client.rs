@@ -4,7 +4,10 @@
 #![allow(clippy::result_large_err)]
 use super::types;
 use crate::runtime;
-use runtime::client::{Error, Success, json};
+use runtime::client::{
+    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, json,
+};
+
 use reqwest::Method;
 
 /// The documented server.
@@ -264,25 +267,17 @@ pub struct WhoamiBuilder<'a> {
 
 impl WhoamiBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<types::WhoamiResponse200, Error<WhoamiError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Success<types::WhoamiResponse200>, Error<WhoamiError>>,
-    > {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<WhoamiError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = "/whoami".to_owned();
         let call = runtime::client::Call {
             security: &[&[Scheme::Oauth], &[Scheme::BearerAuth], &[Scheme::ApiKey]],
@@ -292,14 +287,17 @@ impl WhoamiBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<types::WhoamiResponse200>, Error<WhoamiError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for WhoamiBuilder<'_> {
+    type Value = types::WhoamiResponse200;
+    type Error = WhoamiError;
 }
 
 /// Documented error responses of [`Client::whoami`].
@@ -314,21 +312,17 @@ pub struct CreateThingBuilder<'a> {
 
 impl CreateThingBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Result<(), Error<CreateThingError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<()>, Error<CreateThingError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<CreateThingError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = "/things".to_owned();
         let call = runtime::client::Call {
             security: &[&[Scheme::Oauth]],
@@ -338,14 +332,17 @@ impl CreateThingBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<()>, Error<CreateThingError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for CreateThingBuilder<'_> {
+    type Value = ();
+    type Error = CreateThingError;
 }
 
 /// Documented error responses of [`Client::create_thing`].
@@ -360,25 +357,17 @@ pub struct KeyedBuilder<'a> {
 
 impl KeyedBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<types::KeyedResponse200, Error<KeyedError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Success<types::KeyedResponse200>, Error<KeyedError>>,
-    > {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<KeyedError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = "/keyed".to_owned();
         let call = runtime::client::Call {
             security: &[&[Scheme::QueryKey], &[Scheme::SessionKey]],
@@ -388,14 +377,17 @@ impl KeyedBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<types::KeyedResponse200>, Error<KeyedError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for KeyedBuilder<'_> {
+    type Value = types::KeyedResponse200;
+    type Error = KeyedError;
 }
 
 /// Documented error responses of [`Client::keyed`].

@@ -4,7 +4,10 @@
 #![allow(clippy::result_large_err)]
 use super::types;
 use crate::runtime;
-use runtime::client::{Error, Success, push, segment};
+use runtime::client::{
+    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, push, segment,
+};
+
 use reqwest::Method;
 
 /// The documented server.
@@ -241,21 +244,17 @@ impl GetThingBuilder<'_> {
     }
 
     /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Result<(), Error<GetThingError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<()>, Error<GetThingError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<GetThingError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         push(&mut query, "project", self.project.as_ref());
         push(&mut query, "ref", self.ref_.as_ref());
@@ -304,14 +303,17 @@ impl GetThingBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<()>, Error<GetThingError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for GetThingBuilder<'_> {
+    type Value = ();
+    type Error = GetThingError;
 }
 
 /// Documented error responses of [`Client::get_thing`].

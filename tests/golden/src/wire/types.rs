@@ -53,61 +53,19 @@ impl ::std::fmt::Display for Ref {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Size {
-    /// `"small"`
-    Small,
-    /// `"big"`
-    Big,
-    /// A value this version of the API does not document.
-    Unknown(String),
-}
-
-impl Size {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Size::Small => "small",
-            Size::Big => "big",
-            Size::Unknown(s) => s,
-        }
-    }
-}
-
-impl From<String> for Size {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "small" => Size::Small,
-            "big" => Size::Big,
-            _ => Size::Unknown(s),
-        }
-    }
-}
-
-impl ::std::fmt::Display for Size {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+runtime::enums::string_enum! {
+    pub enum Size {
+        Small = "small",
+        Big = "big",
+        _ => Unknown,
     }
 }
 
 #[cfg(any(feature = "client", not(feature = "server")))]
-impl Serialize for Size {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+runtime::enums::string_enum!(impl Serialize for Size);
 
 #[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))]
-impl<'de> Deserialize<'de> for Size {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+runtime::enums::string_enum!(impl Deserialize for Size);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]

@@ -261,23 +261,17 @@ pub struct CreateBodyBuilder<'a> {
 
 impl CreateBodyBuilder<'_> {
     /// Sends the request: the documented success value, or the error.
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<types::Body, Error<CreateBodyError>>> {
+    pub fn send(self) -> impl Future<Output = Sent<Self>> {
         self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
     }
 
     /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Success<types::Body>, Error<CreateBodyError>>> {
+    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
         self.client.send(self.into_call(), Self::decode_response)
     }
 
     /// The request as the transport sends it.
-    fn into_call(
-        self,
-    ) -> Result<runtime::client::Call<'static, Scheme>, Error<CreateBodyError>> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
         let path = "/bodies".to_owned();
         let call = runtime::client::Call {
             body: Some({
@@ -290,14 +284,17 @@ impl CreateBodyBuilder<'_> {
     }
 
     /// The response as documented, or the error.
-    fn decode_response(
-        response: runtime::client::RawResponse,
-    ) -> Result<Success<types::Body>, Error<CreateBodyError>> {
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             201 => Ok(Success::new(json(&response)?, response)),
             _ => Err(Error::Undocumented(response)),
         }
     }
+}
+
+impl runtime::client::Operation for CreateBodyBuilder<'_> {
+    type Value = types::Body;
+    type Error = CreateBodyError;
 }
 
 /// Documented error responses of [`Client::create_body`].

@@ -402,7 +402,12 @@ fn keywords_and_collisions_become_distinct_identifiers() {
     for field in ["pub type_: String", "pub self_: String", "pub self_2: Option<String>", "pub crate_: Option<i64>"] {
         assert!(types.contains(field), "`{field}` missing:\n{types}");
     }
-    let camel = ["pub struct SelfValue {", "pub type Async = Vec<SelfValue>;", "    SelfValue,", "    SelfValue2,"];
+    let camel = [
+        "pub struct SelfValue {",
+        "pub type Async = Vec<SelfValue>;",
+        "SelfValue = \"self\",",
+        "SelfValue2 = \"Self\",",
+    ];
     assert!(camel.iter().all(|c| types.contains(c)), "{types}");
     assert!(types.contains("#[serde(rename = \"Self\")]"), "the wire name stays `Self`:\n{types}");
 }

@@ -2,23 +2,29 @@
 
 //! Data types of AWS Transfer Family 2018-11-05.
 #![allow(clippy::large_enum_variant)]
-use serde::{Serialize, Deserialize};
+#[cfg(any(feature = "client", not(feature = "server")))]
+use serde::Serialize;
+
+#[cfg(any(feature = "server", not(feature = "client")))]
+use serde::Deserialize;
 use crate::runtime;
 
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 pub struct DeleteSshPublicKeyRequest {
     /// A system-assigned unique identifier for a file transfer protocol-enabled server instance that has the user assigned to it.
-    #[serde(rename = "ServerId")]
     pub server_id: DeleteSshPublicKeyRequestServerId,
     /// A unique identifier used to reference your user's specific SSH key.
-    #[serde(rename = "SshPublicKeyId")]
     pub ssh_public_key_id: DeleteSshPublicKeyRequestSshPublicKeyId,
     /// A unique string that identifies a user whose public key is being deleted.
-    #[serde(rename = "UserName")]
     pub user_name: DeleteSshPublicKeyRequestUserName,
 }
+
+runtime::object::object!(
+    DeleteSshPublicKeyRequest { server_id = "ServerId", ssh_public_key_id =
+    "SshPublicKeyId", user_name = "UserName" } impl #[cfg(any(feature = "client",
+    not(feature = "server")))] Serialize, #[cfg(any(feature = "server", not(feature =
+    "client")))] Deserialize
+);
 
 /// A system-assigned unique identifier for a file transfer protocol-enabled server instance that has the user assigned to it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -126,53 +132,62 @@ impl DeleteSshPublicKeyRequestUserName {
 runtime::newtype::string_newtype!(DeleteSshPublicKeyRequestUserName);
 
 /// This exception is thrown when an error occurs in the AWSTransfer Family service.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct InternalServiceError {
-    #[serde(rename = "Message")]
     pub message: String,
 }
+
+runtime::object::object!(
+    InternalServiceError { message = "Message" } impl #[cfg(feature = "server")]
+    Serialize, Deserialize
+);
 
 /// This exception is thrown when the client submits a malformed request.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct InvalidRequestException {
-    #[serde(rename = "Message")]
     pub message: String,
 }
 
+runtime::object::object!(
+    InvalidRequestException { message = "Message" } impl #[cfg(feature = "server")]
+    Serialize, Deserialize
+);
+
 /// This exception is thrown when a resource is not found by the AWSTransfer Family service.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ResourceNotFoundException {
-    #[serde(rename = "Message")]
     pub message: String,
-    #[serde(rename = "Resource")]
     pub resource: String,
-    #[serde(rename = "ResourceType")]
     pub resource_type: String,
 }
 
+runtime::object::object!(
+    ResourceNotFoundException { message = "Message", resource = "Resource", resource_type
+    = "ResourceType" } impl #[cfg(feature = "server")] Serialize, Deserialize
+);
+
 /// The request has failed because the AWSTransfer Family service is not available.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ServiceUnavailableException {
-    #[serde(rename = "Message")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
+runtime::object::object!(
+    ServiceUnavailableException { message = "Message" opt } impl #[cfg(feature =
+    "server")] Serialize, Deserialize
+);
+
 /// The request was denied due to request throttling.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ThrottlingException {
-    #[serde(rename = "RetryAfterSeconds")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after_seconds: Option<String>,
-    #[serde(rename = "Message")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+
+runtime::object::object!(
+    ThrottlingException { retry_after_seconds = "RetryAfterSeconds" opt, message =
+    "Message" opt } impl #[cfg(feature = "server")] Serialize, Deserialize
+);
 
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for DeleteSshPublicKeyRequest {

@@ -2,18 +2,17 @@
 
 //! Data types of Huawei Cloud KPS v3.
 #![allow(clippy::large_enum_variant)]
-use serde::Deserialize;
+use crate::runtime;
 
-#[cfg(feature = "server")]
-use serde::Serialize;
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ErrorRsp {
     /// 错误码
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// 错误描述
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<String>,
 }
+
+runtime::object::object!(
+    ErrorRsp { error_code opt, error_msg opt } impl #[cfg(feature = "server")] Serialize,
+    Deserialize
+);

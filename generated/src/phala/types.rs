@@ -6,36 +6,46 @@ use serde::Deserialize;
 
 #[cfg(feature = "server")]
 use serde::Serialize;
+use crate::runtime;
 
 /// HTTPException
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HttpException {
     /// Detail
     pub detail: String,
 }
 
+runtime::object::object!(
+    HttpException { detail } impl #[cfg(feature = "server")] Serialize, Deserialize
+);
+
 /// HTTPValidationError
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HttpValidationError {
     /// Detail
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
 }
 
+runtime::object::object!(
+    HttpValidationError { detail opt } impl #[cfg(feature = "server")] Serialize,
+    Deserialize
+);
+
 /// ValidationError
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ValidationError {
     /// Location
     pub loc: Vec<ValidationErrorLocItem>,
     /// Message
     pub msg: String,
     /// Error Type
-    #[serde(rename = "type")]
     pub type_: String,
 }
+
+runtime::object::object!(
+    ValidationError { loc, msg, type_ = "type" } impl #[cfg(feature = "server")]
+    Serialize, Deserialize
+);
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[cfg_attr(feature = "server", derive(Serialize))]

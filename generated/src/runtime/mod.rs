@@ -5,6 +5,8 @@
 //! handling and validation for server stubs.
 pub mod nullable;
 
+pub mod object;
+
 pub mod newtype;
 
 pub mod enums;

@@ -2,18 +2,17 @@
 
 //! Data types of Vast.ai API 1.0.0.
 #![allow(clippy::large_enum_variant)]
-use serde::Deserialize;
-
-#[cfg(feature = "server")]
-use serde::Serialize;
 use crate::runtime;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DeleteApiKeyResponse400 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
+
+runtime::object::object!(
+    DeleteApiKeyResponse400 { msg opt } impl #[cfg(feature = "server")] Serialize,
+    Deserialize
+);
 
 pub type DeleteApiKeyResponse403 = DeleteApiKeyResponse400;
 
@@ -21,25 +20,28 @@ pub type DeleteApiKeyResponse404 = DeleteApiKeyResponse400;
 
 pub type DeleteApiKeyResponse429 = DetachSshResponse429;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DetachSshResponse200 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+runtime::object::object!(
+    DetachSshResponse200 { success opt, msg opt } impl #[cfg(feature = "server")]
+    Serialize, Deserialize
+);
+
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DetachSshResponse400 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<DetachSshResponse400Error>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
+
+runtime::object::object!(
+    DetachSshResponse400 { success opt, error opt, msg opt } impl #[cfg(feature =
+    "server")] Serialize, Deserialize
+);
 
 runtime::enums::string_enum! {
     pub enum DetachSshResponse400Error {
@@ -52,16 +54,17 @@ runtime::enums::string_enum! {
 #[cfg(feature = "server")]
 runtime::enums::string_enum!(impl Serialize for DetachSshResponse400Error);
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DetachSshResponse404 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<DetachSshResponse404Error>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
+
+runtime::object::object!(
+    DetachSshResponse404 { success opt, error opt, msg opt } impl #[cfg(feature =
+    "server")] Serialize, Deserialize
+);
 
 runtime::enums::string_enum! {
     pub enum DetachSshResponse404Error {
@@ -75,25 +78,29 @@ runtime::enums::string_enum! {
 #[cfg(feature = "server")]
 runtime::enums::string_enum!(impl Serialize for DetachSshResponse404Error);
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DetachSshResponse429 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 
+runtime::object::object!(
+    DetachSshResponse429 { detail opt } impl #[cfg(feature = "server")] Serialize,
+    Deserialize
+);
+
 pub type DetachSshResponse500 = Error;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Error {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
 }
+
+runtime::object::object!(
+    Error { success opt, error opt, msg opt } impl #[cfg(feature = "server")] Serialize,
+    Deserialize
+);
 
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for DetachSshResponse400 {

@@ -122,6 +122,8 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
     let (c, s, e) = (Some(Part::Client), Some(Part::Server), Some(Part::Either));
     vec![
         m("nullable", include_str!("../../runtime/nullable.rs"), true, None, &["serde"]),
+        // The serde impls of structs (`runtime::object::object!`).
+        m("object", include_str!("../../runtime/object.rs"), true, None, &["serde", "serde_json"]),
         m("newtype", include_str!("../../runtime/newtype.rs"), needs.newtype, None, &[]),
         // Its serde impls expand in `types`, which depends on serde anyway.
         m("enums", include_str!("../../runtime/enums.rs"), needs.string_enum, None, &[]),

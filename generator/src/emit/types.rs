@@ -42,7 +42,15 @@ pub fn emit(
     for (g, tokens) in group_impls {
         grouped.entry(g).or_default().extend(tokens);
     }
-    let serde = super::derives::import(serdes.iter().map(|(_, s)| s));
+    // Only derives and hand-written impls name the imported traits: the
+    // runtime's struct table and string enums name serde by path, and a
+    // plain alias not at all.
+    let imports = |t: &NamedType| match &t.kind {
+        TypeKind::Alias { ty: TypeRef::String { constraints, .. } } => !constraints.is_empty(),
+        TypeKind::Alias { .. } => false,
+        kind => !serde_by_table(kind) && !is_string_enum(kind),
+    };
+    let serde = super::derives::import(serdes.iter().filter(|(t, _)| imports(t)).map(|(_, s)| s));
     // The runtime is imported for what names it: nullable fields and
     // newtypes in every build, validation only with the server.
     let path = layout.runtime();
@@ -101,17 +109,6 @@ fn structure(
     additional: Option<&Additional>,
     serde: &Serde,
 ) -> TokenStream {
-    let Serde { inline, gated, .. } = serde;
-    let fields_tokens = fields.iter().map(|f| field(f, serde.serializes()));
-    let additional = additional.map(|a| {
-        let ident = format_ident!("{}", a.rust_name);
-        let ty = rust_type(&a.ty, &TokenStream::new());
-        quote! {
-            /// Properties not listed above.
-            #[serde(flatten)]
-            pub #ident: ::std::collections::BTreeMap<String, #ty>,
-        }
-    });
     let eq = (fields.iter().all(|f| is_eq(&f.ty)) && additional.is_none()).then(|| quote! { , Eq });
     // `Default` helps build requests with many optional fields; a required
     // field of a named type has no default.
@@ -119,14 +116,69 @@ fn structure(
         .iter()
         .all(|f| !f.required || matches!(f.ty, TypeRef::Nullable { .. }) || !matches!(f.ty, TypeRef::Named { .. }))
         .then(|| quote! { Default, });
+    let Some(additional) = additional else {
+        // serde from the runtime's table (`runtime::object::object!`), not
+        // derived: see generator/runtime/object.rs for what it saves.
+        let fields_tokens = fields.iter().map(|f| field(f, FieldSerde::Table));
+        let table = fields.iter().map(table_entry);
+        let traits = serde.impl_cfgs().into_iter().zip([quote! { Serialize }, quote! { Deserialize }]);
+        let traits: Vec<TokenStream> = traits.filter_map(|(cfg, t)| cfg.map(|cfg| quote! { #cfg #t })).collect();
+        let serde_impls = (!traits.is_empty()).then(|| {
+            quote! { runtime::object::object!(#name { #(#table),* } impl #(#traits),*); }
+        });
+        return quote! {
+            #[derive(Clone, Debug, #default PartialEq #eq)]
+            pub struct #name {
+                #(#fields_tokens)*
+            }
+            #serde_impls
+        };
+    };
+    let Serde { inline, gated, .. } = serde;
+    let fields_tokens = fields.iter().map(|f| field(f, FieldSerde::Derived { serialized: serde.serializes() }));
+    let ident = format_ident!("{}", additional.rust_name);
+    let ty = rust_type(&additional.ty, &TokenStream::new());
     quote! {
         #[derive(Clone, Debug, #default PartialEq #eq #inline)]
         #gated
         pub struct #name {
             #(#fields_tokens)*
-            #additional
+            /// Properties not listed above.
+            #[serde(flatten)]
+            pub #ident: ::std::collections::BTreeMap<String, #ty>,
         }
     }
+}
+
+/// Whether a struct's serde comes from the runtime's table (no
+/// `#[serde(…)]` attributes, no derive to import) rather than derived.
+pub fn serde_by_table(kind: &TypeKind) -> bool {
+    matches!(kind, TypeKind::Struct { additional: None, .. })
+}
+
+/// A field in `runtime::object::object!`'s table: its name, its wire name
+/// when that differs, and `null`, `opt` or `opt_null` when its type is an
+/// `Option` (see generator/runtime/object.rs).
+fn table_entry(f: &Field) -> TokenStream {
+    let ident = format_ident!("{}", f.rust_name);
+    let wire = &f.name;
+    let rename = (wire != &f.rust_name).then(|| quote! { = #wire });
+    let presence = match (f.required, matches!(f.ty, TypeRef::Nullable { .. })) {
+        (true, false) => None,
+        (true, true) => Some(quote! { null }),
+        (false, false) => Some(quote! { opt }),
+        (false, true) => Some(quote! { opt_null }),
+    };
+    quote! { #ident #rename #presence }
+}
+
+/// How a field's serde is written: by the runtime's table, or by
+/// attributes for serde's derive (`serialized`: whether some build
+/// serialises the struct).
+#[derive(Clone, Copy)]
+enum FieldSerde {
+    Table,
+    Derived { serialized: bool },
 }
 
 /// Whether a field type can derive `Eq` (floats cannot).
@@ -140,11 +192,10 @@ fn is_eq(t: &TypeRef) -> bool {
     }
 }
 
-/// `serialized`: whether some build serialises the struct. A missing
-/// `Option` field parses as `None` without `#[serde(default)]`, so a field
-/// of a struct that is only parsed needs no attribute unless it is
-/// nullable.
-fn field(f: &Field, serialized: bool) -> TokenStream {
+/// A derived struct's field: a missing `Option` field parses as `None`
+/// without `#[serde(default)]`, so a field of a struct that is only parsed
+/// needs no attribute unless it is nullable.
+fn field(f: &Field, serde: FieldSerde) -> TokenStream {
     let ident = format_ident!("{}", f.rust_name);
     let mut docs = doc(f.description.as_deref(), None);
     if f.read_only {
@@ -155,7 +206,9 @@ fn field(f: &Field, serialized: bool) -> TokenStream {
     }
     let deprecated = f.deprecated.then(|| quote! { #[deprecated] });
     let wire = &f.name;
-    let rename = (wire != &f.rust_name).then(|| quote! { #[serde(rename = #wire)] });
+    let derived = matches!(serde, FieldSerde::Derived { .. });
+    let serialized = matches!(serde, FieldSerde::Derived { serialized: true });
+    let rename = (derived && wire != &f.rust_name).then(|| quote! { #[serde(rename = #wire)] });
     let (nullable, inner) = match &f.ty {
         TypeRef::Nullable { inner } => (true, inner.as_ref()),
         t => (false, t),
@@ -172,6 +225,7 @@ fn field(f: &Field, serialized: bool) -> TokenStream {
             (quote! { #[serde(skip_serializing_if = "Option::is_none")] }, quote! { Option<#ty> })
         }
         (false, false) => (quote! {}, quote! { Option<#ty> }),
+        (false, true) if !derived => (quote! {}, quote! { Option<Option<#ty>> }),
         // Absent (`None`), null (`Some(None)`) or a value; two attributes,
         // each short enough to print on one line.
         (false, true) if serialized => (

@@ -6,32 +6,29 @@ use serde::{Serialize, Deserialize};
 use crate::runtime;
 
 /// Sent and received: the readOnly `revision` is required in responses only, the writeOnly `secret` in requests only.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Event {
     pub id: ::uuid::Uuid,
     ///
     /// Read-only: sent by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<i64>,
     ///
     /// Write-only: sent in requests, never in responses.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     pub at: ::chrono::DateTime<::chrono::Utc>,
     pub day: ::chrono::NaiveDate,
-    #[serde(default, with = "runtime::nullable")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ends: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
     /// a constraint on a typed value: dropped, the parse checks
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stamp: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub when: Option<When>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<Target>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Name>,
 }
+
+runtime::object::object!(
+    Event { id, revision opt, secret opt, at, day, ends opt_null, stamp opt, when opt,
+    target opt, owner opt } impl Serialize, Deserialize
+);
 
 /// A lowercase name, 2 to 16 characters.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -8,16 +8,12 @@ use crate::runtime;
 /// An enterprise on GitHub. Webhook payloads contain the `enterprise` property when the webhook is configured
 /// on an enterprise account or an organization that's part of an enterprise account. For more information,
 /// see "[About enterprise accounts](https://docs.github.com/admin/overview/about-enterprise-accounts)."
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EnterpriseWebhooks {
     /// A short description of the enterprise.
-    #[serde(default, with = "runtime::nullable")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Option<String>>,
     pub html_url: String,
     /// The enterprise's website URL.
-    #[serde(default, with = "runtime::nullable")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub website_url: Option<Option<String>>,
     /// Unique identifier of the enterprise
     pub id: i64,
@@ -31,29 +27,43 @@ pub struct EnterpriseWebhooks {
     pub avatar_url: String,
 }
 
+runtime::object::object!(
+    EnterpriseWebhooks { description opt_null, html_url, website_url opt_null, id,
+    node_id, name, slug, created_at null, updated_at null, avatar_url } impl Serialize,
+    Deserialize
+);
+
 /// Hook Response
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HookResponse {
     pub code: Option<i64>,
     pub status: Option<String>,
     pub message: Option<String>,
 }
 
+runtime::object::object!(
+    HookResponse { code null, status null, message null } impl Serialize, Deserialize
+);
+
 /// License Simple
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LicenseSimple {
     pub key: String,
     pub name: String,
     pub url: Option<String>,
     pub spdx_id: Option<String>,
     pub node_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_url: Option<String>,
 }
 
+runtime::object::object!(
+    LicenseSimple { key, name, url null, spdx_id null, node_id, html_url opt } impl
+    Serialize, Deserialize
+);
+
 /// A GitHub organization. Webhook payloads contain the `organization` property when the webhook is configured for an
 /// organization, or when the event occurs from activity in a repository owned by an organization.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OrganizationSimpleWebhooks {
     pub login: String,
     pub id: i64,
@@ -69,9 +79,15 @@ pub struct OrganizationSimpleWebhooks {
     pub description: Option<String>,
 }
 
+runtime::object::object!(
+    OrganizationSimpleWebhooks { login, id, node_id, url, repos_url, events_url,
+    hooks_url, issues_url, members_url, public_members_url, avatar_url, description null
+    } impl Serialize, Deserialize
+);
+
 /// The repository on GitHub where the event occurred. Webhook payloads contain the `repository` property
 /// when the event occurs from activity in a repository.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RepositoryWebhooks {
     /// Unique identifier of the repository
     pub id: i64,
@@ -80,11 +96,8 @@ pub struct RepositoryWebhooks {
     pub name: String,
     pub full_name: String,
     pub license: Option<LicenseSimple>,
-    #[serde(default, with = "runtime::nullable")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<Option<SimpleUser>>,
     pub forks: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<RepositoryWebhooksPermissions>,
     pub owner: SimpleUser,
     /// Whether the repository is private or public.
@@ -145,12 +158,9 @@ pub struct RepositoryWebhooks {
     pub default_branch: String,
     pub open_issues_count: i64,
     /// Whether this repository acts as a template that can be used to generate new repositories.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_template: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<String>>,
     /// The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_properties: Option<
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
@@ -164,91 +174,92 @@ pub struct RepositoryWebhooks {
     /// Whether downloads are enabled.
     pub has_downloads: bool,
     /// Whether discussions are enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_discussions: Option<bool>,
     /// Whether the repository is archived.
     pub archived: bool,
     /// Returns whether or not this repository disabled.
     pub disabled: bool,
     /// The repository visibility: public, private, or internal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
     pub pushed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether to allow rebase merges for pull requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_rebase_merge: Option<bool>,
-    #[serde(default, with = "runtime::nullable")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_repository: Option<Option<RepositoryWebhooksTemplateRepository>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub temp_clone_token: Option<String>,
     /// Whether to allow squash merges for pull requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_squash_merge: Option<bool>,
     /// Whether to allow Auto-merge to be used on pull requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_auto_merge: Option<bool>,
     /// Whether to delete head branches when pull requests are merged
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_branch_on_merge: Option<bool>,
     /// Whether or not a pull request head branch that is behind its base branch can always be updated even if it is not required to be up to date before merging.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_update_branch: Option<bool>,
     /// Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_squash_pr_title_as_default: Option<bool>,
     /// The default value for a squash merge commit title:
     ///
     /// - `PR_TITLE` - default to the pull request's title.
     /// - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub squash_merge_commit_title: Option<RepositoryWebhooksSquashMergeCommitTitle>,
     /// The default value for a squash merge commit message:
     ///
     /// - `PR_BODY` - default to the pull request's body.
     /// - `COMMIT_MESSAGES` - default to the branch's commit messages.
     /// - `BLANK` - default to a blank commit message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub squash_merge_commit_message: Option<RepositoryWebhooksSquashMergeCommitMessage>,
     /// The default value for a merge commit title.
     ///
     /// - `PR_TITLE` - default to the pull request's title.
     /// - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub merge_commit_title: Option<RepositoryWebhooksMergeCommitTitle>,
     /// The default value for a merge commit message.
     ///
     /// - `PR_TITLE` - default to the pull request's title.
     /// - `PR_BODY` - default to the pull request's body.
     /// - `BLANK` - default to a blank commit message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub merge_commit_message: Option<RepositoryWebhooksMergeCommitMessage>,
     /// Whether to allow merge commits for pull requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_merge_commit: Option<bool>,
     /// Whether to allow forking this repo
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_forking: Option<bool>,
     /// Whether to require contributors to sign off on web-based commits
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_commit_signoff_required: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscribers_count: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_count: Option<i64>,
     pub open_issues: i64,
     pub watchers: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub master_branch: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub starred_at: Option<String>,
     /// Whether anonymous git access is enabled for this repository
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anonymous_access_enabled: Option<bool>,
 }
+
+runtime::object::object!(
+    RepositoryWebhooks { id, node_id, name, full_name, license null, organization
+    opt_null, forks, permissions opt, owner, private, html_url, description null, fork,
+    url, archive_url, assignees_url, blobs_url, branches_url, collaborators_url,
+    comments_url, commits_url, compare_url, contents_url, contributors_url,
+    deployments_url, downloads_url, events_url, forks_url, git_commits_url, git_refs_url,
+    git_tags_url, git_url, issue_comment_url, issue_events_url, issues_url, keys_url,
+    labels_url, languages_url, merges_url, milestones_url, notifications_url, pulls_url,
+    releases_url, ssh_url, stargazers_url, statuses_url, subscribers_url,
+    subscription_url, tags_url, teams_url, trees_url, clone_url, mirror_url null,
+    hooks_url, svn_url, homepage null, language null, forks_count, stargazers_count,
+    watchers_count, size, default_branch, open_issues_count, is_template opt, topics opt,
+    custom_properties opt, has_issues, has_projects, has_wiki, has_pages, has_downloads,
+    has_discussions opt, archived, disabled, visibility opt, pushed_at null, created_at
+    null, updated_at null, allow_rebase_merge opt, template_repository opt_null,
+    temp_clone_token opt, allow_squash_merge opt, allow_auto_merge opt,
+    delete_branch_on_merge opt, allow_update_branch opt, use_squash_pr_title_as_default
+    opt, squash_merge_commit_title opt, squash_merge_commit_message opt,
+    merge_commit_title opt, merge_commit_message opt, allow_merge_commit opt,
+    allow_forking opt, web_commit_signoff_required opt, subscribers_count opt,
+    network_count opt, open_issues, watchers, master_branch opt, starred_at opt,
+    anonymous_access_enabled opt } impl Serialize, Deserialize
+);
 
 runtime::enums::string_enum! {
     /// The default value for a merge commit message.
@@ -278,16 +289,19 @@ runtime::enums::string_enum! {
     impl Serialize, Deserialize;
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RepositoryWebhooksPermissions {
     pub admin: bool,
     pub pull: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub triage: Option<bool>,
     pub push: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintain: Option<bool>,
 }
+
+runtime::object::object!(
+    RepositoryWebhooksPermissions { admin, pull, triage opt, push, maintain opt } impl
+    Serialize, Deserialize
+);
 
 runtime::enums::string_enum! {
     /// The default value for a squash merge commit message:
@@ -317,173 +331,92 @@ runtime::enums::string_enum! {
     impl Serialize, Deserialize;
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RepositoryWebhooksTemplateRepository {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<RepositoryWebhooksTemplateRepositoryOwner>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fork: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub archive_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignees_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blobs_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub branches_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub collaborators_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commits_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub compare_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contents_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contributors_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployments_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub downloads_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub forks_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub git_commits_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub git_refs_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub git_tags_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub git_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issue_comment_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issue_events_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issues_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keys_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub languages_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub merges_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub milestones_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notifications_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pulls_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub releases_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssh_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stargazers_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub statuses_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscribers_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub teams_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trees_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clone_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mirror_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hooks_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub svn_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub homepage: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub forks_count: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stargazers_count: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub watchers_count: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_issues_count: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_template: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_issues: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_projects: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_wiki: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_pages: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_downloads: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pushed_at: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<RepositoryWebhooksTemplateRepositoryPermissions>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_rebase_merge: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub temp_clone_token: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_squash_merge: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_auto_merge: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_branch_on_merge: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_update_branch: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_squash_pr_title_as_default: Option<bool>,
     /// The default value for a squash merge commit title:
     ///
     /// - `PR_TITLE` - default to the pull request's title.
     /// - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub squash_merge_commit_title: Option<
         RepositoryWebhooksTemplateRepositorySquashMergeCommitTitle,
     >,
@@ -492,7 +425,6 @@ pub struct RepositoryWebhooksTemplateRepository {
     /// - `PR_BODY` - default to the pull request's body.
     /// - `COMMIT_MESSAGES` - default to the branch's commit messages.
     /// - `BLANK` - default to a blank commit message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub squash_merge_commit_message: Option<
         RepositoryWebhooksTemplateRepositorySquashMergeCommitMessage,
     >,
@@ -500,24 +432,43 @@ pub struct RepositoryWebhooksTemplateRepository {
     ///
     /// - `PR_TITLE` - default to the pull request's title.
     /// - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub merge_commit_title: Option<RepositoryWebhooksTemplateRepositoryMergeCommitTitle>,
     /// The default value for a merge commit message.
     ///
     /// - `PR_TITLE` - default to the pull request's title.
     /// - `PR_BODY` - default to the pull request's body.
     /// - `BLANK` - default to a blank commit message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub merge_commit_message: Option<
         RepositoryWebhooksTemplateRepositoryMergeCommitMessage,
     >,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_merge_commit: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscribers_count: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_count: Option<i64>,
 }
+
+runtime::object::object!(
+    RepositoryWebhooksTemplateRepository { id opt, node_id opt, name opt, full_name opt,
+    owner opt, private opt, html_url opt, description opt, fork opt, url opt, archive_url
+    opt, assignees_url opt, blobs_url opt, branches_url opt, collaborators_url opt,
+    comments_url opt, commits_url opt, compare_url opt, contents_url opt,
+    contributors_url opt, deployments_url opt, downloads_url opt, events_url opt,
+    forks_url opt, git_commits_url opt, git_refs_url opt, git_tags_url opt, git_url opt,
+    issue_comment_url opt, issue_events_url opt, issues_url opt, keys_url opt, labels_url
+    opt, languages_url opt, merges_url opt, milestones_url opt, notifications_url opt,
+    pulls_url opt, releases_url opt, ssh_url opt, stargazers_url opt, statuses_url opt,
+    subscribers_url opt, subscription_url opt, tags_url opt, teams_url opt, trees_url
+    opt, clone_url opt, mirror_url opt, hooks_url opt, svn_url opt, homepage opt,
+    language opt, forks_count opt, stargazers_count opt, watchers_count opt, size opt,
+    default_branch opt, open_issues_count opt, is_template opt, topics opt, has_issues
+    opt, has_projects opt, has_wiki opt, has_pages opt, has_downloads opt, archived opt,
+    disabled opt, visibility opt, pushed_at opt, created_at opt, updated_at opt,
+    permissions opt, allow_rebase_merge opt, temp_clone_token opt, allow_squash_merge
+    opt, allow_auto_merge opt, delete_branch_on_merge opt, allow_update_branch opt,
+    use_squash_pr_title_as_default opt, squash_merge_commit_title opt,
+    squash_merge_commit_message opt, merge_commit_title opt, merge_commit_message opt,
+    allow_merge_commit opt, subscribers_count opt, network_count opt } impl Serialize,
+    Deserialize
+);
 
 /// The default value for a merge commit message.
 ///
@@ -532,60 +483,49 @@ pub type RepositoryWebhooksTemplateRepositoryMergeCommitMessage = RepositoryWebh
 /// - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
 pub type RepositoryWebhooksTemplateRepositoryMergeCommitTitle = RepositoryWebhooksMergeCommitTitle;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RepositoryWebhooksTemplateRepositoryOwner {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub login: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gravatar_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub followers_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub following_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gists_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub starred_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscriptions_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organizations_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repos_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_events_url: Option<String>,
-    #[serde(rename = "type")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_admin: Option<bool>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+runtime::object::object!(
+    RepositoryWebhooksTemplateRepositoryOwner { login opt, id opt, node_id opt,
+    avatar_url opt, gravatar_id opt, url opt, html_url opt, followers_url opt,
+    following_url opt, gists_url opt, starred_url opt, subscriptions_url opt,
+    organizations_url opt, repos_url opt, events_url opt, received_events_url opt, type_
+    = "type" opt, site_admin opt } impl Serialize, Deserialize
+);
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RepositoryWebhooksTemplateRepositoryPermissions {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintain: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub push: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub triage: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pull: Option<bool>,
 }
+
+runtime::object::object!(
+    RepositoryWebhooksTemplateRepositoryPermissions { admin opt, maintain opt, push opt,
+    triage opt, pull opt } impl Serialize, Deserialize
+);
 
 /// The default value for a squash merge commit message:
 ///
@@ -603,7 +543,7 @@ pub type RepositoryWebhooksTemplateRepositorySquashMergeCommitTitle = Repository
 /// The GitHub App installation. Webhook payloads contain the `installation` property when the event is configured
 /// for and sent to a GitHub App. For more information,
 /// see "[Using webhooks with GitHub Apps](https://docs.github.com/apps/creating-github-apps/registering-a-github-app/using-webhooks-with-github-apps)."
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SimpleInstallation {
     /// The ID of the installation.
     pub id: i64,
@@ -611,14 +551,12 @@ pub struct SimpleInstallation {
     pub node_id: String,
 }
 
+runtime::object::object!(SimpleInstallation { id, node_id } impl Serialize, Deserialize);
+
 /// A GitHub user.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SimpleUser {
-    #[serde(default, with = "runtime::nullable")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<Option<String>>,
-    #[serde(default, with = "runtime::nullable")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<Option<String>>,
     pub login: String,
     pub id: i64,
@@ -636,14 +574,19 @@ pub struct SimpleUser {
     pub repos_url: String,
     pub events_url: String,
     pub received_events_url: String,
-    #[serde(rename = "type")]
     pub type_: String,
     pub site_admin: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub starred_at: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_view_type: Option<String>,
 }
+
+runtime::object::object!(
+    SimpleUser { name opt_null, email opt_null, login, id, node_id, avatar_url,
+    gravatar_id null, url, html_url, followers_url, following_url, gists_url,
+    starred_url, subscriptions_url, organizations_url, repos_url, events_url,
+    received_events_url, type_ = "type", site_admin, starred_at opt, user_view_type opt }
+    impl Serialize, Deserialize
+);
 
 /// The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.
 ///
@@ -676,67 +619,66 @@ pub type WebhookConfigSecret = String;
 /// Example: `"https://example.com/webhook"`
 pub type WebhookConfigUrl = String;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebhookPing {
     /// The webhook that is being pinged
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hook: Option<WebhookPingHook>,
     /// The ID of the webhook that triggered the ping.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hook_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<OrganizationSimpleWebhooks>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<RepositoryWebhooks>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sender: Option<SimpleUser>,
     /// Random string of GitHub zen.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zen: Option<String>,
 }
 
+runtime::object::object!(
+    WebhookPing { hook opt, hook_id opt, organization opt, repository opt, sender opt,
+    zen opt } impl Serialize, Deserialize
+);
+
 /// The webhook that is being pinged
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookPingHook {
     /// Determines whether the hook is actually triggered for the events it subscribes to.
     pub active: bool,
     /// Only included for GitHub Apps. When you register a new GitHub App, GitHub sends a ping event to the webhook URL you specified during registration. The GitHub App ID sent in this field is required for authenticating an app.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<i64>,
     pub config: WebhookPingHookConfig,
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deliveries_url: Option<String>,
     /// Determines what events the hook is triggered for. Default: ['push'].
     pub events: Vec<String>,
     /// Unique identifier of the webhook.
     pub id: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_response: Option<HookResponse>,
     /// The type of webhook. The only valid value is 'web'.
     pub name: WebhookPingHookName,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ping_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub test_url: Option<String>,
-    #[serde(rename = "type")]
     pub type_: String,
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+runtime::object::object!(
+    WebhookPingHook { active, app_id opt, config, created_at, deliveries_url opt, events,
+    id, last_response opt, name, ping_url opt, test_url opt, type_ = "type", updated_at,
+    url opt } impl Serialize, Deserialize
+);
+
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebhookPingHookConfig {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<WebhookConfigContentType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub insecure_ssl: Option<WebhookConfigInsecureSsl>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<WebhookConfigSecret>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<WebhookConfigUrl>,
 }
+
+runtime::object::object!(
+    WebhookPingHookConfig { content_type opt, insecure_ssl opt, secret opt, url opt }
+    impl Serialize, Deserialize
+);
 
 runtime::enums::string_enum! {
     /// The type of webhook. The only valid value is 'web'.
@@ -748,20 +690,22 @@ runtime::enums::string_enum! {
 }
 
 /// star created event
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookStarCreated {
     pub action: WebhookStarCreatedAction,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise: Option<EnterpriseWebhooks>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub installation: Option<SimpleInstallation>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<OrganizationSimpleWebhooks>,
     pub repository: RepositoryWebhooks,
     pub sender: SimpleUser,
     /// The time the star was created. This is a timestamp in ISO 8601 format: `YYYY-MM-DDTHH:MM:SSZ`. Will be `null` for the `deleted` action.
     pub starred_at: Option<String>,
 }
+
+runtime::object::object!(
+    WebhookStarCreated { action, enterprise opt, installation opt, organization opt,
+    repository, sender, starred_at null } impl Serialize, Deserialize
+);
 
 runtime::enums::string_enum! {
     pub enum WebhookStarCreatedAction {
@@ -772,20 +716,22 @@ runtime::enums::string_enum! {
 }
 
 /// star deleted event
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookStarDeleted {
     pub action: WebhookStarDeletedAction,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise: Option<EnterpriseWebhooks>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub installation: Option<SimpleInstallation>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<OrganizationSimpleWebhooks>,
     pub repository: RepositoryWebhooks,
     pub sender: SimpleUser,
     /// The time the star was created. This is a timestamp in ISO 8601 format: `YYYY-MM-DDTHH:MM:SSZ`. Will be `null` for the `deleted` action.
     pub starred_at: (),
 }
+
+runtime::object::object!(
+    WebhookStarDeleted { action, enterprise opt, installation opt, organization opt,
+    repository, sender, starred_at } impl Serialize, Deserialize
+);
 
 runtime::enums::string_enum! {
     pub enum WebhookStarDeletedAction {

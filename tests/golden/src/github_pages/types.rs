@@ -2,12 +2,10 @@
 
 //! Data types of GitHub REST (pagination excerpt) 23.0.2.
 #![allow(clippy::large_enum_variant)]
-use serde::{Serialize, Deserialize};
 use crate::runtime;
 
 /// Minimal Repository
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MinimalRepository {
     pub id: i64,
     pub node_id: String,
@@ -19,6 +17,11 @@ pub struct MinimalRepository {
     pub fork: bool,
     pub url: String,
 }
+
+runtime::object::object!(
+    MinimalRepository { id, node_id, name, full_name, private, html_url, description
+    null, fork, url } impl #[cfg(feature = "server")] Serialize, Deserialize
+);
 
 runtime::enums::string_enum! {
     pub enum ReposListForOrgDirection {

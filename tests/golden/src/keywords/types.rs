@@ -6,23 +6,19 @@ use serde::{Serialize, Deserialize};
 use crate::runtime;
 
 #[derive(Clone, Debug, Default, PartialEq)]
-#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(
-    any(feature = "server", feature = "conformance", not(feature = "client")),
-    derive(Deserialize)
-)]
 pub struct Order {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<OrderRoles>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<OrderLabels>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confirmed: Option<OrderConfirmed>,
 }
+
+runtime::object::object!(
+    Order { card opt, billing opt, roles opt, labels opt, confirmed opt } impl
+    #[cfg(any(feature = "client", not(feature = "server")))] Serialize, #[cfg(any(feature
+    = "server", feature = "conformance", not(feature = "client")))] Deserialize
+);
 
 pub type OrderConfirmed = bool;
 

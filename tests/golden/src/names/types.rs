@@ -23,18 +23,22 @@ pub enum Body {
     Unknown2,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Known {
     pub kind: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+runtime::object::object!(
+    Known { kind, size opt } impl #[cfg(feature = "server")] Serialize, Deserialize
+);
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Moon {
     pub name: String,
 }
+
+runtime::object::object!(Moon { name } impl Serialize, Deserialize);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
@@ -66,19 +70,23 @@ runtime::enums::string_enum!(impl Serialize for NamedState);
 #[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))]
 runtime::enums::string_enum!(impl Deserialize for NamedState);
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Names2Response400 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+runtime::object::object!(
+    Names2Response400 { message opt } impl #[cfg(feature = "server")] Serialize,
+    Deserialize
+);
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Planet {
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rings: Option<i64>,
 }
+
+runtime::object::object!(Planet { name, rings opt } impl Serialize, Deserialize);
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[cfg_attr(feature = "server", derive(Serialize))]
@@ -93,11 +101,14 @@ pub enum Tagged {
     Unknown2,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Unknown {
     pub kind: String,
 }
+
+runtime::object::object!(
+    Unknown { kind } impl #[cfg(feature = "server")] Serialize, Deserialize
+);
 
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for Body {

@@ -5,22 +5,29 @@
 use serde::{Serialize, Deserialize};
 use crate::runtime;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Base {
     pub kind: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+runtime::object::object!(Base { kind } impl Serialize, Deserialize);
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Cat {
     pub kind: String,
     pub meows: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+runtime::object::object!(
+    Cat { kind, meows } impl #[cfg(feature = "server")] Serialize, Deserialize
+);
+
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Circle {
     pub radius: f64,
 }
+
+runtime::object::object!(Circle { radius } impl Serialize, Deserialize);
 
 /// Too short when empty, so no `Default`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -48,19 +55,24 @@ impl Code {
 
 runtime::newtype::string_newtype!(Code);
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CreateReportResponse202 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+runtime::object::object!(
+    CreateReportResponse202 { position opt } impl #[cfg(feature = "server")] Serialize,
+    Deserialize
+);
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Dog {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub barks: Option<bool>,
 }
+
+runtime::object::object!(
+    Dog { barks opt } impl #[cfg(feature = "server")] Serialize, Deserialize
+);
 
 runtime::enums::string_enum! {
     pub enum GetItemsIdType {
@@ -75,12 +87,15 @@ runtime::enums::string_enum!(impl Serialize for GetItemsIdType);
 #[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))]
 runtime::enums::string_enum!(impl Deserialize for GetItemsIdType);
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GetReportResponse200 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+
+runtime::object::object!(
+    GetReportResponse200 { title opt } impl #[cfg(feature = "server")] Serialize,
+    Deserialize
+);
 
 runtime::enums::string_enum! {
     pub enum GetReportResponse200XCache {
@@ -94,12 +109,15 @@ runtime::enums::string_enum! {
 #[cfg(feature = "server")]
 runtime::enums::string_enum!(impl Serialize for GetReportResponse200XCache);
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GetReportResponse4Xx {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+
+runtime::object::object!(
+    GetReportResponse4Xx { message opt } impl #[cfg(feature = "server")] Serialize,
+    Deserialize
+);
 
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
@@ -114,28 +132,27 @@ pub enum GetWorkflowCreated {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(
-    any(feature = "server", feature = "conformance", not(feature = "client")),
-    derive(Deserialize)
-)]
 pub struct GetWorkflowCreatedVariant0 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gte: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lt: Option<i64>,
 }
 
+runtime::object::object!(
+    GetWorkflowCreatedVariant0 { gte opt, lt opt } impl #[cfg(any(feature = "client",
+    not(feature = "server")))] Serialize, #[cfg(any(feature = "server", feature =
+    "conformance", not(feature = "client")))] Deserialize
+);
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(
-    any(feature = "server", feature = "conformance", not(feature = "client")),
-    derive(Deserialize)
-)]
 pub struct GetWorkflowFilter {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
+
+runtime::object::object!(
+    GetWorkflowFilter { state opt } impl #[cfg(any(feature = "client", not(feature =
+    "server")))] Serialize, #[cfg(any(feature = "server", feature = "conformance",
+    not(feature = "client")))] Deserialize
+);
 
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
@@ -161,15 +178,15 @@ impl ::std::fmt::Display for GetWorkflowWorkflowId {
 pub type Label = String;
 
 #[derive(Clone, Debug, Default, PartialEq)]
-#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(
-    any(feature = "server", feature = "conformance", not(feature = "client")),
-    derive(Deserialize)
-)]
 pub struct New2Request {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<New2RequestOrder>,
 }
+
+runtime::object::object!(
+    New2Request { order opt } impl #[cfg(any(feature = "client", not(feature =
+    "server")))] Serialize, #[cfg(any(feature = "server", feature = "conformance",
+    not(feature = "client")))] Deserialize
+);
 
 runtime::enums::string_enum! {
     pub enum New2RequestOrder {
@@ -187,22 +204,20 @@ runtime::enums::string_enum!(impl Serialize for New2RequestOrder);
 #[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))]
 runtime::enums::string_enum!(impl Deserialize for New2RequestOrder);
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Node {
     pub name: String,
     /// the same type, annotated
-    #[serde(rename = "self")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_: Option<Box<Node>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Node>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    #[serde(default, with = "runtime::nullable")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pet: Option<Option<Pet>>,
 }
+
+runtime::object::object!(
+    Node { name, self_ = "self" opt, children opt, size opt, pet opt_null } impl
+    #[cfg(feature = "server")] Serialize, Deserialize
+);
 
 /// Empty is a valid note, so `Default`.
 #[derive(
@@ -321,15 +336,15 @@ impl<'de> Deserialize<'de> for Priority {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(
-    any(feature = "server", feature = "conformance", not(feature = "client")),
-    derive(Deserialize)
-)]
 pub struct SearchSortItem {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
 }
+
+runtime::object::object!(
+    SearchSortItem { field opt } impl #[cfg(any(feature = "client", not(feature =
+    "server")))] Serialize, #[cfg(any(feature = "server", feature = "conformance",
+    not(feature = "client")))] Deserialize
+);
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind")]
@@ -413,61 +428,51 @@ impl Tag {
 runtime::newtype::string_newtype!(Tag);
 
 #[derive(Clone, Debug, Default, PartialEq)]
-#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(
-    any(feature = "server", feature = "conformance", not(feature = "client")),
-    derive(Deserialize)
-)]
 pub struct UpdateWorkflowRequest {
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::std::collections::BTreeMap<String, String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<UpdateWorkflowRequestStepsItem>>,
 }
 
+runtime::object::object!(
+    UpdateWorkflowRequest { name, metadata opt, steps opt } impl #[cfg(any(feature =
+    "client", not(feature = "server")))] Serialize, #[cfg(any(feature = "server", feature
+    = "conformance", not(feature = "client")))] Deserialize
+);
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(
-    any(feature = "server", feature = "conformance", not(feature = "client")),
-    derive(Deserialize)
-)]
 pub struct UpdateWorkflowRequestStepsItem {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub run: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
 }
 
+runtime::object::object!(
+    UpdateWorkflowRequestStepsItem { run opt, timeout opt } impl #[cfg(any(feature =
+    "client", not(feature = "server")))] Serialize, #[cfg(any(feature = "server", feature
+    = "conformance", not(feature = "client")))] Deserialize
+);
+
 #[derive(Clone, Debug, Default, PartialEq)]
-#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(
-    any(feature = "server", feature = "conformance", not(feature = "client")),
-    derive(Deserialize)
-)]
 pub struct UploadArtifactRequest {
     pub name: String,
     pub file: runtime::binary::Binary,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logs: Option<Vec<runtime::binary::Binary>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<UploadArtifactRequestKind>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<UploadArtifactRequestMeta>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<UploadArtifactRequestLink>,
-    #[serde(default, with = "runtime::nullable")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<Option<String>>,
 }
+
+runtime::object::object!(
+    UploadArtifactRequest { name, file, logs opt, checksum opt, size opt, public opt,
+    kind opt, labels opt, meta opt, link opt, notes opt_null } impl #[cfg(any(feature =
+    "client", not(feature = "server")))] Serialize, #[cfg(any(feature = "server", feature
+    = "conformance", not(feature = "client")))] Deserialize
+);
 
 runtime::enums::string_enum! {
     pub enum UploadArtifactRequestKind {
@@ -484,28 +489,27 @@ runtime::enums::string_enum!(impl Serialize for UploadArtifactRequestKind);
 runtime::enums::string_enum!(impl Deserialize for UploadArtifactRequestKind);
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(
-    any(feature = "server", feature = "conformance", not(feature = "client")),
-    derive(Deserialize)
-)]
 pub struct UploadArtifactRequestLink {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
 }
 
+runtime::object::object!(
+    UploadArtifactRequestLink { create opt, expand opt } impl #[cfg(any(feature =
+    "client", not(feature = "server")))] Serialize, #[cfg(any(feature = "server", feature
+    = "conformance", not(feature = "client")))] Deserialize
+);
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
-#[cfg_attr(
-    any(feature = "server", feature = "conformance", not(feature = "client")),
-    derive(Deserialize)
-)]
 pub struct UploadArtifactRequestMeta {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
 }
+
+runtime::object::object!(
+    UploadArtifactRequestMeta { branch opt } impl #[cfg(any(feature = "client",
+    not(feature = "server")))] Serialize, #[cfg(any(feature = "server", feature =
+    "conformance", not(feature = "client")))] Deserialize
+);
 
 /// Values of every JSON kind.
 #[derive(Clone, Debug, PartialEq)]

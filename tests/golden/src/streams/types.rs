@@ -2,20 +2,23 @@
 
 //! Data types of Streams 1.
 #![allow(clippy::large_enum_variant)]
-use serde::Deserialize;
+use crate::runtime;
 
-#[cfg(feature = "server")]
-use serde::Serialize;
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Digest {
     pub size: i64,
     pub sha256: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+runtime::object::object!(
+    Digest { size, sha256 } impl #[cfg(feature = "server")] Serialize, Deserialize
+);
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Missing {
     pub name: String,
 }
+
+runtime::object::object!(
+    Missing { name } impl #[cfg(feature = "server")] Serialize, Deserialize
+);

@@ -9,24 +9,24 @@ use serde::Serialize;
 use crate::runtime;
 
 /// This object represents a customer of your business.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Customer {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type.
     pub object: CustomerObject,
     /// The customer's email address.
-    #[serde(default, with = "runtime::nullable")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<Option<String>>,
     /// The customer's full name or business name.
-    #[serde(default, with = "runtime::nullable")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<Option<String>>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: i64,
 }
+
+runtime::object::object!(
+    Customer { id, object, email opt_null, name opt_null, created } impl #[cfg(feature =
+    "server")] Serialize, Deserialize
+);
 
 runtime::enums::string_enum! {
     /// String representing the object's type.
@@ -41,8 +41,7 @@ runtime::enums::string_enum! {
 runtime::enums::string_enum!(impl Serialize for CustomerObject);
 
 /// CustomerResourceCustomerList
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetCustomersResponse200 {
     pub data: Vec<Customer>,
     /// True if this list has another page of items after this one that can be fetched.
@@ -52,6 +51,11 @@ pub struct GetCustomersResponse200 {
     /// The URL where this list can be accessed.
     pub url: GetCustomersResponse200Url,
 }
+
+runtime::object::object!(
+    GetCustomersResponse200 { data, has_more, object, url } impl #[cfg(feature =
+    "server")] Serialize, Deserialize
+);
 
 runtime::enums::string_enum! {
     /// String representing the object's type. Always has the value `list`.

@@ -2,15 +2,15 @@
 
 //! Data types of Tokens 1.
 #![allow(clippy::large_enum_variant)]
-use serde::Deserialize;
+use crate::runtime;
 
-#[cfg(feature = "server")]
-use serde::Serialize;
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "server", derive(Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct KeyedResponse200 {
     pub token: String,
 }
+
+runtime::object::object!(
+    KeyedResponse200 { token } impl #[cfg(feature = "server")] Serialize, Deserialize
+);
 
 pub type WhoamiResponse200 = KeyedResponse200;

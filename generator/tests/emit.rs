@@ -213,12 +213,12 @@ fn serde_derives_follow_what_each_side_does() {
     );
 }
 
-/// The traits a struct's `runtime::object::object!` line implements, on
+/// The traits a struct's `runtime::object!` line implements, on
 /// one line: `Serialize, #[cfg(…)] Deserialize`.
 fn serde_impls(types: &str, name: &str) -> String {
     let start = types
-        .find(&format!("runtime::object::object!(\n    {name} {{"))
-        .or_else(|| types.find(&format!("runtime::object::object!({name} {{")))
+        .find(&format!("runtime::object!(\n    {name} {{"))
+        .or_else(|| types.find(&format!("runtime::object!({name} {{")))
         .unwrap_or_else(|| panic!("no table for {name}:\n{types}"));
     let end = start + types[start..].find(");").unwrap();
     let line = types[start..end].split_whitespace().collect::<Vec<_>>().join(" ");

@@ -19,11 +19,11 @@ pub struct DeleteSshPublicKeyRequest {
     pub user_name: DeleteSshPublicKeyRequestUserName,
 }
 
-runtime::object::object!(
-    DeleteSshPublicKeyRequest { server_id = "ServerId", ssh_public_key_id =
-    "SshPublicKeyId", user_name = "UserName" } impl #[cfg(any(feature = "client",
-    not(feature = "server")))] Serialize, #[cfg(any(feature = "server", not(feature =
-    "client")))] Deserialize
+runtime::object!(DeleteSshPublicKeyRequest {
+    server_id = "ServerId", ssh_public_key_id = "SshPublicKeyId", user_name = "UserName",
+} impl
+    #[cfg(any(feature = "client", not(feature = "server")))] Serialize,
+    #[cfg(any(feature = "server", not(feature = "client")))] Deserialize
 );
 
 /// A system-assigned unique identifier for a file transfer protocol-enabled server instance that has the user assigned to it.
@@ -137,10 +137,9 @@ pub struct InternalServiceError {
     pub message: String,
 }
 
-runtime::object::object!(
-    InternalServiceError { message = "Message" } impl #[cfg(feature = "server")]
-    Serialize, Deserialize
-);
+runtime::object!(InternalServiceError {
+    message = "Message",
+} impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 /// This exception is thrown when the client submits a malformed request.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -148,10 +147,9 @@ pub struct InvalidRequestException {
     pub message: String,
 }
 
-runtime::object::object!(
-    InvalidRequestException { message = "Message" } impl #[cfg(feature = "server")]
-    Serialize, Deserialize
-);
+runtime::object!(InvalidRequestException {
+    message = "Message",
+} impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 /// This exception is thrown when a resource is not found by the AWSTransfer Family service.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -161,10 +159,9 @@ pub struct ResourceNotFoundException {
     pub resource_type: String,
 }
 
-runtime::object::object!(
-    ResourceNotFoundException { message = "Message", resource = "Resource", resource_type
-    = "ResourceType" } impl #[cfg(feature = "server")] Serialize, Deserialize
-);
+runtime::object!(ResourceNotFoundException {
+    message = "Message", resource = "Resource", resource_type = "ResourceType",
+} impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 /// The request has failed because the AWSTransfer Family service is not available.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -172,10 +169,9 @@ pub struct ServiceUnavailableException {
     pub message: Option<String>,
 }
 
-runtime::object::object!(
-    ServiceUnavailableException { message = "Message" opt } impl #[cfg(feature =
-    "server")] Serialize, Deserialize
-);
+runtime::object!(ServiceUnavailableException {
+    message = "Message" opt,
+} impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 /// The request was denied due to request throttling.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -184,10 +180,9 @@ pub struct ThrottlingException {
     pub message: Option<String>,
 }
 
-runtime::object::object!(
-    ThrottlingException { retry_after_seconds = "RetryAfterSeconds" opt, message =
-    "Message" opt } impl #[cfg(feature = "server")] Serialize, Deserialize
-);
+runtime::object!(ThrottlingException {
+    retry_after_seconds = "RetryAfterSeconds" opt, message = "Message" opt,
+} impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for DeleteSshPublicKeyRequest {

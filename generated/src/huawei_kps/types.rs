@@ -12,7 +12,6 @@ pub struct ErrorRsp {
     pub error_msg: Option<String>,
 }
 
-runtime::object::object!(
-    ErrorRsp { error_code opt, error_msg opt } impl #[cfg(feature = "server")] Serialize,
-    Deserialize
-);
+runtime::object!(ErrorRsp {
+    error_code opt, error_msg opt,
+} impl #[cfg(feature = "server")] Serialize, Deserialize);

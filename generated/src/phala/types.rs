@@ -15,9 +15,7 @@ pub struct HttpException {
     pub detail: String,
 }
 
-runtime::object::object!(
-    HttpException { detail } impl #[cfg(feature = "server")] Serialize, Deserialize
-);
+runtime::object!(HttpException { detail } impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 /// HTTPValidationError
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -26,10 +24,9 @@ pub struct HttpValidationError {
     pub detail: Option<Vec<ValidationError>>,
 }
 
-runtime::object::object!(
-    HttpValidationError { detail opt } impl #[cfg(feature = "server")] Serialize,
-    Deserialize
-);
+runtime::object!(HttpValidationError {
+    detail opt,
+} impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 /// ValidationError
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -42,10 +39,9 @@ pub struct ValidationError {
     pub type_: String,
 }
 
-runtime::object::object!(
-    ValidationError { loc, msg, type_ = "type" } impl #[cfg(feature = "server")]
-    Serialize, Deserialize
-);
+runtime::object!(ValidationError {
+    loc, msg, type_ = "type",
+} impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[cfg_attr(feature = "server", derive(Serialize))]

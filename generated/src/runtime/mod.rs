@@ -54,3 +54,7 @@ pub mod huawei_verify;
 
 #[cfg(feature = "server")]
 pub mod sigv4_verify;
+
+/// Structs' serde (`runtime::object!`, from `object.rs`).
+#[allow(unused_imports)]
+pub(crate) use object::object;

@@ -9,10 +9,9 @@ pub struct DeleteApiKeyResponse400 {
     pub msg: Option<String>,
 }
 
-runtime::object::object!(
-    DeleteApiKeyResponse400 { msg opt } impl #[cfg(feature = "server")] Serialize,
-    Deserialize
-);
+runtime::object!(DeleteApiKeyResponse400 {
+    msg opt,
+} impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 pub type DeleteApiKeyResponse403 = DeleteApiKeyResponse400;
 
@@ -26,10 +25,9 @@ pub struct DetachSshResponse200 {
     pub msg: Option<String>,
 }
 
-runtime::object::object!(
-    DetachSshResponse200 { success opt, msg opt } impl #[cfg(feature = "server")]
-    Serialize, Deserialize
-);
+runtime::object!(DetachSshResponse200 {
+    success opt, msg opt,
+} impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DetachSshResponse400 {
@@ -38,10 +36,9 @@ pub struct DetachSshResponse400 {
     pub msg: Option<String>,
 }
 
-runtime::object::object!(
-    DetachSshResponse400 { success opt, error opt, msg opt } impl #[cfg(feature =
-    "server")] Serialize, Deserialize
-);
+runtime::object!(DetachSshResponse400 {
+    success opt, error opt, msg opt,
+} impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 runtime::enums::string_enum! {
     pub enum DetachSshResponse400Error {
@@ -61,10 +58,9 @@ pub struct DetachSshResponse404 {
     pub msg: Option<String>,
 }
 
-runtime::object::object!(
-    DetachSshResponse404 { success opt, error opt, msg opt } impl #[cfg(feature =
-    "server")] Serialize, Deserialize
-);
+runtime::object!(DetachSshResponse404 {
+    success opt, error opt, msg opt,
+} impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 runtime::enums::string_enum! {
     pub enum DetachSshResponse404Error {
@@ -83,10 +79,9 @@ pub struct DetachSshResponse429 {
     pub detail: Option<String>,
 }
 
-runtime::object::object!(
-    DetachSshResponse429 { detail opt } impl #[cfg(feature = "server")] Serialize,
-    Deserialize
-);
+runtime::object!(DetachSshResponse429 {
+    detail opt,
+} impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 pub type DetachSshResponse500 = Error;
 
@@ -97,10 +92,9 @@ pub struct Error {
     pub msg: Option<String>,
 }
 
-runtime::object::object!(
-    Error { success opt, error opt, msg opt } impl #[cfg(feature = "server")] Serialize,
-    Deserialize
-);
+runtime::object!(Error {
+    success opt, error opt, msg opt,
+} impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for DetachSshResponse400 {

@@ -18,6 +18,7 @@ mod headers;
 mod inline;
 mod keywords;
 mod layout;
+mod object_layout;
 mod openapi;
 mod runtime;
 mod rust_type;

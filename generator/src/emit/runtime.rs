@@ -122,7 +122,7 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
     let (c, s, e) = (Some(Part::Client), Some(Part::Server), Some(Part::Either));
     vec![
         m("nullable", include_str!("../../runtime/nullable.rs"), true, None, &["serde"]),
-        // The serde impls of structs (`runtime::object::object!`).
+        // The serde impls of structs (`runtime::object!`).
         m("object", include_str!("../../runtime/object.rs"), true, None, &["serde", "serde_json"]),
         m("newtype", include_str!("../../runtime/newtype.rs"), needs.newtype, None, &[]),
         // Its serde impls expand in `types`, which depends on serde anyway.
@@ -301,6 +301,9 @@ pub fn files(ir: &Ir, options: Options, layout: Layout) -> Vec<(String, String)>
         //! retries, authentication and signing, serde helpers, and request
         //! handling and validation for server stubs.
         #(#decls)*
+        /// Structs' serde (`runtime::object!`, from `object.rs`).
+        #[allow(unused_imports)]
+        pub(crate) use object::object;
     };
     out.push(("src/runtime/mod.rs".into(), super::format::file(module)));
     out

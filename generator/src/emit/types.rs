@@ -117,14 +117,14 @@ fn structure(
         .all(|f| !f.required || matches!(f.ty, TypeRef::Nullable { .. }) || !matches!(f.ty, TypeRef::Named { .. }))
         .then(|| quote! { Default, });
     let Some(additional) = additional else {
-        // serde from the runtime's table (`runtime::object::object!`), not
+        // serde from the runtime's table (`runtime::object!`), not
         // derived: see generator/runtime/object.rs for what it saves.
         let fields_tokens = fields.iter().map(|f| field(f, FieldSerde::Table));
         let table = fields.iter().map(table_entry);
         let traits = serde.impl_cfgs().into_iter().zip([quote! { Serialize }, quote! { Deserialize }]);
         let traits: Vec<TokenStream> = traits.filter_map(|(cfg, t)| cfg.map(|cfg| quote! { #cfg #t })).collect();
         let serde_impls = (!traits.is_empty()).then(|| {
-            quote! { runtime::object::object!(#name { #(#table),* } impl #(#traits),*); }
+            quote! { runtime::object!(#name { #(#table),* } impl #(#traits),*); }
         });
         return quote! {
             #[derive(Clone, Debug, #default PartialEq #eq)]
@@ -156,7 +156,7 @@ pub fn serde_by_table(kind: &TypeKind) -> bool {
     matches!(kind, TypeKind::Struct { additional: None, .. })
 }
 
-/// A field in `runtime::object::object!`'s table: its name, its wire name
+/// A field in `runtime::object!`'s table: its name, its wire name
 /// when that differs, and `null`, `opt` or `opt_null` when its type is an
 /// `Option` (see generator/runtime/object.rs).
 fn table_entry(f: &Field) -> TokenStream {

@@ -25,10 +25,10 @@ pub struct Event {
     pub owner: Option<Name>,
 }
 
-runtime::object::object!(
-    Event { id, revision opt, secret opt, at, day, ends opt_null, stamp opt, when opt,
-    target opt, owner opt } impl Serialize, Deserialize
-);
+runtime::object!(Event {
+    id, revision opt, secret opt, at, day, ends opt_null, stamp opt, when opt, target opt,
+    owner opt,
+} impl Serialize, Deserialize);
 
 /// A lowercase name, 2 to 16 characters.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -27,11 +27,10 @@ pub struct EnterpriseWebhooks {
     pub avatar_url: String,
 }
 
-runtime::object::object!(
-    EnterpriseWebhooks { description opt_null, html_url, website_url opt_null, id,
-    node_id, name, slug, created_at null, updated_at null, avatar_url } impl Serialize,
-    Deserialize
-);
+runtime::object!(EnterpriseWebhooks {
+    description opt_null, html_url, website_url opt_null, id, node_id, name, slug, created_at null,
+    updated_at null, avatar_url,
+} impl Serialize, Deserialize);
 
 /// Hook Response
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -41,9 +40,7 @@ pub struct HookResponse {
     pub message: Option<String>,
 }
 
-runtime::object::object!(
-    HookResponse { code null, status null, message null } impl Serialize, Deserialize
-);
+runtime::object!(HookResponse { code null, status null, message null } impl Serialize, Deserialize);
 
 /// License Simple
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -56,10 +53,9 @@ pub struct LicenseSimple {
     pub html_url: Option<String>,
 }
 
-runtime::object::object!(
-    LicenseSimple { key, name, url null, spdx_id null, node_id, html_url opt } impl
-    Serialize, Deserialize
-);
+runtime::object!(LicenseSimple {
+    key, name, url null, spdx_id null, node_id, html_url opt,
+} impl Serialize, Deserialize);
 
 /// A GitHub organization. Webhook payloads contain the `organization` property when the webhook is configured for an
 /// organization, or when the event occurs from activity in a repository owned by an organization.
@@ -79,11 +75,10 @@ pub struct OrganizationSimpleWebhooks {
     pub description: Option<String>,
 }
 
-runtime::object::object!(
-    OrganizationSimpleWebhooks { login, id, node_id, url, repos_url, events_url,
-    hooks_url, issues_url, members_url, public_members_url, avatar_url, description null
-    } impl Serialize, Deserialize
-);
+runtime::object!(OrganizationSimpleWebhooks {
+    login, id, node_id, url, repos_url, events_url, hooks_url, issues_url, members_url,
+    public_members_url, avatar_url, description null,
+} impl Serialize, Deserialize);
 
 /// The repository on GitHub where the event occurred. Webhook payloads contain the `repository` property
 /// when the event occurs from activity in a repository.
@@ -237,29 +232,27 @@ pub struct RepositoryWebhooks {
     pub anonymous_access_enabled: Option<bool>,
 }
 
-runtime::object::object!(
-    RepositoryWebhooks { id, node_id, name, full_name, license null, organization
-    opt_null, forks, permissions opt, owner, private, html_url, description null, fork,
-    url, archive_url, assignees_url, blobs_url, branches_url, collaborators_url,
-    comments_url, commits_url, compare_url, contents_url, contributors_url,
-    deployments_url, downloads_url, events_url, forks_url, git_commits_url, git_refs_url,
-    git_tags_url, git_url, issue_comment_url, issue_events_url, issues_url, keys_url,
+runtime::object!(RepositoryWebhooks {
+    id, node_id, name, full_name, license null, organization opt_null, forks, permissions opt,
+    owner, private, html_url, description null, fork, url, archive_url, assignees_url, blobs_url,
+    branches_url, collaborators_url, comments_url, commits_url, compare_url, contents_url,
+    contributors_url, deployments_url, downloads_url, events_url, forks_url, git_commits_url,
+    git_refs_url, git_tags_url, git_url, issue_comment_url, issue_events_url, issues_url, keys_url,
     labels_url, languages_url, merges_url, milestones_url, notifications_url, pulls_url,
-    releases_url, ssh_url, stargazers_url, statuses_url, subscribers_url,
-    subscription_url, tags_url, teams_url, trees_url, clone_url, mirror_url null,
-    hooks_url, svn_url, homepage null, language null, forks_count, stargazers_count,
-    watchers_count, size, default_branch, open_issues_count, is_template opt, topics opt,
-    custom_properties opt, has_issues, has_projects, has_wiki, has_pages, has_downloads,
-    has_discussions opt, archived, disabled, visibility opt, pushed_at null, created_at
-    null, updated_at null, allow_rebase_merge opt, template_repository opt_null,
-    temp_clone_token opt, allow_squash_merge opt, allow_auto_merge opt,
-    delete_branch_on_merge opt, allow_update_branch opt, use_squash_pr_title_as_default
-    opt, squash_merge_commit_title opt, squash_merge_commit_message opt,
-    merge_commit_title opt, merge_commit_message opt, allow_merge_commit opt,
-    allow_forking opt, web_commit_signoff_required opt, subscribers_count opt,
-    network_count opt, open_issues, watchers, master_branch opt, starred_at opt,
-    anonymous_access_enabled opt } impl Serialize, Deserialize
-);
+    releases_url, ssh_url, stargazers_url, statuses_url, subscribers_url, subscription_url,
+    tags_url, teams_url, trees_url, clone_url, mirror_url null, hooks_url, svn_url, homepage null,
+    language null, forks_count, stargazers_count, watchers_count, size, default_branch,
+    open_issues_count, is_template opt, topics opt, custom_properties opt, has_issues,
+    has_projects, has_wiki, has_pages, has_downloads, has_discussions opt, archived, disabled,
+    visibility opt, pushed_at null, created_at null, updated_at null, allow_rebase_merge opt,
+    template_repository opt_null, temp_clone_token opt, allow_squash_merge opt,
+    allow_auto_merge opt, delete_branch_on_merge opt, allow_update_branch opt,
+    use_squash_pr_title_as_default opt, squash_merge_commit_title opt,
+    squash_merge_commit_message opt, merge_commit_title opt, merge_commit_message opt,
+    allow_merge_commit opt, allow_forking opt, web_commit_signoff_required opt,
+    subscribers_count opt, network_count opt, open_issues, watchers, master_branch opt,
+    starred_at opt, anonymous_access_enabled opt,
+} impl Serialize, Deserialize);
 
 runtime::enums::string_enum! {
     /// The default value for a merge commit message.
@@ -298,10 +291,9 @@ pub struct RepositoryWebhooksPermissions {
     pub maintain: Option<bool>,
 }
 
-runtime::object::object!(
-    RepositoryWebhooksPermissions { admin, pull, triage opt, push, maintain opt } impl
-    Serialize, Deserialize
-);
+runtime::object!(RepositoryWebhooksPermissions {
+    admin, pull, triage opt, push, maintain opt,
+} impl Serialize, Deserialize);
 
 runtime::enums::string_enum! {
     /// The default value for a squash merge commit message:
@@ -446,29 +438,26 @@ pub struct RepositoryWebhooksTemplateRepository {
     pub network_count: Option<i64>,
 }
 
-runtime::object::object!(
-    RepositoryWebhooksTemplateRepository { id opt, node_id opt, name opt, full_name opt,
-    owner opt, private opt, html_url opt, description opt, fork opt, url opt, archive_url
-    opt, assignees_url opt, blobs_url opt, branches_url opt, collaborators_url opt,
-    comments_url opt, commits_url opt, compare_url opt, contents_url opt,
-    contributors_url opt, deployments_url opt, downloads_url opt, events_url opt,
+runtime::object!(RepositoryWebhooksTemplateRepository {
+    id opt, node_id opt, name opt, full_name opt, owner opt, private opt, html_url opt,
+    description opt, fork opt, url opt, archive_url opt, assignees_url opt, blobs_url opt,
+    branches_url opt, collaborators_url opt, comments_url opt, commits_url opt, compare_url opt,
+    contents_url opt, contributors_url opt, deployments_url opt, downloads_url opt, events_url opt,
     forks_url opt, git_commits_url opt, git_refs_url opt, git_tags_url opt, git_url opt,
-    issue_comment_url opt, issue_events_url opt, issues_url opt, keys_url opt, labels_url
-    opt, languages_url opt, merges_url opt, milestones_url opt, notifications_url opt,
-    pulls_url opt, releases_url opt, ssh_url opt, stargazers_url opt, statuses_url opt,
-    subscribers_url opt, subscription_url opt, tags_url opt, teams_url opt, trees_url
-    opt, clone_url opt, mirror_url opt, hooks_url opt, svn_url opt, homepage opt,
-    language opt, forks_count opt, stargazers_count opt, watchers_count opt, size opt,
-    default_branch opt, open_issues_count opt, is_template opt, topics opt, has_issues
-    opt, has_projects opt, has_wiki opt, has_pages opt, has_downloads opt, archived opt,
-    disabled opt, visibility opt, pushed_at opt, created_at opt, updated_at opt,
-    permissions opt, allow_rebase_merge opt, temp_clone_token opt, allow_squash_merge
-    opt, allow_auto_merge opt, delete_branch_on_merge opt, allow_update_branch opt,
-    use_squash_pr_title_as_default opt, squash_merge_commit_title opt,
+    issue_comment_url opt, issue_events_url opt, issues_url opt, keys_url opt, labels_url opt,
+    languages_url opt, merges_url opt, milestones_url opt, notifications_url opt, pulls_url opt,
+    releases_url opt, ssh_url opt, stargazers_url opt, statuses_url opt, subscribers_url opt,
+    subscription_url opt, tags_url opt, teams_url opt, trees_url opt, clone_url opt,
+    mirror_url opt, hooks_url opt, svn_url opt, homepage opt, language opt, forks_count opt,
+    stargazers_count opt, watchers_count opt, size opt, default_branch opt, open_issues_count opt,
+    is_template opt, topics opt, has_issues opt, has_projects opt, has_wiki opt, has_pages opt,
+    has_downloads opt, archived opt, disabled opt, visibility opt, pushed_at opt, created_at opt,
+    updated_at opt, permissions opt, allow_rebase_merge opt, temp_clone_token opt,
+    allow_squash_merge opt, allow_auto_merge opt, delete_branch_on_merge opt,
+    allow_update_branch opt, use_squash_pr_title_as_default opt, squash_merge_commit_title opt,
     squash_merge_commit_message opt, merge_commit_title opt, merge_commit_message opt,
-    allow_merge_commit opt, subscribers_count opt, network_count opt } impl Serialize,
-    Deserialize
-);
+    allow_merge_commit opt, subscribers_count opt, network_count opt,
+} impl Serialize, Deserialize);
 
 /// The default value for a merge commit message.
 ///
@@ -505,13 +494,12 @@ pub struct RepositoryWebhooksTemplateRepositoryOwner {
     pub site_admin: Option<bool>,
 }
 
-runtime::object::object!(
-    RepositoryWebhooksTemplateRepositoryOwner { login opt, id opt, node_id opt,
-    avatar_url opt, gravatar_id opt, url opt, html_url opt, followers_url opt,
-    following_url opt, gists_url opt, starred_url opt, subscriptions_url opt,
-    organizations_url opt, repos_url opt, events_url opt, received_events_url opt, type_
-    = "type" opt, site_admin opt } impl Serialize, Deserialize
-);
+runtime::object!(RepositoryWebhooksTemplateRepositoryOwner {
+    login opt, id opt, node_id opt, avatar_url opt, gravatar_id opt, url opt, html_url opt,
+    followers_url opt, following_url opt, gists_url opt, starred_url opt, subscriptions_url opt,
+    organizations_url opt, repos_url opt, events_url opt, received_events_url opt,
+    type_ = "type" opt, site_admin opt,
+} impl Serialize, Deserialize);
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RepositoryWebhooksTemplateRepositoryPermissions {
@@ -522,10 +510,9 @@ pub struct RepositoryWebhooksTemplateRepositoryPermissions {
     pub pull: Option<bool>,
 }
 
-runtime::object::object!(
-    RepositoryWebhooksTemplateRepositoryPermissions { admin opt, maintain opt, push opt,
-    triage opt, pull opt } impl Serialize, Deserialize
-);
+runtime::object!(RepositoryWebhooksTemplateRepositoryPermissions {
+    admin opt, maintain opt, push opt, triage opt, pull opt,
+} impl Serialize, Deserialize);
 
 /// The default value for a squash merge commit message:
 ///
@@ -551,7 +538,7 @@ pub struct SimpleInstallation {
     pub node_id: String,
 }
 
-runtime::object::object!(SimpleInstallation { id, node_id } impl Serialize, Deserialize);
+runtime::object!(SimpleInstallation { id, node_id } impl Serialize, Deserialize);
 
 /// A GitHub user.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -580,13 +567,12 @@ pub struct SimpleUser {
     pub user_view_type: Option<String>,
 }
 
-runtime::object::object!(
-    SimpleUser { name opt_null, email opt_null, login, id, node_id, avatar_url,
-    gravatar_id null, url, html_url, followers_url, following_url, gists_url,
-    starred_url, subscriptions_url, organizations_url, repos_url, events_url,
-    received_events_url, type_ = "type", site_admin, starred_at opt, user_view_type opt }
-    impl Serialize, Deserialize
-);
+runtime::object!(SimpleUser {
+    name opt_null, email opt_null, login, id, node_id, avatar_url, gravatar_id null, url, html_url,
+    followers_url, following_url, gists_url, starred_url, subscriptions_url, organizations_url,
+    repos_url, events_url, received_events_url, type_ = "type", site_admin, starred_at opt,
+    user_view_type opt,
+} impl Serialize, Deserialize);
 
 /// The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.
 ///
@@ -632,10 +618,9 @@ pub struct WebhookPing {
     pub zen: Option<String>,
 }
 
-runtime::object::object!(
-    WebhookPing { hook opt, hook_id opt, organization opt, repository opt, sender opt,
-    zen opt } impl Serialize, Deserialize
-);
+runtime::object!(WebhookPing {
+    hook opt, hook_id opt, organization opt, repository opt, sender opt, zen opt,
+} impl Serialize, Deserialize);
 
 /// The webhook that is being pinged
 #[derive(Clone, Debug, PartialEq)]
@@ -661,11 +646,10 @@ pub struct WebhookPingHook {
     pub url: Option<String>,
 }
 
-runtime::object::object!(
-    WebhookPingHook { active, app_id opt, config, created_at, deliveries_url opt, events,
-    id, last_response opt, name, ping_url opt, test_url opt, type_ = "type", updated_at,
-    url opt } impl Serialize, Deserialize
-);
+runtime::object!(WebhookPingHook {
+    active, app_id opt, config, created_at, deliveries_url opt, events, id, last_response opt,
+    name, ping_url opt, test_url opt, type_ = "type", updated_at, url opt,
+} impl Serialize, Deserialize);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebhookPingHookConfig {
@@ -675,10 +659,9 @@ pub struct WebhookPingHookConfig {
     pub url: Option<WebhookConfigUrl>,
 }
 
-runtime::object::object!(
-    WebhookPingHookConfig { content_type opt, insecure_ssl opt, secret opt, url opt }
-    impl Serialize, Deserialize
-);
+runtime::object!(WebhookPingHookConfig {
+    content_type opt, insecure_ssl opt, secret opt, url opt,
+} impl Serialize, Deserialize);
 
 runtime::enums::string_enum! {
     /// The type of webhook. The only valid value is 'web'.
@@ -702,10 +685,10 @@ pub struct WebhookStarCreated {
     pub starred_at: Option<String>,
 }
 
-runtime::object::object!(
-    WebhookStarCreated { action, enterprise opt, installation opt, organization opt,
-    repository, sender, starred_at null } impl Serialize, Deserialize
-);
+runtime::object!(WebhookStarCreated {
+    action, enterprise opt, installation opt, organization opt, repository, sender,
+    starred_at null,
+} impl Serialize, Deserialize);
 
 runtime::enums::string_enum! {
     pub enum WebhookStarCreatedAction {
@@ -728,10 +711,9 @@ pub struct WebhookStarDeleted {
     pub starred_at: (),
 }
 
-runtime::object::object!(
-    WebhookStarDeleted { action, enterprise opt, installation opt, organization opt,
-    repository, sender, starred_at } impl Serialize, Deserialize
-);
+runtime::object!(WebhookStarDeleted {
+    action, enterprise opt, installation opt, organization opt, repository, sender, starred_at,
+} impl Serialize, Deserialize);
 
 runtime::enums::string_enum! {
     pub enum WebhookStarDeletedAction {

@@ -18,10 +18,9 @@ pub struct MinimalRepository {
     pub url: String,
 }
 
-runtime::object::object!(
-    MinimalRepository { id, node_id, name, full_name, private, html_url, description
-    null, fork, url } impl #[cfg(feature = "server")] Serialize, Deserialize
-);
+runtime::object!(MinimalRepository {
+    id, node_id, name, full_name, private, html_url, description null, fork, url,
+} impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 runtime::enums::string_enum! {
     pub enum ReposListForOrgDirection {

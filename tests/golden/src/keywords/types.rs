@@ -14,10 +14,11 @@ pub struct Order {
     pub confirmed: Option<OrderConfirmed>,
 }
 
-runtime::object::object!(
-    Order { card opt, billing opt, roles opt, labels opt, confirmed opt } impl
-    #[cfg(any(feature = "client", not(feature = "server")))] Serialize, #[cfg(any(feature
-    = "server", feature = "conformance", not(feature = "client")))] Deserialize
+runtime::object!(Order {
+    card opt, billing opt, roles opt, labels opt, confirmed opt,
+} impl
+    #[cfg(any(feature = "client", not(feature = "server")))] Serialize,
+    #[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))] Deserialize
 );
 
 pub type OrderConfirmed = bool;

@@ -29,16 +29,14 @@ pub struct Known {
     pub size: Option<i64>,
 }
 
-runtime::object::object!(
-    Known { kind, size opt } impl #[cfg(feature = "server")] Serialize, Deserialize
-);
+runtime::object!(Known { kind, size opt } impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Moon {
     pub name: String,
 }
 
-runtime::object::object!(Moon { name } impl Serialize, Deserialize);
+runtime::object!(Moon { name } impl Serialize, Deserialize);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
@@ -75,10 +73,9 @@ pub struct Names2Response400 {
     pub message: Option<String>,
 }
 
-runtime::object::object!(
-    Names2Response400 { message opt } impl #[cfg(feature = "server")] Serialize,
-    Deserialize
-);
+runtime::object!(Names2Response400 {
+    message opt,
+} impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Planet {
@@ -86,7 +83,7 @@ pub struct Planet {
     pub rings: Option<i64>,
 }
 
-runtime::object::object!(Planet { name, rings opt } impl Serialize, Deserialize);
+runtime::object!(Planet { name, rings opt } impl Serialize, Deserialize);
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[cfg_attr(feature = "server", derive(Serialize))]
@@ -106,9 +103,7 @@ pub struct Unknown {
     pub kind: String,
 }
 
-runtime::object::object!(
-    Unknown { kind } impl #[cfg(feature = "server")] Serialize, Deserialize
-);
+runtime::object!(Unknown { kind } impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for Body {

@@ -49,3 +49,7 @@ pub mod form;
 
 #[cfg(feature = "server")]
 pub mod validate;
+
+/// Structs' serde (`runtime::object!`, from `object.rs`).
+#[allow(unused_imports)]
+pub(crate) use object::object;

@@ -12,7 +12,7 @@
 //! which is what this macro writes; the per-field work is one match arm.
 //!
 //! ```text
-//! runtime::object::object!(Name { id, kind = "type", note opt, owner null, closed_at opt_null } impl Serialize, Deserialize);
+//! runtime::object!(Name { id, kind = "type", note opt, owner null, closed_at opt_null } impl Serialize, Deserialize);
 //! ```
 //!
 //! Each field is its Rust name, then `= "wire"` when the JSON property is
@@ -44,17 +44,17 @@ use std::borrow::Cow;
 #[allow(unused_macros)]
 macro_rules! object {
     ($name:ident $fields:tt impl $($(#[$cfg:meta])* $serde:ident),+ $(,)?) => {
-        $($(#[$cfg])* runtime::object::object!(@$serde $name $fields);)+
+        $($(#[$cfg])* runtime::object!(@$serde $name $fields);)+
     };
     (@Serialize $name:ident { $($field:ident $(= $wire:literal)? $($mode:ident)?),* $(,)? }) => {
         #[allow(deprecated)]
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                let len = 0 $(+ runtime::object::object!(@len self.$field $(, $mode)?))*;
+                let len = 0 $(+ runtime::object!(@len self.$field $(, $mode)?))*;
                 let mut fields = runtime::object::Writer::new(serializer, stringify!($name), len)?;
-                $(runtime::object::object!(@write $($mode)?)(
+                $(runtime::object!(@write $($mode)?)(
                     &mut fields,
-                    runtime::object::object!(@wire $field $($wire)?),
+                    runtime::object!(@wire $field $($wire)?),
                     &self.$field,
                 );)*
                 fields.end()
@@ -75,17 +75,17 @@ macro_rules! object {
                         $(let mut $field = None;)*
                         while let Some(key) = map.next_key::<runtime::object::Key<'de>>()? {
                             match &*key {
-                                $(runtime::object::object!(@wire $field $($wire)?) =>
-                                    runtime::object::object!(@read $($mode)?)(&mut map, &mut $field, &key),)*
+                                $(runtime::object!(@wire $field $($wire)?) =>
+                                    runtime::object!(@read $($mode)?)(&mut map, &mut $field, &key),)*
                                 _ => runtime::object::skip(&mut map),
                             }?;
                         }
                         Ok($name {
-                            $($field: runtime::object::object!(@take $field $($wire)? $(, $mode)?),)*
+                            $($field: runtime::object!(@take $field $($wire)? $(, $mode)?),)*
                         })
                     }
                 }
-                const FIELDS: &[&str] = &[$(runtime::object::object!(@wire $field $($wire)?)),*];
+                const FIELDS: &[&str] = &[$(runtime::object!(@wire $field $($wire)?)),*];
                 deserializer.deserialize_struct(stringify!($name), FIELDS, Fields)
             }
         }
@@ -106,7 +106,7 @@ macro_rules! object {
         match $field {
             Some(value) => value,
             None => {
-                return Err(::serde::de::Error::missing_field(runtime::object::object!(@wire $field $($wire)?)));
+                return Err(::serde::de::Error::missing_field(runtime::object!(@wire $field $($wire)?)));
             }
         }
     };
@@ -114,8 +114,9 @@ macro_rules! object {
     (@take $field:ident $($wire:literal)?, $mode:ident) => { $field };
 }
 
-// Path-based use (`runtime::object::object!`) keeps the macro out of the
-// crate root, so two generated modules in one crate do not clash.
+// Path-based use keeps the macro out of the crate root, so two generated
+// modules in one crate do not clash; `runtime/mod.rs` re-exports it as
+// `runtime::object!`.
 #[allow(unused_imports)]
 pub(crate) use object;
 
@@ -271,7 +272,7 @@ mod tests {
         pub owner: Option<String>,
         pub closed_at: Option<Option<String>>,
     }
-    runtime::object::object!(Pet { id, kind = "type", tag opt, owner null, closed_at opt_null } impl Serialize, Deserialize);
+    runtime::object!(Pet { id, kind = "type", tag opt, owner null, closed_at opt_null } impl Serialize, Deserialize);
 
     #[derive(Clone, Debug, PartialEq)]
     pub struct Flat {

@@ -10,7 +10,7 @@ pub struct Base {
     pub kind: String,
 }
 
-runtime::object::object!(Base { kind } impl Serialize, Deserialize);
+runtime::object!(Base { kind } impl Serialize, Deserialize);
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Cat {
@@ -18,16 +18,14 @@ pub struct Cat {
     pub meows: bool,
 }
 
-runtime::object::object!(
-    Cat { kind, meows } impl #[cfg(feature = "server")] Serialize, Deserialize
-);
+runtime::object!(Cat { kind, meows } impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Circle {
     pub radius: f64,
 }
 
-runtime::object::object!(Circle { radius } impl Serialize, Deserialize);
+runtime::object!(Circle { radius } impl Serialize, Deserialize);
 
 /// Too short when empty, so no `Default`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -60,19 +58,16 @@ pub struct CreateReportResponse202 {
     pub position: Option<i64>,
 }
 
-runtime::object::object!(
-    CreateReportResponse202 { position opt } impl #[cfg(feature = "server")] Serialize,
-    Deserialize
-);
+runtime::object!(CreateReportResponse202 {
+    position opt,
+} impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Dog {
     pub barks: Option<bool>,
 }
 
-runtime::object::object!(
-    Dog { barks opt } impl #[cfg(feature = "server")] Serialize, Deserialize
-);
+runtime::object!(Dog { barks opt } impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 runtime::enums::string_enum! {
     pub enum GetItemsIdType {
@@ -92,10 +87,9 @@ pub struct GetReportResponse200 {
     pub title: Option<String>,
 }
 
-runtime::object::object!(
-    GetReportResponse200 { title opt } impl #[cfg(feature = "server")] Serialize,
-    Deserialize
-);
+runtime::object!(GetReportResponse200 {
+    title opt,
+} impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 runtime::enums::string_enum! {
     pub enum GetReportResponse200XCache {
@@ -114,10 +108,9 @@ pub struct GetReportResponse4Xx {
     pub message: Option<String>,
 }
 
-runtime::object::object!(
-    GetReportResponse4Xx { message opt } impl #[cfg(feature = "server")] Serialize,
-    Deserialize
-);
+runtime::object!(GetReportResponse4Xx {
+    message opt,
+} impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
@@ -137,10 +130,11 @@ pub struct GetWorkflowCreatedVariant0 {
     pub lt: Option<i64>,
 }
 
-runtime::object::object!(
-    GetWorkflowCreatedVariant0 { gte opt, lt opt } impl #[cfg(any(feature = "client",
-    not(feature = "server")))] Serialize, #[cfg(any(feature = "server", feature =
-    "conformance", not(feature = "client")))] Deserialize
+runtime::object!(GetWorkflowCreatedVariant0 {
+    gte opt, lt opt,
+} impl
+    #[cfg(any(feature = "client", not(feature = "server")))] Serialize,
+    #[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))] Deserialize
 );
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -148,10 +142,11 @@ pub struct GetWorkflowFilter {
     pub state: Option<String>,
 }
 
-runtime::object::object!(
-    GetWorkflowFilter { state opt } impl #[cfg(any(feature = "client", not(feature =
-    "server")))] Serialize, #[cfg(any(feature = "server", feature = "conformance",
-    not(feature = "client")))] Deserialize
+runtime::object!(GetWorkflowFilter {
+    state opt,
+} impl
+    #[cfg(any(feature = "client", not(feature = "server")))] Serialize,
+    #[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))] Deserialize
 );
 
 #[derive(Clone, Debug, PartialEq)]
@@ -182,10 +177,11 @@ pub struct New2Request {
     pub order: Option<New2RequestOrder>,
 }
 
-runtime::object::object!(
-    New2Request { order opt } impl #[cfg(any(feature = "client", not(feature =
-    "server")))] Serialize, #[cfg(any(feature = "server", feature = "conformance",
-    not(feature = "client")))] Deserialize
+runtime::object!(New2Request {
+    order opt,
+} impl
+    #[cfg(any(feature = "client", not(feature = "server")))] Serialize,
+    #[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))] Deserialize
 );
 
 runtime::enums::string_enum! {
@@ -214,10 +210,9 @@ pub struct Node {
     pub pet: Option<Option<Pet>>,
 }
 
-runtime::object::object!(
-    Node { name, self_ = "self" opt, children opt, size opt, pet opt_null } impl
-    #[cfg(feature = "server")] Serialize, Deserialize
-);
+runtime::object!(Node {
+    name, self_ = "self" opt, children opt, size opt, pet opt_null,
+} impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 /// Empty is a valid note, so `Default`.
 #[derive(
@@ -340,10 +335,11 @@ pub struct SearchSortItem {
     pub field: Option<String>,
 }
 
-runtime::object::object!(
-    SearchSortItem { field opt } impl #[cfg(any(feature = "client", not(feature =
-    "server")))] Serialize, #[cfg(any(feature = "server", feature = "conformance",
-    not(feature = "client")))] Deserialize
+runtime::object!(SearchSortItem {
+    field opt,
+} impl
+    #[cfg(any(feature = "client", not(feature = "server")))] Serialize,
+    #[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))] Deserialize
 );
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -434,10 +430,11 @@ pub struct UpdateWorkflowRequest {
     pub steps: Option<Vec<UpdateWorkflowRequestStepsItem>>,
 }
 
-runtime::object::object!(
-    UpdateWorkflowRequest { name, metadata opt, steps opt } impl #[cfg(any(feature =
-    "client", not(feature = "server")))] Serialize, #[cfg(any(feature = "server", feature
-    = "conformance", not(feature = "client")))] Deserialize
+runtime::object!(UpdateWorkflowRequest {
+    name, metadata opt, steps opt,
+} impl
+    #[cfg(any(feature = "client", not(feature = "server")))] Serialize,
+    #[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))] Deserialize
 );
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -446,10 +443,11 @@ pub struct UpdateWorkflowRequestStepsItem {
     pub timeout: Option<i64>,
 }
 
-runtime::object::object!(
-    UpdateWorkflowRequestStepsItem { run opt, timeout opt } impl #[cfg(any(feature =
-    "client", not(feature = "server")))] Serialize, #[cfg(any(feature = "server", feature
-    = "conformance", not(feature = "client")))] Deserialize
+runtime::object!(UpdateWorkflowRequestStepsItem {
+    run opt, timeout opt,
+} impl
+    #[cfg(any(feature = "client", not(feature = "server")))] Serialize,
+    #[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))] Deserialize
 );
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -467,11 +465,12 @@ pub struct UploadArtifactRequest {
     pub notes: Option<Option<String>>,
 }
 
-runtime::object::object!(
-    UploadArtifactRequest { name, file, logs opt, checksum opt, size opt, public opt,
-    kind opt, labels opt, meta opt, link opt, notes opt_null } impl #[cfg(any(feature =
-    "client", not(feature = "server")))] Serialize, #[cfg(any(feature = "server", feature
-    = "conformance", not(feature = "client")))] Deserialize
+runtime::object!(UploadArtifactRequest {
+    name, file, logs opt, checksum opt, size opt, public opt, kind opt, labels opt, meta opt,
+    link opt, notes opt_null,
+} impl
+    #[cfg(any(feature = "client", not(feature = "server")))] Serialize,
+    #[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))] Deserialize
 );
 
 runtime::enums::string_enum! {
@@ -494,10 +493,11 @@ pub struct UploadArtifactRequestLink {
     pub expand: Option<Vec<String>>,
 }
 
-runtime::object::object!(
-    UploadArtifactRequestLink { create opt, expand opt } impl #[cfg(any(feature =
-    "client", not(feature = "server")))] Serialize, #[cfg(any(feature = "server", feature
-    = "conformance", not(feature = "client")))] Deserialize
+runtime::object!(UploadArtifactRequestLink {
+    create opt, expand opt,
+} impl
+    #[cfg(any(feature = "client", not(feature = "server")))] Serialize,
+    #[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))] Deserialize
 );
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -505,10 +505,11 @@ pub struct UploadArtifactRequestMeta {
     pub branch: Option<String>,
 }
 
-runtime::object::object!(
-    UploadArtifactRequestMeta { branch opt } impl #[cfg(any(feature = "client",
-    not(feature = "server")))] Serialize, #[cfg(any(feature = "server", feature =
-    "conformance", not(feature = "client")))] Deserialize
+runtime::object!(UploadArtifactRequestMeta {
+    branch opt,
+} impl
+    #[cfg(any(feature = "client", not(feature = "server")))] Serialize,
+    #[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))] Deserialize
 );
 
 /// Values of every JSON kind.

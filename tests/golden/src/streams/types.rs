@@ -10,15 +10,11 @@ pub struct Digest {
     pub sha256: String,
 }
 
-runtime::object::object!(
-    Digest { size, sha256 } impl #[cfg(feature = "server")] Serialize, Deserialize
-);
+runtime::object!(Digest { size, sha256 } impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Missing {
     pub name: String,
 }
 
-runtime::object::object!(
-    Missing { name } impl #[cfg(feature = "server")] Serialize, Deserialize
-);
+runtime::object!(Missing { name } impl #[cfg(feature = "server")] Serialize, Deserialize);

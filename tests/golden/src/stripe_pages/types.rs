@@ -23,10 +23,9 @@ pub struct Customer {
     pub created: i64,
 }
 
-runtime::object::object!(
-    Customer { id, object, email opt_null, name opt_null, created } impl #[cfg(feature =
-    "server")] Serialize, Deserialize
-);
+runtime::object!(Customer {
+    id, object, email opt_null, name opt_null, created,
+} impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 runtime::enums::string_enum! {
     /// String representing the object's type.
@@ -52,10 +51,9 @@ pub struct GetCustomersResponse200 {
     pub url: GetCustomersResponse200Url,
 }
 
-runtime::object::object!(
-    GetCustomersResponse200 { data, has_more, object, url } impl #[cfg(feature =
-    "server")] Serialize, Deserialize
-);
+runtime::object!(GetCustomersResponse200 {
+    data, has_more, object, url,
+} impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 runtime::enums::string_enum! {
     /// String representing the object's type. Always has the value `list`.

@@ -9,8 +9,6 @@ pub struct KeyedResponse200 {
     pub token: String,
 }
 
-runtime::object::object!(
-    KeyedResponse200 { token } impl #[cfg(feature = "server")] Serialize, Deserialize
-);
+runtime::object!(KeyedResponse200 { token } impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 pub type WhoamiResponse200 = KeyedResponse200;

@@ -98,7 +98,7 @@ macro_rules! object {
     (@write null) => { runtime::object::Writer::field };
     (@write $mode:ident) => { runtime::object::Writer::optional };
     (@read) => { runtime::object::read };
-    (@read opt_null) => { runtime::object::read_nullable };
+    (@read opt_null) => { runtime::object::read };
     (@read $mode:ident) => { runtime::object::read_option };
     // A required field: present, or the error serde's derive gives.
     (@take $field:ident $($wire:literal)?) => {
@@ -161,18 +161,15 @@ impl<'de> Visitor<'de> for KeyVisitor {
     }
 }
 
-/// Reads a required field's value into its slot; a second value for one
-/// key is an error, as with serde's derive.
+/// Reads a field's value into its slot; a second value for one key is an
+/// error, as with serde's derive. An optional nullable field's slot is
+/// `Option<Option<T>>`: present, `null` is `Some(None)`.
 pub fn read<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<T>,
     key: &str,
 ) -> Result<(), A::Error> {
-    let value = map.next_value()?;
-    match slot.replace(value) {
-        Some(_) => Err(duplicate(key)),
-        None => Ok(()),
-    }
+    store(slot, Some(map.next_value()?), key)
 }
 
 /// [`read`] for an `Option` field: its slot is the field, and `null` is
@@ -182,22 +179,11 @@ pub fn read_option<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
     slot: &mut Option<T>,
     key: &str,
 ) -> Result<(), A::Error> {
-    let value: Option<T> = map.next_value()?;
-    match std::mem::replace(slot, value) {
-        Some(_) => Err(duplicate(key)),
-        None => Ok(()),
-    }
+    store(slot, map.next_value()?, key)
 }
 
-/// [`read`] for an optional nullable field (`Option<Option<T>>`): present,
-/// `null` is `Some(None)`.
-pub fn read_nullable<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
-    map: &mut A,
-    slot: &mut Option<Option<T>>,
-    key: &str,
-) -> Result<(), A::Error> {
-    let value = map.next_value()?;
-    match slot.replace(value) {
+fn store<T, E: de::Error>(slot: &mut Option<T>, value: Option<T>, key: &str) -> Result<(), E> {
+    match std::mem::replace(slot, value) {
         Some(_) => Err(duplicate(key)),
         None => Ok(()),
     }
@@ -348,9 +334,9 @@ mod tests {
     /// A map of strings through `serde::de::value`, as form deserializers
     /// hand keys over (owned strings, values parsed from text).
     fn serde_urlencoded_like(pairs: &[(&str, &str)]) -> Pet {
-        let map = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.parse::<i64>().map(serde_json::Value::from).unwrap_or_else(|_| (*v).into())));
+        let map = pairs.iter().map(|(k, v)| {
+            (k.to_string(), v.parse::<i64>().map(serde_json::Value::from).unwrap_or_else(|_| (*v).into()))
+        });
         let de = serde::de::value::MapDeserializer::<_, serde_json::Error>::new(map);
         serde::Deserialize::deserialize(de).unwrap()
     }

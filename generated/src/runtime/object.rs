@@ -336,9 +336,9 @@ mod tests {
     /// A map of strings through `serde::de::value`, as form deserializers
     /// hand keys over (owned strings, values parsed from text).
     fn serde_urlencoded_like(pairs: &[(&str, &str)]) -> Pet {
-        let map = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.parse::<i64>().map(serde_json::Value::from).unwrap_or_else(|_| (*v).into())));
+        let map = pairs.iter().map(|(k, v)| {
+            (k.to_string(), v.parse::<i64>().map(serde_json::Value::from).unwrap_or_else(|_| (*v).into()))
+        });
         let de = serde::de::value::MapDeserializer::<_, serde_json::Error>::new(map);
         serde::Deserialize::deserialize(de).unwrap()
     }

@@ -24,56 +24,82 @@ pub async fn call(
     args: &serde_json::Value,
 ) -> Result<(), String> {
     let args = runtime::conformance::Args::new(operation, args);
-    match operation {
+    let sent: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), String>> + '_>,
+    > = match operation {
         "GET /ping" => {
-            let request = client.get_ping(args.required::<String>("header", "X-Trace")?);
-            let request = match args.optional::<Vec<i64>>("query", "n")? {
-                Some(value) => request.n(value),
-                None => request,
-            };
+            Box::pin(async move {
+                let request = client
+                    .get_ping(args.required::<String>("header", "X-Trace")?);
+                let request = match args.optional::<Vec<i64>>("query", "n")? {
+                    Some(value) => request.n(value),
+                    None => request,
+                };
 
-            runtime::conformance::sent(request.send().await)
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "HEAD /ping" => {
-            let request = client.head_ping();
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client.head_ping();
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "GET /files/{file_id}" => {
-            let request = client
-                .get_files_file_id(args.required::<String>("path", "file_id")?);
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client
+                    .get_files_file_id(args.required::<String>("path", "file_id")?);
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "DELETE /files/{id}" => {
-            let request = client.delete_files_id(args.required::<i64>("path", "id")?);
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client
+                    .delete_files_id(args.required::<i64>("path", "id")?);
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "GET /files/{name}/v{version}.json" => {
-            let request = client
-                .get_files_name_v_version_json(
-                    args.required::<String>("path", "name")?,
-                    args.required::<i64>("path", "version")?,
-                );
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client
+                    .get_files_name_v_version_json(
+                        args.required::<String>("path", "name")?,
+                        args.required::<i64>("path", "version")?,
+                    );
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "GET /files/{name}.json" => {
-            let request = client
-                .get_files_name_json(args.required::<String>("path", "name")?);
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client
+                    .get_files_name_json(args.required::<String>("path", "name")?);
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "GET /notebooks/{id}" => {
-            let request = client.get_notebooks_id(args.required::<i64>("path", "id")?);
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client
+                    .get_notebooks_id(args.required::<i64>("path", "id")?);
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "GET /notebooks/fn(param={value})" => {
-            let request = client
-                .get_notebooks_fn_param_value(args.required::<String>("path", "value")?);
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client
+                    .get_notebooks_fn_param_value(
+                        args.required::<String>("path", "value")?,
+                    );
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "GET /notebooks/{key}" => {
-            let request = client
-                .get_notebooks_key(args.required::<String>("path", "key")?);
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client
+                    .get_notebooks_key(args.required::<String>("path", "key")?);
+                runtime::conformance::sent(request.send().await)
+            })
         }
-        _ => Err(format!("no operation `{operation}` in this API")),
-    }
+        _ => return Err(format!("no operation `{operation}` in this API")),
+    };
+    sent.await
 }

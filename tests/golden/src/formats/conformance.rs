@@ -21,55 +21,73 @@ pub async fn call(
     args: &serde_json::Value,
 ) -> Result<(), String> {
     let args = runtime::conformance::Args::new(operation, args);
-    match operation {
+    let sent: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), String>> + '_>,
+    > = match operation {
         "GET /targets/{target}/events" => {
-            let request = client
-                .list_events(
-                    args.required::<types::Target>("path", "target")?,
-                    args.required::<::chrono::DateTime<::chrono::Utc>>("query", "since")?,
-                );
-            let request = match args.optional::<::chrono::NaiveDate>("query", "day")? {
-                Some(value) => request.day(value),
-                None => request,
-            };
-            let request = match args.optional::<Vec<::uuid::Uuid>>("query", "ids")? {
-                Some(value) => request.ids(value),
-                None => request,
-            };
-            let request = match args
-                .optional::<Vec<::chrono::DateTime<::chrono::Utc>>>("query", "between")?
-            {
-                Some(value) => request.between(value),
-                None => request,
-            };
-            let request = match args
-                .optional::<::chrono::DateTime<::chrono::Utc>>("header", "X-As-Of")?
-            {
-                Some(value) => request.x_as_of(value),
-                None => request,
-            };
+            Box::pin(async move {
+                let request = client
+                    .list_events(
+                        args.required::<types::Target>("path", "target")?,
+                        args
+                            .required::<
+                                ::chrono::DateTime<::chrono::Utc>,
+                            >("query", "since")?,
+                    );
+                let request = match args.optional::<::chrono::NaiveDate>("query", "day")?
+                {
+                    Some(value) => request.day(value),
+                    None => request,
+                };
+                let request = match args.optional::<Vec<::uuid::Uuid>>("query", "ids")? {
+                    Some(value) => request.ids(value),
+                    None => request,
+                };
+                let request = match args
+                    .optional::<
+                        Vec<::chrono::DateTime<::chrono::Utc>>,
+                    >("query", "between")?
+                {
+                    Some(value) => request.between(value),
+                    None => request,
+                };
+                let request = match args
+                    .optional::<::chrono::DateTime<::chrono::Utc>>("header", "X-As-Of")?
+                {
+                    Some(value) => request.x_as_of(value),
+                    None => request,
+                };
 
-            runtime::conformance::sent(request.send().await)
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "PUT /days/{day}/slots/{at}" => {
-            let request = client
-                .book_slot(
-                    args.required::<::chrono::NaiveDate>("path", "day")?,
-                    args.required::<::chrono::DateTime<::chrono::Utc>>("path", "at")?,
-                    args.required::<types::Event>("body", "")?,
-                );
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client
+                    .book_slot(
+                        args.required::<::chrono::NaiveDate>("path", "day")?,
+                        args
+                            .required::<
+                                ::chrono::DateTime<::chrono::Utc>,
+                            >("path", "at")?,
+                        args.required::<types::Event>("body", "")?,
+                    );
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "GET /windows/{span}" => {
-            let request = client
-                .get_window(
-                    args
-                        .required::<
-                            Vec<::chrono::DateTime<::chrono::Utc>>,
-                        >("path", "span")?,
-                );
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client
+                    .get_window(
+                        args
+                            .required::<
+                                Vec<::chrono::DateTime<::chrono::Utc>>,
+                            >("path", "span")?,
+                    );
+                runtime::conformance::sent(request.send().await)
+            })
         }
-        _ => Err(format!("no operation `{operation}` in this API")),
-    }
+        _ => return Err(format!("no operation `{operation}` in this API")),
+    };
+    sent.await
 }

@@ -21,39 +21,44 @@ pub async fn call(
     args: &serde_json::Value,
 ) -> Result<(), String> {
     let args = runtime::conformance::Args::new(operation, args);
-    match operation {
+    let sent: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), String>> + '_>,
+    > = match operation {
         "GET /orgs/{org}/repos" => {
-            let request = client
-                .repos_list_for_org(args.required::<String>("path", "org")?);
-            let request = match args
-                .optional::<types::ReposListForOrgType>("query", "type")?
-            {
-                Some(value) => request.type_(value),
-                None => request,
-            };
-            let request = match args
-                .optional::<types::ReposListForOrgSort>("query", "sort")?
-            {
-                Some(value) => request.sort(value),
-                None => request,
-            };
-            let request = match args
-                .optional::<types::ReposListForOrgDirection>("query", "direction")?
-            {
-                Some(value) => request.direction(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "per_page")? {
-                Some(value) => request.per_page(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "page")? {
-                Some(value) => request.page(value),
-                None => request,
-            };
+            Box::pin(async move {
+                let request = client
+                    .repos_list_for_org(args.required::<String>("path", "org")?);
+                let request = match args
+                    .optional::<types::ReposListForOrgType>("query", "type")?
+                {
+                    Some(value) => request.type_(value),
+                    None => request,
+                };
+                let request = match args
+                    .optional::<types::ReposListForOrgSort>("query", "sort")?
+                {
+                    Some(value) => request.sort(value),
+                    None => request,
+                };
+                let request = match args
+                    .optional::<types::ReposListForOrgDirection>("query", "direction")?
+                {
+                    Some(value) => request.direction(value),
+                    None => request,
+                };
+                let request = match args.optional::<i64>("query", "per_page")? {
+                    Some(value) => request.per_page(value),
+                    None => request,
+                };
+                let request = match args.optional::<i64>("query", "page")? {
+                    Some(value) => request.page(value),
+                    None => request,
+                };
 
-            runtime::conformance::sent(request.send().await)
+                runtime::conformance::sent(request.send().await)
+            })
         }
-        _ => Err(format!("no operation `{operation}` in this API")),
-    }
+        _ => return Err(format!("no operation `{operation}` in this API")),
+    };
+    sent.await
 }

@@ -21,12 +21,17 @@ pub async fn call(
     args: &serde_json::Value,
 ) -> Result<(), String> {
     let args = runtime::conformance::Args::new(operation, args);
-    match operation {
+    let sent: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), String>> + '_>,
+    > = match operation {
         "POST /orders" => {
-            let request = client
-                .create_order(args.required::<types::Order>("body", "")?);
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client
+                    .create_order(args.required::<types::Order>("body", "")?);
+                runtime::conformance::sent(request.send().await)
+            })
         }
-        _ => Err(format!("no operation `{operation}` in this API")),
-    }
+        _ => return Err(format!("no operation `{operation}` in this API")),
+    };
+    sent.await
 }

@@ -21,19 +21,29 @@ pub async fn call(
     args: &serde_json::Value,
 ) -> Result<(), String> {
     let args = runtime::conformance::Args::new(operation, args);
-    match operation {
+    let sent: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), String>> + '_>,
+    > = match operation {
         "PUT /names" => {
-            let request = client.names_2(args.required::<types::Named>("body", "")?);
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client.names_2(args.required::<types::Named>("body", "")?);
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "POST /names" => {
-            let request = client.names2();
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client.names2();
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "POST /bodies" => {
-            let request = client.create_body(args.required::<types::Body>("body", "")?);
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client
+                    .create_body(args.required::<types::Body>("body", "")?);
+                runtime::conformance::sent(request.send().await)
+            })
         }
-        _ => Err(format!("no operation `{operation}` in this API")),
-    }
+        _ => return Err(format!("no operation `{operation}` in this API")),
+    };
+    sent.await
 }

@@ -21,97 +21,121 @@ pub async fn call(
     args: &serde_json::Value,
 ) -> Result<(), String> {
     let args = runtime::conformance::Args::new(operation, args);
-    match operation {
+    let sent: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), String>> + '_>,
+    > = match operation {
         "GET /items/{id}" => {
-            let request = client.get_items_id(args.required::<String>("path", "id")?);
-            let request = match args.optional::<i64>("query", "id")? {
-                Some(value) => request.id_query(value),
-                None => request,
-            };
-            let request = match args.optional::<types::GetItemsIdType>("query", "type")?
-            {
-                Some(value) => request.type_(value),
-                None => request,
-            };
+            Box::pin(async move {
+                let request = client
+                    .get_items_id(args.required::<String>("path", "id")?);
+                let request = match args.optional::<i64>("query", "id")? {
+                    Some(value) => request.id_query(value),
+                    None => request,
+                };
+                let request = match args
+                    .optional::<types::GetItemsIdType>("query", "type")?
+                {
+                    Some(value) => request.type_(value),
+                    None => request,
+                };
 
-            runtime::conformance::sent(request.send().await)
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "POST /new" => {
-            let request = client.new2();
-            let request = match args.optional::<types::New2Request>("body", "")? {
-                Some(value) => request.body(value),
-                None => request,
-            };
+            Box::pin(async move {
+                let request = client.new2();
+                let request = match args.optional::<types::New2Request>("body", "")? {
+                    Some(value) => request.body(value),
+                    None => request,
+                };
 
-            runtime::conformance::sent(request.send().await)
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "GET /workflows/{workflow_id}" => {
-            let request = client
-                .get_workflow(
-                    args.required::<types::GetWorkflowWorkflowId>("path", "workflow_id")?,
-                );
-            let request = match args.optional::<String>("query", "query")? {
-                Some(value) => request.query(value),
-                None => request,
-            };
-            let request = match args
-                .optional::<types::GetWorkflowCreated>("query", "created")?
-            {
-                Some(value) => request.created(value),
-                None => request,
-            };
-            let request = match args.optional::<Vec<String>>("query", "expand")? {
-                Some(value) => request.expand(value),
-                None => request,
-            };
-            let request = match args
-                .optional::<types::GetWorkflowFilter>("query", "filter")?
-            {
-                Some(value) => request.filter(value),
-                None => request,
-            };
+            Box::pin(async move {
+                let request = client
+                    .get_workflow(
+                        args
+                            .required::<
+                                types::GetWorkflowWorkflowId,
+                            >("path", "workflow_id")?,
+                    );
+                let request = match args.optional::<String>("query", "query")? {
+                    Some(value) => request.query(value),
+                    None => request,
+                };
+                let request = match args
+                    .optional::<types::GetWorkflowCreated>("query", "created")?
+                {
+                    Some(value) => request.created(value),
+                    None => request,
+                };
+                let request = match args.optional::<Vec<String>>("query", "expand")? {
+                    Some(value) => request.expand(value),
+                    None => request,
+                };
+                let request = match args
+                    .optional::<types::GetWorkflowFilter>("query", "filter")?
+                {
+                    Some(value) => request.filter(value),
+                    None => request,
+                };
 
-            runtime::conformance::sent(request.send().await)
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "POST /workflows/{workflow_id}" => {
-            let request = client
-                .update_workflow(
-                    args.required::<String>("path", "workflow_id")?,
-                    args.required::<types::UpdateWorkflowRequest>("body", "")?,
-                );
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client
+                    .update_workflow(
+                        args.required::<String>("path", "workflow_id")?,
+                        args.required::<types::UpdateWorkflowRequest>("body", "")?,
+                    );
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "POST /workflows/{workflow_id}/artifacts" => {
-            let request = client
-                .upload_artifact(
-                    args.required::<String>("path", "workflow_id")?,
-                    args.required::<types::UploadArtifactRequest>("body", "")?,
-                );
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client
+                    .upload_artifact(
+                        args.required::<String>("path", "workflow_id")?,
+                        args.required::<types::UploadArtifactRequest>("body", "")?,
+                    );
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "GET /reports/{id}" => {
-            let request = client.get_report(args.required::<String>("path", "id")?);
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client.get_report(args.required::<String>("path", "id")?);
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "POST /reports" => {
-            let request = client.create_report();
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client.create_report();
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "GET /search" => {
-            let request = client.search();
-            let request = match args
-                .optional::<Vec<types::SearchSortItem>>("query", "sort")?
-            {
-                Some(value) => request.sort(value),
-                None => request,
-            };
-            let request = match args.optional::<types::Shape>("query", "near")? {
-                Some(value) => request.near(value),
-                None => request,
-            };
+            Box::pin(async move {
+                let request = client.search();
+                let request = match args
+                    .optional::<Vec<types::SearchSortItem>>("query", "sort")?
+                {
+                    Some(value) => request.sort(value),
+                    None => request,
+                };
+                let request = match args.optional::<types::Shape>("query", "near")? {
+                    Some(value) => request.near(value),
+                    None => request,
+                };
 
-            runtime::conformance::sent(request.send().await)
+                runtime::conformance::sent(request.send().await)
+            })
         }
-        _ => Err(format!("no operation `{operation}` in this API")),
-    }
+        _ => return Err(format!("no operation `{operation}` in this API")),
+    };
+    sent.await
 }

@@ -20,47 +20,60 @@ pub async fn call(
     args: &serde_json::Value,
 ) -> Result<(), String> {
     let args = runtime::conformance::Args::new(operation, args);
-    match operation {
+    let sent: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), String>> + '_>,
+    > = match operation {
         "GET /blobs/{name}" => {
-            let request = client
-                .download_blob(
-                    args.required::<String>("path", "name")?,
-                    args.required::<i64>("query", "size")?,
-                );
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client
+                    .download_blob(
+                        args.required::<String>("path", "name")?,
+                        args.required::<i64>("query", "size")?,
+                    );
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "PUT /blobs/{name}" => {
-            let request = client
-                .upload_blob(
-                    args.required::<String>("path", "name")?,
-                    args.required_bytes()?,
-                );
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client
+                    .upload_blob(
+                        args.required::<String>("path", "name")?,
+                        args.required_bytes()?,
+                    );
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "PUT /notes/{name}" => {
-            let request = client
-                .put_note(
-                    args.required::<String>("path", "name")?,
-                    args.required_bytes()?,
-                );
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client
+                    .put_note(
+                        args.required::<String>("path", "name")?,
+                        args.required_bytes()?,
+                    );
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "PUT /streamed-notes/{name}" => {
-            let request = client
-                .put_streamed_note(
-                    args.required::<String>("path", "name")?,
-                    args.required_bytes()?,
-                );
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client
+                    .put_streamed_note(
+                        args.required::<String>("path", "name")?,
+                        args.required_bytes()?,
+                    );
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "PUT /buffered/{name}" => {
-            let request = client
-                .put_buffered(
-                    args.required::<String>("path", "name")?,
-                    args.required_bytes()?,
-                );
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client
+                    .put_buffered(
+                        args.required::<String>("path", "name")?,
+                        args.required_bytes()?,
+                    );
+                runtime::conformance::sent(request.send().await)
+            })
         }
-        _ => Err(format!("no operation `{operation}` in this API")),
-    }
+        _ => return Err(format!("no operation `{operation}` in this API")),
+    };
+    sent.await
 }

@@ -20,28 +20,33 @@ pub async fn call(
     args: &serde_json::Value,
 ) -> Result<(), String> {
     let args = runtime::conformance::Args::new(operation, args);
-    match operation {
+    let sent: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), String>> + '_>,
+    > = match operation {
         "GET /v1/customers" => {
-            let request = client.get_customers();
-            let request = match args.optional::<String>("query", "email")? {
-                Some(value) => request.email(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "ending_before")? {
-                Some(value) => request.ending_before(value),
-                None => request,
-            };
-            let request = match args.optional::<i64>("query", "limit")? {
-                Some(value) => request.limit(value),
-                None => request,
-            };
-            let request = match args.optional::<String>("query", "starting_after")? {
-                Some(value) => request.starting_after(value),
-                None => request,
-            };
+            Box::pin(async move {
+                let request = client.get_customers();
+                let request = match args.optional::<String>("query", "email")? {
+                    Some(value) => request.email(value),
+                    None => request,
+                };
+                let request = match args.optional::<String>("query", "ending_before")? {
+                    Some(value) => request.ending_before(value),
+                    None => request,
+                };
+                let request = match args.optional::<i64>("query", "limit")? {
+                    Some(value) => request.limit(value),
+                    None => request,
+                };
+                let request = match args.optional::<String>("query", "starting_after")? {
+                    Some(value) => request.starting_after(value),
+                    None => request,
+                };
 
-            runtime::conformance::sent(request.send().await)
+                runtime::conformance::sent(request.send().await)
+            })
         }
-        _ => Err(format!("no operation `{operation}` in this API")),
-    }
+        _ => return Err(format!("no operation `{operation}` in this API")),
+    };
+    sent.await
 }

@@ -29,19 +29,28 @@ pub async fn call(
     args: &serde_json::Value,
 ) -> Result<(), String> {
     let _args = runtime::conformance::Args::new(operation, args);
-    match operation {
+    let sent: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), String>> + '_>,
+    > = match operation {
         "GET /whoami" => {
-            let request = client.whoami();
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client.whoami();
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "POST /things" => {
-            let request = client.create_thing();
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client.create_thing();
+                runtime::conformance::sent(request.send().await)
+            })
         }
         "GET /keyed" => {
-            let request = client.keyed();
-            runtime::conformance::sent(request.send().await)
+            Box::pin(async move {
+                let request = client.keyed();
+                runtime::conformance::sent(request.send().await)
+            })
         }
-        _ => Err(format!("no operation `{operation}` in this API")),
-    }
+        _ => return Err(format!("no operation `{operation}` in this API")),
+    };
+    sent.await
 }

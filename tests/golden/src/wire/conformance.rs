@@ -21,68 +21,77 @@ pub async fn call(
     args: &serde_json::Value,
 ) -> Result<(), String> {
     let args = runtime::conformance::Args::new(operation, args);
-    match operation {
+    let sent: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), String>> + '_>,
+    > = match operation {
         "GET /things/{id}/{label}/{matrix}/{ids}" => {
-            let request = client
-                .get_thing(
-                    args.required::<types::Ref>("path", "id")?,
-                    args.required::<types::Size>("path", "label")?,
-                    args.required::<types::Slug>("path", "matrix")?,
-                    args.required::<Vec<types::Slug>>("path", "ids")?,
-                );
-            let request = match args
-                .optional::<types::GetThingProject>("query", "project")?
-            {
-                Some(value) => request.project(value),
-                None => request,
-            };
-            let request = match args.optional::<types::Ref>("query", "ref")? {
-                Some(value) => request.ref_(value),
-                None => request,
-            };
-            let request = match args.optional::<types::Size>("query", "size")? {
-                Some(value) => request.size(value),
-                None => request,
-            };
-            let request = match args.optional::<types::Slug>("query", "slug")? {
-                Some(value) => request.slug(value),
-                None => request,
-            };
-            let request = match args.optional::<Vec<types::Size>>("query", "sizes")? {
-                Some(value) => request.sizes(value),
-                None => request,
-            };
-            let request = match args.optional::<Vec<types::Ref>>("query", "each")? {
-                Some(value) => request.each(value),
-                None => request,
-            };
-            let request = match args.optional::<Vec<i64>>("query", "spaced")? {
-                Some(value) => request.spaced(value),
-                None => request,
-            };
-            let request = match args.optional::<Vec<types::Slug>>("query", "piped")? {
-                Some(value) => request.piped(value),
-                None => request,
-            };
-            let request = match args.optional::<types::Size>("header", "X-Size")? {
-                Some(value) => request.x_size(value),
-                None => request,
-            };
-            let request = match args.optional::<types::Ref>("header", "X-Ref")? {
-                Some(value) => request.x_ref(value),
-                None => request,
-            };
-            let request = match args.optional::<Vec<types::Slug>>("header", "X-Slugs")? {
-                Some(value) => request.x_slugs(value),
-                None => request,
-            };
-            let request = match args.optional::<types::Slug>("cookie", "session")? {
-                Some(value) => request.session(value),
-                None => request,
-            };
+            Box::pin(async move {
+                let request = client
+                    .get_thing(
+                        args.required::<types::Ref>("path", "id")?,
+                        args.required::<types::Size>("path", "label")?,
+                        args.required::<types::Slug>("path", "matrix")?,
+                        args.required::<Vec<types::Slug>>("path", "ids")?,
+                    );
+                let request = match args
+                    .optional::<types::GetThingProject>("query", "project")?
+                {
+                    Some(value) => request.project(value),
+                    None => request,
+                };
+                let request = match args.optional::<types::Ref>("query", "ref")? {
+                    Some(value) => request.ref_(value),
+                    None => request,
+                };
+                let request = match args.optional::<types::Size>("query", "size")? {
+                    Some(value) => request.size(value),
+                    None => request,
+                };
+                let request = match args.optional::<types::Slug>("query", "slug")? {
+                    Some(value) => request.slug(value),
+                    None => request,
+                };
+                let request = match args.optional::<Vec<types::Size>>("query", "sizes")?
+                {
+                    Some(value) => request.sizes(value),
+                    None => request,
+                };
+                let request = match args.optional::<Vec<types::Ref>>("query", "each")? {
+                    Some(value) => request.each(value),
+                    None => request,
+                };
+                let request = match args.optional::<Vec<i64>>("query", "spaced")? {
+                    Some(value) => request.spaced(value),
+                    None => request,
+                };
+                let request = match args.optional::<Vec<types::Slug>>("query", "piped")?
+                {
+                    Some(value) => request.piped(value),
+                    None => request,
+                };
+                let request = match args.optional::<types::Size>("header", "X-Size")? {
+                    Some(value) => request.x_size(value),
+                    None => request,
+                };
+                let request = match args.optional::<types::Ref>("header", "X-Ref")? {
+                    Some(value) => request.x_ref(value),
+                    None => request,
+                };
+                let request = match args
+                    .optional::<Vec<types::Slug>>("header", "X-Slugs")?
+                {
+                    Some(value) => request.x_slugs(value),
+                    None => request,
+                };
+                let request = match args.optional::<types::Slug>("cookie", "session")? {
+                    Some(value) => request.session(value),
+                    None => request,
+                };
 
-            runtime::conformance::sent(request.send().await)
+                runtime::conformance::sent(request.send().await)
+            })
         }
-        _ => Err(format!("no operation `{operation}` in this API")),
-    }
+        _ => return Err(format!("no operation `{operation}` in this API")),
+    };
+    sent.await
 }

@@ -1206,6 +1206,41 @@ pub fn form_object(
     Ok(())
 }
 
+/// `style: form` for a value whose shape is known only at run time (a
+/// union: GitHub's `has`, a string or an array of strings): a string as
+/// its text, a number or boolean as JSON text, an array's items as repeated
+/// pairs (`explode`) or joined with `,`, an object's properties as their
+/// own pairs (`explode`) or as `key,value,…`; a nested array or object as
+/// JSON text, `null` left out.
+pub fn form_value(
+    name: &'static str,
+    value: &impl serde::Serialize,
+    explode: bool,
+    out: &mut Vec<(QueryName, String)>,
+) -> Result<(), RequestError> {
+    use serde_json::Value;
+    let text = |v: Value| match v {
+        Value::String(s) => s,
+        other => other.to_string(),
+    };
+    match param_value(name, value)? {
+        Value::Null => {}
+        Value::Array(items) if explode => {
+            out.extend(items.into_iter().filter(|v| !v.is_null()).map(|v| (name.into(), text(v))));
+        }
+        Value::Array(items) => out.push((name.into(), items.into_iter().map(text).collect::<Vec<_>>().join(","))),
+        Value::Object(fields) if explode => {
+            out.extend(fields.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.into(), text(v))));
+        }
+        Value::Object(fields) => {
+            let pairs: Vec<String> = fields.into_iter().flat_map(|(k, v)| [k, text(v)]).collect();
+            out.push((name.into(), pairs.join(",")));
+        }
+        scalar => out.push((name.into(), text(scalar))),
+    }
+    Ok(())
+}
+
 /// A parameter value with no form encoding (an object, an array of
 /// objects) as JSON text.
 pub fn json_param(name: &str, value: &impl serde::Serialize) -> Result<String, RequestError> {
@@ -1342,6 +1377,25 @@ mod tests {
         let mut out = Vec::new();
         form_object("filter", &json!({"a": "x y", "b": true, "c": null, "d": [1, 2]}), &mut out).unwrap();
         assert_eq!(pairs(&out), [("a", "x y"), ("b", "true"), ("d", "[1,2]")]);
+    }
+
+    #[test]
+    fn form_values_are_encoded_by_the_shape_they_have() {
+        // A union of a string and an array (GitHub's `has`): the string as
+        // its text, not JSON-quoted.
+        let form = |value: serde_json::Value, explode: bool| {
+            let mut out = Vec::new();
+            form_value("has", &value, explode, &mut out).unwrap();
+            pairs(&out).into_iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
+        };
+        assert_eq!(form(json!("a b"), true), "has=a b");
+        assert_eq!(form(json!(["patch", "x"]), true), "has=patch&has=x");
+        assert_eq!(form(json!(["patch", "x"]), false), "has=patch,x");
+        assert_eq!(form(json!(3), true), "has=3");
+        assert_eq!(form(json!(null), true), "");
+        assert_eq!(form(json!({"a": 1, "b": "c"}), true), "a=1&b=c");
+        assert_eq!(form(json!({"a": 1, "b": "c"}), false), "has=a,1,b,c");
+        assert_eq!(form(json!([[1, 2], "y"]), true), "has=[1,2]&has=y");
     }
 
     /// A value whose `Serialize` fails, as a map with non-string keys does.

@@ -72,7 +72,12 @@ class Generator:
                 # The first member that is not null; its siblings apply too.
                 members = [m for m in s[key] if self.kind(resolve(self.doc, m)) != "null"] or s[key]
                 rest = {k: v for k, v in s.items() if k not in (key, "discriminator")}
-                value = self.value({**rest, **self.merge({"allOf": [members[0]]})}, rnd, where, depth)
+                # United with the siblings' own properties (GitHub's check-run
+                # update: `conclusion` is an enum beside the `anyOf`).
+                chosen = self.merge({**rest, "allOf": [members[0]]})
+                if key == "oneOf":
+                    chosen = self.only_one(chosen, members[1:])
+                value = self.value(chosen, rnd, where, depth)
                 return self.discriminated(s.get("discriminator"), members[0], value)
         kind = self.kind(s)
         if kind == "object":
@@ -110,6 +115,22 @@ class Generator:
         if "items" in s:
             return "array"
         return "string"
+
+    def only_one(self, chosen, others):
+        """`chosen` without the properties only the other `oneOf` members
+        require: every property is filled, and an object meeting two
+        members' `required` matches more than one (GitHub's
+        `{required: [owner, repo, number]}` or `{required: [id]}`)."""
+        mine = set(chosen.get("required", []))
+        theirs = set()
+        for m in others:
+            m = resolve(self.doc, m)
+            if isinstance(m, dict) and isinstance(m.get("required"), list):
+                theirs |= set(m["required"])
+        drop = theirs - mine
+        if drop and isinstance(chosen.get("properties"), dict):
+            chosen = {**chosen, "properties": {k: v for k, v in chosen["properties"].items() if k not in drop}}
+        return chosen
 
     def merge(self, s):
         """An `allOf` as one schema: properties and requirements united."""

@@ -346,6 +346,10 @@ def run(spec, apigen, out, seed, broken=False):
     if relaxed:
         print(f"  note: {relaxed} required readOnly properties not required in requests (OpenAPI 3.0: required applies "
               "to responses only; openapi-core 0.23 requires them)")
+    read_only_parameters = parameters_not_read_only(judged_doc)
+    if read_only_parameters:
+        print(f"  note: {read_only_parameters} parameters whose schema is readOnly judged without it (readOnly is for "
+              "properties; openapi-core 0.23 rejects every value of such a parameter)")
     try:
         openapi = OpenAPI.from_dict(judged_doc)
     except Exception as e:  # the spec breaks a rule of the OpenAPI schema
@@ -417,9 +421,21 @@ def request_view(doc):
     relaxed = 0
 
     def read_only(schema):
+        # Any object with `properties` is walked, examples included (GitHub's
+        # hold JSON values shaped like schemas): what is not one counts for
+        # nothing.
         schema = casegen.resolve(doc, schema)
-        names = {n for n, p in schema.get("properties", {}).items() if casegen.resolve(doc, p).get("readOnly")}
-        for part in schema.get("allOf", []):
+        if not isinstance(schema, dict):
+            return set()
+        properties = schema.get("properties")
+        properties = properties if isinstance(properties, dict) else {}
+        names = set()
+        for n, p in properties.items():
+            p = casegen.resolve(doc, p)
+            if isinstance(p, dict) and p.get("readOnly") is True:
+                names.add(n)
+        parts = schema.get("allOf")
+        for part in parts if isinstance(parts, list) else []:
             names |= read_only(part)
         return names
 
@@ -443,6 +459,34 @@ def request_view(doc):
 
     walk(doc)
     return doc, relaxed
+
+
+def parameters_not_read_only(doc):
+    """`readOnly` is for schema properties (OpenAPI 3.0, Schema Object); at
+    the top of a parameter's schema (GitHub's `alert_number`, a `$ref` to
+    `alert-number`, which alerts also carry as a read-only property)
+    openapi-core 0.23 reports any value as "Tried to write read-only
+    property". Such a parameter gets a copy of its schema without it, in
+    place (`doc` is request_view's copy). Returns how many."""
+    found = 0
+
+    def fix(param):
+        nonlocal found
+        param = casegen.resolve(doc, param)
+        schema = casegen.resolve(doc, param.get("schema")) if isinstance(param, dict) else None
+        if isinstance(schema, dict) and schema.get("readOnly") is True:
+            param["schema"] = {k: v for k, v in schema.items() if k != "readOnly"}
+            found += 1
+
+    components = doc.get("components", {}).get("parameters", {})
+    for param in components.values() if isinstance(components, dict) else []:
+        fix(param)
+    for item in doc.get("paths", {}).values():
+        for op in [item, *(v for v in item.values() if isinstance(v, dict))]:
+            for param in op.get("parameters", []) if isinstance(op.get("parameters"), list) else []:
+                if isinstance(param, dict) and "$ref" not in param:
+                    fix(param)
+    return found
 
 
 def raw_media(media):

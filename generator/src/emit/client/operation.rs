@@ -394,6 +394,12 @@ fn push_value(api: &Api, p: &Parameter, name: &TokenStream, var: &TokenStream) -
         t if query && p.explode && is_object(api, t) => quote! {
             runtime::client::form_object(#wire, value, &mut #var)?;
         },
+        // A union or free-form value: encoded by the shape it has when sent
+        // (JSON text of a string was `"a b"` with its quotes).
+        _ if query && p.style == Style::Form => {
+            let explode = p.explode;
+            quote! { runtime::client::form_value(#wire, value, #explode, &mut #var)?; }
+        }
         _ => quote! { #var.push((#name, runtime::client::json_param(#wire, value)?)); },
     }
 }

@@ -84,6 +84,7 @@ impl Client {
             matrix,
             ids: ids.into(),
             project: None,
+            has: None,
             ref_: None,
             size: None,
             slug: None,
@@ -169,6 +170,7 @@ pub struct GetThingBuilder<'a> {
     matrix: types::Slug,
     ids: Vec<types::Slug>,
     project: Option<types::GetThingProject>,
+    has: Option<types::GetThingHas>,
     ref_: Option<types::Ref>,
     size: Option<types::Size>,
     slug: Option<types::Slug>,
@@ -185,6 +187,11 @@ pub struct GetThingBuilder<'a> {
 impl GetThingBuilder<'_> {
     pub fn project(mut self, value: types::GetThingProject) -> Self {
         self.project = Some(value);
+        self
+    }
+
+    pub fn has(mut self, value: types::GetThingHas) -> Self {
+        self.has = Some(value);
         self
     }
 
@@ -257,6 +264,9 @@ impl GetThingBuilder<'_> {
     fn into_call(self) -> Prepared<Self, Scheme> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         push(&mut query, "project", self.project.as_ref());
+        if let Some(value) = &self.has {
+            runtime::client::form_value("has", value, true, &mut query)?;
+        }
         push(&mut query, "ref", self.ref_.as_ref());
         push(&mut query, "size", self.size.as_ref());
         push(&mut query, "slug", self.slug.as_ref());

@@ -39,6 +39,11 @@ pub async fn call(
                     Some(value) => request.project(value),
                     None => request,
                 };
+                let request = match args.optional::<types::GetThingHas>("query", "has")?
+                {
+                    Some(value) => request.has(value),
+                    None => request,
+                };
                 let request = match args.optional::<types::Ref>("query", "ref")? {
                     Some(value) => request.ref_(value),
                     None => request,

@@ -121,6 +121,8 @@ pub struct GetThingInput {
     pub ids: Vec<types::Slug>,
     /// `project` (query).
     pub project: Option<types::GetThingProject>,
+    /// `has` (query).
+    pub has: Option<types::GetThingHas>,
     /// `ref` (query).
     pub ref_: Option<types::Ref>,
     /// `size` (query).
@@ -229,6 +231,7 @@ async fn serve_get_thing<A: Api>(
         >(Location::Path, "ids", Parse::Text, Items::Delimited(","));
     let project = cx
         .optional::<types::GetThingProject>(Location::Query, "project", Parse::Json);
+    let has = cx.optional::<types::GetThingHas>(Location::Query, "has", Parse::Json);
     let ref_ = cx.optional::<types::Ref>(Location::Query, "ref", Parse::Json);
     let size = cx.optional::<types::Size>(Location::Query, "size", Parse::Text);
     let slug = cx.optional::<types::Slug>(Location::Query, "slug", Parse::Text);
@@ -261,6 +264,7 @@ async fn serve_get_thing<A: Api>(
         Some(matrix),
         Some(ids),
         Some(project),
+        Some(has),
         Some(ref_),
         Some(size),
         Some(slug),
@@ -278,6 +282,7 @@ async fn serve_get_thing<A: Api>(
         matrix,
         ids,
         project,
+        has,
         ref_,
         size,
         slug,
@@ -329,6 +334,14 @@ async fn serve_get_thing<A: Api>(
                     },
                 );
             }
+        },
+    );
+    cx.check(
+        Location::Query,
+        "has",
+        |c| {
+            let Some(v) = &has else { return };
+            runtime::validate::Validate::validate(v, c);
         },
     );
     cx.check(
@@ -446,6 +459,7 @@ async fn serve_get_thing<A: Api>(
         matrix,
         ids,
         project,
+        has,
         ref_,
         size,
         slug,

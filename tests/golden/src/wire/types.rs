@@ -16,6 +16,32 @@ use crate::runtime;
     derive(Deserialize)
 )]
 #[serde(untagged)]
+pub enum GetThingHas {
+    String(String),
+    Array(Vec<GetThingHasVariant1Item>),
+}
+
+runtime::enums::string_enum! {
+    pub enum GetThingHasVariant1Item {
+        Patch = "patch",
+        Deployment = "deployment",
+        _ => Unknown,
+    }
+}
+
+#[cfg(any(feature = "client", not(feature = "server")))]
+runtime::enums::string_enum!(impl Serialize for GetThingHasVariant1Item);
+
+#[cfg(any(feature = "server", feature = "conformance", not(feature = "client")))]
+runtime::enums::string_enum!(impl Deserialize for GetThingHasVariant1Item);
+
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(
+    any(feature = "server", feature = "conformance", not(feature = "client")),
+    derive(Deserialize)
+)]
+#[serde(untagged)]
 pub enum GetThingProject {
     String(String),
     Integer(i64),
@@ -101,6 +127,37 @@ impl Slug {
 }
 
 runtime::newtype::string_newtype!(Slug);
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for GetThingHas {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        match self {
+            Self::String(_) => {}
+            Self::Array(v) => {
+                for (i, item) in v.iter().enumerate() {
+                    c.index(
+                        i,
+                        |c| {
+                            runtime::validate::Validate::validate(item, c);
+                        },
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for GetThingHasVariant1Item {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        if let Self::Unknown(v) = self {
+            c.unknown(
+                ::serde_json::Value::String(v.clone()),
+                &["'patch'", "'deployment'"],
+            );
+        }
+    }
+}
 
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for Ref {

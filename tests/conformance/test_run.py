@@ -10,7 +10,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import cases  # noqa: E402
+import deepobject  # noqa: E402
 import run  # noqa: E402
+from werkzeug.test import EnvironBuilder  # noqa: E402
 
 DOC = {
     "openapi": "3.0.3",
@@ -59,6 +61,88 @@ class Cases(unittest.TestCase):
 
     def test_the_same_seed_gives_the_same_cases(self):
         self.assertEqual(cases.cases(DOC, seed=3), cases.cases(DOC, seed=3))
+
+
+# Stripe's shapes: a deepObject query parameter that is a union of a range
+# object and an integer, and a form body whose properties nest.
+STRIPE = {
+    "openapi": "3.0.0",
+    "paths": {"/v1/charges": {"post": {
+        "parameters": [{"name": "created", "in": "query", "style": "deepObject", "explode": True,
+                        "schema": {"anyOf": [{"$ref": "#/components/schemas/Range"}, {"type": "integer"}]}}],
+        "requestBody": {"content": {"application/x-www-form-urlencoded": {
+            "schema": {"type": "object", "additionalProperties": False, "required": ["amount"], "properties": {
+                "amount": {"type": "integer"},
+                "expand": {"type": "array", "items": {"type": "string", "maxLength": 5}},
+                "shipping": {"type": "object", "properties": {
+                    "address": {"type": "object", "properties": {"line1": {"type": "string"}}},
+                    "carrier": {"anyOf": [{"type": "string", "enum": ["ups", "dhl"]}, {"type": "string", "enum": [""]}]},
+                }},
+                "tags": {"type": "array", "items": {"type": "string"}},
+            }},
+            "encoding": {"expand": {"style": "deepObject", "explode": True},
+                         "shipping": {"style": "deepObject", "explode": True}},
+        }}},
+    }}},
+    "components": {"schemas": {"Range": {"type": "object", "properties": {
+        "gt": {"type": "integer"}, "lte": {"type": "integer"}}}}},
+}
+CREATED = STRIPE["paths"]["/v1/charges"]["post"]["parameters"][0]["schema"]
+BODY = STRIPE["paths"]["/v1/charges"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]
+
+
+class DeepObject(unittest.TestCase):
+    def test_nested_keys_and_indexes_read_back_as_the_schema_types_them(self):
+        pairs = [("amount", "7"), ("expand[0]", "a"), ("expand[1]", "b"), ("shipping[address][line1]", "x y"),
+                 ("shipping[carrier]", ""), ("tags", "t1"), ("tags", "t2")]
+        body, errors = deepobject.form_body(STRIPE, BODY["schema"], BODY["encoding"], pairs)
+        self.assertEqual(errors, [])
+        self.assertEqual(body, {"amount": 7, "expand": ["a", "b"], "shipping": {"address": {"line1": "x y"}, "carrier": ""},
+                                "tags": ["t1", "t2"]})
+
+    def test_a_union_takes_the_member_its_value_is_valid_for(self):
+        self.assertEqual(deepobject.read(STRIPE, "created", CREATED, [("created[gt]", "5")]), ({"gt": 5}, []))
+        self.assertEqual(deepobject.read(STRIPE, "created", CREATED, [("created", "5")]), (5, []))
+        self.assertEqual(deepobject.read(STRIPE, "created", CREATED, [("other", "5")]), (None, []))
+
+    def test_what_breaks_the_schema_or_the_style_is_reported(self):
+        def body_errors(pairs):
+            return deepobject.form_body(STRIPE, BODY["schema"], BODY["encoding"], pairs)[1]
+
+        self.assertTrue(body_errors([("amount", "seven")]))  # not an integer
+        self.assertTrue(body_errors([("expand[0]", "a")]))  # `amount` missing
+        self.assertTrue(body_errors([("amount", "1"), ("expand[0]", "a"), ("expand[2]", "b")]))  # an index skipped
+        self.assertTrue(body_errors([("amount", "1"), ("expand[0]", "toolong")]))  # maxLength
+        self.assertTrue(body_errors([("amount", "1"), ("shipping[carrier]", "fedex")]))  # no member matches
+        self.assertTrue(body_errors([("amount", "1"), ("amount", "2")]))  # sent twice
+        self.assertTrue(body_errors([("amount", "1"), ("shipping[address]", "x"), ("shipping[address][line1]", "y")]))
+        self.assertTrue(body_errors([("amount", "1"), ("color", "red")]))  # additionalProperties: false
+        self.assertTrue(deepobject.read(STRIPE, "created", CREATED, [("created[gt]", "soon")])[1])
+        # JSON text where the style wants brackets is a string, not an object.
+        self.assertTrue(deepobject.read(STRIPE, "created", CREATED, [("created", '{"gt":5}')])[1])
+
+    def test_empty_objects_have_no_wire_form(self):
+        self.assertEqual(deepobject.on_the_wire({"a": {"b": {}}, "c": [], "d": 1}), {"d": 1})
+
+    def test_run_compares_what_it_reads_with_what_the_client_was_given(self):
+        here = run.read_here(STRIPE)
+        self.assertIn(("POST /v1/charges", "query", "created"), here)
+        self.assertIn(("POST /v1/charges", "body", "application/x-www-form-urlencoded"), here)
+        case = {"operation": "POST /v1/charges", "query": {"created": {"gt": 5}}, "media_type":
+                "application/x-www-form-urlencoded", "body": {"amount": 7, "shipping": {"address": {"line1": "x y"}}}}
+
+        def judged(query, data):
+            request = EnvironBuilder(method="POST", path="/v1/charges", query_string=query, data=data,
+                                     content_type="application/x-www-form-urlencoded").get_request()
+            return run.judged_here(STRIPE, case, request, here)
+
+        self.assertEqual(judged("created%5Bgt%5D=5", "amount=7&shipping%5Baddress%5D%5Bline1%5D=x%20y"), [])
+        # A client that JSON-quotes a leaf, or flattens a level, is caught.
+        [quoted] = judged("created%5Bgt%5D=5", "amount=7&shipping%5Baddress%5D%5Bline1%5D=%22x%20y%22")
+        self.assertIn('body/shipping/address/line1: sent "\\"x y\\"", given "x y"', quoted)
+        self.assertTrue(judged("created%5Bgt%5D=5", "amount=7&shipping%5Bline1%5D=x%20y"))
+        self.assertTrue(judged("created=%7B%22gt%22%3A5%7D", "amount=7&shipping%5Baddress%5D%5Bline1%5D=x%20y"))
+        self.assertTrue(judged("", "amount=7&shipping%5Baddress%5D%5Bline1%5D=x%20y"))  # not sent
 
 
 class BrokenEncoder(unittest.TestCase):

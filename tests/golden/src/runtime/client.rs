@@ -520,8 +520,9 @@ impl Body {
 }
 
 /// A `multipart/form-data` body (RFC 7578), built one part per property:
-/// text parts for scalars, `application/json` parts for arrays and
-/// objects, file parts for bytes; absent and `null` values are left out.
+/// text parts for scalars, `application/json` parts for objects, a part
+/// per item for arrays, file parts for bytes; absent and `null` values are
+/// left out.
 #[derive(Clone, Debug, Default)]
 pub struct Multipart {
     boundary: Option<String>,
@@ -548,11 +549,20 @@ impl Multipart {
         Multipart { boundary: Some(boundary.to_owned()), parts: Vec::new() }
     }
 
-    /// One property: a string, number or boolean as a text part, an array or
-    /// object as an `application/json` part; `null` (an absent `Option`)
-    /// adds nothing.
+    /// One property: a string, number or boolean as a text part, an object
+    /// as an `application/json` part, an array as one such part per item
+    /// (OpenAPI: an array's parts take its items' media type; what servers
+    /// read as a list, like files); `null` (an absent `Option`) adds nothing.
     pub fn field<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), RequestError> {
         match to_value(name, value)? {
+            serde_json::Value::Array(items) => items.into_iter().for_each(|item| self.value(name, item)),
+            v => self.value(name, v),
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, name: &str, value: serde_json::Value) {
+        match value {
             serde_json::Value::Null => {}
             serde_json::Value::String(s) => self.push(name, None, None, s.into()),
             v @ (serde_json::Value::Array(_) | serde_json::Value::Object(_)) => {
@@ -560,7 +570,6 @@ impl Multipart {
             }
             scalar => self.push(name, None, None, scalar.to_string().into()),
         }
-        Ok(())
     }
 
     /// One property as JSON text in a part of media type `content_type`
@@ -1299,7 +1308,8 @@ mod tests {
         assert_eq!(body.content_type, "multipart/form-data; boundary=XyZ");
         let expected: &[u8] = b"--XyZ\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\na \"b\"\r\n\
             --XyZ\r\nContent-Disposition: form-data; name=\"size\"\r\n\r\n5\r\n\
-            --XyZ\r\nContent-Disposition: form-data; name=\"labels\"\r\nContent-Type: application/json\r\n\r\n[\"x\",\"y\"]\r\n\
+            --XyZ\r\nContent-Disposition: form-data; name=\"labels\"\r\n\r\nx\r\n\
+            --XyZ\r\nContent-Disposition: form-data; name=\"labels\"\r\n\r\ny\r\n\
             --XyZ\r\nContent-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/vnd.x+json\r\n\r\n{\"k\":1}\r\n\
             --XyZ\r\nContent-Disposition: form-data; name=\"link[create]\"\r\n\r\ntrue\r\n\
             --XyZ\r\nContent-Disposition: form-data; name=\"link[expand][0]\"\r\n\r\na\r\n\

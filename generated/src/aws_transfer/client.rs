@@ -4,10 +4,7 @@
 #![allow(clippy::result_large_err)]
 use super::types;
 use crate::runtime;
-use runtime::client::{
-    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, json,
-};
-
+use runtime::client::{Error, Prepared, RawResponse, SentWithResponse, Success, json};
 use reqwest::Method;
 
 /// The documented server: Regional endpoint
@@ -177,23 +174,12 @@ pub struct DeleteSshPublicKeyBuilder<'a> {
 }
 
 impl DeleteSshPublicKeyBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let headers: Vec<(&'static str, String)> = vec![
             ("X-Amz-Target", "TransferService.DeleteSshPublicKey".to_owned())
         ];
         let path = "/".to_owned();
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             headers,
             body: Some({
                 let body = &self.body;
@@ -201,11 +187,9 @@ impl DeleteSshPublicKeyBuilder<'_> {
             }),
             security: &[&[Scheme::SigV4]],
             ..call("delete_ssh_public_key", Method::POST, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new((), response)),
@@ -263,10 +247,7 @@ impl DeleteSshPublicKeyBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for DeleteSshPublicKeyBuilder<'_> {
-    type Value = ();
-    type Error = DeleteSshPublicKeyError;
-}
+runtime::client::operation!(DeleteSshPublicKeyBuilder => (), DeleteSshPublicKeyError);
 
 /// Documented error responses of [`Client::delete_ssh_public_key`].
 #[derive(Clone, Debug, PartialEq)]

@@ -5,7 +5,7 @@
 use super::types;
 use crate::runtime;
 use runtime::client::{
-    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, json, segment,
+    Error, Prepared, RawResponse, SentWithResponse, Success, json, segment,
 };
 
 use reqwest::Method;
@@ -211,30 +211,17 @@ pub struct DeleteKeypairBuilder<'a> {
 }
 
 impl DeleteKeypairBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!(
             "/v3/{}/keypairs/{}", segment("project_id", self.project_id) ?,
             segment("keypair_name", self.keypair_name) ?
         );
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             security: &[&[Scheme::XAuthToken], &[Scheme::AkSkSignature]],
             ..call("delete_keypair", Method::DELETE, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
@@ -244,10 +231,7 @@ impl DeleteKeypairBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for DeleteKeypairBuilder<'_> {
-    type Value = ();
-    type Error = DeleteKeypairError;
-}
+runtime::client::operation!(DeleteKeypairBuilder => (), DeleteKeypairError);
 
 /// Documented error responses of [`Client::delete_keypair`].
 #[derive(Clone, Debug, PartialEq)]

@@ -5,7 +5,7 @@
 use super::types;
 use crate::runtime;
 use runtime::client::{
-    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, json, segment,
+    Error, Prepared, RawResponse, SentWithResponse, Success, json, segment,
 };
 
 use reqwest::Method;
@@ -178,27 +178,14 @@ pub struct DeleteSshKeyBuilder<'a> {
 }
 
 impl DeleteSshKeyBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/api/v1/user/ssh-keys/{}", segment("key_id", self.key_id) ?);
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             security: &[&[Scheme::ApiKeyHeader]],
             ..call("delete_ssh_key", Method::DELETE, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
@@ -219,10 +206,7 @@ impl DeleteSshKeyBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for DeleteSshKeyBuilder<'_> {
-    type Value = ();
-    type Error = DeleteSshKeyError;
-}
+runtime::client::operation!(DeleteSshKeyBuilder => (), DeleteSshKeyError);
 
 /// Documented error responses of [`Client::delete_ssh_key`].
 #[derive(Clone, Debug, PartialEq)]

@@ -5,7 +5,7 @@
 use super::types;
 use crate::runtime;
 use runtime::client::{
-    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, json, segment,
+    Error, Prepared, RawResponse, SentWithResponse, Success, json, segment,
 };
 
 use reqwest::Method;
@@ -198,30 +198,17 @@ pub struct DetachSshBuilder<'a> {
 }
 
 impl DetachSshBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!(
             "/api/v0/instances/{}/ssh/{}/", segment("id", self.id) ?,
             segment("ssh_key_id", self.ssh_key_id) ?
         );
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             security: &[&[Scheme::BearerAuth]],
             ..call("detach_ssh", Method::DELETE, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
@@ -242,10 +229,9 @@ impl DetachSshBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for DetachSshBuilder<'_> {
-    type Value = types::DetachSshResponse200;
-    type Error = DetachSshError;
-}
+runtime::client::operation!(
+    DetachSshBuilder => types::DetachSshResponse200, DetachSshError
+);
 
 /// Documented error responses of [`Client::detach_ssh`].
 #[derive(Clone, Debug, PartialEq)]
@@ -269,27 +255,14 @@ pub struct DeleteApiKeyBuilder<'a> {
 }
 
 impl DeleteApiKeyBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/api/v0/auth/apikeys/{}/", segment("id", self.id) ?);
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             security: &[&[Scheme::BearerAuth]],
             ..call("delete_api_key", Method::DELETE, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
@@ -309,10 +282,7 @@ impl DeleteApiKeyBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for DeleteApiKeyBuilder<'_> {
-    type Value = String;
-    type Error = DeleteApiKeyError;
-}
+runtime::client::operation!(DeleteApiKeyBuilder => String, DeleteApiKeyError);
 
 /// Documented error responses of [`Client::delete_api_key`].
 #[derive(Clone, Debug, PartialEq)]

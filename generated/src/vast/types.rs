@@ -14,9 +14,7 @@ runtime::object!(DeleteApiKeyResponse400 {
 } impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 pub type DeleteApiKeyResponse403 = DeleteApiKeyResponse400;
-
 pub type DeleteApiKeyResponse404 = DeleteApiKeyResponse400;
-
 pub type DeleteApiKeyResponse429 = DetachSshResponse429;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

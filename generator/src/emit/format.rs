@@ -288,7 +288,16 @@ fn space_items(text: &str) -> String {
         let (t, n) = (line.trim(), next.trim_start());
         let ends_item = t == "}" || t == "};" || (indent(line) == 0 && t.ends_with(';') && !t.starts_with("use "));
         let use_then_other = t.starts_with("use ") && indent(line) == 0 && !n.starts_with("use ");
-        if (ends_item || use_then_other) && indent(next) == indent(line) && ITEM.iter().any(|p| n.starts_with(p)) {
+        // Type aliases in a row read as a list, like `use` lines (Stripe's
+        // types have 2,952, each naming a shape shared under another name).
+        let alias = |l: &str| l.starts_with("pub type ") && l.ends_with(';');
+        let next_item = lines[i + 1..].iter().find(|l| !l.starts_with("///"));
+        let aliases = alias(line) && next_item.is_some_and(|l| alias(l));
+        if (ends_item || use_then_other)
+            && !aliases
+            && indent(next) == indent(line)
+            && ITEM.iter().any(|p| n.starts_with(p))
+        {
             out.push('\n');
         }
     }

@@ -96,6 +96,14 @@ fn named(api: &Api, t: &NamedType, serde: &Serde) -> TokenStream {
             newtype(&name, constraints, serde)
         }
         TypeKind::Alias { ty } => {
+            // The target's own docs, when they say the same, are a click away.
+            let target = match ty {
+                TypeRef::Named { name } => api.types.get(name),
+                _ => None,
+            };
+            if target.is_some_and(|n| n.description == t.description && t.examples.is_empty()) {
+                docs = TokenStream::new();
+            }
             let ty = rust_type(ty, &TokenStream::new());
             quote! { pub type #name = #ty; }
         }

@@ -550,11 +550,35 @@ fn request_body(
 ) -> Option<RequestBody> {
     let section = cx.openapi.components.as_ref().map(|c| &c.request_bodies);
     let b = resolve_or_report(cx, b, section, at, ("ref.request-body", "request body", "requestBodies"))?;
+    if !b.required && !b.content.is_empty() && b.content.values().all(|m| carries_nothing(cx.openapi, m)) {
+        // Stripe declares such a form body on each of its 236 GET and
+        // DELETE operations: a `body` setter that can only send `{}` (and a
+        // GET with a body, which proxies may drop) helps nobody.
+        let d = Diagnostic::warning(
+            "body.carries-nothing",
+            cx.prov.locate(at),
+            "the optional request body admits only an empty object: the client sends none and has no `body` setter",
+        )
+        .help("give the schema properties if the body carries something");
+        cx.sink.push(Diagnostic { severity: crate::diag::Severity::Info, ..d });
+        return None;
+    }
     Some(RequestBody {
         required: b.required,
         description: b.description.clone(),
         contents: contents(types, &format!("{ctx}Request"), at, &b.content),
     })
+}
+
+/// Whether `m`'s schema admits only `{}`: an object without properties
+/// or composition, `additionalProperties: false`.
+fn carries_nothing(openapi: &OpenAPI, m: &MediaType) -> bool {
+    let schemas = openapi.components.as_ref().map(|c| &c.schemas);
+    let Some(schema) = m.schema.as_ref().and_then(|s| resolve(s, schemas)) else { return false };
+    let openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) = &schema.schema_kind else { return false };
+    o.properties.is_empty()
+        && o.min_properties.unwrap_or(0) == 0
+        && matches!(o.additional_properties, Some(openapiv3::AdditionalProperties::Any(false)))
 }
 
 fn responses(cx: &mut Ctx, types: &mut TypeSpace, ctx: &str, at: &str, rs: &openapiv3::Responses) -> Vec<Response> {

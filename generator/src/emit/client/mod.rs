@@ -7,26 +7,31 @@ pub(super) mod conformance;
 mod operation;
 mod paginate;
 mod protocol;
+mod shared_error;
 
 use super::groups::{Groups, Split};
 use super::layout::Layout;
 use crate::ir::Api;
 use proc_macro2::TokenStream;
 use quote::quote;
+use shared_error::SharedError;
 use std::collections::BTreeMap;
 
 pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: &dyn Fn()) -> Split {
+    let shared = SharedError::of(api);
     let ops: Vec<(Option<String>, operation::Emitted)> = api
         .operations
         .iter()
         .map(|op| {
-            let emitted = operation::emit(api, op);
+            let emitted = operation::emit(api, op, shared.as_ref());
             operation_done();
             (Groups::of_operation(groups, &op.name).map(str::to_owned), emitted)
         })
         .collect();
     let (methods, grouped_methods) = Split::sort(ops.iter().map(|(g, o)| (g.clone(), o.method.clone())));
-    let (enums, grouped_enums) = Split::sort(ops.iter().map(|(g, o)| (g.clone(), o.enums.clone())));
+    let shared = shared.map(|s| s.emit(groups));
+    let (enums, grouped_enums) =
+        Split::sort(shared.into_iter().chain(ops.iter().map(|(g, o)| (g.clone(), o.enums.clone()))));
     // A group's methods are an `impl Client` block of its own file.
     let grouped: BTreeMap<String, TokenStream> = grouped_methods
         .into_iter()
@@ -171,6 +176,7 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
     let method_use = used("Method").then(|| quote! { use reqwest::Method; });
     let results = [
         "Body",
+        "FORM_URLENCODED",
         "Prepared",
         "RawResponse",
         "Sent",

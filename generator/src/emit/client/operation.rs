@@ -6,6 +6,7 @@
 use super::auth::requirements;
 use super::builder::{self, Value};
 use super::protocol::{Wire, wire};
+use super::shared_error::SharedError;
 use crate::emit::docs::{doc, paragraph};
 use crate::emit::headers;
 use crate::emit::rust_type::rust_type;
@@ -25,7 +26,7 @@ pub struct Emitted {
     pub enums: TokenStream,
 }
 
-pub fn emit(api: &Api, op: &Operation) -> Emitted {
+pub fn emit(api: &Api, op: &Operation, shared: Option<&SharedError>) -> Emitted {
     let wire = wire(&api.protocol, op);
     let types = quote! { types:: };
     let name = format_ident!("{}", op.name);
@@ -74,12 +75,14 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
     }
     let idempotent = op.idempotent;
     let call = quote! { call(#op_name, Method::#http_method, #idempotent, path) };
-    let call = match fields.is_empty() {
-        true => quote! { let call = #call; },
-        false => quote! { let call = runtime::client::Call { #(#fields,)* ..#call }; },
+    let call_expr = match fields.is_empty() {
+        true => call,
+        false => quote! { runtime::client::Call { #(#fields,)* ..#call } },
     };
+    let call = quote! { let call = #call_expr; };
     let paging_methods = paging.map(|p| p.methods);
-    let (decode, error_enum) = responses(op, &error_ident, &types);
+    let shared = shared.filter(|s| s.covers(op));
+    let (decode, error_enum) = responses(op, &error_ident, &types, shared);
     // A binary download can also be read as it arrives.
     let streaming = downloads(op).then(|| {
         quote! {
@@ -109,27 +112,16 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
     };
     docs.extend(paragraph(&route));
 
+    // `send` and `send_with_response` are the same for every operation:
+    // `runtime::client::operation!` below writes them.
     let methods = quote! {
-        /// Sends the request: the documented success value, or the error.
-        pub fn send(self) -> impl Future<Output = Sent<Self>> {
-            self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-        }
-
-        /// Sends the request: the success value with its status and headers.
-        pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-            self.client.send(self.into_call(), Self::decode_response)
-        }
-
-        /// The request as the transport sends it.
         fn into_call(self) -> Prepared<Self, Scheme> {
             #query_setup
             #header_setup
             let path = #path;
-            #call
-            Ok(call)
+            Ok(#call_expr)
         }
 
-        /// The response as documented, or the error.
         fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
             #decode
         }
@@ -148,12 +140,10 @@ pub fn emit(api: &Api, op: &Operation) -> Emitted {
     });
     let headers = op.responses.iter().filter_map(|r| headers::of(op, r)).map(|h| decoded_headers(&h));
     let builder = emitted.builder;
-    // The types its methods' results name (`Sent<Self>`, …).
+    // `send`, `send_with_response`, and the types their results name
+    // (`Sent<Self>`, …).
     let operation = quote! {
-        impl runtime::client::Operation for #request_ident<'_> {
-            type Value = #ok_ty;
-            type Error = #error_ident;
-        }
+        runtime::client::operation!(#request_ident => #ok_ty, #error_ident);
     };
     let enums = quote! { #builder #operation #success_enum #error_enum #(#headers)* };
     Emitted { method: emitted.method, enums }
@@ -444,15 +434,23 @@ fn body(api: &Api, op: &Operation, wire: &Wire) -> (Option<builder::Slot>, Optio
     };
     let Some(content) = preferred(&b.contents) else { return (None, None) };
     let ct = content.media_type.as_str();
+    // The runtime's encoder, for an optional body of a typed form or JSON.
+    let mut encoder = None;
     let (slot, make) = match (kind(content), &content.ty, form_body(api, content)) {
         // A typed form: the caller gives the struct, the runtime encodes it.
-        (_, _, Some(FormBody::UrlEncoded(t))) => (Value::Typed(t), quote! { runtime::client::Body::form(#ct, body)? }),
+        (_, _, Some(FormBody::UrlEncoded(t))) => {
+            encoder = Some(quote! { Body::form });
+            (Value::Typed(t), quote! { runtime::client::Body::form(#ct, body)? })
+        }
         // A typed multipart body: the caller gives the struct, one part per
         // property.
         (_, _, Some(FormBody::Multipart(t, fields, additional))) => {
             (Value::Typed(t), multipart_body(api, content, fields, additional))
         }
-        (Kind::Json, Some(t), _) => (Value::Typed(t), quote! { runtime::client::Body::json(#ct, body)? }),
+        (Kind::Json, Some(t), _) => {
+            encoder = Some(quote! { Body::json });
+            (Value::Typed(t), quote! { runtime::client::Body::json(#ct, body)? })
+        }
         (Kind::Text, _, _) => (Value::Text, quote! { runtime::client::Body::text(#ct, body) }),
         // Bytes as given: octet streams, and media types (untyped forms and
         // multipart bodies) the caller encodes.
@@ -465,6 +463,14 @@ fn body(api: &Api, op: &Operation, wire: &Wire) -> (Option<builder::Slot>, Optio
         true => quote! { Some({ let body = &self.body; #make }) },
         // Bytes as given need no reference.
         false if bytes => quote! { self.body.map(|b| Body::source(#ct, b)) },
+        false if encoder.is_some() => {
+            // The usual form media type by name: the call then fits a line.
+            let ct = match ct {
+                "application/x-www-form-urlencoded" => quote! { FORM_URLENCODED },
+                _ => quote! { #ct },
+            };
+            quote! { Body::optional(#encoder, #ct, self.body.as_ref())? }
+        }
         false => quote! { match &self.body { Some(body) => Some(#make), None => None } },
     };
     (Some(slot), Some(expr))
@@ -565,6 +571,24 @@ fn payload(r: &Response, types: &TokenStream) -> Option<(TokenStream, TokenStrea
     })
 }
 
+/// The declaration and construction of `op`'s error variant, in an enum
+/// named `enum_ident`, when its one documented error is `default` (no
+/// headers, no error codes): what `SharedError` shares.
+pub struct DefaultVariant {
+    pub decl: TokenStream,
+    pub make: TokenStream,
+}
+
+pub fn default_variant(op: &Operation, enum_ident: &proc_macro2::Ident) -> Option<DefaultVariant> {
+    let mut errors = op.responses.iter().filter(|r| !r.status.is_success());
+    let r = errors.next()?;
+    let alone = errors.next().is_none() && r.status == Status::Default && r.errors.is_empty();
+    (alone && headers::of(op, r).is_none()).then(|| {
+        let (decl, make) = variant(op, r, enum_ident, &quote! { types:: });
+        DefaultVariant { decl, make }
+    })
+}
+
 /// A variant (declaration, and construction from `response`) for one
 /// documented response. Ranges and `default` keep the actual status; a
 /// response with documented headers carries them as `headers`.
@@ -640,7 +664,12 @@ fn success(op: &Operation, types: &TokenStream) -> (TokenStream, TokenStream) {
 
 /// The `match` on the response (ending the method: a `Success`, or an
 /// error), and the operation's error enum.
-fn responses(op: &Operation, error_ident: &proc_macro2::Ident, types: &TokenStream) -> (TokenStream, TokenStream) {
+fn responses(
+    op: &Operation,
+    error_ident: &proc_macro2::Ident,
+    types: &TokenStream,
+    shared: Option<&SharedError>,
+) -> (TokenStream, TokenStream) {
     let ok: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
     let success_ident = format_ident!("{}Response", op.type_name);
     let mut arms = Vec::new();
@@ -698,10 +727,21 @@ fn responses(op: &Operation, error_ident: &proc_macro2::Ident, types: &TokenStre
     }
     let decls = variants.iter().map(|(_, d)| d);
     let d = format!(" Documented error responses of [`Client::{}`].", op.name);
-    let error_enum = quote! {
-        #[doc = #d]
-        #[derive(Clone, Debug, PartialEq)]
-        pub enum #error_ident { #(#decls)* }
+    let error_enum = match shared {
+        Some(shared) => {
+            let ident = &shared.ident;
+            fallback = quote! { #ident::decode(response) };
+            let d = format!(" Documented error responses of [`Client::{}`]: [`{ident}`].", op.name);
+            quote! {
+                #[doc = #d]
+                pub type #error_ident = #ident;
+            }
+        }
+        None => quote! {
+            #[doc = #d]
+            #[derive(Clone, Debug, PartialEq)]
+            pub enum #error_ident { #(#decls)* }
+        },
     };
     // Every arm is the method's result; without any, the fallback alone.
     let none = arms.is_empty() && errors.is_empty();

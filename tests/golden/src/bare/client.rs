@@ -4,7 +4,7 @@
 #![allow(clippy::result_large_err)]
 use crate::runtime;
 use runtime::client::{
-    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, param, segment,
+    Error, Prepared, RawResponse, SentWithResponse, Success, param, segment,
 };
 
 use reqwest::Method;
@@ -287,17 +287,6 @@ impl GetPingBuilder<'_> {
         self
     }
 
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         if let Some(value) = &self.n {
@@ -309,16 +298,14 @@ impl GetPingBuilder<'_> {
             ("X-Trace", param(& self.x_trace))
         ];
         let path = "/ping".to_owned();
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             query,
             headers,
             security: &[&[], &[Scheme::Key]],
             ..call("get_ping", Method::GET, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
@@ -327,10 +314,7 @@ impl GetPingBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for GetPingBuilder<'_> {
-    type Value = ();
-    type Error = GetPingError;
-}
+runtime::client::operation!(GetPingBuilder => (), GetPingError);
 
 /// Documented error responses of [`Client::get_ping`].
 #[derive(Clone, Debug, PartialEq)]
@@ -343,27 +327,14 @@ pub struct HeadPingBuilder<'a> {
 }
 
 impl HeadPingBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = "/ping".to_owned();
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
             ..call("head_ping", Method::HEAD, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new((), response)),
@@ -372,10 +343,7 @@ impl HeadPingBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for HeadPingBuilder<'_> {
-    type Value = ();
-    type Error = HeadPingError;
-}
+runtime::client::operation!(HeadPingBuilder => (), HeadPingError);
 
 /// Documented error responses of [`Client::head_ping`].
 #[derive(Clone, Debug, PartialEq)]
@@ -389,27 +357,14 @@ pub struct GetFilesFileIdBuilder<'a> {
 }
 
 impl GetFilesFileIdBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/files/{}", segment("file_id", self.file_id) ?);
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
             ..call("get_files_file_id", Method::GET, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(runtime::client::text(&response)?, response)),
@@ -418,10 +373,7 @@ impl GetFilesFileIdBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for GetFilesFileIdBuilder<'_> {
-    type Value = String;
-    type Error = GetFilesFileIdError;
-}
+runtime::client::operation!(GetFilesFileIdBuilder => String, GetFilesFileIdError);
 
 /// Documented error responses of [`Client::get_files_file_id`].
 #[derive(Clone, Debug, PartialEq)]
@@ -435,27 +387,14 @@ pub struct DeleteFilesIdBuilder<'a> {
 }
 
 impl DeleteFilesIdBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/files/{}", segment("id", self.id) ?);
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
             ..call("delete_files_id", Method::DELETE, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
@@ -464,10 +403,7 @@ impl DeleteFilesIdBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for DeleteFilesIdBuilder<'_> {
-    type Value = ();
-    type Error = DeleteFilesIdError;
-}
+runtime::client::operation!(DeleteFilesIdBuilder => (), DeleteFilesIdError);
 
 /// Documented error responses of [`Client::delete_files_id`].
 #[derive(Clone, Debug, PartialEq)]
@@ -482,30 +418,17 @@ pub struct GetFilesNameVVersionJsonBuilder<'a> {
 }
 
 impl GetFilesNameVVersionJsonBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!(
             "/files/{}/v{}.json", segment("name", self.name) ?, segment("version", self
             .version) ?
         );
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
             ..call("get_files_name_v_version_json", Method::GET, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(runtime::client::text(&response)?, response)),
@@ -514,10 +437,9 @@ impl GetFilesNameVVersionJsonBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for GetFilesNameVVersionJsonBuilder<'_> {
-    type Value = String;
-    type Error = GetFilesNameVVersionJsonError;
-}
+runtime::client::operation!(
+    GetFilesNameVVersionJsonBuilder => String, GetFilesNameVVersionJsonError
+);
 
 /// Documented error responses of [`Client::get_files_name_v_version_json`].
 #[derive(Clone, Debug, PartialEq)]
@@ -531,27 +453,14 @@ pub struct GetFilesNameJsonBuilder<'a> {
 }
 
 impl GetFilesNameJsonBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/files/{}.json", segment("name", self.name) ?);
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
             ..call("get_files_name_json", Method::GET, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(runtime::client::text(&response)?, response)),
@@ -560,10 +469,7 @@ impl GetFilesNameJsonBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for GetFilesNameJsonBuilder<'_> {
-    type Value = String;
-    type Error = GetFilesNameJsonError;
-}
+runtime::client::operation!(GetFilesNameJsonBuilder => String, GetFilesNameJsonError);
 
 /// Documented error responses of [`Client::get_files_name_json`].
 #[derive(Clone, Debug, PartialEq)]
@@ -577,27 +483,14 @@ pub struct GetNotebooksIdBuilder<'a> {
 }
 
 impl GetNotebooksIdBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/notebooks/{}", segment("id", self.id) ?);
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
             ..call("get_notebooks_id", Method::GET, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(runtime::client::text(&response)?, response)),
@@ -606,10 +499,7 @@ impl GetNotebooksIdBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for GetNotebooksIdBuilder<'_> {
-    type Value = String;
-    type Error = GetNotebooksIdError;
-}
+runtime::client::operation!(GetNotebooksIdBuilder => String, GetNotebooksIdError);
 
 /// Documented error responses of [`Client::get_notebooks_id`].
 #[derive(Clone, Debug, PartialEq)]
@@ -623,27 +513,14 @@ pub struct GetNotebooksFnParamValueBuilder<'a> {
 }
 
 impl GetNotebooksFnParamValueBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/notebooks/fn(param={})", segment("value", self.value) ?);
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
             ..call("get_notebooks_fn_param_value", Method::GET, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(runtime::client::text(&response)?, response)),
@@ -652,10 +529,9 @@ impl GetNotebooksFnParamValueBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for GetNotebooksFnParamValueBuilder<'_> {
-    type Value = String;
-    type Error = GetNotebooksFnParamValueError;
-}
+runtime::client::operation!(
+    GetNotebooksFnParamValueBuilder => String, GetNotebooksFnParamValueError
+);
 
 /// Documented error responses of [`Client::get_notebooks_fn_param_value`].
 #[derive(Clone, Debug, PartialEq)]
@@ -669,27 +545,14 @@ pub struct GetNotebooksKeyBuilder<'a> {
 }
 
 impl GetNotebooksKeyBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/notebooks/{}", segment("key", self.key) ?);
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             security: &[&[], &[Scheme::Key]],
             ..call("get_notebooks_key", Method::GET, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(runtime::client::text(&response)?, response)),
@@ -698,10 +561,7 @@ impl GetNotebooksKeyBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for GetNotebooksKeyBuilder<'_> {
-    type Value = String;
-    type Error = GetNotebooksKeyError;
-}
+runtime::client::operation!(GetNotebooksKeyBuilder => String, GetNotebooksKeyError);
 
 /// Documented error responses of [`Client::get_notebooks_key`].
 #[derive(Clone, Debug, PartialEq)]

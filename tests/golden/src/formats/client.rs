@@ -5,8 +5,8 @@
 use super::types;
 use crate::runtime;
 use runtime::client::{
-    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, WithHeaders, json,
-    push, segment,
+    Error, Prepared, RawResponse, SentWithResponse, Success, WithHeaders, json, push,
+    segment,
 };
 
 use reqwest::Method;
@@ -216,17 +216,6 @@ impl ListEventsBuilder<'_> {
         self
     }
 
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         {
@@ -256,15 +245,13 @@ impl ListEventsBuilder<'_> {
                 ));
         }
         let path = format!("/targets/{}/events", segment("target", self.target) ?);
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             query,
             headers,
             ..call("list_events", Method::GET, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => {
@@ -283,10 +270,10 @@ impl ListEventsBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for ListEventsBuilder<'_> {
-    type Value = WithHeaders<Vec<types::Event>, ListEventsOkHeaders>;
-    type Error = ListEventsError;
-}
+runtime::client::operation!(
+    ListEventsBuilder => WithHeaders < Vec < types::Event >, ListEventsOkHeaders >,
+    ListEventsError
+);
 
 /// Documented error responses of [`Client::list_events`].
 #[derive(Clone, Debug, PartialEq)]
@@ -323,33 +310,20 @@ pub struct BookSlotBuilder<'a> {
 }
 
 impl BookSlotBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!(
             "/days/{}/slots/{}", segment("day", self.day) ?, segment("at",
             runtime::formats::Rfc3339(& self.at)) ?
         );
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             body: Some({
                 let body = &self.body;
                 runtime::client::Body::json("application/json", body)?
             }),
             ..call("book_slot", Method::PUT, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
@@ -358,10 +332,7 @@ impl BookSlotBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for BookSlotBuilder<'_> {
-    type Value = types::Event;
-    type Error = BookSlotError;
-}
+runtime::client::operation!(BookSlotBuilder => types::Event, BookSlotError);
 
 /// Documented error responses of [`Client::book_slot`].
 #[derive(Clone, Debug, PartialEq)]
@@ -375,27 +346,14 @@ pub struct GetWindowBuilder<'a> {
 }
 
 impl GetWindowBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!(
             "/windows/{}", runtime::client::list_segment("span", & self.span.iter()
             .map(runtime::formats::Rfc3339).collect:: < Vec < _ >> (), ",") ?
         );
-        let call = call("get_window", Method::GET, true, path);
-        Ok(call)
+        Ok(call("get_window", Method::GET, true, path))
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
@@ -404,10 +362,7 @@ impl GetWindowBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for GetWindowBuilder<'_> {
-    type Value = ();
-    type Error = GetWindowError;
-}
+runtime::client::operation!(GetWindowBuilder => (), GetWindowError);
 
 /// Documented error responses of [`Client::get_window`].
 #[derive(Clone, Debug, PartialEq)]

@@ -459,17 +459,7 @@ runtime::object!(RepositoryWebhooksTemplateRepository {
     allow_merge_commit opt, subscribers_count opt, network_count opt,
 } impl Serialize, Deserialize);
 
-/// The default value for a merge commit message.
-///
-/// - `PR_TITLE` - default to the pull request's title.
-/// - `PR_BODY` - default to the pull request's body.
-/// - `BLANK` - default to a blank commit message.
 pub type RepositoryWebhooksTemplateRepositoryMergeCommitMessage = RepositoryWebhooksMergeCommitMessage;
-
-/// The default value for a merge commit title.
-///
-/// - `PR_TITLE` - default to the pull request's title.
-/// - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
 pub type RepositoryWebhooksTemplateRepositoryMergeCommitTitle = RepositoryWebhooksMergeCommitTitle;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -514,17 +504,7 @@ runtime::object!(RepositoryWebhooksTemplateRepositoryPermissions {
     admin opt, maintain opt, push opt, triage opt, pull opt,
 } impl Serialize, Deserialize);
 
-/// The default value for a squash merge commit message:
-///
-/// - `PR_BODY` - default to the pull request's body.
-/// - `COMMIT_MESSAGES` - default to the branch's commit messages.
-/// - `BLANK` - default to a blank commit message.
 pub type RepositoryWebhooksTemplateRepositorySquashMergeCommitMessage = RepositoryWebhooksSquashMergeCommitMessage;
-
-/// The default value for a squash merge commit title:
-///
-/// - `PR_TITLE` - default to the pull request's title.
-/// - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
 pub type RepositoryWebhooksTemplateRepositorySquashMergeCommitTitle = RepositoryWebhooksSquashMergeCommitTitle;
 
 /// The GitHub App installation. Webhook payloads contain the `installation` property when the event is configured
@@ -599,7 +579,6 @@ impl ::std::fmt::Display for WebhookConfigInsecureSsl {
 ///
 /// Example: `"\"********\""`
 pub type WebhookConfigSecret = String;
-
 /// The URL to which the payloads will be delivered.
 ///
 /// Example: `"https://example.com/webhook"`

@@ -5,8 +5,8 @@
 use super::types;
 use crate::runtime;
 use runtime::client::{
-    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, WithHeaders, json,
-    push, segment,
+    Error, Prepared, RawResponse, SentWithResponse, Success, WithHeaders, json, push,
+    segment,
 };
 
 use reqwest::Method;
@@ -194,17 +194,6 @@ impl ReposListForOrgBuilder<'_> {
         self
     }
 
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         push(&mut query, "type", self.type_.as_ref());
@@ -216,17 +205,15 @@ impl ReposListForOrgBuilder<'_> {
             Some(url) => runtime::paginate::follow(self.client.base_url(), url)?,
             None => format!("/orgs/{}/repos", segment("org", self.org) ?),
         };
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             query: match self.page_url {
                 Some(_) => Vec::new(),
                 None => query,
             },
             ..call("repos_list_for_org", Method::GET, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => {
@@ -276,10 +263,10 @@ impl ReposListForOrgBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for ReposListForOrgBuilder<'_> {
-    type Value = WithHeaders<Vec<types::MinimalRepository>, ReposListForOrgOkHeaders>;
-    type Error = ReposListForOrgError;
-}
+runtime::client::operation!(
+    ReposListForOrgBuilder => WithHeaders < Vec < types::MinimalRepository >,
+    ReposListForOrgOkHeaders >, ReposListForOrgError
+);
 
 /// Documented error responses of [`Client::repos_list_for_org`].
 #[derive(Clone, Debug, PartialEq)]

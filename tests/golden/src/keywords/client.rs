@@ -4,7 +4,7 @@
 #![allow(clippy::result_large_err)]
 use super::types;
 use crate::runtime;
-use runtime::client::{Error, Prepared, RawResponse, Sent, SentWithResponse, Success};
+use runtime::client::{Error, Prepared, RawResponse, SentWithResponse, Success};
 use reqwest::Method;
 
 /// The documented server.
@@ -144,30 +144,17 @@ pub struct CreateOrderBuilder<'a> {
 }
 
 impl CreateOrderBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = "/orders".to_owned();
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             body: Some({
                 let body = &self.body;
                 runtime::client::Body::json("application/json", body)?
             }),
             ..call("create_order", Method::POST, false, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
@@ -176,10 +163,7 @@ impl CreateOrderBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for CreateOrderBuilder<'_> {
-    type Value = ();
-    type Error = CreateOrderError;
-}
+runtime::client::operation!(CreateOrderBuilder => (), CreateOrderError);
 
 /// Documented error responses of [`Client::create_order`].
 #[derive(Clone, Debug, PartialEq)]

@@ -22,7 +22,6 @@ runtime::object!(Order {
 );
 
 pub type OrderConfirmed = bool;
-
 pub type OrderLabels = ::std::collections::BTreeMap<String, String>;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

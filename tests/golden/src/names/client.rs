@@ -4,10 +4,7 @@
 #![allow(clippy::result_large_err)]
 use super::types;
 use crate::runtime;
-use runtime::client::{
-    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, json,
-};
-
+use runtime::client::{Error, Prepared, RawResponse, SentWithResponse, Success, json};
 use reqwest::Method;
 
 /// The documented server.
@@ -164,30 +161,17 @@ pub struct Names2Builder<'a> {
 }
 
 impl Names2Builder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = "/names".to_owned();
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             body: Some({
                 let body = &self.body;
                 runtime::client::Body::json("application/json", body)?
             }),
             ..call("names_2", Method::PUT, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
@@ -197,10 +181,7 @@ impl Names2Builder<'_> {
     }
 }
 
-impl runtime::client::Operation for Names2Builder<'_> {
-    type Value = types::Tagged;
-    type Error = Names2Error;
-}
+runtime::client::operation!(Names2Builder => types::Tagged, Names2Error);
 
 /// Documented error responses of [`Client::names_2`].
 #[derive(Clone, Debug, PartialEq)]
@@ -217,24 +198,11 @@ pub struct Names2_2Builder<'a> {
 }
 
 impl Names2_2Builder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = "/names".to_owned();
-        let call = call("names2", Method::POST, false, path);
-        Ok(call)
+        Ok(call("names2", Method::POST, false, path))
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
@@ -243,10 +211,7 @@ impl Names2_2Builder<'_> {
     }
 }
 
-impl runtime::client::Operation for Names2_2Builder<'_> {
-    type Value = ();
-    type Error = Names2_2Error;
-}
+runtime::client::operation!(Names2_2Builder => (), Names2_2Error);
 
 /// Documented error responses of [`Client::names2`].
 #[derive(Clone, Debug, PartialEq)]
@@ -260,30 +225,17 @@ pub struct CreateBodyBuilder<'a> {
 }
 
 impl CreateBodyBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = "/bodies".to_owned();
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             body: Some({
                 let body = &self.body;
                 runtime::client::Body::json("application/json", body)?
             }),
             ..call("create_body", Method::POST, false, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             201 => Ok(Success::new(json(&response)?, response)),
@@ -292,10 +244,7 @@ impl CreateBodyBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for CreateBodyBuilder<'_> {
-    type Value = types::Body;
-    type Error = CreateBodyError;
-}
+runtime::client::operation!(CreateBodyBuilder => types::Body, CreateBodyError);
 
 /// Documented error responses of [`Client::create_body`].
 #[derive(Clone, Debug, PartialEq)]

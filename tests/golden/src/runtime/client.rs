@@ -500,6 +500,16 @@ impl Body {
             .map_err(|e| RequestError(format!("cannot serialise the request body: {e}")))
     }
 
+    /// An optional body encoded by `encode` ([`Body::json`], [`Body::form`]):
+    /// none when `value` is absent.
+    pub fn optional<T: ?Sized>(
+        encode: fn(&'static str, &T) -> Result<Body, RequestError>,
+        content_type: &'static str,
+        value: Option<&T>,
+    ) -> Result<Option<Body>, RequestError> {
+        value.map(|v| encode(content_type, v)).transpose()
+    }
+
     /// `application/x-www-form-urlencoded`: one pair per property; nested
     /// arrays and objects in brackets (`items[0][price]=…`,
     /// `metadata[k]=…`), as Stripe and Rails-style services read them;
@@ -518,6 +528,42 @@ impl Body {
         Ok(Body::bytes(content_type, text.join("&").into()))
     }
 }
+
+/// The media type of a URL-encoded form body.
+pub const FORM_URLENCODED: &str = "application/x-www-form-urlencoded";
+
+/// What every operation's request builder has, the same for all: `send`,
+/// `send_with_response`, and its [`Operation`] impl naming what they
+/// return. Written here once; each operation invokes it
+/// (`runtime::client::operation!(GetPetBuilder => types::Pet, GetPetError);`).
+/// The builder has a `client` and the inherent `into_call` (the request
+/// as the transport sends it) and `decode_response` (the response as
+/// documented, or the error) the invocation's module writes.
+#[allow(unused_macros)]
+macro_rules! operation {
+    ($builder:ident => $value:ty, $error:ty) => {
+        impl $builder<'_> {
+            /// Sends the request: the documented success value, or the error.
+            pub fn send(self) -> impl Future<Output = runtime::client::Sent<Self>> {
+                self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
+            }
+
+            /// Sends the request: the success value with its status and headers.
+            pub fn send_with_response(self) -> impl Future<Output = runtime::client::SentWithResponse<Self>> {
+                self.client.send(self.into_call(), Self::decode_response)
+            }
+        }
+
+        impl runtime::client::Operation for $builder<'_> {
+            type Value = $value;
+            type Error = $error;
+        }
+    };
+}
+
+// Path-based use, as `runtime::object!`: `runtime::client::operation!`.
+#[allow(unused_imports)]
+pub(crate) use operation;
 
 /// A `multipart/form-data` body (RFC 7578), built one part per property:
 /// text parts for scalars, `application/json` parts for objects, a part

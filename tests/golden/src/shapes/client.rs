@@ -5,7 +5,7 @@
 use super::types;
 use crate::runtime;
 use runtime::client::{
-    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, WithHeaders, json,
+    Error, Body, Prepared, RawResponse, SentWithResponse, Success, WithHeaders, json,
     push, segment,
 };
 
@@ -255,30 +255,17 @@ impl GetItemsIdBuilder<'_> {
         self
     }
 
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         push(&mut query, "id", self.id_query.as_ref());
         push(&mut query, "type", self.type_.as_ref());
         let path = format!("/items/{}", segment("id", self.id) ?);
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             query,
             ..call("get_items_id", Method::GET, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
@@ -300,10 +287,7 @@ impl GetItemsIdBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for GetItemsIdBuilder<'_> {
-    type Value = types::Node;
-    type Error = GetItemsIdError;
-}
+runtime::client::operation!(GetItemsIdBuilder => types::Node, GetItemsIdError);
 
 /// Documented error responses of [`Client::get_items_id`].
 #[derive(Clone, Debug, PartialEq)]
@@ -328,32 +312,14 @@ impl New2Builder<'_> {
         self
     }
 
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = "/new".to_owned();
-        let call = runtime::client::Call {
-            body: match &self.body {
-                Some(body) => {
-                    Some(runtime::client::Body::json("application/json", body)?)
-                }
-                None => None,
-            },
+        Ok(runtime::client::Call {
+            body: Body::optional(Body::json, "application/json", self.body.as_ref())?,
             ..call("new2", Method::POST, false, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
@@ -362,10 +328,7 @@ impl New2Builder<'_> {
     }
 }
 
-impl runtime::client::Operation for New2Builder<'_> {
-    type Value = ();
-    type Error = New2Error;
-}
+runtime::client::operation!(New2Builder => (), New2Error);
 
 /// Documented error responses of [`Client::new2`].
 #[derive(Clone, Debug, PartialEq)]
@@ -403,17 +366,6 @@ impl GetWorkflowBuilder<'_> {
         self
     }
 
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         push(&mut query, "query", self.query.as_ref());
@@ -427,14 +379,12 @@ impl GetWorkflowBuilder<'_> {
             runtime::client::form_object("filter", value, &mut query)?;
         }
         let path = format!("/workflows/{}", segment("workflow_id", self.workflow_id) ?);
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             query,
             ..call("get_workflow", Method::GET, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
@@ -443,10 +393,7 @@ impl GetWorkflowBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for GetWorkflowBuilder<'_> {
-    type Value = ();
-    type Error = GetWorkflowError;
-}
+runtime::client::operation!(GetWorkflowBuilder => (), GetWorkflowError);
 
 /// Documented error responses of [`Client::get_workflow`].
 #[derive(Clone, Debug, PartialEq)]
@@ -461,30 +408,17 @@ pub struct UpdateWorkflowBuilder<'a> {
 }
 
 impl UpdateWorkflowBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/workflows/{}", segment("workflow_id", self.workflow_id) ?);
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             body: Some({
                 let body = &self.body;
                 runtime::client::Body::form("application/x-www-form-urlencoded", body)?
             }),
             ..call("update_workflow", Method::POST, false, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
@@ -493,10 +427,7 @@ impl UpdateWorkflowBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for UpdateWorkflowBuilder<'_> {
-    type Value = ();
-    type Error = UpdateWorkflowError;
-}
+runtime::client::operation!(UpdateWorkflowBuilder => (), UpdateWorkflowError);
 
 /// Documented error responses of [`Client::update_workflow`].
 #[derive(Clone, Debug, PartialEq)]
@@ -511,22 +442,11 @@ pub struct UploadArtifactBuilder<'a> {
 }
 
 impl UploadArtifactBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!(
             "/workflows/{}/artifacts", segment("workflow_id", self.workflow_id) ?
         );
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             body: Some({
                 let body = &self.body;
                 {
@@ -573,11 +493,9 @@ impl UploadArtifactBuilder<'_> {
                 }
             }),
             ..call("upload_artifact", Method::POST, false, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
@@ -586,10 +504,7 @@ impl UploadArtifactBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for UploadArtifactBuilder<'_> {
-    type Value = ();
-    type Error = UploadArtifactError;
-}
+runtime::client::operation!(UploadArtifactBuilder => (), UploadArtifactError);
 
 /// Documented error responses of [`Client::upload_artifact`].
 #[derive(Clone, Debug, PartialEq)]
@@ -603,24 +518,11 @@ pub struct GetReportBuilder<'a> {
 }
 
 impl GetReportBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/reports/{}", segment("id", self.id) ?);
-        let call = call("get_report", Method::GET, true, path);
-        Ok(call)
+        Ok(call("get_report", Method::GET, true, path))
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => {
@@ -655,10 +557,10 @@ impl GetReportBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for GetReportBuilder<'_> {
-    type Value = WithHeaders<types::GetReportResponse200, GetReportOkHeaders>;
-    type Error = GetReportError;
-}
+runtime::client::operation!(
+    GetReportBuilder => WithHeaders < types::GetReportResponse200, GetReportOkHeaders >,
+    GetReportError
+);
 
 /// Documented error responses of [`Client::get_report`].
 #[derive(Clone, Debug, PartialEq)]
@@ -758,24 +660,11 @@ pub struct CreateReportBuilder<'a> {
 }
 
 impl CreateReportBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = "/reports".to_owned();
-        let call = call("create_report", Method::POST, false, path);
-        Ok(call)
+        Ok(call("create_report", Method::POST, false, path))
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             201 => {
@@ -804,10 +693,9 @@ impl CreateReportBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for CreateReportBuilder<'_> {
-    type Value = CreateReportResponse;
-    type Error = CreateReportError;
-}
+runtime::client::operation!(
+    CreateReportBuilder => CreateReportResponse, CreateReportError
+);
 
 /// Documented success responses of [`Client::create_report`].
 #[derive(Clone, Debug, PartialEq)]
@@ -882,17 +770,6 @@ impl SearchBuilder<'_> {
         self
     }
 
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         if let Some(value) = &self.sort {
@@ -904,14 +781,12 @@ impl SearchBuilder<'_> {
             runtime::client::deep_object("near", value, &mut query)?;
         }
         let path = "/search".to_owned();
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             query,
             ..call("search", Method::GET, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
@@ -920,10 +795,7 @@ impl SearchBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for SearchBuilder<'_> {
-    type Value = types::Shape;
-    type Error = SearchError;
-}
+runtime::client::operation!(SearchBuilder => types::Shape, SearchError);
 
 /// Documented error responses of [`Client::search`].
 #[derive(Clone, Debug, PartialEq)]

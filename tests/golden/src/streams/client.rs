@@ -5,8 +5,7 @@
 use super::types;
 use crate::runtime;
 use runtime::client::{
-    Error, Body, Prepared, RawResponse, Sent, SentWithResponse, Success, json, param,
-    segment,
+    Error, Body, Prepared, RawResponse, SentWithResponse, Success, json, param, segment,
 };
 
 use reqwest::Method;
@@ -227,30 +226,17 @@ pub struct DownloadBlobBuilder<'a> {
 }
 
 impl DownloadBlobBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let query: Vec<(runtime::client::QueryName, String)> = vec![
             ("size".into(), param(self.size))
         ];
         let path = format!("/blobs/{}", segment("name", self.name) ?);
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             query,
             ..call("download_blob", Method::GET, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(response.body.clone(), response)),
@@ -294,10 +280,9 @@ impl DownloadBlobBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for DownloadBlobBuilder<'_> {
-    type Value = runtime::client::Bytes;
-    type Error = DownloadBlobError;
-}
+runtime::client::operation!(
+    DownloadBlobBuilder => runtime::client::Bytes, DownloadBlobError
+);
 
 /// Documented error responses of [`Client::download_blob`].
 #[derive(Clone, Debug, PartialEq)]
@@ -316,27 +301,14 @@ pub struct UploadBlobBuilder<'a> {
 }
 
 impl UploadBlobBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/blobs/{}", segment("name", self.name) ?);
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             body: Some(Body::source("application/octet-stream", self.body)),
             ..call("upload_blob", Method::PUT, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             201 => Ok(Success::new(json(&response)?, response)),
@@ -346,10 +318,7 @@ impl UploadBlobBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for UploadBlobBuilder<'_> {
-    type Value = types::Digest;
-    type Error = UploadBlobError;
-}
+runtime::client::operation!(UploadBlobBuilder => types::Digest, UploadBlobError);
 
 /// Documented error responses of [`Client::upload_blob`].
 #[derive(Clone, Debug, PartialEq)]
@@ -368,27 +337,14 @@ pub struct PutNoteBuilder<'a> {
 }
 
 impl PutNoteBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/notes/{}", segment("name", self.name) ?);
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             body: Some(Body::source("application/octet-stream", self.body)),
             ..call("put_note", Method::PUT, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             201 => Ok(Success::new(json(&response)?, response)),
@@ -397,10 +353,7 @@ impl PutNoteBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for PutNoteBuilder<'_> {
-    type Value = types::Digest;
-    type Error = PutNoteError;
-}
+runtime::client::operation!(PutNoteBuilder => types::Digest, PutNoteError);
 
 /// Documented error responses of [`Client::put_note`].
 #[derive(Clone, Debug, PartialEq)]
@@ -415,27 +368,14 @@ pub struct PutStreamedNoteBuilder<'a> {
 }
 
 impl PutStreamedNoteBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/streamed-notes/{}", segment("name", self.name) ?);
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             body: Some(Body::source("application/octet-stream", self.body)),
             ..call("put_streamed_note", Method::PUT, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             201 => Ok(Success::new(json(&response)?, response)),
@@ -445,10 +385,9 @@ impl PutStreamedNoteBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for PutStreamedNoteBuilder<'_> {
-    type Value = types::Digest;
-    type Error = PutStreamedNoteError;
-}
+runtime::client::operation!(
+    PutStreamedNoteBuilder => types::Digest, PutStreamedNoteError
+);
 
 /// Documented error responses of [`Client::put_streamed_note`].
 #[derive(Clone, Debug, PartialEq)]
@@ -467,27 +406,14 @@ pub struct PutBufferedBuilder<'a> {
 }
 
 impl PutBufferedBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = format!("/buffered/{}", segment("name", self.name) ?);
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             body: Some(Body::source("application/octet-stream", self.body)),
             ..call("put_buffered", Method::PUT, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             201 => Ok(Success::new(json(&response)?, response)),
@@ -496,10 +422,7 @@ impl PutBufferedBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for PutBufferedBuilder<'_> {
-    type Value = types::Digest;
-    type Error = PutBufferedError;
-}
+runtime::client::operation!(PutBufferedBuilder => types::Digest, PutBufferedError);
 
 /// Documented error responses of [`Client::put_buffered`].
 #[derive(Clone, Debug, PartialEq)]

@@ -5,7 +5,7 @@
 use super::types;
 use crate::runtime;
 use runtime::client::{
-    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, json, push,
+    Error, Prepared, RawResponse, SentWithResponse, Success, json, push,
 };
 
 use reqwest::Method;
@@ -178,17 +178,6 @@ impl GetCustomersBuilder<'_> {
         self
     }
 
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         push(&mut query, "email", self.email.as_ref());
@@ -196,14 +185,12 @@ impl GetCustomersBuilder<'_> {
         push(&mut query, "limit", self.limit.as_ref());
         push(&mut query, "starting_after", self.starting_after.as_ref());
         let path = "/v1/customers".to_owned();
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             query,
             ..call("get_customers", Method::GET, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
@@ -246,10 +233,9 @@ impl GetCustomersBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for GetCustomersBuilder<'_> {
-    type Value = types::GetCustomersResponse200;
-    type Error = GetCustomersError;
-}
+runtime::client::operation!(
+    GetCustomersBuilder => types::GetCustomersResponse200, GetCustomersError
+);
 
 /// Documented error responses of [`Client::get_customers`].
 #[derive(Clone, Debug, PartialEq)]

@@ -4,10 +4,7 @@
 #![allow(clippy::result_large_err)]
 use super::types;
 use crate::runtime;
-use runtime::client::{
-    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, json,
-};
-
+use runtime::client::{Error, Prepared, RawResponse, SentWithResponse, Success, json};
 use reqwest::Method;
 
 /// The documented server.
@@ -266,27 +263,14 @@ pub struct WhoamiBuilder<'a> {
 }
 
 impl WhoamiBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = "/whoami".to_owned();
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             security: &[&[Scheme::Oauth], &[Scheme::BearerAuth], &[Scheme::ApiKey]],
             ..call("whoami", Method::GET, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
@@ -295,10 +279,7 @@ impl WhoamiBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for WhoamiBuilder<'_> {
-    type Value = types::WhoamiResponse200;
-    type Error = WhoamiError;
-}
+runtime::client::operation!(WhoamiBuilder => types::WhoamiResponse200, WhoamiError);
 
 /// Documented error responses of [`Client::whoami`].
 #[derive(Clone, Debug, PartialEq)]
@@ -311,27 +292,14 @@ pub struct CreateThingBuilder<'a> {
 }
 
 impl CreateThingBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = "/things".to_owned();
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             security: &[&[Scheme::Oauth]],
             ..call("create_thing", Method::POST, false, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
@@ -340,10 +308,7 @@ impl CreateThingBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for CreateThingBuilder<'_> {
-    type Value = ();
-    type Error = CreateThingError;
-}
+runtime::client::operation!(CreateThingBuilder => (), CreateThingError);
 
 /// Documented error responses of [`Client::create_thing`].
 #[derive(Clone, Debug, PartialEq)]
@@ -356,27 +321,14 @@ pub struct KeyedBuilder<'a> {
 }
 
 impl KeyedBuilder<'_> {
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let path = "/keyed".to_owned();
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             security: &[&[Scheme::QueryKey], &[Scheme::SessionKey]],
             ..call("keyed", Method::GET, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
@@ -385,10 +337,7 @@ impl KeyedBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for KeyedBuilder<'_> {
-    type Value = types::KeyedResponse200;
-    type Error = KeyedError;
-}
+runtime::client::operation!(KeyedBuilder => types::KeyedResponse200, KeyedError);
 
 /// Documented error responses of [`Client::keyed`].
 #[derive(Clone, Debug, PartialEq)]

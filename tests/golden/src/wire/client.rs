@@ -5,7 +5,7 @@
 use super::types;
 use crate::runtime;
 use runtime::client::{
-    Error, Prepared, RawResponse, Sent, SentWithResponse, Success, push, segment,
+    Error, Prepared, RawResponse, SentWithResponse, Success, push, segment,
 };
 
 use reqwest::Method;
@@ -250,17 +250,6 @@ impl GetThingBuilder<'_> {
         self
     }
 
-    /// Sends the request: the documented success value, or the error.
-    pub fn send(self) -> impl Future<Output = Sent<Self>> {
-        self.client.send(self.into_call(), |r| Self::decode_response(r).map(|r| r.value))
-    }
-
-    /// Sends the request: the success value with its status and headers.
-    pub fn send_with_response(self) -> impl Future<Output = SentWithResponse<Self>> {
-        self.client.send(self.into_call(), Self::decode_response)
-    }
-
-    /// The request as the transport sends it.
     fn into_call(self) -> Prepared<Self, Scheme> {
         let mut query: Vec<(runtime::client::QueryName, String)> = vec![];
         push(&mut query, "project", self.project.as_ref());
@@ -304,15 +293,13 @@ impl GetThingBuilder<'_> {
             self.label) ?, segment("matrix", self.matrix) ?,
             runtime::client::list_segment("ids", & self.ids, ",") ?
         );
-        let call = runtime::client::Call {
+        Ok(runtime::client::Call {
             query,
             headers,
             ..call("get_thing", Method::GET, true, path)
-        };
-        Ok(call)
+        })
     }
 
-    /// The response as documented, or the error.
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             204 => Ok(Success::new((), response)),
@@ -321,10 +308,7 @@ impl GetThingBuilder<'_> {
     }
 }
 
-impl runtime::client::Operation for GetThingBuilder<'_> {
-    type Value = ();
-    type Error = GetThingError;
-}
+runtime::client::operation!(GetThingBuilder => (), GetThingError);
 
 /// Documented error responses of [`Client::get_thing`].
 #[derive(Clone, Debug, PartialEq)]

@@ -235,3 +235,19 @@ fn accept_content_type_and_authorization_headers_are_ignored() {
         ["/components/parameters/auth", "/paths/~1keys/get/parameters/0", "/paths/~1keys/post/parameters/0"]
     );
 }
+
+/// Stripe declares an optional form body on every GET and DELETE whose
+/// schema admits only `{}`: lowering leaves it out (no `body` setter, no
+/// body on a GET), with an info naming where.
+#[test]
+fn an_optional_body_that_admits_only_an_empty_object_is_left_out() {
+    let (_, ir) = ir("tests/fixtures/pagination/stripe.yaml");
+    let api = &ir["apis"][0];
+    let list = api["operations"].as_array().unwrap().iter().find(|o| o["name"] == "get_customers").unwrap();
+    assert!(list["body"].is_null(), "{}", list["body"]);
+    let notes: Vec<&Value> =
+        api["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "body.carries-nothing").collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0]["severity"], "info");
+    assert_eq!(notes[0]["location"]["pointer"], "/paths/~1v1~1customers/get/requestBody");
+}

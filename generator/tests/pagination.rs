@@ -31,18 +31,22 @@ fn github_lists_by_link_header() {
 fn stripe_lists_by_has_more_and_starting_after() {
     assert_eq!(
         pagination("stripe.yaml"),
-        [Some(Pagination {
-            status: 200,
-            items: vec!["data".into()],
-            item: TypeRef::named("Customer"),
-            next: NextPage::Cursor {
-                parameter: "starting_after".into(),
-                from: CursorSource::LastItem("id".into()),
-                has_more: Some(vec!["has_more".into()]),
-            },
-            reason: "response 200 has `has_more` and `data`, and `starting_after` is an optional query parameter"
-                .into(),
-        })]
+        [
+            Some(Pagination {
+                status: 200,
+                items: vec!["data".into()],
+                item: TypeRef::named("Customer"),
+                next: NextPage::Cursor {
+                    parameter: "starting_after".into(),
+                    from: CursorSource::LastItem("id".into()),
+                    has_more: Some(vec!["has_more".into()]),
+                },
+                reason: "response 200 has `has_more` and `data`, and `starting_after` is an optional query parameter"
+                    .into(),
+            }),
+            // Retrieving one customer: not a list.
+            None
+        ]
     );
 }
 

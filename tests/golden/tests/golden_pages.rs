@@ -226,6 +226,28 @@ mod stripe {
                 url: types::GetCustomersResponse200Url("/v1/customers".into()),
             })
         }
+
+        async fn get_customers_customer(
+            &self,
+            input: server::GetCustomersCustomerInput,
+        ) -> server::GetCustomersCustomerResponse {
+            let known = input.customer.trim_start_matches("cus_").parse::<usize>();
+            match known {
+                Ok(i) if (1..=TOTAL).contains(&i) => {
+                    server::GetCustomersCustomerResponse::Ok(customer(i))
+                }
+                // Stripe's error body, with the status it sends.
+                _ => server::GetCustomersCustomerResponse::Default {
+                    status: 404,
+                    body: types::Error {
+                        error: types::ApiErrors {
+                            message: Some(format!("No such customer: '{}'", input.customer)),
+                            type_: types::ApiErrorsType::InvalidRequestError,
+                        },
+                    },
+                },
+            }
+        }
     }
 }
 
@@ -286,5 +308,37 @@ async fn a_cursor_that_repeats_ends_the_stream_with_an_error() {
         customers.requests.load(Ordering::SeqCst),
         4,
         "no request after the loop is seen"
+    );
+}
+
+/// Stripe documents one error, `default`, on every operation: the client's
+/// operations share `DefaultError`, each under its own name, and a 404
+/// decodes into it with its status and Stripe's error body.
+#[tokio::test]
+async fn operations_whose_only_error_is_default_share_one_enum() {
+    use golden::stripe_pages::client::{
+        DefaultError, GetCustomersCustomerError, GetCustomersError,
+    };
+    use golden::stripe_pages::types::ApiErrorsType;
+    let (client, _) = stripe_client(None).await;
+    let found = client
+        .get_customers_customer("cus_007")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(found.id, "cus_007");
+    let missing = client.get_customers_customer("cus_999").send().await;
+    let Err(Error::Response(error)) = missing else {
+        panic!("{missing:?}")
+    };
+    // The operation's own name and the list's are the one enum.
+    let error: GetCustomersCustomerError = error;
+    let _same: GetCustomersError = error.clone();
+    let DefaultError::Default { status, body } = error;
+    assert_eq!(status.as_u16(), 404);
+    assert_eq!(body.error.type_, ApiErrorsType::InvalidRequestError);
+    assert_eq!(
+        body.error.message.as_deref(),
+        Some("No such customer: 'cus_999'")
     );
 }

@@ -5,7 +5,7 @@
 use super::types;
 use crate::runtime;
 use runtime::client::{
-    Error, Prepared, RawResponse, SentWithResponse, Success, json, push,
+    Error, Prepared, RawResponse, SentWithResponse, Success, json, push, segment,
 };
 
 use reqwest::Method;
@@ -80,6 +80,19 @@ impl Client {
             starting_after: None,
         }
     }
+
+    /// <p>Retrieves a Customer object.</p>
+    ///
+    /// `GET /v1/customers/{customer}`
+    pub fn get_customers_customer(
+        &self,
+        customer: impl Into<String>,
+    ) -> GetCustomersCustomerBuilder<'_> {
+        GetCustomersCustomerBuilder {
+            client: self,
+            customer: customer.into(),
+        }
+    }
 }
 
 /// A call to `path` in this API's protocol; what an operation does
@@ -109,6 +122,7 @@ fn call(
 fn template(operation: &str) -> &'static str {
     match operation {
         "get_customers" => "/v1/customers",
+        "get_customers_customer" => "/v1/customers/{customer}",
         _ => "",
     }
 }
@@ -139,6 +153,26 @@ impl runtime::client::Authorize for Credentials {
         _request: &mut reqwest::Request,
     ) -> Result<(), runtime::client::RequestError> {
         match scheme {}
+    }
+}
+
+/// The one documented error (`default`) of 2 operations, each naming it `<Operation>Error`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DefaultError {
+    /// default: Error response.
+    Default { status: runtime::client::StatusCode, body: types::Error },
+}
+
+impl DefaultError {
+    /// `response` as this error: an operation's answer to any
+    /// status it documents no other way.
+    fn decode<T>(response: RawResponse) -> Result<T, Error<Self>> {
+        Err(
+            Error::Response(DefaultError::Default {
+                status: response.status,
+                body: json(&response)?,
+            }),
+        )
     }
 }
 
@@ -194,7 +228,7 @@ impl GetCustomersBuilder<'_> {
     fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
         match response.status.as_u16() {
             200 => Ok(Success::new(json(&response)?, response)),
-            _ => Err(Error::Undocumented(response)),
+            _ => DefaultError::decode(response),
         }
     }
 
@@ -237,6 +271,34 @@ runtime::client::operation!(
     GetCustomersBuilder => types::GetCustomersResponse200, GetCustomersError
 );
 
-/// Documented error responses of [`Client::get_customers`].
-#[derive(Clone, Debug, PartialEq)]
-pub enum GetCustomersError {}
+/// Documented error responses of [`Client::get_customers`]: [`DefaultError`].
+pub type GetCustomersError = DefaultError;
+
+/// A request of [`Client::get_customers_customer`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetCustomersCustomerBuilder<'a> {
+    client: &'a Client,
+    customer: String,
+}
+
+impl GetCustomersCustomerBuilder<'_> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
+        let path = format!("/v1/customers/{}", segment("customer", self.customer) ?);
+        Ok(call("get_customers_customer", Method::GET, true, path))
+    }
+
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
+        match response.status.as_u16() {
+            200 => Ok(Success::new(json(&response)?, response)),
+            _ => DefaultError::decode(response),
+        }
+    }
+}
+
+runtime::client::operation!(
+    GetCustomersCustomerBuilder => types::Customer, GetCustomersCustomerError
+);
+
+/// Documented error responses of [`Client::get_customers_customer`]: [`DefaultError`].
+pub type GetCustomersCustomerError = DefaultError;

@@ -46,6 +46,15 @@ pub async fn call(
                 runtime::conformance::sent(request.send().await)
             })
         }
+        "GET /v1/customers/{customer}" => {
+            Box::pin(async move {
+                let request = client
+                    .get_customers_customer(
+                        args.required::<String>("path", "customer")?,
+                    );
+                runtime::conformance::sent(request.send().await)
+            })
+        }
         _ => return Err(format!("no operation `{operation}` in this API")),
     };
     sent.await

@@ -92,6 +92,13 @@ pub trait Api: Send + Sync + 'static {
         &self,
         input: GetCustomersInput,
     ) -> impl Future<Output = GetCustomersResponse> + Send;
+    /// <p>Retrieves a Customer object.</p>
+    ///
+    /// `GET /v1/customers/{customer}`
+    fn get_customers_customer(
+        &self,
+        input: GetCustomersCustomerInput,
+    ) -> impl Future<Output = GetCustomersCustomerResponse> + Send;
 }
 
 /// An `axum::Router` serving `api`: the documented routes (trailing
@@ -102,6 +109,10 @@ pub trait Api: Send + Sync + 'static {
 pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
     axum::Router::new()
         .route("/v1/customers", axum::routing::get(handle_get_customers::<A>))
+        .route(
+            "/v1/customers/{p0}",
+            axum::routing::get(handle_get_customers_customer::<A>),
+        )
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
         .method_not_allowed_fallback(|| async {
             FORMAT.reject(Rejection::MethodNotAllowed)
@@ -135,6 +146,8 @@ pub struct GetCustomersInput {
 pub enum GetCustomersResponse {
     /// 200: Successful response.
     Ok(types::GetCustomersResponse200),
+    /// default: Error response.
+    Default { status: u16, body: types::Error },
 }
 
 impl GetCustomersResponse {
@@ -142,6 +155,7 @@ impl GetCustomersResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok(_) => 200,
+            Self::Default { status, .. } => *status,
         }
     }
 
@@ -156,6 +170,12 @@ impl GetCustomersResponse {
         let body = body.unwrap_or(::serde_json::Value::Null);
         match (status, code) {
             (200, _) => Ok(Self::Ok(runtime::server::from_json(body)?)),
+            (100..=599, _) => {
+                Ok(Self::Default {
+                    status,
+                    body: runtime::server::from_json(body)?,
+                })
+            }
             _ => {
                 Err(
                     format!(
@@ -170,6 +190,9 @@ impl GetCustomersResponse {
         match self {
             Self::Ok(body) => {
                 FORMAT.json("get_customers", 200, "application/json", &body)
+            }
+            Self::Default { status, body } => {
+                FORMAT.json("get_customers", status, "application/json", &body)
             }
         }
     }
@@ -264,4 +287,116 @@ async fn serve_get_customers<A: Api>(
         starting_after,
     };
     Ok(api.get_customers(input).await.into_response())
+}
+
+/// What a `get_customers_customer` request carries, decoded and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetCustomersCustomerInput {
+    /// `customer` (path).
+    pub customer: String,
+}
+
+/// Every response `get_customers_customer` documents; nothing else can be sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetCustomersCustomerResponse {
+    /// 200: Successful response.
+    Ok(types::Customer),
+    /// default: Error response.
+    Default { status: u16, body: types::Error },
+}
+
+impl GetCustomersCustomerResponse {
+    /// The HTTP status this response is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Ok(_) => 200,
+            Self::Default { status, .. } => *status,
+        }
+    }
+
+    /// The documented response for `status` (and, where errors are
+    /// told apart by code, `code`) with a JSON `body`; an error if
+    /// the spec documents no such response or the body does not fit.
+    pub fn documented(
+        status: u16,
+        code: Option<&str>,
+        body: Option<::serde_json::Value>,
+    ) -> Result<Self, String> {
+        let body = body.unwrap_or(::serde_json::Value::Null);
+        match (status, code) {
+            (200, _) => Ok(Self::Ok(runtime::server::from_json(body)?)),
+            (100..=599, _) => {
+                Ok(Self::Default {
+                    status,
+                    body: runtime::server::from_json(body)?,
+                })
+            }
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `get_customers_customer`"
+                    ),
+                )
+            }
+        }
+    }
+
+    fn into_response(self) -> Response {
+        match self {
+            Self::Ok(body) => {
+                FORMAT.json("get_customers_customer", 200, "application/json", &body)
+            }
+            Self::Default { status, body } => {
+                FORMAT.json("get_customers_customer", status, "application/json", &body)
+            }
+        }
+    }
+}
+
+/// Handles `GET /v1/customers/{customer}`.
+async fn handle_get_customers_customer<A: Api>(
+    State(api): State<Arc<A>>,
+    path: PathParams,
+    request: Request,
+) -> Response {
+    let path = path.bind(&[("customer", "", "")]);
+    runtime::server::handle(
+            "get_customers_customer",
+            &FORMAT,
+            Box::pin(serve_get_customers_customer(&*api, path, request)),
+        )
+        .await
+}
+
+/// Reads, authenticates and validates a `get_customers_customer` request, then calls the implementation.
+async fn serve_get_customers_customer<A: Api>(
+    api: &A,
+    path: PathParams,
+    request: Request,
+) -> Result<Response, Rejection> {
+    let mut cx = Incoming::read(request, path).await?;
+    let customer = cx.required::<String>(Location::Path, "customer", Parse::Text);
+    let (Some(customer),) = (customer,) else {
+        return Err(cx.invalid());
+    };
+    cx.check(
+        Location::Path,
+        "customer",
+        |c| {
+            let v = &customer;
+            c.string(
+                v,
+                &runtime::validate::Text {
+                    min_length: None,
+                    max_length: Some(5000),
+                    pattern: None,
+                },
+            );
+        },
+    );
+    cx.verdict()?;
+    let input = GetCustomersCustomerInput {
+        customer,
+    };
+    Ok(api.get_customers_customer(input).await.into_response())
 }

@@ -8,6 +8,33 @@ use serde::Deserialize;
 use serde::Serialize;
 use crate::runtime;
 
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiErrors {
+    /// A human-readable message providing more details about the error.
+    pub message: Option<String>,
+    /// The type of error returned.
+    pub type_: ApiErrorsType,
+}
+
+runtime::object!(ApiErrors {
+    message opt, type_ = "type",
+} impl #[cfg(feature = "server")] Serialize, Deserialize);
+
+runtime::enums::string_enum! {
+    /// The type of error returned.
+    pub enum ApiErrorsType {
+        ApiError = "api_error",
+        CardError = "card_error",
+        IdempotencyError = "idempotency_error",
+        InvalidRequestError = "invalid_request_error",
+        _ => Unknown,
+    }
+    impl Deserialize;
+}
+
+#[cfg(feature = "server")]
+runtime::enums::string_enum!(impl Serialize for ApiErrorsType);
+
 /// This object represents a customer of your business.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Customer {
@@ -38,6 +65,14 @@ runtime::enums::string_enum! {
 
 #[cfg(feature = "server")]
 runtime::enums::string_enum!(impl Serialize for CustomerObject);
+
+/// An error response from the Stripe API
+#[derive(Clone, Debug, PartialEq)]
+pub struct Error {
+    pub error: ApiErrors,
+}
+
+runtime::object!(Error { error } impl #[cfg(feature = "server")] Serialize, Deserialize);
 
 /// CustomerResourceCustomerList
 #[derive(Clone, Debug, PartialEq)]
@@ -98,6 +133,51 @@ impl GetCustomersResponse200Url {
 }
 
 runtime::newtype::string_newtype!(GetCustomersResponse200Url);
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for ApiErrors {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        if let Some(v) = &self.message {
+            c.key(
+                "message",
+                |c| {
+                    c.string(
+                        v,
+                        &runtime::validate::Text {
+                            min_length: None,
+                            max_length: Some(40000),
+                            pattern: None,
+                        },
+                    );
+                },
+            );
+        }
+        c.key(
+            "type",
+            |c| {
+                let v = &self.type_;
+                runtime::validate::Validate::validate(v, c);
+            },
+        );
+    }
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for ApiErrorsType {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        if let Self::Unknown(v) = self {
+            c.unknown(
+                ::serde_json::Value::String(v.clone()),
+                &[
+                    "'api_error'",
+                    "'card_error'",
+                    "'idempotency_error'",
+                    "'invalid_request_error'",
+                ],
+            );
+        }
+    }
+}
 
 #[cfg(feature = "server")]
 impl runtime::validate::Validate for Customer {
@@ -162,6 +242,19 @@ impl runtime::validate::Validate for CustomerObject {
         if let Self::Unknown(v) = self {
             c.unknown(::serde_json::Value::String(v.clone()), &["'customer'"]);
         }
+    }
+}
+
+#[cfg(feature = "server")]
+impl runtime::validate::Validate for Error {
+    fn validate(&self, c: &mut runtime::validate::Checker<'_>) {
+        c.key(
+            "error",
+            |c| {
+                let v = &self.error;
+                runtime::validate::Validate::validate(v, c);
+            },
+        );
     }
 }
 

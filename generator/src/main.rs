@@ -297,6 +297,9 @@ fn generate(
     if report.verbose {
         print_timings(&timings, started.elapsed());
     }
+    // The process ends here: the OS takes the memory back at once, where
+    // freeing the IR and the files one allocation at a time would not.
+    std::mem::forget((ir, generated));
     Ok(())
 }
 

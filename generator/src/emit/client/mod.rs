@@ -15,31 +15,83 @@ use crate::ir::Api;
 use proc_macro2::TokenStream;
 use quote::quote;
 use shared_error::SharedError;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: &dyn Fn()) -> Split {
+/// Which of the client module's files a call emits: the tag groups of a
+/// large API are split between two threads (`share`), the module itself
+/// going with the second part.
+#[derive(Clone, Copy)]
+pub enum Part<'a> {
+    /// The module and the group files not in the set.
+    Without(&'a BTreeSet<String>),
+    /// Only the group files in the set (`Split::main` empty).
+    Only(&'a BTreeSet<String>),
+}
+
+impl Part<'_> {
+    fn emits(self, group: Option<&str>) -> bool {
+        match (self, group) {
+            (Part::Without(_), None) => true,
+            (Part::Without(set), Some(g)) => !set.contains(g),
+            (Part::Only(set), Some(g)) => set.contains(g),
+            (Part::Only(_), None) => false,
+        }
+    }
+}
+
+/// The tag groups whose client files are emitted beside the types (which
+/// take about half as long as the client): the first groups by name that
+/// hold a third of the operations. Deterministic, so the output does not
+/// depend on how many threads print it.
+pub fn share(api: &Api, groups: Option<&Groups>) -> BTreeSet<String> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for op in &api.operations {
+        if let Some(g) = Groups::of_operation(groups, &op.name) {
+            *counts.entry(g).or_default() += 1;
+        }
+    }
+    let (mut taken, mut out) = (0, BTreeSet::new());
+    for (g, n) in counts {
+        if taken * 3 >= api.operations.len() {
+            break;
+        }
+        taken += n;
+        out.insert(g.to_owned());
+    }
+    out
+}
+
+pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: &dyn Fn(), part: Part<'_>) -> Split {
     let shared = SharedError::of(api);
     let ops: Vec<(Option<String>, operation::Emitted)> = api
         .operations
         .iter()
-        .map(|op| {
+        .map(|op| (op, Groups::of_operation(groups, &op.name)))
+        .filter(|(_, g)| part.emits(*g))
+        .map(|(op, g)| {
             let emitted = operation::emit(api, op, shared.as_ref());
             operation_done();
-            (Groups::of_operation(groups, &op.name).map(str::to_owned), emitted)
+            (g.map(str::to_owned), emitted)
         })
         .collect();
     let (methods, grouped_methods) = Split::sort(ops.iter().map(|(g, o)| (g.clone(), o.method.clone())));
-    let shared = shared.map(|s| s.emit(groups));
+    let shared = shared.map(|s| s.emit(groups)).filter(|(g, _)| part.emits(g.as_deref()));
     let (enums, grouped_enums) =
         Split::sort(shared.into_iter().chain(ops.iter().map(|(g, o)| (g.clone(), o.enums.clone()))));
     // A group's methods are an `impl Client` block of its own file.
-    let grouped: BTreeMap<String, TokenStream> = grouped_methods
+    let mut grouped: BTreeMap<String, TokenStream> = grouped_methods
         .into_iter()
         .map(|(g, methods)| {
             let enums = grouped_enums.get(&g).cloned().unwrap_or_default();
             (g, quote! { impl Client { #methods } #enums })
         })
         .collect();
+    let elsewhere = match part {
+        Part::Only(_) => {
+            return Split { main: TokenStream::new(), ..Split::new(groups, quote! {}, grouped, "Client methods") };
+        }
+        Part::Without(set) => set.clone(),
+    };
     let credentials = auth::emit(api);
     let (error_code, transient) = protocol::responses(&api.protocol);
     let call = (!api.operations.is_empty()).then(|| {
@@ -165,12 +217,16 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
     };
     // Only import the types module when something refers to it.
     let runtime = layout.runtime();
-    let uses_types = super::shape::names_module(&body, "types");
+    // With tag groups (some of them printed elsewhere) the module imports
+    // all of these for its groups' files (`use super::*`); unused imports
+    // are allowed there.
+    let uses_types = groups.is_some() || super::shape::names_module(&body, "types");
     let uses_types = uses_types || grouped.values().any(|t| super::shape::names_module(t, "types"));
     let types_use = uses_types.then(|| quote! { use super::types; });
     // The runtime's result types, by their short names where used.
     let used = |name: &str| {
-        super::shape::mentions_unqualified(&body, name)
+        groups.is_some()
+            || super::shape::mentions_unqualified(&body, name)
             || grouped.values().any(|t| super::shape::mentions_unqualified(t, name))
     };
     let method_use = used("Method").then(|| quote! { use reqwest::Method; });
@@ -203,7 +259,11 @@ pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: 
         #method_use
         #body
     };
-    Split::new(groups, main, grouped, "Client methods")
+    // The module declares the groups printed elsewhere too.
+    grouped.extend(elsewhere.iter().map(|g| (g.clone(), TokenStream::new())));
+    let mut split = Split::new(groups, main, grouped, "Client methods");
+    split.groups.retain(|g, _| !elsewhere.contains(g));
+    split
 }
 
 /// `SERVER`: the first documented server, its variables and defaults.

@@ -143,7 +143,7 @@ pub fn generate_crate(
 ) -> diag::Result<(ir::Ir, emit::Output)> {
     let ir = ir_of(paths.iter().map(|p| api_specs(p.as_ref())).collect(), timings)?;
     let start = Instant::now();
-    let files = emit::emit_crate(&ir, options, progress);
+    let files = emit::emit_crate_named(&ir, options, name, progress);
     timings.emit += start.elapsed();
     if options.rustfmt {
         progress(emit::Step::Formatting);
@@ -151,7 +151,6 @@ pub fn generate_crate(
     let start = Instant::now();
     let mut output = emit::Output { files, notes: Vec::new() };
     output.format(options);
-    output.files.insert("Cargo.toml".into(), emit::cargo_manifest(&ir, options, name));
     timings.format += start.elapsed();
     Ok((ir, output))
 }

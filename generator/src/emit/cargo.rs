@@ -61,7 +61,12 @@ const OWN: &[(&str, Option<Part>)] =
 
 /// The manifest of crate `name` holding `ir`'s APIs.
 pub fn manifest(ir: &Ir, options: Options, name: &str) -> String {
-    let ir = &super::formats::plan(ir, options);
+    planned_manifest(&super::formats::plan(ir, options), options, name)
+}
+
+/// [`manifest`] of an IR [`formats::plan`](super::formats::plan) has
+/// already planned (emission plans it once for both).
+pub(super) fn planned_manifest(ir: &Ir, options: Options, name: &str) -> String {
     let mut uses: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     let own = OWN.iter().copied();
     for (krate, part) in runtime::crates(ir, options).into_iter().chain(own) {

@@ -145,12 +145,25 @@ pub enum Step<'a> {
 
 /// The crate layout, telling `progress` what it is doing.
 pub fn emit_crate(ir: &Ir, options: Options, progress: &(dyn Fn(Step<'_>) + Sync)) -> Files {
-    // The plan is a copy of the IR emission then owns, API by API.
-    let mut planned = formats::plan(ir, options);
+    emit_planned(formats::plan(ir, options), options, None, progress)
+}
+
+/// [`emit_crate`] plus the crate's `Cargo.toml` (package `name`), from
+/// one plan of the IR.
+pub fn emit_crate_named(ir: &Ir, options: Options, name: &str, progress: &(dyn Fn(Step<'_>) + Sync)) -> Files {
+    emit_planned(formats::plan(ir, options), options, Some(name), progress)
+}
+
+/// The crate's files from `planned` (a copy of the IR that emission owns,
+/// API by API), with `Cargo.toml` when the package's name is given.
+fn emit_planned(mut planned: Ir, options: Options, name: Option<&str>, progress: &(dyn Fn(Step<'_>) + Sync)) -> Files {
     let ir = &planned;
     let per_operation = usize::from(options.client) + usize::from(options.server);
     progress(Step::Start(ir.apis.iter().map(|a| a.types.len() + a.operations.len() * per_operation).sum()));
     let mut files = Files::new();
+    if let Some(name) = name {
+        files.insert("Cargo.toml".into(), cargo::planned_manifest(ir, options, name));
+    }
     // `cargo fmt` formats a module's file unless its declaration says not
     // to (an inner `#![rustfmt::skip]` is not stable Rust).
     let skip = (!options.rustfmt).then(|| quote! { #[rustfmt::skip] });

@@ -21,7 +21,7 @@ const MAX_DEGRADED: usize = 200;
 /// `value` as `openapiv3` reads it, `components` and the rest read side by
 /// side; `None` when either fails (the caller then finds where, slowly).
 fn read_fast(value: &Value) -> Option<OpenAPI> {
-    let Some(Value::Object(top)) = Some(value) else { return None };
+    let Value::Object(top) = value else { return None };
     let Some(components) = top.get("components") else { return OpenAPI::deserialize(value).ok() };
     std::thread::scope(|scope| {
         let components = scope.spawn(|| openapiv3::Components::deserialize(components).ok());
@@ -36,10 +36,13 @@ fn read_fast(value: &Value) -> Option<OpenAPI> {
 fn read_without_components(top: &serde_json::Map<String, Value>) -> Option<OpenAPI> {
     let paths = top.get("paths").map(openapiv3::Paths::deserialize).transpose().ok()?;
     // What is left is small (`info`, `servers`, `tags`…): read from a copy,
-    // with an empty `paths` standing in for the one read above.
+    // with an empty `paths` standing in for the one read above (none where
+    // the document has none, so that reads as it did).
     let mut small: serde_json::Map<String, Value> =
         top.iter().filter(|(k, _)| *k != "components" && *k != "paths").map(|(k, v)| (k.clone(), v.clone())).collect();
-    small.insert("paths".into(), json!({}));
+    if paths.is_some() {
+        small.insert("paths".into(), json!({}));
+    }
     let mut openapi = OpenAPI::deserialize(Value::Object(small)).ok()?;
     openapi.paths = paths.unwrap_or_default();
     Some(openapi)
@@ -58,8 +61,7 @@ pub fn deserialize(mut value: Value, prov: &Provenance, sink: &mut Sink) -> Resu
     // Most documents read as they are, and then fast: without tracking
     // the path, and `components` on a thread of its own beside the rest
     // (GitHub's: 180 ms in one piece, path tracked).
-    let fast = read_fast(&value);
-    if let Some(openapi) = fast {
+    if let Some(openapi) = read_fast(&value) {
         // Freeing the document's tree is tens of milliseconds more: done
         // beside the stages that follow.
         std::thread::spawn(move || drop(value));

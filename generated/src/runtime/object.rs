@@ -48,7 +48,8 @@ macro_rules! object {
         $($(#[$cfg])* runtime::object!(@$serde $name $fields);)+
     };
     (@Serialize $name:ident { $($field:ident $(= $wire:literal)? $($mode:ident)?),* $(,)? }) => {
-        #[allow(deprecated)]
+        // `unused_mut`: a struct without fields writes none.
+        #[allow(deprecated, unused_mut)]
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 let len = 0 $(+ runtime::object!(@len self.$field $(, $mode)?))*;

@@ -243,7 +243,7 @@ pub enum DetachSshError {
     /// 429: Too Many Requests
     TooManyRequests(types::DetachSshResponse429),
     /// 500: Internal Server Error
-    InternalServerError(types::DetachSshResponse500),
+    InternalServerError(types::Error),
 }
 
 /// A request of [`Client::delete_api_key`]: its methods set optional values, `send` runs it.
@@ -292,9 +292,9 @@ pub enum DeleteApiKeyError {
     /// 401: Unauthorized - Invalid or missing authentication
     Unauthorized(types::Error),
     /// 403: Forbidden - API key belongs to a different user
-    Forbidden(types::DeleteApiKeyResponse403),
+    Forbidden(types::DeleteApiKeyResponse400),
     /// 404: Not Found - API key does not exist
-    NotFound(types::DeleteApiKeyResponse404),
+    NotFound(types::DeleteApiKeyResponse400),
     /// 429: Too Many Requests
-    TooManyRequests(types::DeleteApiKeyResponse429),
+    TooManyRequests(types::DetachSshResponse429),
 }

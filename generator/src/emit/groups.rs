@@ -73,6 +73,14 @@ impl Groups {
         groups?.operations.get(operation).map(String::as_str)
     }
 
+    /// The group of all `operations` when they are in one: where an item
+    /// only they use belongs (else the API's module).
+    pub fn common<'o>(groups: Option<&Groups>, operations: impl IntoIterator<Item = &'o str>) -> Option<String> {
+        let mut in_groups = operations.into_iter().map(|op| Groups::of_operation(groups, op));
+        let first = in_groups.next().flatten();
+        in_groups.all(|g| g == first).then(|| first.map(str::to_owned)).flatten()
+    }
+
     /// The group module of a type, if it belongs to one.
     pub fn of_type<'g>(groups: Option<&'g Groups>, name: &str) -> Option<&'g str> {
         groups?.types.get(name).map(String::as_str)

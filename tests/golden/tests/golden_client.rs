@@ -12,8 +12,10 @@ use golden::runtime::binary::Binary;
 use golden::runtime::client::{ClientConfig, Error, WithHeaders};
 use golden::runtime::retry::RetryPolicy;
 use golden::shapes::client::{
-    Client, CreateReportCreatedHeaders, CreateReportResponse, Credentials, GetReportError,
-    GetReportOkHeaders, GetReportStatus4xxHeaders, GetReportTooManyRequestsHeaders,
+    ArchiveReportError, Client, CreateReportCreatedHeaders, CreateReportError,
+    CreateReportResponse, Credentials, GetReportError, GetReportOkHeaders,
+    GetReportStatus4xxHeaders, GetReportTooManyRequestsHeaders, RestoreReportError,
+    RetryAfterHeaders, TooManyRequestsStatus4xxError,
 };
 use golden::shapes::server;
 use golden::shapes::types::{
@@ -311,6 +313,8 @@ struct Reports {
     uploads: std::sync::Mutex<Vec<server::UploadArtifactInput>>,
     /// `search` finds a circle (else a label).
     circle: bool,
+    /// `create_report` answers 429.
+    busy: bool,
 }
 
 impl server::Api for Reports {
@@ -379,11 +383,22 @@ impl server::Api for Reports {
         }
     }
     async fn create_report(&self, _: server::CreateReportInput) -> server::CreateReportResponse {
+        if self.busy {
+            return server::CreateReportResponse::TooManyRequests {
+                headers: server::RetryAfterHeaders { retry_after: 7 },
+            };
+        }
         server::CreateReportResponse::Created {
             headers: server::CreateReportCreatedHeaders {
                 location: "https://x/reports/7".into(),
             },
         }
+    }
+    async fn archive_report(&self, _: server::ArchiveReportInput) -> server::ArchiveReportResponse {
+        server::ArchiveReportResponse::Conflict
+    }
+    async fn restore_report(&self, _: server::RestoreReportInput) -> server::RestoreReportResponse {
+        server::RestoreReportResponse::Gone
     }
     /// A circle, or a label: a string member of a tagged union, which
     /// serde cannot write.
@@ -668,6 +683,45 @@ async fn headers_the_stub_sets_are_read_back_typed() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// Two operations documenting the same errors (`getReport`'s and
+/// `createReport`'s 429 and 4XX, one of them through an alias of the
+/// other's body type) share one error enum, and responses documenting the
+/// same headers one struct; each operation still names them its own way.
+/// The stub writes them and the client reads them back for either.
+#[tokio::test]
+async fn operations_with_the_same_errors_share_one_enum() {
+    let client = served_by(std::sync::Arc::new(Reports {
+        busy: true,
+        ..Default::default()
+    }))
+    .await;
+    let error = match client.create_report().send().await {
+        Err(Error::Response(error)) => error,
+        other => panic!("{other:?}"),
+    };
+    // The operations' own names are the shared types'.
+    let same: GetReportError = error.clone();
+    let headers: GetReportTooManyRequestsHeaders = RetryAfterHeaders { retry_after: 7 };
+    assert_eq!(same, CreateReportError::TooManyRequests { headers });
+    assert_eq!(
+        error,
+        TooManyRequestsStatus4xxError::TooManyRequests {
+            headers: RetryAfterHeaders { retry_after: 7 }
+        }
+    );
+    // Three variants: the enum takes its first operation's name.
+    let archived = client.archive_report("r").send().await;
+    assert!(
+        matches!(archived, Err(Error::Response(ArchiveReportError::Conflict))),
+        "{archived:?}"
+    );
+    let restored: Result<(), Error<ArchiveReportError>> = client.restore_report("r").send().await;
+    assert!(
+        matches!(restored, Err(Error::Response(RestoreReportError::Gone))),
+        "{restored:?}"
+    );
 }
 
 #[tokio::test]

@@ -14,7 +14,7 @@ use super::layout::Layout;
 use crate::ir::Api;
 use proc_macro2::TokenStream;
 use quote::quote;
-use shared_error::SharedError;
+use shared_error::SharedErrors;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Which of the client module's files a call emits: the tag groups of a
@@ -62,22 +62,23 @@ pub fn share(api: &Api, groups: Option<&Groups>) -> BTreeSet<String> {
 }
 
 pub fn emit(api: &Api, layout: Layout, groups: Option<&Groups>, operation_done: &dyn Fn(), part: Part<'_>) -> Split {
-    let shared = SharedError::of(api);
+    let shared_headers = super::headers::Shared::of(api, groups);
+    let shared = SharedErrors::of(api, &shared_headers);
     let ops: Vec<(Option<String>, operation::Emitted)> = api
         .operations
         .iter()
         .map(|op| (op, Groups::of_operation(groups, &op.name)))
         .filter(|(_, g)| part.emits(*g))
         .map(|(op, g)| {
-            let emitted = operation::emit(api, op, shared.as_ref());
+            let emitted = operation::emit(api, op, &shared, &shared_headers);
             operation_done();
             (g.map(str::to_owned), emitted)
         })
         .collect();
     let (methods, grouped_methods) = Split::sort(ops.iter().map(|(g, o)| (g.clone(), o.method.clone())));
-    let shared = shared.map(|s| s.emit(groups)).filter(|(g, _)| part.emits(g.as_deref()));
-    let (enums, grouped_enums) =
-        Split::sort(shared.into_iter().chain(ops.iter().map(|(g, o)| (g.clone(), o.enums.clone()))));
+    let headers = shared_headers.structs().map(|(g, h)| (g, operation::decoded_headers(h)));
+    let shared = shared.emit(groups).into_iter().chain(headers).filter(|(g, _)| part.emits(g.as_deref()));
+    let (enums, grouped_enums) = Split::sort(shared.chain(ops.iter().map(|(g, o)| (g.clone(), o.enums.clone()))));
     // A group's methods are an `impl Client` block of its own file.
     let mut grouped: BTreeMap<String, TokenStream> = grouped_methods
         .into_iter()

@@ -6,7 +6,7 @@
 use super::auth::requirements;
 use super::builder::{self, Value};
 use super::protocol::{Wire, wire};
-use super::shared_error::SharedError;
+use super::shared_error::SharedErrors;
 use crate::emit::docs::{doc, paragraph};
 use crate::emit::headers;
 use crate::emit::rust_type::rust_type;
@@ -18,7 +18,7 @@ use crate::emit::status;
 use crate::ir::{
     Additional, Api, Content, Field, Location, Operation, Parameter, Response, Status, Style, TypeKind, TypeRef,
 };
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 pub struct Emitted {
@@ -26,7 +26,7 @@ pub struct Emitted {
     pub enums: TokenStream,
 }
 
-pub fn emit(api: &Api, op: &Operation, shared: Option<&SharedError>) -> Emitted {
+pub fn emit(api: &Api, op: &Operation, shared: &SharedErrors, shared_headers: &headers::Shared) -> Emitted {
     let wire = wire(&api.protocol, op);
     let types = quote! { types:: };
     let name = format_ident!("{}", op.name);
@@ -48,7 +48,7 @@ pub fn emit(api: &Api, op: &Operation, shared: Option<&SharedError>) -> Emitted 
     let op_name = &op.name;
     let http_method = format_ident!("{}", format!("{:?}", op.method).to_uppercase());
 
-    let (ok_ty, success_enum) = success(op, &types);
+    let (ok_ty, success_enum) = success(op, &types, shared_headers);
     let paging = super::paginate::emit(api, op, &params, &ok_ty, &error_ident);
     // A walk's next page may be a whole URL, query included.
     let follows = paging.as_ref().is_some_and(|p| p.follows_urls);
@@ -81,8 +81,7 @@ pub fn emit(api: &Api, op: &Operation, shared: Option<&SharedError>) -> Emitted 
     };
     let call = quote! { let call = #call_expr; };
     let paging_methods = paging.map(|p| p.methods);
-    let shared = shared.filter(|s| s.covers(op));
-    let (decode, error_enum) = responses(op, &error_ident, &types, shared);
+    let (decode, error_enum) = responses(api, op, &error_ident, &types, shared, shared_headers);
     // A binary download can also be read as it arrives.
     let streaming = downloads(op).then(|| {
         quote! {
@@ -138,7 +137,8 @@ pub fn emit(api: &Api, op: &Operation, shared: Option<&SharedError>) -> Emitted 
         hidden: follows.then(super::paginate::page_url).into_iter().collect(),
         methods,
     });
-    let headers = op.responses.iter().filter_map(|r| headers::of(op, r)).map(|h| decoded_headers(&h));
+    let headers = op.responses.iter().filter_map(|r| headers::of(shared_headers, op, r));
+    let headers = headers.map(|h| h.alias().unwrap_or_else(|| decoded_headers(&h)));
     let builder = emitted.builder;
     // `send`, `send_with_response`, and the types their results name
     // (`Sent<Self>`, …).
@@ -180,8 +180,10 @@ fn location_name(location: Location) -> &'static str {
     }
 }
 
-/// A response's headers struct and how it is read from a response.
-fn decoded_headers(h: &headers::Headers<'_>) -> TokenStream {
+/// A response's headers struct and how it is read from a response. A
+/// shared one's `decode` is public: some of its users may be behind a tag
+/// feature that is off.
+pub(super) fn decoded_headers(h: &headers::Headers<'_>) -> TokenStream {
     let declaration = h.declaration();
     let ident = &h.ident;
     let fields = h.fields.iter().map(|f| {
@@ -197,10 +199,11 @@ fn decoded_headers(h: &headers::Headers<'_>) -> TokenStream {
             quote! { #field: #read, }
         }
     });
+    let vis = h.shared().then(|| quote! { #[doc = " Reads these headers from `response`."] pub });
     quote! {
         #declaration
         impl #ident {
-            fn decode(response: &runtime::client::RawResponse) -> Result<Self, runtime::client::DecodeError> {
+            #vis fn decode(response: &runtime::client::RawResponse) -> Result<Self, runtime::client::DecodeError> {
                 Ok(Self { #(#fields)* })
             }
         }
@@ -553,7 +556,7 @@ pub fn downloads(op: &Operation) -> bool {
     let ok: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
     match ok.as_slice() {
         [one] => {
-            headers::of(op, one).is_none()
+            !headers::documented(one)
                 && preferred(&one.contents).is_some_and(|c| !matches!(kind(c), Kind::Json | Kind::Text))
         }
         _ => false,
@@ -562,30 +565,15 @@ pub fn downloads(op: &Operation) -> bool {
 
 /// The Rust type of a response body and the expression decoding it from
 /// `response`; `None` for a response without a body.
-fn payload(r: &Response, types: &TokenStream) -> Option<(TokenStream, TokenStream)> {
+/// With `canonical`, a type named through aliases is named by the last of
+/// them (`GetReportResponse4Xx`, not its alias `CreateReportResponse4Xx`):
+/// error enums that differ only so are the same, and shared.
+fn payload(r: &Response, types: &TokenStream, canonical: Option<&Api>) -> Option<(TokenStream, TokenStream)> {
     let content = preferred(&r.contents)?;
     Some(match (kind(content), &content.ty) {
-        (Kind::Json, Some(t)) => (rust_type(t, types), quote! { json(&response)? }),
+        (Kind::Json, Some(t)) => (rust_type(named(canonical, t), types), quote! { json(&response)? }),
         (Kind::Text, _) => (quote! { String }, quote! { runtime::client::text(&response)? }),
         _ => (quote! { runtime::client::Bytes }, quote! { response.body.clone() }),
-    })
-}
-
-/// The declaration and construction of `op`'s error variant, in an enum
-/// named `enum_ident`, when its one documented error is `default` (no
-/// headers, no error codes): what `SharedError` shares.
-pub struct DefaultVariant {
-    pub decl: TokenStream,
-    pub make: TokenStream,
-}
-
-pub fn default_variant(op: &Operation, enum_ident: &proc_macro2::Ident) -> Option<DefaultVariant> {
-    let mut errors = op.responses.iter().filter(|r| !r.status.is_success());
-    let r = errors.next()?;
-    let alone = errors.next().is_none() && r.status == Status::Default && r.errors.is_empty();
-    (alone && headers::of(op, r).is_none()).then(|| {
-        let (decl, make) = variant(op, r, enum_ident, &quote! { types:: });
-        DefaultVariant { decl, make }
     })
 }
 
@@ -595,20 +583,22 @@ pub fn default_variant(op: &Operation, enum_ident: &proc_macro2::Ident) -> Optio
 fn variant(
     op: &Operation,
     r: &Response,
-    enum_ident: &proc_macro2::Ident,
+    enum_ident: &Ident,
     types: &TokenStream,
+    shared: &headers::Shared,
+    canonical: Option<&Api>,
 ) -> (TokenStream, TokenStream) {
     let ident = format_ident!("{}", r.rust_name);
     let docs = status_doc(r);
     let keeps_status = !matches!(r.status, Status::Code(_));
-    if let Some(h) = headers::of(op, r) {
+    if let Some(h) = headers::of(shared, op, r) {
         let h = &h.ident;
         let (mut decl, mut make) = (Vec::new(), Vec::new());
         if keeps_status {
             decl.push(quote! { status: runtime::client::StatusCode });
             make.push(quote! { status: response.status });
         }
-        if let Some((ty, decode)) = payload(r, types) {
+        if let Some((ty, decode)) = payload(r, types, canonical) {
             decl.push(quote! { body: #ty });
             make.push(quote! { body: #decode });
         }
@@ -616,7 +606,7 @@ fn variant(
         make.push(quote! { headers: #h::decode(&response)? });
         return (quote! { #docs #ident { #(#decl),* }, }, quote! { #enum_ident::#ident { #(#make),* } });
     }
-    match (payload(r, types), keeps_status) {
+    match (payload(r, types, canonical), keeps_status) {
         (None, false) => (quote! { #docs #ident, }, quote! { #enum_ident::#ident }),
         (Some((ty, decode)), false) => (quote! { #docs #ident(#ty), }, quote! { #enum_ident::#ident(#decode) }),
         (None, true) => (
@@ -630,15 +620,23 @@ fn variant(
     }
 }
 
+/// `t`, or the last name of the aliases it is named through.
+fn named<'a>(canonical: Option<&'a Api>, t: &'a TypeRef) -> &'a TypeRef {
+    match canonical {
+        Some(api) => crate::resolve::aliases(api, t, |ty| matches!(ty, TypeRef::Named { .. })).at,
+        None => t,
+    }
+}
+
 /// The success type: the one documented 2xx body (or `()`), or an enum
 /// when several 2xx statuses are documented.
-fn success(op: &Operation, types: &TokenStream) -> (TokenStream, TokenStream) {
+fn success(op: &Operation, types: &TokenStream, shared: &headers::Shared) -> (TokenStream, TokenStream) {
     let ok: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
     match ok.as_slice() {
         [] => (quote! { () }, quote! {}),
         [one] => {
-            let body = payload(one, types).map_or(quote! { () }, |(t, _)| t);
-            match headers::of(op, one) {
+            let body = payload(one, types, None).map_or(quote! { () }, |(t, _)| t);
+            match headers::of(shared, op, one) {
                 Some(h) => {
                     let h = &h.ident;
                     (quote! { WithHeaders<#body, #h> }, quote! {})
@@ -648,7 +646,7 @@ fn success(op: &Operation, types: &TokenStream) -> (TokenStream, TokenStream) {
         }
         many => {
             let ident = format_ident!("{}Response", op.type_name);
-            let variants = many.iter().map(|r| variant(op, r, &ident, types).0);
+            let variants = many.iter().map(|r| variant(op, r, &ident, types, shared, None).0);
             let d = format!(" Documented success responses of [`Client::{}`].", op.name);
             (
                 quote! { #ident },
@@ -662,96 +660,158 @@ fn success(op: &Operation, types: &TokenStream) -> (TokenStream, TokenStream) {
     }
 }
 
-/// The `match` on the response (ending the method: a `Success`, or an
-/// error), and the operation's error enum.
-fn responses(
-    op: &Operation,
-    error_ident: &proc_macro2::Ident,
-    types: &TokenStream,
-    shared: Option<&SharedError>,
-) -> (TokenStream, TokenStream) {
-    let ok: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
-    let success_ident = format_ident!("{}Response", op.type_name);
-    let mut arms = Vec::new();
-    for r in &ok {
-        let pat = status::pattern(r.status, quote! { _ });
-        let value = match (ok.len(), headers::of(op, r)) {
-            (1, None) => payload(r, types).map_or(quote! { () }, |(_, d)| d),
-            (1, Some(h)) => {
-                let body = payload(r, types).map_or(quote! { () }, |(_, d)| d);
-                let h = &h.ident;
-                quote! { WithHeaders { body: #body, headers: #h::decode(&response)? } }
-            }
-            _ => variant(op, r, &success_ident, types).1,
-        };
-        // The value is decoded before the response moves into the result.
-        arms.push(quote! { #pat => Ok(Success::new(#value, response)), });
+/// An operation's documented error responses: its enum's variants and how
+/// a response is decoded as one, written for an enum named `enum_ident`
+/// (`Self` inside a shared enum's own `decode`).
+pub struct Errors {
+    /// The variants' names, in order.
+    pub names: Vec<String>,
+    pub decls: Vec<TokenStream>,
+    /// `pattern => result,` for each documented status but `default`.
+    pub arms: Vec<TokenStream>,
+    /// What any other status gives: the `default` response, else the
+    /// response kept whole as undocumented.
+    pub fallback: TokenStream,
+}
+
+impl Errors {
+    /// What operations must have alike to share an enum.
+    pub fn key(&self) -> String {
+        let (decls, arms, fallback) = (&self.decls, &self.arms, &self.fallback);
+        quote! { #(#decls)* #(#arms)* #fallback }.to_string()
     }
-    let mut variants = Vec::new();
-    let mut errors = Vec::new();
-    let mut fallback = quote! { Err(Error::Undocumented(response)) };
+
+    /// The arms and the fallback as one expression on `response`.
+    pub fn decode(&self) -> TokenStream {
+        let (arms, fallback) = (&self.arms, &self.fallback);
+        match arms.is_empty() {
+            true => fallback.clone(),
+            false => quote! {
+                match response.status.as_u16() {
+                    #(#arms)*
+                    _ => #fallback,
+                }
+            },
+        }
+    }
+}
+
+pub fn errors(
+    api: &Api,
+    op: &Operation,
+    enum_ident: &Ident,
+    types: &TokenStream,
+    shared_headers: &headers::Shared,
+) -> Errors {
+    let mut e = Errors {
+        names: Vec::new(),
+        decls: Vec::new(),
+        arms: Vec::new(),
+        fallback: quote! { Err(Error::Undocumented(response)) },
+    };
     let mut code_arms = Vec::new();
+    let mut codes: Vec<&str> = Vec::new();
     for r in op.responses.iter().filter(|r| !r.status.is_success()) {
         if !r.errors.is_empty() {
             // Told apart by error code, whatever the status (AWS SDKs do so).
-            for e in &r.errors {
-                let ident = format_ident!("{}", e.rust_name);
-                let ty = rust_type(&e.ty, types);
-                let code = &e.code;
-                let d = format!(" `{code}` ({}).", String::from(r.status));
-                if !variants.iter().any(|v: &(String, TokenStream)| v.0 == e.code) {
-                    variants.push((e.code.clone(), quote! { #[doc = #d] #ident(#ty), }));
-                    code_arms.push(quote! {
-                        Some(#code) => Err(Error::Response(#error_ident::#ident(json(&response)?))),
-                    });
+            for err in &r.errors {
+                if codes.contains(&err.code.as_str()) {
+                    continue;
                 }
+                codes.push(&err.code);
+                let ident = format_ident!("{}", err.rust_name);
+                let ty = rust_type(named(Some(api), &err.ty), types);
+                let code = &err.code;
+                let d = format!(" `{code}` ({}).", String::from(r.status));
+                e.names.push(err.rust_name.clone());
+                e.decls.push(quote! { #[doc = #d] #ident(#ty), });
+                code_arms.push(quote! {
+                    Some(#code) => Err(Error::Response(#enum_ident::#ident(json(&response)?))),
+                });
             }
             continue;
         }
-        let (decl, make) = variant(op, r, error_ident, types);
-        variants.push((String::from(r.status), decl));
+        let (decl, make) = variant(op, r, enum_ident, types, shared_headers, Some(api));
+        e.names.push(r.rust_name.clone());
+        e.decls.push(decl);
         if r.status == Status::Default {
-            fallback = quote! { Err(Error::Response(#make)) };
+            e.fallback = quote! { Err(Error::Response(#make)) };
         } else {
             let pat = status::pattern(r.status, quote! { _ });
-            errors.push((pat, quote! { Err(Error::Response(#make)) }));
+            e.arms.push(quote! { #pat => Err(Error::Response(#make)), });
         }
     }
     if !code_arms.is_empty() {
-        fallback = quote! {
+        let fallback = &e.fallback;
+        e.fallback = quote! {
             match response.error_code.as_deref() {
                 #(#code_arms)*
                 _ => #fallback,
             }
         };
     }
-    let decls = variants.iter().map(|(_, d)| d);
-    let d = format!(" Documented error responses of [`Client::{}`].", op.name);
-    let error_enum = match shared {
-        Some(shared) => {
-            let ident = &shared.ident;
-            fallback = quote! { #ident::decode(response) };
-            let d = format!(" Documented error responses of [`Client::{}`]: [`{ident}`].", op.name);
-            quote! {
-                #[doc = #d]
-                pub type #error_ident = #ident;
+    e
+}
+
+/// The `match` on the response (ending the method: a `Success`, or an
+/// error), and the operation's error enum (an alias of a shared one).
+fn responses(
+    api: &Api,
+    op: &Operation,
+    error_ident: &Ident,
+    types: &TokenStream,
+    shared: &SharedErrors,
+    shared_headers: &headers::Shared,
+) -> (TokenStream, TokenStream) {
+    let ok: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
+    let success_ident = format_ident!("{}Response", op.type_name);
+    let mut arms = Vec::new();
+    for r in &ok {
+        let pat = status::pattern(r.status, quote! { _ });
+        let value = match (ok.len(), headers::of(shared_headers, op, r)) {
+            (1, None) => payload(r, types, None).map_or(quote! { () }, |(_, d)| d),
+            (1, Some(h)) => {
+                let body = payload(r, types, None).map_or(quote! { () }, |(_, d)| d);
+                let h = &h.ident;
+                quote! { WithHeaders { body: #body, headers: #h::decode(&response)? } }
             }
+            _ => variant(op, r, &success_ident, types, shared_headers, None).1,
+        };
+        // The value is decoded before the response moves into the result.
+        arms.push(quote! { #pat => Ok(Success::new(#value, response)), });
+    }
+    let (error_arms, fallback, error_enum) = match shared.of_operation(op) {
+        Some(ident) => {
+            let d = format!(" Documented error responses of [`Client::{}`]: [`{ident}`].", op.name);
+            // None when the shared enum took this operation's name.
+            let alias = (ident != error_ident).then(|| {
+                quote! {
+                    #[doc = #d]
+                    pub type #error_ident = #ident;
+                }
+            });
+            let alias = alias.unwrap_or_default();
+            (Vec::new(), quote! { #ident::decode(response) }, alias)
         }
-        None => quote! {
-            #[doc = #d]
-            #[derive(Clone, Debug, PartialEq)]
-            pub enum #error_ident { #(#decls)* }
-        },
+        None => {
+            let e = errors(api, op, error_ident, types, shared_headers);
+            let decls = &e.decls;
+            let d = format!(" Documented error responses of [`Client::{}`].", op.name);
+            let error_enum = quote! {
+                #[doc = #d]
+                #[derive(Clone, Debug, PartialEq)]
+                pub enum #error_ident { #(#decls)* }
+            };
+            (e.arms, e.fallback, error_enum)
+        }
     };
     // Every arm is the method's result; without any, the fallback alone.
-    let none = arms.is_empty() && errors.is_empty();
-    let errors = errors.iter().map(|(pat, e)| quote! { #pat => #e, });
-    let body = match none {
+    let body = match arms.is_empty() && error_arms.is_empty() {
         true => fallback,
         false => quote! {
             match response.status.as_u16() {
                 #(#arms)*
-                #(#errors)*
+                #(#error_arms)*
                 _ => #fallback,
             }
         },

@@ -39,9 +39,9 @@ pub fn emit(api: &Api, op: &Operation, params: &[&Parameter], ok_ty: &TokenStrea
         _ => return None,
     };
     // A documented header makes the value `WithHeaders { body, headers }`.
-    let body = match headers::of(op, page) {
-        Some(_) => quote! { page.value.body },
-        None => quote! { page.value },
+    let body = match headers::documented(page) {
+        true => quote! { page.value.body },
+        false => quote! { page.value },
     };
     let item = rust_type(&p.item, &quote! { types:: });
 

@@ -1,86 +1,124 @@
-//! One error enum for the operations whose only documented error is the
-//! same `default` response. Stripe documents exactly one error, `default`
-//! with its `Error` schema, on every one of its 452 operations; an enum,
-//! and a decoding arm of eight lines, for each of them said the same thing
-//! 452 times. They now share `DefaultError`; each operation keeps its own
-//! name for it (`pub type GetCustomersError = DefaultError;`), so callers
-//! and the operation's signatures read as before.
+//! One error enum for the operations that document the same errors. Stripe
+//! documents exactly one error, `default` with its `Error` schema, on every
+//! one of its 452 operations; Train Travel the same five (400, 401, 403,
+//! 429, 500, each with its problem body and rate-limit headers) on most of
+//! its seven; GitHub a lone 404 with its `basic-error` on hundreds. An
+//! enum, and decoding arms of eight lines per status, for each of them said
+//! the same thing again and again. Such operations now share one enum,
+//! which decodes itself (`decode`); each operation keeps its own name for
+//! it (`pub type GetCustomersError = DefaultError;`), so callers and the
+//! operation's signatures read as before.
 
-use super::operation::{DefaultVariant, default_variant};
+use super::operation::{Errors, errors};
 use crate::emit::groups::Groups;
+use crate::emit::headers;
 use crate::ir::{Api, Operation};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// The shared enum: which operations use it and how it is written.
-pub struct SharedError {
-    pub ident: Ident,
-    /// The variant's declaration as text: an operation whose own
-    /// declaration is the same shares the enum.
-    key: String,
-    variant: DefaultVariant,
+/// The shared enums of one API's client.
+#[derive(Default)]
+pub struct SharedErrors {
+    /// Operation → its shared enum (an index into `enums`).
+    by_operation: BTreeMap<String, usize>,
+    enums: Vec<Shared>,
+}
+
+struct Shared {
+    ident: Ident,
+    /// Written with `Self` for the enum's name.
+    errors: Errors,
     operations: Vec<String>,
 }
 
-/// The name the shared enum takes, unless an operation's own types use it.
-const NAME: &str = "DefaultError";
+/// The most variants an enum is named after (`NotFoundError`,
+/// `ForbiddenNotFoundError`); with more, it takes its first operation's
+/// name. `DefaultError` when `default` is the one documented error.
+const NAMED_AFTER: usize = 2;
 
-impl SharedError {
-    /// The most common `default`-only error of `api`, when at least two
-    /// operations document it.
-    pub fn of(api: &Api) -> Option<SharedError> {
-        let ident = format_ident!("{NAME}");
-        let mut by_key: BTreeMap<String, (DefaultVariant, Vec<String>)> = BTreeMap::new();
+impl SharedErrors {
+    /// An enum for each set of error responses (the same statuses, bodies,
+    /// headers and descriptions) that two operations or more document.
+    pub fn of(api: &Api, shared_headers: &headers::Shared) -> SharedErrors {
+        let this = format_ident!("Self");
+        let types = quote! { types:: };
+        // Sets in the order of their first operation, so names are stable.
+        let mut sets: Vec<(Errors, Vec<&Operation>)> = Vec::new();
+        let mut index: BTreeMap<String, usize> = BTreeMap::new();
         for op in &api.operations {
-            if let Some(v) = default_variant(op, &ident) {
-                by_key.entry(v.decl.to_string()).or_insert_with(|| (v, Vec::new())).1.push(op.name.clone());
+            let e = errors(api, op, &this, &types, shared_headers);
+            if e.decls.is_empty() {
+                continue;
             }
+            let i = *index.entry(e.key()).or_insert_with(|| {
+                sets.push((e, Vec::new()));
+                sets.len() - 1
+            });
+            sets[i].1.push(op);
         }
-        // Most operations first; the key breaks ties, so output is stable.
-        let (key, (variant, operations)) =
-            by_key.into_iter().max_by(|a, b| a.1.1.len().cmp(&b.1.1.len()).then(b.0.cmp(&a.0)))?;
-        let taken = api.operations.iter().any(|op| {
-            ["Error", "Builder", "Response"].iter().any(|suffix| format!("{}{suffix}", op.type_name) == NAME)
-        });
-        (operations.len() >= 2 && !taken).then_some(SharedError { ident, key, variant, operations })
+        // What the client module names unqualified besides these enums.
+        let mut taken: BTreeSet<String> = ["Error", "Client", "Credentials", "Scheme"].map(str::to_owned).into();
+        for op in &api.operations {
+            taken.extend(["Error", "Builder", "Response"].map(|suffix| format!("{}{suffix}", op.type_name)));
+        }
+        let mut shared = SharedErrors::default();
+        for (errors, ops) in sets.into_iter().filter(|(_, ops)| ops.len() > 1) {
+            let after: String = errors.names.concat();
+            let named = format!("{after}Error");
+            let fits = errors.names.len() <= NAMED_AFTER && syn::parse_str::<Ident>(&named).is_ok();
+            let ident = match fits && taken.insert(named.clone()) {
+                true => format_ident!("{named}"),
+                // Reserved already, for this operation.
+                false => format_ident!("{}Error", ops[0].type_name),
+            };
+            for op in &ops {
+                shared.by_operation.insert(op.name.clone(), shared.enums.len());
+            }
+            let operations = ops.iter().map(|op| op.name.clone()).collect();
+            shared.enums.push(Shared { ident, errors, operations });
+        }
+        shared
     }
 
-    /// Whether `op`'s error enum would be this one.
-    pub fn covers(&self, op: &Operation) -> bool {
-        default_variant(op, &self.ident).is_some_and(|v| v.decl.to_string() == self.key)
+    /// The shared enum `op`'s error enum is, if any.
+    pub fn of_operation(&self, op: &Operation) -> Option<&Ident> {
+        self.by_operation.get(&op.name).map(|&i| &self.enums[i].ident)
     }
 
-    /// The enum and its decoding function, with the group module it
+    /// Each enum and its decoding function, with the group module it
     /// belongs in: the group of all its operations when they are in one
-    /// (its body type may be that group's alone), else the client module.
-    pub fn emit(&self, groups: Option<&Groups>) -> (Option<String>, TokenStream) {
+    /// (its body types may be that group's alone), else the client module.
+    pub fn emit(&self, groups: Option<&Groups>) -> Vec<(Option<String>, TokenStream)> {
+        let group = |s: &Shared| Groups::common(groups, s.operations.iter().map(String::as_str));
+        self.enums.iter().map(|s| (group(s), s.emit())).collect()
+    }
+}
+
+impl Shared {
+    fn emit(&self) -> TokenStream {
         let ident = &self.ident;
-        let decl = &self.variant.decl;
-        let make = &self.variant.make;
+        let decls = &self.errors.decls;
+        let decode = self.errors.decode();
         let doc = format!(
-            " The one documented error (`default`) of {} operations, each naming it `<Operation>Error`.",
-            self.operations.len()
+            " The documented error responses of {} operations, the same for each (the first: [`Client::{}`]); each names it `<Operation>Error`.",
+            self.operations.len(),
+            self.operations[0]
         );
-        let tokens = quote! {
+        quote! {
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
-            pub enum #ident { #decl }
+            pub enum #ident { #(#decls)* }
 
             impl #ident {
-                /// `response` as this error: an operation's answer to any
-                /// status it documents no other way.
-                fn decode<T>(response: RawResponse) -> Result<T, Error<Self>> {
-                    Err(Error::Response(#make))
+                /// `response` as this error, or as undocumented: an
+                /// operation's answer to any status it documents no other
+                /// way. Public, since some of its operations may be behind
+                /// a tag feature that is off.
+                pub fn decode<T>(response: RawResponse) -> Result<T, Error<Self>> {
+                    #decode
                 }
             }
-        };
-        let mut in_groups = self.operations.iter().map(|op| Groups::of_operation(groups, op));
-        let first = in_groups.next().flatten();
-        let group = match in_groups.all(|g| g == first) {
-            true => first.map(str::to_owned),
-            false => None,
-        };
-        (group, tokens)
+        }
     }
 }

@@ -35,11 +35,12 @@ pub enum Role {
 pub fn emit(api: &Api, role: Role, layout: Layout, groups: Option<&Groups>, operation_done: &dyn Fn()) -> Split {
     let checks = Checks::new(api);
     let shadowed = protocol::shadowed(api, groups);
+    let shared = super::headers::Shared::of(api, groups);
     let ops: Vec<(Option<String>, operation::Emitted)> = api
         .operations
         .iter()
         .map(|op| {
-            let emitted = operation::emit(api, op, &checks, !shadowed.contains(&op.name));
+            let emitted = operation::emit(api, op, &checks, &shared, !shadowed.contains(&op.name));
             operation_done();
             (Groups::of_operation(groups, &op.name).map(str::to_owned), emitted)
         })
@@ -51,7 +52,9 @@ pub fn emit(api: &Api, role: Role, layout: Layout, groups: Option<&Groups>, oper
         quote! { #gate #method }
     });
     let pickers = protocol::pickers(api, groups);
-    let (items, mut grouped) = Split::sort(ops.iter().map(|(g, o)| (g.clone(), o.items.clone())).chain(pickers));
+    let headers = shared.structs().map(|(g, h)| (g, operation::written_headers(h, None)));
+    let items = ops.iter().map(|(g, o)| (g.clone(), o.items.clone())).chain(headers);
+    let (items, mut grouped) = Split::sort(items.chain(pickers));
     let routes = protocol::routes(api, groups);
     for (g, group_routes) in protocol::group_routes(api, groups) {
         grouped.entry(g).or_default().extend(group_routes);

@@ -24,7 +24,7 @@ pub struct Emitted {
 
 /// `routed`: whether the router reaches the operation (see
 /// [`super::protocol::shadowed`]).
-pub fn emit(api: &Api, op: &Operation, checks: &Checks<'_>, routed: bool) -> Emitted {
+pub fn emit(api: &Api, op: &Operation, checks: &Checks<'_>, shared: &headers::Shared, routed: bool) -> Emitted {
     // An operation the router cannot reach keeps its types and trait method
     // (the spec documents it), but nothing calls its handler.
     let unreached = (!routed).then(|| quote! { #[allow(dead_code)] });
@@ -48,7 +48,7 @@ pub fn emit(api: &Api, op: &Operation, checks: &Checks<'_>, routed: bool) -> Emi
     };
 
     let input = input_struct(api, op, &params, &body_field, &input_ident);
-    let response = responses(api, op, &response_ident, unreached.as_ref());
+    let response = responses(api, op, &response_ident, shared, unreached.as_ref());
     let serve = serve(api, op, &params, &body_field, &input_ident, caller.as_ref().map(|(_, e)| e), checks);
     let handler = is_rest(api).then(|| {
         let serve_ident = format_ident!("serve_{}", op.name);
@@ -404,7 +404,7 @@ fn payload(op: &Operation, r: &Response) -> Option<(TokenStream, Payload)> {
     })
 }
 
-fn variants(op: &Operation) -> Vec<Variant> {
+fn variants(op: &Operation, shared: &headers::Shared) -> Vec<Variant> {
     let mut out = Vec::new();
     for r in &op.responses {
         if r.errors.is_empty() {
@@ -414,7 +414,7 @@ fn variants(op: &Operation) -> Vec<Variant> {
                 payload: payload(op, r),
                 status: r.status,
                 code: None,
-                headers: headers::of(op, r)
+                headers: headers::of(shared, op, r)
                     .map(|h| (h.ident.clone(), h.required().into_iter().map(str::to_owned).collect())),
             });
             continue;
@@ -471,8 +471,14 @@ fn headed_fields(v: &Variant, h: &Ident, declare: bool) -> TokenStream {
     quote! { #status #body #headers }
 }
 
-fn responses(api: &Api, op: &Operation, ident: &Ident, unreached: Option<&TokenStream>) -> TokenStream {
-    let vs = variants(op);
+fn responses(
+    api: &Api,
+    op: &Operation,
+    ident: &Ident,
+    shared: &headers::Shared,
+    unreached: Option<&TokenStream>,
+) -> TokenStream {
+    let vs = variants(op, shared);
     let op_name = &op.name;
     let decls = vs.iter().map(|v| {
         let (id, docs) = (&v.ident, &v.docs);
@@ -541,24 +547,8 @@ fn responses(api: &Api, op: &Operation, ident: &Ident, unreached: Option<&TokenS
         let e = format!("no response of `{}` has a body", op.name);
         quote! { if body.is_some() { return Err(#e.to_owned()); } }
     };
-    let headers = op.responses.iter().filter_map(|r| headers::of(op, r)).map(|h| {
-        let declaration = h.declaration();
-        let ident = &h.ident;
-        let pairs = h.fields.iter().map(|f| {
-            let (field, name) = (&f.ident, &f.header.name);
-            quote! { (#name, runtime::server::header_text(&self.#field)), }
-        });
-        quote! {
-            #declaration
-            #unreached
-            impl #ident {
-                /// Writes these headers onto `response` (`simple` style).
-                fn write(&self, response: Response) -> Response {
-                    runtime::server::with_headers(&FORMAT, response, &[#(#pairs)*])
-                }
-            }
-        }
-    });
+    let headers = op.responses.iter().filter_map(|r| headers::of(shared, op, r));
+    let headers = headers.map(|h| h.alias().unwrap_or_else(|| written_headers(&h, unreached)));
     let d = format!(" Every response `{}` documents; nothing else can be sent.", op.name);
     let err = format!("status {{status}} (code {{code:?}}) is not documented for `{}`", op.name);
     let derive = derives(vs.iter().any(|v| matches!(v.payload, Some((_, Payload::Stream(_))))));
@@ -656,4 +646,27 @@ fn documented_arms(op: &Operation, vs: &[Variant]) -> (Vec<TokenStream>, bool) {
 fn unsuffixed(n: u16) -> TokenStream {
     let l = Literal::u16_unsuffixed(n);
     quote! { #l }
+}
+
+/// A response's headers struct and how it is written onto a response. A
+/// shared one's `write` is public: some of its users may be behind a tag
+/// feature that is off, or unreached.
+pub fn written_headers(h: &headers::Headers<'_>, unreached: Option<&TokenStream>) -> TokenStream {
+    let declaration = h.declaration();
+    let ident = &h.ident;
+    let pairs = h.fields.iter().map(|f| {
+        let (field, name) = (&f.ident, &f.header.name);
+        quote! { (#name, runtime::server::header_text(&self.#field)), }
+    });
+    let vis = h.shared().then(|| quote! { pub });
+    quote! {
+        #declaration
+        #unreached
+        impl #ident {
+            /// Writes these headers onto `response` (`simple` style).
+            #vis fn write(&self, response: Response) -> Response {
+                runtime::server::with_headers(&FORMAT, response, &[#(#pairs)*])
+            }
+        }
+    }
 }

@@ -146,12 +146,31 @@ impl Client {
         }
     }
 
-    /// Two documented successes, each with its own headers.
+    /// Two documented successes, each with its own headers; the same errors as getReport's (one error enum and one headers struct, shared).
     ///
     /// `POST /reports`
     pub fn create_report(&self) -> CreateReportBuilder<'_> {
         CreateReportBuilder {
             client: self,
+        }
+    }
+
+    /// The same three errors as restoreReport: one enum, named after this operation (three variants are too many to name it after).
+    ///
+    /// `POST /reports/{id}/archive`
+    pub fn archive_report(&self, id: impl Into<String>) -> ArchiveReportBuilder<'_> {
+        ArchiveReportBuilder {
+            client: self,
+            id: id.into(),
+        }
+    }
+
+    ///
+    /// `POST /reports/{id}/restore`
+    pub fn restore_report(&self, id: impl Into<String>) -> RestoreReportBuilder<'_> {
+        RestoreReportBuilder {
+            client: self,
+            id: id.into(),
         }
     }
 
@@ -200,6 +219,8 @@ fn template(operation: &str) -> &'static str {
         "upload_artifact" => "/workflows/{workflow_id}/artifacts",
         "get_report" => "/reports/{id}",
         "create_report" => "/reports",
+        "archive_report" => "/reports/{id}/archive",
+        "restore_report" => "/reports/{id}/restore",
         "search" => "/search",
         _ => "",
     }
@@ -231,6 +252,113 @@ impl runtime::client::Authorize for Credentials {
         _request: &mut reqwest::Request,
     ) -> Result<(), runtime::client::RequestError> {
         match scheme {}
+    }
+}
+
+/// The documented error responses of 2 operations, the same for each (the first: [`Client::get_report`]); each names it `<Operation>Error`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TooManyRequestsStatus4xxError {
+    /// 429: slow down
+    TooManyRequests { headers: RetryAfterHeaders },
+    /// 4XX: other client errors
+    Status4xx {
+        status: runtime::client::StatusCode,
+        body: types::GetReportResponse4Xx,
+        headers: XRequestIdHeaders,
+    },
+}
+
+impl TooManyRequestsStatus4xxError {
+    /// `response` as this error, or as undocumented: an
+    /// operation's answer to any status it documents no other
+    /// way. Public, since some of its operations may be behind
+    /// a tag feature that is off.
+    pub fn decode<T>(response: RawResponse) -> Result<T, Error<Self>> {
+        match response.status.as_u16() {
+            429 => {
+                Err(
+                    Error::Response(Self::TooManyRequests {
+                        headers: RetryAfterHeaders::decode(&response)?,
+                    }),
+                )
+            }
+            400..=499 => {
+                Err(
+                    Error::Response(Self::Status4xx {
+                        status: response.status,
+                        body: json(&response)?,
+                        headers: XRequestIdHeaders::decode(&response)?,
+                    }),
+                )
+            }
+            _ => Err(Error::Undocumented(response)),
+        }
+    }
+}
+
+/// The documented error responses of 2 operations, the same for each (the first: [`Client::archive_report`]); each names it `<Operation>Error`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ArchiveReportError {
+    /// 404: no such report
+    NotFound,
+    /// 409: in use
+    Conflict,
+    /// 410: gone
+    Gone,
+}
+
+impl ArchiveReportError {
+    /// `response` as this error, or as undocumented: an
+    /// operation's answer to any status it documents no other
+    /// way. Public, since some of its operations may be behind
+    /// a tag feature that is off.
+    pub fn decode<T>(response: RawResponse) -> Result<T, Error<Self>> {
+        match response.status.as_u16() {
+            404 => Err(Error::Response(Self::NotFound)),
+            409 => Err(Error::Response(Self::Conflict)),
+            410 => Err(Error::Response(Self::Gone)),
+            _ => Err(Error::Undocumented(response)),
+        }
+    }
+}
+
+/// Documented headers of 2 responses, the same for each (the first: the 429 response of `get_report`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetryAfterHeaders {
+    /// `Retry-After` (required).
+    pub retry_after: i64,
+}
+
+impl RetryAfterHeaders {
+    /// Reads these headers from `response`.
+    pub fn decode(
+        response: &runtime::client::RawResponse,
+    ) -> Result<Self, runtime::client::DecodeError> {
+        Ok(Self {
+            retry_after: runtime::client::required(
+                response,
+                "Retry-After",
+                runtime::client::header(response, "Retry-After")?,
+            )?,
+        })
+    }
+}
+
+/// Documented headers of 2 responses, the same for each (the first: the 4XX response of `get_report`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct XRequestIdHeaders {
+    /// `X-Request-Id`.
+    pub x_request_id: Option<String>,
+}
+
+impl XRequestIdHeaders {
+    /// Reads these headers from `response`.
+    pub fn decode(
+        response: &runtime::client::RawResponse,
+    ) -> Result<Self, runtime::client::DecodeError> {
+        Ok(Self {
+            x_request_id: runtime::client::header(response, "X-Request-Id")?,
+        })
     }
 }
 
@@ -536,23 +664,7 @@ impl GetReportBuilder<'_> {
                     ),
                 )
             }
-            429 => {
-                Err(
-                    Error::Response(GetReportError::TooManyRequests {
-                        headers: GetReportTooManyRequestsHeaders::decode(&response)?,
-                    }),
-                )
-            }
-            400..=499 => {
-                Err(
-                    Error::Response(GetReportError::Status4xx {
-                        status: response.status,
-                        body: json(&response)?,
-                        headers: GetReportStatus4xxHeaders::decode(&response)?,
-                    }),
-                )
-            }
-            _ => Err(Error::Undocumented(response)),
+            _ => TooManyRequestsStatus4xxError::decode(response),
         }
     }
 }
@@ -562,18 +674,8 @@ runtime::client::operation!(
     GetReportError
 );
 
-/// Documented error responses of [`Client::get_report`].
-#[derive(Clone, Debug, PartialEq)]
-pub enum GetReportError {
-    /// 429: slow down
-    TooManyRequests { headers: GetReportTooManyRequestsHeaders },
-    /// 4XX: other client errors
-    Status4xx {
-        status: runtime::client::StatusCode,
-        body: types::GetReportResponse4Xx,
-        headers: GetReportStatus4xxHeaders,
-    },
-}
+/// Documented error responses of [`Client::get_report`]: [`TooManyRequestsStatus4xxError`].
+pub type GetReportError = TooManyRequestsStatus4xxError;
 
 /// Documented headers of the 200 response of `get_report`.
 #[derive(Clone, Debug, PartialEq)]
@@ -614,43 +716,10 @@ impl GetReportOkHeaders {
     }
 }
 
-/// Documented headers of the 429 response of `get_report`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetReportTooManyRequestsHeaders {
-    /// `Retry-After` (required).
-    pub retry_after: i64,
-}
-
-impl GetReportTooManyRequestsHeaders {
-    fn decode(
-        response: &runtime::client::RawResponse,
-    ) -> Result<Self, runtime::client::DecodeError> {
-        Ok(Self {
-            retry_after: runtime::client::required(
-                response,
-                "Retry-After",
-                runtime::client::header(response, "Retry-After")?,
-            )?,
-        })
-    }
-}
-
-/// Documented headers of the 4XX response of `get_report`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetReportStatus4xxHeaders {
-    /// `X-Request-Id`.
-    pub x_request_id: Option<String>,
-}
-
-impl GetReportStatus4xxHeaders {
-    fn decode(
-        response: &runtime::client::RawResponse,
-    ) -> Result<Self, runtime::client::DecodeError> {
-        Ok(Self {
-            x_request_id: runtime::client::header(response, "X-Request-Id")?,
-        })
-    }
-}
+/// Documented headers of the 429 response of `get_report`: [`RetryAfterHeaders`].
+pub type GetReportTooManyRequestsHeaders = RetryAfterHeaders;
+/// Documented headers of the 4XX response of `get_report`: [`XRequestIdHeaders`].
+pub type GetReportStatus4xxHeaders = XRequestIdHeaders;
 
 /// A request of [`Client::create_report`]: its methods set optional values, `send` runs it.
 #[derive(Clone, Debug)]
@@ -688,7 +757,7 @@ impl CreateReportBuilder<'_> {
                     ),
                 )
             }
-            _ => Err(Error::Undocumented(response)),
+            _ => TooManyRequestsStatus4xxError::decode(response),
         }
     }
 }
@@ -709,9 +778,9 @@ pub enum CreateReportResponse {
     },
 }
 
-/// Documented error responses of [`Client::create_report`].
-#[derive(Clone, Debug, PartialEq)]
-pub enum CreateReportError {}
+/// Documented error responses of [`Client::create_report`]: [`TooManyRequestsStatus4xxError`].
+pub type CreateReportError = TooManyRequestsStatus4xxError;
+
 /// Documented headers of the 201 response of `create_report`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateReportCreatedHeaders {
@@ -749,6 +818,62 @@ impl CreateReportAcceptedHeaders {
         })
     }
 }
+
+/// Documented headers of the 429 response of `create_report`: [`RetryAfterHeaders`].
+pub type CreateReportTooManyRequestsHeaders = RetryAfterHeaders;
+/// Documented headers of the 4XX response of `create_report`: [`XRequestIdHeaders`].
+pub type CreateReportStatus4xxHeaders = XRequestIdHeaders;
+
+/// A request of [`Client::archive_report`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ArchiveReportBuilder<'a> {
+    client: &'a Client,
+    id: String,
+}
+
+impl ArchiveReportBuilder<'_> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
+        let path = format!("/reports/{}/archive", segment("id", self.id) ?);
+        Ok(call("archive_report", Method::POST, false, path))
+    }
+
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
+        match response.status.as_u16() {
+            204 => Ok(Success::new((), response)),
+            _ => ArchiveReportError::decode(response),
+        }
+    }
+}
+
+runtime::client::operation!(ArchiveReportBuilder => (), ArchiveReportError);
+
+/// A request of [`Client::restore_report`]: its methods set optional values, `send` runs it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RestoreReportBuilder<'a> {
+    client: &'a Client,
+    id: String,
+}
+
+impl RestoreReportBuilder<'_> {
+    fn into_call(self) -> Prepared<Self, Scheme> {
+        let path = format!("/reports/{}/restore", segment("id", self.id) ?);
+        Ok(call("restore_report", Method::POST, false, path))
+    }
+
+    fn decode_response(response: RawResponse) -> SentWithResponse<Self> {
+        match response.status.as_u16() {
+            204 => Ok(Success::new((), response)),
+            _ => ArchiveReportError::decode(response),
+        }
+    }
+}
+
+runtime::client::operation!(RestoreReportBuilder => (), RestoreReportError);
+
+/// Documented error responses of [`Client::restore_report`]: [`ArchiveReportError`].
+pub type RestoreReportError = ArchiveReportError;
 
 /// A request of [`Client::search`]: its methods set optional values, `send` runs it.
 #[derive(Clone, Debug)]

@@ -118,6 +118,20 @@ pub async fn call(
                 runtime::conformance::sent(request.send().await)
             })
         }
+        "POST /reports/{id}/archive" => {
+            Box::pin(async move {
+                let request = client
+                    .archive_report(args.required::<String>("path", "id")?);
+                runtime::conformance::sent(request.send().await)
+            })
+        }
+        "POST /reports/{id}/restore" => {
+            Box::pin(async move {
+                let request = client
+                    .restore_report(args.required::<String>("path", "id")?);
+                runtime::conformance::sent(request.send().await)
+            })
+        }
         "GET /search" => {
             Box::pin(async move {
                 let request = client.search();

@@ -122,13 +122,26 @@ pub trait Api: Send + Sync + 'static {
         &self,
         input: GetReportInput,
     ) -> impl Future<Output = GetReportResponse> + Send;
-    /// Two documented successes, each with its own headers.
+    /// Two documented successes, each with its own headers; the same errors as getReport's (one error enum and one headers struct, shared).
     ///
     /// `POST /reports`
     fn create_report(
         &self,
         input: CreateReportInput,
     ) -> impl Future<Output = CreateReportResponse> + Send;
+    /// The same three errors as restoreReport: one enum, named after this operation (three variants are too many to name it after).
+    ///
+    /// `POST /reports/{id}/archive`
+    fn archive_report(
+        &self,
+        input: ArchiveReportInput,
+    ) -> impl Future<Output = ArchiveReportResponse> + Send;
+    ///
+    /// `POST /reports/{id}/restore`
+    fn restore_report(
+        &self,
+        input: RestoreReportInput,
+    ) -> impl Future<Output = RestoreReportResponse> + Send;
     /// Query values with no form encoding (sent as JSON text), a union a discriminator cannot tag (a string member: serde refuses to write it), and a callback apigen does not generate (reported, not dropped).
     ///
     /// `GET /search`
@@ -155,6 +168,8 @@ pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
         )
         .route("/reports/{p0}", axum::routing::get(handle_get_report::<A>))
         .route("/reports", axum::routing::post(handle_create_report::<A>))
+        .route("/reports/{p0}/archive", axum::routing::post(handle_archive_report::<A>))
+        .route("/reports/{p0}/restore", axum::routing::post(handle_restore_report::<A>))
         .route("/search", axum::routing::get(handle_search::<A>))
         .fallback(|| async { FORMAT.reject(Rejection::NotFound) })
         .method_not_allowed_fallback(|| async {
@@ -666,12 +681,12 @@ pub enum GetReportResponse {
     /// 200: the report
     Ok { body: types::GetReportResponse200, headers: GetReportOkHeaders },
     /// 429: slow down
-    TooManyRequests { headers: GetReportTooManyRequestsHeaders },
+    TooManyRequests { headers: RetryAfterHeaders },
     /// 4XX: other client errors
     Status4xx {
         status: u16,
         body: types::GetReportResponse4Xx,
-        headers: GetReportStatus4xxHeaders,
+        headers: XRequestIdHeaders,
     },
 }
 
@@ -778,41 +793,10 @@ impl GetReportOkHeaders {
     }
 }
 
-/// Documented headers of the 429 response of `get_report`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetReportTooManyRequestsHeaders {
-    /// `Retry-After` (required).
-    pub retry_after: i64,
-}
-
-impl GetReportTooManyRequestsHeaders {
-    /// Writes these headers onto `response` (`simple` style).
-    fn write(&self, response: Response) -> Response {
-        runtime::server::with_headers(
-            &FORMAT,
-            response,
-            &[("Retry-After", runtime::server::header_text(&self.retry_after))],
-        )
-    }
-}
-
-/// Documented headers of the 4XX response of `get_report`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GetReportStatus4xxHeaders {
-    /// `X-Request-Id`.
-    pub x_request_id: Option<String>,
-}
-
-impl GetReportStatus4xxHeaders {
-    /// Writes these headers onto `response` (`simple` style).
-    fn write(&self, response: Response) -> Response {
-        runtime::server::with_headers(
-            &FORMAT,
-            response,
-            &[("X-Request-Id", runtime::server::header_text(&self.x_request_id))],
-        )
-    }
-}
+/// Documented headers of the 429 response of `get_report`: [`RetryAfterHeaders`].
+pub type GetReportTooManyRequestsHeaders = RetryAfterHeaders;
+/// Documented headers of the 4XX response of `get_report`: [`XRequestIdHeaders`].
+pub type GetReportStatus4xxHeaders = XRequestIdHeaders;
 
 /// Handles `GET /reports/{id}`.
 async fn handle_get_report<A: Api>(
@@ -858,6 +842,14 @@ pub enum CreateReportResponse {
         body: types::CreateReportResponse202,
         headers: CreateReportAcceptedHeaders,
     },
+    /// 429: slow down
+    TooManyRequests { headers: RetryAfterHeaders },
+    /// 4XX: other client errors
+    Status4xx {
+        status: u16,
+        body: types::CreateReportResponse4Xx,
+        headers: XRequestIdHeaders,
+    },
 }
 
 impl CreateReportResponse {
@@ -866,6 +858,8 @@ impl CreateReportResponse {
         match self {
             Self::Created { .. } => 201,
             Self::Accepted { .. } => 202,
+            Self::TooManyRequests { .. } => 429,
+            Self::Status4xx { status, .. } => *status,
         }
     }
 
@@ -891,6 +885,19 @@ impl CreateReportResponse {
                     headers: Default::default(),
                 })
             }
+            (429, _) => {
+                Err(
+                    "the 429 response of `create_report` has required headers (Retry-After): build `TooManyRequests` with them"
+                        .to_owned(),
+                )
+            }
+            (400..=499, _) => {
+                Ok(Self::Status4xx {
+                    status,
+                    body: runtime::server::from_json(body)?,
+                    headers: Default::default(),
+                })
+            }
             _ => {
                 Err(
                     format!(
@@ -909,6 +916,15 @@ impl CreateReportResponse {
             Self::Accepted { body, headers } => {
                 headers
                     .write(FORMAT.json("create_report", 202, "application/json", &body))
+            }
+            Self::TooManyRequests { headers } => {
+                headers.write(runtime::server::empty_response(429))
+            }
+            Self::Status4xx { status, body, headers } => {
+                headers
+                    .write(
+                        FORMAT.json("create_report", status, "application/json", &body),
+                    )
             }
         }
     }
@@ -950,6 +966,11 @@ impl CreateReportAcceptedHeaders {
     }
 }
 
+/// Documented headers of the 429 response of `create_report`: [`RetryAfterHeaders`].
+pub type CreateReportTooManyRequestsHeaders = RetryAfterHeaders;
+/// Documented headers of the 4XX response of `create_report`: [`XRequestIdHeaders`].
+pub type CreateReportStatus4xxHeaders = XRequestIdHeaders;
+
 /// Handles `POST /reports`.
 async fn handle_create_report<A: Api>(
     State(api): State<Arc<A>>,
@@ -975,6 +996,202 @@ async fn serve_create_report<A: Api>(
     cx.verdict()?;
     let input = CreateReportInput {};
     Ok(api.create_report(input).await.into_response())
+}
+
+/// What a `archive_report` request carries, decoded and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArchiveReportInput {
+    /// `id` (path).
+    pub id: String,
+}
+
+/// Every response `archive_report` documents; nothing else can be sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ArchiveReportResponse {
+    /// 204: archived
+    NoContent,
+    /// 404: no such report
+    NotFound,
+    /// 409: in use
+    Conflict,
+    /// 410: gone
+    Gone,
+}
+
+impl ArchiveReportResponse {
+    /// The HTTP status this response is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NoContent => 204,
+            Self::NotFound => 404,
+            Self::Conflict => 409,
+            Self::Gone => 410,
+        }
+    }
+
+    /// The documented response for `status` (and, where errors are
+    /// told apart by code, `code`) with a JSON `body`; an error if
+    /// the spec documents no such response or the body does not fit.
+    pub fn documented(
+        status: u16,
+        code: Option<&str>,
+        body: Option<::serde_json::Value>,
+    ) -> Result<Self, String> {
+        if body.is_some() {
+            return Err("no response of `archive_report` has a body".to_owned());
+        }
+        match (status, code) {
+            (204, _) => Ok(Self::NoContent),
+            (404, _) => Ok(Self::NotFound),
+            (409, _) => Ok(Self::Conflict),
+            (410, _) => Ok(Self::Gone),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `archive_report`"
+                    ),
+                )
+            }
+        }
+    }
+
+    fn into_response(self) -> Response {
+        match self {
+            Self::NoContent => runtime::server::empty_response(204),
+            Self::NotFound => runtime::server::empty_response(404),
+            Self::Conflict => runtime::server::empty_response(409),
+            Self::Gone => runtime::server::empty_response(410),
+        }
+    }
+}
+
+/// Handles `POST /reports/{id}/archive`.
+async fn handle_archive_report<A: Api>(
+    State(api): State<Arc<A>>,
+    path: PathParams,
+    request: Request,
+) -> Response {
+    let path = path.bind(&[("id", "", "")]);
+    runtime::server::handle(
+            "archive_report",
+            &FORMAT,
+            Box::pin(serve_archive_report(&*api, path, request)),
+        )
+        .await
+}
+
+/// Reads, authenticates and validates a `archive_report` request, then calls the implementation.
+async fn serve_archive_report<A: Api>(
+    api: &A,
+    path: PathParams,
+    request: Request,
+) -> Result<Response, Rejection> {
+    let mut cx = Incoming::read(request, path).await?;
+    let id = cx.required::<String>(Location::Path, "id", Parse::Text);
+    let (Some(id),) = (id,) else {
+        return Err(cx.invalid());
+    };
+    cx.verdict()?;
+    let input = ArchiveReportInput { id };
+    Ok(api.archive_report(input).await.into_response())
+}
+
+/// What a `restore_report` request carries, decoded and validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RestoreReportInput {
+    /// `id` (path).
+    pub id: String,
+}
+
+/// Every response `restore_report` documents; nothing else can be sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RestoreReportResponse {
+    /// 204: restored
+    NoContent,
+    /// 404: no such report
+    NotFound,
+    /// 409: in use
+    Conflict,
+    /// 410: gone
+    Gone,
+}
+
+impl RestoreReportResponse {
+    /// The HTTP status this response is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NoContent => 204,
+            Self::NotFound => 404,
+            Self::Conflict => 409,
+            Self::Gone => 410,
+        }
+    }
+
+    /// The documented response for `status` (and, where errors are
+    /// told apart by code, `code`) with a JSON `body`; an error if
+    /// the spec documents no such response or the body does not fit.
+    pub fn documented(
+        status: u16,
+        code: Option<&str>,
+        body: Option<::serde_json::Value>,
+    ) -> Result<Self, String> {
+        if body.is_some() {
+            return Err("no response of `restore_report` has a body".to_owned());
+        }
+        match (status, code) {
+            (204, _) => Ok(Self::NoContent),
+            (404, _) => Ok(Self::NotFound),
+            (409, _) => Ok(Self::Conflict),
+            (410, _) => Ok(Self::Gone),
+            _ => {
+                Err(
+                    format!(
+                        "status {status} (code {code:?}) is not documented for `restore_report`"
+                    ),
+                )
+            }
+        }
+    }
+
+    fn into_response(self) -> Response {
+        match self {
+            Self::NoContent => runtime::server::empty_response(204),
+            Self::NotFound => runtime::server::empty_response(404),
+            Self::Conflict => runtime::server::empty_response(409),
+            Self::Gone => runtime::server::empty_response(410),
+        }
+    }
+}
+
+/// Handles `POST /reports/{id}/restore`.
+async fn handle_restore_report<A: Api>(
+    State(api): State<Arc<A>>,
+    path: PathParams,
+    request: Request,
+) -> Response {
+    let path = path.bind(&[("id", "", "")]);
+    runtime::server::handle(
+            "restore_report",
+            &FORMAT,
+            Box::pin(serve_restore_report(&*api, path, request)),
+        )
+        .await
+}
+
+/// Reads, authenticates and validates a `restore_report` request, then calls the implementation.
+async fn serve_restore_report<A: Api>(
+    api: &A,
+    path: PathParams,
+    request: Request,
+) -> Result<Response, Rejection> {
+    let mut cx = Incoming::read(request, path).await?;
+    let id = cx.required::<String>(Location::Path, "id", Parse::Text);
+    let (Some(id),) = (id,) else {
+        return Err(cx.invalid());
+    };
+    cx.verdict()?;
+    let input = RestoreReportInput { id };
+    Ok(api.restore_report(input).await.into_response())
 }
 
 /// What a `search` request carries, decoded and validated.
@@ -1070,4 +1287,40 @@ async fn serve_search<A: Api>(
     cx.verdict()?;
     let input = SearchInput { sort, near };
     Ok(api.search(input).await.into_response())
+}
+
+/// Documented headers of 2 responses, the same for each (the first: the 429 response of `get_report`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetryAfterHeaders {
+    /// `Retry-After` (required).
+    pub retry_after: i64,
+}
+
+impl RetryAfterHeaders {
+    /// Writes these headers onto `response` (`simple` style).
+    pub fn write(&self, response: Response) -> Response {
+        runtime::server::with_headers(
+            &FORMAT,
+            response,
+            &[("Retry-After", runtime::server::header_text(&self.retry_after))],
+        )
+    }
+}
+
+/// Documented headers of 2 responses, the same for each (the first: the 4XX response of `get_report`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct XRequestIdHeaders {
+    /// `X-Request-Id`.
+    pub x_request_id: Option<String>,
+}
+
+impl XRequestIdHeaders {
+    /// Writes these headers onto `response` (`simple` style).
+    pub fn write(&self, response: Response) -> Response {
+        runtime::server::with_headers(
+            &FORMAT,
+            response,
+            &[("X-Request-Id", runtime::server::header_text(&self.x_request_id))],
+        )
+    }
 }

@@ -62,6 +62,8 @@ runtime::object!(CreateReportResponse202 {
     position opt,
 } impl #[cfg(feature = "server")] Serialize, Deserialize);
 
+pub type CreateReportResponse4Xx = GetReportResponse4Xx;
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Dog {
     pub barks: Option<bool>,

@@ -156,7 +156,7 @@ impl runtime::client::Authorize for Credentials {
     }
 }
 
-/// The one documented error (`default`) of 2 operations, each naming it `<Operation>Error`.
+/// The documented error responses of 2 operations, the same for each (the first: [`Client::get_customers`]); each names it `<Operation>Error`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum DefaultError {
     /// default: Error response.
@@ -164,11 +164,13 @@ pub enum DefaultError {
 }
 
 impl DefaultError {
-    /// `response` as this error: an operation's answer to any
-    /// status it documents no other way.
-    fn decode<T>(response: RawResponse) -> Result<T, Error<Self>> {
+    /// `response` as this error, or as undocumented: an
+    /// operation's answer to any status it documents no other
+    /// way. Public, since some of its operations may be behind
+    /// a tag feature that is off.
+    pub fn decode<T>(response: RawResponse) -> Result<T, Error<Self>> {
         Err(
-            Error::Response(DefaultError::Default {
+            Error::Response(Self::Default {
                 status: response.status,
                 body: json(&response)?,
             }),

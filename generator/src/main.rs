@@ -189,8 +189,15 @@ fn main() -> ExitCode {
             verbose,
             quiet,
         } => {
-            let options =
-                emit::Options { client: client || !server, server, by_tag, string_formats, rustfmt, conformance };
+            let options = emit::Options {
+                client: client || !server,
+                server,
+                by_tag,
+                string_formats,
+                rustfmt,
+                conformance,
+                runtime_tests: false,
+            };
             let report = Report { verbose, quiet };
             match generate(&paths, &out, options, crate_name, report) {
                 Ok(()) => ExitCode::SUCCESS,

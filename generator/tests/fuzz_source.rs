@@ -76,7 +76,15 @@ fn pipeline(name: &str, bytes: &[u8]) -> Result<(), String> {
     let by_tag = if api.operations.len() % 2 == 1 { emit::ByTag::Always } else { emit::ByTag::Auto };
     let files = emit::emit_unformatted(
         &ir::Ir { apis: vec![api] },
-        emit::Options { client: true, server: true, by_tag, string_formats: false, rustfmt: false, conformance: false },
+        emit::Options {
+            client: true,
+            server: true,
+            by_tag,
+            string_formats: false,
+            rustfmt: false,
+            conformance: false,
+            runtime_tests: false,
+        },
     );
     for (file, text) in &files {
         if file.ends_with(".rs") && !file.starts_with("src/runtime/") {

@@ -14,7 +14,9 @@ pub fn run(check: bool, manifest: &Path, root: &Path) -> ExitCode {
     // gets the conformance driver.
     let manifest_text = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
     let conformance = manifest_text.lines().any(|l| l.starts_with("conformance = "));
-    let options = apigen::emit::Options { client: true, server: true, conformance, ..Default::default() };
+    // The runtime's unit tests run in the committed crates.
+    let options =
+        apigen::emit::Options { client: true, server: true, conformance, runtime_tests: true, ..Default::default() };
     let mut files = match apigen::generate(&[manifest], options) {
         Ok(out) => {
             for note in &out.notes {

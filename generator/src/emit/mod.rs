@@ -59,6 +59,11 @@ pub struct Options {
     /// sends any operation with arguments given as JSON (tests/conformance/
     /// checks what the client sends against the spec). Crate layout only.
     pub conformance: bool,
+    /// Keep the runtime's own unit tests in `src/runtime/` (the committed
+    /// crates of this repository, where they run). Off, a generated crate
+    /// holds the runtime's code alone: its tests are this project's, not
+    /// its users', and were 500 of a small crate's lines.
+    pub runtime_tests: bool,
 }
 
 /// When an API is split by tag into cargo features (a generated crate
@@ -84,6 +89,7 @@ impl Default for Options {
             string_formats: false,
             rustfmt: false,
             conformance: false,
+            runtime_tests: false,
         }
     }
 }

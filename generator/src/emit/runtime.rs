@@ -5,7 +5,8 @@
 use super::Options;
 use super::format::HEADER;
 use super::layout::{Layout, Part};
-use crate::ir::{Api, Ir, Protocol, SchemeKind, TypeKind, TypeRef};
+use super::shape::{FormBody, form_body, preferred};
+use crate::ir::{Api, Ir, Operation, Protocol, SchemeKind, TypeKind, TypeRef};
 use quote::quote;
 
 /// What the APIs of an IR need from the runtime.
@@ -29,6 +30,8 @@ pub struct Needs {
     pub binary: bool,
     /// A paginated operation (`runtime::paginate`).
     pub paginate: bool,
+    /// A typed `multipart/form-data` request body (`runtime::multipart`).
+    pub multipart: bool,
     /// A `format: date-time` or `date` value (`chrono`).
     pub chrono: bool,
     /// A `format: uuid` value (`uuid`).
@@ -54,6 +57,7 @@ impl Needs {
             }
             n.binary |= mentions_binary(api);
             n.paginate |= api.operations.iter().any(|o| o.pagination.is_some());
+            n.multipart |= api.operations.iter().any(|o| sends_multipart(api, o));
             for s in api.security_schemes.values() {
                 match s.kind {
                     SchemeKind::AwsSigV4 { .. } => n.sigv4 = true,
@@ -66,6 +70,12 @@ impl Needs {
         }
         n
     }
+}
+
+/// Whether `op`'s client sends a typed multipart body.
+fn sends_multipart(api: &Api, op: &Operation) -> bool {
+    let content = op.body.as_ref().and_then(|b| preferred(&b.contents));
+    content.is_some_and(|c| matches!(form_body(api, c), Some(FormBody::Multipart(..))))
 }
 
 /// Whether `format: binary` appears anywhere a Rust type is made of it
@@ -160,7 +170,6 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
             c,
             &[
                 "bytes",
-                "fastrand",
                 "futures-util",
                 "percent-encoding",
                 "reqwest",
@@ -170,6 +179,13 @@ fn modules(needs: Needs, options: Options) -> Vec<Module> {
                 "tokio",
                 "tracing",
             ],
+        ),
+        m(
+            "multipart",
+            include_str!("../../runtime/multipart.rs"),
+            client && needs.multipart,
+            c,
+            &["fastrand", "serde", "serde_json"],
         ),
         m("retry", include_str!("../../runtime/retry.rs"), client, c, &["fastrand", "reqwest"]),
         m(
@@ -274,6 +290,7 @@ pub fn declared_crates() -> Vec<(&'static str, &'static str, &'static [&'static 
         pattern: true,
         binary: true,
         paginate: true,
+        multipart: true,
         chrono: true,
         uuid: true,
     };
@@ -288,11 +305,12 @@ pub fn files(ir: &Ir, options: Options, layout: Layout) -> Vec<(String, String)>
         let ident = quote::format_ident!("{}", m.name);
         let cfg = m.part.map(|part| layout.gate(part));
         decls.push(quote! { #cfg pub mod #ident; });
-        // The runtime's own unit tests run in this repository; a build
-        // script's output would add them to the user's test list.
-        let text = match layout {
-            Layout::Crate => m.text,
-            Layout::Module => m.text.split_once("\n#[cfg(test)]\nmod tests {").map_or(m.text, |(code, _)| code),
+        // The runtime's own unit tests run in this repository's committed
+        // crates; elsewhere they would be lines, and a test list, of the
+        // user's (a build script's module never has them).
+        let text = match layout == Layout::Crate && options.runtime_tests {
+            true => m.text,
+            false => m.text.split_once("\n#[cfg(test)]\nmod tests {").map_or(m.text, |(code, _)| code),
         };
         out.push((format!("src/runtime/{}.rs", m.name), format!("{HEADER}{}\n", text.trim_end())));
     }

@@ -516,7 +516,7 @@ fn multipart_body(api: &Api, content: &Content, fields: &[Field], additional: Op
         quote! { for (k, v) in &body.#ident { form.field(k, v)?; } }
     });
     let build = quote! {
-        let mut form = runtime::client::Multipart::new();
+        let mut form = runtime::multipart::Multipart::new();
         #(#parts)*
         #rest
     };

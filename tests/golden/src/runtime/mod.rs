@@ -24,6 +24,9 @@ pub mod stream;
 pub mod client;
 
 #[cfg(feature = "client")]
+pub mod multipart;
+
+#[cfg(feature = "client")]
 pub mod retry;
 
 #[cfg(feature = "client")]

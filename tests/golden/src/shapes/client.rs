@@ -578,7 +578,7 @@ impl UploadArtifactBuilder<'_> {
             body: Some({
                 let body = &self.body;
                 {
-                    let mut form = runtime::client::Multipart::new();
+                    let mut form = runtime::multipart::Multipart::new();
                     form.field("name", &body.name)?;
                     {
                         let v = &body.file;

@@ -350,8 +350,9 @@ fn parts(
     };
     let drive = || groups::Split { main: client::conformance::emit(api, groups), groups: Default::default() };
     let sides = (want_client, options.server, want_conformance);
-    // The client takes about twice as long as the types: a third of its
-    // tag groups are printed after the types, on their thread.
+    // The client takes about twice as long as the types: two fifths of
+    // its tag groups' operations are printed after the types, on their
+    // thread.
     let beside_types = match want_client {
         true => client::share(api, groups),
         false => Default::default(),

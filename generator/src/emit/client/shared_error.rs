@@ -9,7 +9,7 @@
 //! it (`pub type GetCustomersError = DefaultError;`), so callers and the
 //! operation's signatures read as before.
 
-use super::operation::{Errors, errors};
+use super::operation::{Errors, errors, errors_key};
 use crate::emit::groups::Groups;
 use crate::emit::headers;
 use crate::ir::{Api, Operation};
@@ -44,18 +44,18 @@ impl SharedErrors {
         let this = format_ident!("Self");
         let types = quote! { types:: };
         // Sets in the order of their first operation, so names are stable.
-        let mut sets: Vec<(Errors, Vec<&Operation>)> = Vec::new();
+        let mut sets: Vec<Vec<&Operation>> = Vec::new();
         let mut index: BTreeMap<String, usize> = BTreeMap::new();
         for op in &api.operations {
-            let e = errors(api, op, &this, &types, shared_headers);
-            if e.decls.is_empty() {
+            let key = errors_key(api, op, shared_headers);
+            if key.is_empty() {
                 continue;
             }
-            let i = *index.entry(e.key()).or_insert_with(|| {
-                sets.push((e, Vec::new()));
+            let i = *index.entry(key).or_insert_with(|| {
+                sets.push(Vec::new());
                 sets.len() - 1
             });
-            sets[i].1.push(op);
+            sets[i].push(op);
         }
         // What the client module names unqualified besides these enums.
         let mut taken: BTreeSet<String> = ["Error", "Client", "Credentials", "Scheme"].map(str::to_owned).into();
@@ -63,7 +63,8 @@ impl SharedErrors {
             taken.extend(["Error", "Builder", "Response"].map(|suffix| format!("{}{suffix}", op.type_name)));
         }
         let mut shared = SharedErrors::default();
-        for (errors, ops) in sets.into_iter().filter(|(_, ops)| ops.len() > 1) {
+        for ops in sets.into_iter().filter(|ops| ops.len() > 1) {
+            let errors = errors(api, ops[0], &this, &types, shared_headers);
             let after: String = errors.names.concat();
             let named = format!("{after}Error");
             let fits = errors.names.len() <= NAMED_AFTER && syn::parse_str::<Ident>(&named).is_ok();
@@ -119,6 +120,43 @@ impl Shared {
                     #decode
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// Two operations have the same key exactly when their error enums
+    /// (written with `Self`) are the same, over fixtures with every kind of
+    /// error response: statuses, ranges, `default`, documented headers,
+    /// bodies named through aliases, AWS error codes.
+    #[test]
+    fn operations_have_equal_keys_exactly_when_their_enums_are_equal() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let (this, types) = (format_ident!("Self"), quote! { types:: });
+        for spec in ["tests/fixtures/apis.yaml", "specs/apis.yaml", "tests/corpus/train-travel.yaml"] {
+            let mut pairs = 0;
+            let ir = crate::ir(&[root.join(spec)]).expect("the fixture lowers");
+            for api in &ir.apis {
+                let shared = headers::Shared::of(api, None);
+                let keyed: Vec<(String, String)> = api
+                    .operations
+                    .iter()
+                    .map(|op| (errors_key(api, op, &shared), errors(api, op, &this, &types, &shared).key()))
+                    .collect();
+                for (i, a) in keyed.iter().enumerate() {
+                    for b in &keyed[i + 1..] {
+                        assert_eq!(a.0 == b.0, a.1 == b.1, "keys {:?} / {:?}, enums {} / {}", a.0, b.0, a.1, b.1);
+                        pairs += usize::from(a.0 == b.0 && !a.0.is_empty());
+                    }
+                }
+            }
+            // The golden fixtures and Train Travel have operations that share
+            // (the seeds' four APIs have one operation each).
+            assert_eq!(pairs > 0, spec != "specs/apis.yaml", "{spec}: {pairs} pairs share an enum");
         }
     }
 }

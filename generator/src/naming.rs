@@ -3,7 +3,8 @@
 
 use crate::ir::Status;
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 
 /// Strict, reserved and edition-2024 keywords: none can be a plain
 /// identifier (and `self`/`Self`/`super`/`crate` cannot even be raw).
@@ -61,8 +62,35 @@ fn base_words(s: &str) -> String {
     if a.trim().is_empty() { "value".to_string() } else { a }
 }
 
+/// `convert(s)` through a per-thread memo: the same names come back again
+/// and again (GitHub's `url`, `id`, `html_url` on hundreds of structs),
+/// and heck's conversion of each was 4 % of a GitHub run.
+fn memo(
+    cache: &'static std::thread::LocalKey<RefCell<HashMap<String, String>>>,
+    s: &str,
+    convert: fn(&str) -> String,
+) -> String {
+    cache.with(|c| {
+        if let Some(n) = c.borrow().get(s) {
+            return n.clone();
+        }
+        let n = convert(s);
+        c.borrow_mut().insert(s.to_owned(), n.clone());
+        n
+    })
+}
+
+thread_local! {
+    static SNAKE: RefCell<HashMap<String, String>> = RefCell::default();
+    static CAMEL: RefCell<HashMap<String, String>> = RefCell::default();
+}
+
 /// snake_case identifier (functions, fields, modules, parameters).
 pub fn snake(s: &str) -> String {
+    memo(&SNAKE, s, snake_of)
+}
+
+fn snake_of(s: &str) -> String {
     let mut n = base_words(s).to_snake_case();
     if n.starts_with(|c: char| c.is_ascii_digit()) {
         n.insert(0, '_');
@@ -75,6 +103,10 @@ pub fn snake(s: &str) -> String {
 
 /// UpperCamelCase identifier (types, variants).
 pub fn camel(s: &str) -> String {
+    memo(&CAMEL, s, camel_of)
+}
+
+fn camel_of(s: &str) -> String {
     let mut n = base_words(s).to_upper_camel_case();
     if n.starts_with(|c: char| c.is_ascii_digit()) {
         n.insert(0, 'V');

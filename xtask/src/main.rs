@@ -125,6 +125,11 @@ enum Command {
         /// Arguments of the load example.
         #[arg(long, value_delimiter = ' ', default_value = "--rounds 3 --seconds 1")]
         load_args: Vec<String>,
+        /// Also count each tool's generation in instructions, once, under
+        /// `valgrind --tool=callgrind`: a figure the machine's other load
+        /// does not move (about fifty times slower than a plain run).
+        #[arg(long)]
+        instructions: bool,
     },
 }
 
@@ -148,19 +153,29 @@ fn main() -> ExitCode {
         Command::Corpus { dir, only, no_check, conformance } => {
             corpus::run(&corpus::Settings { dir, only, no_check, conformance })
         }
-        Command::Bench { dir, only, runs, no_check, no_load, apigen, baseline, progenitor, load_args } => {
-            bench::run(&bench::Settings {
-                dir,
-                only,
-                runs: runs.max(1),
-                no_check,
-                no_load,
-                apigen,
-                baseline,
-                progenitor,
-                load_args,
-            })
-        }
+        Command::Bench {
+            dir,
+            only,
+            runs,
+            no_check,
+            no_load,
+            apigen,
+            baseline,
+            progenitor,
+            load_args,
+            instructions,
+        } => bench::run(&bench::Settings {
+            dir,
+            only,
+            runs: runs.max(1),
+            no_check,
+            no_load,
+            apigen,
+            baseline,
+            progenitor,
+            load_args,
+            instructions,
+        }),
         Command::Test { skip, only } => test::run(&test::Settings { skip, only }),
         Command::Setup => match test::setup_python() {
             Ok(()) => ExitCode::SUCCESS,

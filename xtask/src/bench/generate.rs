@@ -21,7 +21,7 @@ pub struct Tool {
 }
 
 impl Tool {
-    fn command(&self, spec: &Path, out: &Path, krate: &str) -> Command {
+    pub fn command(&self, spec: &Path, out: &Path, krate: &str) -> Command {
         match &self.generator {
             Generator::Apigen(binary) => {
                 let mut command = Command::new(binary);

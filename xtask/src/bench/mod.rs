@@ -5,6 +5,7 @@
 //!   default options) against `cargo progenitor` (when installed) and, with
 //!   `--baseline`, an older apigen binary: the tools interleaved round by
 //!   round, the median and min–max of the rounds, and the ratio per round;
+//!   with `--instructions`, each tool's run also counted in instructions;
 //! - the generated apigen crate (and the baseline's): operations, lines,
 //!   lines per operation, and `cargo check` of its own code (wall, user CPU,
 //!   peak memory of rustc);
@@ -15,6 +16,7 @@
 
 mod check;
 mod generate;
+mod instructions;
 mod measure;
 mod stats;
 
@@ -33,6 +35,8 @@ pub struct Settings {
     pub baseline: Option<PathBuf>,
     pub progenitor: Option<PathBuf>,
     pub load_args: Vec<String>,
+    /// Count each tool's generation in instructions (valgrind).
+    pub instructions: bool,
 }
 
 /// One spec's figures.
@@ -44,6 +48,8 @@ struct Row {
     lines: Vec<usize>,
     /// `cargo check` of each apigen tool's crate.
     checks: Vec<Option<Result<check::Checked, String>>>,
+    /// Instructions of each tool's generation (`--instructions`).
+    instructions: Vec<Option<Result<u64, String>>>,
 }
 
 pub fn run(settings: &Settings) -> ExitCode {
@@ -90,11 +96,24 @@ pub fn run(settings: &Settings) -> ExitCode {
                 check::run(&tool.out(&name))
             }));
         }
+        let mut counts = Vec::new();
+        for (tool, outcome) in tools.iter().zip(&outcomes) {
+            counts.push((settings.instructions && outcome.failed.is_none()).then(|| {
+                eprintln!("{name}: {} under callgrind", tool.name);
+                let out = tool.out(&name);
+                let _ = std::fs::remove_dir_all(&out);
+                let (log, logs) = (out.with_extension("callgrind.log"), out.with_extension("callgrind"));
+                instructions::count(&tool.command(spec, &out, &name), &log, &logs)
+            }));
+        }
         let operations = outcomes.iter().find_map(|o| o.operations);
-        rows.push(Row { spec: name, operations, outcomes, lines, checks });
+        rows.push(Row { spec: name, operations, outcomes, lines, checks, instructions: counts });
     }
     println!("{}", uptime());
     print_generation(&tools, &rows, settings.runs);
+    if settings.instructions {
+        print_instructions(&tools, &rows);
+    }
     if !settings.no_check {
         print_checks(&tools, &rows);
     }
@@ -192,6 +211,32 @@ fn print_generation(tools: &[Tool], rows: &[Row], runs: usize) {
         for &i in &others {
             let ratios = stats::paired_ratios(&row.outcomes[i].wall_ms, &row.outcomes[0].wall_ms);
             cells.push(Spread::of(ratios).map_or_else(String::new, |s| s.times()));
+        }
+        println!("| {} |", cells.join(" | "));
+    }
+}
+
+fn print_instructions(tools: &[Tool], rows: &[Row]) {
+    println!("\n### Generation: instructions (callgrind, one run of each, every thread)\n");
+    let mut head = vec!["spec".to_string(), "operations".into()];
+    head.extend(tools.iter().map(|t| t.name.to_string()));
+    head.extend(tools[1..].iter().map(|t| format!("{} / apigen", t.name)));
+    println!("| {} |", head.join(" | "));
+    println!("|---|{}", "---:|".repeat(head.len() - 1));
+    for row in rows {
+        let mut cells = vec![row.spec.clone(), row.operations.map_or_else(String::new, |n| n.to_string())];
+        let counted = |i: usize| row.instructions[i].as_ref().and_then(|c| c.as_ref().ok()).copied();
+        for (i, outcome) in row.outcomes.iter().enumerate() {
+            cells.push(match (&outcome.failed, &row.instructions[i]) {
+                (Some(_), _) => "fails".into(),
+                (None, Some(Ok(n))) => instructions::millions(*n),
+                (None, Some(Err(e))) => e.replace('|', "\\|"),
+                (None, None) => String::new(),
+            });
+        }
+        for i in 1..tools.len() {
+            let ratio = counted(i).zip(counted(0)).filter(|(_, a)| *a > 0);
+            cells.push(ratio.map_or_else(String::new, |(other, a)| format!("{:.2}×", other as f64 / a as f64)));
         }
         println!("| {} |", cells.join(" | "));
     }

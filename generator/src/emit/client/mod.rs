@@ -7,6 +7,7 @@ pub(super) mod conformance;
 mod operation;
 mod paginate;
 mod protocol;
+mod responses;
 mod shared_error;
 
 use super::groups::{Groups, Split};

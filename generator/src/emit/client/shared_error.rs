@@ -9,7 +9,7 @@
 //! it (`pub type GetCustomersError = DefaultError;`), so callers and the
 //! operation's signatures read as before.
 
-use super::operation::{Errors, errors, errors_key};
+use super::responses::{Errors, errors, errors_key};
 use crate::emit::groups::Groups;
 use crate::emit::headers;
 use crate::ir::{Api, Operation};

@@ -97,40 +97,7 @@ enum Command {
     /// wall, user CPU and peak memory; then the stub against the
     /// hand-written handler (the `load` example). Prints Markdown tables;
     /// asserts nothing.
-    Bench {
-        /// Folder of OpenAPI documents (and its subfolders).
-        #[arg(default_value = corpus::DIR)]
-        dir: PathBuf,
-        /// Only these specs (file names without extension, comma-separated).
-        #[arg(long, value_delimiter = ',')]
-        only: Vec<String>,
-        /// Timed generation rounds per spec (after an untimed one).
-        #[arg(long, default_value_t = 5)]
-        runs: usize,
-        /// No `cargo check` of the generated crates.
-        #[arg(long)]
-        no_check: bool,
-        /// No stub-against-hand-written load benchmark.
-        #[arg(long)]
-        no_load: bool,
-        /// The apigen binary to measure (default: `cargo build --release` of this one).
-        #[arg(long)]
-        apigen: Option<PathBuf>,
-        /// An older apigen binary, measured beside it (before and after).
-        #[arg(long)]
-        baseline: Option<PathBuf>,
-        /// The `cargo-progenitor` binary (default: `$CARGO_PROGENITOR`, else `PATH`).
-        #[arg(long)]
-        progenitor: Option<PathBuf>,
-        /// Arguments of the load example.
-        #[arg(long, value_delimiter = ' ', default_value = "--rounds 3 --seconds 1")]
-        load_args: Vec<String>,
-        /// Also count each tool's generation in instructions, once, under
-        /// `valgrind --tool=callgrind`: a figure the machine's other load
-        /// does not move (about fifty times slower than a plain run).
-        #[arg(long)]
-        instructions: bool,
-    },
+    Bench(bench::Settings),
 }
 
 fn main() -> ExitCode {
@@ -153,29 +120,7 @@ fn main() -> ExitCode {
         Command::Corpus { dir, only, no_check, conformance } => {
             corpus::run(&corpus::Settings { dir, only, no_check, conformance })
         }
-        Command::Bench {
-            dir,
-            only,
-            runs,
-            no_check,
-            no_load,
-            apigen,
-            baseline,
-            progenitor,
-            load_args,
-            instructions,
-        } => bench::run(&bench::Settings {
-            dir,
-            only,
-            runs: runs.max(1),
-            no_check,
-            no_load,
-            apigen,
-            baseline,
-            progenitor,
-            load_args,
-            instructions,
-        }),
+        Command::Bench(settings) => bench::run(&settings),
         Command::Test { skip, only } => test::run(&test::Settings { skip, only }),
         Command::Setup => match test::setup_python() {
             Ok(()) => ExitCode::SUCCESS,

@@ -25,17 +25,40 @@ use stats::{Spread, gb, pair, per_op, secs};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+/// `cargo xtask bench`'s options.
+#[derive(clap::Args)]
 pub struct Settings {
+    /// Folder of OpenAPI documents (and its subfolders).
+    #[arg(default_value = crate::corpus::DIR)]
     pub dir: PathBuf,
+    /// Only these specs (file names without extension, comma-separated).
+    #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
+    /// Timed generation rounds per spec (after an untimed one), at least 1.
+    #[arg(long, default_value_t = 5, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub runs: usize,
+    /// No `cargo check` of the generated crates.
+    #[arg(long)]
     pub no_check: bool,
+    /// No stub-against-hand-written load benchmark.
+    #[arg(long)]
     pub no_load: bool,
+    /// The apigen binary to measure (default: `cargo build --release` of this one).
+    #[arg(long)]
     pub apigen: Option<PathBuf>,
+    /// An older apigen binary, measured beside it (before and after).
+    #[arg(long)]
     pub baseline: Option<PathBuf>,
+    /// The `cargo-progenitor` binary (default: `$CARGO_PROGENITOR`, else `PATH`).
+    #[arg(long)]
     pub progenitor: Option<PathBuf>,
+    /// Arguments of the load example.
+    #[arg(long, value_delimiter = ' ', default_value = "--rounds 3 --seconds 1")]
     pub load_args: Vec<String>,
-    /// Count each tool's generation in instructions (valgrind).
+    /// Also count each tool's generation in instructions, once, under
+    /// `valgrind --tool=callgrind`: a figure the machine's other load
+    /// does not move (about fifty times slower than a plain run).
+    #[arg(long)]
     pub instructions: bool,
 }
 
